@@ -1,0 +1,6 @@
+// load-zones: the model's zones.
+// params: $modelId
+// returns: zone
+MATCH (n:Zone {modelId: $modelId})
+RETURN n {.id, .name, .kind, .entryPoint, .description} AS zone
+ORDER BY n.id

@@ -1,0 +1,25 @@
+// upsert-interfaces: creates or replaces interfaces, their device and exposure zones.
+// params: $modelId, $interfaces [{id, props, deviceId, exposedToZoneIds}]
+// returns: written (count)
+UNWIND $interfaces AS i
+MERGE (n:ModelElement:Interface {modelId: $modelId, id: i.id})
+SET n = i.props, n.modelId = $modelId, n.id = i.id
+WITH n, i
+CALL (n, i) {
+  OPTIONAL MATCH (n)-[r:EXPOSED_TO]->()
+  DELETE r
+}
+CALL (n, i) {
+  OPTIONAL MATCH ()-[r:HAS_INTERFACE]->(n)
+  DELETE r
+}
+CALL (n, i) {
+  MATCH (d:Device {modelId: $modelId, id: i.deviceId})
+  CREATE (d)-[:HAS_INTERFACE]->(n)
+}
+CALL (n, i) {
+  UNWIND i.exposedToZoneIds AS zid
+  MATCH (z:Zone {modelId: $modelId, id: zid})
+  CREATE (n)-[:EXPOSED_TO]->(z)
+}
+RETURN count(n) AS written

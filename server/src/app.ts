@@ -1,0 +1,160 @@
+/**
+ * Builds the HTTP application: GraphQL at /graphql, liveness /healthz, readiness /readyz and the
+ * built web app on the same origin. Reads no environment: everything comes in through `deps`.
+ */
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { buildContext, type Context, type Services } from './context';
+import { DomainError, ValidationError } from './domain/errors';
+import type { Database } from './graph/database';
+import { resolvers } from './resolvers';
+import { loadTypeDefs } from './schema';
+
+export interface AppDeps {
+  services: Services;
+  db: Database;
+  log: Logger;
+  /** Folder of the built web app (index.html); omitted: no web app served. */
+  webDist?: string;
+  /** Maximum request body, bytes (default 10 MiB: model documents can be large). */
+  maxBodyBytes?: number;
+}
+
+/** Codes that pass through to clients with their message; anything else is masked. */
+const CLIENT_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+  'BAD_REQUEST',
+]);
+
+/**
+ * Maps errors to what clients see: domain errors keep their message and get
+ * `extensions.code` (BAD_USER_INPUT, NOT_FOUND, CONFLICT, ENGINE_LIMIT, SERVICE_UNAVAILABLE),
+ * `extensions.field` and, for validation, `extensions.issues` [{path, message}]. Everything else
+ * is logged and returned as INTERNAL_SERVER_ERROR with a generic message: no stack traces, driver
+ * or Cypher text reach clients.
+ */
+export function makeFormatError(log: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    if (original instanceof DomainError) {
+      return {
+        message: original.message,
+        ...(formatted.path ? { path: formatted.path } : {}),
+        ...(formatted.locations ? { locations: formatted.locations } : {}),
+        extensions: {
+          code: original.code,
+          ...(original.field !== undefined ? { field: original.field } : {}),
+          ...(original instanceof ValidationError ? { issues: original.issues } : {}),
+        },
+      };
+    }
+    const code = formatted.extensions?.['code'];
+    if (typeof code === 'string' && CLIENT_CODES.has(code)) {
+      const { stacktrace: _drop, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, extensions };
+    }
+    log.error({ err: original }, 'unexpected error in GraphQL request');
+    return {
+      message: 'Internal server error; the incident was logged',
+      ...(formatted.path ? { path: formatted.path } : {}),
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    };
+  };
+}
+
+/** Creates the Apollo server (also used directly by tests through executeOperation). */
+export function createApollo(log: Logger, plugins: ConstructorParameters<typeof ApolloServer>[0]['plugins'] = []) {
+  return new ApolloServer<Context>({
+    typeDefs: loadTypeDefs(),
+    resolvers: resolvers as never,
+    formatError: makeFormatError(log),
+    includeStacktraceInErrorResponses: false,
+    plugins,
+  });
+}
+
+/**
+ * Builds and starts (but does not listen) the HTTP server with Apollo. Call `listen` on the
+ * returned server; `stop()` drains requests and stops Apollo (the caller closes the driver).
+ */
+export async function createServer(deps: AppDeps): Promise<{ httpServer: http.Server; stop: () => Promise<void> }> {
+  const app = express();
+  const httpServer = http.createServer(app);
+  const apollo = createApollo(deps.log, [ApolloServerPluginDrainHttpServer({ httpServer })]);
+  await apollo.start();
+
+  app.disable('x-powered-by');
+  app.use(
+    pinoHttp({
+      logger: deps.log,
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+        res.setHeader('x-request-id', id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+    }),
+  );
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const database = await deps.db.isReady();
+    let catalogue = false;
+    if (database) {
+      catalogue = await deps.services.catalogues
+        .current()
+        .then(() => true)
+        .catch(() => false);
+    }
+    res.status(database && catalogue ? 200 : 503).json({ status: database && catalogue ? 'ready' : 'not ready', database, catalogue });
+  });
+
+  app.use(
+    '/graphql',
+    express.json({ limit: deps.maxBodyBytes ?? 10 * 1024 * 1024 }),
+    expressMiddleware(apollo, {
+      context: async ({ req }): Promise<Context> => {
+        const requestId = String((req as unknown as { id?: string }).id ?? randomUUID());
+        return buildContext(deps.services, deps.log.child({ requestId }), requestId);
+      },
+    }),
+  );
+
+  if (deps.webDist && fs.existsSync(path.join(deps.webDist, 'index.html'))) {
+    const index = path.join(deps.webDist, 'index.html');
+    app.use(express.static(deps.webDist, { index: false, maxAge: '1h' }));
+    app.get(/^\/(?!graphql|healthz|readyz).*/, (_req, res) => res.sendFile(index));
+  }
+
+  return {
+    httpServer,
+    stop: async () => {
+      await apollo.stop();
+    },
+  };
+}
+
+/** A GraphQLError with a domain code, for resolvers that validate arguments themselves. */
+export function badInput(message: string, field: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', field } });
+}
+
+export type { BaseContext };

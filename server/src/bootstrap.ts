@@ -1,0 +1,59 @@
+/**
+ * Wiring and start-up seeding: services from a Database; the schema applied idempotently; the
+ * bundled TR 67 catalogue loaded when the database has none; the demo hospital loaded when asked
+ * and absent. Safe to run by several instances at once (idempotent writes, unique constraints).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { Services } from './context';
+import { loadBundledCatalogue } from './domain/catalogue';
+import { ConflictError } from './domain/errors';
+import { CatalogueService } from './domain/services/catalogue-service';
+import { ModelService } from './domain/services/model-service';
+import type { Database } from './graph/database';
+import { CatalogueRepository } from './graph/repositories/catalogue-repository';
+import { ModelRepository } from './graph/repositories/model-repository';
+
+/** The bundled demo hospital (seeds/demo-hospital.json). */
+export const DEMO_MODEL_FILE = path.resolve(__dirname, '..', '..', 'seeds', 'demo-hospital.json');
+
+/** Builds the services over one database handle. */
+export function createServices(db: Database): Services {
+  const catalogues = new CatalogueService(new CatalogueRepository(db));
+  const models = new ModelService(db, new ModelRepository(db), catalogues);
+  return { catalogues, models };
+}
+
+/** Waits until Neo4j answers, up to `timeoutMs` (default 60 000 ms). Throws if it never does. */
+export async function waitForDatabase(db: Database, timeoutMs = 60000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await db.isReady())) {
+    if (Date.now() > deadline) throw new Error(`Neo4j did not answer within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/**
+ * Prepares the database: schema, catalogue, optional demo model.
+ * @param options.loadDemo import seeds/demo-hospital.json if no model with its id exists
+ */
+export async function bootstrap(db: Database, services: Services, options: { loadDemo: boolean; log: Logger }): Promise<void> {
+  await waitForDatabase(db);
+  await db.applySchema();
+  const catalogue = loadBundledCatalogue();
+  if (await services.catalogues.ensure(catalogue)) {
+    options.log.info({ version: catalogue.catalogueVersion }, 'loaded the bundled TR 67 catalogue');
+  }
+  if (options.loadDemo) {
+    const demo = JSON.parse(fs.readFileSync(DEMO_MODEL_FILE, 'utf8')) as { model: { id: string } };
+    if (!(await services.models.get(demo.model.id))) {
+      try {
+        await services.models.importModel(demo);
+        options.log.info({ modelId: demo.model.id }, 'loaded the demo hospital model');
+      } catch (e) {
+        if (!(e instanceof ConflictError)) throw e; // another instance loaded it first
+      }
+    }
+  }
+}

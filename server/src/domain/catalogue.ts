@@ -1,0 +1,326 @@
+/**
+ * The TR 67 catalogue as data: loading and validating catalogue documents
+ * (seeds/catalogue/*.json against seeds/catalogue.schema.json).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
+import { ValidationError, type FieldIssue } from './errors';
+import {
+  CHANNEL_TECHNOLOGIES,
+  INTERFACE_KINDS,
+  RISK_CLASSES,
+  type AttackMethod,
+  type Catalogue,
+  type Control,
+  type ElementType,
+} from './types';
+
+const SCHEMA_FILE = 'seeds/catalogue.schema.json';
+const BUNDLED_CATALOGUE_FILE = 'seeds/catalogue/tr67-catalogue.json';
+
+/**
+ * Validates a parsed catalogue document and returns it typed.
+ *
+ * Two passes. First the JSON Schema (seeds/catalogue.schema.json, draft 2020-12): required
+ * fields, enums, id shapes, no unknown properties, baseLikelihood in (0, 1], defaultCost > 0.
+ * If the shape is wrong, only those issues are reported. Then the cross-references:
+ * - ids are unique within each list (capability codes, attack methods, controls, telehealth
+ *   controls, device examples);
+ * - every capability code, mitigated attack method and baseline/telehealth control id exists;
+ * - there is exactly one baseline per risk class A–D;
+ * - a control with `technologies` applies to CHANNEL, one with `interfaceKinds` to INTERFACE;
+ * - once the references resolve: every element type an attack method targets can carry a
+ *   control that mitigates it, and together those controls accept every channel technology /
+ *   interface kind, so every attack step the engine derives can in principle be blocked.
+ *
+ * @param doc - the parsed JSON (not a string).
+ * @returns the same object, typed as {@link Catalogue}.
+ * @throws ValidationError listing every issue, each with a path such as
+ *   `controls[4].mitigates[1]` and a message saying what to fix.
+ */
+export function validateCatalogue(doc: unknown): Catalogue {
+  const validateShape = compiledSchema();
+  if (!validateShape(doc)) {
+    throw new ValidationError(schemaIssues(validateShape.errors ?? []));
+  }
+  const catalogue = doc as Catalogue;
+  const issues = referenceIssues(catalogue);
+  if (issues.length > 0) throw new ValidationError(issues);
+  return catalogue;
+}
+
+/**
+ * Reads and validates the catalogue shipped with the service
+ * (seeds/catalogue/tr67-catalogue.json). Reads the file on every call: call it once at start-up.
+ *
+ * @throws ValidationError if the bundled file is invalid; Error if it cannot be found or parsed.
+ */
+export function loadBundledCatalogue(): Catalogue {
+  return validateCatalogue(readJson(BUNDLED_CATALOGUE_FILE));
+}
+
+/** Attack method id → the controls that mitigate it, in catalogue order (methods no control mitigates map to []). */
+export function mitigationIndex(catalogue: Catalogue): Map<string, Control[]> {
+  const index = new Map<string, Control[]>(catalogue.attackMethods.map((m) => [m.id, []]));
+  for (const control of catalogue.controls) {
+    for (const methodId of control.mitigates) index.get(methodId)?.push(control);
+  }
+  return index;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Finds a repository file by walking up from this module's directory, so the same code works
+ * from server/src (ts-jest, tsx) and from server/dist (compiled).
+ */
+function repoFile(relative: string): string {
+  let dir = __dirname;
+  for (;;) {
+    const candidate = path.join(dir, relative);
+    if (fs.existsSync(candidate)) return candidate;
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`${relative} not found in any parent directory of ${__dirname}`);
+    dir = parent;
+  }
+}
+
+function readJson(relative: string): unknown {
+  const file = repoFile(relative);
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
+  } catch (cause) {
+    throw new Error(`cannot read ${file} as JSON`, { cause });
+  }
+}
+
+let validator: ValidateFunction | undefined;
+
+function compiledSchema(): ValidateFunction {
+  validator ??= new Ajv2020({ allErrors: true, strict: true }).compile(readJson(SCHEMA_FILE) as object);
+  return validator;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Schema issues
+// ---------------------------------------------------------------------------------------------
+
+/** "/controls/4/mitigates/1" → "controls[4].mitigates[1]". */
+function toPath(pointer: string, child?: string): string {
+  const segments = pointer === '' ? [] : pointer.slice(1).split('/');
+  if (child !== undefined) segments.push(child);
+  return segments
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((acc, s) => (/^\d+$/.test(s) ? `${acc}[${s}]` : acc === '' ? s : `${acc}.${s}`), '');
+}
+
+function schemaIssues(errors: ErrorObject[]): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const seen = new Set<string>();
+  for (const e of errors) {
+    // if/then/else reports the branch failure twice; the inner error carries the detail.
+    if (e.keyword === 'if') continue;
+    const issue = schemaIssue(e);
+    const key = `${issue.path}\n${issue.message}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      issues.push(issue);
+    }
+  }
+  return issues;
+}
+
+function schemaIssue(e: ErrorObject): FieldIssue {
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'required':
+      return { path: toPath(e.instancePath, String(p.missingProperty)), message: 'is required: add it' };
+    case 'additionalProperties':
+      return {
+        path: toPath(e.instancePath, String(p.additionalProperty)),
+        message: 'is not a known property: remove it or check its spelling',
+      };
+    case 'enum':
+      return {
+        path: toPath(e.instancePath),
+        message: `must be one of ${(p.allowedValues as unknown[]).map(String).join(', ')}`,
+      };
+    case 'pattern':
+      return {
+        path: toPath(e.instancePath),
+        message: `must match ${String(p.pattern)} (letters, digits, _ . -; at most 40)`,
+      };
+    case 'uniqueItems':
+      return {
+        path: toPath(e.instancePath),
+        message: `must not repeat a value (items ${String(p.j)} and ${String(p.i)} are equal): remove the duplicate`,
+      };
+    case 'minItems':
+      return { path: toPath(e.instancePath), message: `must have at least ${String(p.limit)} item(s)` };
+    case 'maxItems':
+      return {
+        path: toPath(e.instancePath),
+        message: 'must be empty unless level is CONDITIONAL (conditions switch on a conditional requirement only)',
+      };
+    default:
+      return { path: toPath(e.instancePath), message: e.message ?? `fails schema keyword ${e.keyword}` };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reference issues
+// ---------------------------------------------------------------------------------------------
+
+function referenceIssues(c: Catalogue): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const add = (path: string, message: string): void => {
+    issues.push({ path, message });
+  };
+
+  const capabilityCodes = uniqueIds(c.securityCapabilities, 'securityCapabilities', 'code', 'capability code', add);
+  const methodIds = uniqueIds(c.attackMethods, 'attackMethods', 'id', 'attack method id', add);
+  const controlIds = uniqueIds(c.controls, 'controls', 'id', 'control id', add);
+  uniqueIds(c.telehealthControls, 'telehealthControls', 'id', 'telehealth control id', add);
+  uniqueIds(c.deviceExamples, 'deviceExamples', 'id', 'device example id', add);
+
+  const checkRefs = (ids: string[], known: Set<string>, at: string, what: string, where: string): void => {
+    ids.forEach((id, i) => {
+      if (!known.has(id)) add(`${at}[${i}]`, `unknown ${what} "${id}": use one defined in ${where}`);
+    });
+  };
+  c.attackMethods.forEach((m, i) =>
+    checkRefs(
+      m.capabilityCodes,
+      capabilityCodes,
+      `attackMethods[${i}].capabilityCodes`,
+      'capability code',
+      'securityCapabilities',
+    ),
+  );
+  c.controls.forEach((ctl, i) => {
+    const at = `controls[${i}]`;
+    checkRefs(ctl.capabilityCodes, capabilityCodes, `${at}.capabilityCodes`, 'capability code', 'securityCapabilities');
+    checkRefs(ctl.mitigates, methodIds, `${at}.mitigates`, 'attack method', 'attackMethods');
+    if (ctl.technologies && !ctl.appliesTo.includes('CHANNEL')) {
+      add(
+        `${at}.technologies`,
+        'restricts channel technologies but appliesTo lacks CHANNEL: add CHANNEL or drop technologies',
+      );
+    }
+    if (ctl.interfaceKinds && !ctl.appliesTo.includes('INTERFACE')) {
+      add(
+        `${at}.interfaceKinds`,
+        'restricts interface kinds but appliesTo lacks INTERFACE: add INTERFACE or drop interfaceKinds',
+      );
+    }
+  });
+
+  const baselineAt = new Map<string, number>();
+  c.riskClassBaselines.forEach((b, i) => {
+    const first = baselineAt.get(b.riskClass);
+    if (first !== undefined) {
+      add(
+        `riskClassBaselines[${i}].riskClass`,
+        `duplicate baseline for class ${b.riskClass} (also at riskClassBaselines[${first}]): merge them`,
+      );
+    } else baselineAt.set(b.riskClass, i);
+    b.requirements.forEach((r, j) => {
+      const at = `riskClassBaselines[${i}].requirements[${j}]`;
+      if (!capabilityCodes.has(r.capabilityCode)) {
+        add(
+          `${at}.capabilityCode`,
+          `unknown capability code "${r.capabilityCode}": use one defined in securityCapabilities`,
+        );
+      }
+      checkRefs(r.controlIds, controlIds, `${at}.controlIds`, 'control', 'controls');
+    });
+  });
+  for (const riskClass of RISK_CLASSES) {
+    if (!baselineAt.has(riskClass)) add('riskClassBaselines', `no baseline for risk class ${riskClass}: add one`);
+  }
+  c.telehealthControls.forEach((t, i) =>
+    checkRefs(t.controlIds, controlIds, `telehealthControls[${i}].controlIds`, 'control', 'controls'),
+  );
+
+  // Coverage is only meaningful once the references resolve.
+  if (issues.length === 0) {
+    const index = mitigationIndex(c);
+    c.attackMethods.forEach((m, i) => coverageIssues(m, i, index.get(m.id) ?? [], add));
+  }
+  return issues;
+}
+
+/** Records duplicates of `key` in `items` and returns the set of ids. */
+function uniqueIds<T, K extends keyof T>(
+  items: T[],
+  list: string,
+  key: K,
+  what: string,
+  add: (path: string, message: string) => void,
+): Set<string> {
+  const firstAt = new Map<string, number>();
+  items.forEach((item, i) => {
+    const id = String(item[key]);
+    const first = firstAt.get(id);
+    if (first === undefined) firstAt.set(id, i);
+    else
+      add(
+        `${list}[${i}].${String(key)}`,
+        `duplicate ${what} "${id}" (first used at ${list}[${first}]): give each entry its own`,
+      );
+  });
+  return new Set(firstAt.keys());
+}
+
+/**
+ * For each target type of a method: some mitigating control must be placeable on that type, and
+ * the union of what those controls accept must span every channel technology (CHANNEL) or
+ * interface kind (INTERFACE); otherwise some attack steps could never be blocked.
+ */
+function coverageIssues(
+  method: AttackMethod,
+  i: number,
+  mitigating: Control[],
+  add: (path: string, message: string) => void,
+): void {
+  method.targets.forEach((target, k) => {
+    const at = `attackMethods[${i}].targets[${k}]`;
+    const placeable = mitigating.filter((ctl) => ctl.appliesTo.includes(target));
+    if (placeable.length === 0) {
+      add(
+        at,
+        `no control that mitigates ${method.id} can be placed on a ${target}: ` +
+          `add ${method.id} to the mitigates of a control that applies to ${target}, or remove ${target} from targets`,
+      );
+      return;
+    }
+    const restriction = restrictionOf(target);
+    if (!restriction) return;
+    const accepted = new Set<string>();
+    for (const ctl of placeable) {
+      const only = ctl[restriction.field];
+      if (!only) return; // one unrestricted control covers every element of this type
+      only.forEach((v) => accepted.add(v));
+    }
+    const uncovered = restriction.all.filter((v) => !accepted.has(v));
+    if (uncovered.length > 0) {
+      add(
+        at,
+        `${method.id} steps on ${target}s of ${restriction.noun} ${uncovered.join(', ')} cannot be blocked: ` +
+          `every control that mitigates it is restricted to ${[...accepted].join(', ')}; ` +
+          `add ${method.id} to the mitigates of a control without ${restriction.field}`,
+      );
+    }
+  });
+}
+
+function restrictionOf(
+  target: ElementType,
+): { field: 'technologies' | 'interfaceKinds'; all: readonly string[]; noun: string } | undefined {
+  if (target === 'CHANNEL') return { field: 'technologies', all: CHANNEL_TECHNOLOGIES, noun: 'technology' };
+  if (target === 'INTERFACE') return { field: 'interfaceKinds', all: INTERFACE_KINDS, noun: 'kind' };
+  return undefined;
+}

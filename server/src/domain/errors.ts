@@ -1,0 +1,69 @@
+/**
+ * Domain errors. Each carries a GraphQL `extensions.code` and, where one field is at fault, the
+ * path of that field (e.g. "devices[3].zoneIds[0]" or the GraphQL argument "input.riskClass").
+ * formatError in the GraphQL layer turns them into client errors; anything else becomes
+ * INTERNAL_SERVER_ERROR with a generic message, so driver and Cypher text never reach clients.
+ */
+
+/** One problem found while validating input. `path` is a JSON-pointer-like dotted path. */
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+export type DomainErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'ENGINE_LIMIT' | 'SERVICE_UNAVAILABLE';
+
+/** Base class: never thrown directly. */
+export abstract class DomainError extends Error {
+  abstract readonly code: DomainErrorCode;
+  /** Path of the field at fault, when there is one. */
+  readonly field?: string;
+  constructor(message: string, field?: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    if (field !== undefined) this.field = field;
+  }
+}
+
+/** Input failed validation (schema, references, domain rules). `issues` lists every problem found, first one in `field`. */
+export class ValidationError extends DomainError {
+  readonly code = 'BAD_USER_INPUT' as const;
+  readonly issues: FieldIssue[];
+  constructor(issues: FieldIssue[] | string, field?: string) {
+    const list = typeof issues === 'string' ? [{ path: field ?? '', message: issues }] : issues;
+    const first = list[0];
+    const summary =
+      list.length === 0
+        ? 'Invalid input'
+        : `${first!.path ? `${first!.path}: ` : ''}${first!.message}${list.length > 1 ? ` (and ${list.length - 1} more problem${list.length > 2 ? 's' : ''})` : ''}`;
+    super(summary, first?.path || field);
+    this.issues = list;
+  }
+}
+
+/** The model or element named does not exist. */
+export class NotFoundError extends DomainError {
+  readonly code = 'NOT_FOUND' as const;
+}
+
+/** The write clashes with existing data (duplicate id, element still referenced). */
+export class ConflictError extends DomainError {
+  readonly code = 'CONFLICT' as const;
+}
+
+/** An analysis hit a hard limit (depth, number of paths, time). `limit` names it. */
+export class EngineLimitError extends DomainError {
+  readonly code = 'ENGINE_LIMIT' as const;
+  constructor(
+    message: string,
+    readonly limit: string,
+    readonly value: number,
+  ) {
+    super(message, limit);
+  }
+}
+
+/** The database cannot be reached right now; the client may retry. */
+export class ServiceUnavailableError extends DomainError {
+  readonly code = 'SERVICE_UNAVAILABLE' as const;
+}

@@ -1,0 +1,478 @@
+/**
+ * The model exchange document (`ModelDocument`, format "1.0"): validation on import, CVSS base
+ * scores of its vulnerabilities, and the canonical form used for deterministic export.
+ *
+ * Validation runs in two stages:
+ * 1. shape: the published JSON Schema seeds/model.schema.json (draft 2020-12, closed, no defaults),
+ *    checked with Ajv in allErrors mode;
+ * 2. meaning: one id namespace, references that resolve, and the domain rules of the catalogue and
+ *    of TR 67 (control applicability, intrinsic mechanism vs technology, ...).
+ * Every problem found is reported, each with the path of the field at fault
+ * (e.g. "devices[3].zoneIds[0]"), in one {@link ValidationError}.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import Ajv2020 from 'ajv/dist/2020';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { Cvss3P0, Cvss3P1 } from 'ae-cvss-calculator';
+import { ValidationError, type FieldIssue } from './errors';
+import {
+  CHANNEL_PAYLOADS,
+  EXTRINSIC_MECHANISMS,
+  INTRINSIC_MECHANISM_TECHNOLOGY,
+  type Asset,
+  type Catalogue,
+  type Channel,
+  type ChannelTechnology,
+  type Control,
+  type ControlPlacement,
+  type Device,
+  type ElementType,
+  type Interface,
+  type IntrinsicMechanism,
+  type ModelDocument,
+  type ThreatModelInfo,
+  type Vulnerability,
+  type Zone,
+} from './types';
+
+// ---------------------------------------------------------------------------------------------
+// Schema (stage 1)
+// ---------------------------------------------------------------------------------------------
+
+/** seeds/model.schema.json: three levels up from server/src/domain and from server/dist/domain. */
+const SCHEMA_PATH = resolve(__dirname, '../../../seeds/model.schema.json');
+
+const ID_PATTERN = '^[A-Za-z0-9_.:-]{1,64}$';
+const CVE_PATTERN = '^CVE-[0-9]{4}-[0-9]{4,}$';
+const CVSS_PATTERN = '^CVSS:3\\.[01]/AV:[NALP]/AC:[LH]/PR:[NLH]/UI:[NR]/S:[UC]/C:[NLH]/I:[NLH]/A:[NLH]$';
+const CVSS_REGEX = new RegExp(CVSS_PATTERN);
+
+/** What to write instead, per schema pattern (Ajv would only repeat the regex). */
+const PATTERN_HINTS: Record<string, string> = {
+  [ID_PATTERN]: 'must be an id of 1 to 64 characters from letters, digits and _ . : -',
+  [CVE_PATTERN]: 'must be a CVE id such as "CVE-2019-6538"',
+  [CVSS_PATTERN]:
+    'must be a CVSS v3.0/v3.1 base vector such as "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H" (all eight base metrics in this order, no temporal or environmental metrics)',
+};
+
+let compiled: ValidateFunction | undefined;
+
+function schemaValidator(): ValidateFunction {
+  if (!compiled) {
+    const schema = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as object;
+    compiled = new Ajv2020({ allErrors: true, strict: true }).compile(schema);
+  }
+  return compiled;
+}
+
+/** JSON pointer "/devices/3/zoneIds/0" → "devices[3].zoneIds[0]". */
+function pointerToPath(pointer: string): string {
+  let path = '';
+  for (const raw of pointer.split('/').slice(1)) {
+    const token = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    path += /^\d+$/.test(token) ? `[${token}]` : path ? `.${token}` : token;
+  }
+  return path;
+}
+
+function joinPath(parent: string, key: string): string {
+  return parent ? `${parent}.${key}` : key;
+}
+
+function schemaIssue(error: ErrorObject): FieldIssue {
+  const path = pointerToPath(error.instancePath);
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'required':
+      return {
+        path: joinPath(path, String(params.missingProperty)),
+        message: `required field '${String(params.missingProperty)}' is missing; add it`,
+      };
+    case 'additionalProperties':
+      return {
+        path: joinPath(path, String(params.additionalProperty)),
+        message: `unknown field '${String(params.additionalProperty)}'; remove it or fix its spelling (the format is closed)`,
+      };
+    case 'enum':
+      return {
+        path,
+        message: `must be one of ${(params.allowedValues as unknown[]).map(String).join(', ')}`,
+      };
+    case 'const':
+      return { path, message: `must be ${JSON.stringify(params.allowedValue)}` };
+    case 'pattern':
+      return { path, message: PATTERN_HINTS[String(params.pattern)] ?? `must match ${String(params.pattern)}` };
+    case 'type':
+      return { path, message: `must be of type ${String(params.type)}` };
+    case 'minLength':
+      return {
+        path,
+        message: params.limit === 1 ? 'must not be empty' : `must have at least ${String(params.limit)} characters`,
+      };
+    case 'maxLength':
+      return { path, message: `must have at most ${String(params.limit)} characters; shorten it` };
+    case 'minItems':
+      return { path, message: `must list at least ${String(params.limit)} item(s)` };
+    case 'uniqueItems':
+      return {
+        path,
+        message: `lists the same value twice (items ${String(params.j)} and ${String(params.i)}); remove the repeat`,
+      };
+    default:
+      return { path, message: error.message ?? `fails schema rule '${error.keyword}'` };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// CVSS
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * CVSS v3 base score of a base vector.
+ *
+ * @param vector A CVSS v3.0 or v3.1 base vector with exactly the eight base metrics in the
+ *   standard order, e.g. "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H" (the form the exchange
+ *   schema accepts; temporal and environmental metrics are rejected).
+ * @returns The base score, 0.0 to 10.0 with one decimal, computed by ae-cvss-calculator with the
+ *   formula of the vector's own version (FIRST CVSS v3.1 specification §7.1 for "CVSS:3.1",
+ *   v3.0 §8.1 for "CVSS:3.0"; they differ only in the Roundup function), so that a published
+ *   vector gives its published score. Example: the vector above gives 9.8.
+ * @throws ValidationError (path "cvssVector") when the vector is not such a base vector.
+ */
+export function cvssBaseScore(vector: string): number {
+  if (!CVSS_REGEX.test(vector)) {
+    throw new ValidationError(`'${vector}' ${PATTERN_HINTS[CVSS_PATTERN]!}`, 'cvssVector');
+  }
+  const cvss = vector.startsWith('CVSS:3.0/') ? new Cvss3P0(vector) : new Cvss3P1(vector);
+  const base = cvss.isBaseFullyDefined() ? cvss.calculateScores().base : undefined;
+  if (base === undefined || !Number.isFinite(base)) {
+    throw new ValidationError(`'${vector}' could not be scored as a CVSS v3 base vector; check its metrics`, 'cvssVector');
+  }
+  return base;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Domain checks (stage 2)
+// ---------------------------------------------------------------------------------------------
+
+type ElementKind = 'zone' | 'device' | 'interface' | 'channel' | 'asset' | 'vulnerability' | 'controlPlacement';
+
+interface IndexedElement {
+  kind: ElementKind;
+  path: string;
+  element: Zone | Device | Interface | Channel | Asset | Vulnerability | ControlPlacement;
+}
+
+const KIND_ARTICLE: Record<ElementKind, string> = {
+  zone: 'a zone',
+  device: 'a device',
+  interface: 'an interface',
+  channel: 'a channel',
+  asset: 'an asset',
+  vulnerability: 'a vulnerability',
+  controlPlacement: 'a control placement',
+};
+
+/** Element kinds a control can be placed on, and their catalogue element type. */
+const PLACEABLE: Partial<Record<ElementKind, ElementType>> = {
+  zone: 'ZONE',
+  device: 'DEVICE',
+  interface: 'INTERFACE',
+  channel: 'CHANNEL',
+};
+
+/** Mechanisms of each technology, for messages ("a WIFI channel takes NONE or one of ..."). */
+function mechanismsOf(technology: ChannelTechnology): string[] {
+  return Object.entries(INTRINSIC_MECHANISM_TECHNOLOGY)
+    .filter(([, tech]) => tech === technology)
+    .map(([mechanism]) => mechanism);
+}
+
+function checkDomain(doc: ModelDocument, catalogue: Catalogue): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const add = (path: string, message: string) => issues.push({ path, message });
+
+  // One id namespace for every element kind, so that a placement's or vulnerability's elementId
+  // is unambiguous. The first definition wins; later ones are reported.
+  const byId = new Map<string, IndexedElement>();
+  const lists: [ElementKind, string, { id: string }[]][] = [
+    ['zone', 'zones', doc.zones],
+    ['device', 'devices', doc.devices],
+    ['interface', 'interfaces', doc.interfaces],
+    ['channel', 'channels', doc.channels],
+    ['asset', 'assets', doc.assets],
+    ['vulnerability', 'vulnerabilities', doc.vulnerabilities],
+    ['controlPlacement', 'controlPlacements', doc.controlPlacements],
+  ];
+  for (const [kind, listName, list] of lists) {
+    list.forEach((element, i) => {
+      const path = `${listName}[${i}]`;
+      const previous = byId.get(element.id);
+      if (previous) {
+        add(
+          `${path}.id`,
+          `duplicate id '${element.id}': ${previous.path} already uses it; ids are unique across all elements (zones, devices, interfaces, channels, assets, vulnerabilities, placements), so rename one`,
+        );
+      } else {
+        byId.set(element.id, { kind, path, element: element as IndexedElement['element'] });
+      }
+    });
+  }
+
+  /** Checks that `id` names an element of `kind`; returns it or undefined (issue recorded). */
+  function resolveRef<T extends IndexedElement['element']>(path: string, id: string, kind: ElementKind, listName: string): T | undefined {
+    const found = byId.get(id);
+    if (!found) {
+      add(path, `unknown ${kind} '${id}'; define it under ${listName} or fix the reference`);
+      return undefined;
+    }
+    if (found.kind !== kind) {
+      add(path, `'${id}' is ${KIND_ARTICLE[found.kind]} (${found.path}), not ${KIND_ARTICLE[kind]}; reference a ${kind} from ${listName}`);
+      return undefined;
+    }
+    return found.element as T;
+  }
+  const zoneRefs = (path: string, ids: string[]) =>
+    ids.forEach((id, j) => resolveRef<Zone>(`${path}[${j}]`, id, 'zone', 'zones'));
+
+  doc.devices.forEach((device, i) => {
+    const path = `devices[${i}]`;
+    if (device.zoneIds.length === 0) {
+      add(`${path}.zoneIds`, 'a device needs at least one zone; list the network segment(s) it sits in');
+    }
+    zoneRefs(`${path}.zoneIds`, device.zoneIds);
+  });
+
+  doc.interfaces.forEach((iface, i) => {
+    const path = `interfaces[${i}]`;
+    resolveRef<Device>(`${path}.deviceId`, iface.deviceId, 'device', 'devices');
+    zoneRefs(`${path}.exposedToZoneIds`, iface.exposedToZoneIds);
+  });
+
+  doc.channels.forEach((channel, i) => {
+    const path = `channels[${i}]`;
+    const from = resolveRef<Device>(`${path}.fromDeviceId`, channel.fromDeviceId, 'device', 'devices');
+    const to = resolveRef<Device>(`${path}.toDeviceId`, channel.toDeviceId, 'device', 'devices');
+    if (channel.fromDeviceId === channel.toDeviceId) {
+      add(`${path}.toDeviceId`, `a channel links two different devices, but both ends are '${channel.fromDeviceId}'; fix fromDeviceId or toDeviceId`);
+    }
+    const endpoints: [string, string | undefined, string, Device | undefined][] = [
+      ['fromInterfaceId', channel.fromInterfaceId, 'from', from],
+      ['toInterfaceId', channel.toInterfaceId, 'to', to],
+    ];
+    for (const [field, interfaceId, end, device] of endpoints) {
+      if (interfaceId === undefined) continue;
+      const iface = resolveRef<Interface>(`${path}.${field}`, interfaceId, 'interface', 'interfaces');
+      if (iface && device && iface.deviceId !== device.id) {
+        add(
+          `${path}.${field}`,
+          `interface '${interfaceId}' belongs to device '${iface.deviceId}', not to the channel's ${end}-device '${device.id}'; name an interface of '${device.id}' or leave ${field} out`,
+        );
+      }
+    }
+    zoneRefs(`${path}.zoneIds`, channel.zoneIds);
+    // TR 67 introduction: intrinsic mechanisms are properties of one link technology.
+    const mechanism: IntrinsicMechanism = channel.intrinsicMechanism;
+    if (mechanism !== 'NONE' && INTRINSIC_MECHANISM_TECHNOLOGY[mechanism] !== channel.technology) {
+      add(
+        `${path}.intrinsicMechanism`,
+        `${mechanism} is a ${INTRINSIC_MECHANISM_TECHNOLOGY[mechanism]} mechanism; a ${channel.technology} channel takes NONE${mechanismsOf(channel.technology)
+          .map((m) => `, ${m}`)
+          .join('')}`,
+      );
+    }
+  });
+
+  doc.assets.forEach((asset, i) => {
+    resolveRef<Device>(`assets[${i}].deviceId`, asset.deviceId, 'device', 'devices');
+  });
+
+  doc.vulnerabilities.forEach((vulnerability, i) => {
+    const path = `vulnerabilities[${i}]`;
+    const target = byId.get(vulnerability.elementId);
+    if (!target) {
+      add(`${path}.elementId`, `unknown element '${vulnerability.elementId}'; a vulnerability affects a device or an interface defined in this model`);
+    } else if (target.kind !== 'device' && target.kind !== 'interface') {
+      add(`${path}.elementId`, `'${vulnerability.elementId}' is ${KIND_ARTICLE[target.kind]}; a vulnerability affects a device or an interface`);
+    }
+    try {
+      cvssBaseScore(vulnerability.cvssVector);
+    } catch (error) {
+      add(`${path}.cvssVector`, error instanceof Error ? error.message : String(error));
+    }
+  });
+
+  const controls = new Map<string, Control>(catalogue.controls.map((c) => [c.id, c]));
+  const placed = new Map<string, string>();
+  doc.controlPlacements.forEach((placement, i) => {
+    const path = `controlPlacements[${i}]`;
+    const control = controls.get(placement.controlId);
+    if (!control) {
+      add(`${path}.controlId`, `unknown control '${placement.controlId}'; use the id of a control in catalogue ${catalogue.catalogueVersion} (e.g. C01..C32)`);
+    }
+    const target = byId.get(placement.elementId);
+    const elementType = target ? PLACEABLE[target.kind] : undefined;
+    if (!target) {
+      add(`${path}.elementId`, `unknown element '${placement.elementId}'; place the control on a zone, device, interface or channel defined in this model`);
+    } else if (!elementType) {
+      const hint = target.kind === 'asset' ? ` (e.g. on the asset's device '${(target.element as Asset).deviceId}')` : '';
+      add(`${path}.elementId`, `'${placement.elementId}' is ${KIND_ARTICLE[target.kind]}; controls are placed on zones, devices, interfaces or channels${hint}`);
+    } else if (control) {
+      const label = `control ${control.id} (${control.name})`;
+      if (!control.appliesTo.includes(elementType)) {
+        add(`${path}.elementId`, `${label} applies to ${control.appliesTo.join(', ')}, but '${placement.elementId}' is ${KIND_ARTICLE[target.kind]}; place it on a suitable element or choose another control`);
+      } else if (target.kind === 'channel' && control.technologies && !control.technologies.includes((target.element as Channel).technology)) {
+        add(`${path}.elementId`, `${label} applies only to ${control.technologies.join(', ')} channels, but '${placement.elementId}' is a ${(target.element as Channel).technology} channel`);
+      } else if (target.kind === 'interface' && control.interfaceKinds && !control.interfaceKinds.includes((target.element as Interface).kind)) {
+        add(`${path}.elementId`, `${label} applies only to ${control.interfaceKinds.join(', ')} interfaces, but '${placement.elementId}' is a ${(target.element as Interface).kind} interface`);
+      }
+    }
+    const key = `${placement.controlId}\u0000${placement.elementId}`;
+    const first = placed.get(key);
+    if (first) {
+      add(path, `${placement.controlId} is already placed on '${placement.elementId}' by ${first}; keep one placement per control and element`);
+    } else {
+      placed.set(key, path);
+    }
+  });
+
+  return issues;
+}
+
+/**
+ * Validates an exchange document on import.
+ *
+ * @param doc Parsed JSON of unknown shape (e.g. an uploaded file or a GraphQL JSON argument).
+ * @param catalogue The catalogue the placements refer to (TR 67 Annex A controls C01..C32 and
+ *   wireless mechanisms as controls, seeds/catalogue/tr67-catalogue.json).
+ * @returns The same object, typed as {@link ModelDocument}. Nothing is added, removed or reordered
+ *   (the schema has no defaults), so an export gives back exactly what was imported.
+ * @throws ValidationError listing every issue with the path of the field at fault. Shape
+ *   problems (seeds/model.schema.json, draft 2020-12, Ajv allErrors) are reported alone, since the
+ *   checks of meaning need a well-formed document. Otherwise every one of these is reported:
+ *   - an id used twice anywhere in the model (one namespace for all element kinds);
+ *   - a reference that does not resolve to an element of the right kind: device.zoneIds,
+ *     interface.deviceId / exposedToZoneIds, channel from/to devices, channel.zoneIds,
+ *     asset.deviceId, vulnerability.elementId (device or interface), placement.elementId (zone,
+ *     device, interface or channel);
+ *   - a channel interface that does not belong to that end's device, or a channel from a device
+ *     to itself; a device without a zone;
+ *   - an intrinsic mechanism of another technology than the channel's
+ *     ({@link INTRINSIC_MECHANISM_TECHNOLOGY}, after the TR 67 introduction on intrinsic
+ *     security of Wi-Fi, BLE, Zigbee and LoRa);
+ *   - a control not in the catalogue, placed on an element type outside its `appliesTo`, on a
+ *     channel whose technology is not in its `technologies`, or on an interface whose kind is
+ *     not in its `interfaceKinds`; the same control placed twice on one element;
+ *   - a CVSS vector that does not score ({@link cvssBaseScore}).
+ */
+export function validateModelDocument(doc: unknown, catalogue: Catalogue): ModelDocument {
+  const validate = schemaValidator();
+  if (!validate(doc)) {
+    throw new ValidationError((validate.errors ?? []).map(schemaIssue));
+  }
+  const model = doc as ModelDocument;
+  const issues = checkDomain(model, catalogue);
+  if (issues.length > 0) throw new ValidationError(issues);
+  return model;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Canonical form
+// ---------------------------------------------------------------------------------------------
+
+/** Code-unit order: locale-independent, so the canonical form is the same on every machine. */
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const sortById = <T extends { id: string }>(list: readonly T[]): T[] => [...list].sort((a, b) => compareStrings(a.id, b.id));
+const sortedIds = (ids: readonly string[]): string[] => [...ids].sort(compareStrings);
+/** Enum lists follow the declaration order of the enum in types.ts (reads like the UI). */
+function sortedEnum<T extends string>(values: readonly T[], order: readonly T[]): T[] {
+  const rank = (v: T) => {
+    const r = order.indexOf(v);
+    return r < 0 ? order.length : r;
+  };
+  return [...values].sort((a, b) => rank(a) - rank(b) || compareStrings(a, b));
+}
+
+/** Copies the optional fields that are present, so that absent stays absent. */
+function withOptional<T extends object, K extends keyof T>(target: T, source: T, keys: K[]): T {
+  for (const key of keys) {
+    if (source[key] !== undefined) target[key] = source[key];
+  }
+  return target;
+}
+
+/**
+ * The canonical form of a document, for deterministic export and for comparing two documents
+ * with deep equality (export → import → export is the identity).
+ *
+ * - every element list is sorted by id (code-unit order, locale-independent);
+ * - the id lists inside elements (device.zoneIds, interface.exposedToZoneIds, channel.zoneIds)
+ *   are sorted the same way; channel.extrinsicMechanisms and channel.carries follow the
+ *   declaration order of their enums in types.ts;
+ * - keys appear in the order of the interfaces in types.ts, optional fields after the required
+ *   ones they follow there; optional fields that are absent stay absent (nothing is invented)
+ *   and no field outside the format is copied.
+ *
+ * Pure: the input is not modified and the result shares no arrays or objects with it.
+ * Idempotent: canonicalModelDocument(canonicalModelDocument(d)) deep-equals
+ * canonicalModelDocument(d), and it does not depend on the input's list order.
+ * It neither validates nor removes duplicates; call {@link validateModelDocument} first.
+ */
+export function canonicalModelDocument(doc: ModelDocument): ModelDocument {
+  const model: ThreatModelInfo = withOptional({ id: doc.model.id, name: doc.model.name } as ThreatModelInfo, doc.model, ['description']);
+  return {
+    formatVersion: doc.formatVersion,
+    model,
+    zones: sortById(doc.zones).map((z) =>
+      withOptional({ id: z.id, name: z.name, kind: z.kind, entryPoint: z.entryPoint } as Zone, z, ['description']),
+    ),
+    devices: sortById(doc.devices).map((d) => {
+      const out = { id: d.id, name: d.name, category: d.category } as Device;
+      withOptional(out, d, ['manufacturer', 'modelName']);
+      out.riskClass = d.riskClass;
+      withOptional(out, d, ['software']);
+      out.generalPurposeOs = d.generalPurposeOs;
+      out.patchable = d.patchable;
+      out.handlesPersonalData = d.handlesPersonalData;
+      out.storesData = d.storesData;
+      out.remoteService = d.remoteService;
+      out.zoneIds = sortedIds(d.zoneIds);
+      return withOptional(out, d, ['externalId']);
+    }),
+    interfaces: sortById(doc.interfaces).map((i) =>
+      withOptional(
+        {
+          id: i.id,
+          deviceId: i.deviceId,
+          name: i.name,
+          kind: i.kind,
+          exposedToZoneIds: sortedIds(i.exposedToZoneIds),
+          authentication: i.authentication,
+        } as Interface,
+        i,
+        ['port'],
+      ),
+    ),
+    channels: sortById(doc.channels).map((c) => {
+      const out = { id: c.id, name: c.name, fromDeviceId: c.fromDeviceId, toDeviceId: c.toDeviceId } as Channel;
+      withOptional(out, c, ['fromInterfaceId', 'toInterfaceId']);
+      out.technology = c.technology;
+      out.intrinsicMechanism = c.intrinsicMechanism;
+      out.extrinsicMechanisms = sortedEnum(c.extrinsicMechanisms, EXTRINSIC_MECHANISMS);
+      out.carries = sortedEnum(c.carries, CHANNEL_PAYLOADS);
+      out.zoneIds = sortedIds(c.zoneIds);
+      return out;
+    }),
+    assets: sortById(doc.assets).map((a) => ({ id: a.id, deviceId: a.deviceId, name: a.name, kind: a.kind, severity: a.severity })),
+    vulnerabilities: sortById(doc.vulnerabilities).map((v) =>
+      withOptional({ id: v.id, cveId: v.cveId, cvssVector: v.cvssVector, elementId: v.elementId } as Vulnerability, v, ['description']),
+    ),
+    controlPlacements: sortById(doc.controlPlacements).map((p) =>
+      withOptional({ id: p.id, controlId: p.controlId, elementId: p.elementId, status: p.status } as ControlPlacement, p, ['cost', 'note']),
+    ),
+  };
+}

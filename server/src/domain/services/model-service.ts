@@ -1,0 +1,416 @@
+/**
+ * Threat models: import/export, model headers and create/update/delete of every element kind.
+ *
+ * Every write follows one path: read a consistent snapshot (cached per model version), apply
+ * the change to an in-memory copy, validate the WHOLE resulting document against the exchange
+ * schema and the catalogue (domain/model-document.ts), then write only the changed elements in
+ * one transaction guarded by the model version (optimistic concurrency, retried on a race). A
+ * rejected request therefore changes nothing, and all references stay consistent.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Database } from '../../graph/database';
+import { emptyChangeSet, type ChangeSet, type ModelRepository } from '../../graph/repositories/model-repository';
+import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../errors';
+import { canonicalModelDocument, validateModelDocument } from '../model-document';
+import type {
+  Asset,
+  Channel,
+  ControlPlacement,
+  Device,
+  Interface,
+  ModelDocument,
+  ThreatModelSummary,
+  Vulnerability,
+  Zone,
+} from '../types';
+import type { CatalogueService } from './catalogue-service';
+
+/** The element lists of a model document, by kind. */
+export type ElementKind = 'zones' | 'devices' | 'interfaces' | 'channels' | 'assets' | 'vulnerabilities' | 'controlPlacements';
+export type ElementOf<K extends ElementKind> = ModelDocument[K][number];
+export type AnyElement = Zone | Device | Interface | Channel | Asset | Vulnerability | ControlPlacement;
+
+/** Id prefixes used when the client does not supply an id. */
+const ID_PREFIX: Record<ElementKind, string> = {
+  zones: 'zone',
+  devices: 'dev',
+  interfaces: 'if',
+  channels: 'ch',
+  assets: 'asset',
+  vulnerabilities: 'vuln',
+  controlPlacements: 'cp',
+};
+
+const ELEMENT_KINDS: ElementKind[] = [
+  'zones',
+  'devices',
+  'interfaces',
+  'channels',
+  'assets',
+  'vulnerabilities',
+  'controlPlacements',
+];
+
+/** A model snapshot with the version it was read at. */
+export interface ModelSnapshot {
+  document: ModelDocument;
+  version: number;
+}
+
+const MAX_WRITE_ATTEMPTS = 3;
+const CACHE_SIZE = 16;
+
+export class ModelService {
+  /** modelId → last snapshot read; valid while the stored version is unchanged. */
+  private readonly snapshots = new Map<string, ModelSnapshot>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly repo: ModelRepository,
+    private readonly catalogues: CatalogueService,
+  ) {}
+
+  /** All model headers, most recently updated first. */
+  list(): Promise<ThreatModelSummary[]> {
+    return this.repo.list();
+  }
+
+  /** One model header, or null. */
+  get(modelId: string): Promise<ThreatModelSummary | null> {
+    return this.repo.get(modelId);
+  }
+
+  /**
+   * A consistent snapshot of the model, from the cache when its version is current (one cheap
+   * version query), otherwise loaded with a handful of queries. Callers must not mutate it.
+   * Throws NotFoundError.
+   */
+  async snapshot(modelId: string): Promise<ModelSnapshot> {
+    const version = await this.repo.version(modelId);
+    if (version === null) throw new NotFoundError(`model '${modelId}' does not exist`, 'modelId');
+    const hit = this.snapshots.get(modelId);
+    if (hit && hit.version === version) {
+      this.snapshots.delete(modelId);
+      this.snapshots.set(modelId, hit); // LRU order
+      return hit;
+    }
+    const loaded = await this.repo.load(modelId);
+    this.remember(modelId, loaded);
+    return loaded;
+  }
+
+  private remember(modelId: string, snap: ModelSnapshot): void {
+    this.snapshots.delete(modelId);
+    this.snapshots.set(modelId, snap);
+    while (this.snapshots.size > CACHE_SIZE) this.snapshots.delete(this.snapshots.keys().next().value as string);
+  }
+
+  /** The model as a canonical exchange document (seeds/model.schema.json). Throws NotFoundError. */
+  async exportModel(modelId: string): Promise<ModelDocument> {
+    return canonicalModelDocument((await this.snapshot(modelId)).document);
+  }
+
+  /**
+   * Validates and imports an exchange document in one transaction.
+   * @param options.replace overwrite an existing model with the same id (default false)
+   * @param options.targetModelId import under this id instead of document.model.id
+   * @throws ValidationError (paths prefixed `document.`), ConflictError if the id exists and replace is false
+   */
+  async importModel(
+    document: unknown,
+    options: { replace?: boolean; targetModelId?: string } = {},
+  ): Promise<ThreatModelSummary> {
+    const catalogue = await this.catalogues.current();
+    let candidate = document;
+    if (options.targetModelId !== undefined && isObject(document) && isObject(document['model'])) {
+      candidate = { ...document, model: { ...document['model'], id: options.targetModelId } };
+    }
+    const doc = prefixed('document', () => validateModelDocument(candidate, catalogue));
+    const summary = await this.repo.importDocument(canonicalModelDocument(doc), options.replace ?? false);
+    this.snapshots.delete(summary.id);
+    return summary;
+  }
+
+  /** Creates an empty model. ConflictError if the id exists; ValidationError for a bad id or name. */
+  async createModel(id: string, name: string, description?: string): Promise<ThreatModelSummary> {
+    checkModelId(id);
+    if (!name.trim()) throw new ValidationError('name must not be empty', 'name');
+    return this.repo.create(id, name, description);
+  }
+
+  /** Changes a model's name and/or description. NotFoundError if absent. */
+  async updateModel(id: string, name?: string | null, description?: string | null): Promise<ThreatModelSummary> {
+    const current = await this.repo.get(id);
+    if (!current) throw new NotFoundError(`model '${id}' does not exist`, 'id');
+    if (name !== undefined && (name === null || !name.trim())) throw new ValidationError('name must not be empty', 'name');
+    const nextDescription = description === undefined ? current.description : (description ?? undefined);
+    return this.repo.updateInfo(id, name ?? current.name, nextDescription);
+  }
+
+  /** Deletes a model with all its elements; false if it did not exist. */
+  async deleteModel(id: string): Promise<boolean> {
+    this.snapshots.delete(id);
+    return this.repo.delete(id);
+  }
+
+  /**
+   * Creates an element of `kind`. `input.id` is generated when absent. Errors:
+   * ValidationError (paths prefixed `input.`), ConflictError for a duplicate id, NotFoundError for the model.
+   */
+  async createElement<K extends ElementKind>(modelId: string, kind: K, input: Partial<ElementOf<K>>): Promise<ElementOf<K>> {
+    return this.change(modelId, (doc) => {
+      const id = input.id ?? generateId(ID_PREFIX[kind], (input as { name?: string }).name);
+      if (findElement(doc, id)) {
+        throw new ConflictError(`an element with id '${id}' already exists in model '${modelId}'`, 'input.id');
+      }
+      const element = stripUndefined({ ...input, id }) as ElementOf<K>;
+      (doc[kind] as ElementOf<K>[]).push(element);
+      const changes = emptyChangeSet();
+      (changes[kind] as ElementOf<K>[]).push(element);
+      return { result: element, changes, focus: { kind, id, prefix: 'input' } };
+    });
+  }
+
+  /**
+   * Changes an element: fields absent from `patch` stay, null clears an optional field.
+   * Errors: NotFoundError, ValidationError (paths prefixed `patch.`).
+   */
+  async updateElement<K extends ElementKind>(
+    modelId: string,
+    kind: K,
+    id: string,
+    patch: Record<string, unknown>,
+  ): Promise<ElementOf<K>> {
+    return this.change(modelId, (doc) => {
+      const list = doc[kind] as ElementOf<K>[];
+      const index = list.findIndex((e) => e.id === id);
+      if (index < 0) throw new NotFoundError(`${singular(kind)} '${id}' does not exist in model '${modelId}'`, 'id');
+      const merged: Record<string, unknown> = { ...list[index]! };
+      for (const [k, v] of Object.entries(patch)) {
+        if (v === undefined) continue;
+        if (k === 'id') continue;
+        if (v === null) delete merged[k];
+        else merged[k] = v;
+      }
+      const element = merged as unknown as ElementOf<K>;
+      list[index] = element;
+      const changes = emptyChangeSet();
+      (changes[kind] as ElementOf<K>[]).push(element);
+      return { result: element, changes, focus: { kind, id, prefix: 'patch' } };
+    });
+  }
+
+  /**
+   * Deletes an element and what cannot exist without it (a device's interfaces, assets,
+   * channels and vulnerabilities; placements on any removed element); references from surviving
+   * elements are removed (zone from exposures and ranges, interface from channels). Returns the
+   * removed ids and the new model version. Errors: NotFoundError; ConflictError when a device
+   * would be left in no zone.
+   */
+  async deleteElement(modelId: string, kind: ElementKind, id: string): Promise<{ deletedIds: string[]; modelVersion: number }> {
+    let newVersion = 0;
+    const deletedIds = await this.change(
+      modelId,
+      (doc) => {
+        if (!(doc[kind] as AnyElement[]).some((e) => e.id === id)) {
+          throw new NotFoundError(`${singular(kind)} '${id}' does not exist in model '${modelId}'`, 'id');
+        }
+        const { removed, changes } = cascadeDelete(doc, id);
+        return { result: removed, changes };
+      },
+      (v) => (newVersion = v),
+    );
+    return { deletedIds, modelVersion: newVersion };
+  }
+
+  /** Finds an element of any kind in the current snapshot, or null. */
+  async element(modelId: string, id: string): Promise<{ kind: ElementKind; element: AnyElement } | null> {
+    const { document } = await this.snapshot(modelId);
+    return findElement(document, id);
+  }
+
+  /**
+   * The single write path: snapshot → edit a copy → validate the whole document → write the
+   * change set under the version guard; retried when another writer got there first.
+   */
+  private async change<T>(
+    modelId: string,
+    edit: (doc: ModelDocument) => { result: T; changes: ChangeSet; focus?: { kind: ElementKind; id: string; prefix: string } },
+    onVersion?: (version: number) => void,
+  ): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const snap = await this.snapshot(modelId);
+      const catalogue = await this.catalogues.current();
+      const doc = structuredClone(snap.document);
+      const { result, changes, focus } = edit(doc);
+      try {
+        validateModelDocument(doc, catalogue);
+      } catch (e) {
+        if (e instanceof ValidationError && focus) throw refocus(e, doc, focus);
+        if (e instanceof ValidationError) throw new ConflictError(e.message, e.field);
+        throw e;
+      }
+      try {
+        const version = await this.db.write((tx) => this.repo.applyChanges(tx, modelId, snap.version, changes));
+        onVersion?.(version);
+        this.snapshots.delete(modelId);
+        return result;
+      } catch (e) {
+        const raced = e instanceof ConflictError && e.field === 'modelId';
+        if (!raced || attempt >= MAX_WRITE_ATTEMPTS) throw e;
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers (pure)
+// ---------------------------------------------------------------------------------------------
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function singular(kind: ElementKind): string {
+  return (
+    {
+      zones: 'zone',
+      devices: 'device',
+      interfaces: 'interface',
+      channels: 'channel',
+      assets: 'asset',
+      vulnerabilities: 'vulnerability',
+      controlPlacements: 'control placement',
+    } as const
+  )[kind];
+}
+
+function stripUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null)) as T;
+}
+
+const MODEL_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
+function checkModelId(id: string): void {
+  if (!MODEL_ID.test(id)) {
+    throw new ValidationError('model id must be 1-64 characters of letters, digits, _ . : -', 'id');
+  }
+}
+
+/** A readable unique id: prefix, slug of the name, random suffix (e.g. "dev-icu-pump-3f9a1c"). */
+function generateId(prefix: string, name?: string): string {
+  const slug = (name ?? '')
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 32);
+  return `${prefix}-${slug ? `${slug}-` : ''}${randomBytes(3).toString('hex')}`;
+}
+
+function findElement(doc: ModelDocument, id: string): { kind: ElementKind; element: AnyElement } | null {
+  for (const kind of ELEMENT_KINDS) {
+    const element = (doc[kind] as AnyElement[]).find((e) => e.id === id);
+    if (element) return { kind, element };
+  }
+  return null;
+}
+
+/** Runs `fn`, prefixing the paths of a ValidationError it throws with `prefix`. */
+function prefixed<T>(prefix: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof ValidationError) {
+      throw new ValidationError(
+        e.issues.map((i) => ({ ...i, path: i.path ? `${prefix}.${i.path}` : prefix })),
+      );
+    }
+    throw e;
+  }
+}
+
+/**
+ * Rewrites document paths of the element being written (e.g. `devices[31].zoneIds[0]`) to the
+ * mutation argument (`input.zoneIds[0]`), so forms can show the error at the field. Issues about
+ * other elements keep their document path.
+ */
+function refocus(e: ValidationError, doc: ModelDocument, focus: { kind: ElementKind; id: string; prefix: string }): ValidationError {
+  const index = (doc[focus.kind] as AnyElement[]).findIndex((x) => x.id === focus.id);
+  const own = `${focus.kind}[${index}]`;
+  const issues: FieldIssue[] = e.issues.map((i) => {
+    if (i.path === own) return { ...i, path: focus.prefix };
+    if (i.path.startsWith(`${own}.`) || i.path.startsWith(`${own}[`)) {
+      return { ...i, path: `${focus.prefix}${i.path.slice(own.length)}` };
+    }
+    return i;
+  });
+  // The element's own problems first: they are what the client can fix in this request.
+  issues.sort((a, b) => Number(!a.path.startsWith(focus.prefix)) - Number(!b.path.startsWith(focus.prefix)));
+  return new ValidationError(issues);
+}
+
+/**
+ * Removes `id` and everything that depends on it from `doc` (in place) and returns the removed
+ * ids plus the change set (deletions and updated survivors). ConflictError if a device would be
+ * left without a zone.
+ */
+function cascadeDelete(doc: ModelDocument, id: string): { removed: string[]; changes: ChangeSet } {
+  const removed = new Set<string>([id]);
+  // Required references: an element whose owner goes, goes too (to a fixpoint).
+  let grew = true;
+  while (grew) {
+    grew = false;
+    const drop = (e: AnyElement, refs: (string | undefined)[]) => {
+      if (!removed.has(e.id) && refs.some((r) => r !== undefined && removed.has(r))) {
+        removed.add(e.id);
+        grew = true;
+      }
+    };
+    doc.interfaces.forEach((i) => drop(i, [i.deviceId]));
+    doc.channels.forEach((c) => drop(c, [c.fromDeviceId, c.toDeviceId]));
+    doc.assets.forEach((a) => drop(a, [a.deviceId]));
+    doc.vulnerabilities.forEach((v) => drop(v, [v.elementId]));
+    doc.controlPlacements.forEach((p) => drop(p, [p.elementId]));
+  }
+  const changes = emptyChangeSet();
+  changes.deleteIds = [...removed].sort();
+  for (const kind of ELEMENT_KINDS) {
+    (doc[kind] as AnyElement[]) = (doc[kind] as AnyElement[]).filter((e) => !removed.has(e.id));
+  }
+  // Optional references on survivors are cleared.
+  for (const d of doc.devices) {
+    if (d.zoneIds.some((z) => removed.has(z))) {
+      d.zoneIds = d.zoneIds.filter((z) => !removed.has(z));
+      if (d.zoneIds.length === 0) {
+        throw new ConflictError(
+          `device '${d.id}' sits only in zone '${id}'; move it to another zone or delete it first`,
+          'id',
+        );
+      }
+      changes.devices.push(d);
+    }
+  }
+  for (const i of doc.interfaces) {
+    if (i.exposedToZoneIds.some((z) => removed.has(z))) {
+      i.exposedToZoneIds = i.exposedToZoneIds.filter((z) => !removed.has(z));
+      changes.interfaces.push(i);
+    }
+  }
+  for (const c of doc.channels) {
+    let touched = false;
+    if (c.zoneIds.some((z) => removed.has(z))) {
+      c.zoneIds = c.zoneIds.filter((z) => !removed.has(z));
+      touched = true;
+    }
+    if (c.fromInterfaceId && removed.has(c.fromInterfaceId)) {
+      delete c.fromInterfaceId;
+      touched = true;
+    }
+    if (c.toInterfaceId && removed.has(c.toInterfaceId)) {
+      delete c.toInterfaceId;
+      touched = true;
+    }
+    if (touched) changes.channels.push(c);
+  }
+  return { removed: changes.deleteIds, changes };
+}

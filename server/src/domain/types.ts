@@ -1,0 +1,467 @@
+/**
+ * Domain types shared by every layer: the TR 67 catalogue, the threat model and its exchange
+ * document. These are plain data (JSON-compatible, no driver types); the Neo4j layer maps to and
+ * from them, the engine reads them, GraphQL serves them.
+ *
+ * One concept, one name: the same words are the Neo4j labels, the GraphQL types and the React
+ * components (see ../shared/architecture.md).
+ */
+
+// ---------------------------------------------------------------------------------------------
+// Enumerations (GraphQL enums use the same SCREAMING_SNAKE values)
+// ---------------------------------------------------------------------------------------------
+
+/** HSA medical-device risk class, ascending risk (Health Products (Medical Devices) Regulations 2010). */
+export const RISK_CLASSES = ['A', 'B', 'C', 'D'] as const;
+export type RiskClass = (typeof RISK_CLASSES)[number];
+
+/** Model element types on which a control can be placed or an attack step can land. */
+export const ELEMENT_TYPES = ['ZONE', 'DEVICE', 'INTERFACE', 'CHANNEL', 'ASSET'] as const;
+export type ElementType = (typeof ELEMENT_TYPES)[number];
+
+/** STRIDE threat categories (Microsoft STRIDE), used to classify attack methods. */
+export const STRIDE = ['S', 'T', 'R', 'I', 'D', 'E'] as const;
+export type Stride = (typeof STRIDE)[number];
+
+/** Where a catalogue entry comes from. CONFIRMED: read in the cited public source;
+ * RECONSTRUCTED: our reconstruction of a TR 67 table that is not public; OWN_DESIGN: ours. */
+export const PROVENANCE_STATUSES = ['CONFIRMED', 'RECONSTRUCTED', 'OWN_DESIGN'] as const;
+export type ProvenanceStatus = (typeof PROVENANCE_STATUSES)[number];
+
+/** Network segment or trust-zone kinds. */
+export const ZONE_KINDS = [
+  'INTERNET',
+  'ENTERPRISE',
+  'CLINICAL',
+  'GUEST_WIFI',
+  'VENDOR_REMOTE_ACCESS',
+  'PATIENT_HOME',
+  'CLOUD',
+  'DMZ',
+  'PHYSICAL_ACCESS',
+  'OTHER',
+] as const;
+export type ZoneKind = (typeof ZONE_KINDS)[number];
+
+/** Device categories (drive shapes in the web map and Annex C examples). */
+export const DEVICE_CATEGORIES = [
+  'INFUSION_PUMP',
+  'INFUSION_SERVER',
+  'PATIENT_MONITOR',
+  'CENTRAL_STATION',
+  'VENTILATOR',
+  'IMAGING',
+  'PACS',
+  'INTERFACE_ENGINE',
+  'EHR',
+  'INSULIN_PUMP',
+  'CGM',
+  'MOBILE_APP',
+  'IMPLANTABLE_CARDIAC',
+  'HOME_MONITOR',
+  'PROGRAMMER',
+  'BED_SENSOR',
+  'ENVIRONMENTAL_SENSOR',
+  'GATEWAY',
+  'WORKSTATION',
+  'SERVER',
+  'NETWORK_DEVICE',
+  'CLOUD_SERVICE',
+  'OTHER',
+] as const;
+export type DeviceCategory = (typeof DEVICE_CATEGORIES)[number];
+
+/** Interface kinds: a port, service, API or radio endpoint on a device. */
+export const INTERFACE_KINDS = [
+  'WEB_UI',
+  'REMOTE_SERVICE',
+  'HL7',
+  'DICOM',
+  'FHIR_API',
+  'REST_API',
+  'SSH',
+  'TELNET',
+  'SMB',
+  'RDP',
+  'USB',
+  'SERIAL_DEBUG',
+  'LOCAL_UI',
+  'BLE_GATT',
+  'PROPRIETARY_RF',
+  'WIFI',
+  'ZIGBEE',
+  'LORA',
+  'CELLULAR',
+  'ETHERNET',
+  'OTHER',
+] as const;
+export type InterfaceKind = (typeof INTERFACE_KINDS)[number];
+
+/** Interface kinds that need hands on the device (CVSS AV:P). */
+export const PHYSICAL_INTERFACE_KINDS: readonly InterfaceKind[] = ['USB', 'SERIAL_DEBUG', 'LOCAL_UI'];
+
+/** How an interface authenticates its callers (MDS2 PAUT / NAUT). */
+export const AUTHENTICATIONS = ['NONE', 'DEFAULT_CREDENTIALS', 'PASSWORD', 'MFA', 'CERTIFICATE'] as const;
+export type Authentication = (typeof AUTHENTICATIONS)[number];
+
+/** Channel technologies (TR 67 introduction names Wi-Fi, BLE, Zigbee and LoRa). */
+export const CHANNEL_TECHNOLOGIES = [
+  'WIFI',
+  'BLE',
+  'ZIGBEE',
+  'LORA',
+  'ETHERNET',
+  'CELLULAR',
+  'USB',
+  'SERIAL',
+  'PROPRIETARY_RF',
+] as const;
+export type ChannelTechnology = (typeof CHANNEL_TECHNOLOGIES)[number];
+
+/** Wireless technologies: reachable by radio from the zones a channel is in range of. */
+export const WIRELESS_TECHNOLOGIES: readonly ChannelTechnology[] = [
+  'WIFI',
+  'BLE',
+  'ZIGBEE',
+  'LORA',
+  'CELLULAR',
+  'PROPRIETARY_RF',
+];
+
+/**
+ * Intrinsic security mechanisms of a channel's technology (TR 67 introduction: intrinsic vs
+ * extrinsic mechanisms). Each is valid only for the technology in
+ * {@link INTRINSIC_MECHANISM_TECHNOLOGY}; NONE is valid for all.
+ */
+export const INTRINSIC_MECHANISMS = [
+  'NONE',
+  'WEP',
+  'WPA_TKIP',
+  'WPA2_PSK',
+  'WPA2_ENTERPRISE',
+  'WPA3_SAE',
+  'WPA3_ENTERPRISE',
+  'BLE_LEGACY_JUST_WORKS',
+  'BLE_JUST_WORKS',
+  'BLE_PASSKEY',
+  'BLE_NUMERIC_COMPARISON',
+  'BLE_OOB',
+  'ZIGBEE_DEFAULT_TC_LINK_KEY',
+  'ZIGBEE_SHARED_NETWORK_KEY',
+  'ZIGBEE_INSTALL_CODE_LINK_KEY',
+  'LORAWAN_ABP',
+  'LORAWAN_OTAA',
+  'CELLULAR_LTE',
+  'MACSEC',
+  'PROPRIETARY_UNENCRYPTED',
+  'PROPRIETARY_ENCRYPTED',
+] as const;
+export type IntrinsicMechanism = (typeof INTRINSIC_MECHANISMS)[number];
+
+/** The technology each intrinsic mechanism belongs to (NONE fits every technology). */
+export const INTRINSIC_MECHANISM_TECHNOLOGY: Record<Exclude<IntrinsicMechanism, 'NONE'>, ChannelTechnology> = {
+  WEP: 'WIFI',
+  WPA_TKIP: 'WIFI',
+  WPA2_PSK: 'WIFI',
+  WPA2_ENTERPRISE: 'WIFI',
+  WPA3_SAE: 'WIFI',
+  WPA3_ENTERPRISE: 'WIFI',
+  BLE_LEGACY_JUST_WORKS: 'BLE',
+  BLE_JUST_WORKS: 'BLE',
+  BLE_PASSKEY: 'BLE',
+  BLE_NUMERIC_COMPARISON: 'BLE',
+  BLE_OOB: 'BLE',
+  ZIGBEE_DEFAULT_TC_LINK_KEY: 'ZIGBEE',
+  ZIGBEE_SHARED_NETWORK_KEY: 'ZIGBEE',
+  ZIGBEE_INSTALL_CODE_LINK_KEY: 'ZIGBEE',
+  LORAWAN_ABP: 'LORA',
+  LORAWAN_OTAA: 'LORA',
+  CELLULAR_LTE: 'CELLULAR',
+  MACSEC: 'ETHERNET',
+  PROPRIETARY_UNENCRYPTED: 'PROPRIETARY_RF',
+  PROPRIETARY_ENCRYPTED: 'PROPRIETARY_RF',
+};
+
+/** Extrinsic mechanisms added on top of the radio/link (TR 67 introduction). */
+export const EXTRINSIC_MECHANISMS = [
+  'TLS',
+  'APPLICATION_ENCRYPTION',
+  'CHALLENGE_RESPONSE',
+  'MESSAGE_AUTHENTICATION',
+  'VPN',
+] as const;
+export type ExtrinsicMechanism = (typeof EXTRINSIC_MECHANISMS)[number];
+
+/** What a channel carries. */
+export const CHANNEL_PAYLOADS = ['COMMANDS', 'PERSONAL_DATA', 'TELEMETRY', 'ALARMS', 'FIRMWARE'] as const;
+export type ChannelPayload = (typeof CHANNEL_PAYLOADS)[number];
+
+/** Patient-safety asset kinds. */
+export const ASSET_KINDS = ['THERAPY_DELIVERY', 'ALARM', 'DIAGNOSIS_MONITORING', 'PERSONAL_DATA'] as const;
+export type AssetKind = (typeof ASSET_KINDS)[number];
+
+/** ISO 14971 five-level harm severity scale, ascending; numeric rank 1..5 via {@link SEVERITY_RANK}. */
+export const SEVERITIES = ['NEGLIGIBLE', 'MINOR', 'SERIOUS', 'CRITICAL', 'CATASTROPHIC'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+export const SEVERITY_RANK: Record<Severity, number> = {
+  NEGLIGIBLE: 1,
+  MINOR: 2,
+  SERIOUS: 3,
+  CRITICAL: 4,
+  CATASTROPHIC: 5,
+};
+
+/** Status of a control placement: only IMPLEMENTED placements block attack steps. */
+export const PLACEMENT_STATUSES = ['IMPLEMENTED', 'PLANNED'] as const;
+export type PlacementStatus = (typeof PLACEMENT_STATUSES)[number];
+
+/** Device properties that switch a conditional risk-class baseline requirement on (TR 67 Table 3, reconstructed). */
+export const BASELINE_CONDITIONS = [
+  'HANDLES_PERSONAL_DATA',
+  'HAS_NETWORK_INTERFACE',
+  'HAS_WIRELESS_INTERFACE',
+  'GENERAL_PURPOSE_OS',
+  'REMOTE_SERVICE',
+  'STORES_DATA',
+  'HAS_USER_INTERFACE',
+] as const;
+export type BaselineCondition = (typeof BASELINE_CONDITIONS)[number];
+
+/** REQUIRED: always; CONDITIONAL: when any listed condition holds; RECOMMENDED: advisory only. */
+export const REQUIREMENT_LEVELS = ['REQUIRED', 'CONDITIONAL', 'RECOMMENDED'] as const;
+export type RequirementLevel = (typeof REQUIREMENT_LEVELS)[number];
+
+/** Annex/table a control belongs to. */
+export const CONTROL_KINDS = ['MITIGATING', 'WIRELESS_INTRINSIC', 'WIRELESS_EXTRINSIC', 'ORGANISATIONAL'] as const;
+export type ControlKind = (typeof CONTROL_KINDS)[number];
+
+// ---------------------------------------------------------------------------------------------
+// Catalogue (TR 67 Annex A / B / C, Tables 2 and 3; IEC TR 80001-2-2; MDS2)
+// ---------------------------------------------------------------------------------------------
+
+/** Where an entry comes from: status plus the clause it cites, e.g. "IEC TR 80001-2-2:2012 §5 (TXCF)". */
+export interface Provenance {
+  status: ProvenanceStatus;
+  source: string;
+}
+
+/** One of the 19 IEC TR 80001-2-2 security capabilities (MDS2 2013 sections). */
+export interface SecurityCapability {
+  code: string;
+  name: string;
+  /** Meaning in our own words (no copied standard text). */
+  description: string;
+  provenance: Provenance;
+}
+
+/** TR 67 Annex B attack method (reconstructed AM01..AM20). */
+export interface AttackMethod {
+  id: string;
+  name: string;
+  description: string;
+  /** Element types the method acts on. */
+  targets: ElementType[];
+  stride: Stride[];
+  /** Probability 0-1 that a capable attacker succeeds with no control in place. */
+  baseLikelihood: number;
+  /** IEC TR 80001-2-2 capability codes whose controls mitigate it. */
+  capabilityCodes: string[];
+  provenance: Provenance;
+}
+
+/** Annex A mitigating control, or a TR 67 wireless intrinsic/extrinsic mechanism expressed as a control. */
+export interface Control {
+  id: string;
+  name: string;
+  description: string;
+  kind: ControlKind;
+  capabilityCodes: string[];
+  /** Element types on which it can be placed. */
+  appliesTo: ElementType[];
+  /** If set, only channels of these technologies accept it (e.g. C23 only on BLE). */
+  technologies?: ChannelTechnology[];
+  /** If set, only interfaces of these kinds accept it. */
+  interfaceKinds?: InterfaceKind[];
+  /** Attack method ids it mitigates (TR 67 Annex B mapping). */
+  mitigates: string[];
+  /** Default relative cost in cost units (1 = cheap configuration change, 10 = major project). */
+  defaultCost: number;
+  provenance: Provenance;
+}
+
+/** One row of a risk-class baseline (TR 67 Table 3, reconstructed). */
+export interface BaselineRequirement {
+  capabilityCode: string;
+  level: RequirementLevel;
+  /** For CONDITIONAL: the requirement applies when any of these device conditions holds. */
+  conditions: BaselineCondition[];
+  /** Controls that satisfy the requirement; any one implemented on the device, its interfaces or its channels suffices. */
+  controlIds: string[];
+  note?: string;
+}
+
+/** The controls/capabilities expected of a device of one HSA risk class. */
+export interface RiskClassBaseline {
+  riskClass: RiskClass;
+  description: string;
+  requirements: BaselineRequirement[];
+  provenance: Provenance;
+}
+
+/** TR 67 Table 2: telehealth mitigating controls per link technology (reconstructed). */
+export interface TelehealthControl {
+  id: string;
+  technology: ChannelTechnology;
+  description: string;
+  controlIds: string[];
+  provenance: Provenance;
+}
+
+/** TR 67 Annex C: example connected devices per HSA risk class (reconstructed). */
+export interface DeviceExample {
+  id: string;
+  riskClass: RiskClass;
+  category: DeviceCategory;
+  example: string;
+  connectivity: ChannelTechnology[];
+  provenance: Provenance;
+}
+
+/** The whole catalogue document (seeds/catalogue/*.json, schema seeds/catalogue.schema.json). */
+export interface Catalogue {
+  catalogueVersion: string;
+  name: string;
+  description: string;
+  securityCapabilities: SecurityCapability[];
+  attackMethods: AttackMethod[];
+  controls: Control[];
+  riskClassBaselines: RiskClassBaseline[];
+  telehealthControls: TelehealthControl[];
+  deviceExamples: DeviceExample[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Threat model (one per hospital or workshop) and its exchange document
+// ---------------------------------------------------------------------------------------------
+
+/** Header of a threat model. `version` increments on every write. */
+export interface ThreatModelInfo {
+  id: string;
+  name: string;
+  description?: string;
+}
+
+/** Network segment or trust zone. An entry point is where an attacker starts. */
+export interface Zone {
+  id: string;
+  name: string;
+  kind: ZoneKind;
+  entryPoint: boolean;
+  description?: string;
+}
+
+/** A medical device or supporting system. */
+export interface Device {
+  id: string;
+  name: string;
+  category: DeviceCategory;
+  manufacturer?: string;
+  modelName?: string;
+  riskClass: RiskClass;
+  software?: string;
+  /** Runs a general-purpose OS (Windows, Linux desktop...): MDS2 MLDP-1. */
+  generalPurposeOs: boolean;
+  /** Security patches can be applied in the field: MDS2 CSUP. */
+  patchable: boolean;
+  /** Handles personally identifiable / health data: MDS2 MPII-1. */
+  handlesPersonalData: boolean;
+  /** Stores data persistently. */
+  storesData: boolean;
+  /** Supports vendor remote service: MDS2 RMOT-1. */
+  remoteService: boolean;
+  /** Zones (network segments) the device sits in; at least one. */
+  zoneIds: string[];
+  /** Caller's identifier (CMDB asset id) for inventory integration. */
+  externalId?: string;
+}
+
+/** A port, service, API, UI or radio endpoint on a device. */
+export interface Interface {
+  id: string;
+  deviceId: string;
+  name: string;
+  kind: InterfaceKind;
+  /** Zones from which the interface can be reached. */
+  exposedToZoneIds: string[];
+  authentication: Authentication;
+  /** TCP/UDP port if any. */
+  port?: number;
+}
+
+/** A communication link between two devices (optionally between named interfaces). Direction from → to is the direction of commands. */
+export interface Channel {
+  id: string;
+  name: string;
+  fromDeviceId: string;
+  toDeviceId: string;
+  fromInterfaceId?: string;
+  toInterfaceId?: string;
+  technology: ChannelTechnology;
+  intrinsicMechanism: IntrinsicMechanism;
+  extrinsicMechanisms: ExtrinsicMechanism[];
+  carries: ChannelPayload[];
+  /** Zones from which the link can be observed or reached (radio range, or the network it crosses). */
+  zoneIds: string[];
+}
+
+/** A patient-safety function or data on a device. */
+export interface Asset {
+  id: string;
+  deviceId: string;
+  name: string;
+  kind: AssetKind;
+  severity: Severity;
+}
+
+/** A known vulnerability of a device or interface. */
+export interface Vulnerability {
+  id: string;
+  cveId: string;
+  /** CVSS v3.1 vector, e.g. "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H". */
+  cvssVector: string;
+  /** Id of the device or interface it affects. */
+  elementId: string;
+  description?: string;
+}
+
+/** A catalogue control placed on a model element. */
+export interface ControlPlacement {
+  id: string;
+  controlId: string;
+  elementId: string;
+  status: PlacementStatus;
+  /** Cost units; when absent the control's defaultCost applies. */
+  cost?: number;
+  note?: string;
+}
+
+/** The exchange document: one JSON per model (schema seeds/model.schema.json). */
+export interface ModelDocument {
+  formatVersion: '1.0';
+  model: ThreatModelInfo;
+  zones: Zone[];
+  devices: Device[];
+  interfaces: Interface[];
+  channels: Channel[];
+  assets: Asset[];
+  vulnerabilities: Vulnerability[];
+  controlPlacements: ControlPlacement[];
+}
+
+/** Model plus the bookkeeping Neo4j keeps about it. */
+export interface ThreatModelSummary extends ThreatModelInfo {
+  /** Incremented by every write to the model. */
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}

@@ -1,0 +1,205 @@
+/**
+ * Likelihood factors shared by the rules: dimensionless multipliers applied to an attack
+ * method's baseLikelihood (TR 67 Annex B, reconstructed). Each table is documented in
+ * docs/attack-model.md; the values are our own calibration (OWN DESIGN), ordered by the
+ * protocol facts cited next to them.
+ */
+import type {
+  Authentication,
+  Channel,
+  ChannelTechnology,
+  ExtrinsicMechanism,
+  Interface,
+  InterfaceKind,
+  IntrinsicMechanism,
+  Zone,
+  Device,
+} from '../../domain/types';
+import { PHYSICAL_INTERFACE_KINDS, WIRELESS_TECHNOLOGIES } from '../../domain/types';
+import type { CvssAttackVector } from '../cvss';
+import type { IndexedModel, ScoredVulnerability } from './rule';
+import type { StepEvidence } from '../types';
+
+/** Interface kinds reached by radio: an attacker in range is adjacent (CVSS AV:A). */
+export const RADIO_INTERFACE_KINDS: readonly InterfaceKind[] = ['BLE_GATT', 'PROPRIETARY_RF', 'WIFI', 'ZIGBEE', 'LORA'];
+
+export function isPhysicalInterface(iface: Interface): boolean {
+  return PHYSICAL_INTERFACE_KINDS.includes(iface.kind);
+}
+
+export function isWireless(channel: Channel): boolean {
+  return WIRELESS_TECHNOLOGIES.includes(channel.technology);
+}
+
+/**
+ * Whether a vulnerability with attack vector `av` can be exploited on `iface` by an attacker in
+ * `zone` (FIRST CVSS v3.1 §2.1.1 attack vector):
+ * - physical interfaces (USB, SERIAL_DEBUG, LOCAL_UI, only from PHYSICAL_ACCESS zones): AV:P, AV:L;
+ * - radio interfaces: AV:A and AV:N (the attacker is in radio range);
+ * - network interfaces: AV:N; AV:A too when the zone is a segment the device sits in.
+ */
+export function attackVectorFits(av: CvssAttackVector, iface: Interface, zone: Zone, device: Device): boolean {
+  if (isPhysicalInterface(iface)) return av === 'P' || av === 'L';
+  if (RADIO_INTERFACE_KINDS.includes(iface.kind)) return av === 'A' || av === 'N';
+  if (av === 'N') return true;
+  return av === 'A' && device.zoneIds.includes(zone.id);
+}
+
+/** Vulnerabilities of an interface and of its device, sorted by id. */
+export function vulnerabilitiesOf(model: IndexedModel, iface: Interface): ScoredVulnerability[] {
+  const own = model.vulnerabilitiesByElement.get(iface.id) ?? [];
+  const device = model.vulnerabilitiesByElement.get(iface.deviceId) ?? [];
+  return [...own, ...device].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/**
+ * How much an authentication scheme slows an attacker who reached the interface
+ * (MDS2 PAUT / 80001-2-2 NAUT): used by remote-service abuse (AM15) and physical access (AM11).
+ */
+export const AUTHENTICATION_FACTOR: Record<Authentication, number> = {
+  NONE: 1,
+  DEFAULT_CREDENTIALS: 1,
+  PASSWORD: 0.6,
+  MFA: 0.25,
+  CERTIFICATE: 0.2,
+};
+
+/** Credential compromise (AM06): default credentials are public; a password must be guessed, phished or reused. */
+export const CREDENTIAL_FACTOR: Partial<Record<Authentication, number>> = {
+  DEFAULT_CREDENTIALS: 1,
+  PASSWORD: 0.4,
+};
+
+/**
+ * How directly access to an interface of this kind turns into control of its device
+ * (interface-compromise, malware-infection): shells and service ports ×2, user interfaces and
+ * file shares ×1.5, data/radio interfaces ×1.
+ */
+export const INTERFACE_CONTROL_FACTOR: Record<InterfaceKind, number> = {
+  SSH: 2,
+  TELNET: 2,
+  RDP: 2,
+  REMOTE_SERVICE: 2,
+  SERIAL_DEBUG: 2,
+  WEB_UI: 1.5,
+  LOCAL_UI: 1.5,
+  USB: 1.5,
+  SMB: 1.5,
+  HL7: 1,
+  DICOM: 1,
+  FHIR_API: 1,
+  REST_API: 1,
+  BLE_GATT: 1,
+  PROPRIETARY_RF: 1,
+  WIFI: 1,
+  ZIGBEE: 1,
+  LORA: 1,
+  CELLULAR: 1,
+  ETHERNET: 1,
+  OTHER: 1,
+};
+
+/** Factor of a known vulnerability: 1 + maxScore/10 (1 with none, 2 for a 10.0). */
+export function vulnerabilityFactor(vulns: readonly ScoredVulnerability[]): number {
+  let max = 0;
+  for (const v of vulns) max = Math.max(max, v.score);
+  return 1 + max / 10;
+}
+
+/** Unpatchable devices (MDS2 CSUP) keep their flaws: ×1.25. */
+export function patchFactor(device: Device): number {
+  return device.patchable ? 1 : 1.25;
+}
+
+/**
+ * Strength of each intrinsic (link-layer) mechanism against the three ways onto a link, as the
+ * residual success factor (1 = no protection). TR 67 §0 (introduction) on intrinsic mechanisms of
+ * Wi-Fi, BLE, Zigbee and LoRa; protocol facts: WEP broken; WPA2-PSK open to offline guessing
+ * after a captured handshake; BLE Just Works has no MITM protection (LE Secure Connections
+ * still stops passive sniffing, legacy pairing does not); Zigbee default trust-centre link key is
+ * public; LoRaWAN ABP uses static keys and counter resets allow replay.
+ */
+export const INTRINSIC_FACTORS: Record<IntrinsicMechanism, { eavesdrop: number; mitm: number; replay: number }> = {
+  NONE: { eavesdrop: 1, mitm: 1, replay: 1 },
+  WEP: { eavesdrop: 0.9, mitm: 0.9, replay: 0.9 },
+  WPA_TKIP: { eavesdrop: 0.6, mitm: 0.6, replay: 0.5 },
+  WPA2_PSK: { eavesdrop: 0.3, mitm: 0.3, replay: 0.2 },
+  WPA2_ENTERPRISE: { eavesdrop: 0.1, mitm: 0.1, replay: 0.1 },
+  WPA3_SAE: { eavesdrop: 0.1, mitm: 0.1, replay: 0.1 },
+  WPA3_ENTERPRISE: { eavesdrop: 0.05, mitm: 0.05, replay: 0.05 },
+  BLE_LEGACY_JUST_WORKS: { eavesdrop: 0.9, mitm: 0.9, replay: 0.6 },
+  BLE_JUST_WORKS: { eavesdrop: 0.3, mitm: 0.9, replay: 0.3 },
+  BLE_PASSKEY: { eavesdrop: 0.1, mitm: 0.15, replay: 0.1 },
+  BLE_NUMERIC_COMPARISON: { eavesdrop: 0.05, mitm: 0.05, replay: 0.1 },
+  BLE_OOB: { eavesdrop: 0.05, mitm: 0.05, replay: 0.1 },
+  ZIGBEE_DEFAULT_TC_LINK_KEY: { eavesdrop: 0.8, mitm: 0.8, replay: 0.5 },
+  ZIGBEE_SHARED_NETWORK_KEY: { eavesdrop: 0.6, mitm: 0.6, replay: 0.4 },
+  ZIGBEE_INSTALL_CODE_LINK_KEY: { eavesdrop: 0.1, mitm: 0.1, replay: 0.1 },
+  LORAWAN_ABP: { eavesdrop: 0.3, mitm: 0.5, replay: 0.9 },
+  LORAWAN_OTAA: { eavesdrop: 0.1, mitm: 0.1, replay: 0.1 },
+  CELLULAR_LTE: { eavesdrop: 0.1, mitm: 0.2, replay: 0.1 },
+  MACSEC: { eavesdrop: 0.05, mitm: 0.05, replay: 0.05 },
+  PROPRIETARY_UNENCRYPTED: { eavesdrop: 1, mitm: 1, replay: 1 },
+  PROPRIETARY_ENCRYPTED: { eavesdrop: 0.3, mitm: 0.5, replay: 0.5 },
+};
+
+/**
+ * Weak pairing / key establishment (AM14), wireless only: how completely the mechanism gives its
+ * keys away. Mechanisms not listed are not weak (no AM14 step). NONE on a wireless link and
+ * PROPRIETARY_UNENCRYPTED have no keys at all.
+ */
+export const WEAK_PAIRING_FACTOR: Partial<Record<IntrinsicMechanism, number>> = {
+  NONE: 1,
+  PROPRIETARY_UNENCRYPTED: 1,
+  WEP: 1,
+  BLE_LEGACY_JUST_WORKS: 0.95,
+  BLE_JUST_WORKS: 0.9,
+  ZIGBEE_DEFAULT_TC_LINK_KEY: 0.9,
+  WPA_TKIP: 0.8,
+  ZIGBEE_SHARED_NETWORK_KEY: 0.7,
+  LORAWAN_ABP: 0.7,
+};
+
+/**
+ * How easily an attacker in a zone gets onto a link of this medium: radio in range ×1; a tap on a
+ * USB/serial cable ×0.8; a switched Ethernet segment ×0.5 (needs ARP spoofing or a mirror port).
+ */
+export const MEDIUM_FACTOR: Record<ChannelTechnology, number> = {
+  WIFI: 1,
+  BLE: 1,
+  ZIGBEE: 1,
+  LORA: 1,
+  CELLULAR: 1,
+  PROPRIETARY_RF: 1,
+  ETHERNET: 0.5,
+  USB: 0.8,
+  SERIAL: 0.8,
+};
+
+/**
+ * Extrinsic mechanisms (TR 67 §0: protection added above the link) as residual factors per rule;
+ * a mechanism missing from a table does not affect that rule; 0 removes the step.
+ * The product over the channel's mechanisms is applied.
+ */
+export type ExtrinsicTable = Partial<Record<ExtrinsicMechanism, number>>;
+
+/** Product of a table's factors over the channel's extrinsic mechanisms, with evidence for each that applied. */
+export function extrinsicFactor(channel: Channel, table: ExtrinsicTable): { factor: number; evidence: StepEvidence[] } {
+  let factor = 1;
+  const evidence: StepEvidence[] = [];
+  for (const mechanism of channel.extrinsicMechanisms) {
+    const f = table[mechanism];
+    if (f === undefined) continue;
+    factor *= f;
+    evidence.push({ property: 'extrinsicMechanism', value: `${mechanism} (×${f})` });
+  }
+  return { factor, evidence };
+}
+
+/** Asset kinds affected by each payload a channel carries (brief: COMMANDS→THERAPY_DELIVERY, ...). */
+export const PAYLOAD_ASSET_KIND = {
+  COMMANDS: 'THERAPY_DELIVERY',
+  ALARMS: 'ALARM',
+  TELEMETRY: 'DIAGNOSIS_MONITORING',
+  PERSONAL_DATA: 'PERSONAL_DATA',
+} as const;

@@ -1,0 +1,84 @@
+/**
+ * The rule contract (after Threagile's RiskRule: metadata as data plus a pure evaluation).
+ * A rule turns facts of the model into attack steps; rules/registry.ts lists them all.
+ */
+import type { AttackMethod, Channel, Device, ElementType, Interface, Zone, Asset } from '../../domain/types';
+import type { CvssBase } from '../cvss';
+import type { AttackStep, StepEvidence } from '../types';
+
+/** A known vulnerability with its computed CVSS base score. */
+export interface ScoredVulnerability {
+  id: string;
+  cveId: string;
+  elementId: string;
+  cvss: CvssBase;
+  /** CVSS base score 0–10. */
+  score: number;
+}
+
+/**
+ * The model, normalised for rules: every list sorted by id, every id list inside an element
+ * deduplicated and sorted, and the lookups rules need built once.
+ */
+export interface IndexedModel {
+  zones: readonly Zone[];
+  devices: readonly Device[];
+  interfaces: readonly Interface[];
+  channels: readonly Channel[];
+  assets: readonly Asset[];
+  zoneById: ReadonlyMap<string, Zone>;
+  deviceById: ReadonlyMap<string, Device>;
+  interfaceById: ReadonlyMap<string, Interface>;
+  /** Interfaces of each device, sorted by id. */
+  interfacesByDevice: ReadonlyMap<string, readonly Interface[]>;
+  /** Assets of each device, sorted by id. */
+  assetsByDevice: ReadonlyMap<string, readonly Asset[]>;
+  /** Vulnerabilities of each device or interface, sorted by id. */
+  vulnerabilitiesByElement: ReadonlyMap<string, readonly ScoredVulnerability[]>;
+}
+
+/** What a rule proposes; the context turns it into an {@link AttackStep}. */
+export interface StepDraft {
+  from: string;
+  to: string;
+  /** Distinguishes steps of one rule between the same two nodes (vulnerability or channel id). */
+  qualifier?: string;
+  attackMethodId: string;
+  /** Raw likelihood; the context clamps it to [1e-6, 1] and rounds it to 6 decimals. */
+  likelihood: number;
+  evidence: StepEvidence[];
+  /** Element a control must sit on to block the step; null when nothing can block it. */
+  controlElementId: string | null;
+}
+
+/** What a rule may use while evaluating. */
+export interface RuleContext {
+  readonly model: IndexedModel;
+  /**
+   * The catalogue attack method with this id.
+   * @throws ValidationError if the catalogue lacks it.
+   */
+  method(id: string): AttackMethod;
+  /** Builds the step: synthetic id, clamped likelihood, blocking controls and blocked flag. */
+  step(rule: AttackRule, draft: StepDraft): AttackStep;
+}
+
+/** An attack rule: metadata (documented in docs/attack-model.md) and its evaluation. */
+export interface AttackRule {
+  /** Kebab-case id, first part of every step id. */
+  readonly id: string;
+  readonly title: string;
+  readonly description: string;
+  /** TR 67 Annex B (reconstructed) attack method of its steps. */
+  readonly attackMethodId: string;
+  readonly fromType: ElementType;
+  readonly toType: ElementType;
+  /** Which element blocks the step: 'target', 'channel', 'receiving device' or 'none'. */
+  readonly controlElement: 'target' | 'channel' | 'receiving device' | 'none';
+  /** The likelihood formula, as documented. */
+  readonly likelihood: string;
+  /** Where the rule comes from, e.g. "TR 67 §0 wireless mechanisms; 80001-2-2 NAUT". */
+  readonly source: string;
+  /** Pure: the same context gives the same steps in the same order. */
+  evaluate(ctx: RuleContext): AttackStep[];
+}

@@ -1,0 +1,266 @@
+/**
+ * Result and option types of the attack-path engine. Plain data (JSON-compatible): the GraphQL
+ * layer serves them as they are, and the same input always gives byte-identical JSON.
+ *
+ * Units used throughout:
+ * - likelihood: probability in (0, 1] that a capable attacker succeeds with the step or path;
+ * - weight: −ln(likelihood), ≥ 0 (what the shortest-path search adds up);
+ * - cost: catalogue cost units (1 = cheap configuration change, 10 = major project);
+ * - risk: likelihood × severity rank (1 NEGLIGIBLE … 5 CATASTROPHIC, ISO 14971 scale);
+ * - time: milliseconds.
+ */
+import type { ElementType, Severity } from '../domain/types';
+
+// ---------------------------------------------------------------------------------------------
+// Attack graph
+// ---------------------------------------------------------------------------------------------
+
+/** A model element as a node of the attack graph; its id is the element id. */
+export interface AttackGraphNode {
+  id: string;
+  type: ElementType;
+  /** Human-readable label: the element name, prefixed by its device name for interfaces and assets. */
+  label: string;
+  /** Asset severity (ISO 14971), present on ASSET nodes only. */
+  severity?: Severity;
+}
+
+/** One fact of the model that made a rule fire or set a step's likelihood. */
+export interface StepEvidence {
+  /** Model property, e.g. "authentication", "intrinsicMechanism", "vulnerability". */
+  property: string;
+  /** Its value as shown to a reader, e.g. "NONE", "CVE-2019-6538 (CVSS 8.8)". */
+  value: string;
+}
+
+/** Status of a control that could block a step. */
+export type BlockingControlStatus = 'IMPLEMENTED' | 'PLANNED' | 'CANDIDATE';
+
+/** A catalogue control that mitigates a step's attack method and can sit on its control element. */
+export interface BlockingControl {
+  controlId: string;
+  /** The element the control sits (or would sit) on: the step's controlElementId. */
+  elementId: string;
+  /** Cost units: the placement's cost if the control is placed, else the control's defaultCost. */
+  cost: number;
+  /** IMPLEMENTED blocks the step; PLANNED is placed but not in force; CANDIDATE is not placed. */
+  status: BlockingControlStatus;
+}
+
+/**
+ * One attack step: an attacker who holds `from` gains `to` with probability `likelihood`.
+ * Produced by a rule of rules/registry.ts; see docs/attack-model.md for every rule.
+ */
+export interface AttackStep {
+  /** Stable synthetic id `ruleId@fromId@toId[@qualifier]` (qualifier: vulnerability or channel id). */
+  id: string;
+  from: string;
+  to: string;
+  ruleId: string;
+  /** TR 67 Annex B (reconstructed) attack method, AM01..AM20. */
+  attackMethodId: string;
+  /** Probability in (0, 1]. */
+  likelihood: number;
+  evidence: StepEvidence[];
+  /**
+   * Element a control must sit on to block the step, or null when no control can block it
+   * (the attacker already holds what the step gives, e.g. a compromised device and its assets).
+   */
+  controlElementId: string | null;
+  /** Catalogue controls mitigating `attackMethodId` that can be placed on `controlElementId`, sorted by controlId. */
+  blockingControls: BlockingControl[];
+  /** True when some blocking control is IMPLEMENTED: the step stays in the graph (audit) but path search ignores it. */
+  blocked: boolean;
+}
+
+/** The attack graph of a model: nodes and steps sorted by id. */
+export interface AttackGraph {
+  nodes: AttackGraphNode[];
+  steps: AttackStep[];
+  /** Where the attacker starts: zones marked entryPoint, or the elements given as already compromised. Sorted. */
+  entryPointIds: string[];
+  /** Assets, sorted by id. */
+  targetIds: string[];
+}
+
+/** A control placement given to the engine as input (what-if or extra placements). */
+export interface PlacementInput {
+  controlId: string;
+  elementId: string;
+  /** Cost units; defaults to the control's defaultCost. */
+  cost?: number;
+}
+
+/** Options of {@link buildAttackGraph}. */
+export interface BuildAttackGraphOptions {
+  /** Extra placements treated as IMPLEMENTED (what-if); they are validated like model placements. */
+  extraPlacements?: readonly PlacementInput[];
+  /** Start from these elements (any node ids) as already compromised instead of the entry-point zones. */
+  fromElementIds?: readonly string[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Paths
+// ---------------------------------------------------------------------------------------------
+
+/** Options of {@link findAttackPaths}. */
+export interface FindAttackPathsOptions {
+  /** Paths per target (k of Yen's k shortest simple paths). Default 3, at least 1. */
+  k?: number;
+  /** Only targets of at least this severity. Default NEGLIGIBLE (all). */
+  minSeverity?: Severity;
+  /** Only these targets (asset ids). Default: all targets. */
+  targetIds?: readonly string[];
+  /** A path longer than this many steps raises EngineLimitError('maxDepth'). Default 25. */
+  maxDepth?: number;
+  /** More paths than this in total raises EngineLimitError('maxPaths'). Default 500. */
+  maxPaths?: number;
+  /** Wall-clock budget in ms; exceeding it raises EngineLimitError('timeLimitMs'). Default 5000. */
+  timeLimitMs?: number;
+}
+
+/** One attack path from an entry point to a target, through unblocked steps only. */
+export interface AttackPath {
+  /** Stable id `path@entryId@targetId@hash` (hash of the ordered step ids, so equal paths have equal ids). */
+  id: string;
+  entryPointId: string;
+  targetId: string;
+  /** Step ids in order, entry first. Empty when the target itself is an entry point. */
+  stepIds: string[];
+  /** Node ids in order: entry point … target (stepIds.length + 1 entries). */
+  nodeIds: string[];
+  /** Product of the step likelihoods, (0, 1]. */
+  likelihood: number;
+  severity: Severity;
+  /** ISO 14971 rank of the severity: 1 NEGLIGIBLE … 5 CATASTROPHIC. */
+  severityRank: number;
+  /** likelihood × severityRank, in (0, 5]. */
+  risk: number;
+  /** Number of steps. */
+  hops: number;
+}
+
+/** Result of {@link findAttackPaths}. */
+export interface AttackPathsResult {
+  /** Up to k paths per target, sorted by risk descending, then id. */
+  paths: AttackPath[];
+  /** Selected targets with at least one path. */
+  targetsReachable: number;
+  /** (entry point, selected target) pairs with at least one path between them. */
+  entryTargetPairsConnected: number;
+  /** Σ over selected targets of severityRank × likelihood of the most likely path (0 if unreachable). */
+  totalRisk: number;
+  pathCount: number;
+  /** The severity filter applied. */
+  minSeverity: Severity;
+  k: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Recommendation
+// ---------------------------------------------------------------------------------------------
+
+/** Options of {@link recommendControls}. */
+export interface RecommendControlsOptions {
+  /** Cut every target of at least this severity (or, with a budget, weigh targets of at least this severity). */
+  minSeverity: Severity;
+  /** Solver time budget in ms. Default 10000. */
+  timeLimitMs?: number;
+  /** If set: maximise the risk removed with total cost ≤ budget (cost units) instead of cutting everything. */
+  budget?: number;
+  /** Relative MIP gap at which the solver may stop (HiGHS mip_rel_gap). Default 1e-6. */
+  mipRelGap?: number;
+}
+
+/** One recommended control placement. */
+export interface RecommendedPlacement {
+  controlId: string;
+  elementId: string;
+  elementType: ElementType;
+  /** Cost units. */
+  cost: number;
+  /** Unblocked steps this placement blocks, sorted. */
+  cutsStepIds: string[];
+  /** Targets (≥ minSeverity) that become reachable again if only this placement is left out. Sorted. */
+  cutsTargetIds: string[];
+}
+
+/** Solver outcome: OPTIMAL (within mipRelGap), TIME_LIMIT (best found), NOTHING_TO_CUT (no cuttable target reachable). */
+export type RecommendationStatus = 'OPTIMAL' | 'TIME_LIMIT' | 'NOTHING_TO_CUT';
+
+/** Result of {@link recommendControls}. */
+export interface Recommendation {
+  /** Sorted by controlId, then elementId. */
+  placements: RecommendedPlacement[];
+  /** Σ cost of the placements, cost units. */
+  totalCost: number;
+  /** True when the solver proved optimality (within mipRelGap). */
+  optimal: boolean;
+  /** Relative gap between the solution and the solver's bound (0 when optimal). */
+  mipGap: number;
+  /** Wall-clock ms spent in reduction and solving (not deterministic; everything else is). */
+  solveTimeMs: number;
+  status: RecommendationStatus;
+  minSeverity: Severity;
+  /** Budget used, cost units (budget variant only). */
+  budget?: number;
+  /** Targets ≥ minSeverity reachable through steps no candidate control can block. Sorted. */
+  uncuttableTargetIds: string[];
+  /** Σ over targets ≥ minSeverity of severityRank × max path likelihood, before the placements. */
+  riskBefore: number;
+  /** The same after the placements. */
+  riskAfter: number;
+}
+
+/** Result of {@link whatIf}. */
+export interface WhatIfResult {
+  before: AttackPathsResult;
+  after: AttackPathsResult;
+  /** The placements applied (validated, deduplicated, sorted), with what each blocks. */
+  placementsApplied: AppliedPlacement[];
+  /** Ids of `before` paths that have a step blocked after the placements. Sorted. */
+  pathsCut: string[];
+  /** before.totalRisk − after.totalRisk. */
+  riskReduction: number;
+}
+
+/** A placement applied by {@link whatIf}. */
+export interface AppliedPlacement {
+  controlId: string;
+  elementId: string;
+  elementType: ElementType;
+  /** Cost units. */
+  cost: number;
+  /** Steps that were unblocked before and are blocked by this placement, sorted. */
+  blocksStepIds: string[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Baseline
+// ---------------------------------------------------------------------------------------------
+
+/** MET: an implemented control satisfies it; PLANNED: only planned ones; MISSING: none. */
+export type BaselineStatus = 'MET' | 'PLANNED' | 'MISSING';
+
+/** One risk-class baseline requirement applied to one device (TR 67 Table 3, reconstructed). */
+export interface BaselineGap {
+  deviceId: string;
+  riskClass: string;
+  capabilityCode: string;
+  level: 'REQUIRED' | 'CONDITIONAL' | 'RECOMMENDED';
+  /** For CONDITIONAL requirements: the listed conditions that hold for this device. */
+  conditionsMet: string[];
+  status: BaselineStatus;
+  /** True when the requirement counts as a gap: REQUIRED/CONDITIONAL and not MET. */
+  gap: boolean;
+  /** Controls of the requirement, any one of which satisfies it. */
+  controlIds: string[];
+  /** Placements that satisfy it (IMPLEMENTED, or PLANNED when status is PLANNED), sorted. */
+  satisfiedBy: { controlId: string; elementId: string; status: 'IMPLEMENTED' | 'PLANNED' }[];
+  /**
+   * Where each requirement control could be placed on this device, its interfaces or its channels
+   * (respecting appliesTo, technologies and interfaceKinds), sorted.
+   */
+  candidatePlacements: { controlId: string; elementId: string }[];
+  note?: string;
+}

@@ -1,0 +1,160 @@
+/**
+ * Neo4j ⇄ domain mapping. Relationship-backed fields (zoneIds, deviceId, ...) are written as
+ * relationships and read back from them; everything else is a node property. Optional fields
+ * that are absent stay absent in both directions (export is lossless).
+ */
+import type {
+  Asset,
+  Catalogue,
+  Channel,
+  ControlPlacement,
+  Device,
+  Interface,
+  Provenance,
+  Vulnerability,
+  Zone,
+} from '../domain/types';
+
+/** Drops null/undefined values and the bookkeeping `modelId` property. */
+export function compact<T>(row: Record<string, unknown>): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row)) {
+    if (v === null || v === undefined || k === 'modelId') continue;
+    out[k] = v;
+  }
+  return out as T;
+}
+
+/** Properties of a node: the element minus the fields stored as relationships, without undefined values. */
+function props<T extends object>(element: T, relationshipFields: readonly (keyof T)[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(element)) {
+    if (v === undefined || (relationshipFields as readonly string[]).includes(k)) continue;
+    out[k] = v;
+  }
+  return out;
+}
+
+export const zoneParams = (z: Zone) => ({ id: z.id, props: props(z, []) });
+export const deviceParams = (d: Device) => ({ id: d.id, props: props(d, ['zoneIds']), zoneIds: d.zoneIds });
+export const interfaceParams = (i: Interface) => ({
+  id: i.id,
+  props: props(i, ['deviceId', 'exposedToZoneIds']),
+  deviceId: i.deviceId,
+  exposedToZoneIds: i.exposedToZoneIds,
+});
+export const channelParams = (c: Channel) => ({
+  id: c.id,
+  props: props(c, ['fromDeviceId', 'toDeviceId', 'fromInterfaceId', 'toInterfaceId', 'zoneIds']),
+  fromDeviceId: c.fromDeviceId,
+  toDeviceId: c.toDeviceId,
+  fromInterfaceId: c.fromInterfaceId ?? null,
+  toInterfaceId: c.toInterfaceId ?? null,
+  zoneIds: c.zoneIds,
+});
+export const assetParams = (a: Asset) => ({ id: a.id, props: props(a, ['deviceId']), deviceId: a.deviceId });
+export const vulnerabilityParams = (v: Vulnerability) => ({ id: v.id, props: props(v, ['elementId']), elementId: v.elementId });
+export const placementParams = (p: ControlPlacement) => ({ id: p.id, props: props(p, ['elementId']), elementId: p.elementId });
+
+const provenanceProps = (p: Provenance) => ({ provenanceStatus: p.status, provenanceSource: p.source });
+
+/** Parameters of cypher/queries/catalogue/create-catalogue.cypher. */
+export function catalogueParams(c: Catalogue): Record<string, unknown> {
+  return {
+    catalogue: { version: c.catalogueVersion, name: c.name, description: c.description },
+    capabilities: c.securityCapabilities.map((s) => ({
+      code: s.code,
+      name: s.name,
+      description: s.description,
+      ...provenanceProps(s.provenance),
+    })),
+    attackMethods: c.attackMethods.map((a) => ({
+      id: a.id,
+      capabilityCodes: a.capabilityCodes,
+      props: {
+        name: a.name,
+        description: a.description,
+        targets: a.targets,
+        stride: a.stride,
+        baseLikelihood: a.baseLikelihood,
+        ...provenanceProps(a.provenance),
+      },
+    })),
+    controls: c.controls.map((x) => ({
+      id: x.id,
+      capabilityCodes: x.capabilityCodes,
+      mitigates: x.mitigates,
+      props: {
+        name: x.name,
+        description: x.description,
+        kind: x.kind,
+        appliesTo: x.appliesTo,
+        ...(x.technologies ? { technologies: x.technologies } : {}),
+        ...(x.interfaceKinds ? { interfaceKinds: x.interfaceKinds } : {}),
+        defaultCost: x.defaultCost,
+        ...provenanceProps(x.provenance),
+      },
+    })),
+    baselines: c.riskClassBaselines.map((b) => ({
+      riskClass: b.riskClass,
+      props: { description: b.description, ...provenanceProps(b.provenance) },
+      requirements: b.requirements.map((r, i) => ({
+        key: `${b.riskClass}-${String(i).padStart(3, '0')}`,
+        capabilityCode: r.capabilityCode,
+        controlIds: r.controlIds,
+        props: { level: r.level, conditions: r.conditions, ...(r.note !== undefined ? { note: r.note } : {}) },
+      })),
+    })),
+    telehealthControls: c.telehealthControls.map((t) => ({
+      id: t.id,
+      controlIds: t.controlIds,
+      props: { technology: t.technology, description: t.description, ...provenanceProps(t.provenance) },
+    })),
+    deviceExamples: c.deviceExamples.map((e) => ({
+      id: e.id,
+      props: {
+        riskClass: e.riskClass,
+        category: e.category,
+        example: e.example,
+        connectivity: e.connectivity,
+        ...provenanceProps(e.provenance),
+      },
+    })),
+  };
+}
+
+type Row = Record<string, unknown>;
+const provenanceOf = (r: Row): Provenance => ({
+  status: r['provenanceStatus'] as Provenance['status'],
+  source: r['provenanceSource'] as string,
+});
+const without = (r: Row, ...keys: string[]) => {
+  const out: Row = {};
+  for (const [k, v] of Object.entries(r)) if (!keys.includes(k) && v !== null) out[k] = v;
+  return out;
+};
+
+function withProvenance<T>(r: Row): T {
+  return { ...without(r, 'provenanceStatus', 'provenanceSource'), provenance: provenanceOf(r) } as T;
+}
+
+/** Rebuilds the Catalogue from the map returned by get-catalogue.cypher. */
+export function catalogueFromRow(c: Row): Catalogue {
+  const list = (k: string) => (c[k] as Row[]) ?? [];
+  return {
+    catalogueVersion: c['version'] as string,
+    name: c['name'] as string,
+    description: c['description'] as string,
+    securityCapabilities: list("securityCapabilities").map((r) => withProvenance(r)),
+    attackMethods: list('attackMethods').map((r) => withProvenance(r)),
+    controls: list('controls').map((r) => withProvenance(r)),
+    riskClassBaselines: list('riskClassBaselines').map((r) => ({
+      riskClass: r['riskClass'] as never,
+      description: r['description'] as string,
+      requirements: ((r['requirements'] as Row[]) ?? []).map((q) => without(q, 'key') as never),
+      provenance: provenanceOf(r),
+    })),
+    telehealthControls: list('telehealthControls').map((r) => withProvenance(r)),
+    deviceExamples: list('deviceExamples').map((r) => withProvenance(r)),
+  };
+}

@@ -1,0 +1,190 @@
+/**
+ * Threat-model persistence: headers (:ThreatModel with a version bumped by every write) and the
+ * elements of a model (:ModelElement plus :Zone, :Device, ...), loaded as one ModelDocument and
+ * written as a change set inside one transaction guarded by the model version.
+ */
+import { ConflictError, NotFoundError } from '../../domain/errors';
+import type {
+  Asset,
+  Channel,
+  ControlPlacement,
+  Device,
+  Interface,
+  ModelDocument,
+  ThreatModelSummary,
+  Vulnerability,
+  Zone,
+} from '../../domain/types';
+import type { Database, Row, Tx } from '../database';
+import {
+  assetParams,
+  channelParams,
+  compact,
+  deviceParams,
+  interfaceParams,
+  placementParams,
+  vulnerabilityParams,
+  zoneParams,
+} from '../mappers';
+
+/** Elements to write (created or replaced) and ids to delete, in one transaction. */
+export interface ChangeSet {
+  deleteIds: string[];
+  zones: Zone[];
+  devices: Device[];
+  interfaces: Interface[];
+  channels: Channel[];
+  assets: Asset[];
+  vulnerabilities: Vulnerability[];
+  controlPlacements: ControlPlacement[];
+}
+
+export const emptyChangeSet = (): ChangeSet => ({
+  deleteIds: [],
+  zones: [],
+  devices: [],
+  interfaces: [],
+  channels: [],
+  assets: [],
+  vulnerabilities: [],
+  controlPlacements: [],
+});
+
+const summary = (row: Row | undefined): ThreatModelSummary | null =>
+  row ? compact<ThreatModelSummary>(row['model'] as Row) : null;
+
+export class ModelRepository {
+  constructor(private readonly db: Database) {}
+
+  /** All model headers, most recently updated first. */
+  async list(): Promise<ThreatModelSummary[]> {
+    const rows = await this.db.query('model/list-models');
+    return rows.map((r) => summary(r)!);
+  }
+
+  /** One model header or null. */
+  async get(modelId: string): Promise<ThreatModelSummary | null> {
+    return summary((await this.db.query('model/get-model', { modelId }))[0]);
+  }
+
+  /** The model's version, or null if it does not exist. */
+  async version(modelId: string): Promise<number | null> {
+    const row = (await this.db.query('model/get-model-version', { modelId }))[0];
+    return row ? (row['version'] as number) : null;
+  }
+
+  /**
+   * Loads the whole model as an exchange document plus its version, in one read transaction
+   * (a consistent snapshot). Throws NotFoundError if the model does not exist.
+   */
+  async load(modelId: string): Promise<{ document: ModelDocument; version: number }> {
+    return this.db.read(async (tx) => {
+      const head = summary((await tx.run('model/get-model', { modelId }))[0]);
+      if (!head) throw new NotFoundError(`model '${modelId}' does not exist`, 'modelId');
+      const rows = async <T>(name: Parameters<Tx['run']>[0], key: string) =>
+        (await tx.run(name, { modelId })).map((r) => compact<T>(r[key] as Row));
+      const document: ModelDocument = {
+        formatVersion: '1.0',
+        model: compact({ id: head.id, name: head.name, description: head.description }),
+        zones: await rows<Zone>('element/load-zones', 'zone'),
+        devices: await rows<Device>('element/load-devices', 'device'),
+        interfaces: await rows<Interface>('element/load-interfaces', 'interface'),
+        channels: await rows<Channel>('element/load-channels', 'channel'),
+        assets: await rows<Asset>('element/load-assets', 'asset'),
+        vulnerabilities: await rows<Vulnerability>('element/load-vulnerabilities', 'vulnerability'),
+        controlPlacements: await rows<ControlPlacement>('element/load-control-placements', 'placement'),
+      };
+      return { document, version: head.version };
+    });
+  }
+
+  /** Creates an empty model header. ConflictError if the id is taken. */
+  async create(modelId: string, name: string, description?: string): Promise<ThreatModelSummary> {
+    try {
+      const row = await this.db.write((tx) =>
+        tx.run('model/create-model', { modelId, name, description: description ?? null }),
+      );
+      return summary(row[0])!;
+    } catch (e) {
+      if (e instanceof ConflictError) throw new ConflictError(`model '${modelId}' already exists`, 'id');
+      throw e;
+    }
+  }
+
+  /** Changes name/description and bumps the version. NotFoundError if absent. */
+  async updateInfo(modelId: string, name: string, description: string | undefined): Promise<ThreatModelSummary> {
+    const row = await this.db.write((tx) =>
+      tx.run('model/update-model-info', { modelId, name, description: description ?? null }),
+    );
+    const m = summary(row[0]);
+    if (!m) throw new NotFoundError(`model '${modelId}' does not exist`, 'id');
+    return m;
+  }
+
+  /** Deletes a model and its elements; false if it did not exist. */
+  async delete(modelId: string): Promise<boolean> {
+    const rows = await this.db.write((tx) => tx.run('model/delete-model', { modelId }));
+    return (rows[0]?.['deleted'] as number) === 1;
+  }
+
+  /**
+   * Writes a change set in the caller's transaction, after bumping the model version from
+   * `expectedVersion`. Throws ConflictError if the model changed since it was read (the caller
+   * re-reads and retries). Returns the new version.
+   */
+  async applyChanges(tx: Tx, modelId: string, expectedVersion: number, changes: ChangeSet): Promise<number> {
+    const bumped = await tx.run('model/bump-model-version', { modelId, expectedVersion });
+    if (bumped.length === 0) {
+      throw new ConflictError(`model '${modelId}' was changed by another request; reload and retry`, 'modelId');
+    }
+    await writeElements(tx, modelId, changes);
+    return bumped[0]!['version'] as number;
+  }
+
+  /**
+   * Imports a whole validated document in one transaction: creates the model (or, with
+   * `replace`, clears its elements and keeps its version history by bumping it).
+   * ConflictError if it exists and `replace` is false.
+   */
+  async importDocument(doc: ModelDocument, replace: boolean): Promise<ThreatModelSummary> {
+    const modelId = doc.model.id;
+    return this.db.write(async (tx) => {
+      const existing = summary((await tx.run('model/get-model', { modelId }))[0]);
+      if (existing && !replace) {
+        throw new ConflictError(
+          `model '${modelId}' already exists; pass replace: true to overwrite it or targetModelId to import a copy`,
+          'document.model.id',
+        );
+      }
+      if (existing) {
+        await tx.run('model/update-model-info', { modelId, name: doc.model.name, description: doc.model.description ?? null });
+        await tx.run('model/delete-model-elements', { modelId });
+      } else {
+        await tx.run('model/create-model', { modelId, name: doc.model.name, description: doc.model.description ?? null });
+      }
+      await writeElements(tx, modelId, { deleteIds: [], ...doc });
+      return summary((await tx.run('model/get-model', { modelId }))[0])!;
+    });
+  }
+}
+
+/** Deletes, then upserts in dependency order (zones before devices before interfaces ...). */
+async function writeElements(tx: Tx, modelId: string, c: ChangeSet): Promise<void> {
+  if (c.deleteIds.length) await tx.run('element/delete-elements', { modelId, ids: c.deleteIds });
+  if (c.zones.length) await tx.run('element/upsert-zones', { modelId, zones: c.zones.map(zoneParams) });
+  if (c.devices.length) await tx.run('element/upsert-devices', { modelId, devices: c.devices.map(deviceParams) });
+  if (c.interfaces.length)
+    await tx.run('element/upsert-interfaces', { modelId, interfaces: c.interfaces.map(interfaceParams) });
+  if (c.channels.length) await tx.run('element/upsert-channels', { modelId, channels: c.channels.map(channelParams) });
+  if (c.assets.length) await tx.run('element/upsert-assets', { modelId, assets: c.assets.map(assetParams) });
+  if (c.vulnerabilities.length)
+    await tx.run('element/upsert-vulnerabilities', {
+      modelId,
+      vulnerabilities: c.vulnerabilities.map(vulnerabilityParams),
+    });
+  if (c.controlPlacements.length)
+    await tx.run('element/upsert-control-placements', {
+      modelId,
+      placements: c.controlPlacements.map(placementParams),
+    });
+}

@@ -1,0 +1,7 @@
+/** Stops the test Neo4j instance if global setup started it (by its recorded PID). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const local = require('../../tools/neo4j/neo4j-local.cjs') as { stop(o: { instance: string }): Promise<boolean> };
+
+export default async function globalTeardown(): Promise<void> {
+  if (process.env.MEDTHREAT_TEST_STARTED_NEO4J === '1') await local.stop({ instance: 'test' });
+}

@@ -1,0 +1,88 @@
+/**
+ * Integration-test helper (after neo4j/graphql's TestHelper): owns one Database and the services
+ * over it, an Apollo server for executeOperation, and unique model ids that `close()` deletes.
+ */
+import { randomBytes } from 'node:crypto';
+import pino from 'pino';
+import { createApollo } from '../../server/src/app';
+import { bootstrap, createServices } from '../../server/src/bootstrap';
+import type { Context, Services } from '../../server/src/context';
+import { Database } from '../../server/src/graph/database';
+
+export interface GqlResult<T = Record<string, unknown>> {
+  data?: T | null;
+  errors?: { message: string; extensions?: Record<string, unknown>; path?: unknown[] }[];
+}
+
+export class TestHelper {
+  readonly db: Database;
+  readonly services: Services;
+  readonly log = pino({ level: 'silent' });
+  private readonly apollo = createApollo(this.log);
+  private readonly modelIds = new Set<string>();
+  private started = false;
+
+  constructor() {
+    const uri = process.env.NEO4J_URI;
+    if (!uri) throw new Error('NEO4J_URI is not set: run integration tests through jest (global setup starts Neo4j)');
+    this.db = new Database({
+      uri,
+      user: process.env.NEO4J_USER ?? 'neo4j',
+      password: process.env.NEO4J_PASSWORD ?? '',
+    });
+    this.services = createServices(this.db);
+  }
+
+  /** Applies the schema and loads the bundled catalogue (and the demo model if asked). */
+  async init(options: { loadDemo?: boolean } = {}): Promise<this> {
+    await bootstrap(this.db, this.services, { loadDemo: options.loadDemo ?? false, log: this.log });
+    if (!this.started) {
+      await this.apollo.start();
+      this.started = true;
+    }
+    return this;
+  }
+
+  /** A fresh model id, deleted again by close(). */
+  uniqueModelId(prefix = 'test'): string {
+    const id = `${prefix}-${randomBytes(4).toString('hex')}`;
+    this.modelIds.add(id);
+    return id;
+  }
+
+  /** Registers an id created elsewhere for cleanup. */
+  track(modelId: string): string {
+    this.modelIds.add(modelId);
+    return modelId;
+  }
+
+  /** Runs a GraphQL operation through the full Apollo pipeline (no HTTP). */
+  async gql<T = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}): Promise<GqlResult<T>> {
+    const contextValue: Context = { services: this.services, log: this.log, requestId: 'test' };
+    const res = await this.apollo.executeOperation({ query, variables }, { contextValue });
+    if (res.body.kind !== 'single') throw new Error('unexpected incremental response');
+    return res.body.singleResult as GqlResult<T>;
+  }
+
+  /** Like gql() but fails the test on any error. */
+  async gqlOk<T = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+    const r = await this.gql<T>(query, variables);
+    if (r.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(r.errors, null, 2)}`);
+    return r.data as T;
+  }
+
+  /** Counts every node and relationship in the database (to prove a rejected write changed nothing). */
+  async fingerprint(): Promise<string> {
+    const r = await this.db.driver.executeQuery(
+      'MATCH (n) OPTIONAL MATCH (n)-[r]->() RETURN count(DISTINCT n) AS nodes, count(r) AS rels, sum(coalesce(n.version, 0)) AS versions',
+    );
+    const rec = r.records[0]!;
+    return `${rec.get('nodes')}/${rec.get('rels')}/${rec.get('versions')}`;
+  }
+
+  async close(): Promise<void> {
+    for (const id of this.modelIds) await this.services.models.deleteModel(id);
+    if (this.started) await this.apollo.stop();
+    await this.db.close();
+  }
+}
