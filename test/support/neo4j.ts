@@ -2,7 +2,7 @@
  * Integration-test helper (after neo4j/graphql's TestHelper): owns one Database and the services
  * over it, an Apollo server for executeOperation, and unique model ids that `close()` deletes.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { createApollo } from '../../server/src/app';
 import { bootstrap, createServices } from '../../server/src/bootstrap';
@@ -71,13 +71,20 @@ export class TestHelper {
     return r.data as T;
   }
 
-  /** Counts every node and relationship in the database (to prove a rejected write changed nothing). */
+  /**
+   * A digest of the whole database: every node (labels, properties) and relationship (type,
+   * endpoints, properties). Equal digests before and after a rejected request prove it changed nothing.
+   */
   async fingerprint(): Promise<string> {
     const r = await this.db.driver.executeQuery(
-      'MATCH (n) OPTIONAL MATCH (n)-[r]->() RETURN count(DISTINCT n) AS nodes, count(r) AS rels, sum(coalesce(n.version, 0)) AS versions',
+      `MATCH (n) OPTIONAL MATCH (n)-[r]->(m)
+       WITH n, collect([type(r), elementId(m), properties(r)]) AS rels
+       RETURN elementId(n) AS id, labels(n) AS labels, properties(n) AS props, rels`,
     );
-    const rec = r.records[0]!;
-    return `${rec.get('nodes')}/${rec.get('rels')}/${rec.get('versions')}`;
+    const lines = r.records
+      .map((rec) => JSON.stringify([rec.get('id'), rec.get('labels'), rec.get('props'), rec.get('rels')]))
+      .sort();
+    return createHash('sha256').update(lines.join('\n')).digest('hex');
   }
 
   async close(): Promise<void> {

@@ -85,7 +85,9 @@ function fixtureCatalogue(): Catalogue {
 }
 
 const CATALOGUE_PATH = 'seeds/catalogue/tr67-catalogue.json';
-const catalogue: Catalogue = existsSync(resolve(ROOT, CATALOGUE_PATH)) ? (readJson(CATALOGUE_PATH) as Catalogue) : fixtureCatalogue();
+const catalogue: Catalogue = existsSync(resolve(ROOT, CATALOGUE_PATH))
+  ? (readJson(CATALOGUE_PATH) as Catalogue)
+  : fixtureCatalogue();
 const demo = readJson('seeds/demo-hospital.json') as ModelDocument;
 
 /** A fresh, mutable copy of the demo for each negative test. */
@@ -142,7 +144,9 @@ function scrambled(doc: ModelDocument, seed: number): ModelDocument {
     model: reversedKeys({ ...doc.model }),
     zones: shuffled(doc.zones, seed).map((z) => reversedKeys({ ...z })),
     devices: shuffled(doc.devices, seed + 1).map((d) => reversedKeys({ ...d, zoneIds: shuffled(d.zoneIds, seed) })),
-    interfaces: shuffled(doc.interfaces, seed + 2).map((i) => reversedKeys({ ...i, exposedToZoneIds: shuffled(i.exposedToZoneIds, seed) })),
+    interfaces: shuffled(doc.interfaces, seed + 2).map((i) =>
+      reversedKeys({ ...i, exposedToZoneIds: shuffled(i.exposedToZoneIds, seed) }),
+    ),
     channels: shuffled(doc.channels, seed + 3).map((c) =>
       reversedKeys({
         ...c,
@@ -162,6 +166,10 @@ describe('seeds/demo-hospital.json', () => {
     expect(() => validateModelDocument(fresh(), catalogue)).not.toThrow();
   });
 
+  it('also passes against the fixture catalogue (kept in step with the bundled one)', () => {
+    expect(() => validateModelDocument(fresh(), fixtureCatalogue())).not.toThrow();
+  });
+
   it('is a realistic hospital: at least 30 devices of all four HSA classes and 8 vulnerabilities', () => {
     expect(demo.model.id).toBe('demo-hospital');
     expect(demo.devices.length).toBeGreaterThanOrEqual(30);
@@ -178,11 +186,22 @@ describe('seeds/demo-hospital.json', () => {
 
   it('contains the vendor-remote-service scenario: password-only remote service -> infusion server -> pump therapy', () => {
     const vendorZones = demo.zones.filter((z) => z.kind === 'VENDOR_REMOTE_ACCESS').map((z) => z.id);
-    const remote = demo.interfaces.find((i) => i.kind === 'REMOTE_SERVICE' && i.authentication === 'PASSWORD' && i.exposedToZoneIds.some((z) => vendorZones.includes(z)));
+    const remote = demo.interfaces.find(
+      (i) =>
+        i.kind === 'REMOTE_SERVICE' &&
+        i.authentication === 'PASSWORD' &&
+        i.exposedToZoneIds.some((z) => vendorZones.includes(z)),
+    );
     const server = demo.devices.find((d) => d.id === remote?.deviceId);
     expect(server?.category).toBe('INFUSION_SERVER');
     const pumpIds = demo.channels
-      .filter((c) => c.fromDeviceId === server!.id && c.carries.includes('COMMANDS') && c.technology === 'WIFI' && c.intrinsicMechanism === 'WPA2_PSK')
+      .filter(
+        (c) =>
+          c.fromDeviceId === server!.id &&
+          c.carries.includes('COMMANDS') &&
+          c.technology === 'WIFI' &&
+          c.intrinsicMechanism === 'WPA2_PSK',
+      )
       .map((c) => c.toDeviceId);
     expect(pumpIds.length).toBeGreaterThanOrEqual(3);
     const therapy = demo.assets.filter((a) => pumpIds.includes(a.deviceId) && a.kind === 'THERAPY_DELIVERY');
@@ -202,7 +221,9 @@ describe('seeds/demo-hospital.json', () => {
 
   it('is stored in canonical form, so export gives back the file byte for byte', () => {
     expect(canonicalModelDocument(demo)).toEqual(demo);
-    expect(JSON.stringify(canonicalModelDocument(demo), null, 2) + '\n').toBe(readFileSync(resolve(ROOT, 'seeds/demo-hospital.json'), 'utf8'));
+    expect(JSON.stringify(canonicalModelDocument(demo), null, 2) + '\n').toBe(
+      readFileSync(resolve(ROOT, 'seeds/demo-hospital.json'), 'utf8'),
+    );
   });
 });
 
@@ -281,11 +302,15 @@ describe('validateModelDocument', () => {
     expectIssue(doc, `interfaces[${i}].exposedToZoneIds[0]`, /'dev-ehr' is a device .*not a zone/);
   });
 
-  it("reports a channel naming an interface of another device", () => {
+  it('reports a channel naming an interface of another device', () => {
     const doc = fresh();
     const c = indexOf(doc.channels, 'ch-ct-pacs');
     doc.channels[c]!.fromInterfaceId = 'if-pacs-web';
-    expectIssue(doc, `channels[${c}].fromInterfaceId`, /belongs to device 'dev-pacs', not to the channel's from-device 'dev-ct-scanner'/);
+    expectIssue(
+      doc,
+      `channels[${c}].fromInterfaceId`,
+      /belongs to device 'dev-pacs', not to the channel's from-device 'dev-ct-scanner'/,
+    );
   });
 
   it('reports a channel from a device to itself', () => {
@@ -321,7 +346,11 @@ describe('validateModelDocument', () => {
     const doc = fresh();
     const p = indexOf(doc.controlPlacements, 'pl-c11-ws-icu');
     doc.controlPlacements[p]!.elementId = 'as-ehr-personal';
-    expectIssue(doc, `controlPlacements[${p}].elementId`, /is an asset; controls are placed on zones, devices, interfaces or channels/);
+    expectIssue(
+      doc,
+      `controlPlacements[${p}].elementId`,
+      /is an asset; controls are placed on zones, devices, interfaces or channels/,
+    );
   });
 
   it('reports the same control placed twice on one element', () => {
@@ -335,7 +364,11 @@ describe('validateModelDocument', () => {
     const doc = fresh();
     const c = indexOf(doc.channels, 'ch-infserver-icu-pump-01');
     doc.channels[c]!.intrinsicMechanism = 'BLE_JUST_WORKS';
-    expectIssue(doc, `channels[${c}].intrinsicMechanism`, /BLE_JUST_WORKS is a BLE mechanism; a WIFI channel takes NONE, WEP/);
+    expectIssue(
+      doc,
+      `channels[${c}].intrinsicMechanism`,
+      /BLE_JUST_WORKS is a BLE mechanism; a WIFI channel takes one of NONE, WEP/,
+    );
   });
 
   it('reports an id used by two element kinds', () => {
@@ -356,7 +389,9 @@ describe('validateModelDocument', () => {
     doc.assets[0]!.deviceId = 'dev-nowhere';
     doc.controlPlacements[0]!.controlId = 'C00';
     const paths = issuesOf(doc).map((i) => i.path);
-    expect(paths).toEqual(expect.arrayContaining(['devices[0].zoneIds[0]', 'assets[0].deviceId', 'controlPlacements[0].controlId']));
+    expect(paths).toEqual(
+      expect.arrayContaining(['devices[0].zoneIds[0]', 'assets[0].deviceId', 'controlPlacements[0].controlId']),
+    );
   });
 
   it('puts the first issue in the error message and field', () => {

@@ -67,3 +67,18 @@ export class EngineLimitError extends DomainError {
 export class ServiceUnavailableError extends DomainError {
   readonly code = 'SERVICE_UNAVAILABLE' as const;
 }
+
+/**
+ * Runs `fn`; if it throws a ValidationError, rethrows it with every issue path prefixed by
+ * `prefix` (the GraphQL argument, e.g. "document"), so clients see the field at fault.
+ */
+export function withPathPrefix<T>(prefix: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof ValidationError) {
+      throw new ValidationError(e.issues.map((i) => ({ ...i, path: i.path ? `${prefix}.${i.path}` : prefix })));
+    }
+    throw e;
+  }
+}

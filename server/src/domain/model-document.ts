@@ -56,6 +56,8 @@ const PATTERN_HINTS: Record<string, string> = {
     'must be a CVSS v3.0/v3.1 base vector such as "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H" (all eight base metrics in this order, no temporal or environmental metrics)',
 };
 
+const DEVICE_WITHOUT_ZONE = 'a device needs at least one zone; list the network segment(s) it sits in';
+
 let compiled: ValidateFunction | undefined;
 
 function schemaValidator(): ValidateFunction {
@@ -113,7 +115,12 @@ function schemaIssue(error: ErrorObject): FieldIssue {
     case 'maxLength':
       return { path, message: `must have at most ${String(params.limit)} characters; shorten it` };
     case 'minItems':
-      return { path, message: `must list at least ${String(params.limit)} item(s)` };
+      return {
+        path,
+        message: /^devices\[\d+\]\.zoneIds$/.test(path)
+          ? DEVICE_WITHOUT_ZONE
+          : `must list at least ${String(params.limit)} item${params.limit === 1 ? '' : 's'}`,
+      };
     case 'uniqueItems':
       return {
         path,
@@ -147,7 +154,10 @@ export function cvssBaseScore(vector: string): number {
   const cvss = vector.startsWith('CVSS:3.0/') ? new Cvss3P0(vector) : new Cvss3P1(vector);
   const base = cvss.isBaseFullyDefined() ? cvss.calculateScores().base : undefined;
   if (base === undefined || !Number.isFinite(base)) {
-    throw new ValidationError(`'${vector}' could not be scored as a CVSS v3 base vector; check its metrics`, 'cvssVector');
+    throw new ValidationError(
+      `'${vector}' could not be scored as a CVSS v3 base vector; check its metrics`,
+      'cvssVector',
+    );
   }
   return base;
 }
@@ -181,6 +191,11 @@ const PLACEABLE: Partial<Record<ElementKind, ElementType>> = {
   interface: 'INTERFACE',
   channel: 'CHANNEL',
 };
+
+/** "a" or "an" before an enum value as it is read aloud ("an ETHERNET channel", "an SSH interface", "a USB port"). */
+function article(word: string): string {
+  return /^[AEIO]/.test(word) || /^(HL7|SSH|SMB|RDP)$/.test(word) ? 'an' : 'a';
+}
 
 /** Mechanisms of each technology, for messages ("a WIFI channel takes NONE or one of ..."). */
 function mechanismsOf(technology: ChannelTechnology): string[] {
@@ -221,14 +236,22 @@ function checkDomain(doc: ModelDocument, catalogue: Catalogue): FieldIssue[] {
   }
 
   /** Checks that `id` names an element of `kind`; returns it or undefined (issue recorded). */
-  function resolveRef<T extends IndexedElement['element']>(path: string, id: string, kind: ElementKind, listName: string): T | undefined {
+  function resolveRef<T extends IndexedElement['element']>(
+    path: string,
+    id: string,
+    kind: ElementKind,
+    listName: string,
+  ): T | undefined {
     const found = byId.get(id);
     if (!found) {
       add(path, `unknown ${kind} '${id}'; define it under ${listName} or fix the reference`);
       return undefined;
     }
     if (found.kind !== kind) {
-      add(path, `'${id}' is ${KIND_ARTICLE[found.kind]} (${found.path}), not ${KIND_ARTICLE[kind]}; reference a ${kind} from ${listName}`);
+      add(
+        path,
+        `'${id}' is ${KIND_ARTICLE[found.kind]} (${found.path}), not ${KIND_ARTICLE[kind]}; reference a ${kind} from ${listName}`,
+      );
       return undefined;
     }
     return found.element as T;
@@ -239,7 +262,7 @@ function checkDomain(doc: ModelDocument, catalogue: Catalogue): FieldIssue[] {
   doc.devices.forEach((device, i) => {
     const path = `devices[${i}]`;
     if (device.zoneIds.length === 0) {
-      add(`${path}.zoneIds`, 'a device needs at least one zone; list the network segment(s) it sits in');
+      add(`${path}.zoneIds`, DEVICE_WITHOUT_ZONE);
     }
     zoneRefs(`${path}.zoneIds`, device.zoneIds);
   });
@@ -255,7 +278,10 @@ function checkDomain(doc: ModelDocument, catalogue: Catalogue): FieldIssue[] {
     const from = resolveRef<Device>(`${path}.fromDeviceId`, channel.fromDeviceId, 'device', 'devices');
     const to = resolveRef<Device>(`${path}.toDeviceId`, channel.toDeviceId, 'device', 'devices');
     if (channel.fromDeviceId === channel.toDeviceId) {
-      add(`${path}.toDeviceId`, `a channel links two different devices, but both ends are '${channel.fromDeviceId}'; fix fromDeviceId or toDeviceId`);
+      add(
+        `${path}.toDeviceId`,
+        `a channel links two different devices, but both ends are '${channel.fromDeviceId}'; fix fromDeviceId or toDeviceId`,
+      );
     }
     const endpoints: [string, string | undefined, string, Device | undefined][] = [
       ['fromInterfaceId', channel.fromInterfaceId, 'from', from],
@@ -275,11 +301,11 @@ function checkDomain(doc: ModelDocument, catalogue: Catalogue): FieldIssue[] {
     // TR 67 introduction: intrinsic mechanisms are properties of one link technology.
     const mechanism: IntrinsicMechanism = channel.intrinsicMechanism;
     if (mechanism !== 'NONE' && INTRINSIC_MECHANISM_TECHNOLOGY[mechanism] !== channel.technology) {
+      const owner = INTRINSIC_MECHANISM_TECHNOLOGY[mechanism];
+      const allowed = ['NONE', ...mechanismsOf(channel.technology)].join(', ');
       add(
         `${path}.intrinsicMechanism`,
-        `${mechanism} is a ${INTRINSIC_MECHANISM_TECHNOLOGY[mechanism]} mechanism; a ${channel.technology} channel takes NONE${mechanismsOf(channel.technology)
-          .map((m) => `, ${m}`)
-          .join('')}`,
+        `${mechanism} is ${article(owner)} ${owner} mechanism; ${article(channel.technology)} ${channel.technology} channel takes one of ${allowed}`,
       );
     }
   });
@@ -292,9 +318,15 @@ function checkDomain(doc: ModelDocument, catalogue: Catalogue): FieldIssue[] {
     const path = `vulnerabilities[${i}]`;
     const target = byId.get(vulnerability.elementId);
     if (!target) {
-      add(`${path}.elementId`, `unknown element '${vulnerability.elementId}'; a vulnerability affects a device or an interface defined in this model`);
+      add(
+        `${path}.elementId`,
+        `unknown element '${vulnerability.elementId}'; a vulnerability affects a device or an interface defined in this model`,
+      );
     } else if (target.kind !== 'device' && target.kind !== 'interface') {
-      add(`${path}.elementId`, `'${vulnerability.elementId}' is ${KIND_ARTICLE[target.kind]}; a vulnerability affects a device or an interface`);
+      add(
+        `${path}.elementId`,
+        `'${vulnerability.elementId}' is ${KIND_ARTICLE[target.kind]}; a vulnerability affects a device or an interface`,
+      );
     }
     try {
       cvssBaseScore(vulnerability.cvssVector);
@@ -304,34 +336,68 @@ function checkDomain(doc: ModelDocument, catalogue: Catalogue): FieldIssue[] {
   });
 
   const controls = new Map<string, Control>(catalogue.controls.map((c) => [c.id, c]));
+  const controlIds = [...controls.keys()].sort(compareStrings);
+  const controlRange = controlIds.length > 0 ? ` (${controlIds[0]!}..${controlIds[controlIds.length - 1]!})` : '';
   const placed = new Map<string, string>();
   doc.controlPlacements.forEach((placement, i) => {
     const path = `controlPlacements[${i}]`;
     const control = controls.get(placement.controlId);
     if (!control) {
-      add(`${path}.controlId`, `unknown control '${placement.controlId}'; use the id of a control in catalogue ${catalogue.catalogueVersion} (e.g. C01..C32)`);
+      add(
+        `${path}.controlId`,
+        `unknown control '${placement.controlId}'; use the id of a control in catalogue ${catalogue.catalogueVersion}${controlRange}`,
+      );
     }
     const target = byId.get(placement.elementId);
     const elementType = target ? PLACEABLE[target.kind] : undefined;
     if (!target) {
-      add(`${path}.elementId`, `unknown element '${placement.elementId}'; place the control on a zone, device, interface or channel defined in this model`);
+      add(
+        `${path}.elementId`,
+        `unknown element '${placement.elementId}'; place the control on a zone, device, interface or channel defined in this model`,
+      );
     } else if (!elementType) {
-      const hint = target.kind === 'asset' ? ` (e.g. on the asset's device '${(target.element as Asset).deviceId}')` : '';
-      add(`${path}.elementId`, `'${placement.elementId}' is ${KIND_ARTICLE[target.kind]}; controls are placed on zones, devices, interfaces or channels${hint}`);
+      const hint =
+        target.kind === 'asset' ? ` (e.g. on the asset's device '${(target.element as Asset).deviceId}')` : '';
+      add(
+        `${path}.elementId`,
+        `'${placement.elementId}' is ${KIND_ARTICLE[target.kind]}; controls are placed on zones, devices, interfaces or channels${hint}`,
+      );
     } else if (control) {
       const label = `control ${control.id} (${control.name})`;
       if (!control.appliesTo.includes(elementType)) {
-        add(`${path}.elementId`, `${label} applies to ${control.appliesTo.join(', ')}, but '${placement.elementId}' is ${KIND_ARTICLE[target.kind]}; place it on a suitable element or choose another control`);
-      } else if (target.kind === 'channel' && control.technologies && !control.technologies.includes((target.element as Channel).technology)) {
-        add(`${path}.elementId`, `${label} applies only to ${control.technologies.join(', ')} channels, but '${placement.elementId}' is a ${(target.element as Channel).technology} channel`);
-      } else if (target.kind === 'interface' && control.interfaceKinds && !control.interfaceKinds.includes((target.element as Interface).kind)) {
-        add(`${path}.elementId`, `${label} applies only to ${control.interfaceKinds.join(', ')} interfaces, but '${placement.elementId}' is a ${(target.element as Interface).kind} interface`);
+        add(
+          `${path}.elementId`,
+          `${label} applies to ${control.appliesTo.join(', ')}, but '${placement.elementId}' is ${KIND_ARTICLE[target.kind]}; place it on a suitable element or choose another control`,
+        );
+      } else if (
+        target.kind === 'channel' &&
+        control.technologies &&
+        !control.technologies.includes((target.element as Channel).technology)
+      ) {
+        const technology = (target.element as Channel).technology;
+        add(
+          `${path}.elementId`,
+          `${label} applies only to ${control.technologies.join(', ')} channels, but '${placement.elementId}' is ${article(technology)} ${technology} channel`,
+        );
+      } else if (
+        target.kind === 'interface' &&
+        control.interfaceKinds &&
+        !control.interfaceKinds.includes((target.element as Interface).kind)
+      ) {
+        const kind = (target.element as Interface).kind;
+        add(
+          `${path}.elementId`,
+          `${label} applies only to ${control.interfaceKinds.join(', ')} interfaces, but '${placement.elementId}' is ${article(kind)} ${kind} interface`,
+        );
       }
     }
     const key = `${placement.controlId}\u0000${placement.elementId}`;
     const first = placed.get(key);
     if (first) {
-      add(path, `${placement.controlId} is already placed on '${placement.elementId}' by ${first}; keep one placement per control and element`);
+      add(
+        path,
+        `${placement.controlId} is already placed on '${placement.elementId}' by ${first}; keep one placement per control and element`,
+      );
     } else {
       placed.set(key, path);
     }
@@ -386,7 +452,8 @@ function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-const sortById = <T extends { id: string }>(list: readonly T[]): T[] => [...list].sort((a, b) => compareStrings(a.id, b.id));
+const sortById = <T extends { id: string }>(list: readonly T[]): T[] =>
+  [...list].sort((a, b) => compareStrings(a.id, b.id));
 const sortedIds = (ids: readonly string[]): string[] => [...ids].sort(compareStrings);
 /** Enum lists follow the declaration order of the enum in types.ts (reads like the UI). */
 function sortedEnum<T extends string>(values: readonly T[], order: readonly T[]): T[] {
@@ -423,7 +490,11 @@ function withOptional<T extends object, K extends keyof T>(target: T, source: T,
  * It neither validates nor removes duplicates; call {@link validateModelDocument} first.
  */
 export function canonicalModelDocument(doc: ModelDocument): ModelDocument {
-  const model: ThreatModelInfo = withOptional({ id: doc.model.id, name: doc.model.name } as ThreatModelInfo, doc.model, ['description']);
+  const model: ThreatModelInfo = withOptional(
+    { id: doc.model.id, name: doc.model.name } as ThreatModelInfo,
+    doc.model,
+    ['description'],
+  );
   return {
     formatVersion: doc.formatVersion,
     model,
@@ -467,12 +538,24 @@ export function canonicalModelDocument(doc: ModelDocument): ModelDocument {
       out.zoneIds = sortedIds(c.zoneIds);
       return out;
     }),
-    assets: sortById(doc.assets).map((a) => ({ id: a.id, deviceId: a.deviceId, name: a.name, kind: a.kind, severity: a.severity })),
+    assets: sortById(doc.assets).map((a) => ({
+      id: a.id,
+      deviceId: a.deviceId,
+      name: a.name,
+      kind: a.kind,
+      severity: a.severity,
+    })),
     vulnerabilities: sortById(doc.vulnerabilities).map((v) =>
-      withOptional({ id: v.id, cveId: v.cveId, cvssVector: v.cvssVector, elementId: v.elementId } as Vulnerability, v, ['description']),
+      withOptional({ id: v.id, cveId: v.cveId, cvssVector: v.cvssVector, elementId: v.elementId } as Vulnerability, v, [
+        'description',
+      ]),
     ),
     controlPlacements: sortById(doc.controlPlacements).map((p) =>
-      withOptional({ id: p.id, controlId: p.controlId, elementId: p.elementId, status: p.status } as ControlPlacement, p, ['cost', 'note']),
+      withOptional(
+        { id: p.id, controlId: p.controlId, elementId: p.elementId, status: p.status } as ControlPlacement,
+        p,
+        ['cost', 'note'],
+      ),
     ),
   };
 }

@@ -4,7 +4,7 @@
  */
 import type { CatalogueRepository } from '../../graph/repositories/catalogue-repository';
 import { validateCatalogue } from '../catalogue';
-import { ServiceUnavailableError } from '../errors';
+import { ServiceUnavailableError, withPathPrefix } from '../errors';
 import type { Catalogue } from '../types';
 
 export class CatalogueService {
@@ -34,7 +34,7 @@ export class CatalogueService {
    * ConflictError if a placed control would disappear.
    */
   async load(document: unknown): Promise<Catalogue> {
-    const catalogue = validateCatalogue(document);
+    const catalogue = withPathPrefix('document', () => validateCatalogue(document));
     await this.repo.replace(catalogue);
     this.cached = null;
     return this.current();

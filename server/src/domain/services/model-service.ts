@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Database } from '../../graph/database';
 import { emptyChangeSet, type ChangeSet, type ModelRepository } from '../../graph/repositories/model-repository';
-import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../errors';
+import { ConflictError, NotFoundError, ValidationError, withPathPrefix, type FieldIssue } from '../errors';
 import { canonicalModelDocument, validateModelDocument } from '../model-document';
 import type {
   Asset,
@@ -125,7 +125,7 @@ export class ModelService {
     if (options.targetModelId !== undefined && isObject(document) && isObject(document['model'])) {
       candidate = { ...document, model: { ...document['model'], id: options.targetModelId } };
     }
-    const doc = prefixed('document', () => validateModelDocument(candidate, catalogue));
+    const doc = withPathPrefix('document', () => validateModelDocument(candidate, catalogue));
     const summary = await this.repo.importDocument(canonicalModelDocument(doc), options.replace ?? false);
     this.snapshots.delete(summary.id);
     return summary;
@@ -313,20 +313,6 @@ function findElement(doc: ModelDocument, id: string): { kind: ElementKind; eleme
     if (element) return { kind, element };
   }
   return null;
-}
-
-/** Runs `fn`, prefixing the paths of a ValidationError it throws with `prefix`. */
-function prefixed<T>(prefix: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (e instanceof ValidationError) {
-      throw new ValidationError(
-        e.issues.map((i) => ({ ...i, path: i.path ? `${prefix}.${i.path}` : prefix })),
-      );
-    }
-    throw e;
-  }
 }
 
 /**

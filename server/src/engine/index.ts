@@ -1,0 +1,19 @@
+/**
+ * The attack-path engine: pure TypeScript over in-memory data (no I/O). See docs/attack-model.md.
+ *
+ * - {@link buildAttackGraph}: model + catalogue → attack graph (rules in rules/registry.ts);
+ * - {@link findAttackPaths}, {@link reachableTargets}: ranked paths and reachability;
+ * - {@link recommendControls}: exact minimum-cost (or budgeted) control placement (HiGHS MILP);
+ * - {@link whatIf}: paths before/after trying placements;
+ * - {@link findBaselineGaps}: risk-class baseline requirements per device.
+ */
+export { buildAttackGraph } from './attack-graph';
+export { findAttackPaths, reachableTargets } from './paths/find-attack-paths';
+export { recommendControls } from './optimise/recommend-controls';
+export { whatIf } from './optimise/what-if';
+export { findBaselineGaps, deviceConditions } from './baseline/find-baseline-gaps';
+export { cvssBaseScore, parseCvssVector, type CvssBase, type CvssAttackVector } from './cvss';
+export { canPlaceControl, type PlaceableElement } from './controls';
+export { ATTACK_RULES, getAttackRule } from './rules/registry';
+export type { AttackRule, RuleContext, StepDraft, IndexedModel, ScoredVulnerability } from './rules/rule';
+export type * from './types';

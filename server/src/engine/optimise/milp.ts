@@ -1,0 +1,102 @@
+/**
+ * Thin wrapper over the HiGHS MILP solver (npm `highs`, HiGHS compiled to WebAssembly): loads the
+ * module once, passes a row-wise sparse model (no LP text to parse), returns the solution.
+ */
+import highsLoader, { type Highs } from 'highs';
+import { EngineLimitError } from '../../domain/errors';
+
+let loading: Promise<Highs> | undefined;
+
+/** The HiGHS runtime, loaded on first use and cached for the life of the process. */
+export function loadHighs(): Promise<Highs> {
+  loading ??= highsLoader().catch((e: unknown) => {
+    loading = undefined;
+    throw e;
+  });
+  return loading;
+}
+
+/** A mixed-integer model in row-wise sparse form. Rows: rowLower ≤ Σ values·x ≤ rowUpper. */
+export interface MilpModel {
+  numCols: number;
+  colCost: Float64Array;
+  colLower: Float64Array;
+  colUpper: Float64Array;
+  /** 1 for integer columns, 0 for continuous. */
+  integrality: Int32Array;
+  rowLower: Float64Array;
+  rowUpper: Float64Array;
+  rowStart: Int32Array;
+  rowIndex: Int32Array;
+  rowValue: Float64Array;
+  maximise?: boolean;
+  /** A feasible starting point (optional). */
+  start?: Float64Array;
+}
+
+/** Solver outcome. */
+export interface MilpResult {
+  status: 'OPTIMAL' | 'TIME_LIMIT';
+  colValue: Float64Array;
+  objective: number;
+  /** Relative gap HiGHS reports (0 when proven optimal with no gap). */
+  mipGap: number;
+}
+
+/**
+ * Solves a MILP.
+ *
+ * @param timeLimitMs - HiGHS `time_limit` (converted to seconds).
+ * @param mipRelGap - HiGHS `mip_rel_gap`.
+ * @throws EngineLimitError('timeLimitMs') when the time limit passes before any feasible solution.
+ * @throws Error for any other non-optimal outcome (infeasible, unbounded, solver error): the
+ *   models built by the engine are always feasible and bounded, so this is a bug.
+ */
+export async function solveMilp(model: MilpModel, timeLimitMs: number, mipRelGap: number): Promise<MilpResult> {
+  const highs = await loadHighs();
+  const numRows = model.rowLower.length;
+  const m = highs.createModel({
+    numCols: model.numCols,
+    numRows,
+    sense: model.maximise ? highs.constants.objectiveSense.maximize : highs.constants.objectiveSense.minimize,
+    colCost: model.colCost,
+    colLower: model.colLower,
+    colUpper: model.colUpper,
+    rowLower: model.rowLower.map((v) => (v === -Infinity ? -highs.infinity : v)),
+    rowUpper: model.rowUpper.map((v) => (v === Infinity ? highs.infinity : v)),
+    matrix: { format: 'csr', numRows, numCols: model.numCols, starts: model.rowStart, indices: model.rowIndex, values: model.rowValue },
+    integrality: model.integrality,
+  });
+  try {
+    m.options.set({
+      output_flag: false,
+      time_limit: Math.max(0.001, timeLimitMs / 1000),
+      mip_rel_gap: mipRelGap,
+    });
+    if (model.start) m.setSolution({ colValue: model.start });
+    const { modelStatus } = m.run();
+    const S = highs.constants.modelStatus;
+    const feasible = Number(m.info.get('primal_solution_status')) === highs.constants.solutionStatus.feasible;
+    if (modelStatus === S.optimal) {
+      return { status: 'OPTIMAL', colValue: m.getSolution().colValue, objective: m.getObjectiveValue(), mipGap: gapOf(m) };
+    }
+    if (modelStatus === S.timeLimit || modelStatus === S.interrupted || modelStatus === S.iterationLimit) {
+      if (!feasible) {
+        throw new EngineLimitError(
+          `the control optimiser found no feasible solution within ${timeLimitMs} ms; raise timeLimitMs or raise minSeverity`,
+          'timeLimitMs',
+          timeLimitMs,
+        );
+      }
+      return { status: 'TIME_LIMIT', colValue: m.getSolution().colValue, objective: m.getObjectiveValue(), mipGap: gapOf(m) };
+    }
+    throw new Error(`HiGHS ended with model status ${modelStatus}`);
+  } finally {
+    m.dispose();
+  }
+}
+
+function gapOf(m: { info: { get(name: string): number | bigint } }): number {
+  const g = Number(m.info.get('mip_gap'));
+  return Number.isFinite(g) && g > 0 ? g : 0;
+}

@@ -1,0 +1,202 @@
+/**
+ * Search primitives over a {@link GraphIndex}: multi-source Dijkstra from the entry points (the
+ * virtual super-source), BFS reachability, and entry→target pair counting. `disabled[s] = 1`
+ * removes step s (blocked steps, or steps a what-if placement blocks).
+ */
+import { EngineLimitError } from '../../domain/errors';
+import type { GraphIndex } from '../graph-index';
+import { MinHeap } from './heap';
+
+/** Throws EngineLimitError('timeLimitMs') once the deadline (performance.now() ms) has passed. */
+export class Deadline {
+  private counter = 0;
+  constructor(
+    private readonly limitMs: number,
+    private readonly at = performance.now() + limitMs,
+  ) {}
+
+  /** Cheap: looks at the clock every 1024 calls. */
+  tick(): void {
+    if ((++this.counter & 1023) === 0) this.check();
+  }
+
+  check(): void {
+    if (performance.now() > this.at) {
+      throw new EngineLimitError(
+        `attack path search exceeded its time limit of ${this.limitMs} ms; narrow it (minSeverity, targetIds, smaller k) or raise timeLimitMs`,
+        'timeLimitMs',
+        this.limitMs,
+      );
+    }
+  }
+}
+
+/** Steps disabled by an IMPLEMENTED control, or additionally by `extra` (1 = disabled). */
+export function disabledSteps(index: GraphIndex, extra?: Uint8Array): Uint8Array {
+  if (!extra) return index.blocked;
+  const out = new Uint8Array(index.m);
+  for (let s = 0; s < index.m; s++) out[s] = index.blocked[s]! | extra[s]!;
+  return out;
+}
+
+/** Result of {@link shortestFromEntries}. */
+export interface ShortestTree {
+  /** Σ −ln(likelihood) of the most likely path from any entry point; Infinity if unreachable. */
+  dist: Float64Array;
+  /** Last step of that path, −1 at entry points and unreachable nodes. */
+  parentStep: Int32Array;
+}
+
+/**
+ * Most likely paths from the super-source (all entry points, weight 0) to every node: Dijkstra
+ * on −ln(likelihood) with a binary heap.
+ */
+export function shortestFromEntries(index: GraphIndex, disabled: Uint8Array, deadline?: Deadline): ShortestTree {
+  const { n, outStart, outSteps, stepTo, weight } = index;
+  const dist = new Float64Array(n).fill(Infinity);
+  const parentStep = new Int32Array(n).fill(-1);
+  const done = new Uint8Array(n);
+  const heap = new MinHeap(Math.min(n + 16, 1 << 16));
+  for (const e of index.entries) {
+    dist[e] = 0;
+    heap.push(0, e);
+  }
+  while (heap.size > 0) {
+    const d = heap.peekKey();
+    const v = heap.pop();
+    if (done[v]) continue;
+    done[v] = 1;
+    deadline?.tick();
+    for (let k = outStart[v]!; k < outStart[v + 1]!; k++) {
+      const s = outSteps[k]!;
+      if (disabled[s]) continue;
+      const u = stepTo[s]!;
+      const nd = d + weight[s]!;
+      if (nd < dist[u]!) {
+        dist[u] = nd;
+        parentStep[u] = s;
+        heap.push(nd, u);
+      }
+    }
+  }
+  return { dist, parentStep };
+}
+
+/** Nodes reachable from `sources` through enabled steps (BFS). 1 = reachable. */
+export function reachableFrom(index: GraphIndex, sources: ArrayLike<number>, disabled: Uint8Array): Uint8Array {
+  const { n, outStart, outSteps, stepTo } = index;
+  const seen = new Uint8Array(n);
+  const queue = new Int32Array(n);
+  let head = 0;
+  let tail = 0;
+  for (let i = 0; i < sources.length; i++) {
+    const src = sources[i]!;
+    if (!seen[src]) {
+      seen[src] = 1;
+      queue[tail++] = src;
+    }
+  }
+  while (head < tail) {
+    const v = queue[head++]!;
+    for (let k = outStart[v]!; k < outStart[v + 1]!; k++) {
+      const s = outSteps[k]!;
+      if (disabled[s]) continue;
+      const u = stepTo[s]!;
+      if (!seen[u]) {
+        seen[u] = 1;
+        queue[tail++] = u;
+      }
+    }
+  }
+  return seen;
+}
+
+/** Nodes from which some node of `sinks` is reachable through enabled steps (reverse BFS). */
+export function coReachableTo(index: GraphIndex, sinks: ArrayLike<number>, disabled: Uint8Array, within?: Uint8Array): Uint8Array {
+  const { n, inStart, inSteps, stepFrom } = index;
+  const seen = new Uint8Array(n);
+  const queue = new Int32Array(n);
+  let head = 0;
+  let tail = 0;
+  for (let i = 0; i < sinks.length; i++) {
+    const t = sinks[i]!;
+    if (!seen[t]) {
+      seen[t] = 1;
+      queue[tail++] = t;
+    }
+  }
+  while (head < tail) {
+    const v = queue[head++]!;
+    for (let k = inStart[v]!; k < inStart[v + 1]!; k++) {
+      const s = inSteps[k]!;
+      if (disabled[s]) continue;
+      const u = stepFrom[s]!;
+      if (!seen[u] && (!within || within[u])) {
+        seen[u] = 1;
+        queue[tail++] = u;
+      }
+    }
+  }
+  return seen;
+}
+
+/**
+ * Number of (entry point, target) pairs in `targets` with a path between them. Propagates bitsets
+ * of entry points along enabled steps until nothing changes (one word per 32 entry points).
+ */
+export function countEntryTargetPairs(index: GraphIndex, disabled: Uint8Array, targets: ArrayLike<number>, deadline?: Deadline): number {
+  const { n, outStart, outSteps, stepTo, entries } = index;
+  const E = entries.length;
+  if (E === 0 || targets.length === 0) return 0;
+  const words = (E + 31) >>> 5;
+  const bits = new Uint32Array(n * words);
+  const inQueue = new Uint8Array(n);
+  let queue: number[] = [];
+  for (let i = 0; i < E; i++) {
+    const e = entries[i]!;
+    bits[e * words + (i >>> 5)]! |= 1 << (i & 31);
+    if (!inQueue[e]) {
+      inQueue[e] = 1;
+      queue.push(e);
+    }
+  }
+  while (queue.length > 0) {
+    const next: number[] = [];
+    for (const v of queue) {
+      inQueue[v] = 0;
+      deadline?.tick();
+      const base = v * words;
+      for (let k = outStart[v]!; k < outStart[v + 1]!; k++) {
+        const s = outSteps[k]!;
+        if (disabled[s]) continue;
+        const u = stepTo[s]!;
+        const ub = u * words;
+        let changed = false;
+        for (let w = 0; w < words; w++) {
+          const merged = bits[ub + w]! | bits[base + w]!;
+          if (merged !== bits[ub + w]) {
+            bits[ub + w] = merged;
+            changed = true;
+          }
+        }
+        if (changed && !inQueue[u]) {
+          inQueue[u] = 1;
+          next.push(u);
+        }
+      }
+    }
+    queue = next;
+  }
+  let pairs = 0;
+  for (let i = 0; i < targets.length; i++) {
+    const base = targets[i]! * words;
+    for (let w = 0; w < words; w++) {
+      let x = bits[base + w]!;
+      while (x) {
+        x &= x - 1;
+        pairs++;
+      }
+    }
+  }
+  return pairs;
+}

@@ -1,0 +1,52 @@
+import type { AttackStep } from '../types';
+import { INTRINSIC_FACTORS, MEDIUM_FACTOR, extrinsicFactor, type ExtrinsicTable } from './factors';
+import type { AttackRule, RuleContext } from './rule';
+
+/** Extrinsic mechanisms against an active man-in-the-middle (peer authentication matters most). */
+export const MITM_EXTRINSIC: ExtrinsicTable = {
+  TLS: 0.2,
+  VPN: 0.2,
+  CHALLENGE_RESPONSE: 0.3,
+  MESSAGE_AUTHENTICATION: 0.3,
+  APPLICATION_ENCRYPTION: 0.5,
+};
+
+/** Zone → channel: an active man-in-the-middle or relay on the link. */
+export const channelMitmRule: AttackRule = {
+  id: 'channel-mitm',
+  title: 'Man-in-the-middle on a link',
+  description:
+    'An attacker in range of the link, or on a network it crosses, interposes between the two devices (rogue access point, BLE relay, ARP spoofing) and can read and alter the traffic. Link-layer pairing without MITM protection makes it easy; extrinsic peer authentication makes it hard.',
+  attackMethodId: 'AM02',
+  fromType: 'ZONE',
+  toType: 'CHANNEL',
+  controlElement: 'channel',
+  likelihood: 'baseLikelihood(AM02) × intrinsic.mitm(mechanism) × medium(technology) × Π extrinsic (TLS 0.2, VPN 0.2, CHALLENGE_RESPONSE 0.3, MESSAGE_AUTHENTICATION 0.3, APPLICATION_ENCRYPTION 0.5)',
+  source: 'TR 67 §0 wireless mechanisms (intrinsic and extrinsic); TR 67 Annex B (reconstructed) AM02; IEC TR 80001-2-2 NAUT/TXCF/TXIG; CVE-2017-12721',
+  evaluate(ctx: RuleContext): AttackStep[] {
+    const steps: AttackStep[] = [];
+    const method = ctx.method(this.attackMethodId);
+    for (const channel of ctx.model.channels) {
+      const intrinsic = INTRINSIC_FACTORS[channel.intrinsicMechanism].mitm;
+      const medium = MEDIUM_FACTOR[channel.technology];
+      const extrinsic = extrinsicFactor(channel, MITM_EXTRINSIC);
+      for (const zoneId of channel.zoneIds) {
+        steps.push(
+          ctx.step(this, {
+            from: zoneId,
+            to: channel.id,
+            attackMethodId: method.id,
+            likelihood: method.baseLikelihood * intrinsic * medium * extrinsic.factor,
+            evidence: [
+              { property: 'technology', value: `${channel.technology} (×${medium})` },
+              { property: 'intrinsicMechanism', value: `${channel.intrinsicMechanism} (×${intrinsic})` },
+              ...extrinsic.evidence,
+            ],
+            controlElementId: channel.id,
+          }),
+        );
+      }
+    }
+    return steps;
+  },
+};

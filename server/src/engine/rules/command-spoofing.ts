@@ -1,0 +1,45 @@
+import type { AttackStep } from '../types';
+import { extrinsicFactor, type ExtrinsicTable } from './factors';
+import type { AttackRule, RuleContext } from './rule';
+
+/** Extrinsic mechanisms against injected or spoofed commands. */
+export const SPOOFING_EXTRINSIC: ExtrinsicTable = {
+  CHALLENGE_RESPONSE: 0.1,
+  MESSAGE_AUTHENTICATION: 0.2,
+  TLS: 0.3,
+  VPN: 0.3,
+};
+
+/** Channel carrying COMMANDS → its receiving device: injected or spoofed commands. */
+export const commandSpoofingRule: AttackRule = {
+  id: 'command-spoofing',
+  title: 'Command injection or spoofing over a link',
+  description:
+    'An attacker on a link that carries commands impersonates the controlling device and sends its own commands, which the receiving device obeys (e.g. writes to implant memory, CVE-2019-6538). Blocked at the channel by peer and command authentication.',
+  attackMethodId: 'AM04',
+  fromType: 'CHANNEL',
+  toType: 'DEVICE',
+  controlElement: 'channel',
+  likelihood:
+    'baseLikelihood(AM04) × Π extrinsic (CHALLENGE_RESPONSE 0.1, MESSAGE_AUTHENTICATION 0.2, TLS 0.3, VPN 0.3); only when the channel carries COMMANDS',
+  source: 'TR 67 Annex B (reconstructed) AM04/AM13; TR 67 §0 (challenge-response); IEC TR 80001-2-2 NAUT/AUTH; CVE-2019-6538',
+  evaluate(ctx: RuleContext): AttackStep[] {
+    const steps: AttackStep[] = [];
+    const method = ctx.method(this.attackMethodId);
+    for (const channel of ctx.model.channels) {
+      if (!channel.carries.includes('COMMANDS')) continue;
+      const extrinsic = extrinsicFactor(channel, SPOOFING_EXTRINSIC);
+      steps.push(
+        ctx.step(this, {
+          from: channel.id,
+          to: channel.toDeviceId,
+          attackMethodId: method.id,
+          likelihood: method.baseLikelihood * extrinsic.factor,
+          evidence: [{ property: 'carries', value: 'COMMANDS' }, ...extrinsic.evidence],
+          controlElementId: channel.id,
+        }),
+      );
+    }
+    return steps;
+  },
+};

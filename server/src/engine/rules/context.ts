@@ -1,0 +1,251 @@
+/**
+ * Builds the {@link RuleContext}: the model normalised and indexed once, the catalogue indexed by
+ * attack method, and the placements indexed by element, so that every rule is a cheap pure scan.
+ */
+import { ValidationError, type FieldIssue } from '../../domain/errors';
+import {
+  CHANNEL_PAYLOADS,
+  EXTRINSIC_MECHANISMS,
+  type AttackMethod,
+  type Catalogue,
+  type Control,
+  type ElementType,
+  type ModelDocument,
+  type Asset,
+  type Channel,
+  type Device,
+  type Interface,
+  type Zone,
+} from '../../domain/types';
+import { compareIds, sortById } from '../compare';
+import { canPlaceControl, type PlaceableElement } from '../controls';
+import { cvssBaseScore, parseCvssVector } from '../cvss';
+import type { AttackStep, BlockingControl, PlacementInput } from '../types';
+import type { AttackRule, IndexedModel, RuleContext, ScoredVulnerability, StepDraft } from './rule';
+
+/** Smallest likelihood a step can have: keeps −ln(likelihood) finite. */
+export const MIN_LIKELIHOOD = 1e-6;
+
+/** Clamps to [MIN_LIKELIHOOD, 1] and rounds to 6 decimals (readable, stable JSON). */
+export function normaliseLikelihood(x: number): number {
+  const r = Math.round(Math.min(1, Math.max(MIN_LIKELIHOOD, x)) * 1e6) / 1e6;
+  return r < MIN_LIKELIHOOD ? MIN_LIKELIHOOD : r;
+}
+
+interface PlacedControl {
+  status: 'IMPLEMENTED' | 'PLANNED';
+  cost?: number;
+}
+
+/** Everything buildAttackGraph needs besides the rules. */
+export interface BuiltContext {
+  ctx: RuleContext;
+  /** Element id → its type and the facts control applicability needs (zones, devices, interfaces, channels, assets). */
+  elements: ReadonlyMap<string, PlaceableElement>;
+  controls: ReadonlyMap<string, Control>;
+}
+
+const sortedUnique = (ids: readonly string[]): string[] => [...new Set(ids)].sort(compareIds);
+const inEnumOrder = <T extends string>(values: readonly T[], order: readonly T[]): T[] =>
+  order.filter((v) => values.includes(v));
+
+/**
+ * Normalises and indexes the model and catalogue.
+ *
+ * @throws ValidationError listing every structural problem that would make the graph wrong:
+ *   an id used by two elements (zones, devices, interfaces, channels and assets share one id
+ *   space as graph nodes), a reference that does not resolve, an unscorable CVSS vector, an
+ *   extra placement naming an unknown control or element or a control that cannot sit there.
+ *   Model placements naming unknown or unfit controls are ignored (import validation rejects them).
+ */
+export function buildRuleContext(
+  model: ModelDocument,
+  catalogue: Catalogue,
+  extraPlacements: readonly PlacementInput[] = [],
+): BuiltContext {
+  const issues: FieldIssue[] = [];
+  const add = (path: string, message: string): void => {
+    issues.push({ path, message });
+  };
+
+  const zones: Zone[] = sortById(model.zones);
+  const devices: Device[] = sortById(model.devices).map((d) => ({ ...d, zoneIds: sortedUnique(d.zoneIds) }));
+  const interfaces: Interface[] = sortById(model.interfaces).map((i) => ({
+    ...i,
+    exposedToZoneIds: sortedUnique(i.exposedToZoneIds),
+  }));
+  const channels: Channel[] = sortById(model.channels).map((c) => ({
+    ...c,
+    zoneIds: sortedUnique(c.zoneIds),
+    carries: inEnumOrder(c.carries, CHANNEL_PAYLOADS),
+    extrinsicMechanisms: inEnumOrder(c.extrinsicMechanisms, EXTRINSIC_MECHANISMS),
+  }));
+  const assets: Asset[] = sortById(model.assets);
+
+  const elements = new Map<string, PlaceableElement>();
+  const register = (id: string, element: PlaceableElement, path: string): void => {
+    if (elements.has(id)) add(`${path}.id`, `duplicate element id '${id}': every zone, device, interface, channel and asset needs its own id`);
+    else elements.set(id, element);
+  };
+  model.zones.forEach((z, i) => register(z.id, { type: 'ZONE' }, `zones[${i}]`));
+  model.devices.forEach((d, i) => register(d.id, { type: 'DEVICE' }, `devices[${i}]`));
+  model.interfaces.forEach((f, i) => register(f.id, { type: 'INTERFACE', kind: f.kind }, `interfaces[${i}]`));
+  model.channels.forEach((c, i) => register(c.id, { type: 'CHANNEL', technology: c.technology }, `channels[${i}]`));
+  model.assets.forEach((a, i) => register(a.id, { type: 'ASSET' }, `assets[${i}]`));
+
+  const expect = (id: string, type: ElementType, path: string): void => {
+    const found = elements.get(id);
+    if (!found) add(path, `unknown ${type.toLowerCase()} '${id}'`);
+    else if (found.type !== type) add(path, `'${id}' is a ${found.type.toLowerCase()}, not a ${type.toLowerCase()}`);
+  };
+  model.devices.forEach((d, i) => d.zoneIds.forEach((z, j) => expect(z, 'ZONE', `devices[${i}].zoneIds[${j}]`)));
+  model.interfaces.forEach((f, i) => {
+    expect(f.deviceId, 'DEVICE', `interfaces[${i}].deviceId`);
+    f.exposedToZoneIds.forEach((z, j) => expect(z, 'ZONE', `interfaces[${i}].exposedToZoneIds[${j}]`));
+  });
+  model.channels.forEach((c, i) => {
+    expect(c.fromDeviceId, 'DEVICE', `channels[${i}].fromDeviceId`);
+    expect(c.toDeviceId, 'DEVICE', `channels[${i}].toDeviceId`);
+    c.zoneIds.forEach((z, j) => expect(z, 'ZONE', `channels[${i}].zoneIds[${j}]`));
+  });
+  model.assets.forEach((a, i) => expect(a.deviceId, 'DEVICE', `assets[${i}].deviceId`));
+
+  const vulnerabilitiesByElement = new Map<string, ScoredVulnerability[]>();
+  model.vulnerabilities.forEach((v, i) => {
+    const target = elements.get(v.elementId);
+    if (!target || (target.type !== 'DEVICE' && target.type !== 'INTERFACE')) {
+      add(`vulnerabilities[${i}].elementId`, `'${v.elementId}' is not a device or interface of this model`);
+      return;
+    }
+    try {
+      const cvss = parseCvssVector(v.cvssVector, `vulnerabilities[${i}].cvssVector`);
+      const list = vulnerabilitiesByElement.get(v.elementId) ?? [];
+      list.push({ id: v.id, cveId: v.cveId, elementId: v.elementId, cvss, score: cvssBaseScore(cvss) });
+      vulnerabilitiesByElement.set(v.elementId, list);
+    } catch (e) {
+      if (e instanceof ValidationError) issues.push(...e.issues);
+      else throw e;
+    }
+  });
+  for (const list of vulnerabilitiesByElement.values()) list.sort((a, b) => compareIds(a.id, b.id));
+
+  const controls = new Map<string, Control>(sortById(catalogue.controls).map((c) => [c.id, c]));
+  extraPlacements.forEach((p, i) => {
+    const control = controls.get(p.controlId);
+    const element = elements.get(p.elementId);
+    if (!control) add(`extraPlacements[${i}].controlId`, `unknown control '${p.controlId}'`);
+    if (!element) add(`extraPlacements[${i}].elementId`, `unknown element '${p.elementId}'`);
+    if (control && element && !canPlaceControl(control, element)) {
+      add(`extraPlacements[${i}]`, `control ${control.id} cannot be placed on ${element.type.toLowerCase()} '${p.elementId}'`);
+    }
+  });
+  if (issues.length > 0) throw new ValidationError(issues);
+
+  // Placements by element: IMPLEMENTED wins over PLANNED; among equals the first by placement id.
+  const placed = new Map<string, Map<string, PlacedControl>>();
+  const put = (elementId: string, controlId: string, p: PlacedControl): void => {
+    let byControl = placed.get(elementId);
+    if (!byControl) placed.set(elementId, (byControl = new Map()));
+    const existing = byControl.get(controlId);
+    if (!existing || (existing.status === 'PLANNED' && p.status === 'IMPLEMENTED')) byControl.set(controlId, p);
+  };
+  const modelPlacements = sortById(model.controlPlacements);
+  // Extra (what-if) placements first so that they win; their cost falls back to the model's placement.
+  const modelCost = new Map<string, number | undefined>();
+  for (const m of modelPlacements) {
+    const key = `${m.controlId}\u0000${m.elementId}`;
+    if (!modelCost.has(key)) modelCost.set(key, m.cost);
+  }
+  for (const p of [...extraPlacements].sort((a, b) => compareIds(a.controlId, b.controlId) || compareIds(a.elementId, b.elementId))) {
+    put(p.elementId, p.controlId, { status: 'IMPLEMENTED', cost: p.cost ?? modelCost.get(`${p.controlId}\u0000${p.elementId}`) });
+  }
+  for (const p of modelPlacements) {
+    if (p.status === 'IMPLEMENTED' || p.status === 'PLANNED') put(p.elementId, p.controlId, { status: p.status, cost: p.cost });
+  }
+
+  const controlsByMethod = new Map<string, Control[]>();
+  for (const control of controls.values()) {
+    for (const methodId of control.mitigates) {
+      const list = controlsByMethod.get(methodId) ?? [];
+      list.push(control);
+      controlsByMethod.set(methodId, list);
+    }
+  }
+  const methods = new Map<string, AttackMethod>(catalogue.attackMethods.map((m) => [m.id, m]));
+
+  const group = <T>(list: readonly T[], key: (t: T) => string): Map<string, T[]> => {
+    const map = new Map<string, T[]>();
+    for (const item of list) {
+      const k = key(item);
+      const l = map.get(k);
+      if (l) l.push(item);
+      else map.set(k, [item]);
+    }
+    return map;
+  };
+
+  const indexed: IndexedModel = {
+    zones,
+    devices,
+    interfaces,
+    channels,
+    assets,
+    zoneById: new Map(zones.map((z) => [z.id, z])),
+    deviceById: new Map(devices.map((d) => [d.id, d])),
+    interfaceById: new Map(interfaces.map((f) => [f.id, f])),
+    interfacesByDevice: group(interfaces, (f) => f.deviceId),
+    assetsByDevice: group(assets, (a) => a.deviceId),
+    vulnerabilitiesByElement,
+  };
+
+  // Steps with the same control element and method share one (frozen) blocking-control list.
+  const blockingCache = new Map<string, { list: BlockingControl[]; blocked: boolean }>();
+  const EMPTY = { list: Object.freeze([]) as unknown as BlockingControl[], blocked: false };
+  const blockingFor = (elementId: string | null, methodId: string): { list: BlockingControl[]; blocked: boolean } => {
+    if (elementId === null) return EMPTY;
+    const key = `${elementId}\u0000${methodId}`;
+    const cached = blockingCache.get(key);
+    if (cached) return cached;
+    const element = elements.get(elementId);
+    const list: BlockingControl[] = [];
+    let blocked = false;
+    if (element) {
+      const byControl = placed.get(elementId);
+      for (const control of controlsByMethod.get(methodId) ?? []) {
+        if (!canPlaceControl(control, element)) continue;
+        const p = byControl?.get(control.id);
+        const status = p ? p.status : 'CANDIDATE';
+        if (status === 'IMPLEMENTED') blocked = true;
+        list.push(Object.freeze({ controlId: control.id, elementId, cost: p?.cost ?? control.defaultCost, status }));
+      }
+    }
+    const entry = { list: Object.freeze(list) as unknown as BlockingControl[], blocked };
+    blockingCache.set(key, entry);
+    return entry;
+  };
+
+  const ctx: RuleContext = {
+    model: indexed,
+    method(id: string): AttackMethod {
+      const m = methods.get(id);
+      if (!m) throw new ValidationError(`the catalogue has no attack method '${id}', which the attack rules use: add it`, 'attackMethods');
+      return m;
+    },
+    step(rule: AttackRule, d: StepDraft): AttackStep {
+      const blocking = blockingFor(d.controlElementId, d.attackMethodId);
+      return {
+        id: `${rule.id}@${d.from}@${d.to}${d.qualifier !== undefined ? `@${d.qualifier}` : ''}`,
+        from: d.from,
+        to: d.to,
+        ruleId: rule.id,
+        attackMethodId: d.attackMethodId,
+        likelihood: normaliseLikelihood(d.likelihood),
+        evidence: d.evidence,
+        controlElementId: d.controlElementId,
+        blockingControls: blocking.list,
+        blocked: blocking.blocked,
+      };
+    },
+  };
+  return { ctx, elements, controls };
+}

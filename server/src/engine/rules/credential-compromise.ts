@@ -1,0 +1,41 @@
+import type { AttackStep } from '../types';
+import { CREDENTIAL_FACTOR, isPhysicalInterface } from './factors';
+import type { AttackRule, RuleContext } from './rule';
+
+/** Zone → interface protected by default credentials or a password alone (no MFA, no certificate). */
+export const credentialCompromiseRule: AttackRule = {
+  id: 'credential-compromise',
+  title: 'Credential compromise on an exposed interface',
+  description:
+    'An interface exposed to a zone authenticates with default credentials (public) or a password alone (guessed, phished or reused), so an attacker in that zone logs in.',
+  attackMethodId: 'AM06',
+  fromType: 'ZONE',
+  toType: 'INTERFACE',
+  controlElement: 'target',
+  likelihood: 'baseLikelihood(AM06) × (DEFAULT_CREDENTIALS 1 | PASSWORD 0.4)',
+  source: 'TR 67 Annex B (reconstructed) AM06; IEC TR 80001-2-2 PAUT; CVE-2020-6963 (CWE-798), CVE-2017-12726',
+  evaluate(ctx: RuleContext): AttackStep[] {
+    const steps: AttackStep[] = [];
+    const method = ctx.method(this.attackMethodId);
+    for (const iface of ctx.model.interfaces) {
+      const factor = CREDENTIAL_FACTOR[iface.authentication];
+      if (factor === undefined || isPhysicalInterface(iface)) continue;
+      for (const zoneId of iface.exposedToZoneIds) {
+        steps.push(
+          ctx.step(this, {
+            from: zoneId,
+            to: iface.id,
+            attackMethodId: method.id,
+            likelihood: method.baseLikelihood * factor,
+            evidence: [
+              { property: 'authentication', value: iface.authentication },
+              { property: 'interfaceKind', value: iface.kind },
+            ],
+            controlElementId: iface.id,
+          }),
+        );
+      }
+    }
+    return steps;
+  },
+};

@@ -1,0 +1,43 @@
+import type { AttackStep } from '../types';
+import { extrinsicFactor, type ExtrinsicTable } from './factors';
+import type { AttackRule, RuleContext } from './rule';
+
+/** Extrinsic mechanisms against a tampered update in transit. */
+export const FIRMWARE_EXTRINSIC: ExtrinsicTable = {
+  MESSAGE_AUTHENTICATION: 0.2,
+  TLS: 0.3,
+  VPN: 0.3,
+};
+
+/** Channel carrying FIRMWARE → its receiving device: a tampered or malicious update is installed. */
+export const firmwareTamperingRule: AttackRule = {
+  id: 'firmware-tampering',
+  title: 'Firmware tampering in transit',
+  description:
+    'An attacker on a link that carries software updates substitutes a malicious image, which the receiving device installs. The defence sits on the receiving device (signed updates, secure boot, anti-rollback), so that device is the control element.',
+  attackMethodId: 'AM09',
+  fromType: 'CHANNEL',
+  toType: 'DEVICE',
+  controlElement: 'receiving device',
+  likelihood: 'baseLikelihood(AM09) × Π extrinsic (MESSAGE_AUTHENTICATION 0.2, TLS 0.3, VPN 0.3); only when the channel carries FIRMWARE',
+  source: 'TR 67 Annex B (reconstructed) AM09; IEC TR 80001-2-2 SAHD/CSUP/IGAU; CLS(MD) secure firmware update theme; CVE-2020-6965',
+  evaluate(ctx: RuleContext): AttackStep[] {
+    const steps: AttackStep[] = [];
+    const method = ctx.method(this.attackMethodId);
+    for (const channel of ctx.model.channels) {
+      if (!channel.carries.includes('FIRMWARE')) continue;
+      const extrinsic = extrinsicFactor(channel, FIRMWARE_EXTRINSIC);
+      steps.push(
+        ctx.step(this, {
+          from: channel.id,
+          to: channel.toDeviceId,
+          attackMethodId: method.id,
+          likelihood: method.baseLikelihood * extrinsic.factor,
+          evidence: [{ property: 'carries', value: 'FIRMWARE' }, ...extrinsic.evidence],
+          controlElementId: channel.toDeviceId,
+        }),
+      );
+    }
+    return steps;
+  },
+};

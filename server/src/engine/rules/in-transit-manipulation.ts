@@ -1,0 +1,57 @@
+import type { AssetKind } from '../../domain/types';
+import type { AttackStep } from '../types';
+import { PAYLOAD_ASSET_KIND, extrinsicFactor, type ExtrinsicTable } from './factors';
+import type { AttackRule, RuleContext } from './rule';
+
+/** Extrinsic mechanisms against modification in transit. */
+export const MANIPULATION_EXTRINSIC: ExtrinsicTable = {
+  MESSAGE_AUTHENTICATION: 0.1,
+  TLS: 0.2,
+  VPN: 0.2,
+  CHALLENGE_RESPONSE: 0.5,
+};
+
+const PAYLOADS = ['COMMANDS', 'ALARMS', 'TELEMETRY'] as const;
+
+/** Channel → assets of the receiving device that its payload feeds: commands, alarms or readings altered in transit. */
+export const inTransitManipulationRule: AttackRule = {
+  id: 'in-transit-manipulation',
+  title: 'Manipulation of commands, alarms or readings in transit',
+  description:
+    'An attacker on the link alters, suppresses or forges what it carries, harming the asset of the receiving device it feeds: COMMANDS → THERAPY_DELIVERY, ALARMS → ALARM, TELEMETRY → DIAGNOSIS_MONITORING.',
+  attackMethodId: 'AM13',
+  fromType: 'CHANNEL',
+  toType: 'ASSET',
+  controlElement: 'channel',
+  likelihood: 'baseLikelihood(AM13) × Π extrinsic (MESSAGE_AUTHENTICATION 0.1, TLS 0.2, VPN 0.2, CHALLENGE_RESPONSE 0.5)',
+  source: 'TR 67 Annex B (reconstructed) AM13; IEC TR 80001-2-2 TXIG/IGAU; CVE-2019-6538',
+  evaluate(ctx: RuleContext): AttackStep[] {
+    const steps: AttackStep[] = [];
+    const method = ctx.method(this.attackMethodId);
+    for (const channel of ctx.model.channels) {
+      const kinds = new Map<AssetKind, string>();
+      for (const p of PAYLOADS) if (channel.carries.includes(p)) kinds.set(PAYLOAD_ASSET_KIND[p], p);
+      if (kinds.size === 0) continue;
+      const extrinsic = extrinsicFactor(channel, MANIPULATION_EXTRINSIC);
+      for (const asset of ctx.model.assetsByDevice.get(channel.toDeviceId) ?? []) {
+        const payload = kinds.get(asset.kind);
+        if (payload === undefined) continue;
+        steps.push(
+          ctx.step(this, {
+            from: channel.id,
+            to: asset.id,
+            attackMethodId: method.id,
+            likelihood: method.baseLikelihood * extrinsic.factor,
+            evidence: [
+              { property: 'carries', value: payload },
+              { property: 'assetKind', value: asset.kind },
+              ...extrinsic.evidence,
+            ],
+            controlElementId: channel.id,
+          }),
+        );
+      }
+    }
+    return steps;
+  },
+};

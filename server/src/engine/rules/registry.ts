@@ -1,0 +1,58 @@
+/**
+ * Registry of the attack rules, keyed by id (Threagile's GetBuiltInRiskRules). Every rule is
+ * documented in docs/attack-model.md with its likelihood formula and source.
+ */
+import { channelEavesdroppingRule } from './channel-eavesdropping';
+import { channelMitmRule } from './channel-mitm';
+import { channelReplayRule } from './channel-replay';
+import { commandSpoofingRule } from './command-spoofing';
+import { credentialCompromiseRule } from './credential-compromise';
+import { deviceAssetManipulationRule } from './device-asset-manipulation';
+import { deviceDataTheftRule } from './device-data-theft';
+import { firmwareTamperingRule } from './firmware-tampering';
+import { inTransitDisclosureRule } from './in-transit-disclosure';
+import { inTransitManipulationRule } from './in-transit-manipulation';
+import { interfaceCompromiseRule } from './interface-compromise';
+import { lateralMovementRule } from './lateral-movement';
+import { malwareInfectionRule } from './malware-infection';
+import { peerAbuseRule } from './peer-abuse';
+import { peerFirmwarePushRule } from './peer-firmware-push';
+import { physicalPortAccessRule } from './physical-port-access';
+import { remoteServiceAbuseRule } from './remote-service-abuse';
+import type { AttackRule } from './rule';
+import { unauthenticatedAccessRule } from './unauthenticated-access';
+import { vulnerabilityExploitationRule } from './vulnerability-exploitation';
+import { weakPairingRule } from './weak-pairing';
+
+/** All attack rules, sorted by id. */
+export const ATTACK_RULES: readonly AttackRule[] = Object.freeze(
+  [
+    unauthenticatedAccessRule,
+    credentialCompromiseRule,
+    vulnerabilityExploitationRule,
+    remoteServiceAbuseRule,
+    physicalPortAccessRule,
+    interfaceCompromiseRule,
+    malwareInfectionRule,
+    lateralMovementRule,
+    channelEavesdroppingRule,
+    channelMitmRule,
+    channelReplayRule,
+    weakPairingRule,
+    commandSpoofingRule,
+    firmwareTamperingRule,
+    inTransitManipulationRule,
+    inTransitDisclosureRule,
+    peerAbuseRule,
+    peerFirmwarePushRule,
+    deviceAssetManipulationRule,
+    deviceDataTheftRule,
+  ].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+);
+
+const BY_ID: ReadonlyMap<string, AttackRule> = new Map(ATTACK_RULES.map((r) => [r.id, r]));
+
+/** The rule with this id, or undefined. */
+export function getAttackRule(id: string): AttackRule | undefined {
+  return BY_ID.get(id);
+}

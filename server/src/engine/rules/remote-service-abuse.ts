@@ -1,0 +1,41 @@
+import type { AttackStep } from '../types';
+import { AUTHENTICATION_FACTOR } from './factors';
+import type { AttackRule, RuleContext } from './rule';
+
+/** Zone → REMOTE_SERVICE interface: abuse of the vendor's remote-service access. */
+export const remoteServiceAbuseRule: AttackRule = {
+  id: 'remote-service-abuse',
+  title: 'Remote service abuse',
+  description:
+    'A vendor remote-service interface is reachable from the zone; a compromised or malicious vendor account, or a hijacked session, uses it. Strong authentication lowers the likelihood.',
+  attackMethodId: 'AM15',
+  fromType: 'ZONE',
+  toType: 'INTERFACE',
+  controlElement: 'target',
+  likelihood: 'baseLikelihood(AM15) × authenticationFactor (NONE/DEFAULT 1, PASSWORD 0.6, MFA 0.25, CERTIFICATE 0.2)',
+  source: 'TR 67 Annex B (reconstructed) AM15; MDS2 RMOT; IEC TR 80001-2-2 AUTH/AUDT/NAUT',
+  evaluate(ctx: RuleContext): AttackStep[] {
+    const steps: AttackStep[] = [];
+    const method = ctx.method(this.attackMethodId);
+    for (const iface of ctx.model.interfaces) {
+      if (iface.kind !== 'REMOTE_SERVICE') continue;
+      const factor = AUTHENTICATION_FACTOR[iface.authentication];
+      for (const zoneId of iface.exposedToZoneIds) {
+        steps.push(
+          ctx.step(this, {
+            from: zoneId,
+            to: iface.id,
+            attackMethodId: method.id,
+            likelihood: method.baseLikelihood * factor,
+            evidence: [
+              { property: 'interfaceKind', value: iface.kind },
+              { property: 'authentication', value: `${iface.authentication} (×${factor})` },
+            ],
+            controlElementId: iface.id,
+          }),
+        );
+      }
+    }
+    return steps;
+  },
+};

@@ -1,0 +1,40 @@
+import type { AttackStep } from '../types';
+import { isPhysicalInterface } from './factors';
+import type { AttackRule, RuleContext } from './rule';
+
+/** Zone → network/radio interface without authentication: anyone who reaches it uses it (CWE-306). */
+export const unauthenticatedAccessRule: AttackRule = {
+  id: 'unauthenticated-access',
+  title: 'Unauthenticated access to an exposed interface',
+  description:
+    'An interface exposed to a zone asks for no authentication, so an attacker in that zone uses its functions directly. Physical interfaces are handled by physical-port-access.',
+  attackMethodId: 'AM05',
+  fromType: 'ZONE',
+  toType: 'INTERFACE',
+  controlElement: 'target',
+  likelihood: 'baseLikelihood(AM05)',
+  source: 'TR 67 Annex B (reconstructed) AM05; IEC TR 80001-2-2 PAUT/AUTH/NAUT; CVE-2020-6964 (CWE-306)',
+  evaluate(ctx: RuleContext): AttackStep[] {
+    const steps: AttackStep[] = [];
+    const method = ctx.method(this.attackMethodId);
+    for (const iface of ctx.model.interfaces) {
+      if (iface.authentication !== 'NONE' || isPhysicalInterface(iface)) continue;
+      for (const zoneId of iface.exposedToZoneIds) {
+        steps.push(
+          ctx.step(this, {
+            from: zoneId,
+            to: iface.id,
+            attackMethodId: method.id,
+            likelihood: method.baseLikelihood,
+            evidence: [
+              { property: 'authentication', value: 'NONE' },
+              { property: 'interfaceKind', value: iface.kind },
+            ],
+            controlElementId: iface.id,
+          }),
+        );
+      }
+    }
+    return steps;
+  },
+};
