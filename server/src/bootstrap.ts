@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { Services } from './context';
 import { loadBundledCatalogue } from './domain/catalogue';
 import { ConflictError } from './domain/errors';
+import { AnalysisService } from './domain/services/analysis-service';
 import { CatalogueService } from './domain/services/catalogue-service';
 import { ModelService } from './domain/services/model-service';
 import type { Database } from './graph/database';
@@ -22,7 +23,7 @@ export const DEMO_MODEL_FILE = path.resolve(__dirname, '..', '..', 'seeds', 'dem
 export function createServices(db: Database): Services {
   const catalogues = new CatalogueService(new CatalogueRepository(db));
   const models = new ModelService(db, new ModelRepository(db), catalogues);
-  return { catalogues, models };
+  return { catalogues, models, analysis: new AnalysisService(models, catalogues) };
 }
 
 /** Waits until Neo4j answers, up to `timeoutMs` (default 60 000 ms). Throws if it never does. */

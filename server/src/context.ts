@@ -5,10 +5,12 @@
 import type { Logger } from 'pino';
 import type { CatalogueService } from './domain/services/catalogue-service';
 import type { ModelService } from './domain/services/model-service';
+import type { AnalysisService } from './domain/services/analysis-service';
 
 export interface Services {
   models: ModelService;
   catalogues: CatalogueService;
+  analysis: AnalysisService;
 }
 
 export interface Context {

@@ -42,7 +42,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  // eslint-disable-next-line no-console -- the logger may not exist yet
+   
   console.error(`MedThreat failed to start: ${e instanceof Error ? e.message : String(e)}`);
   process.exit(1);
 });

@@ -32,15 +32,9 @@ export interface GraphIndex {
   placementControlId: readonly string[];
   placementElementId: readonly string[];
   placementCost: Float64Array;
-  placementIndex: ReadonlyMap<string, number>;
   /** Candidate placements that would block step s: stepPlacements[stepPlacementStart[s] .. stepPlacementStart[s+1]). */
   stepPlacementStart: Int32Array;
   stepPlacements: Int32Array;
-}
-
-/** Key of a (control, element) placement. */
-export function placementKey(controlId: string, elementId: string): string {
-  return `${controlId}\u0000${elementId}`;
 }
 
 const cache = new WeakMap<AttackGraph, GraphIndex>();
@@ -81,7 +75,16 @@ function buildIndex(graph: AttackGraph): GraphIndex {
   const weight = new Float64Array(m);
   const blocked = new Uint8Array(m);
 
-  const placementSet = new Map<string, { controlId: string; elementId: string; cost: number }>();
+  // Candidate placements as numeric keys controlOrdinal·n + elementNode: control ordinals follow
+  // control-id order and nodes are in id order, so key order is (controlId, elementId) order.
+  // Blocking lists are shared between steps (same element and method), so each is read once.
+  const controlIds = new Set<string>();
+  for (const step of graph.steps) for (const b of step.blockingControls) controlIds.add(b.controlId);
+  const sortedControls = [...controlIds].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const controlOrdinal = new Map<string, number>(sortedControls.map((c, i) => [c, i]));
+  const listKeys = new Map<readonly unknown[], number[]>();
+  const costByKey = new Map<number, number>();
+  const stepLists: number[][] = new Array(m);
   for (let s = 0; s < m; s++) {
     const step = graph.steps[s]!;
     const from = nodeIndex.get(step.from);
@@ -92,31 +95,34 @@ function buildIndex(graph: AttackGraph): GraphIndex {
     likelihood[s] = step.likelihood;
     weight[s] = -Math.log(step.likelihood);
     blocked[s] = step.blocked ? 1 : 0;
-    for (const b of step.blockingControls) {
-      if (b.status === 'IMPLEMENTED') continue;
-      const key = placementKey(b.controlId, b.elementId);
-      if (!placementSet.has(key)) placementSet.set(key, { controlId: b.controlId, elementId: b.elementId, cost: b.cost });
+    let keys = listKeys.get(step.blockingControls);
+    if (!keys) {
+      keys = [];
+      for (const b of step.blockingControls) {
+        if (b.status === 'IMPLEMENTED') continue;
+        const element = nodeIndex.get(b.elementId);
+        if (element === undefined) throw new Error(`attack step ${step.id} names a control element that is not in the graph`);
+        const key = controlOrdinal.get(b.controlId)! * n + element;
+        keys.push(key);
+        if (!costByKey.has(key)) costByKey.set(key, b.cost);
+      }
+      listKeys.set(step.blockingControls, keys);
     }
+    stepLists[s] = keys;
   }
-  const keys = [...placementSet.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const placementIndex = new Map<string, number>();
-  keys.forEach((k, i) => placementIndex.set(k, i));
-  const placementCost = new Float64Array(keys.length);
-  const placementControlId: string[] = [];
-  const placementElementId: string[] = [];
-  keys.forEach((k, i) => {
-    const p = placementSet.get(k)!;
-    placementCost[i] = p.cost;
-    placementControlId.push(p.controlId);
-    placementElementId.push(p.elementId);
-  });
+  const sortedKeys = [...costByKey.keys()].sort((a, b) => a - b);
+  const placementOfKey = new Map<number, number>(sortedKeys.map((k, i) => [k, i]));
+  const placementCost = Float64Array.from(sortedKeys, (k) => costByKey.get(k)!);
+  const placementControlId = sortedKeys.map((k) => sortedControls[Math.floor(k / n)]!);
+  const placementElementId = sortedKeys.map((k) => nodeIds[k % n]!);
   const stepPlacementStart = new Int32Array(m + 1);
-  const list: number[] = [];
-  for (let s = 0; s < m; s++) {
-    for (const b of graph.steps[s]!.blockingControls) {
-      if (b.status !== 'IMPLEMENTED') list.push(placementIndex.get(placementKey(b.controlId, b.elementId))!);
-    }
-    stepPlacementStart[s + 1] = list.length;
+  let total = 0;
+  for (let s = 0; s < m; s++) stepPlacementStart[s + 1] = total += stepLists[s]!.length;
+  const stepPlacements = new Int32Array(total);
+  for (let s = 0, q = 0; s < m; s++) {
+    const keys = stepLists[s]!;
+    const sorted = keys.length > 1 ? keys.map((k) => placementOfKey.get(k)!).sort((a, b) => a - b) : keys.map((k) => placementOfKey.get(k)!);
+    for (const p of sorted) stepPlacements[q++] = p;
   }
 
   const out = csr(n, m, stepFrom);
@@ -144,8 +150,7 @@ function buildIndex(graph: AttackGraph): GraphIndex {
     placementControlId,
     placementElementId,
     placementCost,
-    placementIndex,
     stepPlacementStart,
-    stepPlacements: Int32Array.from(list),
+    stepPlacements,
   };
 }

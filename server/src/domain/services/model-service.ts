@@ -167,7 +167,7 @@ export class ModelService {
       (doc[kind] as ElementOf<K>[]).push(element);
       const changes = emptyChangeSet();
       (changes[kind] as ElementOf<K>[]).push(element);
-      return { result: element, changes, focus: { kind, id, prefix: 'input' } };
+      return { result: element, changes, focus: new Map([[`${kind}[${doc[kind].length - 1}]`, 'input']]) };
     });
   }
 
@@ -196,7 +196,7 @@ export class ModelService {
       list[index] = element;
       const changes = emptyChangeSet();
       (changes[kind] as ElementOf<K>[]).push(element);
-      return { result: element, changes, focus: { kind, id, prefix: 'patch' } };
+      return { result: element, changes, focus: new Map([[`${kind}[${index}]`, 'patch']]) };
     });
   }
 
@@ -223,6 +223,47 @@ export class ModelService {
     return { deletedIds, modelVersion: newVersion };
   }
 
+  /**
+   * Accepts recommended placements as PLANNED control placements, all in one transaction. A
+   * placement of the same control on the same element that already exists is returned as it is.
+   * Errors: ValidationError (paths `placements[i]...`) when a control does not exist or does not
+   * fit its element; NotFoundError for the model.
+   */
+  async acceptPlacements(
+    modelId: string,
+    placements: { controlId: string; elementId: string; cost?: number }[],
+  ): Promise<ControlPlacement[]> {
+    if (placements.length > 1000) throw new ValidationError('at most 1000 placements per call', 'placements');
+    return this.change(modelId, (doc) => {
+      const changes = emptyChangeSet();
+      const result: ControlPlacement[] = [];
+      const seen = new Map(doc.controlPlacements.map((p) => [`${p.controlId}\u0000${p.elementId}`, p]));
+      const focus = new Map<string, string>();
+      placements.forEach((p, i) => {
+        const key = `${p.controlId}\u0000${p.elementId}`;
+        const existing = seen.get(key);
+        if (existing) {
+          if (!result.includes(existing)) result.push(existing);
+          return;
+        }
+        const placement: ControlPlacement = stripUndefined({
+          id: generateId('cp', `${p.controlId} ${p.elementId}`),
+          controlId: p.controlId,
+          elementId: p.elementId,
+          status: 'PLANNED' as const,
+          cost: p.cost,
+          note: 'accepted from a recommendation',
+        });
+        focus.set(`controlPlacements[${doc.controlPlacements.length}]`, `placements[${i}]`);
+        doc.controlPlacements.push(placement);
+        changes.controlPlacements.push(placement);
+        seen.set(key, placement);
+        result.push(placement);
+      });
+      return { result, changes, focus };
+    });
+  }
+
   /** Finds an element of any kind in the current snapshot, or null. */
   async element(modelId: string, id: string): Promise<{ kind: ElementKind; element: AnyElement } | null> {
     const { document } = await this.snapshot(modelId);
@@ -235,7 +276,7 @@ export class ModelService {
    */
   private async change<T>(
     modelId: string,
-    edit: (doc: ModelDocument) => { result: T; changes: ChangeSet; focus?: { kind: ElementKind; id: string; prefix: string } },
+    edit: (doc: ModelDocument) => { result: T; changes: ChangeSet; focus?: Map<string, string> },
     onVersion?: (version: number) => void,
   ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
@@ -246,7 +287,7 @@ export class ModelService {
       try {
         validateModelDocument(doc, catalogue);
       } catch (e) {
-        if (e instanceof ValidationError && focus) throw refocus(e, doc, focus);
+        if (e instanceof ValidationError && focus) throw refocus(e, focus);
         if (e instanceof ValidationError) throw new ConflictError(e.message, e.field);
         throw e;
       }
@@ -316,23 +357,27 @@ function findElement(doc: ModelDocument, id: string): { kind: ElementKind; eleme
 }
 
 /**
- * Rewrites document paths of the element being written (e.g. `devices[31].zoneIds[0]`) to the
- * mutation argument (`input.zoneIds[0]`), so forms can show the error at the field. Issues about
- * other elements keep their document path.
+ * Rewrites document paths of the elements being written (e.g. `devices[31].zoneIds[0]`) to the
+ * mutation argument (`input.zoneIds[0]`), so forms can show the error at the field. `focus` maps
+ * a document path prefix to an argument prefix. Issues about other elements keep their path.
  */
-function refocus(e: ValidationError, doc: ModelDocument, focus: { kind: ElementKind; id: string; prefix: string }): ValidationError {
-  const index = (doc[focus.kind] as AnyElement[]).findIndex((x) => x.id === focus.id);
-  const own = `${focus.kind}[${index}]`;
-  const issues: FieldIssue[] = e.issues.map((i) => {
-    if (i.path === own) return { ...i, path: focus.prefix };
-    if (i.path.startsWith(`${own}.`) || i.path.startsWith(`${own}[`)) {
-      return { ...i, path: `${focus.prefix}${i.path.slice(own.length)}` };
+function refocus(e: ValidationError, focus: Map<string, string>): ValidationError {
+  const rewrite = (path: string): string | null => {
+    for (const [own, arg] of focus) {
+      if (path === own) return arg;
+      if (path.startsWith(`${own}.`) || path.startsWith(`${own}[`)) return `${arg}${path.slice(own.length)}`;
     }
-    return i;
-  });
-  // The element's own problems first: they are what the client can fix in this request.
-  issues.sort((a, b) => Number(!a.path.startsWith(focus.prefix)) - Number(!b.path.startsWith(focus.prefix)));
-  return new ValidationError(issues);
+    return null;
+  };
+  const mine: FieldIssue[] = [];
+  const others: FieldIssue[] = [];
+  for (const i of e.issues) {
+    const p = rewrite(i.path);
+    if (p !== null) mine.push({ ...i, path: p });
+    else others.push(i);
+  }
+  // The request's own problems first: they are what the client can fix in this request.
+  return new ValidationError([...mine, ...others]);
 }
 
 /**

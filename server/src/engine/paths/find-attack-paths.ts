@@ -18,10 +18,6 @@ import type { AttackGraph, AttackPath, AttackPathsResult, FindAttackPathsOptions
 import { MinHeap } from './heap';
 import { Deadline, countEntryTargetPairs, disabledSteps, reachableFrom, shortestFromEntries } from './search';
 
-/** Region slack schedule for paths 2..k: Δ = 3 (likelihood within ×20 of the best), 9, then unbounded. */
-const REGION_DELTAS = [3, 9, Infinity];
-const EPS = 1e-9;
-
 /** A path in the super-source graph: nodes[0] is the super-source (−1); edges[0] the virtual edge −(entry node + 1). */
 interface RawPath {
   nodes: number[];
@@ -198,19 +194,21 @@ function toAttackPath(graph: AttackGraph, index: GraphIndex, target: number, p: 
   };
 }
 
-/** Yen's algorithm with region-restricted A* spur searches; scratch arrays are reused across targets. */
+/**
+ * Yen's algorithm run backwards, from the target to the super-source, so that every spur search
+ * is an A* guided by the exact distance from the super-source (the one forward Dijkstra shared by
+ * all targets): a consistent heuristic, exact until root nodes are removed. Spur searches
+ * therefore mostly walk straight back along the shortest-path tree. Scratch arrays are reused.
+ */
 class YenSearch {
-  /** Distance to the current target (valid where regionMark === stamp). */
-  private readonly dt: Float64Array;
-  private readonly regionMark: Int32Array;
-  private readonly settled: Int32Array;
-  private stamp = 0;
-  /** Yen iteration marks for removed nodes / steps. */
+  private readonly sentinel: number;
+  private readonly isEntry: Uint8Array;
+  /** Yen iteration marks for removed nodes / steps / virtual entry edges. */
   private readonly removedNode: Int32Array;
   private readonly removedStep: Int32Array;
   private readonly removedEntry: Int32Array;
   private removeStamp = 0;
-  /** A* scratch. */
+  /** A* scratch (index n = the super-source). */
   private readonly g: Float64Array;
   private readonly seen: Int32Array;
   private readonly closed: Int32Array;
@@ -225,188 +223,145 @@ class YenSearch {
     private readonly deadline: Deadline,
   ) {
     const n = index.n;
-    this.dt = new Float64Array(n);
-    this.regionMark = new Int32Array(n);
-    this.settled = new Int32Array(n);
+    this.sentinel = n;
+    this.isEntry = new Uint8Array(n);
+    for (const e of index.entries) this.isEntry[e] = 1;
     this.removedNode = new Int32Array(n);
     this.removedStep = new Int32Array(index.m);
     this.removedEntry = new Int32Array(n);
-    this.g = new Float64Array(n);
-    this.seen = new Int32Array(n);
-    this.closed = new Int32Array(n);
-    this.parent = new Int32Array(n);
+    this.g = new Float64Array(n + 1);
+    this.seen = new Int32Array(n + 1);
+    this.closed = new Int32Array(n + 1);
+    this.parent = new Int32Array(n + 1);
   }
 
-  /** Up to k shortest simple paths to t; `first` is its shortest path. */
+  /**
+   * Up to k shortest simple paths to t (`first` is its shortest path), as forward RawPaths.
+   * Internally paths are reversed: nodes [t, …, entry, S], edges [last step, …, first step, virtual].
+   */
   kShortest(t: number, k: number, first: RawPath): RawPath[] {
-    for (const delta of REGION_DELTAS) {
-      const bound = this.dS[t]! + delta;
-      const complete = this.buildRegion(t, bound);
-      const result = this.yen(t, k, first, complete ? Infinity : bound);
-      if (result) return result;
-    }
-    throw new Error('unreachable: an unbounded region is always complete');
-  }
-
-  /**
-   * Reverse A* from t: exact distance-to-t for every node u with dS(u) + dt(u) ≤ bound.
-   * @returns true when nothing was pruned (the region holds every node that reaches t).
-   */
-  private buildRegion(t: number, bound: number): boolean {
-    const { inStart, inSteps, stepFrom, weight } = this.index;
-    const { dS, dt, regionMark, settled, disabled, heap, deadline } = this;
-    const stamp = ++this.stamp;
-    const limit = bound + EPS;
-    let pruned = false;
-    heap.clear();
-    dt[t] = 0;
-    regionMark[t] = stamp;
-    heap.push(dS[t]!, t);
-    while (heap.size > 0) {
-      const v = heap.pop();
-      if (settled[v] === stamp) continue;
-      settled[v] = stamp;
-      deadline.tick();
-      const dv = dt[v]!;
-      for (let q = inStart[v]!; q < inStart[v + 1]!; q++) {
-        const s = inSteps[q]!;
-        if (disabled[s]) continue;
-        const u = stepFrom[s]!;
-        const du = dS[u]!;
-        if (du === Infinity) continue;
-        const nd = dv + weight[s]!;
-        if (nd + du > limit) {
-          pruned = true;
-          continue;
-        }
-        if (regionMark[u] !== stamp || nd < dt[u]!) {
-          regionMark[u] = stamp;
-          dt[u] = nd;
-          heap.push(nd + du, u);
-        }
-      }
-    }
-    return !pruned;
-  }
-
-  /**
-   * Yen's loop inside the current region. Returns null when the region may be too small:
-   * fewer than k paths and the next candidate is longer than `bound` (or none is left) while the
-   * region was pruned.
-   */
-  private yen(t: number, k: number, first: RawPath, bound: number): RawPath[] | null {
-    const accepted: RawPath[] = [first];
+    const reverse = (p: RawPath): RawPath => ({ ...p, nodes: [...p.nodes].reverse(), edges: [...p.edges].reverse() });
+    const r1 = reverse(first);
+    const accepted: RawPath[] = [{ ...r1, dev: 0 }];
     const candidates: RawPath[] = [];
     const known = new Set<string>([first.key]);
-    const limit = bound + EPS;
+    const { weight } = this.index;
     while (accepted.length < k) {
       const prev = accepted[accepted.length - 1]!;
+      // Spur nodes: prev.nodes[i] for i from the deviation index to the entry (last real node).
       for (let i = prev.dev; i < prev.nodes.length - 1; i++) {
         const removeStamp = ++this.removeStamp;
-        // Root: prev.nodes[0..i], edges[0..i). Remove root nodes before the spur node.
-        for (let j = 1; j < i; j++) this.removedNode[prev.nodes[j]!] = removeStamp;
         let rootLen = 0;
-        for (let j = 1; j < i; j++) rootLen += this.index.weight[prev.edges[j]!]!;
-        // Remove the next edge of every accepted path sharing this root.
+        for (let j = 0; j < i; j++) {
+          this.removedNode[prev.nodes[j]!] = removeStamp;
+          rootLen += weight[prev.edges[j]!]!;
+        }
         for (const p of accepted) {
           if (p.edges.length <= i || !sameRoot(p.edges, prev.edges, i)) continue;
           const e = p.edges[i]!;
           if (e >= 0) this.removedStep[e] = removeStamp;
           else this.removedEntry[-e - 1] = removeStamp;
         }
-        const spur = this.spurSearch(i === 0 ? -1 : prev.nodes[i]!, t, removeStamp);
+        // A candidate longer than the (k − |accepted|)-th best one so far can never be chosen.
+        const spur = this.spurSearch(prev.nodes[i]!, removeStamp, candidateBound(candidates, k - accepted.length) - rootLen);
         if (!spur) continue;
         const edges = prev.edges.slice(0, i).concat(spur.edges);
-        const key = pathKey(edges);
+        const key = pathKey([...edges].reverse());
         if (known.has(key)) continue;
         known.add(key);
         candidates.push({ nodes: prev.nodes.slice(0, i).concat(spur.nodes), edges, len: rootLen + spur.len, dev: i, key });
       }
-      if (candidates.length === 0) return bound === Infinity ? accepted : null;
+      if (candidates.length === 0) break;
       let best = 0;
       for (let c = 1; c < candidates.length; c++) {
         const a = candidates[c]!;
         const b = candidates[best]!;
         if (a.len < b.len || (a.len === b.len && a.key < b.key)) best = c;
       }
-      const next = candidates[best]!;
-      if (next.len > limit) return null;
+      accepted.push(candidates[best]!);
       candidates.splice(best, 1);
-      accepted.push(next);
     }
-    return accepted;
+    return accepted.map((p, i) => (i === 0 ? first : reverse(p)));
   }
 
   /**
-   * A* from `from` (−1 = super-source) to t inside the region, avoiding removed nodes and steps.
-   * Returns the spur part: nodes from `from` to t and the edges between them (a virtual edge
-   * first when starting at the super-source), with its length.
+   * A* backwards from `from` to the super-source, avoiding removed nodes, steps and virtual
+   * edges; heuristic dS. Returns the spur in reversed form: nodes from `from` to S (−1), edges
+   * from `from`'s in-step to the virtual edge, and its length.
    */
-  private spurSearch(from: number, t: number, removeStamp: number): { nodes: number[]; edges: number[]; len: number } | null {
-    const { outStart, outSteps, stepTo, weight, entries } = this.index;
-    const { dt, regionMark, removedNode, removedStep, removedEntry, g, seen, closed, parent, heap, disabled, deadline } = this;
-    const stamp = this.stamp;
+  private spurSearch(from: number, removeStamp: number, limit: number): { nodes: number[]; edges: number[]; len: number } | null {
+    const { inStart, inSteps, stepFrom, stepTo, weight } = this.index;
+    const { dS, isEntry, removedNode, removedStep, removedEntry, g, seen, closed, parent, heap, disabled, deadline, sentinel } = this;
     const search = ++this.searchStamp;
     heap.clear();
-    if (from < 0) {
-      for (let i = 0; i < entries.length; i++) {
-        const e = entries[i]!;
-        if (removedEntry[e] === removeStamp || regionMark[e] !== stamp || removedNode[e] === removeStamp) continue;
-        if (seen[e] === search) continue;
-        seen[e] = search;
-        g[e] = 0;
-        parent[e] = -1;
-        heap.push(dt[e]!, e);
-      }
-    } else {
-      seen[from] = search;
-      g[from] = 0;
-      parent[from] = -1;
-      heap.push(dt[from]!, from);
-    }
+    seen[from] = search;
+    g[from] = 0;
+    parent[from] = -1;
+    heap.push(dS[from]!, from);
     let found = false;
+    const cap = limit + 1e-12;
     while (heap.size > 0) {
-      const v = heap.pop();
-      if (closed[v] === search) continue;
-      closed[v] = search;
-      if (v === t) {
+      if (heap.peekKey() > cap) break;
+      const x = heap.pop();
+      if (x === sentinel) {
         found = true;
         break;
       }
+      if (closed[x] === search) continue;
+      closed[x] = search;
       deadline.tick();
-      const gv = g[v]!;
-      for (let q = outStart[v]!; q < outStart[v + 1]!; q++) {
-        const s = outSteps[q]!;
+      const gx = g[x]!;
+      if (isEntry[x] && removedEntry[x] !== removeStamp && (seen[sentinel] !== search || gx < g[sentinel]!)) {
+        seen[sentinel] = search;
+        g[sentinel] = gx;
+        parent[sentinel] = x;
+        heap.push(gx, sentinel);
+      }
+      for (let q = inStart[x]!; q < inStart[x + 1]!; q++) {
+        const s = inSteps[q]!;
         if (disabled[s] || removedStep[s] === removeStamp) continue;
-        const u = stepTo[s]!;
-        if (regionMark[u] !== stamp || removedNode[u] === removeStamp || closed[u] === search) continue;
-        const ng = gv + weight[s]!;
+        const u = stepFrom[s]!;
+        const du = dS[u]!;
+        if (du === Infinity || removedNode[u] === removeStamp || closed[u] === search) continue;
+        const ng = gx + weight[s]!;
+        if (ng + du > cap) continue;
         if (seen[u] !== search || ng < g[u]!) {
           seen[u] = search;
           g[u] = ng;
           parent[u] = s;
-          heap.push(ng + dt[u]!, u);
+          heap.push(ng + du, u);
         }
       }
     }
     if (!found) return null;
-    const nodes: number[] = [t];
-    const edges: number[] = [];
-    let v = t;
-    while (parent[v]! >= 0) {
+    // Walk forward from the entry to `from`, then reverse.
+    const entry = parent[sentinel]!;
+    const fwdNodes: number[] = [entry];
+    const fwdEdges: number[] = [-(entry + 1)];
+    let v = entry;
+    while (v !== from) {
       const s = parent[v]!;
-      edges.push(s);
-      v = this.index.stepFrom[s]!;
-      nodes.push(v);
+      fwdEdges.push(s);
+      v = stepTo[s]!;
+      fwdNodes.push(v);
     }
-    if (from < 0) {
-      edges.push(-(v + 1));
-      nodes.push(-1);
-    }
-    nodes.reverse();
-    edges.reverse();
-    return { nodes, edges, len: g[t]! };
+    fwdNodes.reverse();
+    fwdEdges.reverse();
+    fwdNodes.push(-1);
+    return { nodes: fwdNodes, edges: fwdEdges, len: g[sentinel]! };
   }
+}
+
+/** The need-th smallest candidate length (Infinity when there are fewer candidates). */
+function candidateBound(candidates: readonly RawPath[], need: number): number {
+  if (candidates.length < need) return Infinity;
+  if (need === 1) {
+    let min = Infinity;
+    for (const c of candidates) if (c.len < min) min = c.len;
+    return min;
+  }
+  const lens = candidates.map((c) => c.len).sort((a, b) => a - b);
+  return lens[need - 1]!;
 }
 
 function sameRoot(a: readonly number[], b: readonly number[], i: number): boolean {

@@ -199,12 +199,14 @@ export function buildRuleContext(
   };
 
   // Steps with the same control element and method share one (frozen) blocking-control list.
-  const blockingCache = new Map<string, { list: BlockingControl[]; blocked: boolean }>();
+  // Keyed by element then method (existing strings: no concatenation to hash per step).
+  const blockingCache = new Map<string, Map<string, { list: BlockingControl[]; blocked: boolean }>>();
   const EMPTY = { list: Object.freeze([]) as unknown as BlockingControl[], blocked: false };
   const blockingFor = (elementId: string | null, methodId: string): { list: BlockingControl[]; blocked: boolean } => {
     if (elementId === null) return EMPTY;
-    const key = `${elementId}\u0000${methodId}`;
-    const cached = blockingCache.get(key);
+    let byMethod = blockingCache.get(elementId);
+    if (!byMethod) blockingCache.set(elementId, (byMethod = new Map()));
+    const cached = byMethod.get(methodId);
     if (cached) return cached;
     const element = elements.get(elementId);
     const list: BlockingControl[] = [];
@@ -220,7 +222,7 @@ export function buildRuleContext(
       }
     }
     const entry = { list: Object.freeze(list) as unknown as BlockingControl[], blocked };
-    blockingCache.set(key, entry);
+    byMethod.set(methodId, entry);
     return entry;
   };
 

@@ -1,0 +1,48 @@
+// ESLint (flat config): typescript-eslint recommended rules plus the architecture's import
+// boundaries (../shared/architecture.md): the engine is pure, the graph layer knows no engine,
+// resolvers call services only.
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', '**/node_modules/**', 'web/src/api/__generated__/**', '.neo4j/**', 'test-results/**', 'coverage/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-console': ['error', { allow: ['warn', 'error'] }],
+    },
+  },
+  {
+    files: ['server/src/engine/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['neo4j-driver', '**/graph/**', '**/domain/services/**', '**/resolvers/**', 'node:*', 'fs', 'path'], message: 'the engine is pure: it imports domain/types and domain/errors only' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['server/src/graph/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/engine/**', '**/resolvers/**', '**/domain/services/**'], message: 'graph/ only loads and stores' }] }],
+    },
+  },
+  {
+    files: ['server/src/resolvers/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['neo4j-driver', '**/graph/**', '**/engine/**'], message: 'resolvers are thin: call services through the context' }] }],
+    },
+  },
+  {
+    files: ['tools/**/*.{mjs,cjs}', '**/*.cjs'],
+    rules: { 'no-console': 'off', '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    files: ['test/**/*.ts'],
+    rules: { '@typescript-eslint/no-require-imports': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+);

@@ -1,0 +1,76 @@
+/** Analysis fields of ThreatModel and the types they return: thin calls into AnalysisService. */
+import type { Context } from '../context';
+import type { AnalysedGraph } from '../domain/services/analysis-service';
+import type { Severity, ThreatModelSummary } from '../domain/types';
+import { ATTACK_RULES, getAttackRule, type AttackStep as Step, type PlacementInput } from '../engine';
+
+type Nullable<T> = { [K in keyof T]?: T[K] | null };
+/** Drops null arguments (GraphQL null = not given). */
+function given<T extends object>(args: Nullable<T>): T {
+  return Object.fromEntries(Object.entries(args).filter(([, v]) => v !== null && v !== undefined)) as T;
+}
+
+export const ThreatModelAnalysis = {
+  attackGraph: async (m: ThreatModelSummary, a: { fromElementIds?: string[] | null }, ctx: Context) => {
+    const analysed: AnalysedGraph = await ctx.services.analysis.attackGraph(m.id, a.fromElementIds ?? undefined);
+    const { graph } = analysed;
+    return {
+      ...graph,
+      nodes: graph.nodes.map((n) => ({
+        ...n,
+        entryPoint: analysed.entryPointIds.has(n.id),
+        target: analysed.targetIds.has(n.id),
+      })),
+      rules: ATTACK_RULES,
+    };
+  },
+  attackPaths: (
+    m: ThreatModelSummary,
+    a: Nullable<{
+      k: number;
+      minSeverity: Severity;
+      targetIds: string[];
+      fromElementIds: string[];
+      maxDepth: number;
+      maxPaths: number;
+      timeLimitMs: number;
+    }>,
+    ctx: Context,
+  ) => ctx.services.analysis.attackPaths(m.id, given(a)),
+  recommendControls: (
+    m: ThreatModelSummary,
+    a: { minSeverity: Severity; budget?: number | null; timeLimitMs?: number | null },
+    ctx: Context,
+  ) => ctx.services.analysis.recommendControls(m.id, given(a) as { minSeverity: Severity }),
+  whatIf: (
+    m: ThreatModelSummary,
+    a: { placements: PlacementInput[]; minSeverity?: Severity | null; k?: number | null },
+    ctx: Context,
+  ) =>
+    ctx.services.analysis.whatIf(
+      m.id,
+      a.placements.map((p) => given(p) as PlacementInput),
+      given({ minSeverity: a.minSeverity, k: a.k }),
+    ),
+  baselineGaps: (m: ThreatModelSummary, a: { deviceId?: string | null; onlyGaps?: boolean | null }, ctx: Context) =>
+    ctx.services.analysis.baselineGaps(m.id, given(a)),
+};
+
+export const AttackStep = {
+  rule: (s: Step) => getAttackRule(s.ruleId),
+  attackMethod: async (s: Step, _: unknown, ctx: Context) =>
+    (await ctx.services.catalogues.current()).attackMethods.find((m) => m.id === s.attackMethodId),
+};
+
+export const RecommendedPlacement = {
+  control: async (p: { controlId: string }, _: unknown, ctx: Context) =>
+    (await ctx.services.catalogues.current()).controls.find((c) => c.id === p.controlId),
+};
+
+export const AnalysisMutation = {
+  acceptRecommendation: (_: unknown, a: { modelId: string; placements: PlacementInput[] }, ctx: Context) =>
+    ctx.services.models.acceptPlacements(
+      a.modelId,
+      a.placements.map((p) => given(p) as PlacementInput),
+    ),
+};

@@ -1,0 +1,175 @@
+/**
+ * Data hooks over the typed operations (TanStack Query for caching, loading and error state).
+ * Every write invalidates the model's queries, so the map and the analysis refresh after it.
+ */
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import {
+  AcceptRecommendationDocument,
+  AssetsPageDocument,
+  AttackPathsDocument,
+  BaselineGapsDocument,
+  CatalogueDocument,
+  ChannelsPageDocument,
+  ControlPlacementsPageDocument,
+  DevicesPageDocument,
+  InterfacesPageDocument,
+  ModelElementsDocument,
+  ModelListDocument,
+  RecommendControlsDocument,
+  VulnerabilitiesPageDocument,
+  WhatIfDocument,
+  type CatalogueQuery,
+  type ModelSummaryFieldsFragment,
+  type PageInfoFieldsFragment,
+  type PlacementInput,
+  type Severity,
+} from './__generated__/graphql';
+import { request } from './client';
+import type { ModelData } from '../graph/model-index';
+
+export const PAGE_SIZE = 1000;
+
+export const keys = {
+  models: ['models'] as const,
+  catalogue: ['catalogue'] as const,
+  model: (id: string) => ['model', id] as const,
+  elements: (id: string) => ['model', id, 'elements'] as const,
+  paths: (id: string, args: object) => ['model', id, 'paths', args] as const,
+  recommend: (id: string, args: object) => ['model', id, 'recommend', args] as const,
+  whatIf: (id: string, args: object) => ['model', id, 'whatIf', args] as const,
+  baseline: (id: string) => ['model', id, 'baseline'] as const,
+};
+
+export interface LoadedModel {
+  summary: ModelSummaryFieldsFragment;
+  data: ModelData;
+}
+
+type PageQuery<N> = TypedDocumentNode<
+  { model: { [k: string]: unknown } | null },
+  { id: string; first: number; after?: string | null }
+> & { __nodes?: N };
+
+async function rest<N>(
+  id: string,
+  first: { nodes: N[]; pageInfo: PageInfoFieldsFragment },
+  doc: TypedDocumentNode<unknown, { id: string; first: number; after?: string | null }>,
+  field: string,
+): Promise<N[]> {
+  const all = [...first.nodes];
+  let page = first.pageInfo;
+  while (page.hasNextPage && page.endCursor) {
+    const r = (await request(doc as PageQuery<N>, { id, first: PAGE_SIZE, after: page.endCursor })) as {
+      model: Record<string, { nodes: N[]; pageInfo: PageInfoFieldsFragment }> | null;
+    };
+    const conn = r.model?.[field];
+    if (!conn) break;
+    all.push(...conn.nodes);
+    page = conn.pageInfo;
+  }
+  return all;
+}
+
+/** Every element of a model (all pages); null if the model does not exist. */
+export async function fetchModel(id: string): Promise<LoadedModel | null> {
+  const r = await request(ModelElementsDocument, { id, first: PAGE_SIZE });
+  const m = r.model;
+  if (!m) return null;
+  const [devices, interfaces, channels, assets, vulnerabilities, controlPlacements] = await Promise.all([
+    rest(id, m.devices, DevicesPageDocument as never, 'devices'),
+    rest(id, m.interfaces, InterfacesPageDocument as never, 'interfaces'),
+    rest(id, m.channels, ChannelsPageDocument as never, 'channels'),
+    rest(id, m.assets, AssetsPageDocument as never, 'assets'),
+    rest(id, m.vulnerabilities, VulnerabilitiesPageDocument as never, 'vulnerabilities'),
+    rest(id, m.controlPlacements, ControlPlacementsPageDocument as never, 'controlPlacements'),
+  ]);
+  const { id: mid, name, description, version, createdAt, updatedAt, counts } = m;
+  return {
+    summary: { id: mid, name, description, version, createdAt, updatedAt, counts },
+    data: { zones: m.zones, devices, interfaces, channels, assets, vulnerabilities, controlPlacements } as ModelData,
+  };
+}
+
+export function useModels() {
+  return useQuery({ queryKey: keys.models, queryFn: () => request(ModelListDocument, {}).then((r) => r.models) });
+}
+
+export function useModel(id: string) {
+  return useQuery({ queryKey: keys.elements(id), queryFn: () => fetchModel(id), placeholderData: keepPreviousData });
+}
+
+export type Catalogue = CatalogueQuery['catalogue'];
+
+export function useCatalogue() {
+  return useQuery({ queryKey: keys.catalogue, queryFn: () => request(CatalogueDocument, {}).then((r) => r.catalogue), staleTime: Infinity });
+}
+
+export interface PathArgs {
+  k: number;
+  minSeverity: Severity;
+  fromElementIds: string[] | null;
+}
+
+export function useAttackPaths(id: string, args: PathArgs, enabled = true) {
+  return useQuery({
+    queryKey: keys.paths(id, args),
+    queryFn: () =>
+      request(AttackPathsDocument, {
+        id,
+        k: args.k,
+        minSeverity: args.minSeverity,
+        fromElementIds: args.fromElementIds && args.fromElementIds.length ? args.fromElementIds : null,
+      }).then((r) => r.model?.attackPaths ?? null),
+    enabled,
+    placeholderData: keepPreviousData,
+  });
+}
+
+export interface RecommendArgs {
+  minSeverity: Severity;
+  budget: number | null;
+}
+
+export function useRecommendation(id: string, args: RecommendArgs, enabled = true) {
+  return useQuery({
+    queryKey: keys.recommend(id, args),
+    queryFn: () =>
+      request(RecommendControlsDocument, { id, minSeverity: args.minSeverity, budget: args.budget }).then((r) => r.model?.recommendControls ?? null),
+    enabled,
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useWhatIf(id: string, placements: PlacementInput[], minSeverity: Severity, enabled = true) {
+  const args = { placements, minSeverity };
+  return useQuery({
+    queryKey: keys.whatIf(id, args),
+    queryFn: () => request(WhatIfDocument, { id, placements, minSeverity, k: 3 }).then((r) => r.model?.whatIf ?? null),
+    enabled,
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useBaselineGaps(id: string, enabled = true) {
+  return useQuery({
+    queryKey: keys.baseline(id),
+    queryFn: () => request(BaselineGapsDocument, { id, onlyGaps: false }).then((r) => r.model?.baselineGaps ?? null),
+    enabled,
+  });
+}
+
+/** A write to a model: runs `fn`, then refreshes everything about the model. */
+export function useModelWrite<TArgs, TResult>(modelId: string, fn: (args: TArgs) => Promise<TResult>) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: fn,
+    onSuccess: async () => {
+      await Promise.all([qc.invalidateQueries({ queryKey: keys.model(modelId) }), qc.invalidateQueries({ queryKey: keys.models })]);
+    },
+  });
+}
+
+export function useAcceptRecommendation(modelId: string) {
+  return useModelWrite(modelId, (placements: PlacementInput[]) => request(AcceptRecommendationDocument, { modelId, placements }));
+}

@@ -1,0 +1,130 @@
+/**
+ * Ranked attack paths, overall or grouped per target asset; sortable by risk, likelihood,
+ * severity or length. Rows are keyboard-selectable (Tab to the list, arrows to move, Enter).
+ */
+import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import type { AttackPathFieldsFragment } from '../api/__generated__/graphql';
+import type { ModelIndex } from '../graph/model-index';
+import { formatLikelihood, formatRisk } from '../graph/vocabulary';
+import { SeverityChip } from './Chips';
+
+export type AttackPath = AttackPathFieldsFragment;
+type SortKey = 'risk' | 'likelihood' | 'severity' | 'hops';
+
+const SORTS: Record<SortKey, { label: string; cmp: (a: AttackPath, b: AttackPath) => number }> = {
+  risk: { label: 'Risk', cmp: (a, b) => b.risk - a.risk },
+  likelihood: { label: 'Likelihood', cmp: (a, b) => b.likelihood - a.likelihood },
+  severity: { label: 'Severity', cmp: (a, b) => b.severityRank - a.severityRank || b.risk - a.risk },
+  hops: { label: 'Steps', cmp: (a, b) => a.hops - b.hops },
+};
+
+export function targetLabel(index: ModelIndex, id: string): string {
+  const e = index.get(id);
+  if (e?.type === 'ASSET') return `${e.element.name} — ${index.label(e.element.deviceId)}`;
+  return index.label(id);
+}
+
+export function AttackPathList({
+  paths,
+  index,
+  selectedId,
+  onSelect,
+}: {
+  paths: readonly AttackPath[];
+  index: ModelIndex;
+  selectedId: string | null;
+  onSelect: (id: string | null) => void;
+}) {
+  const [sort, setSort] = useState<SortKey>('risk');
+  const [grouping, setGrouping] = useState<'overall' | 'target'>('overall');
+  const body = useRef<HTMLTableSectionElement>(null);
+
+  const sorted = useMemo(() => [...paths].sort((a, b) => SORTS[sort].cmp(a, b) || (a.id < b.id ? -1 : 1)), [paths, sort]);
+  const rank = useMemo(() => new Map([...paths].sort((a, b) => b.risk - a.risk || (a.id < b.id ? -1 : 1)).map((p, i) => [p.id, i + 1])), [paths]);
+  const groups = useMemo(() => {
+    if (grouping === 'overall') return [{ key: 'all', title: null as string | null, paths: sorted }];
+    const m = new Map<string, AttackPath[]>();
+    for (const p of sorted) m.set(p.targetId, [...(m.get(p.targetId) ?? []), p]);
+    return [...m.entries()]
+      .sort(([, a], [, b]) => SORTS[sort].cmp(a[0]!, b[0]!))
+      .map(([key, ps]) => ({ key, title: targetLabel(index, key), paths: ps }));
+  }, [sorted, grouping, index, sort]);
+
+  const onKey = (e: KeyboardEvent<HTMLTableRowElement>, id: string) => {
+    if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      onSelect(selectedId === id ? null : id);
+    } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      const rows = [...(body.current?.parentElement?.querySelectorAll<HTMLTableRowElement>('tr[data-path-id]') ?? [])];
+      const i = rows.findIndex((r) => r.dataset.pathId === id);
+      const next = rows[e.key === 'ArrowDown' ? i + 1 : i - 1];
+      next?.focus();
+    }
+  };
+
+  return (
+    <div className="path-list">
+      <div className="list-controls">
+        <div role="group" aria-label="Group paths" className="segmented">
+          <button type="button" aria-pressed={grouping === 'overall'} onClick={() => setGrouping('overall')}>
+            Overall
+          </button>
+          <button type="button" aria-pressed={grouping === 'target'} onClick={() => setGrouping('target')}>
+            Per target
+          </button>
+        </div>
+      </div>
+      <table className="data-table paths" data-testid="attack-path-list">
+        <thead>
+          <tr>
+            <th scope="col">#</th>
+            <th scope="col">Target · entry</th>
+            {(Object.keys(SORTS) as SortKey[]).map((k) => (
+              <th key={k} scope="col" aria-sort={sort === k ? (k === 'hops' ? 'ascending' : 'descending') : 'none'}>
+                <button type="button" className="sort-button" onClick={() => setSort(k)}>
+                  {SORTS[k].label}
+                  {sort === k ? (k === 'hops' ? ' ▲' : ' ▼') : ''}
+                </button>
+              </th>
+            ))}
+          </tr>
+        </thead>
+        {groups.map((g) => (
+          <tbody key={g.key} ref={g.key === groups[0]?.key ? body : undefined}>
+            {g.title && (
+              <tr className="group-row">
+                <th colSpan={6} scope="rowgroup">
+                  {g.title} <span className="count">{g.paths.length}</span>
+                </th>
+              </tr>
+            )}
+            {g.paths.map((p) => (
+              <tr
+                key={p.id}
+                data-path-id={p.id}
+                tabIndex={0}
+                aria-selected={selectedId === p.id}
+                className={selectedId === p.id ? 'selected' : ''}
+                onClick={() => onSelect(selectedId === p.id ? null : p.id)}
+                onKeyDown={(e) => onKey(e, p.id)}
+              >
+                <td className="num">{rank.get(p.id)}</td>
+                <td>
+                  <div className="target">{targetLabel(index, p.targetId)}</div>
+                  <div className="sub">from {index.label(p.entryPointId)}</div>
+                </td>
+                <td className="num">{formatRisk(p.risk)}</td>
+                <td className="num">{formatLikelihood(p.likelihood)}</td>
+                <td>
+                  <SeverityChip severity={p.severity} />
+                </td>
+                <td className="num">{p.hops}</td>
+              </tr>
+            ))}
+          </tbody>
+        ))}
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,567 @@
+/**
+ * Workshop forms: create and edit zones, devices, interfaces, channels, assets, vulnerabilities and
+ * control placements. Client rules catch the obvious; the server validates everything and its
+ * errors (extensions.field / extensions.issues paths such as "input.zoneIds[0]") land on the field.
+ */
+import { useState, type ReactNode } from 'react';
+import { FormProvider, useForm, type DefaultValues, type FieldValues, type Path } from 'react-hook-form';
+import {
+  AssetKind,
+  Authentication,
+  ChannelPayload,
+  ChannelTechnology,
+  CreateAssetDocument,
+  CreateChannelDocument,
+  CreateControlPlacementDocument,
+  CreateDeviceDocument,
+  CreateInterfaceDocument,
+  CreateVulnerabilityDocument,
+  CreateZoneDocument,
+  DeviceCategory,
+  ExtrinsicMechanism,
+  InterfaceKind,
+  IntrinsicMechanism,
+  PlacementStatus,
+  RiskClass,
+  UpdateAssetDocument,
+  UpdateChannelDocument,
+  UpdateControlPlacementDocument,
+  UpdateDeviceDocument,
+  UpdateInterfaceDocument,
+  UpdateVulnerabilityDocument,
+  UpdateZoneDocument,
+  ZoneKind,
+  type ElementType,
+} from '../../api/__generated__/graphql';
+import { request } from '../../api/client';
+import { fieldErrors, GraphQLRequestError } from '../../api/errors';
+import type { Catalogue } from '../../api/hooks';
+import type { Asset, Channel, ControlPlacement, Device, Interface, ModelIndex, Vulnerability, Zone } from '../../graph/model-index';
+import { technologyLabel } from '../../graph/to-elements';
+import { DEVICE_CATEGORY, ELEMENT_TYPE, RISK_CLASS, RISK_CLASS_ORDER, SEVERITY, SEVERITY_ORDER, ZONE_KIND, humanize } from '../../graph/vocabulary';
+import { ErrorMessage } from '../Feedback';
+import { CheckboxField, CheckboxGroup, SelectField, TextField, type Option } from './fields';
+
+export interface EditorContext {
+  modelId: string;
+  index: ModelIndex;
+  catalogue: Catalogue | undefined;
+  /** Runs a write and refreshes the model and its analysis. */
+  write: <T>(op: () => Promise<T>) => Promise<T>;
+}
+
+export interface FormProps<E> {
+  ctx: EditorContext;
+  /** The element to edit; absent: create. */
+  element?: E;
+  /** Initial values for a new element (e.g. the zone clicked, the two devices of a drawn channel). */
+  defaults?: Record<string, unknown>;
+  onDone: (id: string) => void;
+  onCancel: () => void;
+}
+
+const opt = (s: string | null | undefined): string | null => (s == null || s.trim() === '' ? null : s.trim());
+const optNum = (s: unknown): number | null => (s === '' || s == null || Number.isNaN(Number(s)) ? null : Number(s));
+const undef = <T,>(v: T | null): T | undefined => (v === null ? undefined : v);
+
+const enumOptions = (values: Record<string, string>, label: (v: string) => string = humanize): Option[] =>
+  Object.values(values).map((v) => ({ value: v, label: label(v) }));
+
+const byLabel = (a: Option, b: Option) => a.label.localeCompare(b.label);
+
+function ServerForm<T extends FieldValues>({
+  title,
+  defaultValues,
+  submitLabel,
+  onSubmit,
+  onCancel,
+  children,
+  testId,
+}: {
+  title: string;
+  defaultValues: T;
+  submitLabel: string;
+  onSubmit: (values: T) => Promise<void>;
+  onCancel: () => void;
+  children: ReactNode;
+  testId: string;
+}) {
+  const form = useForm<T>({ defaultValues: defaultValues as DefaultValues<T> });
+  const [formError, setFormError] = useState<unknown>(null);
+  const submit = form.handleSubmit(async (values) => {
+    setFormError(null);
+    try {
+      await onSubmit(values);
+    } catch (e) {
+      const byField = fieldErrors(e);
+      const known = Object.entries(byField).filter(([f]) => f in defaultValues);
+      for (const [f, message] of known) form.setError(f as Path<T>, { type: 'server', message });
+      if (known.length === 0 || !(e instanceof GraphQLRequestError) || known.length < Object.keys(byField).length) setFormError(e);
+      else setFormError(new Error('The server rejected some fields: see the messages below them.'));
+    }
+  });
+  return (
+    <FormProvider {...form}>
+      <form className="element-form" onSubmit={submit} noValidate data-testid={testId} aria-label={title}>
+        <h3>{title}</h3>
+        {formError != null && <ErrorMessage error={formError} />}
+        {children}
+        <div className="form-actions">
+          <button type="submit" className="primary" disabled={form.formState.isSubmitting}>
+            {form.formState.isSubmitting ? 'Saving…' : submitLabel}
+          </button>
+          <button type="button" onClick={onCancel}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </FormProvider>
+  );
+}
+
+const zoneOptions = (index: ModelIndex): Option[] =>
+  index.model.zones.map((z) => ({ value: z.id, label: `${z.name}${z.entryPoint ? ' (entry point)' : ''}` })).sort(byLabel);
+const deviceOptions = (index: ModelIndex): Option[] => index.model.devices.map((d) => ({ value: d.id, label: d.name })).sort(byLabel);
+
+// ── Zone ────────────────────────────────────────────────────────────────────────────────────────
+
+export function ZoneForm({ ctx, element, defaults, onDone, onCancel }: FormProps<Zone>) {
+  const values = {
+    id: '',
+    name: element?.name ?? '',
+    kind: element?.kind ?? ((defaults?.kind as string) || 'CLINICAL'),
+    entryPoint: element?.entryPoint ?? false,
+    description: element?.description ?? '',
+  };
+  return (
+    <ServerForm
+      title={element ? `Edit zone “${element.name}”` : 'New zone'}
+      testId="zone-form"
+      defaultValues={values}
+      submitLabel={element ? 'Save zone' : 'Create zone'}
+      onCancel={onCancel}
+      onSubmit={async (v) => {
+        if (element) {
+          const r = await ctx.write(() =>
+            request(UpdateZoneDocument, { modelId: ctx.modelId, id: element.id, patch: { name: v.name.trim(), kind: v.kind as ZoneKind, entryPoint: v.entryPoint, description: opt(v.description) } }),
+          );
+          onDone(r.updateZone.id);
+        } else {
+          const r = await ctx.write(() =>
+            request(CreateZoneDocument, {
+              modelId: ctx.modelId,
+              input: { id: undef(opt(v.id)), name: v.name.trim(), kind: v.kind as ZoneKind, entryPoint: v.entryPoint, description: undef(opt(v.description)) },
+            }),
+          );
+          onDone(r.createZone.id);
+        }
+      }}
+    >
+      {!element && <TextField name="id" label="Id" hint="Optional; generated from the name when empty" />}
+      <TextField name="name" label="Name" required />
+      <SelectField name="kind" label="Kind" required options={enumOptions(ZoneKind, (v) => ZONE_KIND[v as ZoneKind])} />
+      <CheckboxField name="entryPoint" label="Entry point" hint="An attacker can start here (Internet, guest Wi-Fi, vendor access, patient home, physical access)" />
+      <TextField name="description" label="Description" multiline />
+    </ServerForm>
+  );
+}
+
+// ── Device ──────────────────────────────────────────────────────────────────────────────────────
+
+export function DeviceForm({ ctx, element, defaults, onDone, onCancel }: FormProps<Device>) {
+  const d = element;
+  const values = {
+    id: '',
+    name: d?.name ?? '',
+    category: d?.category ?? ((defaults?.category as string) || ''),
+    riskClass: d?.riskClass ?? ((defaults?.riskClass as string) || ''),
+    manufacturer: d?.manufacturer ?? '',
+    modelName: d?.modelName ?? '',
+    software: d?.software ?? '',
+    externalId: d?.externalId ?? '',
+    zoneIds: d?.zoneIds ?? ((defaults?.zoneIds as string[]) || []),
+    generalPurposeOs: d?.generalPurposeOs ?? false,
+    patchable: d?.patchable ?? true,
+    handlesPersonalData: d?.handlesPersonalData ?? false,
+    storesData: d?.storesData ?? false,
+    remoteService: d?.remoteService ?? false,
+  };
+  return (
+    <ServerForm
+      title={d ? `Edit device “${d.name}”` : 'New device'}
+      testId="device-form"
+      defaultValues={values}
+      submitLabel={d ? 'Save device' : 'Create device'}
+      onCancel={onCancel}
+      onSubmit={async (v) => {
+        const common = {
+          name: v.name.trim(),
+          category: v.category as DeviceCategory,
+          riskClass: v.riskClass as RiskClass,
+          generalPurposeOs: v.generalPurposeOs,
+          patchable: v.patchable,
+          handlesPersonalData: v.handlesPersonalData,
+          storesData: v.storesData,
+          remoteService: v.remoteService,
+          zoneIds: v.zoneIds,
+        };
+        if (d) {
+          const r = await ctx.write(() =>
+            request(UpdateDeviceDocument, {
+              modelId: ctx.modelId,
+              id: d.id,
+              patch: { ...common, manufacturer: opt(v.manufacturer), modelName: opt(v.modelName), software: opt(v.software), externalId: opt(v.externalId) },
+            }),
+          );
+          onDone(r.updateDevice.id);
+        } else {
+          const r = await ctx.write(() =>
+            request(CreateDeviceDocument, {
+              modelId: ctx.modelId,
+              input: {
+                ...common,
+                id: undef(opt(v.id)),
+                manufacturer: undef(opt(v.manufacturer)),
+                modelName: undef(opt(v.modelName)),
+                software: undef(opt(v.software)),
+                externalId: undef(opt(v.externalId)),
+              },
+            }),
+          );
+          onDone(r.createDevice.id);
+        }
+      }}
+    >
+      {!d && <TextField name="id" label="Id" hint="Optional; generated when empty" />}
+      <TextField name="name" label="Name" required />
+      <SelectField
+        name="category"
+        label="Category"
+        required
+        emptyLabel="Choose a category"
+        options={enumOptions(DeviceCategory, (v) => DEVICE_CATEGORY[v as DeviceCategory].label).sort(byLabel)}
+      />
+      <SelectField
+        name="riskClass"
+        label="HSA risk class"
+        required
+        emptyLabel="Choose a class"
+        options={RISK_CLASS_ORDER.map((c) => ({ value: c, label: `${RISK_CLASS[c].label} — ${RISK_CLASS[c].description}` }))}
+      />
+      <CheckboxGroup name="zoneIds" label="Zones" required options={zoneOptions(ctx.index)} hint="The first zone chosen is where the map draws it" />
+      <div className="field-row">
+        <TextField name="manufacturer" label="Manufacturer" />
+        <TextField name="modelName" label="Model" />
+      </div>
+      <div className="field-row">
+        <TextField name="software" label="Software / OS" />
+        <TextField name="externalId" label="External id (CMDB)" />
+      </div>
+      <fieldset className="field group">
+        <legend>Properties (MDS2)</legend>
+        <CheckboxField name="generalPurposeOs" label="General-purpose OS" />
+        <CheckboxField name="patchable" label="Patchable in the field" />
+        <CheckboxField name="handlesPersonalData" label="Handles personal / health data" />
+        <CheckboxField name="storesData" label="Stores data" />
+        <CheckboxField name="remoteService" label="Vendor remote service" />
+      </fieldset>
+    </ServerForm>
+  );
+}
+
+// ── Interface ───────────────────────────────────────────────────────────────────────────────────
+
+export function InterfaceForm({ ctx, element, defaults, onDone, onCancel }: FormProps<Interface>) {
+  const i = element;
+  const values = {
+    id: '',
+    deviceId: i?.deviceId ?? ((defaults?.deviceId as string) || ''),
+    name: i?.name ?? '',
+    kind: i?.kind ?? '',
+    authentication: i?.authentication ?? 'PASSWORD',
+    exposedToZoneIds: i?.exposedToZoneIds ?? ((defaults?.exposedToZoneIds as string[]) || []),
+    port: i?.port != null ? String(i.port) : '',
+  };
+  return (
+    <ServerForm
+      title={i ? `Edit interface “${i.name}”` : 'New interface'}
+      testId="interface-form"
+      defaultValues={values}
+      submitLabel={i ? 'Save interface' : 'Create interface'}
+      onCancel={onCancel}
+      onSubmit={async (v) => {
+        const common = {
+          deviceId: v.deviceId,
+          name: v.name.trim(),
+          kind: v.kind as InterfaceKind,
+          authentication: v.authentication as Authentication,
+          exposedToZoneIds: v.exposedToZoneIds,
+          port: optNum(v.port),
+        };
+        if (i) {
+          const r = await ctx.write(() => request(UpdateInterfaceDocument, { modelId: ctx.modelId, id: i.id, patch: common }));
+          onDone(r.updateInterface.id);
+        } else {
+          const r = await ctx.write(() => request(CreateInterfaceDocument, { modelId: ctx.modelId, input: { ...common, id: undef(opt(v.id)), port: undef(common.port) } }));
+          onDone(r.createInterface.id);
+        }
+      }}
+    >
+      {!i && <TextField name="id" label="Id" hint="Optional" />}
+      <SelectField name="deviceId" label="Device" required emptyLabel="Choose a device" options={deviceOptions(ctx.index)} />
+      <TextField name="name" label="Name" required />
+      <SelectField name="kind" label="Kind" required emptyLabel="Choose a kind" options={enumOptions(InterfaceKind)} />
+      <SelectField name="authentication" label="Authentication" required options={enumOptions(Authentication)} />
+      <TextField name="port" label="Port" type="number" />
+      <CheckboxGroup name="exposedToZoneIds" label="Reachable from zones" options={zoneOptions(ctx.index)} />
+    </ServerForm>
+  );
+}
+
+// ── Channel ─────────────────────────────────────────────────────────────────────────────────────
+
+export function ChannelForm({ ctx, element, defaults, onDone, onCancel }: FormProps<Channel>) {
+  const c = element;
+  const values = {
+    id: '',
+    name: c?.name ?? ((defaults?.name as string) || ''),
+    fromDeviceId: c?.fromDeviceId ?? ((defaults?.fromDeviceId as string) || ''),
+    toDeviceId: c?.toDeviceId ?? ((defaults?.toDeviceId as string) || ''),
+    fromInterfaceId: c?.fromInterfaceId ?? '',
+    toInterfaceId: c?.toInterfaceId ?? '',
+    technology: c?.technology ?? '',
+    intrinsicMechanism: c?.intrinsicMechanism ?? 'NONE',
+    extrinsicMechanisms: c?.extrinsicMechanisms ?? [],
+    carries: c?.carries ?? [],
+    zoneIds: c?.zoneIds ?? ((defaults?.zoneIds as string[]) || []),
+  };
+  const interfaceOptions: Option[] = ctx.index.model.interfaces
+    .map((i) => ({ value: i.id, label: `${i.name}`, group: ctx.index.label(i.deviceId) }))
+    .sort((a, b) => (a.group ?? '').localeCompare(b.group ?? '') || a.label.localeCompare(b.label));
+  return (
+    <ServerForm
+      title={c ? `Edit channel “${c.name}”` : 'New channel'}
+      testId="channel-form"
+      defaultValues={values}
+      submitLabel={c ? 'Save channel' : 'Create channel'}
+      onCancel={onCancel}
+      onSubmit={async (v) => {
+        const common = {
+          name: v.name.trim(),
+          fromDeviceId: v.fromDeviceId,
+          toDeviceId: v.toDeviceId,
+          fromInterfaceId: opt(v.fromInterfaceId),
+          toInterfaceId: opt(v.toInterfaceId),
+          technology: v.technology as ChannelTechnology,
+          intrinsicMechanism: v.intrinsicMechanism as IntrinsicMechanism,
+          extrinsicMechanisms: v.extrinsicMechanisms as ExtrinsicMechanism[],
+          carries: v.carries as ChannelPayload[],
+          zoneIds: v.zoneIds,
+        };
+        if (c) {
+          const r = await ctx.write(() => request(UpdateChannelDocument, { modelId: ctx.modelId, id: c.id, patch: common }));
+          onDone(r.updateChannel.id);
+        } else {
+          const r = await ctx.write(() =>
+            request(CreateChannelDocument, {
+              modelId: ctx.modelId,
+              input: { ...common, id: undef(opt(v.id)), fromInterfaceId: undef(common.fromInterfaceId), toInterfaceId: undef(common.toInterfaceId) },
+            }),
+          );
+          onDone(r.createChannel.id);
+        }
+      }}
+    >
+      {!c && <TextField name="id" label="Id" hint="Optional" />}
+      <TextField name="name" label="Name" required />
+      <div className="field-row">
+        <SelectField name="fromDeviceId" label="From device" required emptyLabel="Choose" options={deviceOptions(ctx.index)} />
+        <SelectField name="toDeviceId" label="To device" required emptyLabel="Choose" options={deviceOptions(ctx.index)} />
+      </div>
+      <div className="field-row">
+        <SelectField name="fromInterfaceId" label="From interface" options={interfaceOptions} />
+        <SelectField name="toInterfaceId" label="To interface" options={interfaceOptions} />
+      </div>
+      <SelectField name="technology" label="Technology" required emptyLabel="Choose" options={enumOptions(ChannelTechnology, (v) => technologyLabel(v as ChannelTechnology))} />
+      <SelectField name="intrinsicMechanism" label="Intrinsic mechanism" required options={enumOptions(IntrinsicMechanism)} hint="Must belong to the technology (e.g. BLE_PASSKEY for BLE)" />
+      <CheckboxGroup name="extrinsicMechanisms" label="Extrinsic mechanisms" options={enumOptions(ExtrinsicMechanism, (v) => (v === 'TLS' || v === 'VPN' ? v : humanize(v)))} />
+      <CheckboxGroup name="carries" label="Carries" required options={enumOptions(ChannelPayload)} />
+      <CheckboxGroup name="zoneIds" label="Observable / reachable from zones" options={zoneOptions(ctx.index)} />
+    </ServerForm>
+  );
+}
+
+// ── Asset ───────────────────────────────────────────────────────────────────────────────────────
+
+export function AssetForm({ ctx, element, defaults, onDone, onCancel }: FormProps<Asset>) {
+  const a = element;
+  const values = {
+    id: '',
+    deviceId: a?.deviceId ?? ((defaults?.deviceId as string) || ''),
+    name: a?.name ?? '',
+    kind: a?.kind ?? '',
+    severity: a?.severity ?? '',
+  };
+  return (
+    <ServerForm
+      title={a ? `Edit asset “${a.name}”` : 'New patient-safety asset'}
+      testId="asset-form"
+      defaultValues={values}
+      submitLabel={a ? 'Save asset' : 'Create asset'}
+      onCancel={onCancel}
+      onSubmit={async (v) => {
+        const common = { deviceId: v.deviceId, name: v.name.trim(), kind: v.kind as AssetKind, severity: v.severity as (typeof SEVERITY_ORDER)[number] };
+        if (a) {
+          const r = await ctx.write(() => request(UpdateAssetDocument, { modelId: ctx.modelId, id: a.id, patch: common }));
+          onDone(r.updateAsset.id);
+        } else {
+          const r = await ctx.write(() => request(CreateAssetDocument, { modelId: ctx.modelId, input: { ...common, id: undef(opt(v.id)) } }));
+          onDone(r.createAsset.id);
+        }
+      }}
+    >
+      {!a && <TextField name="id" label="Id" hint="Optional" />}
+      <SelectField name="deviceId" label="Device" required emptyLabel="Choose a device" options={deviceOptions(ctx.index)} />
+      <TextField name="name" label="Name" required />
+      <SelectField name="kind" label="Kind" required emptyLabel="Choose" options={enumOptions(AssetKind)} />
+      <SelectField
+        name="severity"
+        label="Harm severity (ISO 14971)"
+        required
+        emptyLabel="Choose"
+        options={SEVERITY_ORDER.map((s) => ({ value: s, label: `${SEVERITY[s].label} — ${SEVERITY[s].description}` }))}
+      />
+    </ServerForm>
+  );
+}
+
+// ── Vulnerability ───────────────────────────────────────────────────────────────────────────────
+
+export function VulnerabilityForm({ ctx, element, defaults, onDone, onCancel }: FormProps<Vulnerability>) {
+  const v0 = element;
+  const values = {
+    id: '',
+    cveId: v0?.cveId ?? '',
+    cvssVector: v0?.cvssVector ?? 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H',
+    elementId: v0?.elementId ?? ((defaults?.elementId as string) || ''),
+    description: v0?.description ?? '',
+  };
+  const targets: Option[] = [
+    ...ctx.index.model.devices.map((d) => ({ value: d.id, label: d.name, group: 'Devices' })),
+    ...ctx.index.model.interfaces.map((i) => ({ value: i.id, label: ctx.index.label(i.id), group: 'Interfaces' })),
+  ].sort((a, b) => (a.group ?? '').localeCompare(b.group ?? '') || a.label.localeCompare(b.label));
+  return (
+    <ServerForm
+      title={v0 ? `Edit vulnerability ${v0.cveId}` : 'New vulnerability'}
+      testId="vulnerability-form"
+      defaultValues={values}
+      submitLabel={v0 ? 'Save vulnerability' : 'Create vulnerability'}
+      onCancel={onCancel}
+      onSubmit={async (v) => {
+        const common = { cveId: v.cveId.trim(), cvssVector: v.cvssVector.trim(), elementId: v.elementId };
+        if (v0) {
+          const r = await ctx.write(() => request(UpdateVulnerabilityDocument, { modelId: ctx.modelId, id: v0.id, patch: { ...common, description: opt(v.description) } }));
+          onDone(r.updateVulnerability.id);
+        } else {
+          const r = await ctx.write(() =>
+            request(CreateVulnerabilityDocument, { modelId: ctx.modelId, input: { ...common, id: undef(opt(v.id)), description: undef(opt(v.description)) } }),
+          );
+          onDone(r.createVulnerability.id);
+        }
+      }}
+    >
+      {!v0 && <TextField name="id" label="Id" hint="Optional" />}
+      <TextField name="cveId" label="CVE" required placeholder="CVE-2019-6538" />
+      <TextField name="cvssVector" label="CVSS v3.1 vector" required hint="The base score is computed by the server" />
+      <SelectField name="elementId" label="Affected device or interface" required emptyLabel="Choose" options={targets} />
+      <TextField name="description" label="Description" multiline />
+    </ServerForm>
+  );
+}
+
+// ── Control placement ───────────────────────────────────────────────────────────────────────────
+
+export function ControlPlacementForm({ ctx, element, defaults, onDone, onCancel }: FormProps<ControlPlacement>) {
+  const p = element;
+  const values = {
+    id: '',
+    controlId: p?.controlId ?? ((defaults?.controlId as string) || ''),
+    elementId: p?.elementId ?? ((defaults?.elementId as string) || ''),
+    status: p?.status ?? ((defaults?.status as string) || 'PLANNED'),
+    cost: p?.cost != null ? String(p.cost) : '',
+    note: p?.note ?? '',
+  };
+  const m = ctx.index.model;
+  const elementOptions: Option[] = [
+    ...m.zones.map((z) => ({ value: z.id, label: z.name, group: ELEMENT_TYPE.ZONE })),
+    ...m.devices.map((d) => ({ value: d.id, label: d.name, group: ELEMENT_TYPE.DEVICE })),
+    ...m.interfaces.map((i) => ({ value: i.id, label: ctx.index.label(i.id), group: ELEMENT_TYPE.INTERFACE })),
+    ...m.channels.map((c) => ({ value: c.id, label: c.name, group: ELEMENT_TYPE.CHANNEL })),
+    ...m.assets.map((a) => ({ value: a.id, label: a.name, group: ELEMENT_TYPE.ASSET })),
+  ];
+  const controls = ctx.catalogue?.controls ?? [];
+  const target = defaults?.elementId ? ctx.index.typeOf(defaults.elementId as string) : p ? ctx.index.typeOf(p.elementId) : undefined;
+  const controlOptions: Option[] = controls
+    .filter((c) => !target || c.appliesTo.includes(target as ElementType))
+    .map((c) => ({ value: c.id, label: `${c.id} · ${c.name} (cost ${c.defaultCost})` }));
+  return (
+    <ServerForm
+      title={p ? `Edit control placement ${p.controlId}` : 'New control placement'}
+      testId="placement-form"
+      defaultValues={values}
+      submitLabel={p ? 'Save placement' : 'Place control'}
+      onCancel={onCancel}
+      onSubmit={async (v) => {
+        const common = { controlId: v.controlId, elementId: v.elementId, status: v.status as PlacementStatus, cost: optNum(v.cost), note: opt(v.note) };
+        if (p) {
+          const r = await ctx.write(() => request(UpdateControlPlacementDocument, { modelId: ctx.modelId, id: p.id, patch: common }));
+          onDone(r.updateControlPlacement.id);
+        } else {
+          const r = await ctx.write(() =>
+            request(CreateControlPlacementDocument, {
+              modelId: ctx.modelId,
+              input: { ...common, id: undef(opt(v.id)), cost: undef(common.cost), note: undef(common.note) },
+            }),
+          );
+          onDone(r.createControlPlacement.id);
+        }
+      }}
+    >
+      {!p && <TextField name="id" label="Id" hint="Optional" />}
+      <SelectField name="elementId" label="On element" required emptyLabel="Choose" options={elementOptions} />
+      <SelectField
+        name="controlId"
+        label="Control (TR 67 Annex A)"
+        required
+        emptyLabel={ctx.catalogue ? 'Choose a control' : 'Loading the catalogue…'}
+        options={controlOptions}
+        hint={target ? `Controls that apply to a ${ELEMENT_TYPE[target as ElementType].toLowerCase()}` : undefined}
+      />
+      <SelectField name="status" label="Status" required options={enumOptions(PlacementStatus)} hint="Only implemented controls block attack steps" />
+      <TextField name="cost" label="Cost (cost units)" type="number" hint="Empty: the control's default cost" />
+      <TextField name="note" label="Note" multiline />
+    </ServerForm>
+  );
+}
+
+export type EditableType = 'ZONE' | 'DEVICE' | 'INTERFACE' | 'CHANNEL' | 'ASSET' | 'VULNERABILITY' | 'CONTROL_PLACEMENT';
+
+export const FORM_BY_TYPE = {
+  ZONE: ZoneForm,
+  DEVICE: DeviceForm,
+  INTERFACE: InterfaceForm,
+  CHANNEL: ChannelForm,
+  ASSET: AssetForm,
+  VULNERABILITY: VulnerabilityForm,
+  CONTROL_PLACEMENT: ControlPlacementForm,
+} as const;
+
+export const TYPE_LABEL: Record<EditableType, string> = {
+  ZONE: 'zone',
+  DEVICE: 'device',
+  INTERFACE: 'interface',
+  CHANNEL: 'channel',
+  ASSET: 'asset',
+  VULNERABILITY: 'vulnerability',
+  CONTROL_PLACEMENT: 'control placement',
+};
