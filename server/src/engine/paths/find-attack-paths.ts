@@ -16,7 +16,7 @@ import { compareIds, hashString } from '../compare';
 import { indexGraph, type GraphIndex } from '../graph-index';
 import type { AttackGraph, AttackPath, AttackPathsResult, FindAttackPathsOptions } from '../types';
 import { MinHeap } from './heap';
-import { Deadline, countEntryTargetPairs, disabledSteps, reachableFrom, shortestFromEntries } from './search';
+import { Deadline, countEntryTargetPairs, reachableFrom, shortestFromEntries, type ShortestTree } from './search';
 
 /** A path in the super-source graph: nodes[0] is the super-source (−1); edges[0] the virtual edge −(entry node + 1). */
 interface RawPath {
@@ -64,7 +64,7 @@ export function findAttackPaths(graph: AttackGraph, options: FindAttackPathsOpti
   const targets = selectTargets(graph, index, minSeverity, options.targetIds);
 
   const tree = shortestFromEntries(index, disabled, deadline);
-  const yen = new YenSearch(index, disabled, tree.dist, deadline);
+  const yen = new YenSearch(index, disabled, tree, deadline);
   const raw: { target: number; path: RawPath }[] = [];
   let totalRisk = 0;
   let targetsReachable = 0;
@@ -215,15 +215,38 @@ class YenSearch {
   private readonly parent: Int32Array;
   private searchStamp = 0;
   private readonly heap = new MinHeap(4096);
+  private readonly dS: Float64Array;
+  private readonly parentStep: Int32Array;
+  /** Enabled in-steps of each node from reachable nodes, sorted by dS(from) + weight (then from, step). */
+  private readonly bestInStart: Int32Array;
+  private readonly bestIn: Int32Array;
 
   constructor(
     private readonly index: GraphIndex,
     private readonly disabled: Uint8Array,
-    private readonly dS: Float64Array,
+    tree: ShortestTree,
     private readonly deadline: Deadline,
   ) {
     const n = index.n;
+    this.dS = tree.dist;
+    this.parentStep = tree.parentStep;
     this.sentinel = n;
+    const { inStart, inSteps, stepFrom, weight } = index;
+    const dS = tree.dist;
+    this.bestInStart = new Int32Array(n + 1);
+    const bestIn: number[] = [];
+    const key = (s: number) => dS[stepFrom[s]!]! + weight[s]!;
+    for (let v = 0; v < n; v++) {
+      const list: number[] = [];
+      for (let q = inStart[v]!; q < inStart[v + 1]!; q++) {
+        const s = inSteps[q]!;
+        if (!disabled[s] && dS[stepFrom[s]!] !== Infinity) list.push(s);
+      }
+      if (list.length > 1) list.sort((a, b) => key(a) - key(b) || stepFrom[a]! - stepFrom[b]! || a - b);
+      for (const s of list) bestIn.push(s);
+      this.bestInStart[v + 1] = bestIn.length;
+    }
+    this.bestIn = Int32Array.from(bestIn);
     this.isEntry = new Uint8Array(n);
     for (const e of index.entries) this.isEntry[e] = 1;
     this.removedNode = new Int32Array(n);
@@ -292,6 +315,19 @@ class YenSearch {
   private spurSearch(from: number, removeStamp: number, limit: number): { nodes: number[]; edges: number[]; len: number } | null {
     const { inStart, inSteps, stepFrom, stepTo, weight } = this.index;
     const { dS, isEntry, removedNode, removedStep, removedEntry, g, seen, closed, parent, heap, disabled, deadline, sentinel } = this;
+    // Fast path: the best remaining way into `from` whose shortest-path-tree path avoids every
+    // removed node and step is optimal (no spur can be shorter than dS(u) + w(u→from)).
+    if (isEntry[from] && removedEntry[from] !== removeStamp) return { nodes: [from, -1], edges: [-(from + 1)], len: 0 };
+    for (let q = this.bestInStart[from]!; q < this.bestInStart[from + 1]!; q++) {
+      const s = this.bestIn[q]!;
+      if (removedStep[s] === removeStamp) continue;
+      const u = stepFrom[s]!;
+      if (removedNode[u] === removeStamp || u === from) continue;
+      if (dS[u]! + weight[s]! > limit + 1e-12) return null;
+      const spur = this.treeSpur(from, s, removeStamp);
+      if (spur) return spur;
+      break;
+    }
     const search = ++this.searchStamp;
     heap.clear();
     seen[from] = search;
@@ -349,6 +385,33 @@ class YenSearch {
     fwdEdges.reverse();
     fwdNodes.push(-1);
     return { nodes: fwdNodes, edges: fwdEdges, len: g[sentinel]! };
+  }
+
+  /**
+   * The spur `from` ← s ← (tree path of s's source), reversed, if that tree path avoids removed
+   * nodes, steps and virtual edges and does not pass through `from`; null otherwise.
+   */
+  private treeSpur(from: number, s: number, removeStamp: number): { nodes: number[]; edges: number[]; len: number } | null {
+    const { stepFrom, weight } = this.index;
+    const { parentStep, removedNode, removedStep, removedEntry } = this;
+    const nodes: number[] = [from];
+    const edges: number[] = [s];
+    let len = weight[s]!;
+    let x = stepFrom[s]!;
+    for (;;) {
+      if (x === from || removedNode[x] === removeStamp) return null;
+      nodes.push(x);
+      const p = parentStep[x]!;
+      if (p < 0) break;
+      if (removedStep[p] === removeStamp) return null;
+      edges.push(p);
+      len += weight[p]!;
+      x = stepFrom[p]!;
+    }
+    if (removedEntry[x] === removeStamp) return null;
+    edges.push(-(x + 1));
+    nodes.push(-1);
+    return { nodes, edges, len };
   }
 }
 

@@ -4,25 +4,12 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
-export type Maybe<T> = T | null;
-export type InputMaybe<T> = Maybe<T>;
-/** All built-in and custom scalars, mapped to their actual values */
-export type Scalars = {
-  ID: { input: string; output: string; }
-  String: { input: string; output: string; }
-  Boolean: { input: boolean; output: boolean; }
-  Int: { input: number; output: number; }
-  Float: { input: number; output: number; }
-  /** Any JSON value (the model exchange document, see seeds/model.schema.json). */
-  JSON: { input: unknown; output: unknown; }
-};
-
 /** Fields of a new asset. */
 export type AssetInput = {
-  deviceId: Scalars['ID']['input'];
-  id?: InputMaybe<Scalars['ID']['input']>;
+  deviceId: string;
+  id?: string | null | undefined;
   kind: AssetKind;
-  name: Scalars['String']['input'];
+  name: string;
   severity: Severity;
 };
 
@@ -37,10 +24,10 @@ export const AssetKind = {
 export type AssetKind = typeof AssetKind[keyof typeof AssetKind];
 /** Fields to change on an asset. */
 export type AssetPatch = {
-  deviceId?: InputMaybe<Scalars['ID']['input']>;
-  kind?: InputMaybe<AssetKind>;
-  name?: InputMaybe<Scalars['String']['input']>;
-  severity?: InputMaybe<Severity>;
+  deviceId?: string | null | undefined;
+  kind?: AssetKind | null | undefined;
+  name?: string | null | undefined;
+  severity?: Severity | null | undefined;
 };
 
 /** How an interface authenticates callers (MDS2 PAUT / NAUT). */
@@ -92,30 +79,30 @@ export type BlockingControlStatus = typeof BlockingControlStatus[keyof typeof Bl
 /** Fields of a new channel. */
 export type ChannelInput = {
   carries: Array<ChannelPayload>;
-  extrinsicMechanisms?: InputMaybe<Array<ExtrinsicMechanism>>;
-  fromDeviceId: Scalars['ID']['input'];
-  fromInterfaceId?: InputMaybe<Scalars['ID']['input']>;
-  id?: InputMaybe<Scalars['ID']['input']>;
-  intrinsicMechanism?: InputMaybe<IntrinsicMechanism>;
-  name: Scalars['String']['input'];
+  extrinsicMechanisms?: Array<ExtrinsicMechanism> | null | undefined;
+  fromDeviceId: string;
+  fromInterfaceId?: string | null | undefined;
+  id?: string | null | undefined;
+  intrinsicMechanism?: IntrinsicMechanism | null | undefined;
+  name: string;
   technology: ChannelTechnology;
-  toDeviceId: Scalars['ID']['input'];
-  toInterfaceId?: InputMaybe<Scalars['ID']['input']>;
-  zoneIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  toDeviceId: string;
+  toInterfaceId?: string | null | undefined;
+  zoneIds?: Array<string> | null | undefined;
 };
 
 /** Fields to change on a channel. */
 export type ChannelPatch = {
-  carries?: InputMaybe<Array<ChannelPayload>>;
-  extrinsicMechanisms?: InputMaybe<Array<ExtrinsicMechanism>>;
-  fromDeviceId?: InputMaybe<Scalars['ID']['input']>;
-  fromInterfaceId?: InputMaybe<Scalars['ID']['input']>;
-  intrinsicMechanism?: InputMaybe<IntrinsicMechanism>;
-  name?: InputMaybe<Scalars['String']['input']>;
-  technology?: InputMaybe<ChannelTechnology>;
-  toDeviceId?: InputMaybe<Scalars['ID']['input']>;
-  toInterfaceId?: InputMaybe<Scalars['ID']['input']>;
-  zoneIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  carries?: Array<ChannelPayload> | null | undefined;
+  extrinsicMechanisms?: Array<ExtrinsicMechanism> | null | undefined;
+  fromDeviceId?: string | null | undefined;
+  fromInterfaceId?: string | null | undefined;
+  intrinsicMechanism?: IntrinsicMechanism | null | undefined;
+  name?: string | null | undefined;
+  technology?: ChannelTechnology | null | undefined;
+  toDeviceId?: string | null | undefined;
+  toInterfaceId?: string | null | undefined;
+  zoneIds?: Array<string> | null | undefined;
 };
 
 /** What a channel carries. */
@@ -157,22 +144,22 @@ export const ControlKind = {
 export type ControlKind = typeof ControlKind[keyof typeof ControlKind];
 /** Fields of a new control placement. */
 export type ControlPlacementInput = {
-  controlId: Scalars['ID']['input'];
+  controlId: string;
   /** Cost units; omit to use the control's default cost. */
-  cost?: InputMaybe<Scalars['Float']['input']>;
-  elementId: Scalars['ID']['input'];
-  id?: InputMaybe<Scalars['ID']['input']>;
-  note?: InputMaybe<Scalars['String']['input']>;
-  status?: InputMaybe<PlacementStatus>;
+  cost?: number | null | undefined;
+  elementId: string;
+  id?: string | null | undefined;
+  note?: string | null | undefined;
+  status?: PlacementStatus | null | undefined;
 };
 
 /** Fields to change on a control placement. */
 export type ControlPlacementPatch = {
-  controlId?: InputMaybe<Scalars['ID']['input']>;
-  cost?: InputMaybe<Scalars['Float']['input']>;
-  elementId?: InputMaybe<Scalars['ID']['input']>;
-  note?: InputMaybe<Scalars['String']['input']>;
-  status?: InputMaybe<PlacementStatus>;
+  controlId?: string | null | undefined;
+  cost?: number | null | undefined;
+  elementId?: string | null | undefined;
+  note?: string | null | undefined;
+  status?: PlacementStatus | null | undefined;
 };
 
 /** Device categories (also drive the shapes on the web map). */
@@ -203,48 +190,39 @@ export const DeviceCategory = {
 } as const;
 
 export type DeviceCategory = typeof DeviceCategory[keyof typeof DeviceCategory];
-/** Filter for devices; all given criteria must hold. */
-export type DeviceFilter = {
-  category?: InputMaybe<DeviceCategory>;
-  riskClass?: InputMaybe<RiskClass>;
-  /** Case-insensitive substring of name, manufacturer or model name. */
-  search?: InputMaybe<Scalars['String']['input']>;
-  zoneId?: InputMaybe<Scalars['ID']['input']>;
-};
-
 /** Fields of a new device. */
 export type DeviceInput = {
   category: DeviceCategory;
-  externalId?: InputMaybe<Scalars['String']['input']>;
-  generalPurposeOs?: InputMaybe<Scalars['Boolean']['input']>;
-  handlesPersonalData?: InputMaybe<Scalars['Boolean']['input']>;
-  id?: InputMaybe<Scalars['ID']['input']>;
-  manufacturer?: InputMaybe<Scalars['String']['input']>;
-  modelName?: InputMaybe<Scalars['String']['input']>;
-  name: Scalars['String']['input'];
-  patchable?: InputMaybe<Scalars['Boolean']['input']>;
-  remoteService?: InputMaybe<Scalars['Boolean']['input']>;
+  externalId?: string | null | undefined;
+  generalPurposeOs?: boolean | null | undefined;
+  handlesPersonalData?: boolean | null | undefined;
+  id?: string | null | undefined;
+  manufacturer?: string | null | undefined;
+  modelName?: string | null | undefined;
+  name: string;
+  patchable?: boolean | null | undefined;
+  remoteService?: boolean | null | undefined;
   riskClass: RiskClass;
-  software?: InputMaybe<Scalars['String']['input']>;
-  storesData?: InputMaybe<Scalars['Boolean']['input']>;
-  zoneIds: Array<Scalars['ID']['input']>;
+  software?: string | null | undefined;
+  storesData?: boolean | null | undefined;
+  zoneIds: Array<string>;
 };
 
 /** Fields to change on a device. */
 export type DevicePatch = {
-  category?: InputMaybe<DeviceCategory>;
-  externalId?: InputMaybe<Scalars['String']['input']>;
-  generalPurposeOs?: InputMaybe<Scalars['Boolean']['input']>;
-  handlesPersonalData?: InputMaybe<Scalars['Boolean']['input']>;
-  manufacturer?: InputMaybe<Scalars['String']['input']>;
-  modelName?: InputMaybe<Scalars['String']['input']>;
-  name?: InputMaybe<Scalars['String']['input']>;
-  patchable?: InputMaybe<Scalars['Boolean']['input']>;
-  remoteService?: InputMaybe<Scalars['Boolean']['input']>;
-  riskClass?: InputMaybe<RiskClass>;
-  software?: InputMaybe<Scalars['String']['input']>;
-  storesData?: InputMaybe<Scalars['Boolean']['input']>;
-  zoneIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  category?: DeviceCategory | null | undefined;
+  externalId?: string | null | undefined;
+  generalPurposeOs?: boolean | null | undefined;
+  handlesPersonalData?: boolean | null | undefined;
+  manufacturer?: string | null | undefined;
+  modelName?: string | null | undefined;
+  name?: string | null | undefined;
+  patchable?: boolean | null | undefined;
+  remoteService?: boolean | null | undefined;
+  riskClass?: RiskClass | null | undefined;
+  software?: string | null | undefined;
+  storesData?: boolean | null | undefined;
+  zoneIds?: Array<string> | null | undefined;
 };
 
 /** Model element types on which controls are placed and attack steps land. */
@@ -270,12 +248,12 @@ export type ExtrinsicMechanism = typeof ExtrinsicMechanism[keyof typeof Extrinsi
 /** Fields of a new interface. */
 export type InterfaceInput = {
   authentication: Authentication;
-  deviceId: Scalars['ID']['input'];
-  exposedToZoneIds: Array<Scalars['ID']['input']>;
-  id?: InputMaybe<Scalars['ID']['input']>;
+  deviceId: string;
+  exposedToZoneIds: Array<string>;
+  id?: string | null | undefined;
   kind: InterfaceKind;
-  name: Scalars['String']['input'];
-  port?: InputMaybe<Scalars['Int']['input']>;
+  name: string;
+  port?: number | null | undefined;
 };
 
 /** Interface kinds: a port, service, API, UI or radio endpoint on a device. USB, SERIAL_DEBUG and LOCAL_UI are physical (CVSS AV:P). */
@@ -306,12 +284,12 @@ export const InterfaceKind = {
 export type InterfaceKind = typeof InterfaceKind[keyof typeof InterfaceKind];
 /** Fields to change on an interface. */
 export type InterfacePatch = {
-  authentication?: InputMaybe<Authentication>;
-  deviceId?: InputMaybe<Scalars['ID']['input']>;
-  exposedToZoneIds?: InputMaybe<Array<Scalars['ID']['input']>>;
-  kind?: InputMaybe<InterfaceKind>;
-  name?: InputMaybe<Scalars['String']['input']>;
-  port?: InputMaybe<Scalars['Int']['input']>;
+  authentication?: Authentication | null | undefined;
+  deviceId?: string | null | undefined;
+  exposedToZoneIds?: Array<string> | null | undefined;
+  kind?: InterfaceKind | null | undefined;
+  name?: string | null | undefined;
+  port?: number | null | undefined;
 };
 
 /**
@@ -345,10 +323,10 @@ export const IntrinsicMechanism = {
 export type IntrinsicMechanism = typeof IntrinsicMechanism[keyof typeof IntrinsicMechanism];
 /** A hypothetical (or to-be-accepted) control placement. */
 export type PlacementInput = {
-  controlId: Scalars['ID']['input'];
+  controlId: string;
   /** Cost units; default: the control's default cost. */
-  cost?: InputMaybe<Scalars['Float']['input']>;
-  elementId: Scalars['ID']['input'];
+  cost?: number | null | undefined;
+  elementId: string;
 };
 
 /** Only IMPLEMENTED placements block attack steps; PLANNED ones are accepted recommendations. */
@@ -358,17 +336,6 @@ export const PlacementStatus = {
 } as const;
 
 export type PlacementStatus = typeof PlacementStatus[keyof typeof PlacementStatus];
-/** Where a catalogue entry comes from. */
-export const ProvenanceStatus = {
-  /** Read in the cited public source (IEC TR 80001-2-2, MDS2, TR 67 introduction). */
-  CONFIRMED: 'CONFIRMED',
-  /** Our own design, not claimed to come from any standard. */
-  OWN_DESIGN: 'OWN_DESIGN',
-  /** Our reconstruction of a TR 67 table that is not public. */
-  RECONSTRUCTED: 'RECONSTRUCTED'
-} as const;
-
-export type ProvenanceStatus = typeof ProvenanceStatus[keyof typeof ProvenanceStatus];
 /** Outcome of the exact recommendation. */
 export const RecommendationStatus = {
   /** No cuttable target at or above the severity is reachable. */
@@ -423,401 +390,6 @@ export const Stride = {
 export type Stride = typeof Stride[keyof typeof Stride];
 /** Fields of a new vulnerability. */
 export type VulnerabilityInput = {
-  cveId: Scalars['String']['input'];
-  cvssVector: Scalars['String']['input'];
-  description?: InputMaybe<Scalars['String']['input']>;
-  elementId: Scalars['ID']['input'];
-  id?: InputMaybe<Scalars['ID']['input']>;
-};
-
-/** Fields to change on a vulnerability. */
-export type VulnerabilityPatch = {
-  cveId?: InputMaybe<Scalars['String']['input']>;
-  cvssVector?: InputMaybe<Scalars['String']['input']>;
-  description?: InputMaybe<Scalars['String']['input']>;
-  elementId?: InputMaybe<Scalars['ID']['input']>;
-};
-
-/** Fields of a new zone. `id` is generated from the name when omitted. */
-export type ZoneInput = {
-  description?: InputMaybe<Scalars['String']['input']>;
-  entryPoint: Scalars['Boolean']['input'];
-  id?: InputMaybe<Scalars['ID']['input']>;
-  kind: ZoneKind;
-  name: Scalars['String']['input'];
-};
-
-/** Kinds of network segment or trust zone. */
-export const ZoneKind = {
-  CLINICAL: 'CLINICAL',
-  CLOUD: 'CLOUD',
-  DMZ: 'DMZ',
-  ENTERPRISE: 'ENTERPRISE',
-  GUEST_WIFI: 'GUEST_WIFI',
-  INTERNET: 'INTERNET',
-  OTHER: 'OTHER',
-  PATIENT_HOME: 'PATIENT_HOME',
-  PHYSICAL_ACCESS: 'PHYSICAL_ACCESS',
-  VENDOR_REMOTE_ACCESS: 'VENDOR_REMOTE_ACCESS'
-} as const;
-
-export type ZoneKind = typeof ZoneKind[keyof typeof ZoneKind];
-/** Fields to change on a zone; omitted fields stay as they are, null clears an optional field. */
-export type ZonePatch = {
-  description?: InputMaybe<Scalars['String']['input']>;
-  entryPoint?: InputMaybe<Scalars['Boolean']['input']>;
-  kind?: InputMaybe<ZoneKind>;
-  name?: InputMaybe<Scalars['String']['input']>;
-};
-
-/** Fields of a new asset. */
-export type AssetInput = {
-  deviceId: string;
-  id?: string | null | undefined;
-  kind: AssetKind;
-  name: string;
-  severity: Severity;
-};
-
-/** Patient-safety asset kinds. */
-export type AssetKind =
-  | 'ALARM'
-  | 'DIAGNOSIS_MONITORING'
-  | 'PERSONAL_DATA'
-  | 'THERAPY_DELIVERY';
-
-/** Fields to change on an asset. */
-export type AssetPatch = {
-  deviceId?: string | null | undefined;
-  kind?: AssetKind | null | undefined;
-  name?: string | null | undefined;
-  severity?: Severity | null | undefined;
-};
-
-/** How an interface authenticates callers (MDS2 PAUT / NAUT). */
-export type Authentication =
-  | 'CERTIFICATE'
-  | 'DEFAULT_CREDENTIALS'
-  | 'MFA'
-  | 'NONE'
-  | 'PASSWORD';
-
-/** Device properties that switch a conditional baseline requirement on. */
-export type BaselineCondition =
-  | 'GENERAL_PURPOSE_OS'
-  | 'HANDLES_PERSONAL_DATA'
-  | 'HAS_NETWORK_INTERFACE'
-  | 'HAS_USER_INTERFACE'
-  | 'HAS_WIRELESS_INTERFACE'
-  | 'REMOTE_SERVICE'
-  | 'STORES_DATA';
-
-/** Whether a baseline requirement is satisfied on a device. */
-export type BaselineStatus =
-  | 'MET'
-  | 'MISSING'
-  | 'PLANNED';
-
-/**
- * Units used by the analysis: likelihood is a probability in (0, 1]; cost is in catalogue cost
- * units (1 = configuration change, 10 = major project); risk = likelihood × severity rank
- * (1 NEGLIGIBLE … 5 CATASTROPHIC, ISO 14971); times are in milliseconds. Rules are documented in
- * docs/attack-model.md; attack methods are TR 67 Annex B (reconstructed).
- */
-export type BlockingControlStatus =
-  /** Not placed: a candidate for recommendations. */
-  | 'CANDIDATE'
-  /** Placed and in force: the step is blocked. */
-  | 'IMPLEMENTED'
-  /** Placed but not in force yet. */
-  | 'PLANNED';
-
-/** Fields of a new channel. */
-export type ChannelInput = {
-  carries: Array<ChannelPayload>;
-  extrinsicMechanisms?: Array<ExtrinsicMechanism> | null | undefined;
-  fromDeviceId: string;
-  fromInterfaceId?: string | null | undefined;
-  id?: string | null | undefined;
-  intrinsicMechanism?: IntrinsicMechanism | null | undefined;
-  name: string;
-  technology: ChannelTechnology;
-  toDeviceId: string;
-  toInterfaceId?: string | null | undefined;
-  zoneIds?: Array<string> | null | undefined;
-};
-
-/** Fields to change on a channel. */
-export type ChannelPatch = {
-  carries?: Array<ChannelPayload> | null | undefined;
-  extrinsicMechanisms?: Array<ExtrinsicMechanism> | null | undefined;
-  fromDeviceId?: string | null | undefined;
-  fromInterfaceId?: string | null | undefined;
-  intrinsicMechanism?: IntrinsicMechanism | null | undefined;
-  name?: string | null | undefined;
-  technology?: ChannelTechnology | null | undefined;
-  toDeviceId?: string | null | undefined;
-  toInterfaceId?: string | null | undefined;
-  zoneIds?: Array<string> | null | undefined;
-};
-
-/** What a channel carries. */
-export type ChannelPayload =
-  | 'ALARMS'
-  | 'COMMANDS'
-  | 'FIRMWARE'
-  | 'PERSONAL_DATA'
-  | 'TELEMETRY';
-
-/** Channel technologies; TR 67 §0 names Wi-Fi, BLE, Zigbee and LoRa. */
-export type ChannelTechnology =
-  | 'BLE'
-  | 'CELLULAR'
-  | 'ETHERNET'
-  | 'LORA'
-  | 'PROPRIETARY_RF'
-  | 'SERIAL'
-  | 'USB'
-  | 'WIFI'
-  | 'ZIGBEE';
-
-/** Which part of TR 67 a control comes from. */
-export type ControlKind =
-  /** Annex A mitigating control (IEC TR 80001-2-2 capability / MDS2). */
-  | 'MITIGATING'
-  /** Organisational control (guides, training). */
-  | 'ORGANISATIONAL'
-  /** An extrinsic mechanism: additional encryption or challenge-response (TR 67 §0). */
-  | 'WIRELESS_EXTRINSIC'
-  /** A wireless technology's intrinsic mechanism used as a control (TR 67 §0). */
-  | 'WIRELESS_INTRINSIC';
-
-/** Fields of a new control placement. */
-export type ControlPlacementInput = {
-  controlId: string;
-  /** Cost units; omit to use the control's default cost. */
-  cost?: number | null | undefined;
-  elementId: string;
-  id?: string | null | undefined;
-  note?: string | null | undefined;
-  status?: PlacementStatus | null | undefined;
-};
-
-/** Fields to change on a control placement. */
-export type ControlPlacementPatch = {
-  controlId?: string | null | undefined;
-  cost?: number | null | undefined;
-  elementId?: string | null | undefined;
-  note?: string | null | undefined;
-  status?: PlacementStatus | null | undefined;
-};
-
-/** Device categories (also drive the shapes on the web map). */
-export type DeviceCategory =
-  | 'BED_SENSOR'
-  | 'CENTRAL_STATION'
-  | 'CGM'
-  | 'CLOUD_SERVICE'
-  | 'EHR'
-  | 'ENVIRONMENTAL_SENSOR'
-  | 'GATEWAY'
-  | 'HOME_MONITOR'
-  | 'IMAGING'
-  | 'IMPLANTABLE_CARDIAC'
-  | 'INFUSION_PUMP'
-  | 'INFUSION_SERVER'
-  | 'INSULIN_PUMP'
-  | 'INTERFACE_ENGINE'
-  | 'MOBILE_APP'
-  | 'NETWORK_DEVICE'
-  | 'OTHER'
-  | 'PACS'
-  | 'PATIENT_MONITOR'
-  | 'PROGRAMMER'
-  | 'SERVER'
-  | 'VENTILATOR'
-  | 'WORKSTATION';
-
-/** Fields of a new device. */
-export type DeviceInput = {
-  category: DeviceCategory;
-  externalId?: string | null | undefined;
-  generalPurposeOs?: boolean | null | undefined;
-  handlesPersonalData?: boolean | null | undefined;
-  id?: string | null | undefined;
-  manufacturer?: string | null | undefined;
-  modelName?: string | null | undefined;
-  name: string;
-  patchable?: boolean | null | undefined;
-  remoteService?: boolean | null | undefined;
-  riskClass: RiskClass;
-  software?: string | null | undefined;
-  storesData?: boolean | null | undefined;
-  zoneIds: Array<string>;
-};
-
-/** Fields to change on a device. */
-export type DevicePatch = {
-  category?: DeviceCategory | null | undefined;
-  externalId?: string | null | undefined;
-  generalPurposeOs?: boolean | null | undefined;
-  handlesPersonalData?: boolean | null | undefined;
-  manufacturer?: string | null | undefined;
-  modelName?: string | null | undefined;
-  name?: string | null | undefined;
-  patchable?: boolean | null | undefined;
-  remoteService?: boolean | null | undefined;
-  riskClass?: RiskClass | null | undefined;
-  software?: string | null | undefined;
-  storesData?: boolean | null | undefined;
-  zoneIds?: Array<string> | null | undefined;
-};
-
-/** Model element types on which controls are placed and attack steps land. */
-export type ElementType =
-  | 'ASSET'
-  | 'CHANNEL'
-  | 'DEVICE'
-  | 'INTERFACE'
-  | 'ZONE';
-
-/** Extrinsic mechanisms added above the link (TR 67 §0: additional encryption, challenge-response). */
-export type ExtrinsicMechanism =
-  | 'APPLICATION_ENCRYPTION'
-  | 'CHALLENGE_RESPONSE'
-  | 'MESSAGE_AUTHENTICATION'
-  | 'TLS'
-  | 'VPN';
-
-/** Fields of a new interface. */
-export type InterfaceInput = {
-  authentication: Authentication;
-  deviceId: string;
-  exposedToZoneIds: Array<string>;
-  id?: string | null | undefined;
-  kind: InterfaceKind;
-  name: string;
-  port?: number | null | undefined;
-};
-
-/** Interface kinds: a port, service, API, UI or radio endpoint on a device. USB, SERIAL_DEBUG and LOCAL_UI are physical (CVSS AV:P). */
-export type InterfaceKind =
-  | 'BLE_GATT'
-  | 'CELLULAR'
-  | 'DICOM'
-  | 'ETHERNET'
-  | 'FHIR_API'
-  | 'HL7'
-  | 'LOCAL_UI'
-  | 'LORA'
-  | 'OTHER'
-  | 'PROPRIETARY_RF'
-  | 'RDP'
-  | 'REMOTE_SERVICE'
-  | 'REST_API'
-  | 'SERIAL_DEBUG'
-  | 'SMB'
-  | 'SSH'
-  | 'TELNET'
-  | 'USB'
-  | 'WEB_UI'
-  | 'WIFI'
-  | 'ZIGBEE';
-
-/** Fields to change on an interface. */
-export type InterfacePatch = {
-  authentication?: Authentication | null | undefined;
-  deviceId?: string | null | undefined;
-  exposedToZoneIds?: Array<string> | null | undefined;
-  kind?: InterfaceKind | null | undefined;
-  name?: string | null | undefined;
-  port?: number | null | undefined;
-};
-
-/**
- * Intrinsic security mechanism of the channel's technology (TR 67 §0: intrinsic mechanisms). Each
- * value other than NONE belongs to one technology, e.g. BLE_JUST_WORKS to BLE, LORAWAN_ABP to LORA.
- */
-export type IntrinsicMechanism =
-  | 'BLE_JUST_WORKS'
-  | 'BLE_LEGACY_JUST_WORKS'
-  | 'BLE_NUMERIC_COMPARISON'
-  | 'BLE_OOB'
-  | 'BLE_PASSKEY'
-  | 'CELLULAR_LTE'
-  | 'LORAWAN_ABP'
-  | 'LORAWAN_OTAA'
-  | 'MACSEC'
-  | 'NONE'
-  | 'PROPRIETARY_ENCRYPTED'
-  | 'PROPRIETARY_UNENCRYPTED'
-  | 'WEP'
-  | 'WPA2_ENTERPRISE'
-  | 'WPA2_PSK'
-  | 'WPA3_ENTERPRISE'
-  | 'WPA3_SAE'
-  | 'WPA_TKIP'
-  | 'ZIGBEE_DEFAULT_TC_LINK_KEY'
-  | 'ZIGBEE_INSTALL_CODE_LINK_KEY'
-  | 'ZIGBEE_SHARED_NETWORK_KEY';
-
-/** A hypothetical (or to-be-accepted) control placement. */
-export type PlacementInput = {
-  controlId: string;
-  /** Cost units; default: the control's default cost. */
-  cost?: number | null | undefined;
-  elementId: string;
-};
-
-/** Only IMPLEMENTED placements block attack steps; PLANNED ones are accepted recommendations. */
-export type PlacementStatus =
-  | 'IMPLEMENTED'
-  | 'PLANNED';
-
-/** Outcome of the exact recommendation. */
-export type RecommendationStatus =
-  /** No cuttable target at or above the severity is reachable. */
-  | 'NOTHING_TO_CUT'
-  /** Proven optimal (within the MIP gap). */
-  | 'OPTIMAL'
-  /** The solver's time limit hit: best solution found. */
-  | 'TIME_LIMIT';
-
-/** Whether a baseline requirement always applies, applies under conditions, or is advisory. */
-export type RequirementLevel =
-  | 'CONDITIONAL'
-  | 'RECOMMENDED'
-  | 'REQUIRED';
-
-/**
- * HSA medical-device risk class, ascending risk to the patient (Health Products (Medical Devices)
- * Regulations 2010, Third Schedule). TR 67 Table 3 sets baseline controls per class.
- */
-export type RiskClass =
-  | 'A'
-  | 'B'
-  | 'C'
-  | 'D';
-
-/** ISO 14971 five-level harm severity, ascending (rank 1..5). */
-export type Severity =
-  | 'CATASTROPHIC'
-  | 'CRITICAL'
-  | 'MINOR'
-  | 'NEGLIGIBLE'
-  | 'SERIOUS';
-
-/** STRIDE threat category. */
-export type Stride =
-  | 'D'
-  | 'E'
-  | 'I'
-  | 'R'
-  | 'S'
-  | 'T';
-
-/** Fields of a new vulnerability. */
-export type VulnerabilityInput = {
   cveId: string;
   cvssVector: string;
   description?: string | null | undefined;
@@ -843,18 +415,20 @@ export type ZoneInput = {
 };
 
 /** Kinds of network segment or trust zone. */
-export type ZoneKind =
-  | 'CLINICAL'
-  | 'CLOUD'
-  | 'DMZ'
-  | 'ENTERPRISE'
-  | 'GUEST_WIFI'
-  | 'INTERNET'
-  | 'OTHER'
-  | 'PATIENT_HOME'
-  | 'PHYSICAL_ACCESS'
-  | 'VENDOR_REMOTE_ACCESS';
+export const ZoneKind = {
+  CLINICAL: 'CLINICAL',
+  CLOUD: 'CLOUD',
+  DMZ: 'DMZ',
+  ENTERPRISE: 'ENTERPRISE',
+  GUEST_WIFI: 'GUEST_WIFI',
+  INTERNET: 'INTERNET',
+  OTHER: 'OTHER',
+  PATIENT_HOME: 'PATIENT_HOME',
+  PHYSICAL_ACCESS: 'PHYSICAL_ACCESS',
+  VENDOR_REMOTE_ACCESS: 'VENDOR_REMOTE_ACCESS'
+} as const;
 
+export type ZoneKind = typeof ZoneKind[keyof typeof ZoneKind];
 /** Fields to change on a zone; omitted fields stay as they are, null clears an optional field. */
 export type ZonePatch = {
   description?: string | null | undefined;

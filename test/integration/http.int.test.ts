@@ -1,0 +1,87 @@
+/**
+ * The server as a process over HTTP: start-up seeding, health and readiness, GraphQL over POST,
+ * request ids, masked internal errors, and graceful shutdown on SIGTERM.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '../..');
+let server: ChildProcess;
+let base = '';
+const logs: string[] = [];
+
+beforeAll(async () => {
+  server = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(ROOT, 'server/src/main.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: '0', MEDTHREAT_LOAD_DEMO: 'true', LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  base = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${logs.join('')}`)), 90000);
+    server.stdout!.on('data', (chunk: Buffer) => {
+      logs.push(chunk.toString());
+      for (const line of chunk.toString().split('\n')) {
+        if (!line.includes('MedThreat listening')) continue;
+        clearTimeout(timer);
+        resolve((JSON.parse(line) as { url: string }).url.replace(/\/$/, ''));
+      }
+    });
+    server.stderr!.on('data', (chunk: Buffer) => logs.push(chunk.toString()));
+    server.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${logs.join('')}`)));
+  });
+});
+
+afterAll(() => {
+  if (server.exitCode === null) server.kill('SIGKILL');
+});
+
+const post = (body: unknown, headers: Record<string, string> = {}) =>
+  fetch(`${base}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+
+describe('HTTP server', () => {
+  it('answers liveness and readiness (database and catalogue)', async () => {
+    const live = await fetch(`${base}/healthz`);
+    expect(live.status).toBe(200);
+    const ready = await fetch(`${base}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready', database: true, catalogue: true });
+  });
+
+  it('serves GraphQL over POST with the demo model loaded at start-up, echoing a request id', async () => {
+    const res = await post({ query: '{ models { id counts { devices } } }' }, { 'x-request-id': 'workshop-42' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-request-id')).toBe('workshop-42');
+    const body = (await res.json()) as { data: { models: { id: string; counts: { devices: number } }[] } };
+    expect(body.data.models.find((m) => m.id === 'demo-hospital')?.counts.devices).toBeGreaterThanOrEqual(30);
+  });
+
+  it('returns typed errors without stack traces or driver text', async () => {
+    const res = await post({ query: '{ exportModel(id: "nope") }' });
+    const body = (await res.json()) as { errors: { message: string; extensions: Record<string, unknown> }[] };
+    expect(body.errors[0]!.extensions['code']).toBe('NOT_FOUND');
+    expect(JSON.stringify(body)).not.toMatch(/stacktrace|Neo4jError|MATCH \(/);
+    const invalid = await post({ query: '{ models { nonexistentField } }' });
+    const ib = (await invalid.json()) as { errors: { extensions: Record<string, unknown> }[] };
+    expect(ib.errors[0]!.extensions['code']).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(JSON.stringify(ib)).not.toContain('stacktrace');
+  });
+
+  it('rejects a request body over the size limit without crashing', async () => {
+    const huge = 'x'.repeat(11 * 1024 * 1024);
+    const res = await post({ query: '{ models { id } }', variables: { pad: huge } });
+    expect(res.status).toBe(413);
+    const ok = await fetch(`${base}/healthz`);
+    expect(ok.status).toBe(200);
+  });
+
+  it('shuts down gracefully on SIGTERM (drains, closes the driver, exits 0)', async () => {
+    const exited = new Promise<number | null>((resolve) => server.on('exit', resolve));
+    server.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(logs.join('')).toContain('shutting down');
+  });
+});
