@@ -10,10 +10,24 @@ export function sortById<T extends { id: string }>(list: readonly T[]): T[] {
 
 /** 53-bit string hash (cyrb53), as 14 hex digits: stable synthetic ids for derived objects. */
 export function hashString(text: string): string {
+  const codes: number[] = [];
+  for (let i = 0; i < text.length; i++) codes.push(text.charCodeAt(i));
+  return hashSequence(codes);
+}
+
+/** 32-bit FNV-1a hash of a string. */
+export function hash32(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+/** 53-bit hash (cyrb53 mixing) of a sequence of 32-bit values, as 14 hex digits. */
+export function hashSequence(values: ArrayLike<number>): string {
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
+  for (let i = 0; i < values.length; i++) {
+    const ch = values[i]!;
     h1 = Math.imul(h1 ^ ch, 2654435761);
     h2 = Math.imul(h2 ^ ch, 1597334677);
   }

@@ -59,6 +59,34 @@ function csr(n: number, m: number, key: Int32Array): { start: Int32Array; items:
   return { start, items };
 }
 
+/** What {@link assembleIndex} needs: everything already as integers except the names. */
+export interface IndexInput {
+  nodeIds: readonly string[];
+  nodeIndex: ReadonlyMap<string, number>;
+  nodeType: readonly ElementType[];
+  severityRank: Uint8Array;
+  stepFrom: Int32Array;
+  stepTo: Int32Array;
+  likelihood: Float64Array;
+  blocked: Uint8Array;
+  /** Blocking list of each step (an index into listKeys/listCosts); lists are shared between steps. */
+  stepList: Int32Array;
+  /** Per list: placement keys controlOrdinal·n + elementNode of its non-IMPLEMENTED controls. */
+  listKeys: readonly (readonly number[])[];
+  /** Per list: the cost of each key. */
+  listCosts: readonly (readonly number[])[];
+  /** Control ids in id order (ordinal = position). */
+  controlIds: readonly string[];
+  entries: Int32Array;
+  targets: Int32Array;
+}
+
+/** Records the index of a graph built by buildAttackGraph (which has all the integers at hand). */
+export function setGraphIndex(graph: AttackGraph, index: GraphIndex): void {
+  cache.set(graph, index);
+}
+
+/** Index of a graph from its public JSON (graphs not built in this process). */
 function buildIndex(graph: AttackGraph): GraphIndex {
   const n = graph.nodes.length;
   const m = graph.steps.length;
@@ -72,19 +100,15 @@ function buildIndex(graph: AttackGraph): GraphIndex {
   const stepFrom = new Int32Array(m);
   const stepTo = new Int32Array(m);
   const likelihood = new Float64Array(m);
-  const weight = new Float64Array(m);
   const blocked = new Uint8Array(m);
-
-  // Candidate placements as numeric keys controlOrdinal·n + elementNode: control ordinals follow
-  // control-id order and nodes are in id order, so key order is (controlId, elementId) order.
-  // Blocking lists are shared between steps (same element and method), so each is read once.
-  const controlIds = new Set<string>();
-  for (const step of graph.steps) for (const b of step.blockingControls) controlIds.add(b.controlId);
-  const sortedControls = [...controlIds].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const controlOrdinal = new Map<string, number>(sortedControls.map((c, i) => [c, i]));
-  const listKeys = new Map<readonly unknown[], number[]>();
-  const costByKey = new Map<number, number>();
-  const stepLists: number[][] = new Array(m);
+  const controlSet = new Set<string>();
+  for (const step of graph.steps) for (const b of step.blockingControls) controlSet.add(b.controlId);
+  const controlIds = [...controlSet].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const ordinal = new Map<string, number>(controlIds.map((c, i) => [c, i]));
+  const listOf = new Map<readonly unknown[], number>();
+  const listKeys: number[][] = [];
+  const listCosts: number[][] = [];
+  const stepList = new Int32Array(m);
   for (let s = 0; s < m; s++) {
     const step = graph.steps[s]!;
     const from = nodeIndex.get(step.from);
@@ -93,45 +117,26 @@ function buildIndex(graph: AttackGraph): GraphIndex {
     stepFrom[s] = from;
     stepTo[s] = to;
     likelihood[s] = step.likelihood;
-    weight[s] = -Math.log(step.likelihood);
     blocked[s] = step.blocked ? 1 : 0;
-    let keys = listKeys.get(step.blockingControls);
-    if (!keys) {
-      keys = [];
+    let list = listOf.get(step.blockingControls);
+    if (list === undefined) {
+      const keys: number[] = [];
+      const costs: number[] = [];
       for (const b of step.blockingControls) {
         if (b.status === 'IMPLEMENTED') continue;
         const element = nodeIndex.get(b.elementId);
         if (element === undefined) throw new Error(`attack step ${step.id} names a control element that is not in the graph`);
-        const key = controlOrdinal.get(b.controlId)! * n + element;
-        keys.push(key);
-        if (!costByKey.has(key)) costByKey.set(key, b.cost);
+        keys.push(ordinal.get(b.controlId)! * n + element);
+        costs.push(b.cost);
       }
-      listKeys.set(step.blockingControls, keys);
+      list = listKeys.length;
+      listKeys.push(keys);
+      listCosts.push(costs);
+      listOf.set(step.blockingControls, list);
     }
-    stepLists[s] = keys;
+    stepList[s] = list;
   }
-  const sortedKeys = [...costByKey.keys()].sort((a, b) => a - b);
-  const placementOfKey = new Map<number, number>(sortedKeys.map((k, i) => [k, i]));
-  const placementCost = Float64Array.from(sortedKeys, (k) => costByKey.get(k)!);
-  const placementControlId = sortedKeys.map((k) => sortedControls[Math.floor(k / n)]!);
-  const placementElementId = sortedKeys.map((k) => nodeIds[k % n]!);
-  const stepPlacementStart = new Int32Array(m + 1);
-  let total = 0;
-  for (let s = 0; s < m; s++) stepPlacementStart[s + 1] = total += stepLists[s]!.length;
-  const stepPlacements = new Int32Array(total);
-  for (let s = 0, q = 0; s < m; s++) {
-    const keys = stepLists[s]!;
-    const sorted = keys.length > 1 ? keys.map((k) => placementOfKey.get(k)!).sort((a, b) => a - b) : keys.map((k) => placementOfKey.get(k)!);
-    for (const p of sorted) stepPlacements[q++] = p;
-  }
-
-  const out = csr(n, m, stepFrom);
-  const inn = csr(n, m, stepTo);
-  const entries = Int32Array.from(graph.entryPointIds.map((id) => nodeIndex.get(id)!));
-  const targets = Int32Array.from(graph.targetIds.map((id) => nodeIndex.get(id)!));
-  return {
-    n,
-    m,
+  return assembleIndex({
     nodeIds,
     nodeIndex,
     nodeType: graph.nodes.map((x) => x.type),
@@ -139,14 +144,88 @@ function buildIndex(graph: AttackGraph): GraphIndex {
     stepFrom,
     stepTo,
     likelihood,
-    weight,
     blocked,
+    stepList,
+    listKeys,
+    listCosts,
+    controlIds,
+    entries: Int32Array.from(graph.entryPointIds.map((id) => nodeIndex.get(id)!)),
+    targets: Int32Array.from(graph.targetIds.map((id) => nodeIndex.get(id)!)),
+  });
+}
+
+/**
+ * Completes an index: weights, CSR adjacency, and the candidate placements (keys sorted and
+ * deduplicated with typed arrays; key order is (controlId, elementId) order because control
+ * ordinals follow id order and nodes are in id order).
+ */
+export function assembleIndex(input: IndexInput): GraphIndex {
+  const n = input.nodeIds.length;
+  const m = input.stepFrom.length;
+  const weight = new Float64Array(m);
+  for (let s = 0; s < m; s++) weight[s] = -Math.log(input.likelihood[s]!);
+
+  let total = 0;
+  for (const keys of input.listKeys) total += keys.length;
+  const all = new Float64Array(total);
+  let q = 0;
+  for (const keys of input.listKeys) for (const k of keys) all[q++] = k;
+  all.sort();
+  let unique = 0;
+  for (let i = 0; i < total; i++) if (i === 0 || all[i] !== all[i - 1]) all[unique++] = all[i]!;
+  const placementKeys = all.subarray(0, unique);
+  const placementCost = new Float64Array(unique);
+  const find = (key: number): number => {
+    let lo = 0;
+    let hi = unique - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (placementKeys[mid]! < key) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const listPlacements: Int32Array[] = input.listKeys.map((keys, l) => {
+    const ids = new Int32Array(keys.length);
+    keys.forEach((k, i) => {
+      const p = find(k);
+      ids[i] = p;
+      placementCost[p] = input.listCosts[l]![i]!;
+    });
+    return ids.sort();
+  });
+  const placementControlId: string[] = [];
+  const placementElementId: string[] = [];
+  for (let i = 0; i < unique; i++) {
+    const k = placementKeys[i]!;
+    placementControlId.push(input.controlIds[Math.floor(k / n)]!);
+    placementElementId.push(input.nodeIds[k % n]!);
+  }
+  const stepPlacementStart = new Int32Array(m + 1);
+  for (let s = 0; s < m; s++) stepPlacementStart[s + 1] = stepPlacementStart[s]! + listPlacements[input.stepList[s]!]!.length;
+  const stepPlacements = new Int32Array(stepPlacementStart[m]!);
+  for (let s = 0; s < m; s++) stepPlacements.set(listPlacements[input.stepList[s]!]!, stepPlacementStart[s]!);
+
+  const out = csr(n, m, input.stepFrom);
+  const inn = csr(n, m, input.stepTo);
+  return {
+    n,
+    m,
+    nodeIds: input.nodeIds,
+    nodeIndex: input.nodeIndex,
+    nodeType: input.nodeType,
+    severityRank: input.severityRank,
+    stepFrom: input.stepFrom,
+    stepTo: input.stepTo,
+    likelihood: input.likelihood,
+    weight,
+    blocked: input.blocked,
     outStart: out.start,
     outSteps: out.items,
     inStart: inn.start,
     inSteps: inn.items,
-    entries,
-    targets,
+    entries: input.entries,
+    targets: input.targets,
     placementControlId,
     placementElementId,
     placementCost,

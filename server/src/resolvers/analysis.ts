@@ -28,6 +28,7 @@ export const ThreatModelAnalysis = {
     m: ThreatModelSummary,
     a: Nullable<{
       k: number;
+      first: number;
       minSeverity: Severity;
       targetIds: string[];
       fromElementIds: string[];

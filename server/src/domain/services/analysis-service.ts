@@ -39,6 +39,7 @@ export type ExpandedPathsResult = Omit<AttackPathsResult, 'paths'> & { paths: Ex
 /** Hard limits on analysis arguments (GraphQL docstrings repeat them). */
 export const ANALYSIS_LIMITS = {
   k: { min: 1, max: 20 },
+  first: { min: 1, max: 5000 },
   maxDepth: { min: 1, max: 50 },
   maxPaths: { min: 1, max: 5000 },
   pathsTimeLimitMs: { min: 1, max: 30000 },
@@ -112,6 +113,7 @@ export class AnalysisService {
     modelId: string,
     options: {
       k?: number;
+      first?: number;
       minSeverity?: Severity;
       targetIds?: string[];
       fromElementIds?: string[];
@@ -121,13 +123,14 @@ export class AnalysisService {
     },
   ): Promise<ExpandedPathsResult> {
     checkRange('k', options.k, ANALYSIS_LIMITS.k);
+    checkRange('first', options.first, ANALYSIS_LIMITS.first);
     checkRange('maxDepth', options.maxDepth, ANALYSIS_LIMITS.maxDepth);
     checkRange('maxPaths', options.maxPaths, ANALYSIS_LIMITS.maxPaths);
     checkRange('timeLimitMs', options.timeLimitMs, ANALYSIS_LIMITS.pathsTimeLimitMs);
     const analysed = await this.attackGraph(modelId, options.fromElementIds);
-    const { fromElementIds: _from, ...engineOptions } = options;
+    const { fromElementIds: _from, first, ...engineOptions } = options;
     const result = findAttackPaths(analysed.graph, engineOptions);
-    return expand(result, analysed);
+    return expand(first === undefined ? result : { ...result, paths: result.paths.slice(0, first) }, analysed);
   }
 
   /**

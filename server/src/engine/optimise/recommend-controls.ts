@@ -23,9 +23,9 @@ import { ValidationError } from '../../domain/errors';
 import { SEVERITY_RANK, type Severity } from '../../domain/types';
 import { indexGraph, type GraphIndex } from '../graph-index';
 import { selectTargets } from '../paths/find-attack-paths';
-import { coReachableTo, reachableFrom, shortestFromEntries } from '../paths/search';
+import { reachableFrom, shortestFromEntries } from '../paths/search';
 import type { AttackGraph, Recommendation, RecommendControlsOptions, RecommendedPlacement } from '../types';
-import { solveMilp, type MilpModel } from './milp';
+import { solveMilp, type MilpModel, type MilpResult } from './milp';
 
 const DEFAULT_TIME_LIMIT_MS = 10000;
 const DEFAULT_MIP_REL_GAP = 1e-6;
@@ -94,9 +94,12 @@ export async function recommendControls(graph: AttackGraph, options: RecommendCo
   for (const t of cuttable) weight[t] = index.severityRank[t]! * before[t]!;
   const model = buildModel(index, reach, source, cuttable, budgetMode ? { budget: options.budget!, weight } : undefined);
   const remaining = Math.max(1, timeLimitMs - (performance.now() - t0));
-  const solved = await solveMilp(model.milp, remaining, mipRelGap);
+  const solved: MilpResult =
+    model.milp.numCols > 0
+      ? await solveMilp(model.milp, remaining, mipRelGap)
+      : { status: 'OPTIMAL', colValue: new Float64Array(0), objective: 0, mipGap: 0 };
 
-  const chosen: number[] = [];
+  const chosen: number[] = [...model.forced];
   for (let j = 0; j < model.placementOfCol.length; j++) {
     if (solved.colValue[j]! > 0.5) chosen.push(model.placementOfCol[j]!);
   }
@@ -151,6 +154,8 @@ interface BuiltModel {
   milp: MilpModel;
   /** Placement index of each x column (columns 0..nx-1). */
   placementOfCol: number[];
+  /** Placements every solution takes (the only blocker left between the source and a sink). */
+  forced: number[];
 }
 
 function buildModel(
@@ -160,26 +165,54 @@ function buildModel(
   cuttable: readonly number[],
   budget?: { budget: number; weight: Float64Array },
 ): BuiltModel {
-  const { n, m, blocked, stepFrom, stepTo, stepPlacementStart: ps, stepPlacements, placementCost } = index;
-  // Nodes reachable from the entries that co-reach a cuttable target.
-  const relevant = coReachableTo(index, cuttable, blocked, reach);
-  const isTarget = new Uint8Array(n);
-  for (const t of cuttable) isTarget[t] = 1;
+  const { n, m, blocked, stepFrom, stepTo, inStart, inSteps, stepPlacementStart: ps, stepPlacements, placementCost } = index;
+  const unblockable = (s: number) => ps[s + 1] === ps[s];
 
-  // Rows: one per distinct (u-group, v, blocker set), u-group = −1 for the source.
-  interface Row {
-    u: number;
-    v: number;
-    placements: number[];
+  // Sinks: cuttable targets, and (min-cost only) every node with an unblockable path to one:
+  // r_u ≤ r_t = 0 along such steps, so those nodes are fixed at 0 and their out-steps vanish.
+  const zero = new Uint8Array(n);
+  const stack: number[] = [];
+  for (const t of cuttable) {
+    zero[t] = 1;
+    stack.push(t);
   }
-  const rows: Row[] = [];
+  if (!budget) {
+    while (stack.length > 0) {
+      const v = stack.pop()!;
+      for (let q = inStart[v]!; q < inStart[v + 1]!; q++) {
+        const s = inSteps[q]!;
+        const u = stepFrom[s]!;
+        if (blocked[s] || zero[u] || !reach[u] || !unblockable(s)) continue;
+        zero[u] = 1;
+        stack.push(u);
+      }
+    }
+  }
+  // Nodes reachable from the entries that co-reach a sink without passing through one.
+  const relevant = new Uint8Array(n);
+  for (let v = 0; v < n; v++) if (zero[v]) stack.push(v);
+  while (stack.length > 0) {
+    const v = stack.pop()!;
+    for (let q = inStart[v]!; q < inStart[v + 1]!; q++) {
+      const s = inSteps[q]!;
+      const u = stepFrom[s]!;
+      if (blocked[s] || zero[u] || relevant[u] || !reach[u]) continue;
+      relevant[u] = 1;
+      stack.push(u);
+    }
+  }
+
+  // Raw rows: one per distinct (u, v, blocker set), u = −1 for the source. A row out of a sink is
+  // trivially met (r_u = 0) and a row into the source too (r_v = 1).
+  let rows: Row[] = [];
   const seenRow = new Set<string>();
   for (let s = 0; s < m; s++) {
     if (blocked[s]) continue;
     const v = stepTo[s]!;
-    if (!relevant[v] || source[v]) continue;
+    if (source[v] || !(relevant[v] || zero[v])) continue;
     const from = stepFrom[s]!;
-    if (!relevant[from]) continue;
+    if (!relevant[from] && !source[from]) continue;
+    if (source[from] && !reach[from]) continue;
     const u = source[from] ? -1 : from;
     if (u === v) continue;
     const placements: number[] = [];
@@ -190,31 +223,42 @@ function buildModel(
     rows.push({ u, v, placements });
   }
 
-  // Placements blocking exactly the same rows: keep the cheapest (then the first).
-  const rowsOf = new Map<number, number[]>();
-  rows.forEach((row, i) => {
-    for (const p of row.placements) {
-      const l = rowsOf.get(p);
-      if (l) l.push(i);
-      else rowsOf.set(p, [i]);
+  // Reduce to a fixpoint: eliminate pass-through nodes, drop dominated placements and implied
+  // rows, and (min-cost) take placements that alone can cut a row from the source.
+  const forced: number[] = [];
+  for (let round = 0; round < 20; round++) {
+    const before = rows.length + rows.reduce((k, r) => k + r.placements.length, 0);
+    rows = eliminateNodes(rows, n, zero);
+    rows = dropDominatedPlacements(rows, placementCost);
+    rows = dropImpliedRows(rows);
+    if (!budget) {
+      const take = new Set<number>();
+      // r_t + x ≥ 1 with r_t fixed at 0 (a sink): x = 1.
+      for (const row of rows) if (row.u < 0 && zero[row.v] && row.placements.length === 1) take.add(row.placements[0]!);
+      if (take.size > 0) {
+        forced.push(...take);
+        rows = rows.filter((row) => !row.placements.some((p) => take.has(p)));
+      }
     }
-  });
-  const representative = new Map<string, number>();
-  for (const p of [...rowsOf.keys()].sort((a, b) => a - b)) {
-    const sig = rowsOf.get(p)!.join(',');
-    const best = representative.get(sig);
-    if (best === undefined || placementCost[p]! < placementCost[best]!) representative.set(sig, p);
+    const after = rows.length + rows.reduce((k, r) => k + r.placements.length, 0);
+    if (after === before) break;
   }
-  const placementOfCol = [...representative.values()].sort((a, b) => a - b);
+  rows.sort((a, b) => a.u - b.u || a.v - b.v || compareNumberLists(a.placements, b.placements));
+
+  const used = new Set<number>();
+  for (const row of rows) for (const p of row.placements) used.add(p);
+  const placementOfCol = [...used].sort((a, b) => a - b);
   const colOfPlacement = new Map<number, number>(placementOfCol.map((p, j) => [p, j]));
   const nx = placementOfCol.length;
 
-  // r columns for non-source nodes of the rows (cuttable targets fixed at 0 unless budgeted).
+  // r columns for non-source, non-sink nodes (cuttable targets are columns in the budget variant).
   const colOfNode = new Int32Array(n).fill(-1);
   let ncols = nx;
   const rNodes: number[] = [];
+  const isTarget = new Uint8Array(n);
+  for (const t of cuttable) isTarget[t] = 1;
   const addNode = (v: number) => {
-    if (v >= 0 && colOfNode[v] === -1 && (budget || !isTarget[v])) {
+    if (v >= 0 && colOfNode[v] === -1 && (budget || !zero[v])) {
       colOfNode[v] = ncols++;
       rNodes.push(v);
     }
@@ -223,7 +267,6 @@ function buildModel(
     addNode(row.u);
     addNode(row.v);
   }
-
   const rowStart: number[] = [0];
   const rowIndex: number[] = [];
   const rowValue: number[] = [];
@@ -287,7 +330,207 @@ function buildModel(
       start,
     },
     placementOfCol,
+    forced,
   };
+}
+
+/** A reachability row r_v ≥ r_u − Σ_{p ∈ placements} x_p (u = −1: the source, r = 1). */
+interface Row {
+  u: number;
+  v: number;
+  /** Sorted placement indices. */
+  placements: number[];
+}
+
+function union(a: readonly number[], b: readonly number[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const x = i < a.length ? a[i]! : Infinity;
+    const y = j < b.length ? b[j]! : Infinity;
+    if (x <= y) {
+      out.push(x);
+      i++;
+      if (x === y) j++;
+    } else {
+      out.push(y);
+      j++;
+    }
+  }
+  return out;
+}
+
+/**
+ * Eliminates r_v of every free node with one row in or one row out (Fourier–Motzkin on a
+ * variable with a single lower or upper bound, exact over binary x): a single in-row u→v (P)
+ * turns each out-row v→w (Q) into u→w (P ∪ Q), and a single out-row v→w (Q) turns each in-row
+ * u→v (P) into u→w (P ∪ Q); a node with no in-rows (unreachable) or no out-rows (leads to no
+ * sink) drops its rows. Rows never multiply, chains collapse to covering rows. Sinks (`keep`)
+ * and the source stay. Deterministic: nodes are processed in index order, then as they change.
+ */
+function eliminateNodes(input: readonly Row[], n: number, keep: Uint8Array): Row[] {
+  const rows: (Row | null)[] = [...input];
+  const ins: (number[] | undefined)[] = new Array(n);
+  const outs: (number[] | undefined)[] = new Array(n);
+  const link = (lists: (number[] | undefined)[], v: number, r: number) => {
+    if (v < 0 || keep[v]) return;
+    const l = lists[v];
+    if (l) l.push(r);
+    else lists[v] = [r];
+  };
+  /** Live rows of a list (drops removed ones in place). */
+  const live = (lists: (number[] | undefined)[], v: number): number[] => {
+    const l = lists[v];
+    if (!l) return [];
+    let k = 0;
+    for (const r of l) if (rows[r] !== null) l[k++] = r;
+    l.length = k;
+    return l;
+  };
+  input.forEach((row, r) => {
+    link(outs, row.u, r);
+    link(ins, row.v, r);
+  });
+  const queued = new Uint8Array(n);
+  let queue: number[] = [];
+  for (let v = 0; v < n; v++) {
+    if (ins[v] || outs[v]) {
+      queued[v] = 1;
+      queue.push(v);
+    }
+  }
+  while (queue.length > 0) {
+    const next: number[] = [];
+    const touch = (v: number) => {
+      if (v >= 0 && !keep[v] && !queued[v]) {
+        queued[v] = 1;
+        next.push(v);
+      }
+    };
+    const add = (u: number, v: number, placements: number[]) => {
+      if (u === v) return; // r_u ≥ r_u − Σ x always holds
+      const r = rows.length;
+      rows.push({ u, v, placements });
+      link(outs, u, r);
+      link(ins, v, r);
+      touch(u);
+      touch(v);
+    };
+    for (const v of queue) {
+      queued[v] = 0;
+      const inRows = [...live(ins, v)];
+      const outRows = [...live(outs, v)];
+      if (inRows.length === 0 || outRows.length === 0) {
+        for (const r of inRows.concat(outRows)) {
+          const row = rows[r]!;
+          rows[r] = null;
+          touch(row.u);
+          touch(row.v);
+        }
+      } else if (inRows.length === 1 || outRows.length === 1) {
+        const single = inRows.length === 1;
+        const one = rows[single ? inRows[0]! : outRows[0]!]!;
+        rows[single ? inRows[0]! : outRows[0]!] = null;
+        for (const r of single ? outRows : inRows) {
+          const other = rows[r]!;
+          rows[r] = null;
+          if (single) add(one.u, other.v, union(one.placements, other.placements));
+          else add(other.u, one.v, union(other.placements, one.placements));
+        }
+      } else continue;
+      ins[v] = undefined;
+      outs[v] = undefined;
+    }
+    queue = next.sort((a, b) => a - b);
+  }
+  return dedupeRows(rows);
+}
+
+/** Distinct live rows. */
+function dedupeRows(rows: readonly (Row | null)[]): Row[] {
+  const seen = new Set<string>();
+  const out: Row[] = [];
+  for (const row of rows) {
+    if (!row) continue;
+    const key = `${row.u}|${row.v}|${row.placements.join(',')}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(row);
+  }
+  return out;
+}
+
+/**
+ * Drops placements dominated by another: one that appears in every row the dropped one appears
+ * in, at no higher cost (equal cost: the one in more rows, then the first in (controlId,
+ * elementId) order wins). Choosing the dominating placement instead never costs more.
+ */
+function dropDominatedPlacements(rows: readonly Row[], cost: Float64Array): Row[] {
+  const rowsOf = new Map<number, number[]>();
+  rows.forEach((row, i) => {
+    for (const p of row.placements) {
+      const l = rowsOf.get(p);
+      if (l) l.push(i);
+      else rowsOf.set(p, [i]);
+    }
+  });
+  const dropped = new Set<number>();
+  for (const b of [...rowsOf.keys()].sort((x, y) => x - y)) {
+    const rb = rowsOf.get(b)!;
+    // A dominating placement appears in b's smallest row.
+    let smallest = rows[rb[0]!]!;
+    for (const r of rb) if (rows[r]!.placements.length < smallest.placements.length) smallest = rows[r]!;
+    for (const a of smallest.placements) {
+      if (a === b || dropped.has(a)) continue;
+      const ra = rowsOf.get(a)!;
+      if (cost[a]! > cost[b]! || !isSubset(rb, ra)) continue;
+      if (cost[a] === cost[b] && ra.length === rb.length && a > b) continue;
+      dropped.add(b);
+      break;
+    }
+  }
+  if (dropped.size === 0) return [...rows];
+  return dedupeRows(rows.map((row) => ({ ...row, placements: row.placements.filter((p) => !dropped.has(p)) })));
+}
+
+/** Drops rows implied by another row between the same two nodes whose blockers are a subset of theirs. */
+function dropImpliedRows(rows: readonly Row[]): Row[] {
+  const groups = new Map<string, Row[]>();
+  for (const row of rows) {
+    const key = `${row.u}|${row.v}`;
+    const g = groups.get(key);
+    if (g) g.push(row);
+    else groups.set(key, [row]);
+  }
+  const out: Row[] = [];
+  for (const g of groups.values()) {
+    if (g.length === 1) {
+      out.push(g[0]!);
+      continue;
+    }
+    g.sort((a, b) => a.placements.length - b.placements.length || compareNumberLists(a.placements, b.placements));
+    const kept: Row[] = [];
+    for (const row of g) if (!kept.some((k) => isSubset(k.placements, row.placements))) kept.push(row);
+    out.push(...kept);
+  }
+  return out;
+}
+
+function isSubset(small: readonly number[], big: readonly number[]): boolean {
+  if (small.length > big.length) return false;
+  let j = 0;
+  for (const x of small) {
+    while (j < big.length && big[j]! < x) j++;
+    if (j === big.length || big[j] !== x) return false;
+    j++;
+  }
+  return true;
+}
+
+function compareNumberLists(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return a.length - b.length;
 }
 
 /** Drops chosen placements (costliest first) whose removal keeps every cuttable target cut. */

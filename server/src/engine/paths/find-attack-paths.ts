@@ -12,11 +12,11 @@
  */
 import { EngineLimitError, ValidationError } from '../../domain/errors';
 import { SEVERITIES, SEVERITY_RANK, type Severity } from '../../domain/types';
-import { compareIds, hashString } from '../compare';
+import { compareIds, hash32, hashSequence } from '../compare';
 import { indexGraph, type GraphIndex } from '../graph-index';
 import type { AttackGraph, AttackPath, AttackPathsResult, FindAttackPathsOptions } from '../types';
 import { MinHeap } from './heap';
-import { Deadline, countEntryTargetPairs, reachableFrom, shortestFromEntries, type ShortestTree } from './search';
+import { Deadline, countEntryTargetPairs, entryReach, reachableFrom, shortestFromEntries, type EntryReach, type ShortestTree } from './search';
 
 /** A path in the super-source graph: nodes[0] is the super-source (−1); edges[0] the virtual edge −(entry node + 1). */
 interface RawPath {
@@ -64,7 +64,8 @@ export function findAttackPaths(graph: AttackGraph, options: FindAttackPathsOpti
   const targets = selectTargets(graph, index, minSeverity, options.targetIds);
 
   const tree = shortestFromEntries(index, disabled, deadline);
-  const yen = new YenSearch(index, disabled, tree, deadline);
+  const reach = entryReach(index, disabled, deadline);
+  const yen = new YenSearch(index, disabled, tree, reach, deadline);
   const raw: { target: number; path: RawPath }[] = [];
   let totalRisk = 0;
   let targetsReachable = 0;
@@ -99,7 +100,7 @@ export function findAttackPaths(graph: AttackGraph, options: FindAttackPathsOpti
   return {
     paths,
     targetsReachable,
-    entryTargetPairsConnected: countEntryTargetPairs(index, disabled, targets, deadline),
+    entryTargetPairsConnected: countEntryTargetPairs(reach, targets),
     totalRisk,
     pathCount: paths.length,
     minSeverity,
@@ -171,9 +172,25 @@ function treePath(index: GraphIndex, parentStep: Int32Array, t: number): RawPath
   return { nodes, edges: steps, len, dev: 0, key: pathKey(steps) };
 }
 
+const stepHashes = new WeakMap<GraphIndex, Float64Array>();
+
+/** 32-bit hash of a step id (cached per graph; NaN = not yet computed). */
+function stepHash(graph: AttackGraph, index: GraphIndex, s: number): number {
+  let cache = stepHashes.get(index);
+  if (!cache) stepHashes.set(index, (cache = new Float64Array(index.m).fill(NaN)));
+  let h = cache[s]!;
+  if (Number.isNaN(h)) cache[s] = h = hash32(graph.steps[s]!.id);
+  return h;
+}
+
 function toAttackPath(graph: AttackGraph, index: GraphIndex, target: number, p: RawPath): AttackPath {
   const stepIds: string[] = [];
-  for (let i = 1; i < p.edges.length; i++) stepIds.push(graph.steps[p.edges[i]!]!.id);
+  const hashes: number[] = [];
+  for (let i = 1; i < p.edges.length; i++) {
+    const s = p.edges[i]!;
+    stepIds.push(graph.steps[s]!.id);
+    hashes.push(stepHash(graph, index, s));
+  }
   const nodeIds = p.nodes.slice(1).map((v) => index.nodeIds[v]!);
   const entryPointId = nodeIds[0]!;
   const targetId = index.nodeIds[target]!;
@@ -181,7 +198,7 @@ function toAttackPath(graph: AttackGraph, index: GraphIndex, target: number, p: 
   const severity = graph.nodes[target]!.severity!;
   const severityRank = SEVERITY_RANK[severity];
   return {
-    id: `path@${entryPointId}@${targetId}@${hashString(stepIds.join('|'))}`,
+    id: `path@${entryPointId}@${targetId}@${hashSequence(hashes)}`,
     entryPointId,
     targetId,
     stepIds,
@@ -201,14 +218,16 @@ function toAttackPath(graph: AttackGraph, index: GraphIndex, target: number, p: 
  * therefore mostly walk straight back along the shortest-path tree. Scratch arrays are reused.
  */
 class YenSearch {
-  private readonly sentinel: number;
+  /** Marks of the current search path (treeUsable). */
+  private readonly onPath: Int32Array;
+  private pathStamp = 0;
   private readonly isEntry: Uint8Array;
   /** Yen iteration marks for removed nodes / steps / virtual entry edges. */
   private readonly removedNode: Int32Array;
   private readonly removedStep: Int32Array;
   private readonly removedEntry: Int32Array;
   private removeStamp = 0;
-  /** A* scratch (index n = the super-source). */
+  /** A* scratch. */
   private readonly g: Float64Array;
   private readonly seen: Int32Array;
   private readonly closed: Int32Array;
@@ -225,37 +244,38 @@ class YenSearch {
     private readonly index: GraphIndex,
     private readonly disabled: Uint8Array,
     tree: ShortestTree,
+    private readonly reach: EntryReach,
     private readonly deadline: Deadline,
   ) {
     const n = index.n;
     this.dS = tree.dist;
     this.parentStep = tree.parentStep;
-    this.sentinel = n;
+    this.onPath = new Int32Array(n);
     const { inStart, inSteps, stepFrom, weight } = index;
     const dS = tree.dist;
-    this.bestInStart = new Int32Array(n + 1);
-    const bestIn: number[] = [];
+    const bestInStart = (this.bestInStart = new Int32Array(n + 1));
+    const bestIn = (this.bestIn = new Int32Array(index.m));
     const key = (s: number) => dS[stepFrom[s]!]! + weight[s]!;
+    const order = (a: number, b: number) => key(a) - key(b) || stepFrom[a]! - stepFrom[b]! || a - b;
+    let q = 0;
     for (let v = 0; v < n; v++) {
-      const list: number[] = [];
-      for (let q = inStart[v]!; q < inStart[v + 1]!; q++) {
-        const s = inSteps[q]!;
-        if (!disabled[s] && dS[stepFrom[s]!] !== Infinity) list.push(s);
+      const begin = q;
+      for (let r = inStart[v]!; r < inStart[v + 1]!; r++) {
+        const s = inSteps[r]!;
+        if (!disabled[s] && dS[stepFrom[s]!] !== Infinity) bestIn[q++] = s;
       }
-      if (list.length > 1) list.sort((a, b) => key(a) - key(b) || stepFrom[a]! - stepFrom[b]! || a - b);
-      for (const s of list) bestIn.push(s);
-      this.bestInStart[v + 1] = bestIn.length;
+      if (q - begin > 1) bestIn.subarray(begin, q).sort(order);
+      bestInStart[v + 1] = q;
     }
-    this.bestIn = Int32Array.from(bestIn);
     this.isEntry = new Uint8Array(n);
     for (const e of index.entries) this.isEntry[e] = 1;
     this.removedNode = new Int32Array(n);
     this.removedStep = new Int32Array(index.m);
     this.removedEntry = new Int32Array(n);
-    this.g = new Float64Array(n + 1);
-    this.seen = new Int32Array(n + 1);
-    this.closed = new Int32Array(n + 1);
-    this.parent = new Int32Array(n + 1);
+    this.g = new Float64Array(n);
+    this.seen = new Int32Array(n);
+    this.closed = new Int32Array(n);
+    this.parent = new Int32Array(n);
   }
 
   /**
@@ -308,108 +328,151 @@ class YenSearch {
   }
 
   /**
-   * A* backwards from `from` to the super-source, avoiding removed nodes, steps and virtual
-   * edges; heuristic dS. Returns the spur in reversed form: nodes from `from` to S (−1), edges
-   * from `from`'s in-step to the virtual edge, and its length.
+   * Best spur from `from` back to the super-source, avoiding removed nodes, steps and virtual
+   * edges, no longer than `limit`; null if none. Returned reversed: nodes from `from` to S (−1),
+   * edges from `from`'s in-step to the virtual edge, and the length.
+   *
+   * A* backwards with heuristic dS. A popped node x whose shortest-path-tree path is still usable
+   * (no removed node or step, no node of the search path to x) ends the search: its key
+   * g(x) + dS(x) is then both achievable and a lower bound of every remaining candidate.
+   * Fast path first: the best remaining in-step whose tree path is usable, without a heap.
    */
   private spurSearch(from: number, removeStamp: number, limit: number): { nodes: number[]; edges: number[]; len: number } | null {
-    const { inStart, inSteps, stepFrom, stepTo, weight } = this.index;
-    const { dS, isEntry, removedNode, removedStep, removedEntry, g, seen, closed, parent, heap, disabled, deadline, sentinel } = this;
-    // Fast path: the best remaining way into `from` whose shortest-path-tree path avoids every
-    // removed node and step is optimal (no spur can be shorter than dS(u) + w(u→from)).
+    const { stepFrom, weight } = this.index;
+    const { dS, isEntry, removedNode, removedStep, removedEntry, g, seen, closed, parent, heap, deadline } = this;
+    const cap = limit + 1e-12;
     if (isEntry[from] && removedEntry[from] !== removeStamp) return { nodes: [from, -1], edges: [-(from + 1)], len: 0 };
+    let usable = false;
     for (let q = this.bestInStart[from]!; q < this.bestInStart[from + 1]!; q++) {
       const s = this.bestIn[q]!;
       if (removedStep[s] === removeStamp) continue;
       const u = stepFrom[s]!;
       if (removedNode[u] === removeStamp || u === from) continue;
-      if (dS[u]! + weight[s]! > limit + 1e-12) return null;
-      const spur = this.treeSpur(from, s, removeStamp);
-      if (spur) return spur;
+      if (dS[u]! + weight[s]! > cap) return null;
+      usable = true;
+      const search = ++this.searchStamp;
+      seen[u] = search;
+      g[u] = weight[s]!;
+      parent[u] = s;
+      seen[from] = search;
+      parent[from] = -1;
+      if (this.treeUsable(from, u, removeStamp)) return this.spurThrough(from, u);
       break;
     }
+    if (!usable || !this.someEntryUsable(from, removeStamp)) return null;
+
     const search = ++this.searchStamp;
     heap.clear();
     seen[from] = search;
     g[from] = 0;
     parent[from] = -1;
-    heap.push(dS[from]!, from);
-    let found = false;
-    const cap = limit + 1e-12;
+    closed[from] = search;
+    this.expand(from, search, removeStamp, cap);
     while (heap.size > 0) {
-      if (heap.peekKey() > cap) break;
+      if (heap.peekKey() > cap) return null;
       const x = heap.pop();
-      if (x === sentinel) {
-        found = true;
-        break;
-      }
       if (closed[x] === search) continue;
       closed[x] = search;
       deadline.tick();
-      const gx = g[x]!;
-      if (isEntry[x] && removedEntry[x] !== removeStamp && (seen[sentinel] !== search || gx < g[sentinel]!)) {
-        seen[sentinel] = search;
-        g[sentinel] = gx;
-        parent[sentinel] = x;
-        heap.push(gx, sentinel);
-      }
-      for (let q = inStart[x]!; q < inStart[x + 1]!; q++) {
-        const s = inSteps[q]!;
-        if (disabled[s] || removedStep[s] === removeStamp) continue;
-        const u = stepFrom[s]!;
-        const du = dS[u]!;
-        if (du === Infinity || removedNode[u] === removeStamp || closed[u] === search) continue;
-        const ng = gx + weight[s]!;
-        if (ng + du > cap) continue;
-        if (seen[u] !== search || ng < g[u]!) {
-          seen[u] = search;
-          g[u] = ng;
-          parent[u] = s;
-          heap.push(ng + du, u);
-        }
-      }
+      if (this.treeUsable(from, x, removeStamp)) return this.spurThrough(from, x);
+      this.expand(x, search, removeStamp, cap);
     }
-    if (!found) return null;
-    // Walk forward from the entry to `from`, then reverse.
-    const entry = parent[sentinel]!;
-    const fwdNodes: number[] = [entry];
-    const fwdEdges: number[] = [-(entry + 1)];
-    let v = entry;
-    while (v !== from) {
-      const s = parent[v]!;
-      fwdEdges.push(s);
-      v = stepTo[s]!;
-      fwdNodes.push(v);
-    }
-    fwdNodes.reverse();
-    fwdEdges.reverse();
-    fwdNodes.push(-1);
-    return { nodes: fwdNodes, edges: fwdEdges, len: g[sentinel]! };
+    return null;
   }
 
   /**
-   * The spur `from` ← s ← (tree path of s's source), reversed, if that tree path avoids removed
-   * nodes, steps and virtual edges and does not pass through `from`; null otherwise.
+   * False when every entry point that reaches `from` is a removed root node, or is `from` itself
+   * with its virtual edge removed: then no spur exists (avoids exhausting searches, e.g. into an
+   * entry zone that only its own devices lead back to).
    */
-  private treeSpur(from: number, s: number, removeStamp: number): { nodes: number[]; edges: number[]; len: number } | null {
-    const { stepFrom, weight } = this.index;
-    const { parentStep, removedNode, removedStep, removedEntry } = this;
-    const nodes: number[] = [from];
-    const edges: number[] = [s];
-    let len = weight[s]!;
-    let x = stepFrom[s]!;
-    for (;;) {
-      if (x === from || removedNode[x] === removeStamp) return null;
-      nodes.push(x);
-      const p = parentStep[x]!;
-      if (p < 0) break;
-      if (removedStep[p] === removeStamp) return null;
+  private someEntryUsable(from: number, removeStamp: number): boolean {
+    const { words, bits } = this.reach;
+    const { entries } = this.index;
+    const base = from * words;
+    for (let w = 0; w < words; w++) {
+      let x = bits[base + w]!;
+      while (x) {
+        const low = x & -x;
+        const i = (w << 5) + (31 - Math.clz32(low));
+        x ^= low;
+        const e = entries[i]!;
+        if (this.removedNode[e] === removeStamp) continue;
+        if (e === from && this.removedEntry[e] === removeStamp) continue;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Pushes the usable in-neighbours of x (backwards search). */
+  private expand(x: number, search: number, removeStamp: number, cap: number): void {
+    const { inStart, inSteps, stepFrom, weight } = this.index;
+    const { dS, removedNode, removedStep, g, seen, closed, parent, heap, disabled } = this;
+    const gx = g[x]!;
+    for (let q = inStart[x]!; q < inStart[x + 1]!; q++) {
+      const s = inSteps[q]!;
+      if (disabled[s] || removedStep[s] === removeStamp) continue;
+      const u = stepFrom[s]!;
+      const du = dS[u]!;
+      if (du === Infinity || removedNode[u] === removeStamp || closed[u] === search) continue;
+      const ng = gx + weight[s]!;
+      if (ng + du > cap) continue;
+      if (seen[u] !== search || ng < g[u]!) {
+        seen[u] = search;
+        g[u] = ng;
+        parent[u] = s;
+        heap.push(ng + du, u);
+      }
+    }
+  }
+
+  /**
+   * Whether the tree path from x back to its entry can complete the spur: no removed step or
+   * node, no node of the search path from `from` to x, and the entry's virtual edge not removed.
+   */
+  private treeUsable(from: number, x: number, removeStamp: number): boolean {
+    const { stepFrom, stepTo } = this.index;
+    const { parentStep, removedNode, removedStep, removedEntry, parent, onPath } = this;
+    const mark = ++this.pathStamp;
+    for (let v = x; ; ) {
+      onPath[v] = mark;
+      if (v === from) break;
+      v = stepTo[parent[v]!]!;
+    }
+    let y = x;
+    for (let p = parentStep[y]!; p >= 0; p = parentStep[y]!) {
+      if (removedStep[p] === removeStamp) return false;
+      y = stepFrom[p]!;
+      if (removedNode[y] === removeStamp || onPath[y] === mark) return false;
+    }
+    return removedEntry[y] !== removeStamp;
+  }
+
+  /** The spur from `from` back through the search path to x, then x's tree path to the super-source. */
+  private spurThrough(from: number, x: number): { nodes: number[]; edges: number[]; len: number } {
+    const { stepFrom, stepTo, weight } = this.index;
+    const { parentStep, parent } = this;
+    const nodes: number[] = [];
+    const edges: number[] = [];
+    for (let v = x; ; ) {
+      nodes.push(v);
+      if (v === from) break;
+      const s = parent[v]!;
+      edges.push(s);
+      v = stepTo[s]!;
+    }
+    nodes.reverse();
+    edges.reverse();
+    let len = 0;
+    for (const s of edges) len += weight[s]!;
+    let y = x;
+    for (let p = parentStep[y]!; p >= 0; p = parentStep[y]!) {
       edges.push(p);
       len += weight[p]!;
-      x = stepFrom[p]!;
+      y = stepFrom[p]!;
+      nodes.push(y);
     }
-    if (removedEntry[x] === removeStamp) return null;
-    edges.push(-(x + 1));
+    edges.push(-(y + 1));
     nodes.push(-1);
     return { nodes, edges, len };
   }

@@ -140,15 +140,20 @@ export function coReachableTo(index: GraphIndex, sinks: ArrayLike<number>, disab
   return seen;
 }
 
+/** Which entry points reach each node: `words` 32-bit words per node, bit i = index.entries[i]. */
+export interface EntryReach {
+  words: number;
+  bits: Uint32Array;
+}
+
 /**
- * Number of (entry point, target) pairs in `targets` with a path between them. Propagates bitsets
- * of entry points along enabled steps until nothing changes (one word per 32 entry points).
+ * Propagates bitsets of entry points along enabled steps until nothing changes (one word per 32
+ * entry points): bit i of node v is set when entries[i] reaches v.
  */
-export function countEntryTargetPairs(index: GraphIndex, disabled: Uint8Array, targets: ArrayLike<number>, deadline?: Deadline): number {
+export function entryReach(index: GraphIndex, disabled: Uint8Array, deadline?: Deadline): EntryReach {
   const { n, outStart, outSteps, stepTo, entries } = index;
   const E = entries.length;
-  if (E === 0 || targets.length === 0) return 0;
-  const words = (E + 31) >>> 5;
+  const words = Math.max(1, (E + 31) >>> 5);
   const bits = new Uint32Array(n * words);
   const inQueue = new Uint8Array(n);
   let queue: number[] = [];
@@ -187,6 +192,12 @@ export function countEntryTargetPairs(index: GraphIndex, disabled: Uint8Array, t
     }
     queue = next;
   }
+  return { words, bits };
+}
+
+/** Number of (entry point, target) pairs in `targets` with a path between them. */
+export function countEntryTargetPairs(reach: EntryReach, targets: ArrayLike<number>): number {
+  const { words, bits } = reach;
   let pairs = 0;
   for (let i = 0; i < targets.length; i++) {
     const base = targets[i]! * words;

@@ -20,6 +20,11 @@ export const channelEavesdroppingRule: AttackRule = {
     for (const channel of ctx.model.channels) {
       const intrinsic = INTRINSIC_FACTORS[channel.intrinsicMechanism].eavesdrop;
       const medium = MEDIUM_FACTOR[channel.technology];
+      // Shared by the steps of every zone (plain data, not mutated).
+      const evidence = [
+        { property: 'technology', value: `${channel.technology} (×${medium})` },
+        { property: 'intrinsicMechanism', value: `${channel.intrinsicMechanism} (×${intrinsic})` },
+      ];
       for (const zoneId of channel.zoneIds) {
         steps.push(
           ctx.step(this, {
@@ -27,10 +32,7 @@ export const channelEavesdroppingRule: AttackRule = {
             to: channel.id,
             attackMethodId: method.id,
             likelihood: method.baseLikelihood * intrinsic * medium,
-            evidence: [
-              { property: 'technology', value: `${channel.technology} (×${medium})` },
-              { property: 'intrinsicMechanism', value: `${channel.intrinsicMechanism} (×${intrinsic})` },
-            ],
+            evidence,
             controlElementId: channel.id,
           }),
         );

@@ -30,6 +30,12 @@ export const channelMitmRule: AttackRule = {
       const intrinsic = INTRINSIC_FACTORS[channel.intrinsicMechanism].mitm;
       const medium = MEDIUM_FACTOR[channel.technology];
       const extrinsic = extrinsicFactor(channel, MITM_EXTRINSIC);
+      // Shared by the steps of every zone (plain data, not mutated).
+      const evidence = [
+        { property: 'technology', value: `${channel.technology} (×${medium})` },
+        { property: 'intrinsicMechanism', value: `${channel.intrinsicMechanism} (×${intrinsic})` },
+        ...extrinsic.evidence,
+      ];
       for (const zoneId of channel.zoneIds) {
         steps.push(
           ctx.step(this, {
@@ -37,11 +43,7 @@ export const channelMitmRule: AttackRule = {
             to: channel.id,
             attackMethodId: method.id,
             likelihood: method.baseLikelihood * intrinsic * medium * extrinsic.factor,
-            evidence: [
-              { property: 'technology', value: `${channel.technology} (×${medium})` },
-              { property: 'intrinsicMechanism', value: `${channel.intrinsicMechanism} (×${intrinsic})` },
-              ...extrinsic.evidence,
-            ],
+            evidence,
             controlElementId: channel.id,
           }),
         );

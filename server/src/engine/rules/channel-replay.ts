@@ -32,6 +32,13 @@ export const channelReplayRule: AttackRule = {
       if (extrinsic.factor === 0) continue;
       const intrinsic = INTRINSIC_FACTORS[channel.intrinsicMechanism].replay;
       const medium = MEDIUM_FACTOR[channel.technology];
+      // Shared by the steps of every zone (plain data, not mutated).
+      const evidence = [
+        { property: 'carries', value: channel.carries.join(', ') },
+        { property: 'technology', value: `${channel.technology} (×${medium})` },
+        { property: 'intrinsicMechanism', value: `${channel.intrinsicMechanism} (×${intrinsic})` },
+        ...extrinsic.evidence,
+      ];
       for (const zoneId of channel.zoneIds) {
         steps.push(
           ctx.step(this, {
@@ -39,12 +46,7 @@ export const channelReplayRule: AttackRule = {
             to: channel.id,
             attackMethodId: method.id,
             likelihood: method.baseLikelihood * intrinsic * medium * extrinsic.factor,
-            evidence: [
-              { property: 'carries', value: channel.carries.join(', ') },
-              { property: 'technology', value: `${channel.technology} (×${medium})` },
-              { property: 'intrinsicMechanism', value: `${channel.intrinsicMechanism} (×${intrinsic})` },
-              ...extrinsic.evidence,
-            ],
+            evidence,
             controlElementId: channel.id,
           }),
         );

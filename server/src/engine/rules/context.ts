@@ -37,12 +37,30 @@ interface PlacedControl {
   cost?: number;
 }
 
+/** Every step made through {@link RuleContext.step}, in creation order, with its integers. */
+export interface StepRecord {
+  steps: AttackStep[];
+  from: number[];
+  to: number[];
+  /** Blocking list of each step (index into listKeys / listCosts). */
+  list: number[];
+  /** Per blocking list: placement keys controlOrdinal·n + elementNode of its non-IMPLEMENTED controls. */
+  listKeys: number[][];
+  listCosts: number[][];
+}
+
 /** Everything buildAttackGraph needs besides the rules. */
 export interface BuiltContext {
   ctx: RuleContext;
   /** Element id → its type and the facts control applicability needs (zones, devices, interfaces, channels, assets). */
   elements: ReadonlyMap<string, PlaceableElement>;
   controls: ReadonlyMap<string, Control>;
+  /** All element ids (graph nodes) in id order, and their positions. */
+  nodeIds: string[];
+  nodeIndex: Map<string, number>;
+  /** Control ids in id order (ordinal = position in placement keys). */
+  controlIds: string[];
+  record: StepRecord;
 }
 
 const sortedUnique = (ids: readonly string[]): string[] => [...new Set(ids)].sort(compareIds);
@@ -120,7 +138,8 @@ export function buildRuleContext(
     try {
       const cvss = parseCvssVector(v.cvssVector, `vulnerabilities[${i}].cvssVector`);
       const list = vulnerabilitiesByElement.get(v.elementId) ?? [];
-      list.push({ id: v.id, cveId: v.cveId, elementId: v.elementId, cvss, score: cvssBaseScore(cvss) });
+      const score = cvssBaseScore(cvss);
+      list.push({ id: v.id, cveId: v.cveId, elementId: v.elementId, cvss, score, label: `${v.cveId} (CVSS ${score.toFixed(1)})` });
       vulnerabilitiesByElement.set(v.elementId, list);
     } catch (e) {
       if (e instanceof ValidationError) issues.push(...e.issues);
@@ -199,10 +218,37 @@ export function buildRuleContext(
   };
 
   // Steps with the same control element and method share one (frozen) blocking-control list.
-  // Keyed by element then method (existing strings: no concatenation to hash per step).
-  const blockingCache = new Map<string, Map<string, { list: BlockingControl[]; blocked: boolean }>>();
-  const EMPTY = { list: Object.freeze([]) as unknown as BlockingControl[], blocked: false };
-  const blockingFor = (elementId: string | null, methodId: string): { list: BlockingControl[]; blocked: boolean } => {
+  const nodeIds = [...elements.keys()].sort(compareIds);
+  const nodeIndex = new Map<string, number>();
+  nodeIds.forEach((id, i) => nodeIndex.set(id, i));
+  const n = nodeIds.length;
+  const controlIds = [...controls.keys()];
+  const controlOrdinal = new Map<string, number>(controlIds.map((c, i) => [c, i]));
+  const record: StepRecord = { steps: [], from: [], to: [], list: [], listKeys: [[]], listCosts: [[]] };
+
+  // Controls mitigating a method that fit an element depend only on the element's type and
+  // technology/kind: computed once per combination.
+  const applicableCache = new Map<string, Control[]>();
+  const applicableControls = (element: PlaceableElement, methodId: string): Control[] => {
+    const key = `${methodId}|${element.type}|${element.technology ?? element.kind ?? ''}`;
+    let list = applicableCache.get(key);
+    if (!list) {
+      list = (controlsByMethod.get(methodId) ?? []).filter((c) => canPlaceControl(c, element));
+      applicableCache.set(key, list);
+    }
+    return list;
+  };
+
+  // Blocking lists are shared by the steps with the same control element and method (do not
+  // mutate them). Keyed by element then method: existing strings, no concatenation to hash.
+  interface Blocking {
+    list: BlockingControl[];
+    blocked: boolean;
+    ordinal: number;
+  }
+  const blockingCache = new Map<string, Map<string, Blocking>>();
+  const EMPTY: Blocking = { list: [], blocked: false, ordinal: 0 };
+  const blockingFor = (elementId: string | null, methodId: string): Blocking => {
     if (elementId === null) return EMPTY;
     let byMethod = blockingCache.get(elementId);
     if (!byMethod) blockingCache.set(elementId, (byMethod = new Map()));
@@ -210,18 +256,27 @@ export function buildRuleContext(
     if (cached) return cached;
     const element = elements.get(elementId);
     const list: BlockingControl[] = [];
+    const keys: number[] = [];
+    const costs: number[] = [];
     let blocked = false;
     if (element) {
       const byControl = placed.get(elementId);
-      for (const control of controlsByMethod.get(methodId) ?? []) {
-        if (!canPlaceControl(control, element)) continue;
+      const elementNode = nodeIndex.get(elementId)!;
+      for (const control of applicableControls(element, methodId)) {
         const p = byControl?.get(control.id);
         const status = p ? p.status : 'CANDIDATE';
+        const cost = p?.cost ?? control.defaultCost;
         if (status === 'IMPLEMENTED') blocked = true;
-        list.push(Object.freeze({ controlId: control.id, elementId, cost: p?.cost ?? control.defaultCost, status }));
+        else {
+          keys.push(controlOrdinal.get(control.id)! * n + elementNode);
+          costs.push(cost);
+        }
+        list.push({ controlId: control.id, elementId, cost, status });
       }
     }
-    const entry = { list: Object.freeze(list) as unknown as BlockingControl[], blocked };
+    const entry: Blocking = { list, blocked, ordinal: record.listKeys.length };
+    record.listKeys.push(keys);
+    record.listCosts.push(costs);
     byMethod.set(methodId, entry);
     return entry;
   };
@@ -235,8 +290,8 @@ export function buildRuleContext(
     },
     step(rule: AttackRule, d: StepDraft): AttackStep {
       const blocking = blockingFor(d.controlElementId, d.attackMethodId);
-      return {
-        id: `${rule.id}@${d.from}@${d.to}${d.qualifier !== undefined ? `@${d.qualifier}` : ''}`,
+      const step: AttackStep = {
+        id: d.qualifier !== undefined ? `${rule.id}@${d.from}@${d.to}@${d.qualifier}` : `${rule.id}@${d.from}@${d.to}`,
         from: d.from,
         to: d.to,
         ruleId: rule.id,
@@ -247,7 +302,12 @@ export function buildRuleContext(
         blockingControls: blocking.list,
         blocked: blocking.blocked,
       };
+      record.steps.push(step);
+      record.from.push(nodeIndex.get(d.from)!);
+      record.to.push(nodeIndex.get(d.to)!);
+      record.list.push(blocking.ordinal);
+      return step;
     },
   };
-  return { ctx, elements, controls };
+  return { ctx, elements, controls, nodeIds, nodeIndex, controlIds, record };
 }

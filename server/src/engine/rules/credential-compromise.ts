@@ -20,6 +20,11 @@ export const credentialCompromiseRule: AttackRule = {
     for (const iface of ctx.model.interfaces) {
       const factor = CREDENTIAL_FACTOR[iface.authentication];
       if (factor === undefined || isPhysicalInterface(iface)) continue;
+      // Shared by the steps of every zone (plain data, not mutated).
+      const evidence = [
+        { property: 'authentication', value: iface.authentication },
+        { property: 'interfaceKind', value: iface.kind },
+      ];
       for (const zoneId of iface.exposedToZoneIds) {
         steps.push(
           ctx.step(this, {
@@ -27,10 +32,7 @@ export const credentialCompromiseRule: AttackRule = {
             to: iface.id,
             attackMethodId: method.id,
             likelihood: method.baseLikelihood * factor,
-            evidence: [
-              { property: 'authentication', value: iface.authentication },
-              { property: 'interfaceKind', value: iface.kind },
-            ],
+            evidence,
             controlElementId: iface.id,
           }),
         );

@@ -26,7 +26,7 @@ export const interfaceCompromiseRule: AttackRule = {
       const evidence = [{ property: 'interfaceKind', value: `${iface.kind} (×${kindFactor})` }];
       if (vulns.length > 0) {
         const top = vulns.reduce((a, b) => (b.score > a.score ? b : a));
-        evidence.push({ property: 'vulnerability', value: `${top.cveId} (CVSS ${top.score.toFixed(1)})` });
+        evidence.push({ property: 'vulnerability', value: top.label });
       }
       if (!device.patchable) evidence.push({ property: 'patchable', value: 'false' });
       steps.push(

@@ -21,6 +21,11 @@ export const physicalPortAccessRule: AttackRule = {
     for (const iface of model.interfaces) {
       if (!isPhysicalInterface(iface)) continue;
       const factor = AUTHENTICATION_FACTOR[iface.authentication];
+      // Shared by the steps of every zone (plain data, not mutated).
+      const evidence = [
+        { property: 'interfaceKind', value: iface.kind },
+        { property: 'authentication', value: `${iface.authentication} (×${factor})` },
+      ];
       for (const zoneId of iface.exposedToZoneIds) {
         if (model.zoneById.get(zoneId)!.kind !== 'PHYSICAL_ACCESS') continue;
         steps.push(
@@ -29,10 +34,7 @@ export const physicalPortAccessRule: AttackRule = {
             to: iface.id,
             attackMethodId: method.id,
             likelihood: method.baseLikelihood * factor,
-            evidence: [
-              { property: 'interfaceKind', value: iface.kind },
-              { property: 'authentication', value: `${iface.authentication} (×${factor})` },
-            ],
+            evidence,
             controlElementId: iface.id,
           }),
         );

@@ -20,6 +20,11 @@ export const remoteServiceAbuseRule: AttackRule = {
     for (const iface of ctx.model.interfaces) {
       if (iface.kind !== 'REMOTE_SERVICE') continue;
       const factor = AUTHENTICATION_FACTOR[iface.authentication];
+      // Shared by the steps of every zone (plain data, not mutated).
+      const evidence = [
+        { property: 'interfaceKind', value: iface.kind },
+        { property: 'authentication', value: `${iface.authentication} (×${factor})` },
+      ];
       for (const zoneId of iface.exposedToZoneIds) {
         steps.push(
           ctx.step(this, {
@@ -27,10 +32,7 @@ export const remoteServiceAbuseRule: AttackRule = {
             to: iface.id,
             attackMethodId: method.id,
             likelihood: method.baseLikelihood * factor,
-            evidence: [
-              { property: 'interfaceKind', value: iface.kind },
-              { property: 'authentication', value: `${iface.authentication} (×${factor})` },
-            ],
+            evidence,
             controlElementId: iface.id,
           }),
         );

@@ -14,6 +14,8 @@ export interface ScoredVulnerability {
   cvss: CvssBase;
   /** CVSS base score 0–10. */
   score: number;
+  /** "CVE-2019-6538 (CVSS 8.8)": how evidence shows it. */
+  label: string;
 }
 
 /**

@@ -19,6 +19,11 @@ export const unauthenticatedAccessRule: AttackRule = {
     const method = ctx.method(this.attackMethodId);
     for (const iface of ctx.model.interfaces) {
       if (iface.authentication !== 'NONE' || isPhysicalInterface(iface)) continue;
+      // Shared by the steps of every zone (plain data, not mutated).
+      const evidence = [
+        { property: 'authentication', value: 'NONE' },
+        { property: 'interfaceKind', value: iface.kind },
+      ];
       for (const zoneId of iface.exposedToZoneIds) {
         steps.push(
           ctx.step(this, {
@@ -26,10 +31,7 @@ export const unauthenticatedAccessRule: AttackRule = {
             to: iface.id,
             attackMethodId: method.id,
             likelihood: method.baseLikelihood,
-            evidence: [
-              { property: 'authentication', value: 'NONE' },
-              { property: 'interfaceKind', value: iface.kind },
-            ],
+            evidence,
             controlElementId: iface.id,
           }),
         );

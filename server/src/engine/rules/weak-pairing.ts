@@ -29,6 +29,12 @@ export const weakPairingRule: AttackRule = {
       const weakness = WEAK_PAIRING_FACTOR[channel.intrinsicMechanism];
       if (weakness === undefined || !isWireless(channel)) continue;
       const extrinsic = extrinsicFactor(channel, WEAK_PAIRING_EXTRINSIC);
+      // Shared by the steps of every zone (plain data, not mutated).
+      const evidence = [
+        { property: 'technology', value: channel.technology },
+        { property: 'intrinsicMechanism', value: `${channel.intrinsicMechanism} (×${weakness})` },
+        ...extrinsic.evidence,
+      ];
       for (const zoneId of channel.zoneIds) {
         steps.push(
           ctx.step(this, {
@@ -36,11 +42,7 @@ export const weakPairingRule: AttackRule = {
             to: channel.id,
             attackMethodId: method.id,
             likelihood: method.baseLikelihood * weakness * extrinsic.factor,
-            evidence: [
-              { property: 'technology', value: channel.technology },
-              { property: 'intrinsicMechanism', value: `${channel.intrinsicMechanism} (×${weakness})` },
-              ...extrinsic.evidence,
-            ],
+            evidence,
             controlElementId: channel.id,
           }),
         );
