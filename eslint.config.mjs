@@ -38,7 +38,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['tools/**/*.{mjs,cjs}', '**/*.cjs'],
+    files: ['tools/**/*.{mjs,cjs}', '**/*.cjs', 'bench/**/*.ts', 'web/bench/**/*.mjs'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-require-imports': 'off' },
   },
   {

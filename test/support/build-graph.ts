@@ -209,6 +209,15 @@ export function testCatalogue(): Catalogue {
 // Model builder
 // ---------------------------------------------------------------------------------------------
 
+/** Options of {@link ModelBuilder.channel}; defaults: ETHERNET, NONE, no extrinsic, TELEMETRY, no zones. */
+export interface ChannelOptions {
+  technology?: ChannelTechnology;
+  intrinsic?: IntrinsicMechanism;
+  extrinsic?: ExtrinsicMechanism[];
+  carries?: ChannelPayload[];
+  zoneIds?: string[];
+}
+
 /** Fluent builder of a ModelDocument; every element gets defaults a test can override. */
 export class ModelBuilder {
   readonly doc: ModelDocument = {
@@ -250,18 +259,7 @@ export class ModelBuilder {
     return this;
   }
 
-  channel(
-    id: string,
-    fromDeviceId: string,
-    toDeviceId: string,
-    opts: {
-      technology?: ChannelTechnology;
-      intrinsic?: IntrinsicMechanism;
-      extrinsic?: ExtrinsicMechanism[];
-      carries?: ChannelPayload[];
-      zoneIds?: string[];
-    } = {},
-  ): this {
+  channel(id: string, fromDeviceId: string, toDeviceId: string, opts: ChannelOptions = {}): this {
     this.doc.channels.push({
       id,
       name: id,

@@ -8,13 +8,6 @@ export function sortById<T extends { id: string }>(list: readonly T[]): T[] {
   return [...list].sort((a, b) => compareIds(a.id, b.id));
 }
 
-/** 53-bit string hash (cyrb53), as 14 hex digits: stable synthetic ids for derived objects. */
-export function hashString(text: string): string {
-  const codes: number[] = [];
-  for (let i = 0; i < text.length; i++) codes.push(text.charCodeAt(i));
-  return hashSequence(codes);
-}
-
 /** 32-bit FNV-1a hash of a string. */
 export function hash32(text: string): number {
   let h = 0x811c9dc5;
@@ -22,7 +15,7 @@ export function hash32(text: string): number {
   return h >>> 0;
 }
 
-/** 53-bit hash (cyrb53 mixing) of a sequence of 32-bit values, as 14 hex digits. */
+/** 53-bit hash (cyrb53 mixing) of a sequence of 32-bit values, as 14 hex digits: stable synthetic ids. */
 export function hashSequence(values: ArrayLike<number>): string {
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;

@@ -6,6 +6,7 @@
 import { SEVERITY_RANK, type ElementType } from '../domain/types';
 import type { AttackGraph } from './types';
 
+/** The integer index of a graph (internal to the engine). Node and step indices follow id order. */
 export interface GraphIndex {
   n: number;
   m: number;

@@ -34,9 +34,13 @@ export async function request<TResult, TVariables>(
   try {
     body = (await res.json()) as typeof body;
   } catch {
-    throw new GraphQLRequestError([{ message: `The server answered HTTP ${res.status} without a GraphQL response` }], res.status);
+    throw new GraphQLRequestError(
+      [{ message: `The server answered HTTP ${res.status} without a GraphQL response` }],
+      res.status,
+    );
   }
   if (body.errors?.length) throw new GraphQLRequestError(body.errors, res.status);
-  if (!res.ok || body.data == null) throw new GraphQLRequestError([{ message: `GraphQL request failed (HTTP ${res.status})` }], res.status);
+  if (!res.ok || body.data == null)
+    throw new GraphQLRequestError([{ message: `GraphQL request failed (HTTP ${res.status})` }], res.status);
   return body.data;
 }

@@ -65,10 +65,12 @@ export function describeError(error: unknown): string {
     const code = error.code;
     const msg = error.errors.map((e) => e.message).join(' · ');
     if (code === 'INTERNAL_SERVER_ERROR') return `${msg} (the server logged the details)`;
-    if (code === 'ENGINE_LIMIT') return `${msg} — narrow the analysis (fewer paths, a higher minimum severity) and try again`;
+    if (code === 'ENGINE_LIMIT')
+      return `${msg} — narrow the analysis (fewer paths, a higher minimum severity) and try again`;
     return msg;
   }
-  if (error instanceof TypeError) return `Cannot reach the MedThreat server (${error.message}). Check that it is running.`;
+  if (error instanceof TypeError)
+    return `Cannot reach the MedThreat server (${error.message}). Check that it is running.`;
   if (error instanceof Error) return error.message;
   return String(error);
 }

@@ -102,7 +102,11 @@ export function useModel(id: string) {
 export type Catalogue = CatalogueQuery['catalogue'];
 
 export function useCatalogue() {
-  return useQuery({ queryKey: keys.catalogue, queryFn: () => request(CatalogueDocument, {}).then((r) => r.catalogue), staleTime: Infinity });
+  return useQuery({
+    queryKey: keys.catalogue,
+    queryFn: () => request(CatalogueDocument, {}).then((r) => r.catalogue),
+    staleTime: Infinity,
+  });
 }
 
 export interface PathArgs {
@@ -135,7 +139,9 @@ export function useRecommendation(id: string, args: RecommendArgs, enabled = tru
   return useQuery({
     queryKey: keys.recommend(id, args),
     queryFn: () =>
-      request(RecommendControlsDocument, { id, minSeverity: args.minSeverity, budget: args.budget }).then((r) => r.model?.recommendControls ?? null),
+      request(RecommendControlsDocument, { id, minSeverity: args.minSeverity, budget: args.budget }).then(
+        (r) => r.model?.recommendControls ?? null,
+      ),
     enabled,
     placeholderData: keepPreviousData,
   });
@@ -165,11 +171,16 @@ export function useModelWrite<TArgs, TResult>(modelId: string, fn: (args: TArgs)
   return useMutation({
     mutationFn: fn,
     onSuccess: async () => {
-      await Promise.all([qc.invalidateQueries({ queryKey: keys.model(modelId) }), qc.invalidateQueries({ queryKey: keys.models })]);
+      await Promise.all([
+        qc.invalidateQueries({ queryKey: keys.model(modelId) }),
+        qc.invalidateQueries({ queryKey: keys.models }),
+      ]);
     },
   });
 }
 
 export function useAcceptRecommendation(modelId: string) {
-  return useModelWrite(modelId, (placements: PlacementInput[]) => request(AcceptRecommendationDocument, { modelId, placements }));
+  return useModelWrite(modelId, (placements: PlacementInput[]) =>
+    request(AcceptRecommendationDocument, { modelId, placements }),
+  );
 }

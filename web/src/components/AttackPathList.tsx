@@ -9,19 +9,30 @@ import { formatLikelihood, formatRisk } from '../graph/vocabulary';
 import { SeverityChip } from './Chips';
 
 export type AttackPath = AttackPathFieldsFragment;
-type SortKey = 'risk' | 'likelihood' | 'severity' | 'hops';
+type SortKey = 'risk' | 'likelihood' | 'severity';
 
 const SORTS: Record<SortKey, { label: string; cmp: (a: AttackPath, b: AttackPath) => number }> = {
   risk: { label: 'Risk', cmp: (a, b) => b.risk - a.risk },
-  likelihood: { label: 'Likelihood', cmp: (a, b) => b.likelihood - a.likelihood },
+  likelihood: { label: 'Lik.', cmp: (a, b) => b.likelihood - a.likelihood },
   severity: { label: 'Severity', cmp: (a, b) => b.severityRank - a.severityRank || b.risk - a.risk },
-  hops: { label: 'Steps', cmp: (a, b) => a.hops - b.hops },
 };
 
 export function targetLabel(index: ModelIndex, id: string): string {
   const e = index.get(id);
   if (e?.type === 'ASSET') return `${e.element.name} — ${index.label(e.element.deviceId)}`;
   return index.label(id);
+}
+
+function TargetCell({ index, targetId }: { index: ModelIndex; targetId: string }) {
+  const e = index.get(targetId);
+  if (e?.type === 'ASSET')
+    return (
+      <>
+        <div className="target">{e.element.name}</div>
+        <div className="sub">on {index.label(e.element.deviceId)}</div>
+      </>
+    );
+  return <div className="target">{index.label(targetId)}</div>;
 }
 
 export function AttackPathList({
@@ -39,8 +50,14 @@ export function AttackPathList({
   const [grouping, setGrouping] = useState<'overall' | 'target'>('overall');
   const body = useRef<HTMLTableSectionElement>(null);
 
-  const sorted = useMemo(() => [...paths].sort((a, b) => SORTS[sort].cmp(a, b) || (a.id < b.id ? -1 : 1)), [paths, sort]);
-  const rank = useMemo(() => new Map([...paths].sort((a, b) => b.risk - a.risk || (a.id < b.id ? -1 : 1)).map((p, i) => [p.id, i + 1])), [paths]);
+  const sorted = useMemo(
+    () => [...paths].sort((a, b) => SORTS[sort].cmp(a, b) || (a.id < b.id ? -1 : 1)),
+    [paths, sort],
+  );
+  const rank = useMemo(
+    () => new Map([...paths].sort((a, b) => b.risk - a.risk || (a.id < b.id ? -1 : 1)).map((p, i) => [p.id, i + 1])),
+    [paths],
+  );
   const groups = useMemo(() => {
     if (grouping === 'overall') return [{ key: 'all', title: null as string | null, paths: sorted }];
     const m = new Map<string, AttackPath[]>();
@@ -78,13 +95,17 @@ export function AttackPathList({
       <table className="data-table paths" data-testid="attack-path-list">
         <thead>
           <tr>
-            <th scope="col">#</th>
-            <th scope="col">Target · entry</th>
+            <th scope="col" className="c-rank">
+              #
+            </th>
+            <th scope="col" className="c-target">
+              Target · entry
+            </th>
             {(Object.keys(SORTS) as SortKey[]).map((k) => (
-              <th key={k} scope="col" aria-sort={sort === k ? (k === 'hops' ? 'ascending' : 'descending') : 'none'}>
+              <th key={k} scope="col" className={`c-${k}`} aria-sort={sort === k ? 'descending' : 'none'}>
                 <button type="button" className="sort-button" onClick={() => setSort(k)}>
                   {SORTS[k].label}
-                  {sort === k ? (k === 'hops' ? ' ▲' : ' ▼') : ''}
+                  {sort === k ? ' ▼' : ''}
                 </button>
               </th>
             ))}
@@ -94,7 +115,7 @@ export function AttackPathList({
           <tbody key={g.key} ref={g.key === groups[0]?.key ? body : undefined}>
             {g.title && (
               <tr className="group-row">
-                <th colSpan={6} scope="rowgroup">
+                <th colSpan={5} scope="rowgroup">
                   {g.title} <span className="count">{g.paths.length}</span>
                 </th>
               </tr>
@@ -111,15 +132,16 @@ export function AttackPathList({
               >
                 <td className="num">{rank.get(p.id)}</td>
                 <td>
-                  <div className="target">{targetLabel(index, p.targetId)}</div>
-                  <div className="sub">from {index.label(p.entryPointId)}</div>
+                  <TargetCell index={index} targetId={p.targetId} />
+                  <div className="sub">
+                    {p.hops} steps from {index.label(p.entryPointId)}
+                  </div>
                 </td>
                 <td className="num">{formatRisk(p.risk)}</td>
                 <td className="num">{formatLikelihood(p.likelihood)}</td>
                 <td>
                   <SeverityChip severity={p.severity} />
                 </td>
-                <td className="num">{p.hops}</td>
               </tr>
             ))}
           </tbody>

@@ -40,14 +40,19 @@ export function AttackPathView({
   const controlName = (id: string) => catalogue?.controls.find((c) => c.id === id)?.name ?? id;
   const first = path.steps[0]?.from ?? path.entryPointId;
   return (
-    <section className={`path-view${compact ? ' compact' : ''}`} aria-label="Attack path steps" data-testid="attack-path-view">
+    <section
+      className={`path-view${compact ? ' compact' : ''}`}
+      aria-label="Attack path steps"
+      data-testid="attack-path-view"
+    >
       <header>
         <h3>
           {rank ? `Path ${rank}: ` : ''}
           {index.label(path.entryPointId)} → {index.label(path.targetId)}
         </h3>
         <span className="path-meta">
-          <SeverityChip severity={path.severity} /> likelihood <b>{formatLikelihood(path.likelihood)}</b> · risk <b>{formatRisk(path.risk)}</b> · {path.hops} steps
+          <SeverityChip severity={path.severity} /> likelihood <b>{formatLikelihood(path.likelihood)}</b> · risk{' '}
+          <b>{formatRisk(path.risk)}</b> · {path.hops} steps
         </span>
       </header>
       <ol className="path-strip">
@@ -86,7 +91,8 @@ export function AttackPathView({
                     <ul>
                       {(compact ? s.blockingControls.slice(0, 3) : s.blockingControls).map((b) => (
                         <li key={`${b.controlId}@${b.elementId}`}>
-                          <b>{b.controlId}</b> {controlName(b.controlId)} on {index.label(b.elementId)} · cost {formatCost(b.cost)} <BlockingStatusChip status={b.status} />
+                          <b>{b.controlId}</b> {controlName(b.controlId)} on {index.label(b.elementId)} · cost{' '}
+                          {formatCost(b.cost)} <BlockingStatusChip status={b.status} />
                         </li>
                       ))}
                       {compact && s.blockingControls.length > 3 && <li>… {s.blockingControls.length - 3} more</li>}

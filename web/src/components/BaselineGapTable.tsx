@@ -38,17 +38,77 @@ export function BaselineGapTable({
   const byDevice = useMemo(() => {
     const q = search.trim().toLowerCase();
     const rows = gaps.filter(
-      (g) => (!onlyGaps || g.gap) && (!riskClass || g.riskClass === riskClass) && (!q || index.label(g.deviceId).toLowerCase().includes(q) || g.capabilityCode.toLowerCase().includes(q)),
+      (g) =>
+        (!onlyGaps || g.gap) &&
+        (!riskClass || g.riskClass === riskClass) &&
+        (!q || index.label(g.deviceId).toLowerCase().includes(q) || g.capabilityCode.toLowerCase().includes(q)),
     );
     const m = new Map<string, BaselineGap[]>();
     for (const g of rows) m.set(g.deviceId, [...(m.get(g.deviceId) ?? []), g]);
     return [...m.entries()].sort(
-      ([a, ga], [b, gb]) => RISK_CLASS_ORDER.indexOf(gb[0]!.riskClass) - RISK_CLASS_ORDER.indexOf(ga[0]!.riskClass) || index.label(a).localeCompare(index.label(b)),
+      ([a, ga], [b, gb]) =>
+        RISK_CLASS_ORDER.indexOf(gb[0]!.riskClass) - RISK_CLASS_ORDER.indexOf(ga[0]!.riskClass) ||
+        index.label(a).localeCompare(index.label(b)),
     );
   }, [gaps, onlyGaps, riskClass, search, index]);
 
+  /** An element of the device named without the device ("the device", or the interface's own name). */
+  const shortLabel = (elementId: string, deviceId: string) => {
+    if (elementId === deviceId) return 'the device';
+    const e = index.get(elementId);
+    return e && 'name' in e.element ? e.element.name : index.label(elementId);
+  };
   const totalGaps = gaps.filter((g) => g.gap).length;
   const devicesWithGaps = new Set(gaps.filter((g) => g.gap).map((g) => g.deviceId)).size;
+
+  if (printable) {
+    const rows = [...new Set(gaps.filter((g) => g.gap).map((g) => g.deviceId))]
+      .map((d) => ({ deviceId: d, gaps: gaps.filter((g) => g.gap && g.deviceId === d) }))
+      .sort(
+        (a, b) =>
+          RISK_CLASS_ORDER.indexOf(b.gaps[0]!.riskClass) - RISK_CLASS_ORDER.indexOf(a.gaps[0]!.riskClass) ||
+          index.label(a.deviceId).localeCompare(index.label(b.deviceId)),
+      );
+    return (
+      <div className="baseline" data-testid="baseline-gaps">
+        <p className="rec-summary">
+          <b>{totalGaps}</b> required capabilities missing on <b>{devicesWithGaps}</b> devices (TR 67 Table 3 as
+          reconstructed; planned controls shown as planned).
+        </p>
+        <table className="data-table gaps-summary">
+          <thead>
+            <tr>
+              <th scope="col">Device</th>
+              <th scope="col">Class</th>
+              <th scope="col">Capabilities missing or only planned</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.deviceId}>
+                <td>{index.label(r.deviceId)}</td>
+                <td>
+                  <RiskClassChip riskClass={r.gaps[0]!.riskClass} />
+                </td>
+                <td>
+                  {r.gaps.map((g) => `${g.capabilityCode}${g.status === 'PLANNED' ? ' (planned)' : ''}`).join(', ')}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <p className="sub">
+          {[...new Set(gaps.filter((g) => g.gap).map((g) => g.capabilityCode))]
+            .sort()
+            .map(
+              (c) =>
+                `${c}: ${capName(c)} (${[...new Set(gaps.filter((g) => g.capabilityCode === c).flatMap((g) => g.controlIds))].join('/')})`,
+            )
+            .join(' · ')}
+        </p>
+      </div>
+    );
+  }
 
   return (
     <div className="baseline" data-testid="baseline-gaps">
@@ -71,7 +131,13 @@ export function BaselineGapTable({
           <label>
             <input type="checkbox" checked={onlyGaps} onChange={(e) => setOnlyGaps(e.target.checked)} /> Gaps only
           </label>
-          <input type="search" placeholder="Device or capability" value={search} onChange={(e) => setSearch(e.target.value)} aria-label="Filter baseline by device or capability" />
+          <input
+            type="search"
+            placeholder="Device or capability"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+            aria-label="Filter baseline by device or capability"
+          />
         </div>
       )}
       {byDevice.length === 0 && <Empty>No baseline requirements match.</Empty>}
@@ -90,10 +156,13 @@ export function BaselineGapTable({
           <table className="data-table gaps">
             <thead>
               <tr>
-                <th scope="col">Capability</th>
-                <th scope="col">Level</th>
-                <th scope="col">Status</th>
-                <th scope="col">Missing control (any one)</th>
+                <th scope="col" className="c-cap">
+                  Capability
+                </th>
+                <th scope="col" className="c-status">
+                  Status
+                </th>
+                <th scope="col">Satisfied by any one of</th>
               </tr>
             </thead>
             <tbody>
@@ -101,27 +170,45 @@ export function BaselineGapTable({
                 <tr key={g.capabilityCode}>
                   <td>
                     <b>{g.capabilityCode}</b> {capName(g.capabilityCode)}
-                  </td>
-                  <td>
-                    {humanize(g.level)}
-                    {g.conditionsMet.length > 0 && <div className="sub">{g.conditionsMet.map((c) => humanize(c).toLowerCase()).join(', ')}</div>}
+                    <div className="sub">
+                      {humanize(g.level)}
+                      {g.conditionsMet.length > 0 &&
+                        `: ${g.conditionsMet.map((c) => humanize(c).toLowerCase()).join(', ')}`}
+                    </div>
                   </td>
                   <td>
                     <BaselineStatusChip status={g.status} />
                   </td>
                   <td>
                     {g.status === 'MET' ? (
-                      <span className="sub">by {g.satisfiedBy.map((s) => `${s.controlId} on ${index.label(s.elementId)}`).join(', ')}</span>
+                      <span className="sub">
+                        by {g.satisfiedBy.map((s) => `${s.controlId} on ${index.label(s.elementId)}`).join(', ')}
+                      </span>
                     ) : (
                       <>
-                        <div>{g.controlIds.map((c) => `${c} ${controlName(c)}`).join(' · ')}</div>
+                        <div>
+                          {g.controlIds.map((c) => (
+                            <div key={c}>
+                              <b>{c}</b> {controlName(c)}
+                            </div>
+                          ))}
+                        </div>
                         {onPlace && g.candidatePlacements.length > 0 && (
                           <div className="candidates">
-                            {g.candidatePlacements.slice(0, 4).map((c) => (
-                              <button key={`${c.controlId}@${c.elementId}`} type="button" className="small" onClick={() => onPlace(c.controlId, c.elementId)}>
-                                Place {c.controlId} on {index.label(c.elementId)}
+                            {g.candidatePlacements.slice(0, 3).map((c) => (
+                              <button
+                                key={`${c.controlId}@${c.elementId}`}
+                                type="button"
+                                className="small"
+                                title={`Place ${c.controlId} ${controlName(c.controlId)} on ${index.label(c.elementId)}`}
+                                onClick={() => onPlace(c.controlId, c.elementId)}
+                              >
+                                + {c.controlId} on {shortLabel(c.elementId, deviceId)}
                               </button>
                             ))}
+                            {g.candidatePlacements.length > 3 && (
+                              <span className="sub">+{g.candidatePlacements.length - 3} more places</span>
+                            )}
                           </div>
                         )}
                       </>

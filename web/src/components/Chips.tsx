@@ -1,5 +1,20 @@
-import type { BaselineStatus, BlockingControlStatus, PlacementStatus, RiskClass, Severity, Stride } from '../api/__generated__/graphql';
-import { BASELINE_STATUS, BLOCKING_STATUS, PLACEMENT_STATUS, RISK_CLASS, SEVERITY, STRIDE, type Swatch } from '../graph/vocabulary';
+import type {
+  BaselineStatus,
+  BlockingControlStatus,
+  PlacementStatus,
+  RiskClass,
+  Severity,
+  Stride,
+} from '../api/__generated__/graphql';
+import {
+  BASELINE_STATUS,
+  BLOCKING_STATUS,
+  PLACEMENT_STATUS,
+  RISK_CLASS,
+  SEVERITY,
+  STRIDE,
+  type Swatch,
+} from '../graph/vocabulary';
 
 function Chip({ swatch, text, title }: { swatch: Swatch; text?: string; title?: string }) {
   return (

@@ -132,11 +132,19 @@ export function Inspector({ ctx, panel, setPanel, compromised, onToggleCompromis
       onDone: (id: string) => void;
       onCancel: () => void;
     }>;
-    return <Form ctx={ctx} element={entry.element} onDone={(id) => setPanel({ mode: 'inspect', id })} onCancel={() => setPanel({ mode: 'inspect', id: panel.id })} />;
+    return (
+      <Form
+        ctx={ctx}
+        element={entry.element}
+        onDone={(id) => setPanel({ mode: 'inspect', id })}
+        onCancel={() => setPanel({ mode: 'inspect', id: panel.id })}
+      />
+    );
   }
 
   const open = (id: string) => setPanel({ mode: 'inspect', id });
-  const create = (type: EditableType, defaults: Record<string, unknown>) => setPanel({ mode: 'create', type, defaults });
+  const create = (type: EditableType, defaults: Record<string, unknown>) =>
+    setPanel({ mode: 'create', type, defaults });
   const m = index.model;
   const placementsOn = (ids: string[]) =>
     m.controlPlacements
@@ -145,7 +153,8 @@ export function Inspector({ ctx, panel, setPanel, compromised, onToggleCompromis
         id: p.id,
         label: (
           <>
-            {p.controlId} · {ctx.catalogue?.controls.find((c) => c.id === p.controlId)?.name ?? ''} <PlacementStatusChip status={p.status} />
+            {p.controlId} · {ctx.catalogue?.controls.find((c) => c.id === p.controlId)?.name ?? ''}{' '}
+            <PlacementStatusChip status={p.status} />
           </>
         ),
       }));
@@ -172,7 +181,13 @@ export function Inspector({ ctx, panel, setPanel, compromised, onToggleCompromis
       const devices = index.devicesInZone(z.id);
       body = (
         <>
-          <Facts rows={[['Kind', ZONE_KIND[z.kind]], ['Entry point', z.entryPoint ? 'Yes: attacks can start here' : 'No'], ['Description', z.description]]} />
+          <Facts
+            rows={[
+              ['Kind', ZONE_KIND[z.kind]],
+              ['Entry point', z.entryPoint ? 'Yes: attacks can start here' : 'No'],
+              ['Description', z.description],
+            ]}
+          />
           <PartList
             title="Devices"
             items={devices.map((d) => ({ id: d.id, label: d.name }))}
@@ -180,7 +195,13 @@ export function Inspector({ ctx, panel, setPanel, compromised, onToggleCompromis
             onAdd={() => create('DEVICE', { zoneIds: [z.id] })}
             addLabel="Device in this zone"
           />
-          <PartList title="Controls" items={placementsOn([z.id])} onOpen={open} onAdd={() => create('CONTROL_PLACEMENT', { elementId: z.id })} addLabel="Control" />
+          <PartList
+            title="Controls"
+            items={placementsOn([z.id])}
+            onOpen={open}
+            onAdd={() => create('CONTROL_PLACEMENT', { elementId: z.id })}
+            addLabel="Control"
+          />
         </>
       );
       break;
@@ -217,7 +238,10 @@ export function Inspector({ ctx, panel, setPanel, compromised, onToggleCompromis
           />
           <PartList
             title="Interfaces"
-            items={ifaces.map((i) => ({ id: i.id, label: `${i.name} (${humanize(i.kind)}, ${humanize(i.authentication).toLowerCase()})` }))}
+            items={ifaces.map((i) => ({
+              id: i.id,
+              label: `${i.name} (${humanize(i.kind)}, ${humanize(i.authentication).toLowerCase()})`,
+            }))}
             onOpen={open}
             onAdd={() => create('INTERFACE', { deviceId: d.id, exposedToZoneIds: d.zoneIds })}
             addLabel="Interface"
@@ -281,7 +305,13 @@ export function Inspector({ ctx, panel, setPanel, compromised, onToggleCompromis
             onAdd={() => create('VULNERABILITY', { elementId: i.id })}
             addLabel="Vulnerability"
           />
-          <PartList title="Controls" items={placementsOn([i.id])} onOpen={open} onAdd={() => create('CONTROL_PLACEMENT', { elementId: i.id })} addLabel="Control" />
+          <PartList
+            title="Controls"
+            items={placementsOn([i.id])}
+            onOpen={open}
+            onAdd={() => create('CONTROL_PLACEMENT', { elementId: i.id })}
+            addLabel="Control"
+          />
         </>
       );
       break;
@@ -301,7 +331,13 @@ export function Inspector({ ctx, panel, setPanel, compromised, onToggleCompromis
               ['Observable from', c.zoneIds.map((z) => index.label(z)).join(', ') || '—'],
             ]}
           />
-          <PartList title="Controls" items={placementsOn([c.id])} onOpen={open} onAdd={() => create('CONTROL_PLACEMENT', { elementId: c.id })} addLabel="Control" />
+          <PartList
+            title="Controls"
+            items={placementsOn([c.id])}
+            onOpen={open}
+            onAdd={() => create('CONTROL_PLACEMENT', { elementId: c.id })}
+            addLabel="Control"
+          />
         </>
       );
       break;
@@ -310,8 +346,20 @@ export function Inspector({ ctx, panel, setPanel, compromised, onToggleCompromis
       const a = entry.element;
       body = (
         <>
-          <Facts rows={[['Device', index.label(a.deviceId)], ['Kind', humanize(a.kind)], ['Severity', <SeverityChip key="s" severity={a.severity} />]]} />
-          <PartList title="Controls" items={placementsOn([a.id])} onOpen={open} onAdd={() => create('CONTROL_PLACEMENT', { elementId: a.id })} addLabel="Control" />
+          <Facts
+            rows={[
+              ['Device', index.label(a.deviceId)],
+              ['Kind', humanize(a.kind)],
+              ['Severity', <SeverityChip key="s" severity={a.severity} />],
+            ]}
+          />
+          <PartList
+            title="Controls"
+            items={placementsOn([a.id])}
+            onOpen={open}
+            onAdd={() => create('CONTROL_PLACEMENT', { elementId: a.id })}
+            addLabel="Control"
+          />
         </>
       );
       break;
@@ -389,12 +437,19 @@ export function Inspector({ ctx, panel, setPanel, compromised, onToggleCompromis
           </button>
         )}
         {canCompromise && (
-          <button type="button" aria-pressed={isCompromised} onClick={() => onToggleCompromised(panel.id)} title="Start attack paths from this element as if an attacker already holds it">
+          <button
+            type="button"
+            aria-pressed={isCompromised}
+            onClick={() => onToggleCompromised(panel.id)}
+            title="Start attack paths from this element as if an attacker already holds it"
+          >
             {isCompromised ? 'Compromised ✓' : 'Assume compromised'}
           </button>
         )}
       </div>
-      {confirming === panel.id && entry.type === 'DEVICE' && <p className="hint">Deletes its interfaces, assets, channels, vulnerabilities and the controls on them.</p>}
+      {confirming === panel.id && entry.type === 'DEVICE' && (
+        <p className="hint">Deletes its interfaces, assets, channels, vulnerabilities and the controls on them.</p>
+      )}
       {deleteError != null && <ErrorMessage error={deleteError} title="Not deleted" />}
       {body}
     </div>

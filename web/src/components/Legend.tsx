@@ -12,15 +12,56 @@ function Line({ color, dash, width = 2 }: { color: string; dash?: string; width?
   );
 }
 
-export function Legend({ categories, collapsible = true }: { categories: readonly DeviceCategory[]; collapsible?: boolean }) {
-  const [open, setOpen] = useState(true);
-  const cats = [...new Set(categories)].sort((a, b) => DEVICE_CATEGORY[a].label.localeCompare(DEVICE_CATEGORY[b].label));
+export function Legend({
+  categories,
+  collapsible = true,
+}: {
+  categories: readonly DeviceCategory[];
+  collapsible?: boolean;
+}) {
+  const [open, setOpen] = useState(!collapsible);
+  const cats = [...new Set(categories)].sort((a, b) =>
+    DEVICE_CATEGORY[a].label.localeCompare(DEVICE_CATEGORY[b].label),
+  );
   return (
-    <section className={`legend${open ? '' : ' collapsed'}`} aria-label="Map legend">
+    <section className={`legend${open ? '' : ' collapsed'}${collapsible ? '' : ' static'}`} aria-label="Map legend">
       {collapsible && (
         <button type="button" className="legend-toggle" aria-expanded={open} onClick={() => setOpen(!open)}>
-          Legend {open ? '▾' : '▸'}
+          {open ? 'Legend ▾' : 'Legend ▸'}
         </button>
+      )}
+      {!open && (
+        <div className="legend-compact" aria-hidden={false}>
+          {RISK_CLASS_ORDER.map((c) => (
+            <span key={c} className="legend-item">
+              <span className="swatch" style={{ background: RISK_CLASS[c].color }}>
+                <b style={{ color: RISK_CLASS[c].text }}>{c}</b>
+              </span>
+              {RISK_CLASS[c].description}
+            </span>
+          ))}
+          <span className="legend-item">
+            <span
+              className="badge-sample"
+              style={{ background: BADGE.vulnerability.color, color: BADGE.vulnerability.text }}
+            >
+              ▲ n
+            </span>{' '}
+            CVEs
+          </span>
+          <span className="legend-item">
+            <span className="badge-sample" style={{ background: BADGE.control.color, color: BADGE.control.text }}>
+              ◆ n
+            </span>{' '}
+            controls
+          </span>
+          <span className="legend-item">
+            <Line color={PATH_STYLE.active.color} width={4} /> path
+          </span>
+          <span className="legend-item">
+            <Line color={PATH_STYLE.cut.color} width={3} dash="6 3" /> cut
+          </span>
+        </div>
       )}
       {open && (
         <div className="legend-body">
@@ -47,15 +88,29 @@ export function Legend({ categories, collapsible = true }: { categories: readonl
           <div className="legend-group">
             <h4>Badges and borders</h4>
             <div className="legend-item">
-              <span className="badge-sample" style={{ background: BADGE.vulnerability.color, color: BADGE.vulnerability.text }}>▲ 2</span>
+              <span
+                className="badge-sample"
+                style={{ background: BADGE.vulnerability.color, color: BADGE.vulnerability.text }}
+              >
+                ▲ 2
+              </span>
               {BADGE.vulnerability.label}
             </div>
             <div className="legend-item">
-              <span className="badge-sample" style={{ background: BADGE.control.color, color: BADGE.control.text }}>◆ 3</span>
+              <span className="badge-sample" style={{ background: BADGE.control.color, color: BADGE.control.text }}>
+                ◆ 3
+              </span>
               {BADGE.control.label}
             </div>
             <div className="legend-item">
-              <span className="badge-sample" style={{ background: BADGE.planned.color, color: BADGE.planned.text, border: `1px solid ${OKABE_ITO.blue}` }}>
+              <span
+                className="badge-sample"
+                style={{
+                  background: BADGE.planned.color,
+                  color: BADGE.planned.text,
+                  border: `1px solid ${OKABE_ITO.blue}`,
+                }}
+              >
                 ◆ +1
               </span>
               {BADGE.planned.label}
@@ -90,7 +145,8 @@ export function Legend({ categories, collapsible = true }: { categories: readonl
               <Line color={PATH_STYLE.cut.color} width={3} dash="6 3" /> {PATH_STYLE.cut.label}
             </div>
             <div className="legend-item">
-              <span className="swatch" style={{ background: PATH_STYLE.placement.color, opacity: 0.45 }} /> {PATH_STYLE.placement.label}
+              <span className="swatch" style={{ background: PATH_STYLE.placement.color, opacity: 0.45 }} />{' '}
+              {PATH_STYLE.placement.label}
             </div>
           </div>
         </div>

@@ -25,7 +25,11 @@ export function ExportModelButton({ modelId, version }: { modelId: string; versi
           setError(null);
           try {
             const r = await request(ExportModelDocument, { id: modelId });
-            downloadText(`${JSON.stringify(r.exportModel, null, 2)}\n`, `${modelId}${version ? `-v${version}` : ''}.medthreat.json`, 'application/json');
+            downloadText(
+              `${JSON.stringify(r.exportModel, null, 2)}\n`,
+              `${modelId}${version ? `-v${version}` : ''}.medthreat.json`,
+              'application/json',
+            );
           } catch (e) {
             setError(e);
           } finally {
@@ -46,7 +50,15 @@ interface ImportIssue {
 }
 
 /** Picks a file and imports it. `replaceId`: the workspace's model, replaced after confirmation. */
-export function ImportModelButton({ onImported, replaceId, label = 'Import model…' }: { onImported: (id: string) => void; replaceId?: string; label?: string }) {
+export function ImportModelButton({
+  onImported,
+  replaceId,
+  label = 'Import model…',
+}: {
+  onImported: (id: string) => void;
+  replaceId?: string;
+  label?: string;
+}) {
   const input = useRef<HTMLInputElement>(null);
   const qc = useQueryClient();
   const [error, setError] = useState<unknown>(null);
@@ -59,7 +71,11 @@ export function ImportModelButton({ onImported, replaceId, label = 'Import model
     setError(null);
     setIssues([]);
     try {
-      const r = await request(ImportModelDocument, { document, replace: opts.replace ?? false, targetModelId: opts.targetModelId ?? null });
+      const r = await request(ImportModelDocument, {
+        document,
+        replace: opts.replace ?? false,
+        targetModelId: opts.targetModelId ?? null,
+      });
       setConflict(null);
       await qc.invalidateQueries({ queryKey: keys.models });
       await qc.invalidateQueries({ queryKey: keys.model(r.importModel.id) });
@@ -105,10 +121,21 @@ export function ImportModelButton({ onImported, replaceId, label = 'Import model
         <div className="warning-box" role="alertdialog" aria-label="Model exists">
           A model with id <code>{conflict.id}</code> already exists.
           <div className="form-actions">
-            <button type="button" className="danger" onClick={() => run(conflict.document, { replace: true, ...(replaceId ? { targetModelId: replaceId } : {}) })}>
+            <button
+              type="button"
+              className="danger"
+              onClick={() =>
+                run(conflict.document, { replace: true, ...(replaceId ? { targetModelId: replaceId } : {}) })
+              }
+            >
               Replace it
             </button>
-            <button type="button" onClick={() => run(conflict.document, { targetModelId: `${conflict.id}-copy-${Date.now().toString(36)}` })}>
+            <button
+              type="button"
+              onClick={() =>
+                run(conflict.document, { targetModelId: `${conflict.id}-copy-${Date.now().toString(36)}` })
+              }
+            >
               Import as a copy
             </button>
             <button type="button" onClick={() => setConflict(null)}>

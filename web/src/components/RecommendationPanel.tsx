@@ -59,7 +59,10 @@ export function RecommendationPanel({
   }, [placements]);
 
   const chosen: PlacementInput[] = useMemo(
-    () => placements.filter((p) => selected.has(keyOf(p))).map((p) => ({ controlId: p.controlId, elementId: p.elementId, cost: p.cost })),
+    () =>
+      placements
+        .filter((p) => selected.has(keyOf(p)))
+        .map((p) => ({ controlId: p.controlId, elementId: p.elementId, cost: p.cost })),
     [placements, selected],
   );
   const whatIf = useWhatIf(modelId, chosen, minSeverity);
@@ -97,7 +100,11 @@ export function RecommendationPanel({
       <div className="controls-row">
         <label>
           Protect targets at or above{' '}
-          <select value={minSeverity} onChange={(e) => setMinSeverity(e.target.value as Severity)} aria-label="Minimum target severity">
+          <select
+            value={minSeverity}
+            onChange={(e) => setMinSeverity(e.target.value as Severity)}
+            aria-label="Minimum target severity"
+          >
             {SEVERITY_ORDER.map((s) => (
               <option key={s} value={s}>
                 {SEVERITY[s].label}
@@ -171,14 +178,18 @@ export function RecommendationPanel({
               <>
                 <b>{placements.length}</b> placements, cost <b>{formatCost(recommendation.totalCost)}</b>
                 {recommendation.budget != null && <> (budget {formatCost(recommendation.budget)})</>} —{' '}
-                {recommendation.optimal ? 'proven optimal' : `best found in the time limit (gap ${(recommendation.mipGap * 100).toFixed(1)} %)`}, risk{' '}
-                {formatRisk(recommendation.riskBefore)} → {formatRisk(recommendation.riskAfter)}, solved in {Math.round(recommendation.solveTimeMs)} ms.
+                {recommendation.optimal
+                  ? 'proven optimal'
+                  : `best found in the time limit (gap ${(recommendation.mipGap * 100).toFixed(1)} %)`}
+                , risk {formatRisk(recommendation.riskBefore)} → {formatRisk(recommendation.riskAfter)}, solved in{' '}
+                {Math.round(recommendation.solveTimeMs)} ms.
               </>
             )}
           </p>
           {recommendation.uncuttableTargetIds.length > 0 && (
             <div className="warning-box" role="note">
-              No catalogue control can cut the paths to: {recommendation.uncuttableTargetIds.map((id) => targetLabel(index, id)).join('; ')}.
+              No catalogue control can cut the paths to:{' '}
+              {recommendation.uncuttableTargetIds.map((id) => targetLabel(index, id)).join('; ')}.
             </div>
           )}
 
@@ -218,7 +229,12 @@ export function RecommendationPanel({
               return (
                 <li key={k} className={selected.has(k) ? 'on' : ''}>
                   <label>
-                    <input type="checkbox" checked={selected.has(k)} onChange={() => toggle(k)} data-testid="placement-toggle" />
+                    <input
+                      type="checkbox"
+                      checked={selected.has(k)}
+                      onChange={() => toggle(k)}
+                      data-testid="placement-toggle"
+                    />
                     <span className="placement-main">
                       <b>{p.controlId}</b> {p.control.name}
                       <span className="sub">
@@ -229,7 +245,9 @@ export function RecommendationPanel({
                   </label>
                   <div className="cuts">
                     Blocks {p.cutsStepIds.length} step{p.cutsStepIds.length === 1 ? '' : 's'}
-                    {p.cutsTargetIds.length > 0 && <>; without it, reachable again: {p.cutsTargetIds.map((t) => targetLabel(index, t)).join('; ')}</>}
+                    {p.cutsTargetIds.length > 0 && (
+                      <>; without it, reachable again: {p.cutsTargetIds.map((t) => targetLabel(index, t)).join('; ')}</>
+                    )}
                   </div>
                 </li>
               );

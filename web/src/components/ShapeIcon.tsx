@@ -1,7 +1,17 @@
 import { shapeGlyph } from '../graph/shape-glyphs';
 import type { NodeShape } from '../graph/vocabulary';
 
-export function ShapeIcon({ shape, fill = '#FFFFFF', stroke = '#333333', size = 16 }: { shape: NodeShape; fill?: string; stroke?: string; size?: number }) {
+export function ShapeIcon({
+  shape,
+  fill = '#FFFFFF',
+  stroke = '#333333',
+  size = 16,
+}: {
+  shape: NodeShape;
+  fill?: string;
+  stroke?: string;
+  size?: number;
+}) {
   const g = shapeGlyph(shape);
   const common = { fill, stroke, strokeWidth: 0.12, strokeLinejoin: 'round' as const };
   return (

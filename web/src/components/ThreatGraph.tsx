@@ -58,7 +58,10 @@ export function ThreatGraph(props: ThreatGraphProps) {
     });
     handle.current = h;
     latest.current.onReady?.(h);
+    const observer = new ResizeObserver(() => h.resize());
+    if (container.current) observer.observe(container.current);
     return () => {
+      observer.disconnect();
       latest.current.onReady?.(null);
       handle.current = null;
       h.destroy();

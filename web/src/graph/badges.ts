@@ -20,7 +20,15 @@ export interface GlyphInput {
 
 const FONT = "font-family='DejaVu Sans, Liberation Sans, Arial, sans-serif'";
 
-function badge(x: number, y: number, fill: string, stroke: string, text: string, textColor: string, icon: string): string {
+function badge(
+  x: number,
+  y: number,
+  fill: string,
+  stroke: string,
+  text: string,
+  textColor: string,
+  icon: string,
+): string {
   const w = 12 + text.length * 7;
   return (
     `<g transform='translate(${x - (x > GLYPH_SIZE / 2 ? w : 0)},${y})'>` +
@@ -33,7 +41,8 @@ function badge(x: number, y: number, fill: string, stroke: string, text: string,
 
 /** Warning triangle (vulnerability) and shield (control) icons, drawn at the badge's left. */
 const TRIANGLE = (color: string) => `<path d='M7 3 L11.5 12 L2.5 12 Z' fill='${color}'/>`;
-const SHIELD = (color: string) => `<path d='M7 2.5 L11 4 L11 8 C11 10.5 9 12 7 13 C5 12 3 10.5 3 8 L3 4 Z' fill='${color}'/>`;
+const SHIELD = (color: string) =>
+  `<path d='M7 2.5 L11 4 L11 8 C11 10.5 9 12 7 13 C5 12 3 10.5 3 8 L3 4 Z' fill='${color}'/>`;
 
 /** SVG markup of a device glyph. */
 export function deviceGlyphSvg(g: GlyphInput): string {
@@ -43,13 +52,43 @@ export function deviceGlyphSvg(g: GlyphInput): string {
     `<text x='32' y='37' text-anchor='middle' font-size='14' font-weight='700' ${FONT} fill='${cls.text}'>${g.riskClass}</text>`,
   ];
   if (g.vulnerabilities > 0) {
-    parts.push(badge(GLYPH_SIZE - 1, 1, BADGE.vulnerability.color, BADGE.vulnerability.color, String(g.vulnerabilities), BADGE.vulnerability.text, TRIANGLE('#FFFFFF')));
+    parts.push(
+      badge(
+        GLYPH_SIZE - 1,
+        1,
+        BADGE.vulnerability.color,
+        BADGE.vulnerability.color,
+        String(g.vulnerabilities),
+        BADGE.vulnerability.text,
+        TRIANGLE('#FFFFFF'),
+      ),
+    );
   }
   if (g.implementedControls > 0) {
-    parts.push(badge(1, 1, BADGE.control.color, BADGE.control.color, String(g.implementedControls), BADGE.control.text, SHIELD('#FFFFFF')));
+    parts.push(
+      badge(
+        1,
+        1,
+        BADGE.control.color,
+        BADGE.control.color,
+        String(g.implementedControls),
+        BADGE.control.text,
+        SHIELD('#FFFFFF'),
+      ),
+    );
   }
   if (g.plannedControls > 0) {
-    parts.push(badge(1, GLYPH_SIZE - 17, BADGE.planned.color, BADGE.control.color, `+${g.plannedControls}`, BADGE.planned.text, SHIELD(BADGE.control.color)));
+    parts.push(
+      badge(
+        1,
+        GLYPH_SIZE - 17,
+        BADGE.planned.color,
+        BADGE.control.color,
+        `+${g.plannedControls}`,
+        BADGE.planned.text,
+        SHIELD(BADGE.control.color),
+      ),
+    );
   }
   parts.push('</svg>');
   return parts.join('');

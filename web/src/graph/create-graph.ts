@@ -43,7 +43,11 @@ export interface GraphHandle {
   /** Pans and zooms to the given elements (all when empty). */
   focus(ids: readonly string[]): void;
   fit(): void;
+  /** Fits the view to the given elements at once (no animation), e.g. before a picture. */
+  fitTo(ids: readonly string[], padding?: number): void;
   zoomBy(factor: number): void;
+  /** Call when the container changed size. */
+  resize(): void;
   positions(): Positions;
   /** PNG of the whole map (or the current view), white background. */
   png(options?: { full?: boolean; scale?: number }): Blob;
@@ -53,14 +57,52 @@ export interface GraphHandle {
   destroy(): void;
 }
 
-const TRANSIENT = ['faded', 'on-path', 'on-path-cut', 'path-step', 'path-entry', 'path-target', 'placement', 'dimmed', 'match'];
+/** FNV-1a over the ids. */
+function hashIds(ids: readonly string[]): number {
+  let h = 0x811c9dc5;
+  for (const id of ids) {
+    for (let i = 0; i < id.length; i++) {
+      h ^= id.charCodeAt(i);
+      h = Math.imul(h, 0x01000193);
+    }
+    h ^= 0x2c;
+  }
+  return h >>> 0;
+}
 
-export function createGraph(factory: CytoscapeFactory, container: cytoscape.CytoscapeOptions['container'], events: GraphEvents = {}): GraphHandle {
+/** mulberry32: small, fast, good enough for layout jitter. */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const TRANSIENT = [
+  'faded',
+  'on-path',
+  'on-path-cut',
+  'path-step',
+  'path-entry',
+  'path-target',
+  'placement',
+  'dimmed',
+  'match',
+];
+
+export function createGraph(
+  factory: CytoscapeFactory,
+  container: cytoscape.CytoscapeOptions['container'],
+  events: GraphEvents = {},
+): GraphHandle {
   const headless = container === undefined || container === null;
   const cy = factory({
     ...(headless ? { headless: true, styleEnabled: true } : { container }),
     style: mapStyles as unknown as cytoscape.StylesheetJson,
-    wheelSensitivity: 0.3,
     minZoom: 0.05,
     maxZoom: 4,
     boxSelectionEnabled: false,
@@ -127,13 +169,73 @@ export function createGraph(factory: CytoscapeFactory, container: cytoscape.Cyto
           const n = cy.$id(id);
           n.removeClass('faded').addClass(v === 'active' ? 'on-path path-step' : 'on-path-cut');
         }
-        for (const [id, v] of h.edges) cy.$id(id).removeClass('faded').addClass(v === 'active' ? 'on-path' : 'on-path-cut');
+        for (const [id, v] of h.edges)
+          cy.$id(id)
+            .removeClass('faded')
+            .addClass(v === 'active' ? 'on-path' : 'on-path-cut');
         for (const id of h.entries) cy.$id(id).removeClass('faded').addClass('path-entry');
         for (const id of h.targets) cy.$id(id).addClass('path-target');
       }
       for (const id of placements) cy.$id(id).removeClass('faded').addClass('placement');
+      labelled.removeStyle(
+        'label text-wrap text-rotation text-background-opacity text-border-width text-border-opacity color font-weight',
+      );
+      labelled = cy.collection();
+      if (highlight) {
+        for (const [id, text] of highlight.edgeLabels) {
+          const e = cy.$id(id);
+          e.style({
+            label: text,
+            'text-wrap': 'wrap',
+            'text-rotation': 'none',
+            'text-background-opacity': 0.95,
+            'text-border-width': 1,
+            'text-border-opacity': 1,
+            color: '#000000',
+            'font-weight': 'bold',
+          });
+          labelled = labelled.union(e);
+        }
+      }
+    });
+    rescale();
+  };
+
+  // Labels on a highlighted path stay legible at any zoom (bypass styles scaled by 1/zoom).
+  let scaled: cytoscape.CollectionReturnValue = cy.collection();
+  let labelled: cytoscape.CollectionReturnValue = cy.collection();
+  const scaleLabels = () => {
+    const z = cy.zoom();
+    const k = Math.max(1, 0.9 / z);
+    cy.batch(() => {
+      scaled
+        .filter((e) => e.isNode())
+        .style({
+          'font-size': 11 * k,
+          'text-max-width': `${140 * k}px`,
+          'min-zoomed-font-size': 0,
+          'font-weight': 'bold',
+        });
+      scaled.filter((e) => e.isEdge()).style({ 'font-size': 11 * k, 'min-zoomed-font-size': 0 });
     });
   };
+  const rescale = () => {
+    cy.batch(() => {
+      scaled.removeStyle('font-size text-max-width min-zoomed-font-size font-weight');
+      scaled = highlight
+        ? cy.elements('node.device.on-path, node.path-entry, edge.overlay.on-path').union(labelled)
+        : cy.collection();
+    });
+    scaleLabels();
+  };
+  let zoomTimer: ReturnType<typeof setTimeout> | null = null;
+  cy.on('zoom', () => {
+    if (scaled.empty() || zoomTimer) return;
+    zoomTimer = setTimeout(() => {
+      zoomTimer = null;
+      scaleLabels();
+    }, 60);
+  });
 
   const syncOverlays = () => {
     cy.batch(() => {
@@ -154,9 +256,29 @@ export function createGraph(factory: CytoscapeFactory, container: cytoscape.Cyto
 
   const runLayout = (options: LayoutOptions): number => {
     const t0 = performance.now();
-    const layout = cy.layout(options as unknown as cytoscape.LayoutOptions);
-    layout.run();
+    // Exposure and "also in" edges are drawn but do not pull nodes: zones stay compact.
+    const eles =
+      options.name === 'preset' ? cy.elements() : cy.elements().not('edge.exposure, edge.membership, edge.overlay');
+    const layout = eles.layout(options as unknown as cytoscape.LayoutOptions);
+    // fcose randomises its start with Math.random; a PRNG seeded from the element ids makes the
+    // same model lay out the same way in every browser (the report's pictures match the map).
+    const random = Math.random;
+    Math.random = seededRandom(hashIds(eles.map((e) => e.id()).sort()));
+    try {
+      layout.run(); // synchronous: animate is false
+    } finally {
+      Math.random = random;
+    }
     return performance.now() - t0;
+  };
+
+  /** The zoom that fits `eles` with `padding`, but never closer than `maxZoom` (one device is not a map). */
+  const fitZoom = (eles: cytoscape.CollectionReturnValue, padding: number, maxZoom: number): number => {
+    const bb = eles.boundingBox({});
+    const w = Math.max(1, cy.width() - 2 * padding);
+    const h = Math.max(1, cy.height() - 2 * padding);
+    const z = Math.min(w / Math.max(bb.w, 1), h / Math.max(bb.h, 1));
+    return Math.max(cy.minZoom(), Math.min(maxZoom, z));
   };
 
   const handle: GraphHandle = {
@@ -179,13 +301,16 @@ export function createGraph(factory: CytoscapeFactory, container: cytoscape.Cyto
         cy.remove(gone);
         // Nodes first (zones before devices, so parents exist), then edges.
         const nodes = elements.filter((e) => e.group === 'nodes');
-        const sortedNodes = [...nodes.filter((e) => e.data.type === 'ZONE'), ...nodes.filter((e) => e.data.type !== 'ZONE')];
+        const sortedNodes = [
+          ...nodes.filter((e) => e.data.type === 'ZONE'),
+          ...nodes.filter((e) => e.data.type !== 'ZONE'),
+        ];
         for (const def of [...sortedNodes, ...elements.filter((e) => e.group === 'edges')]) {
           const existing = cy.$id(def.data.id);
           if (existing.nonempty()) {
             if (def.group === 'nodes') {
               const parent = (def.data.parent as string | undefined) ?? null;
-              const currentParent = existing.parent().nonempty() ? existing.parent().id() : null;
+              const currentParent = existing.parent().nonempty() ? existing.parent().first().id() : null;
               if (parent !== currentParent) existing.move({ parent });
             } else if (existing.source().id() !== def.data.source || existing.target().id() !== def.data.target) {
               cy.remove(existing);
@@ -216,7 +341,7 @@ export function createGraph(factory: CytoscapeFactory, container: cytoscape.Cyto
         layoutMs = runLayout(presetLayout());
       } else if (!hadNodes && placedBySave.length === 0 && newNodeIds.length > 0) {
         mode = 'initial';
-        layoutMs = runLayout(initialLayout(cy.elements().length));
+        layoutMs = runLayout(initialLayout());
       } else if (unplaced.length > 0) {
         mode = 'incremental';
         const fixed: { nodeId: string; position: { x: number; y: number } }[] = [];
@@ -226,11 +351,16 @@ export function createGraph(factory: CytoscapeFactory, container: cytoscape.Cyto
         const bb = cy.nodes().boundingBox({});
         for (const id of unplaced) {
           const n = cy.$id(id);
-          const siblings = n.parent().nonempty() ? n.parent().children().filter((c) => c.id() !== id && before.has(c.id())) : cy.collection();
+          const siblings = n.parent().nonempty()
+            ? n
+                .parent()
+                .children()
+                .filter((c) => c.id() !== id && before.has(c.id()))
+            : cy.collection();
           const sb = siblings.nonempty() ? siblings.boundingBox({}) : null;
-          n.position(sb ? { x: sb.x2 + 60, y: sb.y1 + (sb.h / 2) } : { x: bb.x2 + 120, y: bb.y1 + bb.h / 2 });
+          n.position(sb ? { x: sb.x2 + 60, y: sb.y1 + sb.h / 2 } : { x: bb.x2 + 120, y: bb.y1 + bb.h / 2 });
         }
-        layoutMs = fixed.length > 0 ? runLayout(incrementalLayout(fixed)) : runLayout(initialLayout(cy.elements().length));
+        layoutMs = fixed.length > 0 ? runLayout(incrementalLayout(fixed)) : runLayout(initialLayout());
         // fcose may still nudge fixed nodes by rounding; pin them back exactly.
         cy.batch(() => {
           for (const f of fixed) cy.$id(f.nodeId).position(f.position);
@@ -264,12 +394,24 @@ export function createGraph(factory: CytoscapeFactory, container: cytoscape.Cyto
       if (id) cy.$id(id).select();
     },
     focus(ids) {
-      const eles = ids.length ? cy.collection(ids.map((id) => cy.$id(id)).filter((e) => e.nonempty())) : cy.elements();
+      cy.resize();
+      const eles = ids.length ? ids.reduce((acc, id) => acc.union(cy.$id(id)), cy.collection()) : cy.elements();
       if (eles.empty()) return;
-      cy.animate({ fit: { eles, padding: 60 }, duration: 300 });
+      cy.animate({ zoom: fitZoom(eles, 60, 1.4), center: { eles }, duration: 300 });
     },
     fit() {
       cy.fit(undefined, 30);
+    },
+    fitTo(ids, padding = 40) {
+      cy.resize();
+      const eles = ids.reduce((acc, id) => acc.union(cy.$id(id)), cy.collection());
+      const target = eles.nonempty() ? eles : cy.elements();
+      cy.zoom(fitZoom(target, padding, 1.6));
+      cy.center(target);
+      if (!scaled.empty()) scaleLabels();
+    },
+    resize() {
+      cy.resize();
     },
     zoomBy(factor) {
       const level = Math.min(cy.maxZoom(), Math.max(cy.minZoom(), cy.zoom() * factor));
@@ -277,10 +419,23 @@ export function createGraph(factory: CytoscapeFactory, container: cytoscape.Cyto
     },
     positions,
     png(options = {}) {
-      return cy.png({ output: 'blob', full: options.full ?? true, scale: options.scale ?? 2, bg: '#FFFFFF', maxWidth: 8000, maxHeight: 8000 }) as unknown as Blob;
+      return cy.png({
+        output: 'blob',
+        full: options.full ?? true,
+        scale: options.scale ?? 2,
+        bg: '#FFFFFF',
+        maxWidth: 8000,
+        maxHeight: 8000,
+      }) as unknown as Blob;
     },
     pngDataUrl(options = {}) {
-      return cy.png({ output: 'base64uri', full: options.full ?? true, scale: options.scale ?? 1, bg: '#FFFFFF', ...(options.maxWidth ? { maxWidth: options.maxWidth } : {}) });
+      return cy.png({
+        output: 'base64uri',
+        full: options.full ?? true,
+        scale: options.scale ?? 1,
+        bg: '#FFFFFF',
+        ...(options.maxWidth ? { maxWidth: options.maxWidth } : {}),
+      });
     },
     svg(options = {}) {
       const withSvg = cy as cytoscape.Core & { svg?: (o: object) => string };
@@ -288,6 +443,7 @@ export function createGraph(factory: CytoscapeFactory, container: cytoscape.Cyto
       return withSvg.svg({ full: options.full ?? true, scale: 1, bg: '#FFFFFF' });
     },
     destroy() {
+      if (zoomTimer) clearTimeout(zoomTimer);
       cy.destroy();
     },
   };

@@ -55,7 +55,15 @@ export interface ModelIndex {
 }
 
 export function emptyModel(): ModelData {
-  return { zones: [], devices: [], interfaces: [], channels: [], assets: [], vulnerabilities: [], controlPlacements: [] };
+  return {
+    zones: [],
+    devices: [],
+    interfaces: [],
+    channels: [],
+    assets: [],
+    vulnerabilities: [],
+    controlPlacements: [],
+  };
 }
 
 export function indexModel(model: ModelData): ModelIndex {
@@ -103,7 +111,9 @@ export function indexModel(model: ModelData): ModelIndex {
     switch (e.type) {
       case 'INTERFACE': {
         const dev = byId.get(e.element.deviceId);
-        return dev ? `${dev.element.id === e.element.deviceId && 'name' in dev.element ? dev.element.name : ''} · ${e.element.name}` : e.element.name;
+        return dev
+          ? `${dev.element.id === e.element.deviceId && 'name' in dev.element ? dev.element.name : ''} · ${e.element.name}`
+          : e.element.name;
       }
       case 'VULNERABILITY':
         return e.element.cveId;

@@ -34,13 +34,27 @@ export interface PathHighlight {
   /** Existing map edges on some highlighted path. */
   edges: Map<string, PathVariant>;
   overlays: OverlayEdge[];
+  /** Step labels for existing map edges a single highlighted path runs along ("3. Credential compromise"). */
+  edgeLabels: Map<string, string>;
   /** Map nodes that are path entries / targets. */
   entries: Set<string>;
   targets: Set<string>;
 }
 
 export function emptyHighlight(): PathHighlight {
-  return { nodes: new Map(), edges: new Map(), overlays: [], entries: new Set(), targets: new Set() };
+  return {
+    nodes: new Map(),
+    edges: new Map(),
+    overlays: [],
+    edgeLabels: new Map(),
+    entries: new Set(),
+    targets: new Set(),
+  };
+}
+
+function insideZone(index: ModelIndex, deviceId: string, zoneId: string): boolean {
+  const d = index.get(deviceId);
+  return d?.type === 'DEVICE' && index.typeOf(zoneId) === 'ZONE' && d.element.zoneIds.includes(zoneId);
 }
 
 function mark(m: Map<string, PathVariant>, id: string, v: PathVariant) {
@@ -74,21 +88,32 @@ export function highlightPaths(
       const a = index.mapNodeOf(step.from);
       const b = index.mapNodeOf(step.to);
       if (!a || !b || a === b) return;
+      const label = labelled ? `${i + 1}. ${step.attackMethod.name}` : '';
+      const addLabel = (edgeId: string) => {
+        if (!labelled) return;
+        const cur = h.edgeLabels.get(edgeId);
+        h.edgeLabels.set(edgeId, cur ? `${cur}\n${label}` : label);
+      };
       const viaChannel = [step.from, step.to].find((id) => index.typeOf(id) === 'CHANNEL');
       if (viaChannel) {
         const ch = index.get(viaChannel);
         if (ch?.type === 'CHANNEL') {
           const ends = [ch.element.fromDeviceId, ch.element.toDeviceId];
-          if (ends.includes(a) && ends.includes(b)) return; // the channel edge itself shows the step
+          if (ends.includes(a) && ends.includes(b)) {
+            addLabel(viaChannel); // the channel edge itself shows the step
+            return;
+          }
         }
       }
+      // A zone reaching a device inside it: the containment already shows the step.
+      if (insideZone(index, b, a) || insideZone(index, a, b)) return;
       const existing = edgeBetween(a, b);
       if (existing) {
         mark(h.edges, existing, variant);
+        addLabel(existing);
         return;
       }
       const key = `${variant}|${a}|${b}`;
-      const label = labelled ? `${i + 1}. ${step.attackMethod.name}` : '';
       const cur = overlayByKey.get(key);
       if (cur) {
         if (labelled && !cur.label.includes(label)) cur.label = `${cur.label}\n${label}`;

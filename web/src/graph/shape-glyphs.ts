@@ -14,7 +14,11 @@ const star = () =>
     return `${(r * Math.cos(a)).toFixed(3)},${(r * Math.sin(a)).toFixed(3)}`;
   }).join(' ');
 
-export type ShapeGlyph = { kind: 'polygon'; points: string; round?: boolean } | { kind: 'ellipse' } | { kind: 'rect'; rx: number } | { kind: 'path'; d: string };
+export type ShapeGlyph =
+  | { kind: 'polygon'; points: string; round?: boolean }
+  | { kind: 'ellipse' }
+  | { kind: 'rect'; rx: number }
+  | { kind: 'path'; d: string };
 
 export function shapeGlyph(shape: NodeShape): ShapeGlyph {
   switch (shape) {
@@ -25,7 +29,10 @@ export function shapeGlyph(shape: NodeShape): ShapeGlyph {
     case 'round-rectangle':
       return { kind: 'rect', rx: 0.3 };
     case 'cut-rectangle':
-      return { kind: 'polygon', points: '-0.65,-0.95 0.65,-0.95 0.95,-0.65 0.95,0.65 0.65,0.95 -0.65,0.95 -0.95,0.65 -0.95,-0.65' };
+      return {
+        kind: 'polygon',
+        points: '-0.65,-0.95 0.65,-0.95 0.95,-0.65 0.95,0.65 0.65,0.95 -0.65,0.95 -0.95,0.65 -0.95,-0.65',
+      };
     case 'barrel':
       return { kind: 'path', d: 'M-0.8,-0.95 L0.8,-0.95 Q1.05,0 0.8,0.95 L-0.8,0.95 Q-1.05,0 -0.8,-0.95 Z' };
     case 'triangle':

@@ -15,7 +15,7 @@ export const FONT_FAMILY = 'DejaVu Sans, Liberation Sans, Arial, sans-serif';
 export const mapStyles: StyleRule[] = [
   {
     selector: 'node',
-    style: { 'font-family': FONT_FAMILY, color: '#1A1A1A', 'min-zoomed-font-size': 5 },
+    style: { 'font-family': FONT_FAMILY, color: '#1A1A1A', 'min-zoomed-font-size': 7 },
   },
   {
     selector: 'node.zone',
@@ -28,7 +28,7 @@ export const mapStyles: StyleRule[] = [
       'text-valign': 'top',
       'text-halign': 'center',
       'text-margin-y': -3,
-      'font-size': 14,
+      'font-size': 18,
       'font-weight': 'bold',
       padding: '18px',
       'text-background-color': '#FFFFFF',
@@ -38,7 +38,12 @@ export const mapStyles: StyleRule[] = [
   },
   {
     selector: 'node.zone.entry',
-    style: { 'border-style': 'dashed', 'border-width': 3, 'border-color': PATH_STYLE.entry.color, 'background-color': '#FBF0F6' },
+    style: {
+      'border-style': 'dashed',
+      'border-width': 3,
+      'border-color': PATH_STYLE.entry.color,
+      'background-color': '#FBF0F6',
+    },
   },
   {
     selector: 'node.device',
@@ -70,7 +75,10 @@ export const mapStyles: StyleRule[] = [
   },
   // Devices holding patient-safety assets: double border; thick for CRITICAL and above.
   { selector: 'node.device.target', style: { 'border-width': 4, 'border-style': 'double', 'border-color': '#000000' } },
-  { selector: 'node.device.high-target', style: { 'border-width': 6, 'border-style': 'double', 'border-color': '#000000' } },
+  {
+    selector: 'node.device.high-target',
+    style: { 'border-width': 6, 'border-style': 'double', 'border-color': '#000000' },
+  },
   {
     selector: 'edge',
     style: {
@@ -89,22 +97,51 @@ export const mapStyles: StyleRule[] = [
   },
   {
     selector: 'edge.channel',
-    style: { 'line-color': '#5A5A5A', 'target-arrow-shape': 'triangle', 'target-arrow-color': '#5A5A5A', label: 'data(label)' },
+    style: {
+      'line-color': '#5A5A5A',
+      'target-arrow-shape': 'triangle',
+      'target-arrow-color': '#5A5A5A',
+      label: 'data(label)',
+    },
   },
   { selector: 'edge.channel.wireless', style: { 'line-style': 'dashed', 'line-dash-pattern': [6, 3] } },
-  { selector: 'edge.channel.unprotected', style: { 'line-color': OKABE_ITO.vermillion, 'target-arrow-color': OKABE_ITO.vermillion, color: OKABE_ITO.vermillion } },
+  {
+    selector: 'edge.channel.unprotected',
+    style: {
+      'line-color': OKABE_ITO.vermillion,
+      'target-arrow-color': OKABE_ITO.vermillion,
+      color: OKABE_ITO.vermillion,
+    },
+  },
   {
     selector: 'edge.exposure',
-    style: { 'line-style': 'dotted', 'line-color': '#9A9A9A', width: 1.2, 'target-arrow-shape': 'vee', 'target-arrow-color': '#9A9A9A' },
+    style: {
+      'line-style': 'dotted',
+      'line-color': '#9A9A9A',
+      width: 1.2,
+      'target-arrow-shape': 'vee',
+      'target-arrow-color': '#9A9A9A',
+    },
   },
   { selector: 'edge.exposure.weak-auth', style: { 'line-color': '#6B6B6B', width: 1.6 } },
   { selector: 'edge.exposure:selected, edge.exposure.on-path', style: { label: 'data(label)' } },
-  { selector: 'edge.membership', style: { 'line-style': 'dotted', 'line-color': '#C2C2C2', width: 1, 'target-arrow-shape': 'none' } },
+  {
+    selector: 'edge.membership',
+    style: { 'line-style': 'dotted', 'line-color': '#C2C2C2', width: 1, 'target-arrow-shape': 'none' },
+  },
 
   // Search and filter.
   { selector: 'node.device.dimmed', style: { opacity: 0.15 } },
   { selector: 'edge.dimmed', style: { opacity: 0.08 } },
-  { selector: 'node.device.match', style: { 'underlay-color': OKABE_ITO.skyBlue, 'underlay-opacity': 0.45, 'underlay-padding': 9, 'underlay-shape': 'ellipse' } },
+  {
+    selector: 'node.device.match',
+    style: {
+      'underlay-color': OKABE_ITO.skyBlue,
+      'underlay-opacity': 0.45,
+      'underlay-padding': 9,
+      'underlay-shape': 'ellipse',
+    },
+  },
 
   // Attack paths: everything else fades; the path is black and thick, cut paths blue and dashed.
   { selector: 'node.device.faded', style: { opacity: 0.22 } },
@@ -114,18 +151,59 @@ export const mapStyles: StyleRule[] = [
   { selector: 'node.device.on-path.path-step', style: { 'border-width': 4, 'border-style': 'solid' } },
   {
     selector: 'node.device.on-path-cut',
-    style: { opacity: 0.9, 'border-color': PATH_STYLE.cut.color, 'border-width': 3, 'border-style': 'dashed', 'z-index': 15 },
+    style: {
+      opacity: 0.9,
+      'border-color': PATH_STYLE.cut.color,
+      'border-width': 3,
+      'border-style': 'dashed',
+      'z-index': 15,
+    },
   },
-  { selector: 'node.zone.path-entry', style: { 'border-width': 5, 'border-color': PATH_STYLE.entry.color, 'border-style': 'solid', 'border-opacity': 1, 'text-opacity': 1 } },
-  { selector: 'node.device.path-entry', style: { 'underlay-color': PATH_STYLE.entry.color, 'underlay-opacity': 0.5, 'underlay-padding': 10 } },
-  { selector: 'node.device.path-target', style: { 'underlay-color': '#000000', 'underlay-opacity': 0.18, 'underlay-padding': 12, 'underlay-shape': 'ellipse' } },
+  {
+    selector: 'node.zone.path-entry',
+    style: {
+      'border-width': 5,
+      'border-color': PATH_STYLE.entry.color,
+      'border-style': 'solid',
+      'border-opacity': 1,
+      'text-opacity': 1,
+    },
+  },
+  {
+    selector: 'node.device.path-entry',
+    style: { 'underlay-color': PATH_STYLE.entry.color, 'underlay-opacity': 0.5, 'underlay-padding': 10 },
+  },
+  {
+    selector: 'node.device.path-target',
+    style: {
+      'underlay-color': '#000000',
+      'underlay-opacity': 0.18,
+      'underlay-padding': 12,
+      'underlay-shape': 'ellipse',
+    },
+  },
   {
     selector: 'edge.on-path',
-    style: { opacity: 1, width: 5, 'line-color': PATH_STYLE.active.color, 'target-arrow-color': PATH_STYLE.active.color, 'line-style': 'solid', 'z-index': 30, color: '#000000' },
+    style: {
+      opacity: 1,
+      width: 5,
+      'line-color': PATH_STYLE.active.color,
+      'target-arrow-color': PATH_STYLE.active.color,
+      'line-style': 'solid',
+      'z-index': 30,
+      color: '#000000',
+    },
   },
   {
     selector: 'edge.on-path-cut',
-    style: { opacity: 0.85, width: 4, 'line-color': PATH_STYLE.cut.color, 'target-arrow-color': PATH_STYLE.cut.color, 'line-style': 'dashed', 'z-index': 25 },
+    style: {
+      opacity: 0.85,
+      width: 4,
+      'line-color': PATH_STYLE.cut.color,
+      'target-arrow-color': PATH_STYLE.cut.color,
+      'line-style': 'dashed',
+      'z-index': 25,
+    },
   },
   {
     selector: 'edge.overlay',
@@ -144,11 +222,35 @@ export const mapStyles: StyleRule[] = [
       'text-background-padding': '2px',
     },
   },
-  { selector: 'node.placement', style: { 'underlay-color': PATH_STYLE.placement.color, 'underlay-opacity': 0.4, 'underlay-padding': 12, 'underlay-shape': 'round-rectangle', opacity: 1 } },
-  { selector: 'edge.placement', style: { 'underlay-color': PATH_STYLE.placement.color, 'underlay-opacity': 0.4, 'underlay-padding': 6, opacity: 1 } },
+  {
+    selector: 'node.placement',
+    style: {
+      'underlay-color': PATH_STYLE.placement.color,
+      'underlay-opacity': 0.4,
+      'underlay-padding': 12,
+      'underlay-shape': 'round-rectangle',
+      opacity: 1,
+    },
+  },
+  {
+    selector: 'edge.placement',
+    style: { 'underlay-color': PATH_STYLE.placement.color, 'underlay-opacity': 0.4, 'underlay-padding': 6, opacity: 1 },
+  },
+
+  // A search match stays visible over a highlighted path.
+  { selector: 'node.device.faded.match', style: { opacity: 1 } },
 
   // Selection and drawing.
-  { selector: 'node:selected', style: { 'overlay-color': OKABE_ITO.blue, 'overlay-opacity': 0.18, 'overlay-padding': 8 } },
-  { selector: 'edge:selected', style: { 'overlay-color': OKABE_ITO.blue, 'overlay-opacity': 0.25, 'overlay-padding': 4 } },
-  { selector: 'node.draw-source', style: { 'overlay-color': OKABE_ITO.bluishGreen, 'overlay-opacity': 0.35, 'overlay-padding': 10 } },
+  {
+    selector: 'node:selected',
+    style: { 'overlay-color': OKABE_ITO.blue, 'overlay-opacity': 0.18, 'overlay-padding': 8 },
+  },
+  {
+    selector: 'edge:selected',
+    style: { 'overlay-color': OKABE_ITO.blue, 'overlay-opacity': 0.25, 'overlay-padding': 4 },
+  },
+  {
+    selector: 'node.draw-source',
+    style: { 'overlay-color': OKABE_ITO.bluishGreen, 'overlay-opacity': 0.35, 'overlay-padding': 10 },
+  },
 ];

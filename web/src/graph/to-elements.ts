@@ -33,9 +33,17 @@ export interface MapEdgeData {
 }
 
 /** Structurally a Cytoscape ElementDefinition (kept free of Cytoscape types: this module is pure). */
-export type MapElement = { group: 'nodes'; data: MapNodeData; classes: string } | { group: 'edges'; data: MapEdgeData; classes: string };
+export type MapElement =
+  { group: 'nodes'; data: MapNodeData; classes: string } | { group: 'edges'; data: MapEdgeData; classes: string };
 
-const WIRELESS: ReadonlySet<ChannelTechnology> = new Set(['WIFI', 'BLE', 'ZIGBEE', 'LORA', 'CELLULAR', 'PROPRIETARY_RF']);
+const WIRELESS: ReadonlySet<ChannelTechnology> = new Set([
+  'WIFI',
+  'BLE',
+  'ZIGBEE',
+  'LORA',
+  'CELLULAR',
+  'PROPRIETARY_RF',
+]);
 
 /** Intrinsic mechanisms that give no real confidentiality or integrity on their own. */
 const WEAK_INTRINSIC: ReadonlySet<IntrinsicMechanism> = new Set([
@@ -209,7 +217,14 @@ export function toElements(model: ModelData): MapElement[] {
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([id, e]) => ({
       group: 'edges',
-      data: { id, type: 'EXPOSURE', source: e.zoneId, target: e.deviceId, label: [...e.kinds].sort().join(', '), weakAuth: e.weakAuth },
+      data: {
+        id,
+        type: 'EXPOSURE',
+        source: e.zoneId,
+        target: e.deviceId,
+        label: [...e.kinds].sort().join(', '),
+        weakAuth: e.weakAuth,
+      },
       classes: ['exposure', e.weakAuth ? 'weak-auth' : ''].filter(Boolean).join(' '),
     }));
 

@@ -42,11 +42,41 @@ export interface Swatch {
 export const SEVERITY_ORDER: readonly Severity[] = ['NEGLIGIBLE', 'MINOR', 'SERIOUS', 'CRITICAL', 'CATASTROPHIC'];
 
 export const SEVERITY: Record<Severity, Swatch & { rank: number; description: string }> = {
-  NEGLIGIBLE: { rank: 1, label: 'Negligible', color: OKABE_ITO.grey, text: '#000000', description: 'Inconvenience or temporary discomfort' },
-  MINOR: { rank: 2, label: 'Minor', color: OKABE_ITO.skyBlue, text: '#000000', description: 'Temporary injury not requiring intervention' },
-  SERIOUS: { rank: 3, label: 'Serious', color: OKABE_ITO.yellow, text: '#000000', description: 'Injury requiring professional intervention' },
-  CRITICAL: { rank: 4, label: 'Critical', color: OKABE_ITO.orange, text: '#000000', description: 'Permanent impairment or life-threatening injury' },
-  CATASTROPHIC: { rank: 5, label: 'Catastrophic', color: OKABE_ITO.vermillion, text: '#FFFFFF', description: 'Patient death' },
+  NEGLIGIBLE: {
+    rank: 1,
+    label: 'Negligible',
+    color: OKABE_ITO.grey,
+    text: '#000000',
+    description: 'Inconvenience or temporary discomfort',
+  },
+  MINOR: {
+    rank: 2,
+    label: 'Minor',
+    color: OKABE_ITO.skyBlue,
+    text: '#000000',
+    description: 'Temporary injury not requiring intervention',
+  },
+  SERIOUS: {
+    rank: 3,
+    label: 'Serious',
+    color: OKABE_ITO.yellow,
+    text: '#000000',
+    description: 'Injury requiring professional intervention',
+  },
+  CRITICAL: {
+    rank: 4,
+    label: 'Critical',
+    color: OKABE_ITO.orange,
+    text: '#000000',
+    description: 'Permanent impairment or life-threatening injury',
+  },
+  CATASTROPHIC: {
+    rank: 5,
+    label: 'Catastrophic',
+    color: OKABE_ITO.vermillion,
+    text: '#FFFFFF',
+    description: 'Patient death',
+  },
 };
 
 export function severityRank(s: Severity): number {
@@ -60,12 +90,42 @@ export function isAtLeast(s: Severity, min: Severity): boolean {
 export const STRIDE_ORDER: readonly Stride[] = ['S', 'T', 'R', 'I', 'D', 'E'];
 
 export const STRIDE: Record<Stride, Swatch & { description: string }> = {
-  S: { label: 'Spoofing', color: OKABE_ITO.orange, text: '#000000', description: 'Pretending to be someone or something else' },
-  T: { label: 'Tampering', color: OKABE_ITO.vermillion, text: '#FFFFFF', description: 'Changing data, code or commands' },
-  R: { label: 'Repudiation', color: OKABE_ITO.reddishPurple, text: '#000000', description: 'Denying an action without the means to prove it' },
-  I: { label: 'Information disclosure', color: OKABE_ITO.blue, text: '#FFFFFF', description: 'Exposing personal or health data' },
-  D: { label: 'Denial of service', color: OKABE_ITO.black, text: '#FFFFFF', description: 'Stopping therapy, monitoring or alarms' },
-  E: { label: 'Elevation of privilege', color: OKABE_ITO.bluishGreen, text: '#FFFFFF', description: 'Gaining rights not granted' },
+  S: {
+    label: 'Spoofing',
+    color: OKABE_ITO.orange,
+    text: '#000000',
+    description: 'Pretending to be someone or something else',
+  },
+  T: {
+    label: 'Tampering',
+    color: OKABE_ITO.vermillion,
+    text: '#FFFFFF',
+    description: 'Changing data, code or commands',
+  },
+  R: {
+    label: 'Repudiation',
+    color: OKABE_ITO.reddishPurple,
+    text: '#000000',
+    description: 'Denying an action without the means to prove it',
+  },
+  I: {
+    label: 'Information disclosure',
+    color: OKABE_ITO.blue,
+    text: '#FFFFFF',
+    description: 'Exposing personal or health data',
+  },
+  D: {
+    label: 'Denial of service',
+    color: OKABE_ITO.black,
+    text: '#FFFFFF',
+    description: 'Stopping therapy, monitoring or alarms',
+  },
+  E: {
+    label: 'Elevation of privilege',
+    color: OKABE_ITO.bluishGreen,
+    text: '#FFFFFF',
+    description: 'Gaining rights not granted',
+  },
 };
 
 export const RISK_CLASS_ORDER: readonly RiskClass[] = ['A', 'B', 'C', 'D'];

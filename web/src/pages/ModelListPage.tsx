@@ -24,7 +24,11 @@ function NewModelForm({ onCreated }: { onCreated: (id: string) => void }) {
         onSubmit={form.handleSubmit(async (v) => {
           setError(null);
           try {
-            const r = await request(CreateModelDocument, { id: v.id.trim(), name: v.name.trim(), description: v.description.trim() || null });
+            const r = await request(CreateModelDocument, {
+              id: v.id.trim(),
+              name: v.name.trim(),
+              description: v.description.trim() || null,
+            });
             await qc.invalidateQueries({ queryKey: keys.models });
             onCreated(r.createModel.id);
           } catch (e) {
@@ -37,7 +41,12 @@ function NewModelForm({ onCreated }: { onCreated: (id: string) => void }) {
         <h3>New empty model</h3>
         {error != null && <ErrorMessage error={error} />}
         <div className="field-row">
-          <TextField name="id" label="Id" required rules={{ pattern: { value: /^[A-Za-z0-9][\w.-]*$/, message: 'Letters, digits, - _ . only' } }} />
+          <TextField
+            name="id"
+            label="Id"
+            required
+            rules={{ pattern: { value: /^[A-Za-z0-9][\w.-]*$/, message: 'Letters, digits, - _ . only' } }}
+          />
           <TextField name="name" label="Name" required />
         </div>
         <TextField name="description" label="Description" />
@@ -71,8 +80,12 @@ export function ModelListPage() {
       </header>
       <main className="page-body">
         {models.isPending && <Loading label="Loading models…" />}
-        {models.error && <ErrorMessage error={models.error} title="Models unavailable" onRetry={() => void models.refetch()} />}
-        {models.data && models.data.length === 0 && <Empty>No models yet: import a model file or create an empty model.</Empty>}
+        {models.error && (
+          <ErrorMessage error={models.error} title="Models unavailable" onRetry={() => void models.refetch()} />
+        )}
+        {models.data && models.data.length === 0 && (
+          <Empty>No models yet: import a model file or create an empty model.</Empty>
+        )}
         {models.data && models.data.length > 0 && (
           <table className="data-table models" data-testid="model-list">
             <thead>

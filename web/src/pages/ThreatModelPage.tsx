@@ -15,7 +15,7 @@ import { BaselineGapTable } from '../components/BaselineGapTable';
 import { Empty, ErrorMessage, Loading } from '../components/Feedback';
 import { Inspector, type Panel } from '../components/Inspector';
 import { Legend } from '../components/Legend';
-import { MapToolbar } from '../components/MapToolbar';
+import { MapToolbar, ZoomControls } from '../components/MapToolbar';
 import { ExportModelButton, ImportModelButton } from '../components/ModelFileActions';
 import { RecommendationPanel, type WhatIfView } from '../components/RecommendationPanel';
 import { ThreatGraph } from '../components/ThreatGraph';
@@ -65,26 +65,40 @@ export function ThreatModelPage() {
 
   const pathList: AttackPath[] = paths.data?.paths ?? [];
   const selectedPath = pathList.find((p) => p.id === selectedPathId) ?? null;
-  const rankOf = useMemo(() => new Map([...pathList].sort((a, b) => b.risk - a.risk || (a.id < b.id ? -1 : 1)).map((p, i) => [p.id, i + 1])), [pathList]);
+  const rankOf = useMemo(
+    () => new Map([...pathList].sort((a, b) => b.risk - a.risk || (a.id < b.id ? -1 : 1)).map((p, i) => [p.id, i + 1])),
+    [pathList],
+  );
 
   const highlight = useMemo(() => {
     if (tab === 'recommend' && whatIfView) {
       return highlightPaths(
-        [...whatIfView.active.map((path) => ({ path, variant: 'active' as const })), ...whatIfView.cut.map((path) => ({ path, variant: 'cut' as const }))],
+        [
+          ...whatIfView.active.map((path) => ({ path, variant: 'active' as const })),
+          ...whatIfView.cut.map((path) => ({ path, variant: 'cut' as const })),
+        ],
         index,
         edgeBetween,
       );
     }
-    if (tab === 'paths' && selectedPath) return highlightPaths([{ path: selectedPath, variant: 'active' }], index, edgeBetween);
+    if (tab === 'paths' && selectedPath)
+      return highlightPaths([{ path: selectedPath, variant: 'active' }], index, edgeBetween);
     return null;
   }, [tab, whatIfView, selectedPath, index, edgeBetween]);
-  const placementIds = useMemo(() => (tab === 'recommend' && whatIfView ? whatIfView.placementElementIds.map((id) => index.mapNodeOf(id) ?? id) : []), [tab, whatIfView, index]);
+  const placementIds = useMemo(
+    () =>
+      tab === 'recommend' && whatIfView ? whatIfView.placementElementIds.map((id) => index.mapNodeOf(id) ?? id) : [],
+    [tab, whatIfView, index],
+  );
 
   const matching = useMemo(() => matchingDeviceIds(index.model.devices, filter), [index, filter]);
   const categories = useMemo(() => index.model.devices.map((d) => d.category), [index]);
 
   useEffect(() => {
-    if (selectedPath) setFocusIds([...new Set(selectedPath.nodeIds.map((id) => index.mapNodeOf(id)).filter((x): x is string => Boolean(x)))]);
+    if (selectedPath)
+      setFocusIds([
+        ...new Set(selectedPath.nodeIds.map((id) => index.mapNodeOf(id)).filter((x): x is string => Boolean(x))),
+      ]);
   }, [selectedPath, index]);
   useEffect(() => {
     if (matching && filter.search.trim() && matching.size > 0 && matching.size < 30) setFocusIds([...matching]);
@@ -100,12 +114,18 @@ export function ThreatModelPage() {
   const write = useCallback<EditorContext['write']>(
     async (op) => {
       const r = await op();
-      await Promise.all([qc.invalidateQueries({ queryKey: keys.model(modelId) }), qc.invalidateQueries({ queryKey: keys.models })]);
+      await Promise.all([
+        qc.invalidateQueries({ queryKey: keys.model(modelId) }),
+        qc.invalidateQueries({ queryKey: keys.models }),
+      ]);
       return r;
     },
     [qc, modelId],
   );
-  const ctx: EditorContext = useMemo(() => ({ modelId, index, catalogue: catalogue.data, write }), [modelId, index, catalogue.data, write]);
+  const ctx: EditorContext = useMemo(
+    () => ({ modelId, index, catalogue: catalogue.data, write }),
+    [modelId, index, catalogue.data, write],
+  );
 
   const onSelectElement = useCallback(
     (id: string | null) => {
@@ -163,11 +183,16 @@ export function ThreatModelPage() {
     );
   }
 
-  const selectedMapId = panel && panel.mode !== 'create' ? (index.typeOf(panel.id) === 'CHANNEL' ? panel.id : (index.mapNodeOf(panel.id) ?? null)) : null;
+  const selectedMapId =
+    panel && panel.mode !== 'create'
+      ? index.typeOf(panel.id) === 'CHANNEL'
+        ? panel.id
+        : (index.mapNodeOf(panel.id) ?? null)
+      : null;
   const s = loaded.summary;
 
   return (
-    <div className="workspace">
+    <div className={`workspace${panel ? ' with-panel' : ''}`}>
       <header className="app-header">
         <Link to="/" className="brand">
           MedThreat
@@ -175,8 +200,8 @@ export function ThreatModelPage() {
         <div className="model-title">
           <h1>{s.name}</h1>
           <span className="meta">
-            version {s.version} · {s.counts.zones} zones · {s.counts.devices} devices · {s.counts.channels} channels · {s.counts.assets} assets ·{' '}
-            {s.counts.vulnerabilities} CVEs · {s.counts.controlPlacements} controls
+            version {s.version} · {s.counts.zones} zones · {s.counts.devices} devices · {s.counts.channels} channels ·{' '}
+            {s.counts.assets} assets · {s.counts.vulnerabilities} CVEs · {s.counts.controlPlacements} controls
           </span>
         </div>
         {refreshing && (
@@ -202,7 +227,15 @@ export function ThreatModelPage() {
               ['baseline', 'Baseline gaps'],
             ] as [Tab, string][]
           ).map(([t, label]) => (
-            <button key={t} type="button" role="tab" aria-selected={tab === t} id={`tab-${t}`} aria-controls={`tabpanel-${t}`} onClick={() => setTab(t)}>
+            <button
+              key={t}
+              type="button"
+              role="tab"
+              aria-selected={tab === t}
+              id={`tab-${t}`}
+              aria-controls={`tabpanel-${t}`}
+              onClick={() => setTab(t)}
+            >
               {label}
             </button>
           ))}
@@ -213,19 +246,30 @@ export function ThreatModelPage() {
               <fieldset className="path-options">
                 <legend>Attacker starts from</legend>
                 <label>
-                  <input type="radio" name="from" checked={!useCompromised} onChange={() => setUseCompromised(false)} /> Entry-point zones
+                  <input type="radio" name="from" checked={!useCompromised} onChange={() => setUseCompromised(false)} />{' '}
+                  Entry-point zones
                 </label>
                 <label>
-                  <input type="radio" name="from" checked={useCompromised} onChange={() => setUseCompromised(true)} /> Compromised elements
+                  <input type="radio" name="from" checked={useCompromised} onChange={() => setUseCompromised(true)} />{' '}
+                  Compromised elements
                 </label>
                 {useCompromised && (
                   <div className="compromised">
-                    {compromised.length === 0 && <p className="hint">Pick elements here, or select one on the map and choose “Assume compromised”.</p>}
+                    {compromised.length === 0 && (
+                      <p className="hint">
+                        Pick elements here, or select one on the map and choose “Assume compromised”.
+                      </p>
+                    )}
                     <ul className="chip-list">
                       {compromised.map((id) => (
                         <li key={id}>
                           {index.label(id)}{' '}
-                          <button type="button" className="link-button" aria-label={`Remove ${index.label(id)}`} onClick={() => toggleCompromised(id)}>
+                          <button
+                            type="button"
+                            className="link-button"
+                            aria-label={`Remove ${index.label(id)}`}
+                            onClick={() => toggleCompromised(id)}
+                          >
                             ×
                           </button>
                         </li>
@@ -253,7 +297,11 @@ export function ThreatModelPage() {
                 <div className="controls-row">
                   <label>
                     Targets ≥{' '}
-                    <select value={minSeverity} onChange={(e) => setMinSeverity(e.target.value as Severity)} aria-label="Minimum target severity">
+                    <select
+                      value={minSeverity}
+                      onChange={(e) => setMinSeverity(e.target.value as Severity)}
+                      aria-label="Minimum target severity"
+                    >
                       {SEVERITY_ORDER.map((sv) => (
                         <option key={sv} value={sv}>
                           {SEVERITY[sv].label}
@@ -274,18 +322,30 @@ export function ThreatModelPage() {
                 </div>
               </fieldset>
               {paths.isPending && <Loading label="Finding attack paths…" />}
-              {paths.error && <ErrorMessage error={paths.error} title="Attack paths unavailable" onRetry={() => void paths.refetch()} />}
+              {paths.error && (
+                <ErrorMessage
+                  error={paths.error}
+                  title="Attack paths unavailable"
+                  onRetry={() => void paths.refetch()}
+                />
+              )}
               {paths.data && (
                 <>
                   <p className="rec-summary" data-testid="paths-summary">
-                    <b>{paths.data.pathCount}</b> paths reach <b>{paths.data.targetsReachable}</b> targets from <b>{paths.data.entryTargetPairsConnected}</b> entry–target pairs · total
-                    risk <b>{formatRisk(paths.data.totalRisk)}</b>
+                    <b>{paths.data.pathCount}</b> paths reach <b>{paths.data.targetsReachable}</b> targets from{' '}
+                    <b>{paths.data.entryTargetPairsConnected}</b> entry–target pairs · total risk{' '}
+                    <b>{formatRisk(paths.data.totalRisk)}</b>
                     {paths.isFetching && <span className="updating"> updating…</span>}
                   </p>
                   {pathList.length === 0 ? (
                     <Empty>No attack path reaches a target at this severity.</Empty>
                   ) : (
-                    <AttackPathList paths={pathList} index={index} selectedId={selectedPathId} onSelect={setSelectedPathId} />
+                    <AttackPathList
+                      paths={pathList}
+                      index={index}
+                      selectedId={selectedPathId}
+                      onSelect={setSelectedPathId}
+                    />
                   )}
                 </>
               )}
@@ -295,14 +355,26 @@ export function ThreatModelPage() {
           {tab === 'baseline' && (
             <>
               {gaps.isPending && <Loading label="Checking risk-class baselines…" />}
-              {gaps.error && <ErrorMessage error={gaps.error} title="Baseline gaps unavailable" onRetry={() => void gaps.refetch()} />}
+              {gaps.error && (
+                <ErrorMessage
+                  error={gaps.error}
+                  title="Baseline gaps unavailable"
+                  onRetry={() => void gaps.refetch()}
+                />
+              )}
               {gaps.data && (
                 <BaselineGapTable
                   gaps={gaps.data}
                   index={index}
                   catalogue={catalogue.data}
                   onSelectDevice={(id) => setPanel({ mode: 'inspect', id })}
-                  onPlace={(controlId, elementId) => setPanel({ mode: 'create', type: 'CONTROL_PLACEMENT', defaults: { controlId, elementId, status: 'PLANNED' } })}
+                  onPlace={(controlId, elementId) =>
+                    setPanel({
+                      mode: 'create',
+                      type: 'CONTROL_PLACEMENT',
+                      defaults: { controlId, elementId, status: 'PLANNED' },
+                    })
+                  }
                 />
               )}
             </>
@@ -317,13 +389,12 @@ export function ThreatModelPage() {
           zones={index.model.zones}
           categories={categories}
           matches={matching ? matching.size : null}
-          onFit={() => graph?.fit()}
-          onZoom={(f) => graph?.zoomBy(f)}
           drawMode={drawMode}
           onDrawMode={setDrawMode}
           onExportPng={exportPng}
           onExportSvg={exportSvg}
           exporting={exporting}
+          onAdd={(type) => setPanel({ mode: 'create', type, defaults: {} })}
         />
         {drawMode && (
           <div className="draw-hint" role="status">
@@ -343,61 +414,53 @@ export function ThreatModelPage() {
             onSelect={onSelectElement}
             onDrawChannel={(from, to) => {
               setDrawMode(false);
-              setPanel({ mode: 'create', type: 'CHANNEL', defaults: { fromDeviceId: from, toDeviceId: to, name: `${index.label(from)} → ${index.label(to)}` } });
+              setPanel({
+                mode: 'create',
+                type: 'CHANNEL',
+                defaults: { fromDeviceId: from, toDeviceId: to, name: `${index.label(from)} → ${index.label(to)}` },
+              });
             }}
             onReady={setGraph}
             ariaLabel={`Map of ${s.name}: ${s.counts.zones} zones, ${s.counts.devices} devices`}
           />
+          <ZoomControls onZoom={(f) => graph?.zoomBy(f)} onFit={() => graph?.fit()} />
           <Legend categories={categories} />
         </div>
         {tab === 'paths' && selectedPath && (
           <div className="path-dock">
-            <button type="button" className="close" aria-label="Close path view" onClick={() => setSelectedPathId(null)}>
+            <button
+              type="button"
+              className="close"
+              aria-label="Close path view"
+              onClick={() => setSelectedPathId(null)}
+            >
               ×
             </button>
-            <AttackPathView path={selectedPath} index={index} catalogue={catalogue.data} rank={rankOf.get(selectedPath.id)} />
+            <AttackPathView
+              path={selectedPath}
+              index={index}
+              catalogue={catalogue.data}
+              rank={rankOf.get(selectedPath.id)}
+            />
           </div>
         )}
       </main>
 
-      <aside className="right-panel" aria-label="Workshop editing">
+      <aside className="right-panel" aria-label="Workshop editing" hidden={!panel}>
         {panel ? (
           <>
             <button type="button" className="close" aria-label="Close panel" onClick={() => setPanel(null)}>
               ×
             </button>
-            <Inspector ctx={ctx} panel={panel} setPanel={setPanel} compromised={compromised} onToggleCompromised={toggleCompromised} />
+            <Inspector
+              ctx={ctx}
+              panel={panel}
+              setPanel={setPanel}
+              compromised={compromised}
+              onToggleCompromised={toggleCompromised}
+            />
           </>
-        ) : (
-          <div className="workshop-home">
-            <h3>Workshop</h3>
-            <p className="hint">Select a zone, device or channel on the map to see and edit it, or add elements:</p>
-            <div className="add-buttons">
-              <button type="button" onClick={() => setPanel({ mode: 'create', type: 'DEVICE', defaults: {} })} data-testid="add-device">
-                + Device
-              </button>
-              <button type="button" onClick={() => setPanel({ mode: 'create', type: 'ZONE', defaults: {} })}>
-                + Zone
-              </button>
-              <button type="button" onClick={() => setPanel({ mode: 'create', type: 'CHANNEL', defaults: {} })}>
-                + Channel
-              </button>
-              <button type="button" onClick={() => setPanel({ mode: 'create', type: 'ASSET', defaults: {} })}>
-                + Asset
-              </button>
-              <button type="button" onClick={() => setPanel({ mode: 'create', type: 'VULNERABILITY', defaults: {} })}>
-                + Vulnerability
-              </button>
-              <button type="button" onClick={() => setPanel({ mode: 'create', type: 'CONTROL_PLACEMENT', defaults: {} })}>
-                + Control
-              </button>
-            </div>
-            <p className="hint">
-              Or press <b>Draw channel</b> above the map and click two devices.
-            </p>
-            {catalogue.error && <ErrorMessage error={catalogue.error} title="Catalogue unavailable" />}
-          </div>
-        )}
+        ) : null}
       </aside>
     </div>
   );

@@ -72,6 +72,9 @@ export async function solveMilp(model: MilpModel, timeLimitMs: number, mipRelGap
       output_flag: false,
       time_limit: Math.max(0.001, timeLimitMs / 1000),
       mip_rel_gap: mipRelGap,
+      // The engine reduces the model itself (recommend-controls.ts); HiGHS's MIP presolve on these
+      // covering models costs more time than it saves.
+      presolve: 'off',
     });
     if (model.start) m.setSolution({ colValue: model.start });
     const { modelStatus } = m.run();

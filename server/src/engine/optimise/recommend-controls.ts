@@ -103,7 +103,9 @@ export async function recommendControls(graph: AttackGraph, options: RecommendCo
   for (let j = 0; j < model.placementOfCol.length; j++) {
     if (solved.colValue[j]! > 0.5) chosen.push(model.placementOfCol[j]!);
   }
-  if (solved.status === 'TIME_LIMIT' && !budgetMode) pruneRedundant(index, chosen, cuttable);
+  // Solutions cut short by the time limit, and budget solutions (which may carry placements that
+  // cut nothing more), lose the placements the cut targets do not need.
+  if (solved.status === 'TIME_LIMIT' || budgetMode) pruneRedundant(index, chosen, cuttable, t0 + Math.max(timeLimitMs, 1000));
   chosen.sort((a, b) => a - b);
 
   const after = blockedWith(index, chosen);
@@ -226,7 +228,7 @@ function buildModel(
   // Reduce to a fixpoint: eliminate pass-through nodes, drop dominated placements and implied
   // rows, and (min-cost) take placements that alone can cut a row from the source.
   const forced: number[] = [];
-  for (let round = 0; round < 20; round++) {
+  for (let round = 0; round < 8; round++) {
     const before = rows.length + rows.reduce((k, r) => k + r.placements.length, 0);
     rows = eliminateNodes(rows, n, zero);
     rows = dropDominatedPlacements(rows, placementCost);
@@ -240,8 +242,9 @@ function buildModel(
         rows = rows.filter((row) => !row.placements.some((p) => take.has(p)));
       }
     }
+    // Later rounds gain little: stop below 2 % (every round is exact, this only trades speed).
     const after = rows.length + rows.reduce((k, r) => k + r.placements.length, 0);
-    if (after === before) break;
+    if (after > 0.98 * before) break;
   }
   rows.sort((a, b) => a.u - b.u || a.v - b.v || compareNumberLists(a.placements, b.placements));
 
@@ -467,31 +470,50 @@ function dedupeRows(rows: readonly (Row | null)[]): Row[] {
  * elementId) order wins). Choosing the dominating placement instead never costs more.
  */
 function dropDominatedPlacements(rows: readonly Row[], cost: Float64Array): Row[] {
-  const rowsOf = new Map<number, number[]>();
+  // Placement → its rows, as CSR over the placements that occur.
+  const P = cost.length;
+  const start = new Int32Array(P + 1);
+  for (const row of rows) for (const p of row.placements) start[p + 1]!++;
+  for (let p = 0; p < P; p++) start[p + 1]! += start[p]!;
+  const fill = start.slice(0, P);
+  const rowsOf = new Int32Array(start[P]!);
   rows.forEach((row, i) => {
-    for (const p of row.placements) {
-      const l = rowsOf.get(p);
-      if (l) l.push(i);
-      else rowsOf.set(p, [i]);
-    }
+    for (const p of row.placements) rowsOf[fill[p]!++] = i;
   });
-  const dropped = new Set<number>();
-  for (const b of [...rowsOf.keys()].sort((x, y) => x - y)) {
-    const rb = rowsOf.get(b)!;
+  const covers = (a: number, b: number): boolean => {
+    // rows(b) ⊆ rows(a); both ascending.
+    let j = start[a]!;
+    const endA = start[a + 1]!;
+    for (let q = start[b]!; q < start[b + 1]!; q++) {
+      const r = rowsOf[q]!;
+      while (j < endA && rowsOf[j]! < r) j++;
+      if (j === endA || rowsOf[j] !== r) return false;
+      j++;
+    }
+    return true;
+  };
+  const dropped = new Uint8Array(P);
+  let any = false;
+  for (let b = 0; b < P; b++) {
+    const nb = start[b + 1]! - start[b]!;
+    if (nb === 0) continue;
     // A dominating placement appears in b's smallest row.
-    let smallest = rows[rb[0]!]!;
-    for (const r of rb) if (rows[r]!.placements.length < smallest.placements.length) smallest = rows[r]!;
+    let smallest = rows[rowsOf[start[b]!]!]!;
+    for (let q = start[b]!; q < start[b + 1]!; q++) {
+      const row = rows[rowsOf[q]!]!;
+      if (row.placements.length < smallest.placements.length) smallest = row;
+    }
     for (const a of smallest.placements) {
-      if (a === b || dropped.has(a)) continue;
-      const ra = rowsOf.get(a)!;
-      if (cost[a]! > cost[b]! || !isSubset(rb, ra)) continue;
-      if (cost[a] === cost[b] && ra.length === rb.length && a > b) continue;
-      dropped.add(b);
+      if (a === b || dropped[a]) continue;
+      if (cost[a]! > cost[b]! || start[a + 1]! - start[a]! < nb || !covers(a, b)) continue;
+      if (cost[a] === cost[b] && start[a + 1]! - start[a]! === nb && a > b) continue;
+      dropped[b] = 1;
+      any = true;
       break;
     }
   }
-  if (dropped.size === 0) return [...rows];
-  return dedupeRows(rows.map((row) => ({ ...row, placements: row.placements.filter((p) => !dropped.has(p)) })));
+  if (!any) return [...rows];
+  return dedupeRows(rows.map((row) => ({ ...row, placements: row.placements.filter((p) => !dropped[p]) })));
 }
 
 /** Drops rows implied by another row between the same two nodes whose blockers are a subset of theirs. */
@@ -533,14 +555,20 @@ function compareNumberLists(a: readonly number[], b: readonly number[]): number 
   return a.length - b.length;
 }
 
-/** Drops chosen placements (costliest first) whose removal keeps every cuttable target cut. */
-function pruneRedundant(index: GraphIndex, chosen: number[], cuttable: readonly number[]): void {
+/**
+ * Drops chosen placements (costliest first) whose removal leaves every cuttable target that the
+ * full choice cuts still cut. Stops at `deadline` (performance.now() ms).
+ */
+function pruneRedundant(index: GraphIndex, chosen: number[], cuttable: readonly number[], deadline: number): void {
+  const seenAll = reachableFrom(index, index.entries, blockedWith(index, chosen));
+  const mustStayCut = cuttable.filter((t) => !seenAll[t]);
   const order = [...chosen].sort((a, b) => index.placementCost[b]! - index.placementCost[a]! || a - b);
   const kept = new Set(chosen);
   for (const p of order) {
+    if (performance.now() > deadline) break;
     kept.delete(p);
     const seen = reachableFrom(index, index.entries, blockedWith(index, [...kept]));
-    if (cuttable.some((t) => seen[t])) kept.add(p);
+    if (mustStayCut.some((t) => seen[t])) kept.add(p);
   }
   chosen.splice(0, chosen.length, ...[...kept]);
 }

@@ -2,13 +2,12 @@
  * Ranked attack paths: Yen's k shortest simple paths on weight −ln(likelihood), from a virtual
  * super-source joined to every entry point, to each selected target.
  *
- * Speed (10k-device hospitals): one Dijkstra from the super-source gives every target's first
- * path. For paths 2..k of a target t, a reverse A* from t (potential = distance from the
- * super-source, which is consistent) computes the exact distance-to-t of every node whose best
- * path through it is at most L = d(t) + Δ, and nothing else. Every simple path of length ≤ L lies
- * inside that region, so Yen's spur searches run as A* (heuristic: exact distance-to-t) inside
- * it; if fewer than k paths of length ≤ L exist there, Δ grows (3, 9, then ∞ = no pruning).
- * Lawler's rule spurs only from the deviation index onward.
+ * Speed (10k-device hospitals, ~150k steps): one binary-heap Dijkstra from the super-source gives
+ * every target's first path and the exact distance dS of every node. Paths 2..k come from Yen's
+ * algorithm run backwards (target → super-source), so that each spur search is an A* guided by
+ * dS, which is consistent and exact until root nodes are removed: most spurs follow the
+ * shortest-path tree without a heap. Lawler's rule, a bound from the current candidates and an
+ * entry-reachability bitset keep the rest small. See docs/attack-model.md §2.
  */
 import { EngineLimitError, ValidationError } from '../../domain/errors';
 import { SEVERITIES, SEVERITY_RANK, type Severity } from '../../domain/types';

@@ -31,14 +31,6 @@ export class Deadline {
   }
 }
 
-/** Steps disabled by an IMPLEMENTED control, or additionally by `extra` (1 = disabled). */
-export function disabledSteps(index: GraphIndex, extra?: Uint8Array): Uint8Array {
-  if (!extra) return index.blocked;
-  const out = new Uint8Array(index.m);
-  for (let s = 0; s < index.m; s++) out[s] = index.blocked[s]! | extra[s]!;
-  return out;
-}
-
 /** Result of {@link shortestFromEntries}. */
 export interface ShortestTree {
   /** Σ −ln(likelihood) of the most likely path from any entry point; Infinity if unreachable. */
@@ -103,35 +95,6 @@ export function reachableFrom(index: GraphIndex, sources: ArrayLike<number>, dis
       if (disabled[s]) continue;
       const u = stepTo[s]!;
       if (!seen[u]) {
-        seen[u] = 1;
-        queue[tail++] = u;
-      }
-    }
-  }
-  return seen;
-}
-
-/** Nodes from which some node of `sinks` is reachable through enabled steps (reverse BFS). */
-export function coReachableTo(index: GraphIndex, sinks: ArrayLike<number>, disabled: Uint8Array, within?: Uint8Array): Uint8Array {
-  const { n, inStart, inSteps, stepFrom } = index;
-  const seen = new Uint8Array(n);
-  const queue = new Int32Array(n);
-  let head = 0;
-  let tail = 0;
-  for (let i = 0; i < sinks.length; i++) {
-    const t = sinks[i]!;
-    if (!seen[t]) {
-      seen[t] = 1;
-      queue[tail++] = t;
-    }
-  }
-  while (head < tail) {
-    const v = queue[head++]!;
-    for (let k = inStart[v]!; k < inStart[v + 1]!; k++) {
-      const s = inSteps[k]!;
-      if (disabled[s]) continue;
-      const u = stepFrom[s]!;
-      if (!seen[u] && (!within || within[u])) {
         seen[u] = 1;
         queue[tail++] = u;
       }

@@ -16,6 +16,7 @@ export const deviceAssetManipulationRule: AttackRule = {
   evaluate(ctx: RuleContext): AttackStep[] {
     const steps: AttackStep[] = [];
     const method = ctx.method(this.attackMethodId);
+    const evidenceOf = new Map<string, { property: string; value: string }[]>(); // shared per asset kind
     for (const asset of ctx.model.assets) {
       if (asset.kind === 'PERSONAL_DATA') continue;
       steps.push(
@@ -24,7 +25,7 @@ export const deviceAssetManipulationRule: AttackRule = {
           to: asset.id,
           attackMethodId: method.id,
           likelihood: 1,
-          evidence: [{ property: 'assetKind', value: asset.kind }],
+          evidence: evidenceOf.get(asset.kind) ?? evidenceOf.set(asset.kind, [{ property: 'assetKind', value: asset.kind }]).get(asset.kind)!,
           controlElementId: null,
         }),
       );

@@ -23,10 +23,12 @@ import type { StepEvidence } from '../types';
 /** Interface kinds reached by radio: an attacker in range is adjacent (CVSS AV:A). */
 export const RADIO_INTERFACE_KINDS: readonly InterfaceKind[] = ['BLE_GATT', 'PROPRIETARY_RF', 'WIFI', 'ZIGBEE', 'LORA'];
 
+/** USB, SERIAL_DEBUG or LOCAL_UI: needs hands on the device (CVSS AV:P). */
 export function isPhysicalInterface(iface: Interface): boolean {
   return PHYSICAL_INTERFACE_KINDS.includes(iface.kind);
 }
 
+/** A radio link, observable from the zones in range (types.ts WIRELESS_TECHNOLOGIES). */
 export function isWireless(channel: Channel): boolean {
   return WIRELESS_TECHNOLOGIES.includes(channel.technology);
 }

@@ -16,8 +16,14 @@ export const lateralMovementRule: AttackRule = {
   evaluate(ctx: RuleContext): AttackStep[] {
     const steps: AttackStep[] = [];
     const method = ctx.method(this.attackMethodId);
+    // Two possible evidence lists, shared by all steps (plain data, not mutated).
+    const evidenceOf = {
+      true: [{ property: 'generalPurposeOs', value: 'true (×1)' }],
+      false: [{ property: 'generalPurposeOs', value: 'false (×0.6)' }],
+    };
     for (const device of ctx.model.devices) {
       const factor = device.generalPurposeOs ? 1 : 0.6;
+      const evidence = evidenceOf[`${device.generalPurposeOs}`];
       for (const zoneId of device.zoneIds) {
         steps.push(
           ctx.step(this, {
@@ -25,7 +31,7 @@ export const lateralMovementRule: AttackRule = {
             to: zoneId,
             attackMethodId: method.id,
             likelihood: method.baseLikelihood * factor,
-            evidence: [{ property: 'generalPurposeOs', value: `${device.generalPurposeOs} (×${factor})` }],
+            evidence,
             controlElementId: zoneId,
           }),
         );

@@ -36,9 +36,27 @@ import {
 import { request } from '../../api/client';
 import { fieldErrors, GraphQLRequestError } from '../../api/errors';
 import type { Catalogue } from '../../api/hooks';
-import type { Asset, Channel, ControlPlacement, Device, Interface, ModelIndex, Vulnerability, Zone } from '../../graph/model-index';
+import type {
+  Asset,
+  Channel,
+  ControlPlacement,
+  Device,
+  Interface,
+  ModelIndex,
+  Vulnerability,
+  Zone,
+} from '../../graph/model-index';
 import { technologyLabel } from '../../graph/to-elements';
-import { DEVICE_CATEGORY, ELEMENT_TYPE, RISK_CLASS, RISK_CLASS_ORDER, SEVERITY, SEVERITY_ORDER, ZONE_KIND, humanize } from '../../graph/vocabulary';
+import {
+  DEVICE_CATEGORY,
+  ELEMENT_TYPE,
+  RISK_CLASS,
+  RISK_CLASS_ORDER,
+  SEVERITY,
+  SEVERITY_ORDER,
+  ZONE_KIND,
+  humanize,
+} from '../../graph/vocabulary';
 import { ErrorMessage } from '../Feedback';
 import { CheckboxField, CheckboxGroup, SelectField, TextField, type Option } from './fields';
 
@@ -96,7 +114,8 @@ function ServerForm<T extends FieldValues>({
       const byField = fieldErrors(e);
       const known = Object.entries(byField).filter(([f]) => f in defaultValues);
       for (const [f, message] of known) form.setError(f as Path<T>, { type: 'server', message });
-      if (known.length === 0 || !(e instanceof GraphQLRequestError) || known.length < Object.keys(byField).length) setFormError(e);
+      if (known.length === 0 || !(e instanceof GraphQLRequestError) || known.length < Object.keys(byField).length)
+        setFormError(e);
       else setFormError(new Error('The server rejected some fields: see the messages below them.'));
     }
   });
@@ -120,8 +139,11 @@ function ServerForm<T extends FieldValues>({
 }
 
 const zoneOptions = (index: ModelIndex): Option[] =>
-  index.model.zones.map((z) => ({ value: z.id, label: `${z.name}${z.entryPoint ? ' (entry point)' : ''}` })).sort(byLabel);
-const deviceOptions = (index: ModelIndex): Option[] => index.model.devices.map((d) => ({ value: d.id, label: d.name })).sort(byLabel);
+  index.model.zones
+    .map((z) => ({ value: z.id, label: `${z.name}${z.entryPoint ? ' (entry point)' : ''}` }))
+    .sort(byLabel);
+const deviceOptions = (index: ModelIndex): Option[] =>
+  index.model.devices.map((d) => ({ value: d.id, label: d.name })).sort(byLabel);
 
 // ── Zone ────────────────────────────────────────────────────────────────────────────────────────
 
@@ -143,14 +165,29 @@ export function ZoneForm({ ctx, element, defaults, onDone, onCancel }: FormProps
       onSubmit={async (v) => {
         if (element) {
           const r = await ctx.write(() =>
-            request(UpdateZoneDocument, { modelId: ctx.modelId, id: element.id, patch: { name: v.name.trim(), kind: v.kind as ZoneKind, entryPoint: v.entryPoint, description: opt(v.description) } }),
+            request(UpdateZoneDocument, {
+              modelId: ctx.modelId,
+              id: element.id,
+              patch: {
+                name: v.name.trim(),
+                kind: v.kind as ZoneKind,
+                entryPoint: v.entryPoint,
+                description: opt(v.description),
+              },
+            }),
           );
           onDone(r.updateZone.id);
         } else {
           const r = await ctx.write(() =>
             request(CreateZoneDocument, {
               modelId: ctx.modelId,
-              input: { id: undef(opt(v.id)), name: v.name.trim(), kind: v.kind as ZoneKind, entryPoint: v.entryPoint, description: undef(opt(v.description)) },
+              input: {
+                id: undef(opt(v.id)),
+                name: v.name.trim(),
+                kind: v.kind as ZoneKind,
+                entryPoint: v.entryPoint,
+                description: undef(opt(v.description)),
+              },
             }),
           );
           onDone(r.createZone.id);
@@ -160,7 +197,11 @@ export function ZoneForm({ ctx, element, defaults, onDone, onCancel }: FormProps
       {!element && <TextField name="id" label="Id" hint="Optional; generated from the name when empty" />}
       <TextField name="name" label="Name" required />
       <SelectField name="kind" label="Kind" required options={enumOptions(ZoneKind, (v) => ZONE_KIND[v as ZoneKind])} />
-      <CheckboxField name="entryPoint" label="Entry point" hint="An attacker can start here (Internet, guest Wi-Fi, vendor access, patient home, physical access)" />
+      <CheckboxField
+        name="entryPoint"
+        label="Entry point"
+        hint="An attacker can start here (Internet, guest Wi-Fi, vendor access, patient home, physical access)"
+      />
       <TextField name="description" label="Description" multiline />
     </ServerForm>
   );
@@ -210,7 +251,13 @@ export function DeviceForm({ ctx, element, defaults, onDone, onCancel }: FormPro
             request(UpdateDeviceDocument, {
               modelId: ctx.modelId,
               id: d.id,
-              patch: { ...common, manufacturer: opt(v.manufacturer), modelName: opt(v.modelName), software: opt(v.software), externalId: opt(v.externalId) },
+              patch: {
+                ...common,
+                manufacturer: opt(v.manufacturer),
+                modelName: opt(v.modelName),
+                software: opt(v.software),
+                externalId: opt(v.externalId),
+              },
             }),
           );
           onDone(r.updateDevice.id);
@@ -246,9 +293,18 @@ export function DeviceForm({ ctx, element, defaults, onDone, onCancel }: FormPro
         label="HSA risk class"
         required
         emptyLabel="Choose a class"
-        options={RISK_CLASS_ORDER.map((c) => ({ value: c, label: `${RISK_CLASS[c].label} — ${RISK_CLASS[c].description}` }))}
+        options={RISK_CLASS_ORDER.map((c) => ({
+          value: c,
+          label: `${RISK_CLASS[c].label} — ${RISK_CLASS[c].description}`,
+        }))}
       />
-      <CheckboxGroup name="zoneIds" label="Zones" required options={zoneOptions(ctx.index)} hint="The first zone chosen is where the map draws it" />
+      <CheckboxGroup
+        name="zoneIds"
+        label="Zones"
+        required
+        options={zoneOptions(ctx.index)}
+        hint="The first zone chosen is where the map draws it"
+      />
       <div className="field-row">
         <TextField name="manufacturer" label="Manufacturer" />
         <TextField name="modelName" label="Model" />
@@ -299,16 +355,29 @@ export function InterfaceForm({ ctx, element, defaults, onDone, onCancel }: Form
           port: optNum(v.port),
         };
         if (i) {
-          const r = await ctx.write(() => request(UpdateInterfaceDocument, { modelId: ctx.modelId, id: i.id, patch: common }));
+          const r = await ctx.write(() =>
+            request(UpdateInterfaceDocument, { modelId: ctx.modelId, id: i.id, patch: common }),
+          );
           onDone(r.updateInterface.id);
         } else {
-          const r = await ctx.write(() => request(CreateInterfaceDocument, { modelId: ctx.modelId, input: { ...common, id: undef(opt(v.id)), port: undef(common.port) } }));
+          const r = await ctx.write(() =>
+            request(CreateInterfaceDocument, {
+              modelId: ctx.modelId,
+              input: { ...common, id: undef(opt(v.id)), port: undef(common.port) },
+            }),
+          );
           onDone(r.createInterface.id);
         }
       }}
     >
       {!i && <TextField name="id" label="Id" hint="Optional" />}
-      <SelectField name="deviceId" label="Device" required emptyLabel="Choose a device" options={deviceOptions(ctx.index)} />
+      <SelectField
+        name="deviceId"
+        label="Device"
+        required
+        emptyLabel="Choose a device"
+        options={deviceOptions(ctx.index)}
+      />
       <TextField name="name" label="Name" required />
       <SelectField name="kind" label="Kind" required emptyLabel="Choose a kind" options={enumOptions(InterfaceKind)} />
       <SelectField name="authentication" label="Authentication" required options={enumOptions(Authentication)} />
@@ -359,13 +428,20 @@ export function ChannelForm({ ctx, element, defaults, onDone, onCancel }: FormPr
           zoneIds: v.zoneIds,
         };
         if (c) {
-          const r = await ctx.write(() => request(UpdateChannelDocument, { modelId: ctx.modelId, id: c.id, patch: common }));
+          const r = await ctx.write(() =>
+            request(UpdateChannelDocument, { modelId: ctx.modelId, id: c.id, patch: common }),
+          );
           onDone(r.updateChannel.id);
         } else {
           const r = await ctx.write(() =>
             request(CreateChannelDocument, {
               modelId: ctx.modelId,
-              input: { ...common, id: undef(opt(v.id)), fromInterfaceId: undef(common.fromInterfaceId), toInterfaceId: undef(common.toInterfaceId) },
+              input: {
+                ...common,
+                id: undef(opt(v.id)),
+                fromInterfaceId: undef(common.fromInterfaceId),
+                toInterfaceId: undef(common.toInterfaceId),
+              },
             }),
           );
           onDone(r.createChannel.id);
@@ -375,16 +451,44 @@ export function ChannelForm({ ctx, element, defaults, onDone, onCancel }: FormPr
       {!c && <TextField name="id" label="Id" hint="Optional" />}
       <TextField name="name" label="Name" required />
       <div className="field-row">
-        <SelectField name="fromDeviceId" label="From device" required emptyLabel="Choose" options={deviceOptions(ctx.index)} />
-        <SelectField name="toDeviceId" label="To device" required emptyLabel="Choose" options={deviceOptions(ctx.index)} />
+        <SelectField
+          name="fromDeviceId"
+          label="From device"
+          required
+          emptyLabel="Choose"
+          options={deviceOptions(ctx.index)}
+        />
+        <SelectField
+          name="toDeviceId"
+          label="To device"
+          required
+          emptyLabel="Choose"
+          options={deviceOptions(ctx.index)}
+        />
       </div>
       <div className="field-row">
         <SelectField name="fromInterfaceId" label="From interface" options={interfaceOptions} />
         <SelectField name="toInterfaceId" label="To interface" options={interfaceOptions} />
       </div>
-      <SelectField name="technology" label="Technology" required emptyLabel="Choose" options={enumOptions(ChannelTechnology, (v) => technologyLabel(v as ChannelTechnology))} />
-      <SelectField name="intrinsicMechanism" label="Intrinsic mechanism" required options={enumOptions(IntrinsicMechanism)} hint="Must belong to the technology (e.g. BLE_PASSKEY for BLE)" />
-      <CheckboxGroup name="extrinsicMechanisms" label="Extrinsic mechanisms" options={enumOptions(ExtrinsicMechanism, (v) => (v === 'TLS' || v === 'VPN' ? v : humanize(v)))} />
+      <SelectField
+        name="technology"
+        label="Technology"
+        required
+        emptyLabel="Choose"
+        options={enumOptions(ChannelTechnology, (v) => technologyLabel(v as ChannelTechnology))}
+      />
+      <SelectField
+        name="intrinsicMechanism"
+        label="Intrinsic mechanism"
+        required
+        options={enumOptions(IntrinsicMechanism)}
+        hint="Must belong to the technology (e.g. BLE_PASSKEY for BLE)"
+      />
+      <CheckboxGroup
+        name="extrinsicMechanisms"
+        label="Extrinsic mechanisms"
+        options={enumOptions(ExtrinsicMechanism, (v) => (v === 'TLS' || v === 'VPN' ? v : humanize(v)))}
+      />
       <CheckboxGroup name="carries" label="Carries" required options={enumOptions(ChannelPayload)} />
       <CheckboxGroup name="zoneIds" label="Observable / reachable from zones" options={zoneOptions(ctx.index)} />
     </ServerForm>
@@ -410,18 +514,33 @@ export function AssetForm({ ctx, element, defaults, onDone, onCancel }: FormProp
       submitLabel={a ? 'Save asset' : 'Create asset'}
       onCancel={onCancel}
       onSubmit={async (v) => {
-        const common = { deviceId: v.deviceId, name: v.name.trim(), kind: v.kind as AssetKind, severity: v.severity as (typeof SEVERITY_ORDER)[number] };
+        const common = {
+          deviceId: v.deviceId,
+          name: v.name.trim(),
+          kind: v.kind as AssetKind,
+          severity: v.severity as (typeof SEVERITY_ORDER)[number],
+        };
         if (a) {
-          const r = await ctx.write(() => request(UpdateAssetDocument, { modelId: ctx.modelId, id: a.id, patch: common }));
+          const r = await ctx.write(() =>
+            request(UpdateAssetDocument, { modelId: ctx.modelId, id: a.id, patch: common }),
+          );
           onDone(r.updateAsset.id);
         } else {
-          const r = await ctx.write(() => request(CreateAssetDocument, { modelId: ctx.modelId, input: { ...common, id: undef(opt(v.id)) } }));
+          const r = await ctx.write(() =>
+            request(CreateAssetDocument, { modelId: ctx.modelId, input: { ...common, id: undef(opt(v.id)) } }),
+          );
           onDone(r.createAsset.id);
         }
       }}
     >
       {!a && <TextField name="id" label="Id" hint="Optional" />}
-      <SelectField name="deviceId" label="Device" required emptyLabel="Choose a device" options={deviceOptions(ctx.index)} />
+      <SelectField
+        name="deviceId"
+        label="Device"
+        required
+        emptyLabel="Choose a device"
+        options={deviceOptions(ctx.index)}
+      />
       <TextField name="name" label="Name" required />
       <SelectField name="kind" label="Kind" required emptyLabel="Choose" options={enumOptions(AssetKind)} />
       <SelectField
@@ -460,11 +579,20 @@ export function VulnerabilityForm({ ctx, element, defaults, onDone, onCancel }: 
       onSubmit={async (v) => {
         const common = { cveId: v.cveId.trim(), cvssVector: v.cvssVector.trim(), elementId: v.elementId };
         if (v0) {
-          const r = await ctx.write(() => request(UpdateVulnerabilityDocument, { modelId: ctx.modelId, id: v0.id, patch: { ...common, description: opt(v.description) } }));
+          const r = await ctx.write(() =>
+            request(UpdateVulnerabilityDocument, {
+              modelId: ctx.modelId,
+              id: v0.id,
+              patch: { ...common, description: opt(v.description) },
+            }),
+          );
           onDone(r.updateVulnerability.id);
         } else {
           const r = await ctx.write(() =>
-            request(CreateVulnerabilityDocument, { modelId: ctx.modelId, input: { ...common, id: undef(opt(v.id)), description: undef(opt(v.description)) } }),
+            request(CreateVulnerabilityDocument, {
+              modelId: ctx.modelId,
+              input: { ...common, id: undef(opt(v.id)), description: undef(opt(v.description)) },
+            }),
           );
           onDone(r.createVulnerability.id);
         }
@@ -473,7 +601,13 @@ export function VulnerabilityForm({ ctx, element, defaults, onDone, onCancel }: 
       {!v0 && <TextField name="id" label="Id" hint="Optional" />}
       <TextField name="cveId" label="CVE" required placeholder="CVE-2019-6538" />
       <TextField name="cvssVector" label="CVSS v3.1 vector" required hint="The base score is computed by the server" />
-      <SelectField name="elementId" label="Affected device or interface" required emptyLabel="Choose" options={targets} />
+      <SelectField
+        name="elementId"
+        label="Affected device or interface"
+        required
+        emptyLabel="Choose"
+        options={targets}
+      />
       <TextField name="description" label="Description" multiline />
     </ServerForm>
   );
@@ -500,7 +634,11 @@ export function ControlPlacementForm({ ctx, element, defaults, onDone, onCancel 
     ...m.assets.map((a) => ({ value: a.id, label: a.name, group: ELEMENT_TYPE.ASSET })),
   ];
   const controls = ctx.catalogue?.controls ?? [];
-  const target = defaults?.elementId ? ctx.index.typeOf(defaults.elementId as string) : p ? ctx.index.typeOf(p.elementId) : undefined;
+  const target = defaults?.elementId
+    ? ctx.index.typeOf(defaults.elementId as string)
+    : p
+      ? ctx.index.typeOf(p.elementId)
+      : undefined;
   const controlOptions: Option[] = controls
     .filter((c) => !target || c.appliesTo.includes(target as ElementType))
     .map((c) => ({ value: c.id, label: `${c.id} · ${c.name} (cost ${c.defaultCost})` }));
@@ -512,9 +650,17 @@ export function ControlPlacementForm({ ctx, element, defaults, onDone, onCancel 
       submitLabel={p ? 'Save placement' : 'Place control'}
       onCancel={onCancel}
       onSubmit={async (v) => {
-        const common = { controlId: v.controlId, elementId: v.elementId, status: v.status as PlacementStatus, cost: optNum(v.cost), note: opt(v.note) };
+        const common = {
+          controlId: v.controlId,
+          elementId: v.elementId,
+          status: v.status as PlacementStatus,
+          cost: optNum(v.cost),
+          note: opt(v.note),
+        };
         if (p) {
-          const r = await ctx.write(() => request(UpdateControlPlacementDocument, { modelId: ctx.modelId, id: p.id, patch: common }));
+          const r = await ctx.write(() =>
+            request(UpdateControlPlacementDocument, { modelId: ctx.modelId, id: p.id, patch: common }),
+          );
           onDone(r.updateControlPlacement.id);
         } else {
           const r = await ctx.write(() =>
@@ -537,14 +683,21 @@ export function ControlPlacementForm({ ctx, element, defaults, onDone, onCancel 
         options={controlOptions}
         hint={target ? `Controls that apply to a ${ELEMENT_TYPE[target as ElementType].toLowerCase()}` : undefined}
       />
-      <SelectField name="status" label="Status" required options={enumOptions(PlacementStatus)} hint="Only implemented controls block attack steps" />
+      <SelectField
+        name="status"
+        label="Status"
+        required
+        options={enumOptions(PlacementStatus)}
+        hint="Only implemented controls block attack steps"
+      />
       <TextField name="cost" label="Cost (cost units)" type="number" hint="Empty: the control's default cost" />
       <TextField name="note" label="Note" multiline />
     </ServerForm>
   );
 }
 
-export type EditableType = 'ZONE' | 'DEVICE' | 'INTERFACE' | 'CHANNEL' | 'ASSET' | 'VULNERABILITY' | 'CONTROL_PLACEMENT';
+export type EditableType =
+  'ZONE' | 'DEVICE' | 'INTERFACE' | 'CHANNEL' | 'ASSET' | 'VULNERABILITY' | 'CONTROL_PLACEMENT';
 
 export const FORM_BY_TYPE = {
   ZONE: ZoneForm,

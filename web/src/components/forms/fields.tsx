@@ -15,13 +15,30 @@ function useFieldError(name: string): string | undefined {
   const {
     formState: { errors },
   } = useFormContext();
-  const e = name.split('.').reduce<unknown>((acc, k) => (acc && typeof acc === 'object' ? (acc as Record<string, unknown>)[k] : undefined), errors) as
-    | { message?: string }
-    | undefined;
+  const e = name
+    .split('.')
+    .reduce<unknown>(
+      (acc, k) => (acc && typeof acc === 'object' ? (acc as Record<string, unknown>)[k] : undefined),
+      errors,
+    ) as { message?: string } | undefined;
   return e?.message;
 }
 
-function FieldShell({ id, label, error, hint, children, required }: { id: string; label: string; error?: string; hint?: string; children: ReactNode; required?: boolean }) {
+function FieldShell({
+  id,
+  label,
+  error,
+  hint,
+  children,
+  required,
+}: {
+  id: string;
+  label: string;
+  error?: string;
+  hint?: string;
+  children: ReactNode;
+  required?: boolean;
+}) {
   return (
     <div className={`field${error ? ' has-error' : ''}`}>
       <label htmlFor={id}>
@@ -70,7 +87,14 @@ export function TextField({
   return (
     <FieldShell id={id} label={label} error={error} hint={hint} required={required}>
       {multiline ? (
-        <textarea id={id} rows={3} aria-invalid={Boolean(error)} aria-describedby={describedBy} placeholder={placeholder} {...reg} />
+        <textarea
+          id={id}
+          rows={3}
+          aria-invalid={Boolean(error)}
+          aria-describedby={describedBy}
+          placeholder={placeholder}
+          {...reg}
+        />
       ) : (
         <input
           id={id}
@@ -86,7 +110,21 @@ export function TextField({
   );
 }
 
-export function SelectField({ name, label, options, required, hint, emptyLabel }: { name: string; label: string; options: Option[]; required?: boolean; hint?: string; emptyLabel?: string }) {
+export function SelectField({
+  name,
+  label,
+  options,
+  required,
+  hint,
+  emptyLabel,
+}: {
+  name: string;
+  label: string;
+  options: Option[];
+  required?: boolean;
+  hint?: string;
+  emptyLabel?: string;
+}) {
   const id = useId();
   const { register } = useFormContext();
   const error = useFieldError(name);
@@ -99,7 +137,12 @@ export function SelectField({ name, label, options, required, hint, emptyLabel }
     ));
   return (
     <FieldShell id={id} label={label} error={error} hint={hint} required={required}>
-      <select id={id} aria-invalid={Boolean(error)} aria-describedby={error ? `${id}-error` : undefined} {...register(name, required ? { required: `${label} is required` } : {})}>
+      <select
+        id={id}
+        aria-invalid={Boolean(error)}
+        aria-describedby={error ? `${id}-error` : undefined}
+        {...register(name, required ? { required: `${label} is required` } : {})}
+      >
         {(!required || emptyLabel) && <option value="">{emptyLabel ?? '—'}</option>}
         {groups.length > 1
           ? groups.map((g) => (
@@ -133,12 +176,28 @@ export function CheckboxField({ name, label, hint }: { name: string; label: stri
 }
 
 /** A set of checkboxes whose value is a string array (zones, mechanisms, payloads...). */
-export function CheckboxGroup({ name, label, options, required, hint }: { name: string; label: string; options: Option[]; required?: boolean; hint?: string }) {
+export function CheckboxGroup({
+  name,
+  label,
+  options,
+  required,
+  hint,
+}: {
+  name: string;
+  label: string;
+  options: Option[];
+  required?: boolean;
+  hint?: string;
+}) {
   const { control } = useFormContext();
   const error = useFieldError(name);
   const id = useId();
   return (
-    <fieldset className={`field group${error ? ' has-error' : ''}`} aria-describedby={error ? `${id}-error` : undefined} aria-invalid={Boolean(error)}>
+    <fieldset
+      className={`field group${error ? ' has-error' : ''}`}
+      aria-describedby={error ? `${id}-error` : undefined}
+      aria-invalid={Boolean(error)}
+    >
       <legend>
         {label}
         {required && <span aria-hidden="true"> *</span>}
@@ -146,7 +205,11 @@ export function CheckboxGroup({ name, label, options, required, hint }: { name: 
       <Controller
         name={name}
         control={control}
-        rules={required ? { validate: (v: string[]) => (v && v.length > 0) || `Choose at least one: ${label.toLowerCase()}` } : {}}
+        rules={
+          required
+            ? { validate: (v: string[]) => (v && v.length > 0) || `Choose at least one: ${label.toLowerCase()}` }
+            : {}
+        }
         render={({ field }) => {
           const value: string[] = Array.isArray(field.value) ? field.value : [];
           return (
@@ -158,7 +221,9 @@ export function CheckboxGroup({ name, label, options, required, hint }: { name: 
                     name={name}
                     value={o.value}
                     checked={value.includes(o.value)}
-                    onChange={(e) => field.onChange(e.target.checked ? [...value, o.value] : value.filter((v) => v !== o.value))}
+                    onChange={(e) =>
+                      field.onChange(e.target.checked ? [...value, o.value] : value.filter((v) => v !== o.value))
+                    }
                     onBlur={field.onBlur}
                   />{' '}
                   {o.label}

@@ -1,0 +1,231 @@
+/**
+ * The web app end to end, in Debian's Chromium driven by playwright-core, against the built server
+ * and web app on a fresh Neo4j with the demo hospital. One browser page walks through a workshop
+ * and a committee review in order; each state is saved to test-results/e2e/*.png.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { RESULTS, appUrl, launchBrowser, snapshot } from './support';
+
+jest.setTimeout(120_000);
+
+const DEMO = 'demo-hospital';
+let modelId = DEMO;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+
+async function gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const res = await fetch(`${appUrl()}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as { data?: T; errors?: unknown[] };
+  if (body.errors?.length) throw new Error(JSON.stringify(body.errors));
+  return body.data as T;
+}
+
+/** Waits until a JS condition over the map container's dataset (`map`) holds in the page. */
+async function waitForMap(condition: string): Promise<void> {
+  await page.waitForFunction(
+    `(() => { const map = document.querySelector('[data-testid=threat-graph]')?.dataset ?? {}; return ${condition}; })()`,
+    undefined,
+    {
+      timeout: 60_000,
+    },
+  );
+}
+
+/** Waits until the text of a [data-testid] element matches a regular expression literal. */
+async function waitForText(testId: string, regex: string): Promise<void> {
+  await page.waitForFunction(
+    `${regex}.test((document.querySelector('[data-testid=${testId}]')?.textContent ?? '').trim())`,
+    undefined,
+    { timeout: 60_000 },
+  );
+}
+
+/** Reads one data-* attribute of the map container. */
+async function mapData(key: string): Promise<string | null> {
+  return page.getByTestId('threat-graph').getAttribute(`data-${key}`);
+}
+
+beforeAll(async () => {
+  // On a database the run did not create, work on a copy so the demo model stays as it was.
+  if (process.env.MEDTHREAT_E2E_FRESH_DB !== '1') {
+    modelId = `e2e-demo-${Date.now().toString(36)}`;
+    const { exportModel } = await gql<{ exportModel: unknown }>('query($id: ID!) { exportModel(id: $id) }', {
+      id: DEMO,
+    });
+    await gql('mutation($d: JSON!, $t: ID) { importModel(document: $d, targetModelId: $t) { id } }', {
+      d: exportModel,
+      t: modelId,
+    });
+  }
+  fs.mkdirSync(RESULTS, { recursive: true });
+  browser = await launchBrowser();
+  const context = await browser.newContext({ viewport: { width: 1600, height: 950 }, acceptDownloads: true });
+  page = await context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  if (modelId !== DEMO)
+    await gql('mutation($id: ID!) { deleteModel(id: $id) }', { id: modelId }).catch(() => undefined);
+});
+
+afterEach(() => {
+  expect(pageErrors).toEqual([]);
+});
+
+test('opens the app on the demo model and shows the map', async () => {
+  await page.goto(`${appUrl()}/`);
+  const list = page.getByTestId('model-list');
+  await list.waitFor();
+  const link = list.getByRole('link', { name: /St\. Raphael General Hospital/ }).first();
+  await expect(link.isVisible()).resolves.toBe(true);
+  await page.goto(`${appUrl()}/models/${modelId}`);
+
+  await waitForMap("Boolean(map.layout) && map.layout !== 'none'");
+  // 12 zones + 50 devices as nodes, channels and exposures as edges.
+  expect(Number(await mapData('elements'))).toBeGreaterThan(62);
+  await expect(page.locator('h1').textContent()).resolves.toContain('St. Raphael General Hospital');
+  await expect(page.getByTestId('threat-graph').locator('canvas').count()).resolves.toBeGreaterThan(0);
+  await page.getByTestId('paths-summary').waitFor();
+  await snapshot(page, '01-map');
+});
+
+test('selects the top path and sees it highlighted on the map with its steps', async () => {
+  const rows = page.getByTestId('attack-path-list').locator('tr[data-path-id]');
+  await rows.first().waitFor();
+  expect(await rows.count()).toBeGreaterThan(0);
+  // Keyboard: focus the top row and press Enter.
+  await rows.first().focus();
+  await page.keyboard.press('Enter');
+  await expect(rows.first().getAttribute('aria-selected')).resolves.toBe('true');
+
+  const view = page.getByTestId('attack-path-view');
+  await view.waitFor();
+  const steps = view.getByTestId('path-step');
+  expect(await steps.count()).toBeGreaterThan(0);
+  const firstStep = await steps.first().textContent();
+  expect(firstStep).toMatch(/likelihood \d/);
+  expect(firstStep).toMatch(/Rule/);
+  await waitForMap('Number(map.pathElements) > 0');
+  await page.waitForTimeout(500); // the map's fit animation
+  await snapshot(page, '02-top-path');
+});
+
+test('applies the recommendation and sees the paths to high-severity targets drop to zero', async () => {
+  await page.getByRole('tab', { name: 'Recommendations' }).click();
+  const before = page.getByTestId('paths-before');
+  await waitForText('paths-before', '/^\\d+$/');
+  expect(Number(await before.textContent())).toBeGreaterThan(0);
+
+  await page.getByTestId('apply-all').click();
+  await waitForText('paths-after', '/^0$/');
+  await expect(page.getByTestId('paths-after').textContent()).resolves.toBe('0');
+  expect(Number(await mapData('cut-elements'))).toBeGreaterThan(0);
+  await snapshot(page, '03-recommendation-applied');
+
+  // Accept: the placements become planned controls of the model.
+  const controlsBefore = await gql<{ model: { counts: { controlPlacements: number } } }>(
+    'query($id: ID!) { model(id: $id) { counts { controlPlacements } } }',
+    {
+      id: modelId,
+    },
+  );
+  await page.getByTestId('accept-recommendation').click();
+  await page.getByText(/placements recorded as planned controls/).waitFor();
+  const controlsAfter = await gql<{ model: { counts: { controlPlacements: number } } }>(
+    'query($id: ID!) { model(id: $id) { counts { controlPlacements } } }',
+    {
+      id: modelId,
+    },
+  );
+  expect(controlsAfter.model.counts.controlPlacements).toBeGreaterThan(controlsBefore.model.counts.controlPlacements);
+});
+
+test('creates a device through the form and sees it on the map', async () => {
+  await page.getByRole('tab', { name: 'Attack paths' }).click();
+  const elementsBefore = Number(await mapData('elements'));
+  await page.getByTestId('add-element').selectOption('DEVICE');
+  const form = page.getByTestId('device-form');
+  await form.waitFor();
+
+  // Client rules first: nothing filled in.
+  await form.getByRole('button', { name: 'Create device' }).click();
+  await form.getByText('Name is required').waitFor();
+
+  await form.getByLabel('Name').fill('E2E bedside infusion pump');
+  await form.getByLabel('Category').selectOption('INFUSION_PUMP');
+  await form.getByLabel('HSA risk class').selectOption('C');
+  await form.getByLabel('Manufacturer').fill('Example Medical');
+  await form.getByRole('checkbox', { name: 'ICU clinical VLAN' }).check();
+  await form.getByRole('button', { name: 'Create device' }).click();
+
+  // The inspector shows the new device; the map has one more node and finds it by name.
+  const inspector = page.getByTestId('inspector');
+  await inspector.getByRole('heading', { name: 'E2E bedside infusion pump' }).waitFor();
+  await waitForMap(`Number(map.elements) > ${elementsBefore}`);
+  await page.getByTestId('map-search').fill('E2E bedside');
+  await page.getByText('1 match').waitFor();
+  await page.waitForTimeout(500);
+  await snapshot(page, '04-device-created');
+  await page.getByTestId('map-search').fill('');
+});
+
+test('shows server validation errors at the field', async () => {
+  const inspector = page.getByTestId('inspector');
+  await inspector.getByRole('button', { name: '+ Vulnerability' }).click();
+  const form = page.getByTestId('vulnerability-form');
+  await form.getByLabel('CVE').fill('not-a-cve');
+  await form.getByRole('button', { name: 'Create vulnerability' }).click();
+  // The server's BAD_USER_INPUT issue for input.cveId lands under the CVE field.
+  const error = form.locator('.field.has-error .field-error');
+  await error.first().waitFor();
+  await expect(error.first().textContent()).resolves.toMatch(/CVE id/);
+  await snapshot(page, '05-validation-error');
+  await form.getByRole('button', { name: 'Cancel' }).click();
+});
+
+test('exports the map as a PNG image', async () => {
+  const download = page.waitForEvent('download');
+  await page.getByTestId('export-png').click();
+  const file = path.join(RESULTS, 'map-export.png');
+  await (await download).saveAs(file);
+  const bytes = fs.readFileSync(file);
+  expect(bytes.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+  expect(bytes.length).toBeGreaterThan(20_000);
+
+  const svgDownload = page.waitForEvent('download');
+  await page.getByTestId('export-svg').click();
+  const svgFile = path.join(RESULTS, 'map-export.svg');
+  await (await svgDownload).saveAs(svgFile);
+  expect(fs.readFileSync(svgFile, 'utf8')).toMatch(/<svg[\s\S]*<\/svg>/);
+});
+
+test('opens the printable committee report', async () => {
+  await page.getByTestId('open-report').click();
+  const report = page.getByTestId('report');
+  await report.waitFor();
+  await page.waitForSelector('[data-testid=report][data-ready=true]', { timeout: 60_000 });
+  await expect(page.getByRole('heading', { name: /1\. Model summary/ }).isVisible()).resolves.toBe(true);
+  await expect(page.getByRole('heading', { name: /Top 5 attack paths/ }).isVisible()).resolves.toBe(true);
+  await expect(page.getByRole('heading', { name: /Recommended controls/ }).isVisible()).resolves.toBe(true);
+  await expect(page.getByRole('heading', { name: /baseline gaps/i }).isVisible()).resolves.toBe(true);
+  expect(await page.getByTestId('report-path').count()).toBeGreaterThan(0);
+  const overview = await page.getByTestId('report-overview').getAttribute('src');
+  expect(overview).toMatch(/^data:image\/png;base64,/);
+  await expect(report.textContent()).resolves.toMatch(/version \d+/);
+  await snapshot(page, '06-report');
+
+  // Print to PDF through the print stylesheet.
+  const pdf = path.join(RESULTS, 'report.pdf');
+  await page.pdf({ path: pdf, format: 'A4', printBackground: true });
+  const head = fs.readFileSync(pdf).subarray(0, 5).toString();
+  expect(head).toBe('%PDF-');
+});

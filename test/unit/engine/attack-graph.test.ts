@@ -1,0 +1,70 @@
+import { ValidationError } from '../../../server/src/domain/errors';
+import { buildAttackGraph } from '../../../server/src/engine';
+import { buildGraph, modelBuilder, testCatalogue } from '../../support/build-graph';
+import { vendorRemoteService } from './scenarios';
+
+describe('buildAttackGraph', () => {
+  const graph = buildGraph(vendorRemoteService());
+
+  it('has one node per zone, device, interface, channel and asset, sorted by id, with labels and asset severities', () => {
+    expect(graph.nodes.map((x) => x.id)).toEqual(['ch1', 'ch2', 'p1', 'p2', 'rs', 'srv', 't1', 't2', 'z-vendor', 'z-ward']);
+    expect(graph.nodes.find((x) => x.id === 'rs')).toEqual({ id: 'rs', type: 'INTERFACE', label: 'srv / rs' });
+    expect(graph.nodes.find((x) => x.id === 't1')).toEqual({ id: 't1', type: 'ASSET', label: 'p1 / t1', severity: 'CRITICAL' });
+  });
+
+  it('starts from the entry-point zones and targets every asset', () => {
+    expect(graph.entryPointIds).toEqual(['z-vendor']);
+    expect(graph.targetIds).toEqual(['t1', 't2']);
+  });
+
+  it('gives every step a stable synthetic id ruleId@from@to[@qualifier], sorted, unique, likelihood in (0, 1]', () => {
+    const ids = graph.steps.map((s) => s.id);
+    expect(ids).toEqual([...ids].sort());
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const s of graph.steps) {
+      expect(s.id.startsWith(`${s.ruleId}@${s.from}@${s.to}`)).toBe(true);
+      expect(s.likelihood).toBeGreaterThan(0);
+      expect(s.likelihood).toBeLessThanOrEqual(1);
+      expect(s.blocked).toBe(s.blockingControls.some((b) => b.status === 'IMPLEMENTED'));
+      if (s.controlElementId === null) expect(s.blockingControls).toEqual([]);
+      for (const b of s.blockingControls) expect(b.elementId).toBe(s.controlElementId);
+    }
+  });
+
+  it('keeps cycles (lateral movement back into a zone) in the graph', () => {
+    expect(graph.steps.some((s) => s.id === 'lateral-movement@srv@z-ward')).toBe(true);
+    expect(graph.steps.some((s) => s.from === 'z-ward' && s.to === 'ch1')).toBe(true);
+  });
+
+  it('rejects a duplicate id, a dangling reference and an unknown starting element, listing every problem', () => {
+    const dup = modelBuilder().zone('x', 'CLINICAL', true).device('x', ['x']).build();
+    expect(() => buildGraph(dup)).toThrow(ValidationError);
+    const dangling = modelBuilder().zone('z', 'CLINICAL', true).device('d', ['nowhere']).iface('i', 'ghost', 'WEB_UI', ['z']).build();
+    try {
+      buildGraph(dangling);
+      throw new Error('expected a ValidationError');
+    } catch (e) {
+      expect((e as ValidationError).issues.map((i) => i.path)).toEqual(['devices[0].zoneIds[0]', 'interfaces[0].deviceId']);
+    }
+    expect(() => buildGraph(vendorRemoteService(), { fromElementIds: ['nope'] })).toThrow(ValidationError);
+  });
+
+  it('rejects an extra placement that does not fit its element', () => {
+    expect(() => buildGraph(vendorRemoteService(), { extraPlacements: [{ controlId: 'C28', elementId: 'srv' }] })).toThrow(ValidationError);
+    expect(() => buildGraph(vendorRemoteService(), { extraPlacements: [{ controlId: 'C99', elementId: 'srv' }] })).toThrow(ValidationError);
+  });
+
+  it('rejects a catalogue that lacks an attack method the rules use', () => {
+    const catalogue = testCatalogue();
+    catalogue.attackMethods = catalogue.attackMethods.filter((m) => m.id !== 'AM19');
+    expect(() => buildAttackGraph(vendorRemoteService(), catalogue)).toThrow(/AM19/);
+  });
+
+  it('does not modify its inputs', () => {
+    const model = vendorRemoteService();
+    const catalogue = testCatalogue();
+    const before = JSON.stringify([model, catalogue]);
+    buildAttackGraph(model, catalogue, { extraPlacements: [{ controlId: 'C11', elementId: 'srv' }] });
+    expect(JSON.stringify([model, catalogue])).toBe(before);
+  });
+});
