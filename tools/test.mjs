@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 /**
  * `npm test`: the whole suite, on a fresh machine of this kind. Installs what is missing
- * (JDK/Maven for Neo4j, Chromium for browser tests) through apt when running as root, builds,
- * type-checks, then runs Jest (unit, integration against a real Neo4j provisioned from Maven
- * Central). Ends with the plain summary line "N passed, N failed, N skipped".
+ * (JDK/Maven for Neo4j, Debian's Chromium for browser tests) through apt when running as root,
+ * type-checks, lints, builds, then runs Jest: unit, integration against a real Neo4j provisioned
+ * from Maven Central, and end-to-end in Chromium against the built server and web app. Ends with the plain summary line "N passed, N failed, N skipped".
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -22,6 +22,7 @@ const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 const apt = [];
 if (!has('java')) apt.push('openjdk-17-jre-headless');
 if (!has('mvn')) apt.push('maven');
+if (!fs.existsSync('/usr/bin/chromium')) apt.push('chromium');
 if (apt.length) {
   if (process.getuid?.() !== 0) {
     console.error(`missing system packages: ${apt.join(' ')} (install them, or set NEO4J_URI)`);
@@ -31,6 +32,7 @@ if (apt.length) {
 }
 
 if (run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']) !== 0) process.exit(1);
+if (run('npx', ['eslint', '.']) !== 0) process.exit(1);
 if (run('npm', ['run', 'build']) !== 0) process.exit(1);
 
 const results = path.join(root, 'test-results');

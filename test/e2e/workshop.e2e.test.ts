@@ -178,17 +178,43 @@ test('creates a device through the form and sees it on the map', async () => {
   await page.getByTestId('map-search').fill('');
 });
 
+test('draws a channel between two devices on the map', async () => {
+  await page.getByRole('button', { name: 'Close panel' }).click();
+  const elementsBefore = Number(await mapData('elements'));
+  await page.getByTestId('draw-channel').click();
+  // Click the two devices where Cytoscape draws them (rendered positions inside the map container).
+  const box = (await page.getByTestId('threat-graph').boundingBox())!;
+  for (const id of ['dev-infusion-server', 'dev-icu-pump-01']) {
+    const pos = (await page.evaluate(
+      `(() => { const cy = document.querySelector('[data-testid=threat-graph]').cy; cy.center(cy.$id('${id}')); return cy.$id('${id}').renderedPosition(); })()`,
+    )) as { x: number; y: number };
+    await page.mouse.click(box.x + pos.x, box.y + pos.y);
+  }
+  const form = page.getByTestId('channel-form');
+  await form.waitFor();
+  await expect(form.getByLabel('From device').inputValue()).resolves.toBe('dev-infusion-server');
+  await expect(form.getByLabel('To device').inputValue()).resolves.toBe('dev-icu-pump-01');
+  await form.getByLabel('Technology').selectOption('WIFI');
+  await form.getByLabel('Intrinsic mechanism').selectOption('WPA2_ENTERPRISE');
+  await form.getByRole('checkbox', { name: 'Commands' }).check();
+  await form.getByRole('button', { name: 'Create channel' }).click();
+  await page.getByTestId('inspector').getByText('channel', { exact: true }).waitFor();
+  await waitForMap(`Number(map.elements) > ${elementsBefore}`);
+  await snapshot(page, '05-channel-drawn');
+});
+
 test('shows server validation errors at the field', async () => {
-  const inspector = page.getByTestId('inspector');
-  await inspector.getByRole('button', { name: '+ Vulnerability' }).click();
+  await page.getByRole('button', { name: 'Close panel' }).click();
+  await page.getByTestId('add-element').selectOption('VULNERABILITY');
   const form = page.getByTestId('vulnerability-form');
+  await form.getByLabel('Affected device or interface').selectOption({ label: 'E2E bedside infusion pump' });
   await form.getByLabel('CVE').fill('not-a-cve');
   await form.getByRole('button', { name: 'Create vulnerability' }).click();
   // The server's BAD_USER_INPUT issue for input.cveId lands under the CVE field.
   const error = form.locator('.field.has-error .field-error');
   await error.first().waitFor();
   await expect(error.first().textContent()).resolves.toMatch(/CVE id/);
-  await snapshot(page, '05-validation-error');
+  await snapshot(page, '06-validation-error');
   await form.getByRole('button', { name: 'Cancel' }).click();
 });
 
@@ -221,7 +247,7 @@ test('opens the printable committee report', async () => {
   const overview = await page.getByTestId('report-overview').getAttribute('src');
   expect(overview).toMatch(/^data:image\/png;base64,/);
   await expect(report.textContent()).resolves.toMatch(/version \d+/);
-  await snapshot(page, '06-report');
+  await snapshot(page, '07-report');
 
   // Print to PDF through the print stylesheet.
   const pdf = path.join(RESULTS, 'report.pdf');

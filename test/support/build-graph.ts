@@ -37,7 +37,14 @@ const METHODS: [string, string, ElementType[], Stride[], number, string[]][] = [
   ['AM04', 'Spoofing', ['DEVICE', 'INTERFACE'], ['S'], 0.5, ['NAUT', 'AUTH']],
   ['AM05', 'Unauthenticated access', ['INTERFACE'], ['S', 'E'], 0.7, ['PAUT', 'AUTH', 'NAUT', 'ALOF']],
   ['AM06', 'Credential compromise', ['INTERFACE', 'DEVICE'], ['S', 'E'], 0.5, ['PAUT', 'STCF', 'SAHD', 'CNFS']],
-  ['AM07', 'Exploitation of a software flaw', ['INTERFACE', 'DEVICE'], ['E', 'D'], 0.5, ['SAHD', 'CSUP', 'RDMP', 'MLDP']],
+  [
+    'AM07',
+    'Exploitation of a software flaw',
+    ['INTERFACE', 'DEVICE'],
+    ['E', 'D'],
+    0.5,
+    ['SAHD', 'CSUP', 'RDMP', 'MLDP'],
+  ],
   ['AM08', 'Malware', ['DEVICE', 'ZONE'], ['T', 'D', 'I'], 0.4, ['MLDP', 'CSUP', 'SAHD', 'DTBK']],
   ['AM09', 'Firmware tampering', ['DEVICE', 'INTERFACE'], ['T', 'E'], 0.3, ['SAHD', 'CSUP', 'IGAU']],
   ['AM10', 'Denial of service', ['CHANNEL', 'INTERFACE', 'DEVICE'], ['D'], 0.5, ['SAHD', 'NAUT', 'EMRG', 'DTBK']],
@@ -53,7 +60,14 @@ const METHODS: [string, string, ElementType[], Stride[], number, string[]][] = [
   ['AM20', 'Social engineering', ['DEVICE', 'ZONE'], ['S'], 0.4, ['SGUD', 'PAUT']],
 ];
 
-type C = [string, string, ElementType[], string[], number, { technologies?: ChannelTechnology[]; interfaceKinds?: InterfaceKind[] }?];
+type C = [
+  string,
+  string,
+  ElementType[],
+  string[],
+  number,
+  { technologies?: ChannelTechnology[]; interfaceKinds?: InterfaceKind[] }?,
+];
 const CONTROLS: C[] = [
   ['C01', 'ALOF', ['INTERFACE'], ['AM05'], 1, { interfaceKinds: ['WEB_UI', 'LOCAL_UI', 'RDP'] }],
   ['C02', 'AUDT', ['DEVICE'], ['AM17'], 3],
@@ -89,7 +103,28 @@ const CONTROLS: C[] = [
   ['C32', 'SGUD', ['ZONE'], ['AM20'], 2],
 ];
 
-const CAPABILITIES = ['ALOF', 'AUDT', 'AUTH', 'CNFS', 'CSUP', 'DIDT', 'DTBK', 'EMRG', 'IGAU', 'MLDP', 'NAUT', 'PAUT', 'PLOK', 'RDMP', 'SAHD', 'SGUD', 'STCF', 'TXCF', 'TXIG', 'RMOT'];
+const CAPABILITIES = [
+  'ALOF',
+  'AUDT',
+  'AUTH',
+  'CNFS',
+  'CSUP',
+  'DIDT',
+  'DTBK',
+  'EMRG',
+  'IGAU',
+  'MLDP',
+  'NAUT',
+  'PAUT',
+  'PLOK',
+  'RDMP',
+  'SAHD',
+  'SGUD',
+  'STCF',
+  'TXCF',
+  'TXIG',
+  'RMOT',
+];
 
 /** Capability → the controls that satisfy a baseline row of it. */
 const CAPABILITY_CONTROLS: Record<string, string[]> = {
@@ -155,7 +190,11 @@ export function testCatalogue(): Catalogue {
     id,
     name: `${id} ${cap} control`,
     description: `Test control ${id}`,
-    kind: ['C22', 'C23', 'C24', 'C25'].includes(id) ? 'WIRELESS_INTRINSIC' : ['C26', 'C27'].includes(id) ? 'WIRELESS_EXTRINSIC' : 'MITIGATING',
+    kind: ['C22', 'C23', 'C24', 'C25'].includes(id)
+      ? 'WIRELESS_INTRINSIC'
+      : ['C26', 'C27'].includes(id)
+        ? 'WIRELESS_EXTRINSIC'
+        : 'MITIGATING',
     capabilityCodes: [cap],
     appliesTo,
     ...(extra?.technologies ? { technologies: extra.technologies } : {}),
@@ -254,7 +293,13 @@ export class ModelBuilder {
     return this;
   }
 
-  iface(id: string, deviceId: string, kind: InterfaceKind, exposedToZoneIds: string[], authentication: Authentication = 'NONE'): this {
+  iface(
+    id: string,
+    deviceId: string,
+    kind: InterfaceKind,
+    exposedToZoneIds: string[],
+    authentication: Authentication = 'NONE',
+  ): this {
     this.doc.interfaces.push({ id, deviceId, name: id, kind, exposedToZoneIds, authentication });
     return this;
   }
@@ -306,6 +351,10 @@ export function modelBuilder(): ModelBuilder {
 }
 
 /** Builds the attack graph of a model with the test catalogue (or the one given). */
-export function buildGraph(model: ModelDocument, options: BuildAttackGraphOptions = {}, catalogue: Catalogue = testCatalogue()): AttackGraph {
+export function buildGraph(
+  model: ModelDocument,
+  options: BuildAttackGraphOptions = {},
+  catalogue: Catalogue = testCatalogue(),
+): AttackGraph {
   return buildAttackGraph(model, catalogue, options);
 }

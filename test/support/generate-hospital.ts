@@ -11,7 +11,7 @@
  * representative CVSS vectors (illustrative, not an NVD copy). Some controls are already placed.
  *
  * Deterministic: its own PRNG (mulberry32); the same options give the same document. Scales
- * linearly (50k devices in well under a second). The document is valid for
+ * linearly (50k devices in 1–2 s). The document is valid for
  * validateModelDocument against the catalogue it is generated for (placements are filtered by
  * control applicability when a catalogue is given; without one, they follow standards-notes §5.3).
  */
@@ -126,10 +126,16 @@ export function generateHospital(options: GenerateHospitalOptions): ModelDocumen
   };
   const wardCount = Math.max(1, Math.ceil(total / 300));
   const wards: string[] = [];
-  for (let w = 0; w < wardCount; w++) wards.push(zone(`z-ward-${pad(w + 1, 3)}`, `Ward ${w + 1} clinical network`, 'CLINICAL', false));
+  for (let w = 0; w < wardCount; w++)
+    wards.push(zone(`z-ward-${pad(w + 1, 3)}`, `Ward ${w + 1} clinical network`, 'CLINICAL', false));
 
   let placementSeq = 0;
-  const place = (controlId: string, elementId: string, status: ControlPlacement['status'], facts: Parameters<typeof canPlaceControl>[1]) => {
+  const place = (
+    controlId: string,
+    elementId: string,
+    status: ControlPlacement['status'],
+    facts: Parameters<typeof canPlaceControl>[1],
+  ) => {
     if (controls) {
       const control = controls.get(controlId);
       if (!control || !canPlaceControl(control, facts)) return;
@@ -149,7 +155,14 @@ export function generateHospital(options: GenerateHospitalOptions): ModelDocumen
     name: string,
     riskClass: RiskClass,
     zoneIds: string[],
-    flags: { gpos?: boolean; patchable?: boolean; pii?: boolean; store?: boolean; remote?: boolean; manufacturer?: string } = {},
+    flags: {
+      gpos?: boolean;
+      patchable?: boolean;
+      pii?: boolean;
+      store?: boolean;
+      remote?: boolean;
+      manufacturer?: string;
+    } = {},
   ): Device => {
     const d: Device = {
       id: `dev-${pad(++deviceSeq)}`,
@@ -166,17 +179,34 @@ export function generateHospital(options: GenerateHospitalOptions): ModelDocumen
     };
     if (flags.manufacturer) d.manufacturer = flags.manufacturer;
     devices.push(d);
-    if (d.patchable && chance(0.25)) place('C06', d.id, 'IMPLEMENTED', { type: 'DEVICE' });
-    if (d.generalPurposeOs && chance(0.4)) place('C11', d.id, chance(0.7) ? 'IMPLEMENTED' : 'PLANNED', { type: 'DEVICE' });
+    if (d.patchable && chance(0.25)) place('C06', d.id, 'IMPLEMENTED', { type: 'DEVICE', device: d });
+    if (d.generalPurposeOs && chance(0.4))
+      place('C11', d.id, chance(0.7) ? 'IMPLEMENTED' : 'PLANNED', { type: 'DEVICE', device: d });
     return d;
   };
-  const iface = (d: Device, suffix: string, kind: InterfaceKind, exposed: string[], authentication: Authentication, port?: number): Interface => {
-    const f: Interface = { id: `${d.id}-if-${suffix}`, deviceId: d.id, name: `${suffix.toUpperCase()}`, kind, exposedToZoneIds: exposed, authentication };
+  const iface = (
+    d: Device,
+    suffix: string,
+    kind: InterfaceKind,
+    exposed: string[],
+    authentication: Authentication,
+    port?: number,
+  ): Interface => {
+    const f: Interface = {
+      id: `${d.id}-if-${suffix}`,
+      deviceId: d.id,
+      name: `${suffix.toUpperCase()}`,
+      kind,
+      exposedToZoneIds: exposed,
+      authentication,
+    };
     if (port !== undefined) f.port = port;
     interfaces.push(f);
-    if ((kind === 'WEB_UI' || kind === 'SSH' || kind === 'RDP') && chance(0.3)) place('C14', f.id, chance(0.75) ? 'IMPLEMENTED' : 'PLANNED', { type: 'INTERFACE', kind });
-    if (kind === 'REMOTE_SERVICE' && chance(0.3)) place('C28', f.id, 'IMPLEMENTED', { type: 'INTERFACE', kind });
-    if ((kind === 'USB' || kind === 'SERIAL_DEBUG') && chance(0.2)) place('C15', f.id, 'IMPLEMENTED', { type: 'INTERFACE', kind });
+    if ((kind === 'WEB_UI' || kind === 'SSH' || kind === 'RDP') && chance(0.3))
+      place('C14', f.id, chance(0.75) ? 'IMPLEMENTED' : 'PLANNED', { type: 'INTERFACE', kind, device: d });
+    if (kind === 'REMOTE_SERVICE' && chance(0.3)) place('C28', f.id, 'IMPLEMENTED', { type: 'INTERFACE', kind, device: d });
+    if ((kind === 'USB' || kind === 'SERIAL_DEBUG') && chance(0.2))
+      place('C15', f.id, 'IMPLEMENTED', { type: 'INTERFACE', kind, device: d });
     return f;
   };
   let channelSeq = 0;
@@ -203,7 +233,8 @@ export function generateHospital(options: GenerateHospitalOptions): ModelDocumen
     };
     channels.push(c);
     if (technology === 'WIFI' && chance(0.25)) place('C22', c.id, 'IMPLEMENTED', { type: 'CHANNEL', technology });
-    if (carries.includes('COMMANDS') && chance(0.1)) place('C21', c.id, chance(0.5) ? 'IMPLEMENTED' : 'PLANNED', { type: 'CHANNEL', technology });
+    if (carries.includes('COMMANDS') && chance(0.1))
+      place('C21', c.id, chance(0.5) ? 'IMPLEMENTED' : 'PLANNED', { type: 'CHANNEL', technology });
     return c;
   };
   const asset = (d: Device, kind: AssetKind, severity: Severity, name: string) => {
@@ -216,7 +247,8 @@ export function generateHospital(options: GenerateHospitalOptions): ModelDocumen
     }
     return weights[weights.length - 1]![0];
   };
-  const wifiMechanism = (): IntrinsicMechanism => pick(['WPA2_PSK', 'WPA2_PSK', 'WPA2_ENTERPRISE', 'WPA3_SAE', 'WPA_TKIP', 'WPA2_ENTERPRISE']);
+  const wifiMechanism = (): IntrinsicMechanism =>
+    pick(['WPA2_PSK', 'WPA2_PSK', 'WPA2_ENTERPRISE', 'WPA3_SAE', 'WPA_TKIP', 'WPA2_ENTERPRISE']);
   const budgetLeft = () => devices.length < total;
 
   // ---- infrastructure created on demand (counted in the total) --------------------------------
@@ -228,9 +260,24 @@ export function generateHospital(options: GenerateHospitalOptions): ModelDocumen
   const ehr = (): Device | undefined => {
     let d = singletons.get('ehr');
     if (d || !budgetLeft()) return d;
-    d = device('EHR', 'EHR server', 'A', [Z.enterprise, Z.dmz], { gpos: true, pii: true, store: true, manufacturer: 'Epic' });
+    d = device('EHR', 'EHR server', 'A', [Z.enterprise, Z.dmz], {
+      gpos: true,
+      pii: true,
+      store: true,
+      manufacturer: 'Epic',
+    });
     singletons.set('ehr', d);
-    iface(d, 'web', 'WEB_UI', [Z.enterprise], auth([['PASSWORD', 0.6], ['MFA', 0.4]]), 443);
+    iface(
+      d,
+      'web',
+      'WEB_UI',
+      [Z.enterprise],
+      auth([
+        ['PASSWORD', 0.6],
+        ['MFA', 0.4],
+      ]),
+      443,
+    );
     iface(d, 'fhir', 'FHIR_API', [Z.dmz], 'CERTIFICATE', 443);
     const hl7 = iface(d, 'hl7', 'HL7', [Z.enterprise], 'NONE', 2575);
     vuln(hl7.id, CVES.java, 0.3);
@@ -240,25 +287,74 @@ export function generateHospital(options: GenerateHospitalOptions): ModelDocumen
   const interfaceEngine = (): Device | undefined => {
     let d = singletons.get('ie');
     if (d || !budgetLeft()) return d;
-    d = device('INTERFACE_ENGINE', 'HL7 interface engine', 'A', [Z.enterprise, ...wards.slice(0, 8)], { gpos: true, pii: true });
+    d = device('INTERFACE_ENGINE', 'HL7 interface engine', 'A', [Z.enterprise, ...wards.slice(0, 8)], {
+      gpos: true,
+      pii: true,
+    });
     singletons.set('ie', d);
     iface(d, 'hl7', 'HL7', [Z.enterprise, ...wards.slice(0, 8)], 'NONE', 2575);
-    iface(d, 'ssh', 'SSH', [Z.enterprise], auth([['PASSWORD', 0.7], ['CERTIFICATE', 0.3]]), 22);
+    iface(
+      d,
+      'ssh',
+      'SSH',
+      [Z.enterprise],
+      auth([
+        ['PASSWORD', 0.7],
+        ['CERTIFICATE', 0.3],
+      ]),
+      22,
+    );
     const e = ehr();
-    if (e) channel(d, e, 'ETHERNET', 'NONE', chance(0.5) ? ['TLS'] : [], ['PERSONAL_DATA', 'TELEMETRY'], [Z.enterprise], 'HL7 feed');
+    if (e)
+      channel(
+        d,
+        e,
+        'ETHERNET',
+        'NONE',
+        chance(0.5) ? ['TLS'] : [],
+        ['PERSONAL_DATA', 'TELEMETRY'],
+        [Z.enterprise],
+        'HL7 feed',
+      );
     return d;
   };
   const cloud = (which: 'home' | 'device'): Device | undefined => {
     let d = singletons.get(`cloud-${which}`);
     if (d || !budgetLeft()) return d;
-    d = device('CLOUD_SERVICE', which === 'home' ? 'Remote patient monitoring cloud' : 'Device vendor cloud', 'B', [Z.cloud], {
-      gpos: true,
-      pii: true,
-      store: true,
-    });
+    d = device(
+      'CLOUD_SERVICE',
+      which === 'home' ? 'Remote patient monitoring cloud' : 'Device vendor cloud',
+      'B',
+      [Z.cloud],
+      {
+        gpos: true,
+        pii: true,
+        store: true,
+      },
+    );
     singletons.set(`cloud-${which}`, d);
-    iface(d, 'api', 'REST_API', [Z.internet], auth([['CERTIFICATE', 0.5], ['PASSWORD', 0.5]]), 443);
-    iface(d, 'web', 'WEB_UI', [Z.internet], auth([['PASSWORD', 0.5], ['MFA', 0.5]]), 443);
+    iface(
+      d,
+      'api',
+      'REST_API',
+      [Z.internet],
+      auth([
+        ['CERTIFICATE', 0.5],
+        ['PASSWORD', 0.5],
+      ]),
+      443,
+    );
+    iface(
+      d,
+      'web',
+      'WEB_UI',
+      [Z.internet],
+      auth([
+        ['PASSWORD', 0.5],
+        ['MFA', 0.5],
+      ]),
+      443,
+    );
     asset(d, 'PERSONAL_DATA', 'SERIOUS', 'Remote monitoring data');
     const e = ehr();
     if (e) channel(d, e, 'ETHERNET', 'NONE', ['TLS'], ['PERSONAL_DATA'], [Z.internet, Z.dmz], 'Cloud report');
@@ -268,9 +364,26 @@ export function generateHospital(options: GenerateHospitalOptions): ModelDocumen
     let d = central.get(w);
     if (d || !budgetLeft()) return d;
     const ward = wards[w]!;
-    d = device('CENTRAL_STATION', `Central station W${w + 1}`, 'C', [ward, Z.enterprise], { gpos: true, pii: true, store: true, patchable: chance(0.5), manufacturer: 'GE' });
+    d = device('CENTRAL_STATION', `Central station W${w + 1}`, 'C', [ward, Z.enterprise], {
+      gpos: true,
+      pii: true,
+      store: true,
+      patchable: chance(0.5),
+      manufacturer: 'GE',
+    });
     central.set(w, d);
-    const web = iface(d, 'web', 'WEB_UI', chance(0.03) ? [ward, Z.enterprise, Z.guest] : [ward, Z.enterprise], auth([['DEFAULT_CREDENTIALS', 0.2], ['PASSWORD', 0.7], ['MFA', 0.1]]), 443);
+    const web = iface(
+      d,
+      'web',
+      'WEB_UI',
+      chance(0.03) ? [ward, Z.enterprise, Z.guest] : [ward, Z.enterprise],
+      auth([
+        ['DEFAULT_CREDENTIALS', 0.2],
+        ['PASSWORD', 0.7],
+        ['MFA', 0.1],
+      ]),
+      443,
+    );
     iface(d, 'rdp', 'RDP', [Z.enterprise], 'PASSWORD', 3389);
     iface(d, 'hl7', 'HL7', [ward], 'NONE', 2575);
     vuln(d.id, CVES.central, 0.4);
@@ -287,10 +400,37 @@ export function generateHospital(options: GenerateHospitalOptions): ModelDocumen
     let d = infusionServers.get(key);
     if (d || !budgetLeft()) return d;
     const served = wards.slice(key * 4, key * 4 + 4);
-    d = device('INFUSION_SERVER', `Infusion server ${key + 1}`, 'B', [Z.enterprise, ...served], { gpos: true, pii: true, store: true, remote: true, manufacturer: 'BD' });
+    d = device('INFUSION_SERVER', `Infusion server ${key + 1}`, 'B', [Z.enterprise, ...served], {
+      gpos: true,
+      pii: true,
+      store: true,
+      remote: true,
+      manufacturer: 'BD',
+    });
     infusionServers.set(key, d);
-    iface(d, 'web', 'WEB_UI', [Z.enterprise, ...served], auth([['PASSWORD', 0.8], ['MFA', 0.2]]), 443);
-    const rs = iface(d, 'rs', 'REMOTE_SERVICE', [Z.vendor], auth([['PASSWORD', 0.6], ['MFA', 0.3], ['CERTIFICATE', 0.1]]), 443);
+    iface(
+      d,
+      'web',
+      'WEB_UI',
+      [Z.enterprise, ...served],
+      auth([
+        ['PASSWORD', 0.8],
+        ['MFA', 0.2],
+      ]),
+      443,
+    );
+    const rs = iface(
+      d,
+      'rs',
+      'REMOTE_SERVICE',
+      [Z.vendor],
+      auth([
+        ['PASSWORD', 0.6],
+        ['MFA', 0.3],
+        ['CERTIFICATE', 0.1],
+      ]),
+      443,
+    );
     vuln(rs.id, CVES.java, 0.15);
     const rdp = iface(d, 'rdp', 'RDP', [Z.enterprise], 'PASSWORD', 3389);
     vuln(rdp.id, CVES.rdp, 0.3);
@@ -303,8 +443,29 @@ export function generateHospital(options: GenerateHospitalOptions): ModelDocumen
     const ward = wards[w]!;
     d = device('GATEWAY', `Sensor gateway W${w + 1}`, 'A', [ward, Z.iot], { patchable: chance(0.6) });
     gateways.set(w, d);
-    iface(d, 'web', 'WEB_UI', [Z.iot, ward], auth([['DEFAULT_CREDENTIALS', 0.3], ['PASSWORD', 0.7]]), 80);
-    iface(d, 'ssh', 'SSH', [Z.iot], auth([['DEFAULT_CREDENTIALS', 0.2], ['PASSWORD', 0.6], ['CERTIFICATE', 0.2]]), 22);
+    iface(
+      d,
+      'web',
+      'WEB_UI',
+      [Z.iot, ward],
+      auth([
+        ['DEFAULT_CREDENTIALS', 0.3],
+        ['PASSWORD', 0.7],
+      ]),
+      80,
+    );
+    iface(
+      d,
+      'ssh',
+      'SSH',
+      [Z.iot],
+      auth([
+        ['DEFAULT_CREDENTIALS', 0.2],
+        ['PASSWORD', 0.6],
+        ['CERTIFICATE', 0.2],
+      ]),
+      22,
+    );
     const c = centralStation(w);
     if (c) channel(d, c, 'ETHERNET', 'NONE', [], ['TELEMETRY', 'ALARMS'], [ward], 'Sensor feed');
     return d;
@@ -315,9 +476,29 @@ export function generateHospital(options: GenerateHospitalOptions): ModelDocumen
     d = device('PACS', 'PACS', 'B', [Z.imaging, Z.enterprise], { gpos: true, pii: true, store: true, remote: true });
     singletons.set('pacs', d);
     iface(d, 'dicom', 'DICOM', [Z.imaging, Z.enterprise], 'NONE', 104);
-    const web = iface(d, 'web', 'WEB_UI', [Z.enterprise, Z.dmz], auth([['PASSWORD', 0.7], ['MFA', 0.3]]), 443);
+    const web = iface(
+      d,
+      'web',
+      'WEB_UI',
+      [Z.enterprise, Z.dmz],
+      auth([
+        ['PASSWORD', 0.7],
+        ['MFA', 0.3],
+      ]),
+      443,
+    );
     vuln(web.id, CVES.java, 0.3);
-    iface(d, 'rs', 'REMOTE_SERVICE', [Z.vendor], auth([['PASSWORD', 0.5], ['MFA', 0.5]]), 443);
+    iface(
+      d,
+      'rs',
+      'REMOTE_SERVICE',
+      [Z.vendor],
+      auth([
+        ['PASSWORD', 0.5],
+        ['MFA', 0.5],
+      ]),
+      443,
+    );
     asset(d, 'PERSONAL_DATA', 'SERIOUS', 'Image archive');
     asset(d, 'DIAGNOSIS_MONITORING', 'SERIOUS', 'Diagnostic images');
     return d;
@@ -340,22 +521,64 @@ export function generateHospital(options: GenerateHospitalOptions): ModelDocumen
     [
       (w) => {
         const ward = wards[w]!;
-        const d = device('INFUSION_PUMP', 'Infusion pump', 'C', [ward], { patchable: chance(0.4), manufacturer: pick(['BD', 'Baxter', 'Smiths Medical', 'Fresenius']) });
-        const wifi = iface(d, 'wifi', 'WIFI', [ward], auth([['NONE', 0.3], ['PASSWORD', 0.4], ['CERTIFICATE', 0.3]]));
+        const d = device('INFUSION_PUMP', 'Infusion pump', 'C', [ward], {
+          patchable: chance(0.4),
+          manufacturer: pick(['BD', 'Baxter', 'Smiths Medical', 'Fresenius']),
+        });
+        const wifi = iface(
+          d,
+          'wifi',
+          'WIFI',
+          [ward],
+          auth([
+            ['NONE', 0.3],
+            ['PASSWORD', 0.4],
+            ['CERTIFICATE', 0.3],
+          ]),
+        );
         vuln(wifi.id, CVES.pump, 0.15);
-        const usb = iface(d, 'usb', 'USB', [Z.physical], auth([['NONE', 0.6], ['PASSWORD', 0.4]]));
+        const usb = iface(
+          d,
+          'usb',
+          'USB',
+          [Z.physical],
+          auth([
+            ['NONE', 0.6],
+            ['PASSWORD', 0.4],
+          ]),
+        );
         if (chance(0.2)) {
           const serial = iface(d, 'serial', 'SERIAL_DEBUG', [Z.physical], 'NONE');
           vuln(serial.id, CVES.pumpSerial, 0.5);
         } else vuln(usb.id, CVES.pumpSerial, 0.05);
-        iface(d, 'ui', 'LOCAL_UI', [Z.physical], auth([['NONE', 0.5], ['PASSWORD', 0.5]]));
+        iface(
+          d,
+          'ui',
+          'LOCAL_UI',
+          [Z.physical],
+          auth([
+            ['NONE', 0.5],
+            ['PASSWORD', 0.5],
+          ]),
+        );
         asset(d, 'THERAPY_DELIVERY', chance(0.3) ? 'CATASTROPHIC' : 'CRITICAL', 'Drug infusion');
         asset(d, 'ALARM', 'SERIOUS', 'Occlusion alarm');
         const s = infusionServer(w);
         if (s) {
-          const carries: Payloads = chance(0.3) ? ['COMMANDS', 'TELEMETRY', 'ALARMS', 'FIRMWARE'] : ['COMMANDS', 'TELEMETRY', 'ALARMS'];
+          const carries: Payloads = chance(0.3)
+            ? ['COMMANDS', 'TELEMETRY', 'ALARMS', 'FIRMWARE']
+            : ['COMMANDS', 'TELEMETRY', 'ALARMS'];
           const inRange = chance(0.15) ? [ward, Z.physical] : chance(0.05) ? [ward, Z.guest] : [ward];
-          channel(s, d, 'WIFI', wifiMechanism(), chance(0.4) ? ['TLS'] : [], carries, inRange, 'Drug library and programming');
+          channel(
+            s,
+            d,
+            'WIFI',
+            wifiMechanism(),
+            chance(0.4) ? ['TLS'] : [],
+            carries,
+            inRange,
+            'Drug library and programming',
+          );
         }
       },
       24,
@@ -363,11 +586,24 @@ export function generateHospital(options: GenerateHospitalOptions): ModelDocumen
     [
       (w) => {
         const ward = wards[w]!;
-        const d = device('PATIENT_MONITOR', 'Patient monitor', 'C', [ward], { pii: true, patchable: chance(0.5), manufacturer: pick(['Philips', 'GE', 'Mindray', 'Contec']) });
+        const d = device('PATIENT_MONITOR', 'Patient monitor', 'C', [ward], {
+          pii: true,
+          patchable: chance(0.5),
+          manufacturer: pick(['Philips', 'GE', 'Mindray', 'Contec']),
+        });
         const eth = iface(d, 'eth', 'ETHERNET', [ward], 'NONE');
         vuln(d.id, CVES.monitor, 0.2);
         vuln(eth.id, CVES.monitor, 0.05);
-        iface(d, 'ui', 'LOCAL_UI', [Z.physical], auth([['NONE', 0.7], ['PASSWORD', 0.3]]));
+        iface(
+          d,
+          'ui',
+          'LOCAL_UI',
+          [Z.physical],
+          auth([
+            ['NONE', 0.7],
+            ['PASSWORD', 0.3],
+          ]),
+        );
         if (chance(0.2)) iface(d, 'serial', 'SERIAL_DEBUG', [Z.physical], 'NONE');
         asset(d, 'DIAGNOSIS_MONITORING', 'SERIOUS', 'Vital signs');
         asset(d, 'ALARM', 'CRITICAL', 'Bedside alarms');
@@ -406,15 +642,40 @@ export function generateHospital(options: GenerateHospitalOptions): ModelDocumen
       (w) => {
         const inWard = chance(0.4);
         const zonesOf = inWard ? [wards[w]!, Z.enterprise] : [Z.enterprise];
-        const d = device('WORKSTATION', inWard ? 'Clinical workstation' : 'Office workstation', 'A', zonesOf, { gpos: true, pii: true, store: true, patchable: true });
+        const d = device('WORKSTATION', inWard ? 'Clinical workstation' : 'Office workstation', 'A', zonesOf, {
+          gpos: true,
+          pii: true,
+          store: true,
+          patchable: true,
+        });
         const rdp = iface(d, 'rdp', 'RDP', [Z.enterprise], 'PASSWORD', 3389);
         vuln(rdp.id, CVES.rdp, 0.08);
-        const smb = iface(d, 'smb', 'SMB', [Z.enterprise], auth([['PASSWORD', 0.9], ['NONE', 0.1]]), 445);
+        const smb = iface(
+          d,
+          'smb',
+          'SMB',
+          [Z.enterprise],
+          auth([
+            ['PASSWORD', 0.9],
+            ['NONE', 0.1],
+          ]),
+          445,
+        );
         vuln(smb.id, CVES.smb, 0.1);
         iface(d, 'usb', 'USB', [Z.physical], 'NONE');
         asset(d, 'PERSONAL_DATA', 'MINOR', 'Cached records');
         const e = ehr();
-        if (e && chance(0.5)) channel(e, d, 'ETHERNET', 'NONE', chance(0.7) ? ['TLS'] : [], ['PERSONAL_DATA'], [Z.enterprise], 'EHR session');
+        if (e && chance(0.5))
+          channel(
+            e,
+            d,
+            'ETHERNET',
+            'NONE',
+            chance(0.7) ? ['TLS'] : [],
+            ['PERSONAL_DATA'],
+            [Z.enterprise],
+            'EHR session',
+          );
       },
       14,
     ],
@@ -428,7 +689,16 @@ export function generateHospital(options: GenerateHospitalOptions): ModelDocumen
         if (chance(0.5)) asset(d, 'ALARM', 'SERIOUS', 'Fall alarm');
         const g = gateway(w);
         if (g) {
-          channel(d, g, 'BLE', pick(['BLE_JUST_WORKS', 'BLE_LEGACY_JUST_WORKS', 'BLE_PASSKEY', 'BLE_JUST_WORKS']), chance(0.2) ? ['APPLICATION_ENCRYPTION'] : [], ['TELEMETRY', 'ALARMS'], [ward, Z.physical], 'BLE link');
+          channel(
+            d,
+            g,
+            'BLE',
+            pick(['BLE_JUST_WORKS', 'BLE_LEGACY_JUST_WORKS', 'BLE_PASSKEY', 'BLE_JUST_WORKS']),
+            chance(0.2) ? ['APPLICATION_ENCRYPTION'] : [],
+            ['TELEMETRY', 'ALARMS'],
+            [ward, Z.physical],
+            'BLE link',
+          );
         }
       },
       7,
@@ -436,7 +706,13 @@ export function generateHospital(options: GenerateHospitalOptions): ModelDocumen
     [
       (w) => {
         const zigbee = chance(0.6);
-        const d = device('ENVIRONMENTAL_SENSOR', zigbee ? 'Zigbee fridge sensor' : 'LoRa temperature sensor', 'A', [Z.iot], { patchable: false });
+        const d = device(
+          'ENVIRONMENTAL_SENSOR',
+          zigbee ? 'Zigbee fridge sensor' : 'LoRa temperature sensor',
+          'A',
+          [Z.iot],
+          { patchable: false },
+        );
         iface(d, 'radio', zigbee ? 'ZIGBEE' : 'LORA', [Z.iot], 'NONE');
         asset(d, 'DIAGNOSIS_MONITORING', 'NEGLIGIBLE', 'Cold-chain temperature');
         const g = gateway(w);
@@ -445,7 +721,9 @@ export function generateHospital(options: GenerateHospitalOptions): ModelDocumen
             d,
             g,
             zigbee ? 'ZIGBEE' : 'LORA',
-            zigbee ? pick(['ZIGBEE_DEFAULT_TC_LINK_KEY', 'ZIGBEE_SHARED_NETWORK_KEY', 'ZIGBEE_INSTALL_CODE_LINK_KEY']) : pick(['LORAWAN_ABP', 'LORAWAN_OTAA']),
+            zigbee
+              ? pick(['ZIGBEE_DEFAULT_TC_LINK_KEY', 'ZIGBEE_SHARED_NETWORK_KEY', 'ZIGBEE_INSTALL_CODE_LINK_KEY'])
+              : pick(['LORAWAN_ABP', 'LORAWAN_OTAA']),
             [],
             ['TELEMETRY'],
             [Z.iot, Z.physical],
@@ -457,38 +735,126 @@ export function generateHospital(options: GenerateHospitalOptions): ModelDocumen
     ],
     [
       () => {
-        const d = device('IMAGING', pick(['CT scanner', 'MRI scanner', 'X-ray unit', 'Ultrasound']), 'C', [Z.imaging], { gpos: true, pii: true, store: true, remote: true, patchable: chance(0.3), manufacturer: pick(['Siemens', 'GE', 'Philips', 'Canon']) });
+        const d = device('IMAGING', pick(['CT scanner', 'MRI scanner', 'X-ray unit', 'Ultrasound']), 'C', [Z.imaging], {
+          gpos: true,
+          pii: true,
+          store: true,
+          remote: true,
+          patchable: chance(0.3),
+          manufacturer: pick(['Siemens', 'GE', 'Philips', 'Canon']),
+        });
         iface(d, 'dicom', 'DICOM', [Z.imaging], 'NONE', 104);
-        const smb = iface(d, 'smb', 'SMB', [Z.imaging], auth([['DEFAULT_CREDENTIALS', 0.3], ['PASSWORD', 0.7]]), 445);
+        const smb = iface(
+          d,
+          'smb',
+          'SMB',
+          [Z.imaging],
+          auth([
+            ['DEFAULT_CREDENTIALS', 0.3],
+            ['PASSWORD', 0.7],
+          ]),
+          445,
+        );
         vuln(smb.id, CVES.smb, 0.3);
-        iface(d, 'rs', 'REMOTE_SERVICE', [Z.vendor], auth([['PASSWORD', 0.6], ['MFA', 0.4]]), 443);
+        iface(
+          d,
+          'rs',
+          'REMOTE_SERVICE',
+          [Z.vendor],
+          auth([
+            ['PASSWORD', 0.6],
+            ['MFA', 0.4],
+          ]),
+          443,
+        );
         iface(d, 'usb', 'USB', [Z.physical], 'NONE');
         asset(d, 'DIAGNOSIS_MONITORING', 'SERIOUS', 'Image acquisition');
         asset(d, 'PERSONAL_DATA', 'MINOR', 'Local study cache');
         const p = pacs();
-        if (p) channel(d, p, 'ETHERNET', 'NONE', chance(0.3) ? ['TLS'] : [], ['PERSONAL_DATA', 'TELEMETRY'], [Z.imaging], 'DICOM store');
+        if (p)
+          channel(
+            d,
+            p,
+            'ETHERNET',
+            'NONE',
+            chance(0.3) ? ['TLS'] : [],
+            ['PERSONAL_DATA', 'TELEMETRY'],
+            [Z.imaging],
+            'DICOM store',
+          );
       },
       2,
     ],
     [
       () => {
-        const d = device('NETWORK_DEVICE', pick(['Access switch', 'Wireless controller', 'Firewall']), 'A', [Z.enterprise, pick(wards)], { patchable: true });
-        iface(d, 'ssh', 'SSH', [Z.enterprise], auth([['PASSWORD', 0.6], ['CERTIFICATE', 0.3], ['DEFAULT_CREDENTIALS', 0.1]]), 22);
-        if (chance(0.3)) iface(d, 'telnet', 'TELNET', [Z.enterprise], auth([['PASSWORD', 0.6], ['DEFAULT_CREDENTIALS', 0.4]]), 23);
-        iface(d, 'web', 'WEB_UI', [Z.enterprise], auth([['PASSWORD', 0.8], ['DEFAULT_CREDENTIALS', 0.2]]), 443);
+        const d = device(
+          'NETWORK_DEVICE',
+          pick(['Access switch', 'Wireless controller', 'Firewall']),
+          'A',
+          [Z.enterprise, pick(wards)],
+          { patchable: true },
+        );
+        iface(
+          d,
+          'ssh',
+          'SSH',
+          [Z.enterprise],
+          auth([
+            ['PASSWORD', 0.6],
+            ['CERTIFICATE', 0.3],
+            ['DEFAULT_CREDENTIALS', 0.1],
+          ]),
+          22,
+        );
+        if (chance(0.3))
+          iface(
+            d,
+            'telnet',
+            'TELNET',
+            [Z.enterprise],
+            auth([
+              ['PASSWORD', 0.6],
+              ['DEFAULT_CREDENTIALS', 0.4],
+            ]),
+            23,
+          );
+        iface(
+          d,
+          'web',
+          'WEB_UI',
+          [Z.enterprise],
+          auth([
+            ['PASSWORD', 0.8],
+            ['DEFAULT_CREDENTIALS', 0.2],
+          ]),
+          443,
+        );
       },
       2,
     ],
     [
       () => {
-        const d = device('INSULIN_PUMP', 'Insulin pump', 'C', [Z.home], { patchable: false, manufacturer: 'Medtronic' });
+        const d = device('INSULIN_PUMP', 'Insulin pump', 'C', [Z.home], {
+          patchable: false,
+          manufacturer: 'Medtronic',
+        });
         const ble = iface(d, 'ble', 'BLE_GATT', [Z.home], 'NONE');
         vuln(ble.id, CVES.insulin, 0.3);
         iface(d, 'ui', 'LOCAL_UI', [Z.home], 'NONE');
         asset(d, 'THERAPY_DELIVERY', 'CATASTROPHIC', 'Insulin delivery');
         asset(d, 'ALARM', 'CRITICAL', 'Hypoglycaemia alarm');
         const p = phone();
-        if (p) channel(p, d, 'BLE', pick(['BLE_JUST_WORKS', 'BLE_PASSKEY', 'BLE_NUMERIC_COMPARISON', 'BLE_JUST_WORKS']), chance(0.3) ? ['CHALLENGE_RESPONSE'] : [], ['COMMANDS', 'TELEMETRY', 'ALARMS'], [Z.home], 'BLE pairing');
+        if (p)
+          channel(
+            p,
+            d,
+            'BLE',
+            pick(['BLE_JUST_WORKS', 'BLE_PASSKEY', 'BLE_NUMERIC_COMPARISON', 'BLE_JUST_WORKS']),
+            chance(0.3) ? ['CHALLENGE_RESPONSE'] : [],
+            ['COMMANDS', 'TELEMETRY', 'ALARMS'],
+            [Z.home],
+            'BLE pairing',
+          );
       },
       3,
     ],
@@ -498,26 +864,72 @@ export function generateHospital(options: GenerateHospitalOptions): ModelDocumen
         iface(d, 'ble', 'BLE_GATT', [Z.home], 'NONE');
         asset(d, 'DIAGNOSIS_MONITORING', 'SERIOUS', 'Glucose readings');
         const p = phone();
-        if (p) channel(d, p, 'BLE', pick(['BLE_JUST_WORKS', 'BLE_PASSKEY', 'BLE_LEGACY_JUST_WORKS']), [], ['TELEMETRY', 'ALARMS'], [Z.home], 'CGM link');
+        if (p)
+          channel(
+            d,
+            p,
+            'BLE',
+            pick(['BLE_JUST_WORKS', 'BLE_PASSKEY', 'BLE_LEGACY_JUST_WORKS']),
+            [],
+            ['TELEMETRY', 'ALARMS'],
+            [Z.home],
+            'CGM link',
+          );
       },
       3,
     ],
     [
       () => {
-        const implant = device('IMPLANTABLE_CARDIAC', 'Implantable defibrillator', 'D', [Z.home], { patchable: false, manufacturer: 'Medtronic' });
+        const implant = device('IMPLANTABLE_CARDIAC', 'Implantable defibrillator', 'D', [Z.home], {
+          patchable: false,
+          manufacturer: 'Medtronic',
+        });
         const rf = iface(implant, 'rf', 'PROPRIETARY_RF', [Z.home], 'NONE');
         vuln(rf.id, CVES.implant, 0.4);
         asset(implant, 'THERAPY_DELIVERY', 'CATASTROPHIC', 'Defibrillation therapy');
         if (!budgetLeft()) return;
-        const monitor = device('HOME_MONITOR', 'Bedside home monitor', 'C', [Z.home], { pii: true, store: true, patchable: chance(0.5) });
+        const monitor = device('HOME_MONITOR', 'Bedside home monitor', 'C', [Z.home], {
+          pii: true,
+          store: true,
+          patchable: chance(0.5),
+        });
         iface(monitor, 'wifi', 'WIFI', [Z.home], 'NONE');
         asset(monitor, 'DIAGNOSIS_MONITORING', 'SERIOUS', 'Device interrogation data');
         asset(monitor, 'PERSONAL_DATA', 'MINOR', 'Patient identity');
         const unencrypted = chance(0.5);
-        channel(implant, monitor, 'PROPRIETARY_RF', unencrypted ? 'PROPRIETARY_UNENCRYPTED' : 'PROPRIETARY_ENCRYPTED', [], ['TELEMETRY', 'ALARMS'], [Z.home], 'Telemetry');
-        if (chance(0.3)) channel(monitor, implant, 'PROPRIETARY_RF', unencrypted ? 'PROPRIETARY_UNENCRYPTED' : 'PROPRIETARY_ENCRYPTED', [], ['COMMANDS'], [Z.home], 'Remote programming');
+        channel(
+          implant,
+          monitor,
+          'PROPRIETARY_RF',
+          unencrypted ? 'PROPRIETARY_UNENCRYPTED' : 'PROPRIETARY_ENCRYPTED',
+          [],
+          ['TELEMETRY', 'ALARMS'],
+          [Z.home],
+          'Telemetry',
+        );
+        if (chance(0.3))
+          channel(
+            monitor,
+            implant,
+            'PROPRIETARY_RF',
+            unencrypted ? 'PROPRIETARY_UNENCRYPTED' : 'PROPRIETARY_ENCRYPTED',
+            [],
+            ['COMMANDS'],
+            [Z.home],
+            'Remote programming',
+          );
         const c = cloud('device');
-        if (c) channel(monitor, c, 'CELLULAR', 'CELLULAR_LTE', chance(0.7) ? ['TLS'] : ['APPLICATION_ENCRYPTION'], ['TELEMETRY', 'PERSONAL_DATA'], [Z.internet], 'Cellular upload');
+        if (c)
+          channel(
+            monitor,
+            c,
+            'CELLULAR',
+            'CELLULAR_LTE',
+            chance(0.7) ? ['TLS'] : ['APPLICATION_ENCRYPTION'],
+            ['TELEMETRY', 'PERSONAL_DATA'],
+            [Z.internet],
+            'Cellular upload',
+          );
       },
       2,
     ],

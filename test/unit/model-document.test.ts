@@ -342,6 +342,13 @@ describe('validateModelDocument', () => {
     expectIssue(doc, `controlPlacements[${p}].elementId`, /only to REMOTE_SERVICE interfaces.*WEB_UI interface/);
   });
 
+  it('reports a control whose device conditions the device lacks (C11 anti-malware needs a general-purpose OS)', () => {
+    const doc = fresh();
+    const p = indexOf(doc.controlPlacements, 'pl-c11-ws-icu');
+    doc.controlPlacements[p]!.elementId = 'dev-insulin-pump';
+    expectIssue(doc, `controlPlacements[${p}].elementId`, /needs a device with GENERAL_PURPOSE_OS.*'dev-insulin-pump' lacks/);
+  });
+
   it('reports a placement on an asset', () => {
     const doc = fresh();
     const p = indexOf(doc.controlPlacements, 'pl-c11-ws-icu');

@@ -1,10 +1,11 @@
 // create-catalogue: writes a validated catalogue (domain/catalogue.ts) as a graph.
-// params: $catalogue {version, name, description}, $capabilities [{code,name,description,provenanceStatus,provenanceSource}],
+// params: $catalogue {version, name, description, bundled}, $capabilities [{code,name,description,provenanceStatus,provenanceSource}],
 //         $attackMethods [{id, props, capabilityCodes}], $controls [{id, props, capabilityCodes, mitigates}],
 //         $baselines [{riskClass, props, requirements [{key, props, capabilityCode, controlIds}]}],
 //         $telehealthControls [{id, props, controlIds}], $deviceExamples [{id, props}]
 // returns: version
-CREATE (cat:Catalogue {version: $catalogue.version, name: $catalogue.name, description: $catalogue.description})
+CREATE (cat:Catalogue {version: $catalogue.version, name: $catalogue.name, description: $catalogue.description,
+                      bundled: $catalogue.bundled})
 WITH cat
 CALL () {
   UNWIND $capabilities AS c

@@ -210,6 +210,12 @@ function referenceIssues(c: Catalogue): FieldIssue[] {
         'restricts channel technologies but appliesTo lacks CHANNEL: add CHANNEL or drop technologies',
       );
     }
+    if (ctl.deviceConditions && !ctl.appliesTo.some((t) => t === 'DEVICE' || t === 'INTERFACE')) {
+      add(
+        `${at}.deviceConditions`,
+        'device conditions need appliesTo to include DEVICE or INTERFACE: add one or drop deviceConditions',
+      );
+    }
     if (ctl.interfaceKinds && !ctl.appliesTo.includes('INTERFACE')) {
       add(
         `${at}.interfaceKinds`,

@@ -17,6 +17,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import { Cvss3P0, Cvss3P1 } from 'ae-cvss-calculator';
 import { ValidationError, type FieldIssue } from './errors';
 import {
+  deviceMeets,
   CHANNEL_PAYLOADS,
   EXTRINSIC_MECHANISMS,
   INTRINSIC_MECHANISM_TECHNOLOGY,
@@ -389,6 +390,17 @@ function checkDomain(doc: ModelDocument, catalogue: Catalogue): FieldIssue[] {
           `${path}.elementId`,
           `${label} applies only to ${control.interfaceKinds.join(', ')} interfaces, but '${placement.elementId}' is ${article(kind)} ${kind} interface`,
         );
+      } else if (control.deviceConditions?.length && (target.kind === 'device' || target.kind === 'interface')) {
+        const device =
+          target.kind === 'device'
+            ? (target.element as Device)
+            : (byId.get((target.element as Interface).deviceId)?.element as Device | undefined);
+        if (device && !deviceMeets(device, control.deviceConditions)) {
+          add(
+            `${path}.elementId`,
+            `${label} needs a device with ${control.deviceConditions.join(' and ')}, which '${device.id}' lacks; place it on such a device or choose another control`,
+          );
+        }
       }
     }
     const key = `${placement.controlId}\u0000${placement.elementId}`;

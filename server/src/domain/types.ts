@@ -227,6 +227,26 @@ export const BASELINE_CONDITIONS = [
 ] as const;
 export type BaselineCondition = (typeof BASELINE_CONDITIONS)[number];
 
+/** The baseline conditions that are plain device properties (usable as Control.deviceConditions). */
+export const DEVICE_CONDITIONS = ['GENERAL_PURPOSE_OS', 'HANDLES_PERSONAL_DATA', 'STORES_DATA', 'REMOTE_SERVICE'] as const;
+export type DeviceCondition = (typeof DEVICE_CONDITIONS)[number];
+
+/** True when `device` has every condition in `conditions` (device properties only). */
+export function deviceMeets(
+  device: Pick<Device, 'generalPurposeOs' | 'handlesPersonalData' | 'storesData' | 'remoteService'>,
+  conditions: readonly DeviceCondition[],
+): boolean {
+  return conditions.every((c) =>
+    c === 'GENERAL_PURPOSE_OS'
+      ? device.generalPurposeOs
+      : c === 'HANDLES_PERSONAL_DATA'
+        ? device.handlesPersonalData
+        : c === 'STORES_DATA'
+          ? device.storesData
+          : device.remoteService,
+  );
+}
+
 /** REQUIRED: always; CONDITIONAL: when any listed condition holds; RECOMMENDED: advisory only. */
 export const REQUIREMENT_LEVELS = ['REQUIRED', 'CONDITIONAL', 'RECOMMENDED'] as const;
 export type RequirementLevel = (typeof REQUIREMENT_LEVELS)[number];
@@ -282,6 +302,12 @@ export interface Control {
   technologies?: ChannelTechnology[];
   /** If set, only interfaces of these kinds accept it. */
   interfaceKinds?: InterfaceKind[];
+  /**
+   * If set, the control fits only a device (or an interface of a device) for which all these hold,
+   * e.g. anti-malware needs a general-purpose OS (MDS2 MLDP-1). Only device properties:
+   * see {@link DEVICE_CONDITIONS}.
+   */
+  deviceConditions?: DeviceCondition[];
   /** Attack method ids it mitigates (TR 67 Annex B mapping). */
   mitigates: string[];
   /** Default relative cost in cost units (1 = cheap configuration change, 10 = major project). */

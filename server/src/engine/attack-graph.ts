@@ -29,7 +29,11 @@ import type { AttackGraph, AttackGraphNode, AttackStep, BuildAttackGraphOptions 
  *   references, unscorable CVSS vectors), an extra placement does not fit, a `fromElementIds`
  *   entry is not an element of the model, or the catalogue lacks an attack method a rule uses.
  */
-export function buildAttackGraph(model: ModelDocument, catalogue: Catalogue, options: BuildAttackGraphOptions = {}): AttackGraph {
+export function buildAttackGraph(
+  model: ModelDocument,
+  catalogue: Catalogue,
+  options: BuildAttackGraphOptions = {},
+): AttackGraph {
   const built = buildRuleContext(model, catalogue, options.extraPlacements ?? []);
   const { ctx, nodeIds, nodeIndex, record } = built;
   const m = ctx.model;
@@ -46,7 +50,8 @@ export function buildAttackGraph(model: ModelDocument, catalogue: Catalogue, opt
   };
   for (const z of m.zones) put({ id: z.id, type: 'ZONE', label: z.name });
   for (const d of m.devices) put({ id: d.id, type: 'DEVICE', label: d.name });
-  for (const f of m.interfaces) put({ id: f.id, type: 'INTERFACE', label: `${m.deviceById.get(f.deviceId)!.name} / ${f.name}` });
+  for (const f of m.interfaces)
+    put({ id: f.id, type: 'INTERFACE', label: `${m.deviceById.get(f.deviceId)!.name} / ${f.name}` });
   for (const c of m.channels) put({ id: c.id, type: 'CHANNEL', label: c.name });
   for (const a of m.assets) {
     put({ id: a.id, type: 'ASSET', label: `${m.deviceById.get(a.deviceId)!.name} / ${a.name}`, severity: a.severity });

@@ -23,7 +23,8 @@ export interface CvssBase {
   availability: 'N' | 'L' | 'H';
 }
 
-const VECTOR = /^CVSS:3\.([01])\/AV:([NALP])\/AC:([LH])\/PR:([NLH])\/UI:([NR])\/S:([UC])\/C:([NLH])\/I:([NLH])\/A:([NLH])$/;
+const VECTOR =
+  /^CVSS:3\.([01])\/AV:([NALP])\/AC:([LH])\/PR:([NLH])\/UI:([NR])\/S:([UC])\/C:([NLH])\/I:([NLH])\/A:([NLH])$/;
 
 /**
  * Parses a CVSS v3.0/v3.1 base vector with the eight base metrics in the standard order,

@@ -114,7 +114,8 @@ function buildIndex(graph: AttackGraph): GraphIndex {
     const step = graph.steps[s]!;
     const from = nodeIndex.get(step.from);
     const to = nodeIndex.get(step.to);
-    if (from === undefined || to === undefined) throw new Error(`attack step ${step.id} names a node that is not in the graph`);
+    if (from === undefined || to === undefined)
+      throw new Error(`attack step ${step.id} names a node that is not in the graph`);
     stepFrom[s] = from;
     stepTo[s] = to;
     likelihood[s] = step.likelihood;
@@ -126,7 +127,8 @@ function buildIndex(graph: AttackGraph): GraphIndex {
       for (const b of step.blockingControls) {
         if (b.status === 'IMPLEMENTED') continue;
         const element = nodeIndex.get(b.elementId);
-        if (element === undefined) throw new Error(`attack step ${step.id} names a control element that is not in the graph`);
+        if (element === undefined)
+          throw new Error(`attack step ${step.id} names a control element that is not in the graph`);
         keys.push(ordinal.get(b.controlId)! * n + element);
         costs.push(b.cost);
       }
@@ -186,15 +188,22 @@ export function assembleIndex(input: IndexInput): GraphIndex {
     }
     return lo;
   };
-  const listPlacements: Int32Array[] = input.listKeys.map((keys, l) => {
-    const ids = new Int32Array(keys.length);
-    keys.forEach((k, i) => {
-      const p = find(k);
-      ids[i] = p;
-      placementCost[p] = input.listCosts[l]![i]!;
-    });
-    return ids.sort();
-  });
+  // Placements of every blocking list, flat: list l is listFlat[listStart[l] .. listStart[l+1]).
+  const lists = input.listKeys.length;
+  const listStart = new Int32Array(lists + 1);
+  for (let l = 0; l < lists; l++) listStart[l + 1] = listStart[l]! + input.listKeys[l]!.length;
+  const listFlat = new Int32Array(listStart[lists]!);
+  for (let l = 0; l < lists; l++) {
+    const keys = input.listKeys[l]!;
+    const costs = input.listCosts[l]!;
+    const base = listStart[l]!;
+    for (let i = 0; i < keys.length; i++) {
+      const p = find(keys[i]!);
+      listFlat[base + i] = p;
+      placementCost[p] = costs[i]!;
+    }
+    if (keys.length > 1) listFlat.subarray(base, base + keys.length).sort();
+  }
   const placementControlId: string[] = [];
   const placementElementId: string[] = [];
   for (let i = 0; i < unique; i++) {
@@ -203,9 +212,15 @@ export function assembleIndex(input: IndexInput): GraphIndex {
     placementElementId.push(input.nodeIds[k % n]!);
   }
   const stepPlacementStart = new Int32Array(m + 1);
-  for (let s = 0; s < m; s++) stepPlacementStart[s + 1] = stepPlacementStart[s]! + listPlacements[input.stepList[s]!]!.length;
+  for (let s = 0; s < m; s++) {
+    const l = input.stepList[s]!;
+    stepPlacementStart[s + 1] = stepPlacementStart[s]! + listStart[l + 1]! - listStart[l]!;
+  }
   const stepPlacements = new Int32Array(stepPlacementStart[m]!);
-  for (let s = 0; s < m; s++) stepPlacements.set(listPlacements[input.stepList[s]!]!, stepPlacementStart[s]!);
+  for (let s = 0; s < m; s++) {
+    const l = input.stepList[s]!;
+    stepPlacements.set(listFlat.subarray(listStart[l]!, listStart[l + 1]!), stepPlacementStart[s]!);
+  }
 
   const out = csr(n, m, input.stepFrom);
   const inn = csr(n, m, input.stepTo);

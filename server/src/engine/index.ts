@@ -10,6 +10,8 @@
 export { buildAttackGraph } from './attack-graph';
 export { findAttackPaths, reachableTargets } from './paths/find-attack-paths';
 export { recommendControls } from './optimise/recommend-controls';
+/** Loads the HiGHS WebAssembly solver ahead of the first recommendation (optional; cached). */
+export { loadHighs as preloadSolver } from './optimise/milp';
 export { whatIf } from './optimise/what-if';
 export { findBaselineGaps, deviceConditions } from './baseline/find-baseline-gaps';
 export { cvssBaseScore, parseCvssVector, type CvssBase, type CvssAttackVector } from './cvss';

@@ -67,7 +67,11 @@ export interface AttackStep {
    * (the attacker already holds what the step gives, e.g. a compromised device and its assets).
    */
   controlElementId: string | null;
-  /** Catalogue controls mitigating `attackMethodId` that can be placed on `controlElementId`, sorted by controlId. */
+  /**
+   * Catalogue controls mitigating `attackMethodId` that can be placed on `controlElementId`, sorted
+   * by controlId. Steps with the same control element and method share this array: treat it as
+   * read-only.
+   */
   blockingControls: BlockingControl[];
   /** True when some blocking control is IMPLEMENTED: the step stays in the graph (audit) but path search ignores it. */
   blocked: boolean;

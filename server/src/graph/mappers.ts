@@ -59,9 +59,9 @@ export const placementParams = (p: ControlPlacement) => ({ id: p.id, props: prop
 const provenanceProps = (p: Provenance) => ({ provenanceStatus: p.status, provenanceSource: p.source });
 
 /** Parameters of cypher/queries/catalogue/create-catalogue.cypher. */
-export function catalogueParams(c: Catalogue): Record<string, unknown> {
+export function catalogueParams(c: Catalogue, bundled: boolean): Record<string, unknown> {
   return {
-    catalogue: { version: c.catalogueVersion, name: c.name, description: c.description },
+    catalogue: { version: c.catalogueVersion, name: c.name, description: c.description, bundled },
     capabilities: c.securityCapabilities.map((s) => ({
       code: s.code,
       name: s.name,
@@ -91,6 +91,7 @@ export function catalogueParams(c: Catalogue): Record<string, unknown> {
         appliesTo: x.appliesTo,
         ...(x.technologies ? { technologies: x.technologies } : {}),
         ...(x.interfaceKinds ? { interfaceKinds: x.interfaceKinds } : {}),
+        ...(x.deviceConditions ? { deviceConditions: x.deviceConditions } : {}),
         defaultCost: x.defaultCost,
         ...provenanceProps(x.provenance),
       },

@@ -9,6 +9,7 @@ export const Catalogue = {
 export const Control = {
   technologies: (c: Ctl) => c.technologies ?? [],
   interfaceKinds: (c: Ctl) => c.interfaceKinds ?? [],
+  deviceConditions: (c: Ctl) => c.deviceConditions ?? [],
 };
 
 export const AttackMethod = {

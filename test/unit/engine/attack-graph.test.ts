@@ -7,9 +7,25 @@ describe('buildAttackGraph', () => {
   const graph = buildGraph(vendorRemoteService());
 
   it('has one node per zone, device, interface, channel and asset, sorted by id, with labels and asset severities', () => {
-    expect(graph.nodes.map((x) => x.id)).toEqual(['ch1', 'ch2', 'p1', 'p2', 'rs', 'srv', 't1', 't2', 'z-vendor', 'z-ward']);
+    expect(graph.nodes.map((x) => x.id)).toEqual([
+      'ch1',
+      'ch2',
+      'p1',
+      'p2',
+      'rs',
+      'srv',
+      't1',
+      't2',
+      'z-vendor',
+      'z-ward',
+    ]);
     expect(graph.nodes.find((x) => x.id === 'rs')).toEqual({ id: 'rs', type: 'INTERFACE', label: 'srv / rs' });
-    expect(graph.nodes.find((x) => x.id === 't1')).toEqual({ id: 't1', type: 'ASSET', label: 'p1 / t1', severity: 'CRITICAL' });
+    expect(graph.nodes.find((x) => x.id === 't1')).toEqual({
+      id: 't1',
+      type: 'ASSET',
+      label: 'p1 / t1',
+      severity: 'CRITICAL',
+    });
   });
 
   it('starts from the entry-point zones and targets every asset', () => {
@@ -39,19 +55,30 @@ describe('buildAttackGraph', () => {
   it('rejects a duplicate id, a dangling reference and an unknown starting element, listing every problem', () => {
     const dup = modelBuilder().zone('x', 'CLINICAL', true).device('x', ['x']).build();
     expect(() => buildGraph(dup)).toThrow(ValidationError);
-    const dangling = modelBuilder().zone('z', 'CLINICAL', true).device('d', ['nowhere']).iface('i', 'ghost', 'WEB_UI', ['z']).build();
+    const dangling = modelBuilder()
+      .zone('z', 'CLINICAL', true)
+      .device('d', ['nowhere'])
+      .iface('i', 'ghost', 'WEB_UI', ['z'])
+      .build();
     try {
       buildGraph(dangling);
       throw new Error('expected a ValidationError');
     } catch (e) {
-      expect((e as ValidationError).issues.map((i) => i.path)).toEqual(['devices[0].zoneIds[0]', 'interfaces[0].deviceId']);
+      expect((e as ValidationError).issues.map((i) => i.path)).toEqual([
+        'devices[0].zoneIds[0]',
+        'interfaces[0].deviceId',
+      ]);
     }
     expect(() => buildGraph(vendorRemoteService(), { fromElementIds: ['nope'] })).toThrow(ValidationError);
   });
 
   it('rejects an extra placement that does not fit its element', () => {
-    expect(() => buildGraph(vendorRemoteService(), { extraPlacements: [{ controlId: 'C28', elementId: 'srv' }] })).toThrow(ValidationError);
-    expect(() => buildGraph(vendorRemoteService(), { extraPlacements: [{ controlId: 'C99', elementId: 'srv' }] })).toThrow(ValidationError);
+    expect(() =>
+      buildGraph(vendorRemoteService(), { extraPlacements: [{ controlId: 'C28', elementId: 'srv' }] }),
+    ).toThrow(ValidationError);
+    expect(() =>
+      buildGraph(vendorRemoteService(), { extraPlacements: [{ controlId: 'C99', elementId: 'srv' }] }),
+    ).toThrow(ValidationError);
   });
 
   it('rejects a catalogue that lacks an attack method the rules use', () => {
@@ -66,5 +93,18 @@ describe('buildAttackGraph', () => {
     const before = JSON.stringify([model, catalogue]);
     buildAttackGraph(model, catalogue, { extraPlacements: [{ controlId: 'C11', elementId: 'srv' }] });
     expect(JSON.stringify([model, catalogue])).toBe(before);
+  });
+});
+
+describe('control applicability by device conditions', () => {
+  it('C11 (anti-malware, deviceConditions GENERAL_PURPOSE_OS) fits a Windows workstation but not an insulin pump', () => {
+    const { canPlaceControl } = jest.requireActual('../../../server/src/engine') as typeof import('../../../server/src/engine');
+    const { loadBundledCatalogue } = jest.requireActual('../../../server/src/domain/catalogue') as typeof import('../../../server/src/domain/catalogue');
+    const c11 = loadBundledCatalogue().controls.find((c) => c.id === 'C11')!;
+    expect(c11.deviceConditions).toEqual(['GENERAL_PURPOSE_OS']);
+    const base = { handlesPersonalData: true, storesData: true, remoteService: false };
+    expect(canPlaceControl(c11, { type: 'DEVICE', device: { ...base, generalPurposeOs: true } })).toBe(true);
+    expect(canPlaceControl(c11, { type: 'DEVICE', device: { ...base, generalPurposeOs: false } })).toBe(false);
+    expect(canPlaceControl(c11, { type: 'DEVICE' })).toBe(false);
   });
 });

@@ -14,7 +14,13 @@ describe('deviceConditions', () => {
       .channel('c', 'd', 'e', { technology: 'BLE', intrinsic: 'BLE_PASSKEY' })
       .build();
     const held = deviceConditions(m.devices[0]!, m.interfaces, m.channels);
-    expect([...held].sort()).toEqual(['HANDLES_PERSONAL_DATA', 'HAS_NETWORK_INTERFACE', 'HAS_USER_INTERFACE', 'HAS_WIRELESS_INTERFACE', 'REMOTE_SERVICE']);
+    expect([...held].sort()).toEqual([
+      'HANDLES_PERSONAL_DATA',
+      'HAS_NETWORK_INTERFACE',
+      'HAS_USER_INTERFACE',
+      'HAS_WIRELESS_INTERFACE',
+      'REMOTE_SERVICE',
+    ]);
   });
 
   it('does not count a physical port alone as a network interface', () => {
@@ -37,16 +43,30 @@ describe('findBaselineGaps', () => {
 
   it('marks a requirement MET by an implemented control on the device or its interfaces', () => {
     expect(row('pump', 'PAUT')).toEqual([
-      expect.objectContaining({ level: 'REQUIRED', status: 'MET', gap: false, satisfiedBy: [{ controlId: 'C14', elementId: 'web', status: 'IMPLEMENTED' }] }),
+      expect.objectContaining({
+        level: 'REQUIRED',
+        status: 'MET',
+        gap: false,
+        satisfiedBy: [{ controlId: 'C14', elementId: 'web', status: 'IMPLEMENTED' }],
+      }),
     ]);
   });
 
   it('marks PLANNED when only a planned placement exists, and counts it as a gap', () => {
-    expect(row('pump', 'CSUP')[0]).toMatchObject({ status: 'PLANNED', gap: true, satisfiedBy: [{ controlId: 'C06', elementId: 'pump', status: 'PLANNED' }] });
+    expect(row('pump', 'CSUP')[0]).toMatchObject({
+      status: 'PLANNED',
+      gap: true,
+      satisfiedBy: [{ controlId: 'C06', elementId: 'pump', status: 'PLANNED' }],
+    });
   });
 
   it('marks MISSING with where the controls could go', () => {
-    expect(row('pump', 'ALOF')[0]).toMatchObject({ status: 'MISSING', gap: true, controlIds: ['C01'], candidatePlacements: [{ controlId: 'C01', elementId: 'web' }] });
+    expect(row('pump', 'ALOF')[0]).toMatchObject({
+      status: 'MISSING',
+      gap: true,
+      controlIds: ['C01'],
+      candidatePlacements: [{ controlId: 'C01', elementId: 'web' }],
+    });
   });
 
   it('applies CONDITIONAL requirements only when a condition holds, and lists RECOMMENDED ones without counting them', () => {

@@ -7,7 +7,13 @@ import path from 'node:path';
 import { validateCatalogue } from '../../../server/src/domain/catalogue';
 import { validateModelDocument } from '../../../server/src/domain/model-document';
 import type { Severity } from '../../../server/src/domain/types';
-import { buildAttackGraph, findAttackPaths, recommendControls, reachableTargets, whatIf } from '../../../server/src/engine';
+import {
+  buildAttackGraph,
+  findAttackPaths,
+  recommendControls,
+  reachableTargets,
+  whatIf,
+} from '../../../server/src/engine';
 
 const CATALOGUE = path.resolve(__dirname, '../../../seeds/catalogue/tr67-catalogue.json');
 const DEMO = path.resolve(__dirname, '../../../seeds/demo-hospital.json');
@@ -23,14 +29,19 @@ const present = fs.existsSync(CATALOGUE) && fs.existsSync(DEMO);
     expect(result.targetsReachable).toBeGreaterThan(0);
   });
 
-  it.each<Severity>(['CATASTROPHIC', 'CRITICAL', 'SERIOUS'])('after the recommendation for %s no such target is reachable, and every one can be cut', async (minSeverity) => {
-    const graph = buildAttackGraph(model, catalogue);
-    const rec = await recommendControls(graph, { minSeverity });
-    expect(rec.uncuttableTargetIds).toEqual([]);
-    expect(rec.optimal).toBe(true);
-    const w = whatIf(model, catalogue, rec.placements, { minSeverity, maxPaths: 10000 });
-    expect(w.after.pathCount).toBe(0);
-    expect(reachableTargets(buildAttackGraph(model, catalogue, { extraPlacements: rec.placements }), minSeverity)).toEqual([]);
-    expect(rec.riskAfter).toBe(0);
-  });
+  it.each<Severity>(['CATASTROPHIC', 'CRITICAL', 'SERIOUS'])(
+    'after the recommendation for %s no such target is reachable, and every one can be cut',
+    async (minSeverity) => {
+      const graph = buildAttackGraph(model, catalogue);
+      const rec = await recommendControls(graph, { minSeverity });
+      expect(rec.uncuttableTargetIds).toEqual([]);
+      expect(rec.optimal).toBe(true);
+      const w = whatIf(model, catalogue, rec.placements, { minSeverity, maxPaths: 10000 });
+      expect(w.after.pathCount).toBe(0);
+      expect(
+        reachableTargets(buildAttackGraph(model, catalogue, { extraPlacements: rec.placements }), minSeverity),
+      ).toEqual([]);
+      expect(rec.riskAfter).toBe(0);
+    },
+  );
 });

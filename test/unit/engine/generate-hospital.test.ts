@@ -9,7 +9,8 @@ import { generateHospital } from '../../support/generate-hospital';
 
 const REAL = path.resolve(__dirname, '../../../seeds/catalogue/tr67-catalogue.json');
 const catalogues: [string, Catalogue][] = [['test catalogue', testCatalogue()]];
-if (fs.existsSync(REAL)) catalogues.push(['bundled TR 67 catalogue', validateCatalogue(JSON.parse(fs.readFileSync(REAL, 'utf8')))]);
+if (fs.existsSync(REAL))
+  catalogues.push(['bundled TR 67 catalogue', validateCatalogue(JSON.parse(fs.readFileSync(REAL, 'utf8')))]);
 
 describe('generateHospital', () => {
   it('makes exactly the number of devices asked for, deterministically per seed', () => {
@@ -21,25 +22,49 @@ describe('generateHospital', () => {
     expect(generateHospital({ devices: 50, seed: 1 })).not.toEqual(generateHospital({ devices: 50, seed: 2 }));
   });
 
-  it.each(catalogues)('is a valid exchange document for the %s (references, mechanisms, control applicability)', (_, catalogue) => {
-    for (const devices of [5, 40, 1200]) {
-      const doc = generateHospital({ devices, seed: 11, catalogue });
-      expect(() => validateModelDocument(JSON.parse(JSON.stringify(doc)), catalogue)).not.toThrow();
-    }
-  });
+  it.each(catalogues)(
+    'is a valid exchange document for the %s (references, mechanisms, control applicability)',
+    (_, catalogue) => {
+      for (const devices of [5, 40, 1200]) {
+        const doc = generateHospital({ devices, seed: 11, catalogue });
+        expect(() => validateModelDocument(JSON.parse(JSON.stringify(doc)), catalogue)).not.toThrow();
+      }
+    },
+  );
 
   it('has a realistic mix: entry points, wards, pumps with servers, monitors with central stations, home and IoT devices, CVEs and placements', () => {
     const doc = generateHospital({ devices: 3000, seed: 5 });
     const count = (category: string) => doc.devices.filter((d) => d.category === category).length;
-    expect(doc.zones.filter((z) => z.entryPoint).map((z) => z.kind).sort()).toEqual(['GUEST_WIFI', 'INTERNET', 'PATIENT_HOME', 'PHYSICAL_ACCESS', 'VENDOR_REMOTE_ACCESS']);
+    expect(
+      doc.zones
+        .filter((z) => z.entryPoint)
+        .map((z) => z.kind)
+        .sort(),
+    ).toEqual(['GUEST_WIFI', 'INTERNET', 'PATIENT_HOME', 'PHYSICAL_ACCESS', 'VENDOR_REMOTE_ACCESS']);
     expect(count('INFUSION_PUMP')).toBeGreaterThan(500);
     expect(count('INFUSION_SERVER')).toBeGreaterThan(0);
     expect(count('PATIENT_MONITOR')).toBeGreaterThan(300);
     expect(count('CENTRAL_STATION')).toBeGreaterThan(0);
-    for (const c of ['VENTILATOR', 'IMAGING', 'PACS', 'WORKSTATION', 'BED_SENSOR', 'ENVIRONMENTAL_SENSOR', 'GATEWAY', 'INSULIN_PUMP', 'CGM', 'MOBILE_APP', 'IMPLANTABLE_CARDIAC', 'HOME_MONITOR', 'EHR']) {
+    for (const c of [
+      'VENTILATOR',
+      'IMAGING',
+      'PACS',
+      'WORKSTATION',
+      'BED_SENSOR',
+      'ENVIRONMENTAL_SENSOR',
+      'GATEWAY',
+      'INSULIN_PUMP',
+      'CGM',
+      'MOBILE_APP',
+      'IMPLANTABLE_CARDIAC',
+      'HOME_MONITOR',
+      'EHR',
+    ]) {
       expect([c, count(c)]).not.toEqual([c, 0]);
     }
-    expect(new Set(doc.channels.map((c) => c.technology))).toEqual(new Set(['WIFI', 'ETHERNET', 'BLE', 'ZIGBEE', 'LORA', 'CELLULAR', 'PROPRIETARY_RF']));
+    expect(new Set(doc.channels.map((c) => c.technology))).toEqual(
+      new Set(['WIFI', 'ETHERNET', 'BLE', 'ZIGBEE', 'LORA', 'CELLULAR', 'PROPRIETARY_RF']),
+    );
     expect(doc.vulnerabilities.length).toBeGreaterThan(100);
     expect(doc.controlPlacements.some((p) => p.status === 'IMPLEMENTED')).toBe(true);
   });

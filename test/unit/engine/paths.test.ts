@@ -1,7 +1,7 @@
 import { EngineLimitError, ValidationError } from '../../../server/src/domain/errors';
 import { findAttackPaths, reachableTargets } from '../../../server/src/engine';
 import type { AttackGraph, AttackPath } from '../../../server/src/engine';
-import { buildGraph, modelBuilder, testCatalogue } from '../../support/build-graph';
+import { buildGraph, testCatalogue } from '../../support/build-graph';
 import { generateHospital } from '../../support/generate-hospital';
 import { randomModel } from './random-model';
 import { insulinPumpAtHome, vendorRemoteService } from './scenarios';
@@ -19,7 +19,10 @@ describe('findAttackPaths: (a) insulin pump paired over BLE Just Works', () => {
         // 0.6 × 0.9 (Just Works) = 0.54, then manipulation of the commands 0.5
         { steps: ['weak-pairing@z-home@ble', 'in-transit-manipulation@ble@therapy'], likelihood: 0.27 },
         // 0.54, then spoofed commands 0.5 take the pump, which controls its therapy (1)
-        { steps: ['weak-pairing@z-home@ble', 'command-spoofing@ble@pump', 'device-asset-manipulation@pump@therapy'], likelihood: 0.27 },
+        {
+          steps: ['weak-pairing@z-home@ble', 'command-spoofing@ble@pump', 'device-asset-manipulation@pump@therapy'],
+          likelihood: 0.27,
+        },
       ]),
     );
     // Third: a man-in-the-middle (0.4 × 0.9 = 0.36) instead of the pairing, × 0.5.
@@ -28,7 +31,12 @@ describe('findAttackPaths: (a) insulin pump paired over BLE Just Works', () => {
   });
 
   it('scores risk as likelihood × severity rank (CATASTROPHIC = 5) and totals per target', () => {
-    expect(result.paths[0]).toMatchObject({ entryPointId: 'z-home', targetId: 'therapy', severity: 'CATASTROPHIC', severityRank: 5 });
+    expect(result.paths[0]).toMatchObject({
+      entryPointId: 'z-home',
+      targetId: 'therapy',
+      severity: 'CATASTROPHIC',
+      severityRank: 5,
+    });
     expect(result.paths[0]!.risk).toBeCloseTo(1.35);
     expect(result.totalRisk).toBeCloseTo(1.35);
     expect(result.entryTargetPairsConnected).toBe(1);
@@ -49,7 +57,11 @@ describe('findAttackPaths: (a) insulin pump paired over BLE Just Works', () => {
     expect(g.steps.find((s) => s.id === 'weak-pairing@z-home@ble')!.blocked).toBe(true);
     const paths = findAttackPaths(g, { k: 3 }).paths;
     for (const p of paths) {
-      expect(p.stepIds.some((id) => id.startsWith('weak-pairing') || id.startsWith('channel-mitm') || id.startsWith('command-spoofing'))).toBe(false);
+      expect(
+        p.stepIds.some(
+          (id) => id.startsWith('weak-pairing') || id.startsWith('channel-mitm') || id.startsWith('command-spoofing'),
+        ),
+      ).toBe(false);
     }
     // Eavesdropping (0.18) then manipulation (0.5).
     expect(paths[0]!.stepIds).toEqual(['channel-eavesdropping@z-home@ble', 'in-transit-manipulation@ble@therapy']);
@@ -84,7 +96,12 @@ describe('findAttackPaths: (b) vendor remote service into the infusion server', 
     expect(g.entryPointIds).toEqual(['srv']);
     const paths = findAttackPaths(g, { k: 1, targetIds: ['t2'] }).paths;
     expect(paths).toHaveLength(1);
-    expect(paths[0]).toMatchObject({ entryPointId: 'srv', stepIds: ['peer-abuse@srv@p2@ch2', 'device-asset-manipulation@p2@t2'], likelihood: 1, hops: 2 });
+    expect(paths[0]).toMatchObject({
+      entryPointId: 'srv',
+      stepIds: ['peer-abuse@srv@p2@ch2', 'device-asset-manipulation@p2@t2'],
+      likelihood: 1,
+      hops: 2,
+    });
   });
 
   it('an implemented C28 on the remote service leaves only the password route', () => {
@@ -100,7 +117,9 @@ describe('findAttackPaths options and limits', () => {
 
   it('filters targets by severity and by id', () => {
     expect(findAttackPaths(graph, { minSeverity: 'CATASTROPHIC' }).pathCount).toBe(0);
-    expect(new Set(findAttackPaths(graph, { targetIds: ['t2'] }).paths.map((p) => p.targetId))).toEqual(new Set(['t2']));
+    expect(new Set(findAttackPaths(graph, { targetIds: ['t2'] }).paths.map((p) => p.targetId))).toEqual(
+      new Set(['t2']),
+    );
     expect(() => findAttackPaths(graph, { targetIds: ['srv'] })).toThrow(ValidationError);
   });
 
@@ -163,7 +182,11 @@ describe('findAttackPaths against brute force (Yen = the k most likely simple pa
     const catalogue = testCatalogue();
     let compared = 0;
     for (let seed = 1; seed <= 200; seed++) {
-      const graph = buildGraph(randomModel(seed, catalogue, { maxDevices: 5, maxInterfacesPerDevice: 3, maxChannels: 5 }), {}, catalogue);
+      const graph = buildGraph(
+        randomModel(seed, catalogue, { maxDevices: 5, maxInterfacesPerDevice: 3, maxChannels: 5 }),
+        {},
+        catalogue,
+      );
       const k = 1 + (seed % 4);
       const result = findAttackPaths(graph, { k, maxPaths: 1e6 });
       for (const t of graph.targetIds) {

@@ -3,7 +3,13 @@
  * with independent code written here: walks, BFS reachability and brute force over subsets.
  */
 import { SEVERITY_RANK, type Catalogue, type ModelDocument, type Severity } from '../../../server/src/domain/types';
-import { buildAttackGraph, findAttackPaths, findBaselineGaps, recommendControls, whatIf } from '../../../server/src/engine';
+import {
+  buildAttackGraph,
+  findAttackPaths,
+  findBaselineGaps,
+  recommendControls,
+  whatIf,
+} from '../../../server/src/engine';
 import type { AttackGraph } from '../../../server/src/engine';
 import { testCatalogue } from '../../support/build-graph';
 import { randomModel, shuffled } from './random-model';
@@ -11,7 +17,8 @@ import { randomModel, shuffled } from './random-model';
 const catalogue = testCatalogue();
 const SEEDS = Array.from({ length: 240 }, (_, i) => 1000 + i);
 const SEVERITIES: Severity[] = ['MINOR', 'SERIOUS', 'CRITICAL'];
-const modelOf = (seed: number) => randomModel(seed, catalogue, { maxDevices: 4, maxInterfacesPerDevice: 2, maxChannels: 3, placements: 4 });
+const modelOf = (seed: number) =>
+  randomModel(seed, catalogue, { maxDevices: 4, maxInterfacesPerDevice: 2, maxChannels: 3, placements: 4 });
 
 /** Targets at or above `min` reachable from the entry points over steps not in `cut` (and not blocked). */
 function bfsTargets(graph: AttackGraph, min: Severity, isCut: (stepIndex: number) => boolean): Set<string> {
@@ -134,6 +141,45 @@ describe('recommendation (property)', () => {
       compared++;
     }
     expect(compared).toBeGreaterThan(100);
+  });
+});
+
+describe('budget recommendation (property)', () => {
+  it('removes as much risk as the brute-force best within the budget (instances with at most 12 candidates)', async () => {
+    let compared = 0;
+    for (const seed of SEEDS) {
+      const graph = buildAttackGraph(modelOf(seed), catalogue);
+      const all = candidates(graph);
+      if (all.length > 12 || all.length === 0) continue;
+      const minSeverity = SEVERITIES[seed % 3]!;
+      // Weight of a target: severity rank × likelihood of its most likely path.
+      const best = findAttackPaths(graph, { k: 1, minSeverity, maxPaths: 1e6 }).paths;
+      const weight = new Map(best.map((p) => [p.targetId, p.risk]));
+      const budget = Math.max(1, Math.floor(all.reduce((c, x) => c + x.cost, 0) / 3));
+      const removedBy = (cut: Set<number>) => {
+        const reached = bfsTargets(graph, minSeverity, (i) => cut.has(i));
+        return [...weight].reduce((sum, [t, w]) => (reached.has(t) ? sum : sum + w), 0);
+      };
+      let bruteBest = 0;
+      for (let mask = 0; mask < 1 << all.length; mask++) {
+        let cost = 0;
+        const cut = new Set<number>();
+        all.forEach((c, j) => {
+          if (mask & (1 << j)) {
+            cost += c.cost;
+            c.steps.forEach((x) => cut.add(x));
+          }
+        });
+        if (cost <= budget) bruteBest = Math.max(bruteBest, removedBy(cut));
+      }
+      const rec = await recommendControls(graph, { minSeverity, budget });
+      expect(rec.totalCost).toBeLessThanOrEqual(budget);
+      const chosen = new Set(rec.placements.map((p) => `${p.controlId}@${p.elementId}`));
+      const cut = new Set<number>(all.filter((c) => chosen.has(c.key)).flatMap((c) => [...c.steps]));
+      expect(removedBy(cut)).toBeCloseTo(bruteBest, 6);
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(80);
   });
 });
 

@@ -49,7 +49,8 @@ export function randomModel(seed: number, catalogue: Catalogue, o: RandomModelOp
     controlPlacements: [],
   };
   const nz = int(1, o.maxZones ?? 3);
-  for (let i = 0; i < nz; i++) doc.zones.push({ id: `z${i}`, name: `Zone ${i}`, kind: pick(ZONE_KINDS), entryPoint: i === 0 || rnd() < 0.3 });
+  for (let i = 0; i < nz; i++)
+    doc.zones.push({ id: `z${i}`, name: `Zone ${i}`, kind: pick(ZONE_KINDS), entryPoint: i === 0 || rnd() < 0.3 });
   const zoneIds = doc.zones.map((z) => z.id);
   const nd = int(1, o.maxDevices ?? 4);
   for (let i = 0; i < nd; i++) {
@@ -78,7 +79,9 @@ export function randomModel(seed: number, catalogue: Catalogue, o: RandomModelOp
     }
     const na = int(0, 2);
     const kinds = some(ASSET_KINDS, na);
-    kinds.forEach((kind, k) => doc.assets.push({ id: `d${i}-a${k}`, deviceId: `d${i}`, name: `Asset ${k}`, kind, severity: pick(SEVERITIES) }));
+    kinds.forEach((kind, k) =>
+      doc.assets.push({ id: `d${i}-a${k}`, deviceId: `d${i}`, name: `Asset ${k}`, kind, severity: pick(SEVERITIES) }),
+    );
   }
   const nc = nd > 1 ? int(0, o.maxChannels ?? 3) : 0;
   for (let c = 0; c < nc; c++) {
@@ -86,7 +89,9 @@ export function randomModel(seed: number, catalogue: Catalogue, o: RandomModelOp
     let to = int(0, nd - 2);
     if (to >= from) to++;
     const technology = pick(CHANNEL_TECHNOLOGIES);
-    const mechanisms = INTRINSIC_MECHANISMS.filter((m) => m === 'NONE' || INTRINSIC_MECHANISM_TECHNOLOGY[m] === technology);
+    const mechanisms = INTRINSIC_MECHANISMS.filter(
+      (m) => m === 'NONE' || INTRINSIC_MECHANISM_TECHNOLOGY[m] === technology,
+    );
     const carries = some(CHANNEL_PAYLOADS, 3);
     doc.channels.push({
       id: `c${c}`,
@@ -108,7 +113,12 @@ export function randomModel(seed: number, catalogue: Catalogue, o: RandomModelOp
   ];
   const vulnerable = [...doc.devices.map((d) => d.id), ...doc.interfaces.map((i) => i.id)];
   for (let v = 0, nv = int(0, 2); v < nv; v++) {
-    doc.vulnerabilities.push({ id: `v${v}`, cveId: `CVE-2020-${1000 + v}`, cvssVector: pick(vectors), elementId: pick(vulnerable) });
+    doc.vulnerabilities.push({
+      id: `v${v}`,
+      cveId: `CVE-2020-${1000 + v}`,
+      cvssVector: pick(vectors),
+      elementId: pick(vulnerable),
+    });
   }
   const elements = [
     ...doc.zones.map((z) => ({ id: z.id, facts: { type: 'ZONE' as const } })),
@@ -124,7 +134,12 @@ export function randomModel(seed: number, catalogue: Catalogue, o: RandomModelOp
     const control = pick(fitting);
     if (placed.has(`${control.id}@${element.id}`)) continue;
     placed.add(`${control.id}@${element.id}`);
-    doc.controlPlacements.push({ id: `p${p}`, controlId: control.id, elementId: element.id, status: rnd() < 0.6 ? 'IMPLEMENTED' : 'PLANNED' });
+    doc.controlPlacements.push({
+      id: `p${p}`,
+      controlId: control.id,
+      elementId: element.id,
+      status: rnd() < 0.6 ? 'IMPLEMENTED' : 'PLANNED',
+    });
   }
   return doc;
 }

@@ -5,7 +5,8 @@ import { generateHospital } from '../../support/generate-hospital';
 import { insulinPumpAtHome, vendorRemoteService } from './scenarios';
 
 const catalogue = testCatalogue();
-const ids = (r: { placements: { controlId: string; elementId: string }[] }) => r.placements.map((p) => `${p.controlId}@${p.elementId}`);
+const ids = (r: { placements: { controlId: string; elementId: string }[] }) =>
+  r.placements.map((p) => `${p.controlId}@${p.elementId}`);
 
 describe('recommendControls: (a) insulin pump paired over BLE Just Works', () => {
   it('places MITM-protected pairing (C23) and message integrity (C21) on the BLE link, at cost 5', async () => {
@@ -14,11 +15,22 @@ describe('recommendControls: (a) insulin pump paired over BLE Just Works', () =>
     // Spoofed commands are stopped by C23 (2); manipulation in transit only by C21 (3). Cutting
     // every way onto the link instead needs C23 + C20 + C21 (7).
     expect(ids(rec)).toEqual(['C21@ble', 'C23@ble']);
-    expect(rec).toMatchObject({ totalCost: 5, optimal: true, status: 'OPTIMAL', mipGap: 0, uncuttableTargetIds: [], riskAfter: 0 });
+    expect(rec).toMatchObject({
+      totalCost: 5,
+      optimal: true,
+      status: 'OPTIMAL',
+      mipGap: 0,
+      uncuttableTargetIds: [],
+      riskAfter: 0,
+    });
     expect(rec.riskBefore).toBeCloseTo(1.35);
     const c23 = rec.placements.find((p) => p.controlId === 'C23')!;
     expect(c23).toMatchObject({ elementType: 'CHANNEL', cost: 2, cutsTargetIds: ['therapy'] });
-    expect(c23.cutsStepIds).toEqual(['channel-mitm@z-home@ble', 'command-spoofing@ble@pump', 'weak-pairing@z-home@ble']);
+    expect(c23.cutsStepIds).toEqual([
+      'channel-mitm@z-home@ble',
+      'command-spoofing@ble@pump',
+      'weak-pairing@z-home@ble',
+    ]);
   });
 
   it('leaves no path to the therapy once applied (what-if)', async () => {
@@ -87,7 +99,9 @@ describe('recommendControls: budget variant', () => {
   });
 
   it('rejects a negative budget', async () => {
-    await expect(recommendControls(buildGraph(vendorRemoteService()), { minSeverity: 'CRITICAL', budget: -1 })).rejects.toThrow(ValidationError);
+    await expect(
+      recommendControls(buildGraph(vendorRemoteService()), { minSeverity: 'CRITICAL', budget: -1 }),
+    ).rejects.toThrow(ValidationError);
   });
 });
 
@@ -109,9 +123,25 @@ describe('whatIf', () => {
   it('compares before and after without changing the model, listing what each placement blocks', () => {
     const model = vendorRemoteService();
     const copy = structuredClone(model);
-    const w = whatIf(model, catalogue, [{ controlId: 'C28', elementId: 'rs' }, { controlId: 'C28', elementId: 'rs' }], { k: 2 });
+    const w = whatIf(
+      model,
+      catalogue,
+      [
+        { controlId: 'C28', elementId: 'rs' },
+        { controlId: 'C28', elementId: 'rs' },
+      ],
+      { k: 2 },
+    );
     expect(model).toEqual(copy);
-    expect(w.placementsApplied).toEqual([{ controlId: 'C28', elementId: 'rs', elementType: 'INTERFACE', cost: 2, blocksStepIds: ['remote-service-abuse@z-vendor@rs'] }]);
+    expect(w.placementsApplied).toEqual([
+      {
+        controlId: 'C28',
+        elementId: 'rs',
+        elementType: 'INTERFACE',
+        cost: 2,
+        blocksStepIds: ['remote-service-abuse@z-vendor@rs'],
+      },
+    ]);
     expect(w.after.totalRisk).toBeLessThan(w.before.totalRisk);
     const cut = new Set(w.pathsCut);
     for (const p of w.before.paths) expect(cut.has(p.id)).toBe(p.stepIds.includes('remote-service-abuse@z-vendor@rs'));
@@ -120,7 +150,9 @@ describe('whatIf', () => {
   });
 
   it('rejects a control that cannot sit on the element (C23 is BLE-only)', () => {
-    expect(() => whatIf(vendorRemoteService(), catalogue, [{ controlId: 'C23', elementId: 'ch1' }])).toThrow(ValidationError);
+    expect(() => whatIf(vendorRemoteService(), catalogue, [{ controlId: 'C23', elementId: 'ch1' }])).toThrow(
+      ValidationError,
+    );
   });
 
   it('keeps path ids stable between runs so that cut paths can be matched', () => {

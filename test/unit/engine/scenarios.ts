@@ -11,7 +11,13 @@ export function insulinPumpAtHome(channel: ChannelOptions = {}): ModelDocument {
     .zone('z-home', 'PATIENT_HOME', true)
     .device('app', ['z-home'], { category: 'MOBILE_APP', riskClass: 'B' })
     .device('pump', ['z-home'], { category: 'INSULIN_PUMP', riskClass: 'C' })
-    .channel('ble', 'app', 'pump', { technology: 'BLE', intrinsic: 'BLE_JUST_WORKS', carries: ['COMMANDS'], zoneIds: ['z-home'], ...channel })
+    .channel('ble', 'app', 'pump', {
+      technology: 'BLE',
+      intrinsic: 'BLE_JUST_WORKS',
+      carries: ['COMMANDS'],
+      zoneIds: ['z-home'],
+      ...channel,
+    })
     .asset('therapy', 'pump', 'THERAPY_DELIVERY', 'CATASTROPHIC')
     .build();
 }
@@ -28,8 +34,18 @@ export function vendorRemoteService(): ModelDocument {
     .iface('rs', 'srv', 'REMOTE_SERVICE', ['z-vendor'], 'PASSWORD')
     .device('p1', ['z-ward'], { category: 'INFUSION_PUMP' })
     .device('p2', ['z-ward'], { category: 'INFUSION_PUMP' })
-    .channel('ch1', 'srv', 'p1', { technology: 'WIFI', intrinsic: 'WPA2_PSK', carries: ['COMMANDS'], zoneIds: ['z-ward'] })
-    .channel('ch2', 'srv', 'p2', { technology: 'WIFI', intrinsic: 'WPA2_PSK', carries: ['COMMANDS'], zoneIds: ['z-ward'] })
+    .channel('ch1', 'srv', 'p1', {
+      technology: 'WIFI',
+      intrinsic: 'WPA2_PSK',
+      carries: ['COMMANDS'],
+      zoneIds: ['z-ward'],
+    })
+    .channel('ch2', 'srv', 'p2', {
+      technology: 'WIFI',
+      intrinsic: 'WPA2_PSK',
+      carries: ['COMMANDS'],
+      zoneIds: ['z-ward'],
+    })
     .asset('t1', 'p1', 'THERAPY_DELIVERY', 'CRITICAL')
     .asset('t2', 'p2', 'THERAPY_DELIVERY', 'CRITICAL')
     .build();

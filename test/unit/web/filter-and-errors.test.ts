@@ -59,5 +59,9 @@ describe('web/src/api/errors', () => {
     expect(
       describeError(new GraphQLRequestError([{ message: 'Too many paths', extensions: { code: 'ENGINE_LIMIT' } }])),
     ).toMatch(/narrow the analysis/);
+    const guided = 'more than maxPaths 500 attack paths; narrow the search';
+    expect(describeError(new GraphQLRequestError([{ message: guided, extensions: { code: 'ENGINE_LIMIT' } }]))).toBe(
+      guided,
+    );
   });
 });

@@ -65,8 +65,9 @@ export function describeError(error: unknown): string {
     const code = error.code;
     const msg = error.errors.map((e) => e.message).join(' · ');
     if (code === 'INTERNAL_SERVER_ERROR') return `${msg} (the server logged the details)`;
-    if (code === 'ENGINE_LIMIT')
-      return `${msg} — narrow the analysis (fewer paths, a higher minimum severity) and try again`;
+    // The server's ENGINE_LIMIT messages usually say what to narrow; add a hint only when not.
+    if (code === 'ENGINE_LIMIT' && !/narrow|raise|fewer/i.test(msg))
+      return `${msg} — narrow the analysis (fewer paths per target, a higher minimum severity)`;
     return msg;
   }
   if (error instanceof TypeError)

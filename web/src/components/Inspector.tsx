@@ -325,8 +325,8 @@ export function Inspector({ ctx, panel, setPanel, compromised, onToggleCompromis
               ['From', index.label(c.fromDeviceId)],
               ['To', index.label(c.toDeviceId)],
               ['Technology', technologyLabel(c.technology)],
-              ['Intrinsic mechanism', humanize(c.intrinsicMechanism)],
-              ['Extrinsic mechanisms', c.extrinsicMechanisms.join(', ') || 'none'],
+              ['Intrinsic mechanism', c.intrinsicMechanism.replace(/_/g, ' ')],
+              ['Extrinsic mechanisms', c.extrinsicMechanisms.map((m) => m.replace(/_/g, ' ')).join(', ') || 'none'],
               ['Carries', c.carries.map((p) => humanize(p).toLowerCase()).join(', ')],
               ['Observable from', c.zoneIds.map((z) => index.label(z)).join(', ') || '—'],
             ]}

@@ -57,6 +57,8 @@ export function ThreatGraph(props: ThreatGraphProps) {
       onPositionsChanged: (p) => savePositions(latest.current.positionsKey, p),
     });
     handle.current = h;
+    // For browser tests and debugging: the Cytoscape core on the container element.
+    if (container.current) (container.current as HTMLDivElement & { cy?: unknown }).cy = h.cy;
     latest.current.onReady?.(h);
     const observer = new ResizeObserver(() => h.resize());
     if (container.current) observer.observe(container.current);

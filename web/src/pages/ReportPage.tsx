@@ -32,6 +32,8 @@ import {
 import { positionsKey } from './ThreatModelPage';
 
 const TOP_PATHS = 5;
+/** Larger models get no pictures (the layout would take too long for a report). */
+const PICTURE_ELEMENT_LIMIT = 6000;
 
 interface Pictures {
   overview: string;
@@ -44,13 +46,17 @@ function usePictures(modelId: string, index: ModelIndex, paths: readonly AttackP
   const host = useRef<HTMLDivElement | null>(null);
   useEffect(() => {
     if (!paths || index.model.devices.length === 0) return;
+    const elements = toElements(index.model);
+    if (elements.length > PICTURE_ELEMENT_LIMIT) {
+      setPictures({ overview: '', paths: {} });
+      return;
+    }
     let cancelled = false;
     const div = document.createElement('div');
     div.style.cssText = 'position:fixed;left:-20000px;top:0;width:1100px;height:620px;background:#fff';
     document.body.appendChild(div);
     host.current = div;
     const graph = createGraph(browserCytoscape(), div);
-    const elements = toElements(index.model);
     graph.setElements(elements, { positions: loadPositions(positionsKey(modelId)) });
     const edgeBetween = edgeLookup(elements);
     // Give the device glyph images a moment to load before drawing.
@@ -257,10 +263,12 @@ export function ReportPage() {
             </tbody>
           </table>
           <figure className="report-figure">
-            {pictures ? (
+            {!pictures ? (
+              <Loading label="Drawing the map…" />
+            ) : pictures.overview ? (
               <img src={pictures.overview} alt={`Map of ${s.name}`} data-testid="report-overview" />
             ) : (
-              <Loading label="Drawing the map…" />
+              <p>The model is too large to draw here; see the workspace map.</p>
             )}
             <figcaption>The hospital model: zones with their devices; channels and exposures as links.</figcaption>
           </figure>
@@ -284,7 +292,7 @@ export function ReportPage() {
               </p>
               {pictures?.paths[p.id] ? (
                 <img src={pictures.paths[p.id]} alt={`Attack path ${i + 1} on the map`} className="path-picture" />
-              ) : (
+              ) : pictures ? null : (
                 <Loading label="Drawing…" />
               )}
               <StepTable path={p} index={index} controlName={controlName} />

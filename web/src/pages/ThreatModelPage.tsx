@@ -29,6 +29,9 @@ import { SEVERITY, SEVERITY_ORDER, formatRisk } from '../graph/vocabulary';
 
 type Tab = 'paths' | 'recommend' | 'baseline';
 
+/** Above this many map elements the map is drawn only on request (layout time grows fast past it). */
+const MAP_ELEMENT_LIMIT = 6000;
+
 export function positionsKey(modelId: string): string {
   return `medthreat:positions:${modelId}`;
 }
@@ -53,6 +56,7 @@ export function ThreatModelPage() {
   const [graph, setGraph] = useState<GraphHandle | null>(null);
   const [exporting, setExporting] = useState(false);
   const [focusIds, setFocusIds] = useState<string[] | null>(null);
+  const [forceMap, setForceMap] = useState(false);
 
   const loaded = model.data ?? null;
   const index = useMemo(() => indexModel(loaded?.data ?? emptyModel()), [loaded]);
@@ -138,6 +142,21 @@ export function ThreatModelPage() {
     },
     [index],
   );
+  /** Panel changes from the inspector; after a create, the map pans to the new element. */
+  const showPanel = useCallback(
+    (next: Panel) => {
+      if (panel?.mode === 'create' && next?.mode === 'inspect') {
+        const e = index.get(next.id);
+        const ids =
+          e?.type === 'CHANNEL'
+            ? [e.element.fromDeviceId, e.element.toDeviceId]
+            : [index.mapNodeOf(next.id) ?? next.id];
+        setFocusIds(ids);
+      }
+      setPanel(next);
+    },
+    [panel, index],
+  );
   const toggleCompromised = useCallback((id: string) => {
     setCompromised((c) => (c.includes(id) ? c.filter((x) => x !== id) : [...c, id]));
     setUseCompromised(true);
@@ -219,7 +238,22 @@ export function ThreatModelPage() {
       </header>
 
       <aside className="left-panel">
-        <div role="tablist" aria-label="Analysis" className="tabs">
+        <div
+          role="tablist"
+          aria-label="Analysis"
+          className="tabs"
+          onKeyDown={(e) => {
+            const order: Tab[] = ['paths', 'recommend', 'baseline'];
+            const i = order.indexOf(tab);
+            const next =
+              e.key === 'ArrowRight' ? order[(i + 1) % 3] : e.key === 'ArrowLeft' ? order[(i + 2) % 3] : undefined;
+            if (next) {
+              e.preventDefault();
+              setTab(next);
+              document.getElementById(`tab-${next}`)?.focus();
+            }
+          }}
+        >
           {(
             [
               ['paths', 'Attack paths'],
@@ -402,27 +436,40 @@ export function ThreatModelPage() {
           </div>
         )}
         <div className="map-stage">
-          <ThreatGraph
-            elements={elements}
-            positionsKey={positionsKey(modelId)}
-            highlight={highlight}
-            placementElementIds={placementIds}
-            filter={matching}
-            drawMode={drawMode}
-            selectedId={selectedMapId}
-            focusIds={focusIds}
-            onSelect={onSelectElement}
-            onDrawChannel={(from, to) => {
-              setDrawMode(false);
-              setPanel({
-                mode: 'create',
-                type: 'CHANNEL',
-                defaults: { fromDeviceId: from, toDeviceId: to, name: `${index.label(from)} → ${index.label(to)}` },
-              });
-            }}
-            onReady={setGraph}
-            ariaLabel={`Map of ${s.name}: ${s.counts.zones} zones, ${s.counts.devices} devices`}
-          />
+          {elements.length > MAP_ELEMENT_LIMIT && !forceMap ? (
+            <div className="map-too-big" role="status">
+              <p>
+                This model has <b>{elements.length.toLocaleString()}</b> map elements. Drawing more than{' '}
+                {MAP_ELEMENT_LIMIT.toLocaleString()} can keep the browser busy for a long time; the lists on the left
+                work without it.
+              </p>
+              <button type="button" onClick={() => setForceMap(true)}>
+                Draw the map anyway
+              </button>
+            </div>
+          ) : (
+            <ThreatGraph
+              elements={elements}
+              positionsKey={positionsKey(modelId)}
+              highlight={highlight}
+              placementElementIds={placementIds}
+              filter={matching}
+              drawMode={drawMode}
+              selectedId={selectedMapId}
+              focusIds={focusIds}
+              onSelect={onSelectElement}
+              onDrawChannel={(from, to) => {
+                setDrawMode(false);
+                setPanel({
+                  mode: 'create',
+                  type: 'CHANNEL',
+                  defaults: { fromDeviceId: from, toDeviceId: to, name: `${index.label(from)} → ${index.label(to)}` },
+                });
+              }}
+              onReady={setGraph}
+              ariaLabel={`Map of ${s.name}: ${s.counts.zones} zones, ${s.counts.devices} devices`}
+            />
+          )}
           <ZoomControls onZoom={(f) => graph?.zoomBy(f)} onFit={() => graph?.fit()} />
           <Legend categories={categories} />
         </div>
@@ -455,7 +502,7 @@ export function ThreatModelPage() {
             <Inspector
               ctx={ctx}
               panel={panel}
-              setPanel={setPanel}
+              setPanel={showPanel}
               compromised={compromised}
               onToggleCompromised={toggleCompromised}
             />

@@ -18,7 +18,7 @@ export class CatalogueService {
    * Throws ServiceUnavailableError if no catalogue has been loaded yet.
    */
   async current(): Promise<Catalogue> {
-    const version = await this.repo.version();
+    const version = (await this.repo.version())?.version ?? null;
     if (version === null) throw new ServiceUnavailableError('no catalogue loaded yet; the server is still starting');
     if (this.cached?.catalogueVersion !== version) {
       const loaded = await this.repo.get();
@@ -40,12 +40,16 @@ export class CatalogueService {
     return this.current();
   }
 
-  /** Loads `catalogue` only if the database has none or a different version (start-up seeding). Returns true if it wrote. */
+  /**
+   * Start-up seeding: loads the bundled `catalogue` when the database has none, or when it holds
+   * an older bundled one (upgrade). A catalogue a hospital loaded itself is never overwritten.
+   * Returns true if it wrote.
+   */
   async ensure(catalogue: Catalogue): Promise<boolean> {
-    const version = await this.repo.version();
-    if (version === catalogue.catalogueVersion) return false;
-    if (version !== null) return false; // a hospital's own catalogue is in force: never overwrite it at start-up
-    await this.repo.replace(validateCatalogue(catalogue));
+    const current = await this.repo.version();
+    if (current && (!current.bundled || current.version === catalogue.catalogueVersion)) return false;
+    await this.repo.replace(validateCatalogue(catalogue), { bundled: true });
+    this.cached = null;
     return true;
   }
 }

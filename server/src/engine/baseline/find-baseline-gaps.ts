@@ -18,7 +18,14 @@ import { compareIds, sortById } from '../compare';
 import { canPlaceControl, type PlaceableElement } from '../controls';
 import type { BaselineGap } from '../types';
 
-const WIRELESS_INTERFACE_KINDS: readonly InterfaceKind[] = ['BLE_GATT', 'PROPRIETARY_RF', 'WIFI', 'ZIGBEE', 'LORA', 'CELLULAR'];
+const WIRELESS_INTERFACE_KINDS: readonly InterfaceKind[] = [
+  'BLE_GATT',
+  'PROPRIETARY_RF',
+  'WIFI',
+  'ZIGBEE',
+  'LORA',
+  'CELLULAR',
+];
 const USER_INTERFACE_KINDS: readonly InterfaceKind[] = ['WEB_UI', 'LOCAL_UI', 'RDP'];
 
 /**
@@ -30,13 +37,21 @@ const USER_INTERFACE_KINDS: readonly InterfaceKind[] = ['WEB_UI', 'LOCAL_UI', 'R
  * - REMOTE_SERVICE: the remoteService flag or a REMOTE_SERVICE interface;
  * - HAS_USER_INTERFACE: a WEB_UI, LOCAL_UI or RDP interface.
  */
-export function deviceConditions(device: Device, interfaces: readonly Interface[], channels: readonly Channel[]): Set<BaselineCondition> {
+export function deviceConditions(
+  device: Device,
+  interfaces: readonly Interface[],
+  channels: readonly Channel[],
+): Set<BaselineCondition> {
   const held = new Set<BaselineCondition>();
   if (device.handlesPersonalData) held.add('HANDLES_PERSONAL_DATA');
   if (device.generalPurposeOs) held.add('GENERAL_PURPOSE_OS');
   if (device.storesData) held.add('STORES_DATA');
-  if (channels.length > 0 || interfaces.some((i) => !PHYSICAL_INTERFACE_KINDS.includes(i.kind))) held.add('HAS_NETWORK_INTERFACE');
-  if (channels.some((c) => WIRELESS_TECHNOLOGIES.includes(c.technology)) || interfaces.some((i) => WIRELESS_INTERFACE_KINDS.includes(i.kind))) {
+  if (channels.length > 0 || interfaces.some((i) => !PHYSICAL_INTERFACE_KINDS.includes(i.kind)))
+    held.add('HAS_NETWORK_INTERFACE');
+  if (
+    channels.some((c) => WIRELESS_TECHNOLOGIES.includes(c.technology)) ||
+    interfaces.some((i) => WIRELESS_INTERFACE_KINDS.includes(i.kind))
+  ) {
     held.add('HAS_WIRELESS_INTERFACE');
   }
   if (device.remoteService || interfaces.some((i) => i.kind === 'REMOTE_SERVICE')) held.add('REMOTE_SERVICE');
@@ -86,8 +101,8 @@ export function findBaselineGaps(model: ModelDocument, catalogue: Catalogue): Ba
     const channels = channelsOf.get(device.id) ?? [];
     const held = deviceConditions(device, interfaces, channels);
     const elements: [string, PlaceableElement][] = [
-      [device.id, { type: 'DEVICE' }],
-      ...interfaces.map((i): [string, PlaceableElement] => [i.id, { type: 'INTERFACE', kind: i.kind }]),
+      [device.id, { type: 'DEVICE', device }],
+      ...interfaces.map((i): [string, PlaceableElement] => [i.id, { type: 'INTERFACE', kind: i.kind, device }]),
       ...channels.map((c): [string, PlaceableElement] => [c.id, { type: 'CHANNEL', technology: c.technology }]),
     ];
     for (const req of baseline.requirements) {

@@ -46,7 +46,7 @@ export interface MilpResult {
 /**
  * Solves a MILP.
  *
- * @param timeLimitMs - HiGHS `time_limit` (converted to seconds).
+ * @param timeLimitMs - wall-clock budget; HiGHS gets 90 % of it as `time_limit` (seconds).
  * @param mipRelGap - HiGHS `mip_rel_gap`.
  * @throws EngineLimitError('timeLimitMs') when the time limit passes before any feasible solution.
  * @throws Error for any other non-optimal outcome (infeasible, unbounded, solver error): the
@@ -64,13 +64,21 @@ export async function solveMilp(model: MilpModel, timeLimitMs: number, mipRelGap
     colUpper: model.colUpper,
     rowLower: model.rowLower.map((v) => (v === -Infinity ? -highs.infinity : v)),
     rowUpper: model.rowUpper.map((v) => (v === Infinity ? highs.infinity : v)),
-    matrix: { format: 'csr', numRows, numCols: model.numCols, starts: model.rowStart, indices: model.rowIndex, values: model.rowValue },
+    matrix: {
+      format: 'csr',
+      numRows,
+      numCols: model.numCols,
+      starts: model.rowStart,
+      indices: model.rowIndex,
+      values: model.rowValue,
+    },
     integrality: model.integrality,
   });
   try {
     m.options.set({
       output_flag: false,
-      time_limit: Math.max(0.001, timeLimitMs / 1000),
+      // HiGHS checks its clock coarsely (and WebAssembly timing under load overshoots): 90 %.
+      time_limit: Math.max(0.001, (0.9 * timeLimitMs) / 1000),
       mip_rel_gap: mipRelGap,
       // The engine reduces the model itself (recommend-controls.ts); HiGHS's MIP presolve on these
       // covering models costs more time than it saves.
@@ -81,7 +89,12 @@ export async function solveMilp(model: MilpModel, timeLimitMs: number, mipRelGap
     const S = highs.constants.modelStatus;
     const feasible = Number(m.info.get('primal_solution_status')) === highs.constants.solutionStatus.feasible;
     if (modelStatus === S.optimal) {
-      return { status: 'OPTIMAL', colValue: m.getSolution().colValue, objective: m.getObjectiveValue(), mipGap: gapOf(m) };
+      return {
+        status: 'OPTIMAL',
+        colValue: m.getSolution().colValue,
+        objective: m.getObjectiveValue(),
+        mipGap: gapOf(m),
+      };
     }
     if (modelStatus === S.timeLimit || modelStatus === S.interrupted || modelStatus === S.iterationLimit) {
       if (!feasible) {
@@ -91,7 +104,12 @@ export async function solveMilp(model: MilpModel, timeLimitMs: number, mipRelGap
           timeLimitMs,
         );
       }
-      return { status: 'TIME_LIMIT', colValue: m.getSolution().colValue, objective: m.getObjectiveValue(), mipGap: gapOf(m) };
+      return {
+        status: 'TIME_LIMIT',
+        colValue: m.getSolution().colValue,
+        objective: m.getObjectiveValue(),
+        mipGap: gapOf(m),
+      };
     }
     throw new Error(`HiGHS ended with model status ${modelStatus}`);
   } finally {
@@ -99,7 +117,12 @@ export async function solveMilp(model: MilpModel, timeLimitMs: number, mipRelGap
   }
 }
 
-function gapOf(m: { info: { get(name: string): number | bigint } }): number {
+/** HiGHS's relative MIP gap; if it reports none, from the objective and bound; 1 if unknown. */
+function gapOf(m: { info: { get(name: string): number | bigint }; getObjectiveValue(): number }): number {
   const g = Number(m.info.get('mip_gap'));
-  return Number.isFinite(g) && g > 0 ? g : 0;
+  if (Number.isFinite(g)) return Math.max(0, g);
+  const primal = m.getObjectiveValue();
+  const dual = Number(m.info.get('mip_dual_bound'));
+  if (!Number.isFinite(primal) || !Number.isFinite(dual)) return 1;
+  return Math.abs(primal - dual) / Math.max(Math.abs(primal), 1e-9);
 }

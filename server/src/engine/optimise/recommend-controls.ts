@@ -14,13 +14,15 @@
  * Budget variant: maximise Σ_t w_t (1 − r_t), w_t = severityRank × max path likelihood, subject to
  * Σ cost_p x_p ≤ budget (implemented as: minimise Σ w_t r_t).
  *
- * Reductions before solving: targets reachable through steps that no candidate can block are
- * reported as uncuttable and left out; the nodes that such steps reach from the entries form one
- * source (r = 1); only nodes reachable from the entries that co-reach a cuttable target are kept;
- * duplicate rows are merged; placements that block exactly the same rows keep only the cheapest.
+ * Exact reductions before solving (docs/attack-model.md §3): targets reachable through steps that
+ * no candidate can block are reported as uncuttable and left out; the nodes such steps reach from
+ * the entries form one source (r = 1); nodes with an unblockable step to a cuttable target are
+ * fixed at 0 (sinks); only nodes reachable from the entries that co-reach a sink are kept; free
+ * nodes with one row in or one row out are eliminated (Fourier–Motzkin); dominated placements and
+ * implied rows are dropped; a lone blocker between the source and a sink is forced.
  */
 import { ValidationError } from '../../domain/errors';
-import { SEVERITY_RANK, type Severity } from '../../domain/types';
+import type { Severity } from '../../domain/types';
 import { indexGraph, type GraphIndex } from '../graph-index';
 import { selectTargets } from '../paths/find-attack-paths';
 import { reachableFrom, shortestFromEntries } from '../paths/search';
@@ -46,7 +48,10 @@ const DEFAULT_MIP_REL_GAP = 1e-6;
  * @throws EngineLimitError('timeLimitMs') if no feasible solution is found in time.
  * @throws ValidationError for a negative budget, time limit or gap.
  */
-export async function recommendControls(graph: AttackGraph, options: RecommendControlsOptions): Promise<Recommendation> {
+export async function recommendControls(
+  graph: AttackGraph,
+  options: RecommendControlsOptions,
+): Promise<Recommendation> {
   const t0 = performance.now();
   const timeLimitMs = options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
   const mipRelGap = options.mipRelGap ?? DEFAULT_MIP_REL_GAP;
@@ -92,7 +97,13 @@ export async function recommendControls(graph: AttackGraph, options: RecommendCo
   const budgetMode = options.budget !== undefined;
   const weight = new Float64Array(index.n);
   for (const t of cuttable) weight[t] = index.severityRank[t]! * before[t]!;
-  const model = buildModel(index, reach, source, cuttable, budgetMode ? { budget: options.budget!, weight } : undefined);
+  const model = buildModel(
+    index,
+    reach,
+    source,
+    cuttable,
+    budgetMode ? { budget: options.budget!, weight } : undefined,
+  );
   const remaining = Math.max(1, timeLimitMs - (performance.now() - t0));
   const solved: MilpResult =
     model.milp.numCols > 0
@@ -105,7 +116,8 @@ export async function recommendControls(graph: AttackGraph, options: RecommendCo
   }
   // Solutions cut short by the time limit, and budget solutions (which may carry placements that
   // cut nothing more), lose the placements the cut targets do not need.
-  if (solved.status === 'TIME_LIMIT' || budgetMode) pruneRedundant(index, chosen, cuttable, t0 + Math.max(timeLimitMs, 1000));
+  if (solved.status === 'TIME_LIMIT' || budgetMode)
+    pruneRedundant(index, chosen, cuttable, t0 + Math.max(timeLimitMs, 1000));
   chosen.sort((a, b) => a - b);
 
   const after = blockedWith(index, chosen);
@@ -129,7 +141,8 @@ export function bestLikelihoods(index: GraphIndex, disabled: Uint8Array): Float6
   for (let v = 0; v < index.n; v++) {
     if (tree.dist[v] === Infinity) continue;
     let l = 1;
-    for (let u = v; tree.parentStep[u]! >= 0; u = index.stepFrom[tree.parentStep[u]!]!) l *= index.likelihood[tree.parentStep[u]!]!;
+    for (let u = v; tree.parentStep[u]! >= 0; u = index.stepFrom[tree.parentStep[u]!]!)
+      l *= index.likelihood[tree.parentStep[u]!]!;
     out[v] = l;
   }
   return out;
@@ -167,7 +180,18 @@ function buildModel(
   cuttable: readonly number[],
   budget?: { budget: number; weight: Float64Array },
 ): BuiltModel {
-  const { n, m, blocked, stepFrom, stepTo, inStart, inSteps, stepPlacementStart: ps, stepPlacements, placementCost } = index;
+  const {
+    n,
+    m,
+    blocked,
+    stepFrom,
+    stepTo,
+    inStart,
+    inSteps,
+    stepPlacementStart: ps,
+    stepPlacements,
+    placementCost,
+  } = index;
   const unblockable = (s: number) => ps[s + 1] === ps[s];
 
   // Sinks: cuttable targets, and (min-cost only) every node with an unblockable path to one:
@@ -207,7 +231,6 @@ function buildModel(
   // Raw rows: one per distinct (u, v, blocker set), u = −1 for the source. A row out of a sink is
   // trivially met (r_u = 0) and a row into the source too (r_v = 1).
   let rows: Row[] = [];
-  const seenRow = new Set<string>();
   for (let s = 0; s < m; s++) {
     if (blocked[s]) continue;
     const v = stepTo[s]!;
@@ -219,10 +242,20 @@ function buildModel(
     if (u === v) continue;
     const placements: number[] = [];
     for (let q = ps[s]!; q < ps[s + 1]!; q++) placements.push(stepPlacements[q]!);
-    const key = `${u}|${v}|${placements.join(',')}`;
-    if (seenRow.has(key)) continue;
-    seenRow.add(key);
     rows.push({ u, v, placements });
+  }
+
+  rows = dedupeRows(rows);
+
+  // Budget variant: node weights in the objective. A target whose only row in is unblockable
+  // from u has r_t = r_u at the optimum, so its weight moves to u (repeatedly: a device inherits
+  // the weights of its assets). Weighted nodes are never eliminated.
+  const weight = new Float64Array(n);
+  const keep = zero;
+  if (budget) {
+    for (const t of cuttable) weight[t] = budget.weight[t]!;
+    rows = mergeWeights(rows, n, weight);
+    for (let v = 0; v < n; v++) keep[v] = weight[v]! > 0 ? 1 : 0;
   }
 
   // Reduce to a fixpoint: eliminate pass-through nodes, drop dominated placements and implied
@@ -230,7 +263,7 @@ function buildModel(
   const forced: number[] = [];
   for (let round = 0; round < 8; round++) {
     const before = rows.length + rows.reduce((k, r) => k + r.placements.length, 0);
-    rows = eliminateNodes(rows, n, zero);
+    rows = eliminateNodes(rows, n, keep);
     rows = dropDominatedPlacements(rows, placementCost);
     rows = dropImpliedRows(rows);
     if (!budget) {
@@ -258,8 +291,6 @@ function buildModel(
   const colOfNode = new Int32Array(n).fill(-1);
   let ncols = nx;
   const rNodes: number[] = [];
-  const isTarget = new Uint8Array(n);
-  for (const t of cuttable) isTarget[t] = 1;
   const addNode = (v: number) => {
     if (v >= 0 && colOfNode[v] === -1 && (budget || !zero[v])) {
       colOfNode[v] = ncols++;
@@ -311,7 +342,7 @@ function buildModel(
     integrality[j] = 1;
     if (!budget) colCost[j] = placementCost[placementOfCol[j]!]!;
   }
-  if (budget) for (const v of rNodes) colCost[colOfNode[v]!] = isTarget[v] ? budget.weight[v]! : 0;
+  if (budget) for (const v of rNodes) colCost[colOfNode[v]!] = weight[v]!;
 
   // A feasible start: every candidate chosen, nothing reachable (min-cost); nothing chosen (budget).
   const start = new Float64Array(ncols);
@@ -450,18 +481,71 @@ function eliminateNodes(input: readonly Row[], n: number, keep: Uint8Array): Row
   return dedupeRows(rows);
 }
 
-/** Distinct live rows. */
+/**
+ * Budget variant: a node v whose only row in is unblockable (u → v, no blockers, u not the
+ * source) has r_v = r_u at the optimum (nothing else bounds r_v from below, and the objective and
+ * v's rows out want it low). So v is merged into u: its weight moves to u and its rows out start
+ * at u (a device inherits the weights of its assets). Repeats while it applies.
+ */
+function mergeWeights(input: readonly Row[], n: number, weight: Float64Array): Row[] {
+  const rows: (Row | null)[] = input.map((row) => ({ ...row }));
+  const ins: number[][] = Array.from({ length: n }, () => []);
+  const outs: number[][] = Array.from({ length: n }, () => []);
+  rows.forEach((row, r) => {
+    ins[row!.v]!.push(r);
+    if (row!.u >= 0) outs[row!.u]!.push(r);
+  });
+  const queue: number[] = [];
+  for (let v = 0; v < n; v++) if (weight[v]! > 0) queue.push(v);
+  while (queue.length > 0) {
+    const v = queue.shift()!;
+    const live = ins[v]!.filter((r) => rows[r] !== null);
+    if (live.length !== 1 || weight[v] === 0) continue;
+    const row = rows[live[0]!]!;
+    const u = row.u;
+    if (u < 0 || row.placements.length > 0) continue;
+    rows[live[0]!] = null;
+    for (const r of outs[v]!) {
+      const out = rows[r];
+      if (!out) continue;
+      if (out.v === u)
+        rows[r] = null; // r_u ≥ r_u − Σ x always holds
+      else {
+        rows[r] = { ...out, u };
+        outs[u]!.push(r);
+      }
+    }
+    outs[v] = [];
+    const fresh = weight[u] === 0;
+    weight[u]! += weight[v]!;
+    weight[v] = 0;
+    if (fresh) queue.push(u);
+  }
+  return dedupeRows(rows);
+}
+
+/** Distinct live rows (grouped by their two nodes, then compared blocker by blocker). */
 function dedupeRows(rows: readonly (Row | null)[]): Row[] {
-  const seen = new Set<string>();
+  const groups = new Map<number, Row[]>();
   const out: Row[] = [];
   for (const row of rows) {
     if (!row) continue;
-    const key = `${row.u}|${row.v}|${row.placements.join(',')}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(row);
+    const key = pairKey(row);
+    const group = groups.get(key);
+    if (!group) {
+      groups.set(key, [row]);
+      out.push(row);
+    } else if (!group.some((other) => compareNumberLists(other.placements, row.placements) === 0)) {
+      group.push(row);
+      out.push(row);
+    }
   }
   return out;
+}
+
+/** A number identifying the (u, v) pair of a row (u = −1 for the source); exact below 2^53. */
+function pairKey(row: Row): number {
+  return (row.u + 1) * 4294967296 + row.v;
 }
 
 /**
@@ -518,9 +602,9 @@ function dropDominatedPlacements(rows: readonly Row[], cost: Float64Array): Row[
 
 /** Drops rows implied by another row between the same two nodes whose blockers are a subset of theirs. */
 function dropImpliedRows(rows: readonly Row[]): Row[] {
-  const groups = new Map<string, Row[]>();
+  const groups = new Map<number, Row[]>();
   for (const row of rows) {
-    const key = `${row.u}|${row.v}`;
+    const key = pairKey(row);
     const g = groups.get(key);
     if (g) g.push(row);
     else groups.set(key, [row]);
@@ -557,20 +641,72 @@ function compareNumberLists(a: readonly number[], b: readonly number[]): number 
 
 /**
  * Drops chosen placements (costliest first) whose removal leaves every cuttable target that the
- * full choice cuts still cut. Stops at `deadline` (performance.now() ms).
+ * full choice cuts still cut. Incremental: the set reachable with the current choice is kept, and
+ * leaving out p only explores what the steps blocked by p alone open up. Stops at `deadline`
+ * (performance.now() ms).
  */
 function pruneRedundant(index: GraphIndex, chosen: number[], cuttable: readonly number[], deadline: number): void {
-  const seenAll = reachableFrom(index, index.entries, blockedWith(index, chosen));
-  const mustStayCut = cuttable.filter((t) => !seenAll[t]);
-  const order = [...chosen].sort((a, b) => index.placementCost[b]! - index.placementCost[a]! || a - b);
-  const kept = new Set(chosen);
-  for (const p of order) {
-    if (performance.now() > deadline) break;
-    kept.delete(p);
-    const seen = reachableFrom(index, index.entries, blockedWith(index, [...kept]));
-    if (mustStayCut.some((t) => seen[t])) kept.add(p);
+  const { n, m, blocked, stepPlacementStart: ps, stepPlacements, outStart, outSteps, stepTo, stepFrom } = index;
+  const slot = new Map<number, number>(chosen.map((p, i) => [p, i]));
+  // Steps each chosen placement blocks, and how many chosen placements block each step.
+  const stepsOf: number[][] = chosen.map(() => []);
+  const count = new Int32Array(m);
+  for (let s = 0; s < m; s++) {
+    if (blocked[s]) continue;
+    for (let q = ps[s]!; q < ps[s + 1]!; q++) {
+      const i = slot.get(stepPlacements[q]!);
+      if (i !== undefined) {
+        stepsOf[i]!.push(s);
+        count[s]!++;
+      }
+    }
   }
-  chosen.splice(0, chosen.length, ...[...kept]);
+  const disabled = new Uint8Array(m);
+  for (let s = 0; s < m; s++) disabled[s] = blocked[s] || count[s]! > 0 ? 1 : 0;
+  const reach = reachableFrom(index, index.entries, disabled);
+  const mustStayCut = new Uint8Array(n);
+  for (const t of cuttable) if (!reach[t]) mustStayCut[t] = 1;
+
+  const removed = new Uint8Array(chosen.length);
+  const mark = new Int32Array(n);
+  const order = chosen
+    .map((p, i) => [p, i] as const)
+    .sort(([a], [b]) => index.placementCost[b]! - index.placementCost[a]! || a - b);
+  let stamp = 0;
+  for (const [, i] of order) {
+    if (performance.now() > deadline) break;
+    const own = stepsOf[i]!;
+    // A step opens if p is its only remaining blocker.
+    const opens = (s: number) => !blocked[s] && (count[s] === 0 || (count[s] === 1 && own.includes(s)));
+    const visited: number[] = [];
+    const queue: number[] = [];
+    stamp++;
+    const visit = (v: number): boolean => {
+      if (reach[v] || mark[v] === stamp) return false;
+      mark[v] = stamp;
+      visited.push(v);
+      queue.push(v);
+      return mustStayCut[v] === 1;
+    };
+    let exposes = false;
+    for (const s of own) if (count[s] === 1 && reach[stepFrom[s]!] && visit(stepTo[s]!)) exposes = true;
+    while (!exposes && queue.length > 0) {
+      const v = queue.pop()!;
+      for (let k = outStart[v]!; k < outStart[v + 1]!; k++) {
+        const s = outSteps[k]!;
+        if (opens(s) && visit(stepTo[s]!)) {
+          exposes = true;
+          break;
+        }
+      }
+    }
+    if (exposes) continue;
+    removed[i] = 1;
+    for (const s of own) count[s]!--;
+    for (const v of visited) reach[v] = 1;
+  }
+  const kept = chosen.filter((_, i) => !removed[i]);
+  chosen.splice(0, chosen.length, ...kept);
 }
 
 function describePlacements(

@@ -15,7 +15,15 @@ import { compareIds, hash32, hashSequence } from '../compare';
 import { indexGraph, type GraphIndex } from '../graph-index';
 import type { AttackGraph, AttackPath, AttackPathsResult, FindAttackPathsOptions } from '../types';
 import { MinHeap } from './heap';
-import { Deadline, countEntryTargetPairs, entryReach, reachableFrom, shortestFromEntries, type EntryReach, type ShortestTree } from './search';
+import {
+  Deadline,
+  countEntryTargetPairs,
+  entryReach,
+  reachableFrom,
+  shortestFromEntries,
+  type EntryReach,
+  type ShortestTree,
+} from './search';
 
 /** A path in the super-source graph: nodes[0] is the super-source (−1); edges[0] the virtual edge −(entry node + 1). */
 interface RawPath {
@@ -64,7 +72,7 @@ export function findAttackPaths(graph: AttackGraph, options: FindAttackPathsOpti
 
   const tree = shortestFromEntries(index, disabled, deadline);
   const reach = entryReach(index, disabled, deadline);
-  const yen = new YenSearch(index, disabled, tree, reach, deadline);
+  const yen = k > 1 ? new YenSearch(index, disabled, tree, reach, deadline) : undefined;
   const raw: { target: number; path: RawPath }[] = [];
   let totalRisk = 0;
   let targetsReachable = 0;
@@ -73,7 +81,7 @@ export function findAttackPaths(graph: AttackGraph, options: FindAttackPathsOpti
     deadline.check();
     targetsReachable++;
     const first = treePath(index, tree.parentStep, t);
-    const paths = k === 1 ? [first] : yen.kShortest(t, k, first);
+    const paths = yen ? yen.kShortest(t, k, first) : [first];
     for (const p of paths) {
       if (p.edges.length - 1 > maxDepth) {
         throw new EngineLimitError(
@@ -121,7 +129,12 @@ export function reachableTargets(graph: AttackGraph, minSeverity: Severity = SEV
 }
 
 /** Selected targets as node indices, in id order. */
-export function selectTargets(graph: AttackGraph, index: GraphIndex, minSeverity: Severity, targetIds?: readonly string[]): number[] {
+export function selectTargets(
+  graph: AttackGraph,
+  index: GraphIndex,
+  minSeverity: Severity,
+  targetIds?: readonly string[],
+): number[] {
   const min = SEVERITY_RANK[minSeverity];
   if (min === undefined) throw new ValidationError(`unknown severity '${String(minSeverity)}'`, 'minSeverity');
   let wanted: Set<number> | undefined;
@@ -130,7 +143,8 @@ export function selectTargets(graph: AttackGraph, index: GraphIndex, minSeverity
     wanted = new Set();
     targetIds.forEach((id, i) => {
       const v = index.nodeIndex.get(id);
-      if (v === undefined || !targetSet.has(v)) throw new ValidationError(`'${id}' is not a target (asset) of this attack graph`, `targetIds[${i}]`);
+      if (v === undefined || !targetSet.has(v))
+        throw new ValidationError(`'${id}' is not a target (asset) of this attack graph`, `targetIds[${i}]`);
       wanted!.add(v);
     });
   }
@@ -305,13 +319,23 @@ class YenSearch {
           else this.removedEntry[-e - 1] = removeStamp;
         }
         // A candidate longer than the (k − |accepted|)-th best one so far can never be chosen.
-        const spur = this.spurSearch(prev.nodes[i]!, removeStamp, candidateBound(candidates, k - accepted.length) - rootLen);
+        const spur = this.spurSearch(
+          prev.nodes[i]!,
+          removeStamp,
+          candidateBound(candidates, k - accepted.length) - rootLen,
+        );
         if (!spur) continue;
         const edges = prev.edges.slice(0, i).concat(spur.edges);
         const key = pathKey([...edges].reverse());
         if (known.has(key)) continue;
         known.add(key);
-        candidates.push({ nodes: prev.nodes.slice(0, i).concat(spur.nodes), edges, len: rootLen + spur.len, dev: i, key });
+        candidates.push({
+          nodes: prev.nodes.slice(0, i).concat(spur.nodes),
+          edges,
+          len: rootLen + spur.len,
+          dev: i,
+          key,
+        });
       }
       if (candidates.length === 0) break;
       let best = 0;
@@ -336,7 +360,11 @@ class YenSearch {
    * g(x) + dS(x) is then both achievable and a lower bound of every remaining candidate.
    * Fast path first: the best remaining in-step whose tree path is usable, without a heap.
    */
-  private spurSearch(from: number, removeStamp: number, limit: number): { nodes: number[]; edges: number[]; len: number } | null {
+  private spurSearch(
+    from: number,
+    removeStamp: number,
+    limit: number,
+  ): { nodes: number[]; edges: number[]; len: number } | null {
     const { stepFrom, weight } = this.index;
     const { dS, isEntry, removedNode, removedStep, removedEntry, g, seen, closed, parent, heap, deadline } = this;
     const cap = limit + 1e-12;
@@ -433,7 +461,7 @@ class YenSearch {
     const { stepFrom, stepTo } = this.index;
     const { parentStep, removedNode, removedStep, removedEntry, parent, onPath } = this;
     const mark = ++this.pathStamp;
-    for (let v = x; ; ) {
+    for (let v = x; ;) {
       onPath[v] = mark;
       if (v === from) break;
       v = stepTo[parent[v]!]!;
@@ -453,7 +481,7 @@ class YenSearch {
     const { parentStep, parent } = this;
     const nodes: number[] = [];
     const edges: number[] = [];
-    for (let v = x; ; ) {
+    for (let v = x; ;) {
       nodes.push(v);
       if (v === from) break;
       const s = parent[v]!;

@@ -13,7 +13,8 @@ export const channelEavesdroppingRule: AttackRule = {
   toType: 'CHANNEL',
   controlElement: 'channel',
   likelihood: 'baseLikelihood(AM01) × intrinsic.eavesdrop(mechanism) × medium(technology)',
-  source: 'TR 67 §0 wireless mechanisms (intrinsic security); TR 67 Annex B (reconstructed) AM01; IEC TR 80001-2-2 TXCF',
+  source:
+    'TR 67 §0 wireless mechanisms (intrinsic security); TR 67 Annex B (reconstructed) AM01; IEC TR 80001-2-2 TXCF',
   evaluate(ctx: RuleContext): AttackStep[] {
     const steps: AttackStep[] = [];
     const method = ctx.method(this.attackMethodId);

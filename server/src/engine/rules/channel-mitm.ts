@@ -21,8 +21,10 @@ export const channelMitmRule: AttackRule = {
   fromType: 'ZONE',
   toType: 'CHANNEL',
   controlElement: 'channel',
-  likelihood: 'baseLikelihood(AM02) × intrinsic.mitm(mechanism) × medium(technology) × Π extrinsic (TLS 0.2, VPN 0.2, CHALLENGE_RESPONSE 0.3, MESSAGE_AUTHENTICATION 0.3, APPLICATION_ENCRYPTION 0.5)',
-  source: 'TR 67 §0 wireless mechanisms (intrinsic and extrinsic); TR 67 Annex B (reconstructed) AM02; IEC TR 80001-2-2 NAUT/TXCF/TXIG; CVE-2017-12721',
+  likelihood:
+    'baseLikelihood(AM02) × intrinsic.mitm(mechanism) × medium(technology) × Π extrinsic (TLS 0.2, VPN 0.2, CHALLENGE_RESPONSE 0.3, MESSAGE_AUTHENTICATION 0.3, APPLICATION_ENCRYPTION 0.5)',
+  source:
+    'TR 67 §0 wireless mechanisms (intrinsic and extrinsic); TR 67 Annex B (reconstructed) AM02; IEC TR 80001-2-2 NAUT/TXCF/TXIG; CVE-2017-12721',
   evaluate(ctx: RuleContext): AttackStep[] {
     const steps: AttackStep[] = [];
     const method = ctx.method(this.attackMethodId);

@@ -22,7 +22,8 @@ export const channelReplayRule: AttackRule = {
   controlElement: 'channel',
   likelihood:
     'baseLikelihood(AM03) × intrinsic.replay(mechanism) × medium(technology) × Π extrinsic (CHALLENGE_RESPONSE 0 = removed, MESSAGE_AUTHENTICATION 0.3, TLS 0.1, VPN 0.1); only for COMMANDS/ALARMS/TELEMETRY/FIRMWARE',
-  source: 'TR 67 §0 wireless mechanisms (challenge-response as extrinsic mechanism); TR 67 Annex B (reconstructed) AM03; IEC TR 80001-2-2 TXIG/NAUT; CVE-2019-6538',
+  source:
+    'TR 67 §0 wireless mechanisms (challenge-response as extrinsic mechanism); TR 67 Annex B (reconstructed) AM03; IEC TR 80001-2-2 TXIG/NAUT; CVE-2019-6538',
   evaluate(ctx: RuleContext): AttackStep[] {
     const steps: AttackStep[] = [];
     const method = ctx.method(this.attackMethodId);

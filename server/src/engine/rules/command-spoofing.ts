@@ -22,7 +22,8 @@ export const commandSpoofingRule: AttackRule = {
   controlElement: 'channel',
   likelihood:
     'baseLikelihood(AM04) × Π extrinsic (CHALLENGE_RESPONSE 0.1, MESSAGE_AUTHENTICATION 0.2, TLS 0.3, VPN 0.3); only when the channel carries COMMANDS',
-  source: 'TR 67 Annex B (reconstructed) AM04/AM13; TR 67 §0 (challenge-response); IEC TR 80001-2-2 NAUT/AUTH; CVE-2019-6538',
+  source:
+    'TR 67 Annex B (reconstructed) AM04/AM13; TR 67 §0 (challenge-response); IEC TR 80001-2-2 NAUT/AUTH; CVE-2019-6538',
   evaluate(ctx: RuleContext): AttackStep[] {
     const steps: AttackStep[] = [];
     const method = ctx.method(this.attackMethodId);

@@ -49,6 +49,9 @@ export interface StepRecord {
   listCosts: number[][];
 }
 
+/** Element facts shared by all elements of one type / kind / technology, numbered for caches. */
+type SlottedFacts = PlaceableElement & { slot: number };
+
 /** Everything buildAttackGraph needs besides the rules. */
 export interface BuiltContext {
   ctx: RuleContext;
@@ -100,16 +103,51 @@ export function buildRuleContext(
   }));
   const assets: Asset[] = sortById(model.assets);
 
-  const elements = new Map<string, PlaceableElement>();
-  const register = (id: string, element: PlaceableElement, path: string): void => {
-    if (elements.has(id)) add(`${path}.id`, `duplicate element id '${id}': every zone, device, interface, channel and asset needs its own id`);
+  const elements = new Map<string, SlottedFacts>();
+  const register = (id: string, element: SlottedFacts, path: string): void => {
+    if (elements.has(id))
+      add(
+        `${path}.id`,
+        `duplicate element id '${id}': every zone, device, interface, channel and asset needs its own id`,
+      );
     else elements.set(id, element);
   };
-  model.zones.forEach((z, i) => register(z.id, { type: 'ZONE' }, `zones[${i}]`));
-  model.devices.forEach((d, i) => register(d.id, { type: 'DEVICE' }, `devices[${i}]`));
-  model.interfaces.forEach((f, i) => register(f.id, { type: 'INTERFACE', kind: f.kind }, `interfaces[${i}]`));
-  model.channels.forEach((c, i) => register(c.id, { type: 'CHANNEL', technology: c.technology }, `channels[${i}]`));
-  model.assets.forEach((a, i) => register(a.id, { type: 'ASSET' }, `assets[${i}]`));
+  // One shared facts object per element type / interface kind / channel technology; `slot`
+  // numbers them for the applicable-controls cache.
+  const factsBySlot: SlottedFacts[] = [];
+  const slotted = (facts: PlaceableElement): SlottedFacts => {
+    const f = { ...facts, slot: factsBySlot.length };
+    factsBySlot.push(f);
+    return f;
+  };
+  const ZONE = slotted({ type: 'ZONE' });
+  const ASSET = slotted({ type: 'ASSET' });
+  // Devices and interfaces also depend on the device properties that controls' deviceConditions test.
+  const deviceFacts = (d: Device | undefined): NonNullable<PlaceableElement['device']> => ({
+    generalPurposeOs: d?.generalPurposeOs ?? false,
+    handlesPersonalData: d?.handlesPersonalData ?? false,
+    storesData: d?.storesData ?? false,
+    remoteService: d?.remoteService ?? false,
+  });
+  const bySignature = new Map<string, SlottedFacts>();
+  const shared = (facts: PlaceableElement): SlottedFacts => {
+    const key = JSON.stringify([facts.type, facts.kind ?? null, facts.technology ?? null, facts.device ?? null]);
+    let f = bySignature.get(key);
+    if (!f) bySignature.set(key, (f = slotted(facts)));
+    return f;
+  };
+  const rawDeviceById = new Map(model.devices.map((d) => [d.id, d]));
+  model.zones.forEach((z, i) => register(z.id, ZONE, `zones[${i}]`));
+  model.devices.forEach((d, i) => register(d.id, shared({ type: 'DEVICE', device: deviceFacts(d) }), `devices[${i}]`));
+  model.interfaces.forEach((f, i) =>
+    register(
+      f.id,
+      shared({ type: 'INTERFACE', kind: f.kind, device: deviceFacts(rawDeviceById.get(f.deviceId)) }),
+      `interfaces[${i}]`,
+    ),
+  );
+  model.channels.forEach((c, i) => register(c.id, shared({ type: 'CHANNEL', technology: c.technology }), `channels[${i}]`));
+  model.assets.forEach((a, i) => register(a.id, ASSET, `assets[${i}]`));
 
   const expect = (id: string, type: ElementType, path: string): void => {
     const found = elements.get(id);
@@ -139,7 +177,14 @@ export function buildRuleContext(
       const cvss = parseCvssVector(v.cvssVector, `vulnerabilities[${i}].cvssVector`);
       const list = vulnerabilitiesByElement.get(v.elementId) ?? [];
       const score = cvssBaseScore(cvss);
-      list.push({ id: v.id, cveId: v.cveId, elementId: v.elementId, cvss, score, label: `${v.cveId} (CVSS ${score.toFixed(1)})` });
+      list.push({
+        id: v.id,
+        cveId: v.cveId,
+        elementId: v.elementId,
+        cvss,
+        score,
+        label: `${v.cveId} (CVSS ${score.toFixed(1)})`,
+      });
       vulnerabilitiesByElement.set(v.elementId, list);
     } catch (e) {
       if (e instanceof ValidationError) issues.push(...e.issues);
@@ -155,7 +200,10 @@ export function buildRuleContext(
     if (!control) add(`extraPlacements[${i}].controlId`, `unknown control '${p.controlId}'`);
     if (!element) add(`extraPlacements[${i}].elementId`, `unknown element '${p.elementId}'`);
     if (control && element && !canPlaceControl(control, element)) {
-      add(`extraPlacements[${i}]`, `control ${control.id} cannot be placed on ${element.type.toLowerCase()} '${p.elementId}'`);
+      add(
+        `extraPlacements[${i}]`,
+        `control ${control.id} cannot be placed on ${element.type.toLowerCase()} '${p.elementId}'`,
+      );
     }
   });
   if (issues.length > 0) throw new ValidationError(issues);
@@ -175,11 +223,17 @@ export function buildRuleContext(
     const key = `${m.controlId}\u0000${m.elementId}`;
     if (!modelCost.has(key)) modelCost.set(key, m.cost);
   }
-  for (const p of [...extraPlacements].sort((a, b) => compareIds(a.controlId, b.controlId) || compareIds(a.elementId, b.elementId))) {
-    put(p.elementId, p.controlId, { status: 'IMPLEMENTED', cost: p.cost ?? modelCost.get(`${p.controlId}\u0000${p.elementId}`) });
+  for (const p of [...extraPlacements].sort(
+    (a, b) => compareIds(a.controlId, b.controlId) || compareIds(a.elementId, b.elementId),
+  )) {
+    put(p.elementId, p.controlId, {
+      status: 'IMPLEMENTED',
+      cost: p.cost ?? modelCost.get(`${p.controlId}\u0000${p.elementId}`),
+    });
   }
   for (const p of modelPlacements) {
-    if (p.status === 'IMPLEMENTED' || p.status === 'PLANNED') put(p.elementId, p.controlId, { status: p.status, cost: p.cost });
+    if (p.status === 'IMPLEMENTED' || p.status === 'PLANNED')
+      put(p.elementId, p.controlId, { status: p.status, cost: p.cost });
   }
 
   const controlsByMethod = new Map<string, Control[]>();
@@ -228,68 +282,83 @@ export function buildRuleContext(
 
   // Controls mitigating a method that fit an element depend only on the element's type and
   // technology/kind: computed once per combination.
-  const applicableCache = new Map<string, Control[]>();
-  const applicableControls = (element: PlaceableElement, methodId: string): Control[] => {
-    const key = `${methodId}|${element.type}|${element.technology ?? element.kind ?? ''}`;
-    let list = applicableCache.get(key);
+  const methodIds = [...methods.keys()].sort(compareIds);
+  const methodOrdinal = new Map<string, number>(methodIds.map((m, i) => [m, i]));
+  const applicableCache: ({ control: Control; ordinal: number }[] | undefined)[] = [];
+  const applicableControls = (element: SlottedFacts, methodOrd: number): { control: Control; ordinal: number }[] => {
+    const slot = element.slot * methodIds.length + methodOrd;
+    let list = applicableCache[slot];
     if (!list) {
-      list = (controlsByMethod.get(methodId) ?? []).filter((c) => canPlaceControl(c, element));
-      applicableCache.set(key, list);
+      list = (controlsByMethod.get(methodIds[methodOrd]!) ?? [])
+        .filter((c) => canPlaceControl(c, element))
+        .map((control) => ({ control, ordinal: controlOrdinal.get(control.id)! }));
+      applicableCache[slot] = list;
     }
     return list;
   };
 
   // Blocking lists are shared by the steps with the same control element and method (do not
-  // mutate them). Keyed by element then method: existing strings, no concatenation to hash.
+  // mutate them), cached in a flat array indexed by element node × method ordinal.
   interface Blocking {
     list: BlockingControl[];
     blocked: boolean;
     ordinal: number;
   }
-  const blockingCache = new Map<string, Map<string, Blocking>>();
+  const blockingCache: (Blocking | undefined)[] = new Array(n * methodIds.length);
   const EMPTY: Blocking = { list: [], blocked: false, ordinal: 0 };
-  const blockingFor = (elementId: string | null, methodId: string): Blocking => {
+  const blockingFor = (elementId: string | null, elementNode: number, methodId: string): Blocking => {
     if (elementId === null) return EMPTY;
-    let byMethod = blockingCache.get(elementId);
-    if (!byMethod) blockingCache.set(elementId, (byMethod = new Map()));
-    const cached = byMethod.get(methodId);
+    const methodOrd = methodOrdinal.get(methodId)!;
+    const slot = elementNode * methodIds.length + methodOrd;
+    const cached = blockingCache[slot];
     if (cached) return cached;
-    const element = elements.get(elementId);
+    const element = elements.get(elementId)!;
     const list: BlockingControl[] = [];
     const keys: number[] = [];
     const costs: number[] = [];
     let blocked = false;
-    if (element) {
-      const byControl = placed.get(elementId);
-      const elementNode = nodeIndex.get(elementId)!;
-      for (const control of applicableControls(element, methodId)) {
-        const p = byControl?.get(control.id);
-        const status = p ? p.status : 'CANDIDATE';
-        const cost = p?.cost ?? control.defaultCost;
-        if (status === 'IMPLEMENTED') blocked = true;
-        else {
-          keys.push(controlOrdinal.get(control.id)! * n + elementNode);
-          costs.push(cost);
-        }
-        list.push({ controlId: control.id, elementId, cost, status });
+    const byControl = placed.get(elementId);
+    for (const { control, ordinal } of applicableControls(element, methodOrd)) {
+      const p = byControl?.get(control.id);
+      const status = p ? p.status : 'CANDIDATE';
+      const cost = p?.cost ?? control.defaultCost;
+      if (status === 'IMPLEMENTED') blocked = true;
+      else {
+        keys.push(ordinal * n + elementNode);
+        costs.push(cost);
       }
+      list.push({ controlId: control.id, elementId, cost, status });
     }
     const entry: Blocking = { list, blocked, ordinal: record.listKeys.length };
     record.listKeys.push(keys);
     record.listCosts.push(costs);
-    byMethod.set(methodId, entry);
+    blockingCache[slot] = entry;
     return entry;
   };
 
+  const method = (id: string): AttackMethod => {
+    const m = methods.get(id);
+    if (!m) {
+      throw new ValidationError(
+        `the catalogue has no attack method '${id}', which the attack rules use: add it`,
+        'attackMethods',
+      );
+    }
+    return m;
+  };
   const ctx: RuleContext = {
     model: indexed,
-    method(id: string): AttackMethod {
-      const m = methods.get(id);
-      if (!m) throw new ValidationError(`the catalogue has no attack method '${id}', which the attack rules use: add it`, 'attackMethods');
-      return m;
-    },
+    method,
     step(rule: AttackRule, d: StepDraft): AttackStep {
-      const blocking = blockingFor(d.controlElementId, d.attackMethodId);
+      const from = nodeIndex.get(d.from);
+      const to = nodeIndex.get(d.to);
+      const ce = d.controlElementId;
+      const ceNode = ce === null ? -1 : ce === d.to ? to : ce === d.from ? from : nodeIndex.get(ce);
+      if (from === undefined || to === undefined || ceNode === undefined) {
+        throw new Error(`rule ${rule.id} made a step between elements that are not in the model`);
+      }
+      method(d.attackMethodId);
+      const blocking = blockingFor(ce, ceNode, d.attackMethodId);
       const step: AttackStep = {
         id: d.qualifier !== undefined ? `${rule.id}@${d.from}@${d.to}@${d.qualifier}` : `${rule.id}@${d.from}@${d.to}`,
         from: d.from,
@@ -303,8 +372,8 @@ export function buildRuleContext(
         blocked: blocking.blocked,
       };
       record.steps.push(step);
-      record.from.push(nodeIndex.get(d.from)!);
-      record.to.push(nodeIndex.get(d.to)!);
+      record.from.push(from);
+      record.to.push(to);
       record.list.push(blocking.ordinal);
       return step;
     },

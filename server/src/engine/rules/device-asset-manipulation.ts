@@ -25,7 +25,9 @@ export const deviceAssetManipulationRule: AttackRule = {
           to: asset.id,
           attackMethodId: method.id,
           likelihood: 1,
-          evidence: evidenceOf.get(asset.kind) ?? evidenceOf.set(asset.kind, [{ property: 'assetKind', value: asset.kind }]).get(asset.kind)!,
+          evidence:
+            evidenceOf.get(asset.kind) ??
+            evidenceOf.set(asset.kind, [{ property: 'assetKind', value: asset.kind }]).get(asset.kind)!,
           controlElementId: null,
         }),
       );

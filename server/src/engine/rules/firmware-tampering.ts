@@ -19,8 +19,10 @@ export const firmwareTamperingRule: AttackRule = {
   fromType: 'CHANNEL',
   toType: 'DEVICE',
   controlElement: 'receiving device',
-  likelihood: 'baseLikelihood(AM09) × Π extrinsic (MESSAGE_AUTHENTICATION 0.2, TLS 0.3, VPN 0.3); only when the channel carries FIRMWARE',
-  source: 'TR 67 Annex B (reconstructed) AM09; IEC TR 80001-2-2 SAHD/CSUP/IGAU; CLS(MD) secure firmware update theme; CVE-2020-6965',
+  likelihood:
+    'baseLikelihood(AM09) × Π extrinsic (MESSAGE_AUTHENTICATION 0.2, TLS 0.3, VPN 0.3); only when the channel carries FIRMWARE',
+  source:
+    'TR 67 Annex B (reconstructed) AM09; IEC TR 80001-2-2 SAHD/CSUP/IGAU; CLS(MD) secure firmware update theme; CVE-2020-6965',
   evaluate(ctx: RuleContext): AttackStep[] {
     const steps: AttackStep[] = [];
     const method = ctx.method(this.attackMethodId);

@@ -20,7 +20,8 @@ export const inTransitDisclosureRule: AttackRule = {
   toType: 'ASSET',
   controlElement: 'channel',
   likelihood: '1 × Π extrinsic (APPLICATION_ENCRYPTION 0.05, TLS 0.1, VPN 0.1)',
-  source: 'TR 67 §0 (additional application-layer encryption); TR 67 Annex B (reconstructed) AM01; IEC TR 80001-2-2 TXCF; CVE-2025-0683',
+  source:
+    'TR 67 §0 (additional application-layer encryption); TR 67 Annex B (reconstructed) AM01; IEC TR 80001-2-2 TXCF; CVE-2025-0683',
   evaluate(ctx: RuleContext): AttackStep[] {
     const steps: AttackStep[] = [];
     const method = ctx.method(this.attackMethodId);

@@ -23,7 +23,8 @@ export const inTransitManipulationRule: AttackRule = {
   fromType: 'CHANNEL',
   toType: 'ASSET',
   controlElement: 'channel',
-  likelihood: 'baseLikelihood(AM13) × Π extrinsic (MESSAGE_AUTHENTICATION 0.1, TLS 0.2, VPN 0.2, CHALLENGE_RESPONSE 0.5)',
+  likelihood:
+    'baseLikelihood(AM13) × Π extrinsic (MESSAGE_AUTHENTICATION 0.1, TLS 0.2, VPN 0.2, CHALLENGE_RESPONSE 0.5)',
   source: 'TR 67 Annex B (reconstructed) AM13; IEC TR 80001-2-2 TXIG/IGAU; CVE-2019-6538',
   evaluate(ctx: RuleContext): AttackStep[] {
     const steps: AttackStep[] = [];

@@ -12,7 +12,8 @@ export const lateralMovementRule: AttackRule = {
   toType: 'ZONE',
   controlElement: 'target',
   likelihood: 'baseLikelihood(AM19) × (generalPurposeOs 1 | embedded 0.6)',
-  source: 'TR 67 Annex B (reconstructed) AM19; CSA 2023 (devices as conduits into the hospital network); IEC TR 80001-2-2 NAUT',
+  source:
+    'TR 67 Annex B (reconstructed) AM19; CSA 2023 (devices as conduits into the hospital network); IEC TR 80001-2-2 NAUT',
   evaluate(ctx: RuleContext): AttackStep[] {
     const steps: AttackStep[] = [];
     const method = ctx.method(this.attackMethodId);

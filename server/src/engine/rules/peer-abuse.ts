@@ -17,7 +17,8 @@ export const peerAbuseRule: AttackRule = {
   toType: 'DEVICE',
   controlElement: 'none',
   likelihood: '1 (the receiving device trusts its peer)',
-  source: 'TR 67 Annex B (reconstructed) AM13; IEC 80001-1 (responsibility across connected systems); OWN DESIGN: replaces a device→channel step so that channel controls are not credited against a compromised endpoint',
+  source:
+    'TR 67 Annex B (reconstructed) AM13; IEC 80001-1 (responsibility across connected systems); OWN DESIGN: replaces a device→channel step so that channel controls are not credited against a compromised endpoint',
   evaluate(ctx: RuleContext): AttackStep[] {
     const steps: AttackStep[] = [];
     const method = ctx.method(this.attackMethodId);

@@ -12,7 +12,8 @@ export const peerFirmwarePushRule: AttackRule = {
   toType: 'DEVICE',
   controlElement: 'receiving device',
   likelihood: 'baseLikelihood(AM09)',
-  source: 'TR 67 Annex B (reconstructed) AM09; IEC TR 80001-2-2 SAHD (signed software)/CSUP; CLS(MD) secure firmware update theme',
+  source:
+    'TR 67 Annex B (reconstructed) AM09; IEC TR 80001-2-2 SAHD (signed software)/CSUP; CLS(MD) secure firmware update theme',
   evaluate(ctx: RuleContext): AttackStep[] {
     const steps: AttackStep[] = [];
     const method = ctx.method(this.attackMethodId);

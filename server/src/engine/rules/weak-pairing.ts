@@ -21,7 +21,8 @@ export const weakPairingRule: AttackRule = {
   controlElement: 'channel',
   likelihood:
     'baseLikelihood(AM14) × weakness(mechanism: NONE/PROPRIETARY_UNENCRYPTED/WEP 1, BLE_LEGACY_JUST_WORKS 0.95, BLE_JUST_WORKS 0.9, ZIGBEE_DEFAULT_TC_LINK_KEY 0.9, WPA_TKIP 0.8, ZIGBEE_SHARED_NETWORK_KEY 0.7, LORAWAN_ABP 0.7) × Π extrinsic (TLS/VPN/APPLICATION_ENCRYPTION 0.3)',
-  source: 'TR 67 §0 wireless mechanisms (WEP/WPA, BLE Just Works vs Passkey/OOB, Zigbee network/link keys, LoRaWAN keys); TR 67 Annex B (reconstructed) AM14; CVE-2022-32537',
+  source:
+    'TR 67 §0 wireless mechanisms (WEP/WPA, BLE Just Works vs Passkey/OOB, Zigbee network/link keys, LoRaWAN keys); TR 67 Annex B (reconstructed) AM14; CVE-2022-32537',
   evaluate(ctx: RuleContext): AttackStep[] {
     const steps: AttackStep[] = [];
     const method = ctx.method(this.attackMethodId);

@@ -12,9 +12,10 @@ export class CatalogueRepository {
   constructor(private readonly db: Database) {}
 
   /** The catalogue in force, or null if none has been loaded. */
-  async version(): Promise<string | null> {
-    const rows = await this.db.query('catalogue/get-catalogue-version');
-    return (rows[0]?.['version'] as string | undefined) ?? null;
+  /** Version of the catalogue in force and whether it is the one bundled with the service, or null if none is loaded. */
+  async version(): Promise<{ version: string; bundled: boolean } | null> {
+    const row = (await this.db.query('catalogue/get-catalogue-version'))[0];
+    return row ? { version: row['version'] as string, bundled: row['bundled'] === true } : null;
   }
 
   /** The catalogue in force, or null if none has been loaded. */
@@ -29,7 +30,7 @@ export class CatalogueRepository {
    * (domain/catalogue.ts). Throws ConflictError naming the first placement whose control the new
    * catalogue lacks; nothing is written then.
    */
-  async replace(catalogue: Catalogue): Promise<void> {
+  async replace(catalogue: Catalogue, options: { bundled?: boolean } = {}): Promise<void> {
     const ids = new Set(catalogue.controls.map((c) => c.id));
     await this.db.write(async (tx) => {
       const placed = await tx.run('catalogue/list-placed-control-ids');
@@ -41,7 +42,7 @@ export class CatalogueRepository {
         );
       }
       await tx.run('catalogue/delete-catalogue');
-      await tx.run('catalogue/create-catalogue', catalogueParams(catalogue));
+      await tx.run('catalogue/create-catalogue', catalogueParams(catalogue, options.bundled ?? false));
       await tx.run('catalogue/link-placements');
     });
   }

@@ -481,7 +481,7 @@ export function ChannelForm({ ctx, element, defaults, onDone, onCancel }: FormPr
         name="intrinsicMechanism"
         label="Intrinsic mechanism"
         required
-        options={enumOptions(IntrinsicMechanism)}
+        options={enumOptions(IntrinsicMechanism, (v) => v.replace(/_/g, ' '))}
         hint="Must belong to the technology (e.g. BLE_PASSKEY for BLE)"
       />
       <CheckboxGroup
