@@ -4,7 +4,16 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'web/src/api/__generated__/**', '.neo4j/**', 'test-results/**', 'coverage/**'] },
+  {
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      'web/src/api/__generated__/**',
+      '.neo4j/**',
+      'test-results/**',
+      'coverage/**',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {
@@ -19,7 +28,18 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['neo4j-driver', '**/graph/**', '**/domain/services/**', '**/resolvers/**', 'node:*', 'fs', 'path'], message: 'the engine is pure: it imports domain/types and domain/errors only' },
+            {
+              group: [
+                'neo4j-driver',
+                '**/graph/**',
+                '**/domain/services/**',
+                '**/resolvers/**',
+                'node:*',
+                'fs',
+                'path',
+              ],
+              message: 'the engine is pure: it imports domain/types and domain/errors only',
+            },
           ],
         },
       ],
@@ -28,13 +48,33 @@ export default tseslint.config(
   {
     files: ['server/src/graph/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/engine/**', '**/resolvers/**', '**/domain/services/**'], message: 'graph/ only loads and stores' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/engine/**', '**/resolvers/**', '**/domain/services/**'],
+              message: 'graph/ only loads and stores',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['server/src/resolvers/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['neo4j-driver', '**/graph/**', '**/engine/**'], message: 'resolvers are thin: call services through the context' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['neo4j-driver', '**/graph/**', '**/engine/**'],
+              message: 'resolvers are thin: call services through the context',
+            },
+          ],
+        },
+      ],
     },
   },
   {

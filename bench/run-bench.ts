@@ -62,7 +62,11 @@ interface GqlBody {
 }
 
 async function gql(url: string, query: string, variables: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
   const body = (await res.json()) as GqlBody;
   if (body.errors?.length) throw new Error(`GraphQL error: ${JSON.stringify(body.errors[0])}`);
   return body.data!;
@@ -74,14 +78,23 @@ const PATHS = `query($m: ID!, $sev: Severity) { model(id: $m) { attackPaths(k: 3
 const RECOMMEND = `query($m: ID!, $sev: Severity, $t: Int) { model(id: $m) { recommendControls(minSeverity: $sev, timeLimitMs: $t) {
   totalCost optimal mipGap status solveTimeMs uncuttableTargetIds placements { controlId } } } }`;
 
-async function naive(db: Database, file: string, modelId: string): Promise<{ ms: number; capped: boolean; paths: number | null; targets: number | null }> {
+async function naive(
+  db: Database,
+  file: string,
+  modelId: string,
+): Promise<{ ms: number; capped: boolean; paths: number | null; targets: number | null }> {
   const text = fs.readFileSync(path.join(ROOT, 'cypher', 'bench', `${file}.cypher`), 'utf8');
   const session = db.driver.session({ database: db.database });
   const t = performance.now();
   try {
     const r = await session.run(text, { modelId, severities: HIGH }, { timeout: CAP_MS });
     const rec = r.records[0]!;
-    return { ms: performance.now() - t, capped: false, paths: Number(rec.get('paths')), targets: Number(rec.get('targets')) };
+    return {
+      ms: performance.now() - t,
+      capped: false,
+      paths: Number(rec.get('paths')),
+      targets: Number(rec.get('targets')),
+    };
   } catch (e) {
     const code = (e as { code?: string }).code ?? '';
     if (/TransactionTimedOut|Terminated|MemoryPoolOutOfMemory|TransactionOutOfMemory/i.test(code + String(e))) {
@@ -126,7 +139,9 @@ async function main(): Promise<void> {
       await seedServices.models.deleteModel(doc.model.id);
       const load = await timed(() => seedServices.models.importModel(doc));
       const counts = Object.fromEntries(
-        (['zones', 'devices', 'interfaces', 'channels', 'assets', 'vulnerabilities', 'controlPlacements'] as const).map((k) => [k, doc[k].length]),
+        (['zones', 'devices', 'interfaces', 'channels', 'assets', 'vulnerabilities', 'controlPlacements'] as const).map(
+          (k) => [k, doc[k].length],
+        ),
       );
 
       const projection: number[] = [];

@@ -28,11 +28,12 @@ if (apt.length) {
     console.error(`missing system packages: ${apt.join(' ')} (install them, or set NEO4J_URI)`);
     process.exit(1);
   }
-  if (run('apt-get', ['update', '-qq']) !== 0 || run('apt-get', ['install', '-y', '-qq', ...apt]) !== 0) process.exit(1);
+  if (run('apt-get', ['update', '-qq']) !== 0 || run('apt-get', ['install', '-y', '-qq', ...apt]) !== 0)
+    process.exit(1);
 }
 
 if (run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']) !== 0) process.exit(1);
-if (run('npx', ['eslint', '.']) !== 0) process.exit(1);
+if (run('npx', ['eslint', '.']) !== 0 || run('npx', ['prettier', '--check', '.']) !== 0) process.exit(1);
 if (run('npm', ['run', 'build']) !== 0) process.exit(1);
 
 const results = path.join(root, 'test-results');

@@ -124,7 +124,9 @@ export async function createServer(deps: AppDeps): Promise<{ httpServer: http.Se
         .then(() => true)
         .catch(() => false);
     }
-    res.status(database && catalogue ? 200 : 503).json({ status: database && catalogue ? 'ready' : 'not ready', database, catalogue });
+    res
+      .status(database && catalogue ? 200 : 503)
+      .json({ status: database && catalogue ? 'ready' : 'not ready', database, catalogue });
   });
 
   app.use(

@@ -39,7 +39,11 @@ export async function waitForDatabase(db: Database, timeoutMs = 60000): Promise<
  * Prepares the database: schema, catalogue, optional demo model.
  * @param options.loadDemo import seeds/demo-hospital.json if no model with its id exists
  */
-export async function bootstrap(db: Database, services: Services, options: { loadDemo: boolean; log: Logger }): Promise<void> {
+export async function bootstrap(
+  db: Database,
+  services: Services,
+  options: { loadDemo: boolean; log: Logger },
+): Promise<void> {
   await waitForDatabase(db);
   await db.applySchema();
   const catalogue = loadBundledCatalogue();

@@ -7,7 +7,9 @@ import { z } from 'zod';
 
 const schema = z.object({
   /** Bolt/Neo4j URI: bolt://, neo4j://, neo4j+s:// (Aura, clusters), neo4j+ssc://... */
-  NEO4J_URI: z.string().regex(/^(bolt|neo4j)(\+s|\+ssc)?:\/\/.+/, 'must be a bolt:// or neo4j:// URI (optionally +s / +ssc)'),
+  NEO4J_URI: z
+    .string()
+    .regex(/^(bolt|neo4j)(\+s|\+ssc)?:\/\/.+/, 'must be a bolt:// or neo4j:// URI (optionally +s / +ssc)'),
   NEO4J_USER: z.string().default('neo4j'),
   /** Empty: connect without authentication (local provisioned server). */
   NEO4J_PASSWORD: z.string().default(''),
@@ -16,7 +18,10 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().default('127.0.0.1'),
   /** Load the bundled demo hospital model at start-up if it is absent. */
-  MEDTHREAT_LOAD_DEMO: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  MEDTHREAT_LOAD_DEMO: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Serve the built web app from this folder ('' to disable). */
   WEB_DIST: z.string().optional(),
@@ -48,7 +53,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   return Object.freeze({
-    neo4j: Object.freeze({ uri: e.NEO4J_URI, user: e.NEO4J_USER, password: e.NEO4J_PASSWORD, database: e.NEO4J_DATABASE }),
+    neo4j: Object.freeze({
+      uri: e.NEO4J_URI,
+      user: e.NEO4J_USER,
+      password: e.NEO4J_PASSWORD,
+      database: e.NEO4J_DATABASE,
+    }),
     port: e.PORT,
     host: e.HOST,
     loadDemo: e.MEDTHREAT_LOAD_DEMO,

@@ -21,7 +21,14 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
   const address = httpServer.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  log.info({ url: `http://${config.host}:${port}/`, graphql: `http://${config.host}:${port}/graphql`, neo4j: config.neo4j.uri }, 'MedThreat listening');
+  log.info(
+    {
+      url: `http://${config.host}:${port}/`,
+      graphql: `http://${config.host}:${port}/graphql`,
+      neo4j: config.neo4j.uri,
+    },
+    'MedThreat listening',
+  );
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -42,7 +49,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-   
   console.error(`MedThreat failed to start: ${e instanceof Error ? e.message : String(e)}`);
   process.exit(1);
 });

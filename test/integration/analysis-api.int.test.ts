@@ -10,20 +10,39 @@ import { buildAttackGraph, findAttackPaths } from '../../server/src/engine';
 import type { ModelDocument } from '../../server/src/domain/types';
 import { TestHelper } from '../support/neo4j';
 
-const DEMO = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../seeds/demo-hospital.json'), 'utf8')) as ModelDocument;
+const DEMO = JSON.parse(
+  fs.readFileSync(path.resolve(__dirname, '../../seeds/demo-hospital.json'), 'utf8'),
+) as ModelDocument;
 
 let h: TestHelper;
 let modelId: string;
 beforeAll(async () => {
   h = await new TestHelper().init();
   modelId = h.uniqueModelId('analysis');
-  await h.gqlOk(`mutation($d: JSON!, $t: ID) { importModel(document: $d, targetModelId: $t) { id } }`, { d: DEMO, t: modelId });
+  await h.gqlOk(`mutation($d: JSON!, $t: ID) { importModel(document: $d, targetModelId: $t) { id } }`, {
+    d: DEMO,
+    t: modelId,
+  });
 });
 afterAll(async () => {
   await h.close();
 });
 
-type Path = { id: string; likelihood: number; risk: number; severity: string; steps: { id: string; from: string; to: string; likelihood: number; blocked: boolean; rule: { id: string; source: string }; attackMethod: { id: string } }[] };
+type Path = {
+  id: string;
+  likelihood: number;
+  risk: number;
+  severity: string;
+  steps: {
+    id: string;
+    from: string;
+    to: string;
+    likelihood: number;
+    blocked: boolean;
+    rule: { id: string; source: string };
+    attackMethod: { id: string };
+  }[];
+};
 type Paths = { pathCount: number; targetsReachable: number; totalRisk: number; paths: Path[] };
 const PATHS = `query($m: ID!, $sev: Severity, $k: Int, $from: [ID!]) { model(id: $m) { attackPaths(k: $k, minSeverity: $sev, fromElementIds: $from) {
   pathCount targetsReachable totalRisk paths { id likelihood risk severity nodeIds steps { id from to likelihood blocked rule { id source } attackMethod { id } } } } } }`;
@@ -32,7 +51,8 @@ const REC = `query($m: ID!, $sev: Severity, $budget: Float) { model(id: $m) { re
 
 describe('analysis on the demo hospital', () => {
   it('finds ranked attack paths, each a chain of steps with rule, attack method and evidence', async () => {
-    const r = (await h.gqlOk<{ model: { attackPaths: Paths } }>(PATHS, { m: modelId, sev: 'CRITICAL', k: 2 })).model.attackPaths;
+    const r = (await h.gqlOk<{ model: { attackPaths: Paths } }>(PATHS, { m: modelId, sev: 'CRITICAL', k: 2 })).model
+      .attackPaths;
     expect(r.pathCount).toBeGreaterThan(0);
     expect(r.targetsReachable).toBeGreaterThan(0);
     const risks = r.paths.map((p) => p.risk);
@@ -51,29 +71,45 @@ describe('analysis on the demo hospital', () => {
   });
 
   it('matches the pure engine run on the seed file (Neo4j round trip loses nothing)', async () => {
-    const service = (await h.gqlOk<{ model: { attackPaths: Paths } }>(PATHS, { m: modelId, sev: 'NEGLIGIBLE', k: 3 })).model.attackPaths;
+    const service = (await h.gqlOk<{ model: { attackPaths: Paths } }>(PATHS, { m: modelId, sev: 'NEGLIGIBLE', k: 3 }))
+      .model.attackPaths;
     const engine = findAttackPaths(buildAttackGraph(DEMO, loadBundledCatalogue()), { k: 3 });
     expect(service.paths.map((p) => p.id)).toEqual(engine.paths.map((p) => p.id));
     expect(service.totalRisk).toBeCloseTo(engine.totalRisk, 12);
   });
 
   it('recommends an optimal control set, and whatIf with it leaves no path to targets ≥ CRITICAL', async () => {
-    const rec = (await h.gqlOk<{ model: { recommendControls: { totalCost: number; optimal: boolean; status: string; uncuttableTargetIds: string[]; riskAfter: number; placements: { controlId: string; elementId: string; cost: number; control: { name: string } }[] } } }>(
-      REC,
-      { m: modelId, sev: 'CRITICAL' },
-    )).model.recommendControls;
+    const rec = (
+      await h.gqlOk<{
+        model: {
+          recommendControls: {
+            totalCost: number;
+            optimal: boolean;
+            status: string;
+            uncuttableTargetIds: string[];
+            riskAfter: number;
+            placements: { controlId: string; elementId: string; cost: number; control: { name: string } }[];
+          };
+        };
+      }>(REC, { m: modelId, sev: 'CRITICAL' })
+    ).model.recommendControls;
     expect(rec.optimal).toBe(true);
     expect(rec.status).toBe('OPTIMAL');
     expect(rec.uncuttableTargetIds).toEqual([]);
     expect(rec.placements.length).toBeGreaterThan(0);
-    expect(rec.totalCost).toBeCloseTo(rec.placements.reduce((s, p) => s + p.cost, 0), 9);
+    expect(rec.totalCost).toBeCloseTo(
+      rec.placements.reduce((s, p) => s + p.cost, 0),
+      9,
+    );
     expect(rec.riskAfter).toBe(0);
     const placements = rec.placements.map(({ controlId, elementId }) => ({ controlId, elementId }));
-    const w = (await h.gqlOk<{ model: { whatIf: { before: Paths; after: Paths; pathsCut: string[]; riskReduction: number } } }>(
-      `query($m: ID!, $p: [PlacementInput!]!) { model(id: $m) { whatIf(placements: $p, minSeverity: CRITICAL) {
+    const w = (
+      await h.gqlOk<{ model: { whatIf: { before: Paths; after: Paths; pathsCut: string[]; riskReduction: number } } }>(
+        `query($m: ID!, $p: [PlacementInput!]!) { model(id: $m) { whatIf(placements: $p, minSeverity: CRITICAL) {
          before { pathCount totalRisk } after { pathCount totalRisk targetsReachable } pathsCut riskReduction } } }`,
-      { m: modelId, p: placements },
-    )).model.whatIf;
+        { m: modelId, p: placements },
+      )
+    ).model.whatIf;
     expect(w.before.pathCount).toBeGreaterThan(0);
     expect(w.after.pathCount).toBe(0);
     expect(w.after.targetsReachable).toBe(0);
@@ -82,44 +118,60 @@ describe('analysis on the demo hospital', () => {
   });
 
   it('the budget variant stays within budget and removes risk', async () => {
-    const rec = (await h.gqlOk<{ model: { recommendControls: { totalCost: number; riskBefore: number; riskAfter: number } } }>(REC, {
-      m: modelId,
-      sev: 'CRITICAL',
-      budget: 10,
-    })).model.recommendControls;
+    const rec = (
+      await h.gqlOk<{ model: { recommendControls: { totalCost: number; riskBefore: number; riskAfter: number } } }>(
+        REC,
+        {
+          m: modelId,
+          sev: 'CRITICAL',
+          budget: 10,
+        },
+      )
+    ).model.recommendControls;
     expect(rec.totalCost).toBeLessThanOrEqual(10);
     expect(rec.riskAfter).toBeLessThan(rec.riskBefore);
   });
 
   it('accepting the recommendation writes PLANNED placements (which do not block until implemented)', async () => {
-    const rec = (await h.gqlOk<{ model: { recommendControls: { placements: { controlId: string; elementId: string }[] } } }>(REC, {
-      m: modelId,
-      sev: 'CATASTROPHIC',
-    })).model.recommendControls;
+    const rec = (
+      await h.gqlOk<{ model: { recommendControls: { placements: { controlId: string; elementId: string }[] } } }>(REC, {
+        m: modelId,
+        sev: 'CATASTROPHIC',
+      })
+    ).model.recommendControls;
     const chosen = rec.placements.map(({ controlId, elementId }) => ({ controlId, elementId }));
-    const accepted = (await h.gqlOk<{ acceptRecommendation: { id: string; status: string; controlId: string }[] }>(
-      `mutation($m: ID!, $p: [PlacementInput!]!) { acceptRecommendation(modelId: $m, placements: $p) { id status controlId } }`,
-      { m: modelId, p: chosen },
-    )).acceptRecommendation;
+    const accepted = (
+      await h.gqlOk<{ acceptRecommendation: { id: string; status: string; controlId: string }[] }>(
+        `mutation($m: ID!, $p: [PlacementInput!]!) { acceptRecommendation(modelId: $m, placements: $p) { id status controlId } }`,
+        { m: modelId, p: chosen },
+      )
+    ).acceptRecommendation;
     expect(accepted).toHaveLength(chosen.length);
     expect(accepted.every((p) => p.status === 'PLANNED')).toBe(true);
     // idempotent: accepting again returns the same placements
-    const again = (await h.gqlOk<{ acceptRecommendation: { id: string }[] }>(
-      `mutation($m: ID!, $p: [PlacementInput!]!) { acceptRecommendation(modelId: $m, placements: $p) { id } }`,
-      { m: modelId, p: chosen },
-    )).acceptRecommendation;
+    const again = (
+      await h.gqlOk<{ acceptRecommendation: { id: string }[] }>(
+        `mutation($m: ID!, $p: [PlacementInput!]!) { acceptRecommendation(modelId: $m, placements: $p) { id } }`,
+        { m: modelId, p: chosen },
+      )
+    ).acceptRecommendation;
     expect(again.map((p) => p.id)).toEqual(accepted.map((p) => p.id));
     // PLANNED blocks nothing; implementing them all cuts every path (each write is a new version,
     // so the cached projection is never stale)
-    const before = (await h.gqlOk<{ model: { attackPaths: Paths } }>(PATHS, { m: modelId, sev: 'CATASTROPHIC', k: 1 })).model.attackPaths;
+    const before = (await h.gqlOk<{ model: { attackPaths: Paths } }>(PATHS, { m: modelId, sev: 'CATASTROPHIC', k: 1 }))
+      .model.attackPaths;
     expect(before.pathCount).toBeGreaterThan(0);
     for (const p of accepted) {
-      await h.gqlOk(`mutation($m: ID!, $id: ID!) { updateControlPlacement(modelId: $m, id: $id, patch: { status: IMPLEMENTED }) { id } }`, {
-        m: modelId,
-        id: p.id,
-      });
+      await h.gqlOk(
+        `mutation($m: ID!, $id: ID!) { updateControlPlacement(modelId: $m, id: $id, patch: { status: IMPLEMENTED }) { id } }`,
+        {
+          m: modelId,
+          id: p.id,
+        },
+      );
     }
-    const after = (await h.gqlOk<{ model: { attackPaths: Paths } }>(PATHS, { m: modelId, sev: 'CATASTROPHIC', k: 1 })).model.attackPaths;
+    const after = (await h.gqlOk<{ model: { attackPaths: Paths } }>(PATHS, { m: modelId, sev: 'CATASTROPHIC', k: 1 }))
+      .model.attackPaths;
     expect(after.pathCount).toBe(0);
     expect(after.totalRisk).toBe(0);
   });
@@ -127,10 +179,13 @@ describe('analysis on the demo hospital', () => {
   it('rejects a control that does not fit its element in acceptRecommendation, at the field, changing nothing', async () => {
     const before = await h.fingerprint();
     const device = DEMO.devices[0]!.id;
-    const r = await h.gql(`mutation($m: ID!, $p: [PlacementInput!]!) { acceptRecommendation(modelId: $m, placements: $p) { id } }`, {
-      m: modelId,
-      p: [{ controlId: 'C22', elementId: device }],
-    });
+    const r = await h.gql(
+      `mutation($m: ID!, $p: [PlacementInput!]!) { acceptRecommendation(modelId: $m, placements: $p) { id } }`,
+      {
+        m: modelId,
+        p: [{ controlId: 'C22', elementId: device }],
+      },
+    );
     expect(r.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
     expect(String(r.errors?.[0]?.extensions?.['field'])).toMatch(/^placements\[0\]/);
     expect(await h.fingerprint()).toBe(before);
@@ -138,12 +193,14 @@ describe('analysis on the demo hospital', () => {
 
   it('starts from already-compromised elements when asked', async () => {
     const pump = DEMO.devices.find((d) => d.category === 'INFUSION_SERVER')!;
-    const r = (await h.gqlOk<{ model: { attackPaths: Paths & { paths: (Path & { nodeIds: string[] })[] } } }>(PATHS, {
-      m: modelId,
-      sev: 'NEGLIGIBLE',
-      k: 1,
-      from: [pump.id],
-    })).model.attackPaths;
+    const r = (
+      await h.gqlOk<{ model: { attackPaths: Paths & { paths: (Path & { nodeIds: string[] })[] } } }>(PATHS, {
+        m: modelId,
+        sev: 'NEGLIGIBLE',
+        k: 1,
+        from: [pump.id],
+      })
+    ).model.attackPaths;
     expect(r.pathCount).toBeGreaterThan(0);
     for (const p of r.paths) expect(p.nodeIds[0]).toBe(pump.id);
     const bad = await h.gql(PATHS, { m: modelId, from: ['no-such-element'] });
@@ -152,12 +209,25 @@ describe('analysis on the demo hospital', () => {
   });
 
   it('exposes the whole attack graph for audit: every path step is a graph step', async () => {
-    const g = (await h.gqlOk<{ model: { attackGraph: { nodes: { id: string; entryPoint: boolean; target: boolean }[]; steps: { id: string; blocked: boolean; blockingControls: { status: string }[] }[]; entryPointIds: string[]; targetIds: string[]; rules: { id: string }[] } } }>(
-      `query($m: ID!) { model(id: $m) { attackGraph { nodes { id entryPoint target } steps { id blocked blockingControls { status } } entryPointIds targetIds rules { id } } } }`,
-      { m: modelId },
-    )).model.attackGraph;
+    const g = (
+      await h.gqlOk<{
+        model: {
+          attackGraph: {
+            nodes: { id: string; entryPoint: boolean; target: boolean }[];
+            steps: { id: string; blocked: boolean; blockingControls: { status: string }[] }[];
+            entryPointIds: string[];
+            targetIds: string[];
+            rules: { id: string }[];
+          };
+        };
+      }>(
+        `query($m: ID!) { model(id: $m) { attackGraph { nodes { id entryPoint target } steps { id blocked blockingControls { status } } entryPointIds targetIds rules { id } } } }`,
+        { m: modelId },
+      )
+    ).model.attackGraph;
     const stepIds = new Set(g.steps.map((s) => s.id));
-    const paths = (await h.gqlOk<{ model: { attackPaths: Paths } }>(PATHS, { m: modelId, sev: 'NEGLIGIBLE', k: 3 })).model.attackPaths;
+    const paths = (await h.gqlOk<{ model: { attackPaths: Paths } }>(PATHS, { m: modelId, sev: 'NEGLIGIBLE', k: 3 }))
+      .model.attackPaths;
     for (const p of paths.paths) for (const s of p.steps) expect(stepIds.has(s.id)).toBe(true);
     expect(g.nodes.filter((n) => n.entryPoint).map((n) => n.id)).toEqual(g.entryPointIds);
     expect(g.nodes.filter((n) => n.target).map((n) => n.id)).toEqual(g.targetIds);
@@ -166,10 +236,14 @@ describe('analysis on the demo hospital', () => {
   });
 
   it('lists baseline gaps per device by risk class', async () => {
-    const gaps = (await h.gqlOk<{ model: { baselineGaps: { deviceId: string; riskClass: string; status: string; gap: boolean; level: string }[] } }>(
-      `query($m: ID!) { model(id: $m) { baselineGaps(onlyGaps: true) { deviceId riskClass capabilityCode status gap level } } }`,
-      { m: modelId },
-    )).model.baselineGaps;
+    const gaps = (
+      await h.gqlOk<{
+        model: { baselineGaps: { deviceId: string; riskClass: string; status: string; gap: boolean; level: string }[] };
+      }>(
+        `query($m: ID!) { model(id: $m) { baselineGaps(onlyGaps: true) { deviceId riskClass capabilityCode status gap level } } }`,
+        { m: modelId },
+      )
+    ).model.baselineGaps;
     expect(gaps.length).toBeGreaterThan(0);
     for (const g of gaps) {
       expect(g.gap).toBe(true);

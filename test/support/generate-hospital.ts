@@ -204,7 +204,8 @@ export function generateHospital(options: GenerateHospitalOptions): ModelDocumen
     interfaces.push(f);
     if ((kind === 'WEB_UI' || kind === 'SSH' || kind === 'RDP') && chance(0.3))
       place('C14', f.id, chance(0.75) ? 'IMPLEMENTED' : 'PLANNED', { type: 'INTERFACE', kind, device: d });
-    if (kind === 'REMOTE_SERVICE' && chance(0.3)) place('C28', f.id, 'IMPLEMENTED', { type: 'INTERFACE', kind, device: d });
+    if (kind === 'REMOTE_SERVICE' && chance(0.3))
+      place('C28', f.id, 'IMPLEMENTED', { type: 'INTERFACE', kind, device: d });
     if ((kind === 'USB' || kind === 'SERIAL_DEBUG') && chance(0.2))
       place('C15', f.id, 'IMPLEMENTED', { type: 'INTERFACE', kind, device: d });
     return f;

@@ -5,7 +5,7 @@
  * ('test', port NEO4J_TEST_PORT or 7688) from Maven Central and stops it in global teardown.
  * If the database cannot start the run fails and says why: integration tests are never skipped.
  */
- 
+
 const local = require('../../tools/neo4j/neo4j-local.cjs') as {
   start(o: { port: number; instance: string; fresh: boolean }): Promise<{ uri: string; pid: number; started: boolean }>;
 };

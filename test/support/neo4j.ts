@@ -57,7 +57,10 @@ export class TestHelper {
   }
 
   /** Runs a GraphQL operation through the full Apollo pipeline (no HTTP). */
-  async gql<T = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}): Promise<GqlResult<T>> {
+  async gql<T = Record<string, unknown>>(
+    query: string,
+    variables: Record<string, unknown> = {},
+  ): Promise<GqlResult<T>> {
     const contextValue: Context = { services: this.services, log: this.log, requestId: 'test' };
     const res = await this.apollo.executeOperation({ query, variables }, { contextValue });
     if (res.body.kind !== 'single') throw new Error('unexpected incremental response');

@@ -346,7 +346,11 @@ describe('validateModelDocument', () => {
     const doc = fresh();
     const p = indexOf(doc.controlPlacements, 'pl-c11-ws-icu');
     doc.controlPlacements[p]!.elementId = 'dev-insulin-pump';
-    expectIssue(doc, `controlPlacements[${p}].elementId`, /needs a device with GENERAL_PURPOSE_OS.*'dev-insulin-pump' lacks/);
+    expectIssue(
+      doc,
+      `controlPlacements[${p}].elementId`,
+      /needs a device with GENERAL_PURPOSE_OS.*'dev-insulin-pump' lacks/,
+    );
   });
 
   it('reports a placement on an asset', () => {

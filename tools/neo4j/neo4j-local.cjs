@@ -69,15 +69,7 @@ function provision() {
   log(`provisioning Neo4j ${version} from Maven Central into ${path.relative(ROOT, LIB_DIR)} (once; ~120 MB)`);
   const r = spawnSync(
     'mvn',
-    [
-      '-B',
-      '-q',
-      '-f',
-      POM,
-      'dependency:copy-dependencies',
-      '-DincludeScope=runtime',
-      `-DoutputDirectory=${tmp}`,
-    ],
+    ['-B', '-q', '-f', POM, 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${tmp}`],
     { stdio: 'inherit' },
   );
   if (r.status !== 0) throw new Error(`mvn dependency:copy-dependencies failed (exit ${r.status})`);
@@ -132,7 +124,9 @@ async function waitUntilReady(uri, pid, consoleLog, timeoutMs) {
   let lastError = null;
   while (Date.now() < deadline) {
     if (pid && !isAlive(pid)) {
-      const tail = fs.existsSync(consoleLog) ? fs.readFileSync(consoleLog, 'utf8').split('\n').slice(-30).join('\n') : '';
+      const tail = fs.existsSync(consoleLog)
+        ? fs.readFileSync(consoleLog, 'utf8').split('\n').slice(-30).join('\n')
+        : '';
       throw new Error(`Neo4j exited during start-up; last log lines:\n${tail}`);
     }
     const driver = neo4j.driver(uri, undefined, { logging: { level: 'error', logger: () => {} } });
@@ -275,7 +269,9 @@ if (require.main === module) {
         break;
       }
       default:
-        console.error('usage: neo4j-local.cjs provision | start [--port N] [--instance NAME] [--fresh] | stop | status');
+        console.error(
+          'usage: neo4j-local.cjs provision | start [--port N] [--instance NAME] [--fresh] | stop | status',
+        );
         process.exit(2);
     }
   })().catch((e) => {

@@ -228,7 +228,12 @@ export const BASELINE_CONDITIONS = [
 export type BaselineCondition = (typeof BASELINE_CONDITIONS)[number];
 
 /** The baseline conditions that are plain device properties (usable as Control.deviceConditions). */
-export const DEVICE_CONDITIONS = ['GENERAL_PURPOSE_OS', 'HANDLES_PERSONAL_DATA', 'STORES_DATA', 'REMOTE_SERVICE'] as const;
+export const DEVICE_CONDITIONS = [
+  'GENERAL_PURPOSE_OS',
+  'HANDLES_PERSONAL_DATA',
+  'STORES_DATA',
+  'REMOTE_SERVICE',
+] as const;
 export type DeviceCondition = (typeof DEVICE_CONDITIONS)[number];
 
 /** True when `device` has every condition in `conditions` (device properties only). */

@@ -2,7 +2,14 @@
  * Control applicability: where a catalogue control can be placed (TR 67 Annex A controls and the
  * wireless mechanisms expressed as controls, seeds/catalogue/tr67-catalogue.json).
  */
-import { deviceMeets, type ChannelTechnology, type Control, type Device, type ElementType, type InterfaceKind } from '../domain/types';
+import {
+  deviceMeets,
+  type ChannelTechnology,
+  type Control,
+  type Device,
+  type ElementType,
+  type InterfaceKind,
+} from '../domain/types';
 
 /** The facts of an element that decide whether a control fits it. */
 export interface PlaceableElement {

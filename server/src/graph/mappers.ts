@@ -53,8 +53,16 @@ export const channelParams = (c: Channel) => ({
   zoneIds: c.zoneIds,
 });
 export const assetParams = (a: Asset) => ({ id: a.id, props: props(a, ['deviceId']), deviceId: a.deviceId });
-export const vulnerabilityParams = (v: Vulnerability) => ({ id: v.id, props: props(v, ['elementId']), elementId: v.elementId });
-export const placementParams = (p: ControlPlacement) => ({ id: p.id, props: props(p, ['elementId']), elementId: p.elementId });
+export const vulnerabilityParams = (v: Vulnerability) => ({
+  id: v.id,
+  props: props(v, ['elementId']),
+  elementId: v.elementId,
+});
+export const placementParams = (p: ControlPlacement) => ({
+  id: p.id,
+  props: props(p, ['elementId']),
+  elementId: p.elementId,
+});
 
 const provenanceProps = (p: Provenance) => ({ provenanceStatus: p.status, provenanceSource: p.source });
 
@@ -146,7 +154,7 @@ export function catalogueFromRow(c: Row): Catalogue {
     catalogueVersion: c['version'] as string,
     name: c['name'] as string,
     description: c['description'] as string,
-    securityCapabilities: list("securityCapabilities").map((r) => withProvenance(r)),
+    securityCapabilities: list('securityCapabilities').map((r) => withProvenance(r)),
     attackMethods: list('attackMethods').map((r) => withProvenance(r)),
     controls: list('controls').map((r) => withProvenance(r)),
     riskClassBaselines: list('riskClassBaselines').map((r) => ({

@@ -9,15 +9,21 @@ type Delete = { modelId: string; id: string };
 /** create/update/delete resolvers of one element kind, e.g. createZone/updateZone/deleteZone. */
 function crud(kind: ElementKind, typeName: string) {
   return {
-    [`create${typeName}`]: (_: unknown, a: Create, ctx: Context) => ctx.services.models.createElement(a.modelId, kind, a.input),
+    [`create${typeName}`]: (_: unknown, a: Create, ctx: Context) =>
+      ctx.services.models.createElement(a.modelId, kind, a.input),
     [`update${typeName}`]: (_: unknown, a: Update, ctx: Context) =>
       ctx.services.models.updateElement(a.modelId, kind, a.id, a.patch),
-    [`delete${typeName}`]: (_: unknown, a: Delete, ctx: Context) => ctx.services.models.deleteElement(a.modelId, kind, a.id),
+    [`delete${typeName}`]: (_: unknown, a: Delete, ctx: Context) =>
+      ctx.services.models.deleteElement(a.modelId, kind, a.id),
   };
 }
 
 export const Mutation = {
-  importModel: (_: unknown, a: { document: unknown; replace?: boolean | null; targetModelId?: string | null }, ctx: Context) =>
+  importModel: (
+    _: unknown,
+    a: { document: unknown; replace?: boolean | null; targetModelId?: string | null },
+    ctx: Context,
+  ) =>
     ctx.services.models.importModel(a.document, {
       replace: a.replace ?? false,
       ...(a.targetModelId ? { targetModelId: a.targetModelId } : {}),

@@ -6,7 +6,10 @@ import { paginate } from './pagination';
 type Args = { first?: number | null; after?: string | null };
 const doc = async (m: ThreatModelSummary, ctx: Context) => (await ctx.services.models.snapshot(m.id)).document;
 
-function matches(d: Device, f: { zoneId?: string | null; riskClass?: string | null; category?: string | null; search?: string | null }): boolean {
+function matches(
+  d: Device,
+  f: { zoneId?: string | null; riskClass?: string | null; category?: string | null; search?: string | null },
+): boolean {
   if (f.zoneId && !d.zoneIds.includes(f.zoneId)) return false;
   if (f.riskClass && d.riskClass !== f.riskClass) return false;
   if (f.category && d.category !== f.category) return false;
@@ -47,7 +50,11 @@ export const ThreatModel = {
   assets: async (m: ThreatModelSummary, a: Args & { minSeverity?: Severity | null }, ctx: Context) => {
     const list = (await doc(m, ctx)).assets;
     const min = a.minSeverity ? SEVERITY_RANK[a.minSeverity] : 0;
-    return paginate(list.filter((x) => SEVERITY_RANK[x.severity] >= min), a.first, a.after);
+    return paginate(
+      list.filter((x) => SEVERITY_RANK[x.severity] >= min),
+      a.first,
+      a.after,
+    );
   },
   vulnerabilities: async (m: ThreatModelSummary, a: Args, ctx: Context) =>
     paginate((await doc(m, ctx)).vulnerabilities, a.first, a.after),

@@ -22,7 +22,11 @@ function decode(cursor: string): number {
 }
 
 /** Returns the page after `after` of at most `first` items. ValidationError for first outside 0..1000 or a bad cursor. */
-export function paginate<T>(items: readonly T[], first: number | null | undefined, after: string | null | undefined): Page<T> {
+export function paginate<T>(
+  items: readonly T[],
+  first: number | null | undefined,
+  after: string | null | undefined,
+): Page<T> {
   const size = first ?? 200;
   if (!Number.isInteger(size) || size < 0 || size > MAX_PAGE) {
     throw new ValidationError(`first must be between 0 and ${MAX_PAGE}`, 'first');

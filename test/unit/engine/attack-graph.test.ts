@@ -98,8 +98,12 @@ describe('buildAttackGraph', () => {
 
 describe('control applicability by device conditions', () => {
   it('C11 (anti-malware, deviceConditions GENERAL_PURPOSE_OS) fits a Windows workstation but not an insulin pump', () => {
-    const { canPlaceControl } = jest.requireActual('../../../server/src/engine') as typeof import('../../../server/src/engine');
-    const { loadBundledCatalogue } = jest.requireActual('../../../server/src/domain/catalogue') as typeof import('../../../server/src/domain/catalogue');
+    const { canPlaceControl } = jest.requireActual(
+      '../../../server/src/engine',
+    ) as typeof import('../../../server/src/engine');
+    const { loadBundledCatalogue } = jest.requireActual(
+      '../../../server/src/domain/catalogue',
+    ) as typeof import('../../../server/src/domain/catalogue');
     const c11 = loadBundledCatalogue().controls.find((c) => c.id === 'C11')!;
     expect(c11.deviceConditions).toEqual(['GENERAL_PURPOSE_OS']);
     const base = { handlesPersonalData: true, storesData: true, remoteService: false };

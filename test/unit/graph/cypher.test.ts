@@ -9,18 +9,22 @@ import { CYPHER_DIR, QUERY_NAMES, cypher, schemaStatements } from '../../../serv
 
 const queriesDir = path.join(CYPHER_DIR, 'queries');
 const onDisk = (dir: string, prefix = ''): string[] =>
-  fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory()
-      ? onDisk(path.join(dir, e.name), `${prefix}${e.name}/`)
-      : e.name.endsWith('.cypher')
-        ? [`${prefix}${e.name.replace(/\.cypher$/, '')}`]
-        : [],
-  );
+  fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) =>
+      e.isDirectory()
+        ? onDisk(path.join(dir, e.name), `${prefix}${e.name}/`)
+        : e.name.endsWith('.cypher')
+          ? [`${prefix}${e.name.replace(/\.cypher$/, '')}`]
+          : [],
+    );
 
 const serverFiles = (dir: string): string[] =>
-  fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? serverFiles(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : [],
-  );
+  fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) =>
+      e.isDirectory() ? serverFiles(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : [],
+    );
 
 describe('cypher registry', () => {
   it('registers exactly the files in cypher/queries', () => {
@@ -35,7 +39,12 @@ describe('cypher registry', () => {
     const to = header.findIndex((l) => l.startsWith('// returns:'));
     expect(from).toBeGreaterThan(0);
     expect(to).toBeGreaterThan(from);
-    const declared = [...header.slice(from, to).join(' ').matchAll(/\$(\w+)/g)].map((m) => m[1]!);
+    const declared = [
+      ...header
+        .slice(from, to)
+        .join(' ')
+        .matchAll(/\$(\w+)/g),
+    ].map((m) => m[1]!);
     const body = text
       .split('\n')
       .filter((l) => !l.trim().startsWith('//'))

@@ -87,7 +87,10 @@ export class AnalysisService {
       ]);
       const i = fromElementIds!.findIndex((id) => !known.has(id));
       if (i >= 0) {
-        throw new ValidationError(`unknown element '${fromElementIds![i]}' in model '${modelId}'`, `fromElementIds[${i}]`);
+        throw new ValidationError(
+          `unknown element '${fromElementIds![i]}' in model '${modelId}'`,
+          `fromElementIds[${i}]`,
+        );
       }
     }
     const key = JSON.stringify([modelId, version, catalogue.catalogueVersion, from ?? null]);

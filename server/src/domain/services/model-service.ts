@@ -26,7 +26,8 @@ import type {
 import type { CatalogueService } from './catalogue-service';
 
 /** The element lists of a model document, by kind. */
-export type ElementKind = 'zones' | 'devices' | 'interfaces' | 'channels' | 'assets' | 'vulnerabilities' | 'controlPlacements';
+export type ElementKind =
+  'zones' | 'devices' | 'interfaces' | 'channels' | 'assets' | 'vulnerabilities' | 'controlPlacements';
 export type ElementOf<K extends ElementKind> = ModelDocument[K][number];
 export type AnyElement = Zone | Device | Interface | Channel | Asset | Vulnerability | ControlPlacement;
 
@@ -142,7 +143,8 @@ export class ModelService {
   async updateModel(id: string, name?: string | null, description?: string | null): Promise<ThreatModelSummary> {
     const current = await this.repo.get(id);
     if (!current) throw new NotFoundError(`model '${id}' does not exist`, 'id');
-    if (name !== undefined && (name === null || !name.trim())) throw new ValidationError('name must not be empty', 'name');
+    if (name !== undefined && (name === null || !name.trim()))
+      throw new ValidationError('name must not be empty', 'name');
     const nextDescription = description === undefined ? current.description : (description ?? undefined);
     return this.repo.updateInfo(id, name ?? current.name, nextDescription);
   }
@@ -157,7 +159,11 @@ export class ModelService {
    * Creates an element of `kind`. `input.id` is generated when absent. Errors:
    * ValidationError (paths prefixed `input.`), ConflictError for a duplicate id, NotFoundError for the model.
    */
-  async createElement<K extends ElementKind>(modelId: string, kind: K, input: Partial<ElementOf<K>>): Promise<ElementOf<K>> {
+  async createElement<K extends ElementKind>(
+    modelId: string,
+    kind: K,
+    input: Partial<ElementOf<K>>,
+  ): Promise<ElementOf<K>> {
     return this.change(modelId, (doc) => {
       const id = input.id ?? generateId(ID_PREFIX[kind], (input as { name?: string }).name);
       if (findElement(doc, id)) {
@@ -207,7 +213,11 @@ export class ModelService {
    * removed ids and the new model version. Errors: NotFoundError; ConflictError when a device
    * would be left in no zone.
    */
-  async deleteElement(modelId: string, kind: ElementKind, id: string): Promise<{ deletedIds: string[]; modelVersion: number }> {
+  async deleteElement(
+    modelId: string,
+    kind: ElementKind,
+    id: string,
+  ): Promise<{ deletedIds: string[]; modelVersion: number }> {
     let newVersion = 0;
     const deletedIds = await this.change(
       modelId,

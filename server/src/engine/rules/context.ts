@@ -146,7 +146,9 @@ export function buildRuleContext(
       `interfaces[${i}]`,
     ),
   );
-  model.channels.forEach((c, i) => register(c.id, shared({ type: 'CHANNEL', technology: c.technology }), `channels[${i}]`));
+  model.channels.forEach((c, i) =>
+    register(c.id, shared({ type: 'CHANNEL', technology: c.technology }), `channels[${i}]`),
+  );
   model.assets.forEach((a, i) => register(a.id, ASSET, `assets[${i}]`));
 
   const expect = (id: string, type: ElementType, path: string): void => {

@@ -157,10 +157,18 @@ export class ModelRepository {
         );
       }
       if (existing) {
-        await tx.run('model/update-model-info', { modelId, name: doc.model.name, description: doc.model.description ?? null });
+        await tx.run('model/update-model-info', {
+          modelId,
+          name: doc.model.name,
+          description: doc.model.description ?? null,
+        });
         await tx.run('model/delete-model-elements', { modelId });
       } else {
-        await tx.run('model/create-model', { modelId, name: doc.model.name, description: doc.model.description ?? null });
+        await tx.run('model/create-model', {
+          modelId,
+          name: doc.model.name,
+          description: doc.model.description ?? null,
+        });
       }
       await writeElements(tx, modelId, { deleteIds: [], ...doc });
       return summary((await tx.run('model/get-model', { modelId }))[0])!;
