@@ -78,16 +78,22 @@ const PATHS = `query($m: ID!, $sev: Severity) { model(id: $m) { attackPaths(k: 3
 const RECOMMEND = `query($m: ID!, $sev: Severity, $t: Int) { model(id: $m) { recommendControls(minSeverity: $sev, timeLimitMs: $t) {
   totalCost optimal mipGap status solveTimeMs uncuttableTargetIds placements { controlId } } } }`;
 
+const benchCypher = (file: string) => fs.readFileSync(path.join(ROOT, 'cypher', 'bench', `${file}.cypher`), 'utf8');
+
+/**
+ * Runs a naive baseline with the time cap, on a driver of its own (a terminated transaction must
+ * not leak into the product's connections), then waits until the server has really stopped it.
+ */
 async function naive(
-  db: Database,
+  uri: string,
   file: string,
   modelId: string,
 ): Promise<{ ms: number; capped: boolean; paths: number | null; targets: number | null }> {
-  const text = fs.readFileSync(path.join(ROOT, 'cypher', 'bench', `${file}.cypher`), 'utf8');
+  const db = new Database({ uri, user: process.env.NEO4J_USER ?? 'neo4j', password: process.env.NEO4J_PASSWORD ?? '' });
   const session = db.driver.session({ database: db.database });
   const t = performance.now();
   try {
-    const r = await session.run(text, { modelId, severities: HIGH }, { timeout: CAP_MS });
+    const r = await session.run(benchCypher(file), { modelId, severities: HIGH }, { timeout: CAP_MS });
     const rec = r.records[0]!;
     return {
       ms: performance.now() - t,
@@ -102,7 +108,18 @@ async function naive(
     }
     throw e;
   } finally {
-    await session.close();
+    await session.close().catch(() => undefined);
+    const deadline = Date.now() + 120000;
+    while (Date.now() < deadline) {
+      const running = await db.driver.executeQuery(
+        benchCypher('list-naive-transactions'),
+        {},
+        { database: db.database },
+      );
+      if (running.records.length <= 1) break; // the SHOW TRANSACTIONS query itself contains the marker
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    await db.close();
   }
 }
 
@@ -170,8 +187,8 @@ async function main(): Promise<void> {
         }
       }
 
-      const naiveVar = await naive(db, 'naive-variable-length', doc.model.id);
-      const naiveShortest = await naive(db, 'naive-shortest-path', doc.model.id);
+      const naiveVar = await naive(uri, 'naive-variable-length', doc.model.id);
+      const naiveShortest = await naive(uri, 'naive-shortest-path', doc.model.id);
       const pathsMedian = median(paths);
       const result = {
         devices,
