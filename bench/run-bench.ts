@@ -22,7 +22,6 @@ import { SEVERITY_RANK, SEVERITIES } from '../server/src/domain/types';
 import { Database } from '../server/src/graph/database';
 import { generateHospital } from '../test/support/generate-hospital';
 
- 
 const local = require('../tools/neo4j/neo4j-local.cjs') as {
   start(o: { port: number; instance: string; fresh: boolean }): Promise<{ uri: string; started: boolean }>;
   stop(o: { instance: string }): Promise<boolean>;
@@ -73,7 +72,7 @@ async function gql(url: string, query: string, variables: Record<string, unknown
 }
 
 const PROJECTION = `query($m: ID!) { model(id: $m) { attackGraph { entryPointIds } } }`;
-const PATHS = `query($m: ID!, $sev: Severity) { model(id: $m) { attackPaths(k: 3, minSeverity: $sev, first: 100, maxPaths: 5000) {
+const PATHS = `query($m: ID!, $sev: Severity) { model(id: $m) { attackPaths(k: 3, minSeverity: $sev, first: 100, maxPaths: 200000) {
   pathCount targetsReachable entryTargetPairsConnected totalRisk paths { id risk } } } }`;
 const RECOMMEND = `query($m: ID!, $sev: Severity, $t: Int) { model(id: $m) { recommendControls(minSeverity: $sev, timeLimitMs: $t) {
   totalCost optimal mipGap status solveTimeMs uncuttableTargetIds placements { controlId } } } }`;
@@ -146,7 +145,7 @@ async function main(): Promise<void> {
     warm.model.id = 'bench-warmup';
     await seedServices.models.deleteModel(warm.model.id);
     await seedServices.models.importModel(warm);
-    await seedServices.analysis.attackPaths(warm.model.id, { k: 3, minSeverity: MIN_SEVERITY, maxPaths: 5000 });
+    await seedServices.analysis.attackPaths(warm.model.id, { k: 3, minSeverity: MIN_SEVERITY, maxPaths: 200000 });
     await seedServices.analysis.recommendControls(warm.model.id, { minSeverity: MIN_SEVERITY });
     await seedServices.models.deleteModel(warm.model.id);
 

@@ -41,7 +41,7 @@ export const ANALYSIS_LIMITS = {
   k: { min: 1, max: 20 },
   first: { min: 1, max: 5000 },
   maxDepth: { min: 1, max: 50 },
-  maxPaths: { min: 1, max: 5000 },
+  maxPaths: { min: 1, max: 200000 },
   pathsTimeLimitMs: { min: 1, max: 30000 },
   recommendTimeLimitMs: { min: 100, max: 60000 },
   fromElementIds: { max: 1000 },
