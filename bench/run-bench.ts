@@ -72,7 +72,7 @@ async function gql(url: string, query: string, variables: Record<string, unknown
 }
 
 const PROJECTION = `query($m: ID!) { model(id: $m) { attackGraph { entryPointIds } } }`;
-const PATHS = `query($m: ID!, $sev: Severity) { model(id: $m) { attackPaths(k: 3, minSeverity: $sev, first: 100, maxPaths: 200000) {
+const PATHS = `query($m: ID!, $sev: Severity) { model(id: $m) { attackPaths(k: 3, minSeverity: $sev, first: 100, maxPaths: 200000, timeLimitMs: 30000) {
   pathCount targetsReachable entryTargetPairsConnected totalRisk paths { id risk } } } }`;
 const RECOMMEND = `query($m: ID!, $sev: Severity, $t: Int) { model(id: $m) { recommendControls(minSeverity: $sev, timeLimitMs: $t) {
   totalCost optimal mipGap status solveTimeMs uncuttableTargetIds placements { controlId } } } }`;

@@ -140,6 +140,33 @@ export async function createServer(deps: AppDeps): Promise<{ httpServer: http.Se
     }),
   );
 
+  // Body-parser and other HTTP-level failures (malformed JSON, body too large): a GraphQL-shaped
+  // JSON error with a code, never Express's HTML page with a stack trace.
+  app.use((err: unknown, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (res.headersSent) return next(err);
+    const e = err as { status?: number; statusCode?: number; type?: string };
+    const status = e.status ?? e.statusCode ?? 500;
+    const tooLarge = e.type === 'entity.too.large';
+    const malformed = e.type === 'entity.parse.failed';
+    if (status >= 500) deps.log.error({ err }, 'unexpected HTTP error');
+    res.status(status).json({
+      errors: [
+        {
+          message: tooLarge
+            ? `request body too large (limit ${deps.maxBodyBytes ?? 10 * 1024 * 1024} bytes)`
+            : malformed
+              ? 'request body is not valid JSON'
+              : status >= 500
+                ? 'Internal server error; the incident was logged'
+                : 'bad request',
+          extensions: {
+            code: tooLarge ? 'PAYLOAD_TOO_LARGE' : status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST',
+          },
+        },
+      ],
+    });
+  });
+
   if (deps.webDist && fs.existsSync(path.join(deps.webDist, 'index.html'))) {
     const index = path.join(deps.webDist, 'index.html');
     app.use(express.static(deps.webDist, { index: false, maxAge: '1h' }));

@@ -70,10 +70,22 @@ describe('HTTP server', () => {
     expect(JSON.stringify(ib)).not.toContain('stacktrace');
   });
 
-  it('rejects a request body over the size limit without crashing', async () => {
+  it('rejects an oversized or malformed body with a JSON error, no stack trace, and stays up', async () => {
     const huge = 'x'.repeat(11 * 1024 * 1024);
     const res = await post({ query: '{ models { id } }', variables: { pad: huge } });
     expect(res.status).toBe(413);
+    const body = (await res.json()) as { errors: { extensions: { code: string } }[] };
+    expect(body.errors[0]!.extensions.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(JSON.stringify(body)).not.toMatch(/node_modules|at /);
+    const malformed = await fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query": "{ models { id } }"',
+    });
+    expect(malformed.status).toBe(400);
+    const mb = (await malformed.json()) as { errors: { extensions: { code: string } }[] };
+    expect(mb.errors[0]!.extensions.code).toBe('BAD_REQUEST');
+    expect(JSON.stringify(mb)).not.toContain('node_modules');
     const ok = await fetch(`${base}/healthz`);
     expect(ok.status).toBe(200);
   });

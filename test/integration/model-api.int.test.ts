@@ -420,6 +420,45 @@ describe('element CRUD', () => {
     expect(v).toBe(r.deleteDevice.modelVersion);
   });
 
+  it('concurrent writes to one model are all kept (version guard under the model lock)', async () => {
+    const fields = ['manufacturer', 'modelName', 'software', 'externalId'];
+    await h.gqlOk(
+      `mutation($m: ID!) { createDevice(modelId: $m, input: { id: "race-dev", name: "Race", category: OTHER, riskClass: A, zoneIds: ["home"] }) { id } }`,
+      {
+        m: modelId,
+      },
+    );
+    const results = await Promise.all(
+      fields.map((f, i) =>
+        h.gql(`mutation($m: ID!, $p: DevicePatch!) { updateDevice(modelId: $m, id: "race-dev", patch: $p) { id } }`, {
+          m: modelId,
+          p: { [f]: `v${i}` },
+        }),
+      ),
+    );
+    const ok = results.filter((r) => !r.errors);
+    for (const r of results.filter((x) => x.errors)) expect(r.errors![0]!.extensions?.['code']).toBe('CONFLICT');
+    const d = (
+      await h.gqlOk<{ model: { element: Record<string, string> } }>(
+        `query($m: ID!) { model(id: $m) { element(id: "race-dev") { ... on Device { manufacturer modelName software externalId } } } }`,
+        { m: modelId },
+      )
+    ).model.element;
+    const kept = fields.filter((f, i) => d[f] === `v${i}`);
+    expect(kept).toHaveLength(ok.length);
+    expect(ok.length).toBeGreaterThan(0);
+    const dup = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        h.gql(`mutation($m: ID!, $i: DeviceInput!) { createDevice(modelId: $m, input: $i) { id } }`, {
+          m: modelId,
+          i: { id: 'race-same', name: `Same ${i}`, category: 'OTHER', riskClass: 'A', zoneIds: ['home'] },
+        }),
+      ),
+    );
+    expect(dup.filter((r) => !r.errors)).toHaveLength(1);
+    for (const r of dup.filter((x) => x.errors)) expect(r.errors![0]!.extensions?.['code']).toBe('CONFLICT');
+  });
+
   it('deleteModel removes the model and all its elements', async () => {
     const id = h.uniqueModelId('gone');
     const doc = (await h.gqlOk<{ exportModel: Record<string, unknown> }>(`{ exportModel(id: "demo-hospital") }`))

@@ -1,7 +1,10 @@
-// delete-model: removes a model and every element of it.
+// delete-model: removes a model and every element of it. Takes the model's write lock first, so a
+// concurrent write either commits before (and is deleted too) or fails after.
 // params: $modelId
 // returns: deleted (count of model nodes removed, 0 or 1)
 OPTIONAL MATCH (m:ThreatModel {id: $modelId})
+SET m.writeLock = true
+WITH m
 CALL (m) {
   MATCH (n:ModelElement {modelId: $modelId})
   DETACH DELETE n

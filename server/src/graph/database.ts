@@ -47,6 +47,10 @@ export function translateDriverError(e: unknown): unknown {
   if (code === 'Neo.ClientError.Schema.ConstraintValidationFailed') {
     return new ConflictError('an element with this id already exists in the model', undefined, { cause: e });
   }
+  if (code === 'Neo.ClientError.Statement.EntityNotFound') {
+    // a concurrent write deleted what this transaction was working on (e.g. the model): retryable
+    return new ConflictError('the model was changed or deleted by another request; retry', 'modelId', { cause: e });
+  }
   if (code === 'ServiceUnavailable' || code === 'SessionExpired' || code.startsWith('Neo.TransientError')) {
     return new ServiceUnavailableError('the graph database is unavailable; retry shortly', undefined, { cause: e });
   }

@@ -74,7 +74,7 @@ export class AnalysisService {
     if (fromElementIds && fromElementIds.length > ANALYSIS_LIMITS.fromElementIds.max) {
       throw new ValidationError(`at most ${ANALYSIS_LIMITS.fromElementIds.max} starting elements`, 'fromElementIds');
     }
-    const { document, version } = await this.models.snapshot(modelId);
+    const { document, version, createdAt } = await this.models.snapshot(modelId);
     const catalogue = await this.catalogues.current();
     const from = fromElementIds && fromElementIds.length ? [...new Set(fromElementIds)].sort() : undefined;
     if (from) {
@@ -93,7 +93,7 @@ export class AnalysisService {
         );
       }
     }
-    const key = JSON.stringify([modelId, version, catalogue.catalogueVersion, from ?? null]);
+    const key = JSON.stringify([modelId, createdAt, version, catalogue.catalogueVersion, from ?? null]);
     const hit = this.graphs.get(key);
     if (hit) return hit;
     const graph = buildAttackGraph(document, catalogue, from ? { fromElementIds: from } : {});

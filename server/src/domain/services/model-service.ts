@@ -52,10 +52,11 @@ const ELEMENT_KINDS: ElementKind[] = [
   'controlPlacements',
 ];
 
-/** A model snapshot with the version it was read at. */
+/** A model snapshot with the version (and creation time) it was read at. */
 export interface ModelSnapshot {
   document: ModelDocument;
   version: number;
+  createdAt: string;
 }
 
 const MAX_WRITE_ATTEMPTS = 3;
@@ -87,17 +88,24 @@ export class ModelService {
    * Throws NotFoundError.
    */
   async snapshot(modelId: string): Promise<ModelSnapshot> {
-    const version = await this.repo.version(modelId);
-    if (version === null) throw new NotFoundError(`model '${modelId}' does not exist`, 'modelId');
-    const hit = this.snapshots.get(modelId);
-    if (hit && hit.version === version) {
-      this.snapshots.delete(modelId);
-      this.snapshots.set(modelId, hit); // LRU order
-      return hit;
+    for (let attempt = 1; ; attempt++) {
+      const stamp = await this.repo.version(modelId);
+      if (stamp === null) throw new NotFoundError(`model '${modelId}' does not exist`, 'modelId');
+      const hit = this.snapshots.get(modelId);
+      if (hit && hit.version === stamp.version && hit.createdAt === stamp.createdAt) {
+        this.snapshots.delete(modelId);
+        this.snapshots.set(modelId, hit); // LRU order
+        return hit;
+      }
+      try {
+        const loaded = await this.repo.load(modelId);
+        this.remember(modelId, loaded);
+        return loaded;
+      } catch (e) {
+        // the model changed while it was read: read again (a few times), never serve a mixed state
+        if (!(e instanceof ConflictError) || attempt >= MAX_WRITE_ATTEMPTS + 2) throw e;
+      }
     }
-    const loaded = await this.repo.load(modelId);
-    this.remember(modelId, loaded);
-    return loaded;
   }
 
   private remember(modelId: string, snap: ModelSnapshot): void {

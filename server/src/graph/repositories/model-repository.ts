@@ -27,6 +27,12 @@ import {
   zoneParams,
 } from '../mappers';
 
+/** What identifies one state of a model: its version and creation time. */
+export interface ModelStamp {
+  version: number;
+  createdAt: string;
+}
+
 /** Elements to write (created or replaced) and ids to delete, in one transaction. */
 export interface ChangeSet {
   deleteIds: string[];
@@ -67,17 +73,20 @@ export class ModelRepository {
     return summary((await this.db.query('model/get-model', { modelId }))[0]);
   }
 
-  /** The model's version, or null if it does not exist. */
-  async version(modelId: string): Promise<number | null> {
+  /**
+   * The model's cache identity: version and creation time (a model deleted and recreated under
+   * the same id restarts at version 1), or null if it does not exist.
+   */
+  async version(modelId: string): Promise<ModelStamp | null> {
     const row = (await this.db.query('model/get-model-version', { modelId }))[0];
-    return row ? (row['version'] as number) : null;
+    return row ? { version: row['version'] as number, createdAt: row['createdAt'] as string } : null;
   }
 
   /**
    * Loads the whole model as an exchange document plus its version, in one read transaction
    * (a consistent snapshot). Throws NotFoundError if the model does not exist.
    */
-  async load(modelId: string): Promise<{ document: ModelDocument; version: number }> {
+  async load(modelId: string): Promise<{ document: ModelDocument; version: number; createdAt: string }> {
     return this.db.read(async (tx) => {
       const head = summary((await tx.run('model/get-model', { modelId }))[0]);
       if (!head) throw new NotFoundError(`model '${modelId}' does not exist`, 'modelId');
@@ -94,7 +103,14 @@ export class ModelRepository {
         vulnerabilities: await rows<Vulnerability>('element/load-vulnerabilities', 'vulnerability'),
         controlPlacements: await rows<ControlPlacement>('element/load-control-placements', 'placement'),
       };
-      return { document, version: head.version };
+      // Read committed: a write that committed while we read would make this a mix of versions.
+      // Re-check the stamp at the end; on a change the caller's retry reads again.
+      const end = (await tx.run('model/get-model-version', { modelId }))[0];
+      if (!end) throw new NotFoundError(`model '${modelId}' does not exist`, 'modelId');
+      if (end['version'] !== head.version || end['createdAt'] !== head.createdAt) {
+        throw new ConflictError(`model '${modelId}' changed while it was read; retry`, 'modelId');
+      }
+      return { document, version: head.version, createdAt: head.createdAt };
     });
   }
 
@@ -133,8 +149,10 @@ export class ModelRepository {
    * re-reads and retries). Returns the new version.
    */
   async applyChanges(tx: Tx, modelId: string, expectedVersion: number, changes: ChangeSet): Promise<number> {
-    const bumped = await tx.run('model/bump-model-version', { modelId, expectedVersion });
-    if (bumped.length === 0) {
+    const bumped = await tx.run('model/bump-model-version', { modelId });
+    if (bumped.length === 0) throw new NotFoundError(`model '${modelId}' does not exist`, 'modelId');
+    if (bumped[0]!['previous'] !== expectedVersion) {
+      // another write committed since our snapshot: abort (roll back) so the caller retries on fresh data
       throw new ConflictError(`model '${modelId}' was changed by another request; reload and retry`, 'modelId');
     }
     await writeElements(tx, modelId, changes);
