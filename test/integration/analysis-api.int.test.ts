@@ -254,6 +254,16 @@ describe('analysis on the demo hospital', () => {
     expect(classes.has('C')).toBe(true);
   });
 
+  it('whatIf validates its placements like real ones and names the argument at fault', async () => {
+    const q = `query($m: ID!, $p: [PlacementInput!]!) { model(id: $m) { whatIf(placements: $p) { riskReduction } } }`;
+    const device = DEMO.devices[0]!.id;
+    const wrong = await h.gql(q, { m: modelId, p: [{ controlId: 'C22', elementId: device }] });
+    expect(wrong.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
+    expect(String(wrong.errors?.[0]?.extensions?.['field'])).toMatch(/^placements\[0\]/);
+    const negative = await h.gql(q, { m: modelId, p: [{ controlId: 'C06', elementId: device, cost: -1 }] });
+    expect(negative.errors?.[0]?.extensions?.['field']).toBe('placements[0].cost');
+  });
+
   it('rejects out-of-range analysis arguments with BAD_USER_INPUT naming the argument', async () => {
     const r = await h.gql(PATHS, { m: modelId, k: 1000 });
     expect(r.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');

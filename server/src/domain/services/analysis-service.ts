@@ -162,10 +162,26 @@ export class AnalysisService {
       throw new ValidationError(`at most ${ANALYSIS_LIMITS.placements.max} placements`, 'placements');
     }
     checkRange('k', options.k, ANALYSIS_LIMITS.k);
+    placements.forEach((p, i) => {
+      if (p.cost !== undefined && !(Number.isFinite(p.cost) && p.cost >= 0)) {
+        throw new ValidationError('cost must be a non-negative number of cost units', `placements[${i}].cost`);
+      }
+    });
     const analysed = await this.attackGraph(modelId);
     const { document } = await this.models.snapshot(modelId);
     const catalogue = await this.catalogues.current();
-    const result = whatIf(document, catalogue, placements, options);
+    let result: WhatIfResult;
+    try {
+      result = whatIf(document, catalogue, placements, options);
+    } catch (e) {
+      // the engine names its input extraPlacements; the API argument is placements
+      if (e instanceof ValidationError) {
+        throw new ValidationError(
+          e.issues.map((i) => ({ ...i, path: i.path.replace(/^extraPlacements/, 'placements') })),
+        );
+      }
+      throw e;
+    }
     return { ...result, before: expand(result.before, analysed), after: expand(result.after, analysed) };
   }
 
