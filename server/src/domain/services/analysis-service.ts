@@ -172,7 +172,7 @@ export class AnalysisService {
     const catalogue = await this.catalogues.current();
     let result: WhatIfResult;
     try {
-      result = whatIf(document, catalogue, placements, options);
+      result = whatIf(document, catalogue, placements, options, analysed.graph);
     } catch (e) {
       // the engine names its input extraPlacements; the API argument is placements
       if (e instanceof ValidationError) {

@@ -5,7 +5,7 @@ import type { Catalogue, ModelDocument } from '../../domain/types';
 import { buildAttackGraph } from '../attack-graph';
 import { compareIds } from '../compare';
 import { findAttackPaths } from '../paths/find-attack-paths';
-import type { AppliedPlacement, FindAttackPathsOptions, PlacementInput, WhatIfResult } from '../types';
+import type { AppliedPlacement, AttackGraph, FindAttackPathsOptions, PlacementInput, WhatIfResult } from '../types';
 
 /**
  * Compares the attack paths of `model` with and without `placements` (treated as IMPLEMENTED).
@@ -14,6 +14,8 @@ import type { AppliedPlacement, FindAttackPathsOptions, PlacementInput, WhatIfRe
  * @param placements - controls to try; each must exist and fit its element (appliesTo,
  *   technologies, interfaceKinds). Duplicates are merged.
  * @param options - as {@link findAttackPaths} (minSeverity, k, ... apply to both runs).
+ * @param beforeGraph - the model's attack graph without the placements, when the caller already
+ *   has it (e.g. cached per model version); built here otherwise.
  * @returns before/after path results, the placements applied with the steps each newly blocks,
  *   the ids of `before` paths that now have a blocked step, and before.totalRisk − after.totalRisk.
  * @throws ValidationError for a placement that does not resolve or does not fit.
@@ -24,9 +26,9 @@ export function whatIf(
   catalogue: Catalogue,
   placements: readonly PlacementInput[],
   options: FindAttackPathsOptions = {},
+  beforeGraph: AttackGraph = buildAttackGraph(model, catalogue),
 ): WhatIfResult {
   const afterGraph = buildAttackGraph(model, catalogue, { extraPlacements: placements });
-  const beforeGraph = buildAttackGraph(model, catalogue);
   const before = findAttackPaths(beforeGraph, options);
   const after = findAttackPaths(afterGraph, options);
 
