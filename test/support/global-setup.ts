@@ -2,7 +2,7 @@
  * Jest global setup for integration tests: a real Neo4j. With NEO4J_URI set, that server is used
  * (tests only create models with unique ids and clean them up, but they do load catalogues: point
  * it at a disposable database). Otherwise the project provisions a fresh local instance
- * ('test', port NEO4J_TEST_PORT or 7688) from Maven Central and stops it in global teardown.
+ * (NEO4J_TEST_INSTANCE or 'test', port NEO4J_TEST_PORT or 7688) from Maven Central and stops it in global teardown.
  * If the database cannot start the run fails and says why: integration tests are never skipped.
  */
 
@@ -14,7 +14,8 @@ export default async function globalSetup(): Promise<void> {
   process.env.TZ = 'UTC';
   if (process.env.NEO4J_URI) return;
   const port = Number(process.env.NEO4J_TEST_PORT ?? 7688);
-  const { uri, started } = await local.start({ port, instance: 'test', fresh: true });
+  const instance = process.env.NEO4J_TEST_INSTANCE ?? 'test';
+  const { uri, started } = await local.start({ port, instance, fresh: true });
   process.env.NEO4J_URI = uri;
   process.env.MEDTHREAT_TEST_STARTED_NEO4J = started ? '1' : '';
 }
