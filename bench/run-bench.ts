@@ -11,6 +11,7 @@
  * Options: --sizes 1000,10000,50000  --runs 3  --cap-ms 60000  --seed 7  --no-docs
  * Neo4j: NEO4J_URI if set, else a fresh local instance 'bench' on port 7690 (heap NEO4J_HEAP, default 6g).
  */
+import { SYSTEM_ACTOR } from '../server/src/domain/auth/principal';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -143,17 +144,17 @@ async function main(): Promise<void> {
     // warm-up: Neo4j's query planner and the JIT on a small model, not measured
     const warm = generateHospital({ devices: 300, seed: SEED + 1, catalogue });
     warm.model.id = 'bench-warmup';
-    await seedServices.models.deleteModel(warm.model.id);
-    await seedServices.models.importModel(warm);
+    await seedServices.models.deleteModel(SYSTEM_ACTOR, warm.model.id);
+    await seedServices.models.importModel(SYSTEM_ACTOR, warm);
     await seedServices.analysis.attackPaths(warm.model.id, { k: 3, minSeverity: MIN_SEVERITY, maxPaths: 200000 });
     await seedServices.analysis.recommendControls(warm.model.id, { minSeverity: MIN_SEVERITY });
-    await seedServices.models.deleteModel(warm.model.id);
+    await seedServices.models.deleteModel(SYSTEM_ACTOR, warm.model.id);
 
     for (const devices of SIZES) {
       const doc = generateHospital({ devices, seed: SEED, catalogue });
       doc.model.id = `bench-${devices}`;
-      await seedServices.models.deleteModel(doc.model.id);
-      const load = await timed(() => seedServices.models.importModel(doc));
+      await seedServices.models.deleteModel(SYSTEM_ACTOR, doc.model.id);
+      const load = await timed(() => seedServices.models.importModel(SYSTEM_ACTOR, doc));
       const counts = Object.fromEntries(
         (['zones', 'devices', 'interfaces', 'channels', 'assets', 'vulnerabilities', 'controlPlacements'] as const).map(
           (k) => [k, doc[k].length],

@@ -7,17 +7,24 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { ApolloServer, type BaseContext } from '@apollo/server';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
+import { loadGraphqlHardening, type GraphqlHardening } from './config';
 import { buildContext, type Context, type Services } from './context';
 import { DomainError, ValidationError } from './domain/errors';
 import type { Database } from './graph/database';
+import { createHttpDrainer } from './http-drain';
+import { createLoggingPlugin } from './logging-plugin';
+import { graphqlLimits } from './http/graphql-limits';
+import { rateLimitPlugin } from './http/rate-limit';
 import { resolvers } from './resolvers';
+import { assertEveryRootFieldGuarded } from './resolvers/access';
 import { loadTypeDefs } from './schema';
 
 export interface AppDeps {
@@ -28,6 +35,8 @@ export interface AppDeps {
   webDist?: string;
   /** Maximum request body, bytes (default 10 MiB: model documents can be large). */
   maxBodyBytes?: number;
+  /** Query limits, rate limits, introspection and sandbox (default: loadGraphqlHardening({}), the production defaults). */
+  graphql?: GraphqlHardening;
 }
 
 /** Codes that pass through to clients with their message; anything else is masked. */
@@ -39,6 +48,10 @@ const CLIENT_CODES = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
   'BAD_REQUEST',
+  'RATE_LIMITED',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'SERVICE_UNAVAILABLE',
 ]);
 
 /**
@@ -79,26 +92,36 @@ export function makeFormatError(log: Logger) {
 
 /** Creates the Apollo server (also used directly by tests through executeOperation). */
 export function createApollo(log: Logger, plugins: ConstructorParameters<typeof ApolloServer>[0]['plugins'] = []) {
+  const typeDefs = loadTypeDefs();
+  assertEveryRootFieldGuarded(typeDefs, resolvers); // fail closed: no root field without a policy
   return new ApolloServer<Context>({
-    typeDefs: loadTypeDefs(),
+    typeDefs,
     resolvers: resolvers as never,
     formatError: makeFormatError(log),
     includeStacktraceInErrorResponses: false,
-    plugins,
+    // main.ts owns SIGTERM/SIGINT: Apollo's own handlers raced ours and left stop() hanging
+    stopOnTerminationSignals: false,
+    plugins: [createLoggingPlugin(), ...plugins],
   });
 }
 
 /**
  * Builds and starts (but does not listen) the HTTP server with Apollo. Call `listen` on the
- * returned server; `stop()` drains requests and stops Apollo (the caller closes the driver).
+ * returned server; `stop(graceMs)` stops accepting connections, lets in-flight requests finish,
+ * closes idle keep-alive connections at once and the rest after `graceMs` (ms, default 10000),
+ * then stops Apollo (the caller closes the driver). /readyz answers 503 while stopping.
  */
-export async function createServer(deps: AppDeps): Promise<{ httpServer: http.Server; stop: () => Promise<void> }> {
+export async function createServer(
+  deps: AppDeps,
+): Promise<{ httpServer: http.Server; stop: (graceMs?: number) => Promise<void> }> {
   const app = express();
   const httpServer = http.createServer(app);
-  const apollo = createApollo(deps.log, [ApolloServerPluginDrainHttpServer({ httpServer })]);
+  const drainer = createHttpDrainer(httpServer, deps.log);
+  const apollo = createApollo(deps.log);
   await apollo.start();
 
   app.disable('x-powered-by');
+  app.use(drainer.middleware);
   app.use(
     pinoHttp({
       logger: deps.log,
@@ -115,14 +138,24 @@ export async function createServer(deps: AppDeps): Promise<{ httpServer: http.Se
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  // Readiness answers within 2.5 s whatever the database does: ping ≤ 2 s, catalogue in the rest.
   app.get('/readyz', async (_req, res) => {
-    const database = await deps.db.isReady();
+    if (drainer.draining) {
+      res.status(503).json({ status: 'stopping', database: false, catalogue: false });
+      return;
+    }
+    const started = Date.now();
+    const database = await deps.db.isReady(2000);
     let catalogue = false;
     if (database) {
-      catalogue = await deps.services.catalogues
-        .current()
-        .then(() => true)
-        .catch(() => false);
+      const budgetMs = Math.max(250, 2500 - (Date.now() - started));
+      catalogue = await Promise.race([
+        deps.services.catalogues.current().then(
+          () => true,
+          () => false,
+        ),
+        new Promise<boolean>((resolve) => setTimeout(resolve, budgetMs, false).unref()),
+      ]);
     }
     res
       .status(database && catalogue ? 200 : 503)
@@ -135,7 +168,9 @@ export async function createServer(deps: AppDeps): Promise<{ httpServer: http.Se
     expressMiddleware(apollo, {
       context: async ({ req }): Promise<Context> => {
         const requestId = String((req as unknown as { id?: string }).id ?? randomUUID());
-        return buildContext(deps.services, deps.log.child({ requestId }), requestId);
+        const principal = await authenticate(deps.services, req.headers.authorization);
+        const log = deps.log.child({ requestId, principal: `${principal.kind}:${principal.id}` });
+        return buildContext(deps.services, log, requestId, principal, req.ip ?? '');
       },
     }),
   );
@@ -175,10 +210,28 @@ export async function createServer(deps: AppDeps): Promise<{ httpServer: http.Se
 
   return {
     httpServer,
-    stop: async () => {
+    stop: async (graceMs = 10000) => {
+      await drainer.drain(graceMs);
       await apollo.stop();
+      deps.log.info('shutdown: GraphQL server stopped');
     },
   };
+}
+
+/**
+ * The principal behind the request's Authorization header. A bad, expired or revoked credential
+ * answers HTTP 401 with code UNAUTHENTICATED; an unreachable database HTTP 503.
+ */
+async function authenticate(services: Context['services'], authorization: string | undefined) {
+  try {
+    return await services.auth.authenticate(authorization);
+  } catch (e) {
+    if (e instanceof DomainError) {
+      const status = e.code === 'UNAUTHENTICATED' ? 401 : e.code === 'SERVICE_UNAVAILABLE' ? 503 : 400;
+      throw new GraphQLError(e.message, { extensions: { code: e.code, http: { status } } });
+    }
+    throw e;
+  }
 }
 
 /** A GraphQLError with a domain code, for resolvers that validate arguments themselves. */

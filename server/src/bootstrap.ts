@@ -3,27 +3,49 @@
  * bundled TR 67 catalogue loaded when the database has none; the demo hospital loaded when asked
  * and absent. Safe to run by several instances at once (idempotent writes, unique constraints).
  */
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Services } from './context';
 import { loadBundledCatalogue } from './domain/catalogue';
+import { SYSTEM_ACTOR } from './domain/auth/principal';
 import { ConflictError } from './domain/errors';
 import { AnalysisService } from './domain/services/analysis-service';
+import { AuditService } from './domain/services/audit-service';
+import { AuthService, type AuthOptions } from './domain/services/auth-service';
 import { CatalogueService } from './domain/services/catalogue-service';
 import { ModelService } from './domain/services/model-service';
 import type { Database } from './graph/database';
+import { AuditRepository } from './graph/repositories/audit-repository';
 import { CatalogueRepository } from './graph/repositories/catalogue-repository';
+import { IdentityRepository } from './graph/repositories/identity-repository';
 import { ModelRepository } from './graph/repositories/model-repository';
 
 /** The bundled demo hospital (seeds/demo-hospital.json). */
 export const DEMO_MODEL_FILE = path.resolve(__dirname, '..', '..', 'seeds', 'demo-hospital.json');
 
-/** Builds the services over one database handle. */
-export function createServices(db: Database): Services {
-  const catalogues = new CatalogueService(new CatalogueRepository(db));
-  const models = new ModelService(db, new ModelRepository(db), catalogues);
-  return { catalogues, models, analysis: new AnalysisService(models, catalogues) };
+/**
+ * Builds the services over one database handle. `auth` defaults: authentication on, a random
+ * session secret (sessions end with the process), 8 h sessions, no OIDC.
+ */
+export function createServices(db: Database, auth: Partial<AuthOptions> = {}): Services {
+  const audit = new AuditRepository(db);
+  const catalogues = new CatalogueService(new CatalogueRepository(db), audit);
+  const models = new ModelService(db, new ModelRepository(db), catalogues, audit);
+  const authService = new AuthService(db, new IdentityRepository(db), audit, {
+    devNoAuth: auth.devNoAuth ?? false,
+    sessionSecret: auth.sessionSecret ?? randomBytes(32),
+    sessionTtlMs: auth.sessionTtlMs ?? 8 * 3600_000,
+    ...(auth.oidc ? { oidc: auth.oidc } : {}),
+  });
+  return {
+    catalogues,
+    models,
+    analysis: new AnalysisService(models, catalogues),
+    auth: authService,
+    audit: new AuditService(audit),
+  };
 }
 
 /** Waits until Neo4j answers, up to `timeoutMs` (default 60 000 ms). Throws if it never does. */
@@ -36,13 +58,14 @@ export async function waitForDatabase(db: Database, timeoutMs = 60000): Promise<
 }
 
 /**
- * Prepares the database: schema, catalogue, optional demo model.
+ * Prepares the database: schema, catalogue, the first admin account (on a database without
+ * accounts), optional demo model.
  * @param options.loadDemo import seeds/demo-hospital.json if no model with its id exists
  */
 export async function bootstrap(
   db: Database,
   services: Services,
-  options: { loadDemo: boolean; log: Logger },
+  options: { loadDemo: boolean; log: Logger; adminPassword?: string },
 ): Promise<void> {
   await waitForDatabase(db);
   await db.applySchema();
@@ -50,11 +73,12 @@ export async function bootstrap(
   if (await services.catalogues.ensure(catalogue)) {
     options.log.info({ version: catalogue.catalogueVersion }, 'loaded the bundled TR 67 catalogue');
   }
+  await services.auth.ensureInitialAdmin(SYSTEM_ACTOR, options.adminPassword, options.log);
   if (options.loadDemo) {
     const demo = JSON.parse(fs.readFileSync(DEMO_MODEL_FILE, 'utf8')) as { model: { id: string } };
     if (!(await services.models.get(demo.model.id))) {
       try {
-        await services.models.importModel(demo);
+        await services.models.importModel(SYSTEM_ACTOR, demo);
         options.log.info({ modelId: demo.model.id }, 'loaded the demo hospital model');
       } catch (e) {
         if (!(e instanceof ConflictError)) throw e; // another instance loaded it first

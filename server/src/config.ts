@@ -14,6 +14,8 @@ const schema = z.object({
   /** Empty: connect without authentication (local provisioned server). */
   NEO4J_PASSWORD: z.string().default(''),
   NEO4J_DATABASE: z.string().default('neo4j'),
+  /** How long a transaction keeps retrying while the database is unavailable (ms) before SERVICE_UNAVAILABLE. */
+  NEO4J_MAX_RETRY_MS: z.coerce.number().int().min(0).max(300000).default(15000),
   /** HTTP port of the GraphQL API and web app. */
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().default('127.0.0.1'),
@@ -25,15 +27,60 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Serve the built web app from this folder ('' to disable). */
   WEB_DIST: z.string().optional(),
+
+  // --- Authentication (issue #5) ---------------------------------------------------------------
+  /** DEVELOPMENT ONLY: switch authentication off (every caller is an admin). Refused unless HOST is loopback. */
+  MEDTHREAT_DEV_NO_AUTH: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  /** Password of the first admin account ('admin'), created when the database has no accounts. */
+  MEDTHREAT_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+  /** HMAC key for session tokens, ≥ 32 characters; share it across instances. Default: random per process. */
+  MEDTHREAT_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Session lifetime in minutes (default 480 = 8 h). */
+  MEDTHREAT_SESSION_TTL_MINUTES: z.coerce.number().int().min(5).max(10080).default(480),
+  /** OIDC issuer URL; set it (with the audience) to accept the identity provider's bearer tokens. */
+  MEDTHREAT_OIDC_ISSUER: z.string().url().optional(),
+  MEDTHREAT_OIDC_AUDIENCE: z.string().min(1).optional(),
+  /** JWKS URL; default: discovered from the issuer. */
+  MEDTHREAT_OIDC_JWKS_URI: z.string().url().optional(),
+  /** Claim with the role(s) (default 'roles'). */
+  MEDTHREAT_OIDC_ROLE_CLAIM: z.string().min(1).default('roles'),
+  /** Claim value to role, e.g. 'medthreat-admin=ADMIN,medthreat-editor=EDITOR'. */
+  MEDTHREAT_OIDC_ROLE_MAP: z
+    .string()
+    .regex(
+      /^([^=,]+=(VIEWER|EDITOR|ADMIN))(,[^=,]+=(VIEWER|EDITOR|ADMIN))*$/,
+      'must be value=ROLE pairs, comma separated',
+    )
+    .optional(),
+  /** Claim listing the model ids a token may touch (absent: every model). */
+  MEDTHREAT_OIDC_MODELS_CLAIM: z.string().min(1).optional(),
 });
 
 export type Config = Readonly<{
-  neo4j: Readonly<{ uri: string; user: string; password: string; database: string }>;
+  neo4j: Readonly<{ uri: string; user: string; password: string; database: string; maxTransactionRetryTimeMs: number }>;
   port: number;
   host: string;
   loadDemo: boolean;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   webDist?: string;
+  auth: Readonly<{
+    devNoAuth: boolean;
+    adminPassword?: string;
+    /** Explicit session secret (null: a random one per process, so sessions end with the process). */
+    sessionSecret: string | null;
+    sessionTtlMs: number;
+    oidc?: Readonly<{
+      issuer: string;
+      audience: string;
+      jwksUri?: string;
+      roleClaim: string;
+      roleMap: Readonly<Record<string, 'VIEWER' | 'EDITOR' | 'ADMIN'>>;
+      modelsClaim?: string;
+    }>;
+  }>;
 }>;
 
 /**
@@ -42,7 +89,13 @@ export type Config = Readonly<{
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const withFiles: Record<string, string | undefined> = { ...env };
-  for (const key of ['NEO4J_PASSWORD', 'NEO4J_USER', 'NEO4J_URI']) {
+  for (const key of [
+    'NEO4J_PASSWORD',
+    'NEO4J_USER',
+    'NEO4J_URI',
+    'MEDTHREAT_ADMIN_PASSWORD',
+    'MEDTHREAT_SESSION_SECRET',
+  ]) {
     const file = env[`${key}_FILE`];
     if (file && withFiles[key] === undefined) withFiles[key] = fs.readFileSync(file, 'utf8').trim();
   }
@@ -52,17 +105,131 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`invalid configuration: ${problems}`);
   }
   const e = parsed.data;
+  if (e.MEDTHREAT_DEV_NO_AUTH && !['127.0.0.1', 'localhost', '::1'].includes(e.HOST)) {
+    throw new Error(
+      'invalid configuration: MEDTHREAT_DEV_NO_AUTH=true is for a local demo only and needs HOST=127.0.0.1, localhost or ::1',
+    );
+  }
+  if (!!e.MEDTHREAT_OIDC_ISSUER !== !!e.MEDTHREAT_OIDC_AUDIENCE) {
+    throw new Error('invalid configuration: MEDTHREAT_OIDC_ISSUER and MEDTHREAT_OIDC_AUDIENCE go together');
+  }
   return Object.freeze({
     neo4j: Object.freeze({
       uri: e.NEO4J_URI,
       user: e.NEO4J_USER,
       password: e.NEO4J_PASSWORD,
       database: e.NEO4J_DATABASE,
+      maxTransactionRetryTimeMs: e.NEO4J_MAX_RETRY_MS,
     }),
     port: e.PORT,
     host: e.HOST,
     loadDemo: e.MEDTHREAT_LOAD_DEMO,
     logLevel: e.LOG_LEVEL,
     ...(e.WEB_DIST !== undefined ? { webDist: e.WEB_DIST } : {}),
+    auth: Object.freeze({
+      devNoAuth: e.MEDTHREAT_DEV_NO_AUTH,
+      ...(e.MEDTHREAT_ADMIN_PASSWORD !== undefined ? { adminPassword: e.MEDTHREAT_ADMIN_PASSWORD } : {}),
+      sessionSecret: e.MEDTHREAT_SESSION_SECRET ?? null,
+      sessionTtlMs: e.MEDTHREAT_SESSION_TTL_MINUTES * 60_000,
+      ...(e.MEDTHREAT_OIDC_ISSUER && e.MEDTHREAT_OIDC_AUDIENCE
+        ? {
+            oidc: Object.freeze({
+              issuer: e.MEDTHREAT_OIDC_ISSUER,
+              audience: e.MEDTHREAT_OIDC_AUDIENCE,
+              ...(e.MEDTHREAT_OIDC_JWKS_URI ? { jwksUri: e.MEDTHREAT_OIDC_JWKS_URI } : {}),
+              roleClaim: e.MEDTHREAT_OIDC_ROLE_CLAIM,
+              roleMap: Object.freeze(
+                Object.fromEntries(
+                  (e.MEDTHREAT_OIDC_ROLE_MAP ?? '')
+                    .split(',')
+                    .filter(Boolean)
+                    .map((pair) => pair.split('=') as [string, 'VIEWER' | 'EDITOR' | 'ADMIN']),
+                ),
+              ),
+              ...(e.MEDTHREAT_OIDC_MODELS_CLAIM ? { modelsClaim: e.MEDTHREAT_OIDC_MODELS_CLAIM } : {}),
+            }),
+          }
+        : {}),
+    }),
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// GraphQL hardening (issue items 3-4): query limits, rate limits, introspection and the sandbox.
+// Parsed on its own so it stays one block; loadConfig() puts the result in `config.graphql`.
+// ---------------------------------------------------------------------------------------------
+
+const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
+const count = (min: number, max: number, fallback: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+const hardeningSchema = z.object({
+  /** Read here only to choose the defaults of introspection and the sandbox (validated above). */
+  MEDTHREAT_DEV_NO_AUTH: z.string().optional(),
+  /** Answer introspection queries (__schema, __type). Default: only in the dev mode. */
+  MEDTHREAT_GRAPHQL_INTROSPECTION: flag.optional(),
+  /** Serve Apollo Sandbox on GET /graphql from a browser. Default: only in the dev mode. */
+  MEDTHREAT_GRAPHQL_SANDBOX: flag.optional(),
+  /** Deepest selection nesting allowed (fields inside fields; introspection is not counted). */
+  MEDTHREAT_GRAPHQL_MAX_DEPTH: count(1, 100, 12),
+  /** Aliases allowed in one operation. */
+  MEDTHREAT_GRAPHQL_MAX_ALIASES: count(0, 1000, 15),
+  /** Directives (@include, @skip, ...) allowed in one operation. */
+  MEDTHREAT_GRAPHQL_MAX_DIRECTIVES: count(0, 1000, 50),
+  /** Lexical tokens allowed in one query document (the parser stops at this many). */
+  MEDTHREAT_GRAPHQL_MAX_TOKENS: count(100, 1_000_000, 5000),
+  /** Highest query cost (server/src/http/graphql-limits.ts: 1 per field, analysis fields 150-400). */
+  MEDTHREAT_GRAPHQL_MAX_COST: count(1, 10_000_000, 1000),
+  /** GraphQL requests per principal (or per client IP when anonymous) per window; 0 = no limit. */
+  MEDTHREAT_RATE_LIMIT_POINTS: count(0, 1_000_000, 1200),
+  MEDTHREAT_RATE_LIMIT_WINDOW_S: count(1, 86_400, 60),
+  /** login attempts per username and client IP per window; 0 = no limit. */
+  MEDTHREAT_LOGIN_RATE_LIMIT_POINTS: count(0, 1_000_000, 10),
+  MEDTHREAT_LOGIN_RATE_LIMIT_WINDOW_S: count(1, 86_400, 900),
+});
+
+/** Limits and switches of the GraphQL endpoint (see the README's configuration table). */
+export interface GraphqlHardening {
+  /** Answer introspection queries. */
+  introspection: boolean;
+  /** Serve Apollo Sandbox (the local landing page) instead of no landing page. */
+  sandbox: boolean;
+  maxDepth: number;
+  maxAliases: number;
+  maxDirectives: number;
+  maxTokens: number;
+  maxCost: number;
+  /** General limiter: `points` requests per `windowSeconds` per key; points 0 = off. */
+  rateLimit: Readonly<{ points: number; windowSeconds: number }>;
+  /** login limiter: `points` attempts per `windowSeconds` per username + IP; points 0 = off. */
+  loginRateLimit: Readonly<{ points: number; windowSeconds: number }>;
+}
+
+/**
+ * Reads the GraphQL hardening variables. Introspection and the sandbox default to on only when
+ * MEDTHREAT_DEV_NO_AUTH=true, off otherwise. Throws an Error naming each bad variable.
+ * @param env defaults to process.env
+ */
+export function loadGraphqlHardening(env: Record<string, string | undefined> = process.env): GraphqlHardening {
+  const parsed = hardeningSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`invalid configuration: ${problems}`);
+  }
+  const e = parsed.data;
+  const devMode = e.MEDTHREAT_DEV_NO_AUTH === 'true';
+  return Object.freeze({
+    introspection: e.MEDTHREAT_GRAPHQL_INTROSPECTION ?? devMode,
+    sandbox: e.MEDTHREAT_GRAPHQL_SANDBOX ?? devMode,
+    maxDepth: e.MEDTHREAT_GRAPHQL_MAX_DEPTH,
+    maxAliases: e.MEDTHREAT_GRAPHQL_MAX_ALIASES,
+    maxDirectives: e.MEDTHREAT_GRAPHQL_MAX_DIRECTIVES,
+    maxTokens: e.MEDTHREAT_GRAPHQL_MAX_TOKENS,
+    maxCost: e.MEDTHREAT_GRAPHQL_MAX_COST,
+    rateLimit: Object.freeze({ points: e.MEDTHREAT_RATE_LIMIT_POINTS, windowSeconds: e.MEDTHREAT_RATE_LIMIT_WINDOW_S }),
+    loginRateLimit: Object.freeze({
+      points: e.MEDTHREAT_LOGIN_RATE_LIMIT_POINTS,
+      windowSeconds: e.MEDTHREAT_LOGIN_RATE_LIMIT_WINDOW_S,
+    }),
   });
 }

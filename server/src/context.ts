@@ -1,25 +1,45 @@
 /**
- * The GraphQL context: the services a resolver may call, and the request's logger. Built by one
- * factory for every transport.
+ * The GraphQL context: the services a resolver may call, who is calling (the principal), and the
+ * request's logger. Built by one factory for every transport.
  */
 import type { Logger } from 'pino';
+import type { Actor, Principal } from './domain/auth/principal';
+import type { AnalysisService } from './domain/services/analysis-service';
+import type { AuditService } from './domain/services/audit-service';
+import type { AuthService } from './domain/services/auth-service';
 import type { CatalogueService } from './domain/services/catalogue-service';
 import type { ModelService } from './domain/services/model-service';
-import type { AnalysisService } from './domain/services/analysis-service';
 
 export interface Services {
   models: ModelService;
   catalogues: CatalogueService;
   analysis: AnalysisService;
+  auth: AuthService;
+  audit: AuditService;
 }
 
 export interface Context {
   services: Services;
   log: Logger;
   requestId: string;
+  /** Who is calling: set from the Authorization header before any resolver runs. */
+  principal: Principal;
+  /** Client address (for rate limiting and logs). */
+  ip: string;
 }
 
 /** Builds the context of one request. */
-export function buildContext(services: Services, log: Logger, requestId: string): Context {
-  return { services, log, requestId };
+export function buildContext(
+  services: Services,
+  log: Logger,
+  requestId: string,
+  principal: Principal,
+  ip = '',
+): Context {
+  return { services, log, requestId, principal, ip };
+}
+
+/** The actor of a change made by this request through the root field `action` (for the audit trail). */
+export function actorOf(ctx: Context, action: string): Actor {
+  return { principal: ctx.principal, action, requestId: ctx.requestId };
 }

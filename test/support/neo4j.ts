@@ -7,12 +7,25 @@ import pino from 'pino';
 import { createApollo } from '../../server/src/app';
 import { bootstrap, createServices } from '../../server/src/bootstrap';
 import type { Context, Services } from '../../server/src/context';
+import { SYSTEM_ACTOR, type Actor, type Principal } from '../../server/src/domain/auth/principal';
 import { Database } from '../../server/src/graph/database';
 
 export interface GqlResult<T = Record<string, unknown>> {
   data?: T | null;
   errors?: { message: string; extensions?: Record<string, unknown>; path?: unknown[] }[];
 }
+
+/** The principal tests act as unless they say otherwise: an admin over every model. */
+export const TEST_ADMIN: Principal = {
+  kind: 'USER',
+  id: 'test-admin',
+  name: 'test admin',
+  role: 'ADMIN',
+  modelIds: null,
+};
+
+/** An actor for calling services directly in tests. */
+export const TEST_ACTOR: Actor = { ...SYSTEM_ACTOR, principal: TEST_ADMIN, action: 'test' };
 
 export class TestHelper {
   readonly db: Database;
@@ -56,20 +69,34 @@ export class TestHelper {
     return modelId;
   }
 
-  /** Runs a GraphQL operation through the full Apollo pipeline (no HTTP). */
+  /**
+   * Runs a GraphQL operation through the full Apollo pipeline (no HTTP), as `as` (default: an
+   * admin over every model; resolvers enforce roles exactly as over HTTP).
+   */
   async gql<T = Record<string, unknown>>(
     query: string,
     variables: Record<string, unknown> = {},
+    as: Principal = TEST_ADMIN,
   ): Promise<GqlResult<T>> {
-    const contextValue: Context = { services: this.services, log: this.log, requestId: 'test' };
+    const contextValue: Context = {
+      services: this.services,
+      log: this.log,
+      requestId: 'test',
+      principal: as,
+      ip: '127.0.0.1',
+    };
     const res = await this.apollo.executeOperation({ query, variables }, { contextValue });
     if (res.body.kind !== 'single') throw new Error('unexpected incremental response');
     return res.body.singleResult as GqlResult<T>;
   }
 
   /** Like gql() but fails the test on any error. */
-  async gqlOk<T = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-    const r = await this.gql<T>(query, variables);
+  async gqlOk<T = Record<string, unknown>>(
+    query: string,
+    variables: Record<string, unknown> = {},
+    as: Principal = TEST_ADMIN,
+  ): Promise<T> {
+    const r = await this.gql<T>(query, variables, as);
     if (r.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(r.errors, null, 2)}`);
     return r.data as T;
   }
@@ -91,7 +118,7 @@ export class TestHelper {
   }
 
   async close(): Promise<void> {
-    for (const id of this.modelIds) await this.services.models.deleteModel(id);
+    for (const id of this.modelIds) await this.services.models.deleteModel(TEST_ACTOR, id);
     if (this.started) await this.apollo.stop();
     await this.db.close();
   }

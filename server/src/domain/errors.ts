@@ -11,7 +11,14 @@ export interface FieldIssue {
   message: string;
 }
 
-export type DomainErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'ENGINE_LIMIT' | 'SERVICE_UNAVAILABLE';
+export type DomainErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'ENGINE_LIMIT'
+  | 'SERVICE_UNAVAILABLE'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN';
 
 /** Base class: never thrown directly. */
 export abstract class DomainError extends Error {
@@ -61,6 +68,16 @@ export class EngineLimitError extends DomainError {
   ) {
     super(message, limit);
   }
+}
+
+/** No valid credentials: missing, expired, revoked or malformed token or key (HTTP 401). */
+export class AuthenticationError extends DomainError {
+  readonly code = 'UNAUTHENTICATED' as const;
+}
+
+/** Authenticated, but the role or the model scope does not allow the operation (HTTP 403). */
+export class ForbiddenError extends DomainError {
+  readonly code = 'FORBIDDEN' as const;
 }
 
 /** The database cannot be reached right now; the client may retry. */

@@ -9,6 +9,9 @@ import path from 'node:path';
 
 /** Every query the service may run. Adding a file means adding its name here (the unit test enforces it). */
 export const QUERY_NAMES = [
+  'audit/list-audit-events',
+  'audit/list-model-changes-since',
+  'audit/record-audit-event',
   'catalogue/create-catalogue',
   'catalogue/delete-catalogue',
   'catalogue/get-catalogue',
@@ -31,6 +34,18 @@ export const QUERY_NAMES = [
   'element/upsert-vulnerabilities',
   'element/upsert-zones',
   'health/ping',
+  'identity/count-users',
+  'identity/create-api-key',
+  'identity/create-user',
+  'identity/get-api-key',
+  'identity/get-user',
+  'identity/get-user-by-username',
+  'identity/list-api-keys',
+  'identity/list-users',
+  'identity/record-login',
+  'identity/revoke-api-key',
+  'identity/touch-api-key',
+  'identity/update-user',
   'model/bump-model-version',
   'model/create-model',
   'model/delete-model',

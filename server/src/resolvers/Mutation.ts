@@ -1,20 +1,25 @@
-/** Root mutations: thin calls into the services; every one is a single transaction there. */
-import type { Context } from '../context';
+/**
+ * Root mutations: thin calls into the services; every one is a single transaction there, with
+ * its audit entry. Access (role, model scope) is checked by the wrapper in resolvers/access.ts.
+ */
+import type { GraphQLResolveInfo } from 'graphql';
+import { actorOf, type Context } from '../context';
 import type { ElementKind } from '../domain/services/model-service';
 
 type Create = { modelId: string; input: Record<string, unknown> };
 type Update = { modelId: string; id: string; patch: Record<string, unknown> };
 type Delete = { modelId: string; id: string };
+type Info = GraphQLResolveInfo;
 
 /** create/update/delete resolvers of one element kind, e.g. createZone/updateZone/deleteZone. */
 function crud(kind: ElementKind, typeName: string) {
   return {
-    [`create${typeName}`]: (_: unknown, a: Create, ctx: Context) =>
-      ctx.services.models.createElement(a.modelId, kind, a.input),
-    [`update${typeName}`]: (_: unknown, a: Update, ctx: Context) =>
-      ctx.services.models.updateElement(a.modelId, kind, a.id, a.patch),
-    [`delete${typeName}`]: (_: unknown, a: Delete, ctx: Context) =>
-      ctx.services.models.deleteElement(a.modelId, kind, a.id),
+    [`create${typeName}`]: (_: unknown, a: Create, ctx: Context, info: Info) =>
+      ctx.services.models.createElement(actorOf(ctx, info.fieldName), a.modelId, kind, a.input),
+    [`update${typeName}`]: (_: unknown, a: Update, ctx: Context, info: Info) =>
+      ctx.services.models.updateElement(actorOf(ctx, info.fieldName), a.modelId, kind, a.id, a.patch),
+    [`delete${typeName}`]: (_: unknown, a: Delete, ctx: Context, info: Info) =>
+      ctx.services.models.deleteElement(actorOf(ctx, info.fieldName), a.modelId, kind, a.id),
   };
 }
 
@@ -23,17 +28,24 @@ export const Mutation = {
     _: unknown,
     a: { document: unknown; replace?: boolean | null; targetModelId?: string | null },
     ctx: Context,
+    info: Info,
   ) =>
-    ctx.services.models.importModel(a.document, {
+    ctx.services.models.importModel(actorOf(ctx, info.fieldName), a.document, {
       replace: a.replace ?? false,
       ...(a.targetModelId ? { targetModelId: a.targetModelId } : {}),
     }),
-  createModel: (_: unknown, a: { id: string; name: string; description?: string | null }, ctx: Context) =>
-    ctx.services.models.createModel(a.id, a.name, a.description ?? undefined),
-  updateModel: (_: unknown, a: { id: string; name?: string | null; description?: string | null }, ctx: Context) =>
-    ctx.services.models.updateModel(a.id, a.name, a.description),
-  deleteModel: (_: unknown, a: { id: string }, ctx: Context) => ctx.services.models.deleteModel(a.id),
-  loadCatalogue: (_: unknown, a: { document: unknown }, ctx: Context) => ctx.services.catalogues.load(a.document),
+  createModel: (_: unknown, a: { id: string; name: string; description?: string | null }, ctx: Context, info: Info) =>
+    ctx.services.models.createModel(actorOf(ctx, info.fieldName), a.id, a.name, a.description ?? undefined),
+  updateModel: (
+    _: unknown,
+    a: { id: string; name?: string | null; description?: string | null },
+    ctx: Context,
+    info: Info,
+  ) => ctx.services.models.updateModel(actorOf(ctx, info.fieldName), a.id, a.name, a.description),
+  deleteModel: (_: unknown, a: { id: string }, ctx: Context, info: Info) =>
+    ctx.services.models.deleteModel(actorOf(ctx, info.fieldName), a.id),
+  loadCatalogue: (_: unknown, a: { document: unknown }, ctx: Context, info: Info) =>
+    ctx.services.catalogues.load(actorOf(ctx, info.fieldName), a.document),
   ...crud('zones', 'Zone'),
   ...crud('devices', 'Device'),
   ...crud('interfaces', 'Interface'),

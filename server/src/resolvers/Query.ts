@@ -1,9 +1,12 @@
-/** Root queries: thin calls into the services. */
+/** Root queries: thin calls into the services. Access is checked by resolvers/access.ts. */
 import type { Context } from '../context';
+import { canAccessModel } from '../domain/auth/principal';
 
 export const Query = {
   catalogue: (_: unknown, __: unknown, ctx: Context) => ctx.services.catalogues.current(),
-  models: (_: unknown, __: unknown, ctx: Context) => ctx.services.models.list(),
+  /** Only the models in the caller's scope. */
+  models: async (_: unknown, __: unknown, ctx: Context) =>
+    (await ctx.services.models.list()).filter((m) => canAccessModel(ctx.principal, m.id)),
   model: (_: unknown, a: { id: string }, ctx: Context) => ctx.services.models.get(a.id),
   exportModel: (_: unknown, a: { id: string }, ctx: Context) => ctx.services.models.exportModel(a.id),
 };

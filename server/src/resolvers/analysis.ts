@@ -1,5 +1,6 @@
 /** Analysis fields of ThreatModel and the types they return: thin calls into AnalysisService. */
-import type { Context } from '../context';
+import type { GraphQLResolveInfo } from 'graphql';
+import { actorOf, type Context } from '../context';
 import type { AnalysedGraph } from '../domain/services/analysis-service';
 import type { Severity, ThreatModelSummary } from '../domain/types';
 import { ATTACK_RULES, getAttackRule, type AttackStep as Step, type PlacementInput } from '../engine';
@@ -69,8 +70,14 @@ export const RecommendedPlacement = {
 };
 
 export const AnalysisMutation = {
-  acceptRecommendation: (_: unknown, a: { modelId: string; placements: PlacementInput[] }, ctx: Context) =>
+  acceptRecommendation: (
+    _: unknown,
+    a: { modelId: string; placements: PlacementInput[] },
+    ctx: Context,
+    info: GraphQLResolveInfo,
+  ) =>
     ctx.services.models.acceptPlacements(
+      actorOf(ctx, info.fieldName),
       a.modelId,
       a.placements.map((p) => given(p) as PlacementInput),
     ),

@@ -1,16 +1,21 @@
-/** The resolver map: one module per GraphQL type (or group of small ones). */
+/**
+ * The resolver map: one module per GraphQL type (or group of small ones). Root fields are wrapped
+ * with their access policy (resolvers/access.ts).
+ */
 import { JSONResolver } from 'graphql-scalars';
 import { AnalysisMutation, AttackStep, RecommendedPlacement, ThreatModelAnalysis } from './analysis';
 import { AttackMethod, Catalogue, Control } from './Catalogue';
 import { ControlPlacement, ModelElement, Vulnerability } from './elements';
+import { guardRoot } from './access';
+import { AuthMutation, AuthQuery } from './auth';
 import { Mutation } from './Mutation';
 import { Query } from './Query';
 import { ThreatModel } from './ThreatModel';
 
 export const resolvers = {
   JSON: JSONResolver,
-  Query,
-  Mutation: { ...Mutation, ...AnalysisMutation },
+  Query: guardRoot('Query', { ...Query, ...AuthQuery }),
+  Mutation: guardRoot('Mutation', { ...Mutation, ...AnalysisMutation, ...AuthMutation }),
   ThreatModel: { ...ThreatModel, ...ThreatModelAnalysis },
   AttackStep,
   RecommendedPlacement,

@@ -2,7 +2,9 @@
  * The catalogue in force: read from Neo4j (system of record), cached by catalogue version, and
  * replaced by validated documents (a hospital's licensed TR 67 tables) without code changes.
  */
+import type { AuditRepository } from '../../graph/repositories/audit-repository';
 import type { CatalogueRepository } from '../../graph/repositories/catalogue-repository';
+import type { Actor } from '../auth/principal';
 import { validateCatalogue } from '../catalogue';
 import { ServiceUnavailableError, withPathPrefix } from '../errors';
 import type { Catalogue } from '../types';
@@ -10,7 +12,10 @@ import type { Catalogue } from '../types';
 export class CatalogueService {
   private cached: Catalogue | null = null;
 
-  constructor(private readonly repo: CatalogueRepository) {}
+  constructor(
+    private readonly repo: CatalogueRepository,
+    private readonly audit: AuditRepository,
+  ) {}
 
   /**
    * The catalogue in force. One cheap version query per call keeps several stateless server
@@ -33,9 +38,22 @@ export class CatalogueService {
    * catalogue in force, in one transaction. Errors: ValidationError (paths prefixed `document.`),
    * ConflictError if a placed control would disappear.
    */
-  async load(document: unknown): Promise<Catalogue> {
+  async load(actor: Actor, document: unknown): Promise<Catalogue> {
     const catalogue = withPathPrefix('document', () => validateCatalogue(document));
-    await this.repo.replace(catalogue);
+    const before = (await this.repo.version())?.version ?? null;
+    await this.repo.replace(catalogue, {}, (tx) =>
+      this.audit.record(tx, actor, {
+        summary: `loaded catalogue version ${catalogue.catalogueVersion}`,
+        changes: [
+          {
+            kind: 'catalogue',
+            id: catalogue.catalogueVersion,
+            before: before === null ? null : { catalogueVersion: before },
+            after: { catalogueVersion: catalogue.catalogueVersion, controls: catalogue.controls.length },
+          },
+        ],
+      }),
+    );
     this.cached = null;
     return this.current();
   }

@@ -8,8 +8,15 @@
  * rejected request therefore changes nothing, and all references stay consistent.
  */
 import { randomBytes } from 'node:crypto';
-import type { Database } from '../../graph/database';
-import { emptyChangeSet, type ChangeSet, type ModelRepository } from '../../graph/repositories/model-repository';
+import type { Database, Tx } from '../../graph/database';
+import type { AuditChange, AuditRepository } from '../../graph/repositories/audit-repository';
+import {
+  emptyChangeSet,
+  type ChangeSet,
+  type InTransaction,
+  type ModelRepository,
+} from '../../graph/repositories/model-repository';
+import type { Actor } from '../auth/principal';
 import { ConflictError, NotFoundError, ValidationError, withPathPrefix, type FieldIssue } from '../errors';
 import { canonicalModelDocument, validateModelDocument } from '../model-document';
 import type {
@@ -70,7 +77,14 @@ export class ModelService {
     private readonly db: Database,
     private readonly repo: ModelRepository,
     private readonly catalogues: CatalogueService,
+    private readonly audit: AuditRepository,
   ) {}
+
+  /** The audit entry of a model-level change, written in the change's transaction. */
+  private audited(actor: Actor, summary: string, changes: (m: ThreatModelSummary) => AuditChange[]): InTransaction {
+    return (tx: Tx, m: ThreatModelSummary) =>
+      this.audit.record(tx, actor, { modelId: m.id, modelVersion: m.version, summary, changes: changes(m) });
+  }
 
   /** All model headers, most recently updated first. */
   list(): Promise<ThreatModelSummary[]> {
@@ -126,6 +140,7 @@ export class ModelService {
    * @throws ValidationError (paths prefixed `document.`), ConflictError if the id exists and replace is false
    */
   async importModel(
+    actor: Actor,
     document: unknown,
     options: { replace?: boolean; targetModelId?: string } = {},
   ): Promise<ThreatModelSummary> {
@@ -135,32 +150,80 @@ export class ModelService {
       candidate = { ...document, model: { ...document['model'], id: options.targetModelId } };
     }
     const doc = withPathPrefix('document', () => validateModelDocument(candidate, catalogue));
-    const summary = await this.repo.importDocument(canonicalModelDocument(doc), options.replace ?? false);
+    const canonical = canonicalModelDocument(doc);
+    const counts = ELEMENT_KINDS.map((k) => `${canonical[k].length} ${k}`).join(', ');
+    const summary = await this.repo.importDocument(
+      canonical,
+      options.replace ?? false,
+      // The element images of an import are not kept (a model can have 10k+ devices): the diff of
+      // versions stops at an import; named snapshots keep whole documents.
+      this.audited(
+        actor,
+        `imported a model document (${counts})${options.replace ? ', replacing the model' : ''}`,
+        (m) => [
+          {
+            kind: 'model',
+            id: m.id,
+            before: null,
+            after: { id: m.id, name: m.name, description: m.description ?? null },
+          },
+        ],
+      ),
+    );
     this.snapshots.delete(summary.id);
     return summary;
   }
 
   /** Creates an empty model. ConflictError if the id exists; ValidationError for a bad id or name. */
-  async createModel(id: string, name: string, description?: string): Promise<ThreatModelSummary> {
+  async createModel(actor: Actor, id: string, name: string, description?: string): Promise<ThreatModelSummary> {
     checkModelId(id);
     if (!name.trim()) throw new ValidationError('name must not be empty', 'name');
-    return this.repo.create(id, name, description);
+    return this.repo.create(
+      id,
+      name,
+      description,
+      this.audited(actor, `created model '${name}'`, (m) => [
+        { kind: 'model', id, before: null, after: { id, name: m.name, description: m.description ?? null } },
+      ]),
+    );
   }
 
   /** Changes a model's name and/or description. NotFoundError if absent. */
-  async updateModel(id: string, name?: string | null, description?: string | null): Promise<ThreatModelSummary> {
+  async updateModel(
+    actor: Actor,
+    id: string,
+    name?: string | null,
+    description?: string | null,
+  ): Promise<ThreatModelSummary> {
     const current = await this.repo.get(id);
     if (!current) throw new NotFoundError(`model '${id}' does not exist`, 'id');
     if (name !== undefined && (name === null || !name.trim()))
       throw new ValidationError('name must not be empty', 'name');
     const nextDescription = description === undefined ? current.description : (description ?? undefined);
-    return this.repo.updateInfo(id, name ?? current.name, nextDescription);
+    return this.repo.updateInfo(
+      id,
+      name ?? current.name,
+      nextDescription,
+      this.audited(actor, 'changed the model name or description', (m) => [
+        {
+          kind: 'model',
+          id,
+          before: { id, name: current.name, description: current.description ?? null },
+          after: { id, name: m.name, description: m.description ?? null },
+        },
+      ]),
+    );
   }
 
   /** Deletes a model with all its elements; false if it did not exist. */
-  async deleteModel(id: string): Promise<boolean> {
+  async deleteModel(actor: Actor, id: string): Promise<boolean> {
     this.snapshots.delete(id);
-    return this.repo.delete(id);
+    return this.repo.delete(
+      id,
+      this.audited(actor, `deleted model '${id}' with all its elements`, (m) => [
+        { kind: 'model', id, before: { id, name: m.name, description: m.description ?? null }, after: null },
+      ]),
+    );
   }
 
   /**
@@ -168,11 +231,12 @@ export class ModelService {
    * ValidationError (paths prefixed `input.`), ConflictError for a duplicate id, NotFoundError for the model.
    */
   async createElement<K extends ElementKind>(
+    actor: Actor,
     modelId: string,
     kind: K,
     input: Partial<ElementOf<K>>,
   ): Promise<ElementOf<K>> {
-    return this.change(modelId, (doc) => {
+    return this.change(actor, modelId, (doc) => {
       const id = input.id ?? generateId(ID_PREFIX[kind], (input as { name?: string }).name);
       if (findElement(doc, id)) {
         throw new ConflictError(`an element with id '${id}' already exists in model '${modelId}'`, 'input.id');
@@ -190,12 +254,13 @@ export class ModelService {
    * Errors: NotFoundError, ValidationError (paths prefixed `patch.`).
    */
   async updateElement<K extends ElementKind>(
+    actor: Actor,
     modelId: string,
     kind: K,
     id: string,
     patch: Record<string, unknown>,
   ): Promise<ElementOf<K>> {
-    return this.change(modelId, (doc) => {
+    return this.change(actor, modelId, (doc) => {
       const list = doc[kind] as ElementOf<K>[];
       const index = list.findIndex((e) => e.id === id);
       if (index < 0) throw new NotFoundError(`${singular(kind)} '${id}' does not exist in model '${modelId}'`, 'id');
@@ -222,12 +287,14 @@ export class ModelService {
    * would be left in no zone.
    */
   async deleteElement(
+    actor: Actor,
     modelId: string,
     kind: ElementKind,
     id: string,
   ): Promise<{ deletedIds: string[]; modelVersion: number }> {
     let newVersion = 0;
     const deletedIds = await this.change(
+      actor,
       modelId,
       (doc) => {
         if (!(doc[kind] as AnyElement[]).some((e) => e.id === id)) {
@@ -248,11 +315,12 @@ export class ModelService {
    * fit its element; NotFoundError for the model.
    */
   async acceptPlacements(
+    actor: Actor,
     modelId: string,
     placements: { controlId: string; elementId: string; cost?: number }[],
   ): Promise<ControlPlacement[]> {
     if (placements.length > 1000) throw new ValidationError('at most 1000 placements per call', 'placements');
-    return this.change(modelId, (doc) => {
+    return this.change(actor, modelId, (doc) => {
       const changes = emptyChangeSet();
       const result: ControlPlacement[] = [];
       const seen = new Map(doc.controlPlacements.map((p) => [`${p.controlId}\u0000${p.elementId}`, p]));
@@ -290,9 +358,11 @@ export class ModelService {
 
   /**
    * The single write path: snapshot → edit a copy → validate the whole document → write the
-   * change set under the version guard; retried when another writer got there first.
+   * change set and its audit entry (before/after image of every element touched) under the
+   * version guard, in one transaction; retried when another writer got there first.
    */
   private async change<T>(
+    actor: Actor,
     modelId: string,
     edit: (doc: ModelDocument) => { result: T; changes: ChangeSet; focus?: Map<string, string> },
     onVersion?: (version: number) => void,
@@ -310,7 +380,12 @@ export class ModelService {
         throw e;
       }
       try {
-        const version = await this.db.write((tx) => this.repo.applyChanges(tx, modelId, snap.version, changes));
+        const audit = auditChanges(snap.document, doc, changes);
+        const version = await this.db.write(async (tx) => {
+          const v = await this.repo.applyChanges(tx, modelId, snap.version, changes);
+          await this.audit.record(tx, actor, { modelId, modelVersion: v, summary: describe(audit), changes: audit });
+          return v;
+        });
         onVersion?.(version);
         this.snapshots.delete(modelId);
         return result;
@@ -364,6 +439,30 @@ function generateId(prefix: string, name?: string): string {
     .replace(/^-+|-+$/g, '')
     .slice(0, 32);
   return `${prefix}-${slug ? `${slug}-` : ''}${randomBytes(3).toString('hex')}`;
+}
+
+/** Before/after image of every element a change set writes or deletes (null = absent). */
+function auditChanges(before: ModelDocument, after: ModelDocument, changes: ChangeSet): AuditChange[] {
+  const ids = new Set<string>(changes.deleteIds);
+  for (const kind of ELEMENT_KINDS) for (const e of changes[kind] as AnyElement[]) ids.add(e.id);
+  return [...ids].sort().map((id) => {
+    const b = findElement(before, id);
+    const a = findElement(after, id);
+    return { kind: (a ?? b)!.kind, id, before: b?.element ?? null, after: a?.element ?? null };
+  });
+}
+
+/** One line for the audit trail, e.g. "created devices dev-1; changed channels ch-2". */
+function describe(changes: AuditChange[]): string {
+  const groups = new Map<string, string[]>();
+  for (const c of changes) {
+    const verb = c.before === null ? 'created' : c.after === null ? 'deleted' : 'changed';
+    const key = `${verb} ${c.kind}`;
+    groups.set(key, [...(groups.get(key) ?? []), c.id]);
+  }
+  return [...groups]
+    .map(([k, ids]) => `${k} ${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ` and ${ids.length - 5} more` : ''}`)
+    .join('; ');
 }
 
 function findElement(doc: ModelDocument, id: string): { kind: ElementKind; element: AnyElement } | null {

@@ -5,7 +5,7 @@
  */
 import { ConflictError } from '../../domain/errors';
 import type { Catalogue } from '../../domain/types';
-import type { Database } from '../database';
+import type { Database, Tx } from '../database';
 import { catalogueFromRow, catalogueParams } from '../mappers';
 
 export class CatalogueRepository {
@@ -26,11 +26,15 @@ export class CatalogueRepository {
   }
 
   /**
-   * Replaces the catalogue in one transaction. `catalogue` must already be validated
+   * Replaces the catalogue in one transaction (with `also`, e.g. the audit entry). `catalogue` must already be validated
    * (domain/catalogue.ts). Throws ConflictError naming the first placement whose control the new
    * catalogue lacks; nothing is written then.
    */
-  async replace(catalogue: Catalogue, options: { bundled?: boolean } = {}): Promise<void> {
+  async replace(
+    catalogue: Catalogue,
+    options: { bundled?: boolean } = {},
+    also?: (tx: Tx) => Promise<void>,
+  ): Promise<void> {
     const ids = new Set(catalogue.controls.map((c) => c.id));
     await this.db.write(async (tx) => {
       const placed = await tx.run('catalogue/list-placed-control-ids');
@@ -44,6 +48,7 @@ export class CatalogueRepository {
       await tx.run('catalogue/delete-catalogue');
       await tx.run('catalogue/create-catalogue', catalogueParams(catalogue, options.bundled ?? false));
       await tx.run('catalogue/link-placements');
+      await also?.(tx);
     });
   }
 }

@@ -56,6 +56,9 @@ export const emptyChangeSet = (): ChangeSet => ({
   controlPlacements: [],
 });
 
+/** Work run inside a repository write's transaction (the audit entry), given the resulting header. */
+export type InTransaction = (tx: Tx, model: ThreatModelSummary) => Promise<void>;
+
 const summary = (row: Row | undefined): ThreatModelSummary | null =>
   row ? compact<ThreatModelSummary>(row['model'] as Row) : null;
 
@@ -114,33 +117,53 @@ export class ModelRepository {
     });
   }
 
-  /** Creates an empty model header. ConflictError if the id is taken. */
-  async create(modelId: string, name: string, description?: string): Promise<ThreatModelSummary> {
+  /** Creates an empty model header (then runs `also` in the same transaction). ConflictError if the id is taken. */
+  async create(
+    modelId: string,
+    name: string,
+    description: string | undefined,
+    also: InTransaction,
+  ): Promise<ThreatModelSummary> {
     try {
-      const row = await this.db.write((tx) =>
-        tx.run('model/create-model', { modelId, name, description: description ?? null }),
-      );
-      return summary(row[0])!;
+      return await this.db.write(async (tx) => {
+        const m = summary(
+          (await tx.run('model/create-model', { modelId, name, description: description ?? null }))[0],
+        )!;
+        await also(tx, m);
+        return m;
+      });
     } catch (e) {
       if (e instanceof ConflictError) throw new ConflictError(`model '${modelId}' already exists`, 'id');
       throw e;
     }
   }
 
-  /** Changes name/description and bumps the version. NotFoundError if absent. */
-  async updateInfo(modelId: string, name: string, description: string | undefined): Promise<ThreatModelSummary> {
-    const row = await this.db.write((tx) =>
-      tx.run('model/update-model-info', { modelId, name, description: description ?? null }),
-    );
-    const m = summary(row[0]);
-    if (!m) throw new NotFoundError(`model '${modelId}' does not exist`, 'id');
-    return m;
+  /** Changes name/description and bumps the version (then runs `also`). NotFoundError if absent. */
+  async updateInfo(
+    modelId: string,
+    name: string,
+    description: string | undefined,
+    also: InTransaction,
+  ): Promise<ThreatModelSummary> {
+    return this.db.write(async (tx) => {
+      const m = summary(
+        (await tx.run('model/update-model-info', { modelId, name, description: description ?? null }))[0],
+      );
+      if (!m) throw new NotFoundError(`model '${modelId}' does not exist`, 'id');
+      await also(tx, m);
+      return m;
+    });
   }
 
-  /** Deletes a model and its elements; false if it did not exist. */
-  async delete(modelId: string): Promise<boolean> {
-    const rows = await this.db.write((tx) => tx.run('model/delete-model', { modelId }));
-    return (rows[0]?.['deleted'] as number) === 1;
+  /** Deletes a model and its elements (then runs `also` with the header it had); false if it did not exist. */
+  async delete(modelId: string, also: InTransaction): Promise<boolean> {
+    return this.db.write(async (tx) => {
+      const before = summary((await tx.run('model/get-model', { modelId }))[0]);
+      const rows = await tx.run('model/delete-model', { modelId });
+      const deleted = (rows[0]?.['deleted'] as number) === 1;
+      if (deleted && before) await also(tx, before);
+      return deleted;
+    });
   }
 
   /**
@@ -161,10 +184,10 @@ export class ModelRepository {
 
   /**
    * Imports a whole validated document in one transaction: creates the model (or, with
-   * `replace`, clears its elements and keeps its version history by bumping it).
+   * `replace`, clears its elements and keeps its version history by bumping it), then runs `also`.
    * ConflictError if it exists and `replace` is false.
    */
-  async importDocument(doc: ModelDocument, replace: boolean): Promise<ThreatModelSummary> {
+  async importDocument(doc: ModelDocument, replace: boolean, also: InTransaction): Promise<ThreatModelSummary> {
     const modelId = doc.model.id;
     return this.db.write(async (tx) => {
       const existing = summary((await tx.run('model/get-model', { modelId }))[0]);
@@ -189,7 +212,9 @@ export class ModelRepository {
         });
       }
       await writeElements(tx, modelId, { deleteIds: [], ...doc });
-      return summary((await tx.run('model/get-model', { modelId }))[0])!;
+      const m = summary((await tx.run('model/get-model', { modelId }))[0])!;
+      await also(tx, m);
+      return m;
     });
   }
 }

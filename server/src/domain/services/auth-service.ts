@@ -1,0 +1,396 @@
+/**
+ * Authentication and the accounts behind it (issue #5):
+ * - local accounts: argon2id password hashes (OWASP Password Storage Cheat Sheet parameters of
+ *   @node-rs/argon2's defaults: m=19 MiB, t=2, p=1); sign-in returns a session token, an HS256 JWT
+ *   (issuer "medthreat") carrying the account's `sessionVersion`, so disabling an account or
+ *   changing its password revokes every token issued before;
+ * - OIDC: bearer JWTs from the hospital's identity provider, verified against its JWKS (issuer,
+ *   audience, expiry), role from a configurable claim;
+ * - API keys for systems: `mtk_<id>_<secret>`, shown once, stored as SHA-256 of the secret,
+ *   revocable, optionally expiring, scoped to a role and to models.
+ * Every change to accounts and keys is written with its audit entry in one transaction.
+ */
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
+import { createRemoteJWKSet, decodeJwt, jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import type { Logger } from 'pino';
+import type { Database } from '../../graph/database';
+import type { AuditRepository } from '../../graph/repositories/audit-repository';
+import type { IdentityRepository, StoredApiKey, StoredUser } from '../../graph/repositories/identity-repository';
+import { ANONYMOUS, DEV_PRINCIPAL, ROLES, type Actor, type Principal, type Role } from '../auth/principal';
+import { AuthenticationError, ConflictError, NotFoundError, ValidationError } from '../errors';
+
+/** OIDC bearer tokens: where to verify them and how to read the role. */
+export interface OidcOptions {
+  /** Expected `iss`, e.g. https://login.hospital.example/realms/main */
+  issuer: string;
+  /** Expected `aud`. */
+  audience: string;
+  /** JWKS address; default: discovered from `<issuer>/.well-known/openid-configuration`. */
+  jwksUri?: string;
+  /** Claim holding the role(s): a string or a list (default "roles"). */
+  roleClaim: string;
+  /** Claim value → role, e.g. {"medthreat-admin": "ADMIN"}; values equal to a role name always map. */
+  roleMap: Record<string, Role>;
+  /** Claim holding the model ids a token may touch (absent claim: every model). */
+  modelsClaim?: string;
+}
+
+export interface AuthOptions {
+  /** Development mode: no authentication, every caller is an admin. Loopback only (config enforces). */
+  devNoAuth: boolean;
+  /** HMAC key for session tokens (≥ 32 bytes). Share it across instances behind a load balancer. */
+  sessionSecret: Uint8Array;
+  /** Session lifetime, ms (default 8 h: one workshop day). */
+  sessionTtlMs: number;
+  oidc?: OidcOptions;
+}
+
+/** Public view of an account (no hash). */
+export type User = Omit<StoredUser, 'passwordHash'>;
+/** Public view of an API key (no hash). `prefix` identifies it in lists: "mtk_<id>". */
+export type ApiKey = Omit<StoredApiKey, 'secretHash'> & { prefix: string };
+
+export interface Session {
+  /** Bearer token for `Authorization: Bearer <token>`. */
+  token: string;
+  /** ISO-8601 expiry. */
+  expiresAt: string;
+  principal: Principal;
+}
+
+const LOCAL_ISSUER = 'medthreat';
+const API_KEY = /^mtk_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
+const MIN_PASSWORD = 12;
+const MAX_PASSWORD = 256;
+const TOUCH_EVERY_MS = 60_000;
+
+function publicUser({ passwordHash: _h, ...u }: StoredUser): User {
+  return u;
+}
+function publicKey({ secretHash: _h, ...k }: StoredApiKey): ApiKey {
+  return { ...k, prefix: `mtk_${k.id}` };
+}
+function sha256(s: string): Buffer {
+  return createHash('sha256').update(s).digest();
+}
+
+/** Password rules (NIST SP 800-63B: length over composition rules). Throws ValidationError at `field`. */
+export function checkPassword(password: string, field: string): void {
+  if (password.length < MIN_PASSWORD || password.length > MAX_PASSWORD) {
+    throw new ValidationError(`password must be ${MIN_PASSWORD}-${MAX_PASSWORD} characters`, field);
+  }
+}
+
+export class AuthService {
+  private readonly secret: Uint8Array;
+  private jwks?: ReturnType<typeof createRemoteJWKSet>;
+  private readonly touched = new Map<string, number>();
+  /** A real hash to verify against when the username is unknown, so timing does not tell. */
+  private readonly dummyHash: Promise<string>;
+
+  constructor(
+    private readonly db: Database,
+    private readonly identity: IdentityRepository,
+    private readonly audit: AuditRepository,
+    readonly options: AuthOptions,
+  ) {
+    if (options.sessionSecret.length < 32) throw new Error('session secret must be at least 32 bytes');
+    this.secret = options.sessionSecret;
+    this.dummyHash = argon2Hash(randomBytes(16).toString('hex'));
+  }
+
+  /**
+   * The principal behind an `Authorization` header value. No header: ANONYMOUS (or the dev
+   * principal in development mode). Throws AuthenticationError for a bad, expired or revoked
+   * token or key; ServiceUnavailableError when the database cannot be asked.
+   */
+  async authenticate(authorization: string | undefined): Promise<Principal> {
+    if (this.options.devNoAuth) return DEV_PRINCIPAL;
+    if (!authorization) return ANONYMOUS;
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    if (!m) throw new AuthenticationError('Authorization header must be "Bearer <token or API key>"');
+    const token = m[1]!;
+    if (token.startsWith('mtk_')) return this.authenticateApiKey(token);
+    let claims: JWTPayload;
+    try {
+      claims = decodeJwt(token);
+    } catch {
+      throw new AuthenticationError('the bearer token is neither an API key nor a JWT');
+    }
+    if (claims.iss === LOCAL_ISSUER) return this.authenticateSession(token);
+    if (this.options.oidc && claims.iss === this.options.oidc.issuer) return this.authenticateOidc(token);
+    throw new AuthenticationError('the token was issued by an unknown issuer');
+  }
+
+  private async authenticateSession(token: string): Promise<Principal> {
+    let claims: JWTPayload;
+    try {
+      ({ payload: claims } = await jwtVerify(token, this.secret, { issuer: LOCAL_ISSUER, algorithms: ['HS256'] }));
+    } catch {
+      throw new AuthenticationError('the session has expired or is invalid; sign in again');
+    }
+    const user = claims.sub ? await this.identity.getUser(claims.sub) : null;
+    if (!user || user.disabled || user.sessionVersion !== claims['sv']) {
+      throw new AuthenticationError('the session was revoked; sign in again');
+    }
+    return { kind: 'USER', id: user.id, name: user.username, role: user.role, modelIds: scopeOf(user) };
+  }
+
+  private async authenticateApiKey(token: string): Promise<Principal> {
+    const m = API_KEY.exec(token);
+    const key = m ? await this.identity.getApiKey(m[1]!) : null;
+    if (!m || !key || !timingSafeEqual(sha256(m[2]!), Buffer.from(key.secretHash, 'hex'))) {
+      throw new AuthenticationError('unknown API key');
+    }
+    if (key.revokedAt) throw new AuthenticationError('this API key was revoked');
+    if (key.expiresAt && Date.parse(key.expiresAt) <= Date.now()) throw new AuthenticationError('this API key expired');
+    const last = this.touched.get(key.id) ?? 0;
+    if (Date.now() - last > TOUCH_EVERY_MS) {
+      this.touched.set(key.id, Date.now());
+      void this.identity.touchApiKey(key.id).catch(() => undefined); // best effort: usage stamp only
+    }
+    return {
+      kind: 'API_KEY',
+      id: key.id,
+      name: `API key ${key.name}`,
+      role: key.role,
+      modelIds: key.role === 'ADMIN' ? null : key.modelIds,
+    };
+  }
+
+  private async authenticateOidc(token: string): Promise<Principal> {
+    const oidc = this.options.oidc!;
+    let claims: JWTPayload;
+    try {
+      this.jwks ??= createRemoteJWKSet(new URL(oidc.jwksUri ?? (await discoverJwksUri(oidc.issuer))));
+      ({ payload: claims } = await jwtVerify(token, this.jwks, { issuer: oidc.issuer, audience: oidc.audience }));
+    } catch (e) {
+      throw new AuthenticationError(`the identity provider token was rejected (${(e as Error).message})`);
+    }
+    const raw = claims[oidc.roleClaim];
+    const values = (Array.isArray(raw) ? raw : [raw]).filter((v): v is string => typeof v === 'string');
+    const roles = values
+      .map((v) => oidc.roleMap[v] ?? (ROLES as readonly string[]).find((r) => r === v.toUpperCase()))
+      .filter((r): r is Role => r !== undefined);
+    const role = (['ADMIN', 'EDITOR', 'VIEWER'] as const).find((r) => roles.includes(r));
+    if (!role) throw new AuthenticationError(`the token's '${oidc.roleClaim}' claim grants no MedThreat role`);
+    const models = oidc.modelsClaim ? claims[oidc.modelsClaim] : undefined;
+    const name = [claims['preferred_username'], claims['email'], claims.sub].find((v) => typeof v === 'string');
+    return {
+      kind: 'OIDC',
+      id: `oidc:${claims.sub ?? 'unknown'}`,
+      name: String(name ?? 'oidc user'),
+      role,
+      modelIds:
+        role === 'ADMIN' || !Array.isArray(models) ? null : models.filter((v): v is string => typeof v === 'string'),
+    };
+  }
+
+  /**
+   * Signs in with a local account. Throws AuthenticationError with one message for an unknown
+   * user, a wrong password or a disabled account (no user enumeration).
+   */
+  async login(username: string, password: string): Promise<Session> {
+    if (this.options.devNoAuth) throw new ConflictError('development mode: there is nothing to sign in to', 'username');
+    const user = await this.identity.getUserByUsername(username);
+    const ok = user
+      ? await argon2Verify(user.passwordHash, password).catch(() => false)
+      : await argon2Verify(await this.dummyHash, password).then(() => false);
+    if (!user || !ok || user.disabled) throw new AuthenticationError('wrong username or password');
+    await this.identity.recordLogin(user.id);
+    const expires = Date.now() + this.options.sessionTtlMs;
+    const token = await new SignJWT({ sv: user.sessionVersion })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer(LOCAL_ISSUER)
+      .setSubject(user.id)
+      .setIssuedAt()
+      .setJti(randomUUID())
+      .setExpirationTime(Math.floor(expires / 1000))
+      .sign(this.secret);
+    return {
+      token,
+      expiresAt: new Date(expires).toISOString(),
+      principal: { kind: 'USER', id: user.id, name: user.username, role: user.role, modelIds: scopeOf(user) },
+    };
+  }
+
+  /** Every account, by username. */
+  async users(): Promise<User[]> {
+    return (await this.identity.listUsers()).map(publicUser);
+  }
+
+  /**
+   * Creates a local account. ValidationError for a weak password (field `input.password`),
+   * ConflictError when the username is taken.
+   */
+  async createUser(
+    actor: Actor,
+    input: { username: string; displayName?: string; password: string; role: Role; modelIds?: string[] | null },
+  ): Promise<User> {
+    checkPassword(input.password, 'input.password');
+    const passwordHash = await argon2Hash(input.password);
+    return this.db.write(async (tx) => {
+      const user = await this.identity.createUser(tx, {
+        id: `user-${randomBytes(6).toString('hex')}`,
+        username: input.username,
+        displayName: input.displayName ?? input.username,
+        role: input.role,
+        modelIds: input.role === 'ADMIN' ? null : (input.modelIds ?? null),
+        passwordHash,
+      });
+      const after = publicUser(user);
+      await this.audit.record(tx, actor, {
+        summary: `created ${user.role} account '${user.username}'`,
+        changes: [{ kind: 'user', id: user.id, before: null, after }],
+      });
+      return after;
+    });
+  }
+
+  /**
+   * Changes an account: display name, role, model scope, disabled, password. Disabling or a new
+   * password revokes the account's sessions. NotFoundError, ValidationError (`patch.password`),
+   * ConflictError when the last enabled admin would be demoted or disabled.
+   */
+  async updateUser(
+    actor: Actor,
+    id: string,
+    patch: { displayName?: string; role?: Role; modelIds?: string[] | null; disabled?: boolean; password?: string },
+  ): Promise<User> {
+    if (patch.password !== undefined) checkPassword(patch.password, 'patch.password');
+    const passwordHash = patch.password !== undefined ? await argon2Hash(patch.password) : undefined;
+    return this.db.write(async (tx) => {
+      const before = await this.identity.getUser(id);
+      if (!before) throw new NotFoundError(`user '${id}' does not exist`, 'id');
+      const role = patch.role ?? before.role;
+      const disabled = patch.disabled ?? before.disabled;
+      if (before.role === 'ADMIN' && !before.disabled && (role !== 'ADMIN' || disabled)) {
+        const admins = (await this.identity.listUsers()).filter((u) => u.role === 'ADMIN' && !u.disabled);
+        if (admins.length <= 1)
+          throw new ConflictError('the last enabled admin cannot be demoted or disabled', 'patch');
+      }
+      const revoke = passwordHash !== undefined || (disabled && !before.disabled) || role !== before.role;
+      const updated = await this.identity.updateUser(tx, id, {
+        ...(patch.displayName !== undefined ? { displayName: patch.displayName } : {}),
+        role,
+        disabled,
+        ...(patch.modelIds !== undefined || role === 'ADMIN'
+          ? { modelIds: role === 'ADMIN' ? null : (patch.modelIds ?? null) }
+          : {}),
+        ...(passwordHash !== undefined ? { passwordHash } : {}),
+        ...(revoke ? { sessionVersion: before.sessionVersion + 1 } : {}),
+      });
+      const after = publicUser(updated!);
+      await this.audit.record(tx, actor, {
+        summary: `changed account '${before.username}'${passwordHash ? ' (new password)' : ''}`,
+        changes: [{ kind: 'user', id, before: publicUser(before), after }],
+      });
+      return after;
+    });
+  }
+
+  /** The caller changes their own password; AuthenticationError if `current` is wrong. */
+  async changeOwnPassword(actor: Actor, current: string, next: string): Promise<boolean> {
+    if (actor.principal.kind !== 'USER') {
+      throw new ValidationError('only local accounts have a password here', 'currentPassword');
+    }
+    const user = await this.identity.getUser(actor.principal.id);
+    if (!user || !(await argon2Verify(user.passwordHash, current).catch(() => false))) {
+      throw new AuthenticationError('the current password is wrong');
+    }
+    await this.updateUser(actor, user.id, { password: next });
+    return true;
+  }
+
+  /** Every API key, newest first (never the secret). */
+  async apiKeys(): Promise<ApiKey[]> {
+    return (await this.identity.listApiKeys()).map(publicKey);
+  }
+
+  /**
+   * Creates an API key. The returned `secret` is the only time it is shown. ValidationError for an
+   * expiry in the past (`input.expiresAt`).
+   */
+  async createApiKey(
+    actor: Actor,
+    input: { name: string; role: Role; modelIds?: string[] | null; expiresAt?: string | null },
+  ): Promise<{ apiKey: ApiKey; secret: string }> {
+    if (input.expiresAt && !(Date.parse(input.expiresAt) > Date.now())) {
+      throw new ValidationError('expiresAt must be a date-time in the future', 'input.expiresAt');
+    }
+    const id = randomBytes(8).toString('hex');
+    const secretPart = randomBytes(32).toString('base64url');
+    return this.db.write(async (tx) => {
+      const key = await this.identity.createApiKey(tx, {
+        id,
+        name: input.name,
+        secretHash: sha256(secretPart).toString('hex'),
+        role: input.role,
+        modelIds: input.role === 'ADMIN' ? null : (input.modelIds ?? null),
+        createdById: actor.principal.id,
+        createdByName: actor.principal.name,
+        expiresAt: input.expiresAt ? new Date(input.expiresAt).toISOString() : null,
+      });
+      const apiKey = publicKey(key);
+      await this.audit.record(tx, actor, {
+        summary: `created ${key.role} API key '${key.name}'`,
+        changes: [{ kind: 'apiKey', id, before: null, after: apiKey }],
+      });
+      return { apiKey, secret: `mtk_${id}_${secretPart}` };
+    });
+  }
+
+  /** Revokes an API key at once (idempotent). NotFoundError if absent. */
+  async revokeApiKey(actor: Actor, id: string): Promise<ApiKey> {
+    return this.db.write(async (tx) => {
+      const before = await this.identity.getApiKey(id);
+      const key = await this.identity.revokeApiKey(tx, id);
+      if (!before || !key) throw new NotFoundError(`API key '${id}' does not exist`, 'id');
+      await this.audit.record(tx, actor, {
+        summary: `revoked API key '${key.name}'`,
+        changes: [{ kind: 'apiKey', id, before: publicKey(before), after: publicKey(key) }],
+      });
+      return publicKey(key);
+    });
+  }
+
+  /**
+   * On a database without accounts, creates the first admin ('admin') with `password`, or with a
+   * generated one that is logged once. Several instances racing: one wins, the others see a
+   * ConflictError and carry on.
+   */
+  async ensureInitialAdmin(actor: Actor, password: string | undefined, log: Logger): Promise<void> {
+    if (this.options.devNoAuth || (await this.identity.countUsers()) > 0) return;
+    const generated = password === undefined;
+    const pw = password ?? randomBytes(18).toString('base64url');
+    try {
+      await this.createUser(actor, { username: 'admin', displayName: 'Administrator', password: pw, role: 'ADMIN' });
+    } catch (e) {
+      if (e instanceof ConflictError) return;
+      throw e;
+    }
+    if (generated) {
+      log.warn(
+        { username: 'admin', password: pw },
+        'created the first admin account with a GENERATED password (shown only now): sign in and change it, or set MEDTHREAT_ADMIN_PASSWORD',
+      );
+    } else {
+      log.info({ username: 'admin' }, 'created the first admin account from MEDTHREAT_ADMIN_PASSWORD');
+    }
+  }
+}
+
+function scopeOf(u: StoredUser): string[] | null {
+  return u.role === 'ADMIN' ? null : u.modelIds;
+}
+
+async function discoverJwksUri(issuer: string): Promise<string> {
+  const res = await fetch(`${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`, {
+    signal: AbortSignal.timeout(5000),
+  });
+  if (!res.ok) throw new Error(`OIDC discovery answered HTTP ${res.status}`);
+  const doc = (await res.json()) as { jwks_uri?: string };
+  if (!doc.jwks_uri) throw new Error('OIDC discovery document has no jwks_uri');
+  return doc.jwks_uri;
+}
