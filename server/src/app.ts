@@ -90,8 +90,18 @@ export function makeFormatError(log: Logger) {
   };
 }
 
-/** Creates the Apollo server (also used directly by tests through executeOperation). */
-export function createApollo(log: Logger, plugins: ConstructorParameters<typeof ApolloServer>[0]['plugins'] = []) {
+/**
+ * Creates the Apollo server (also used directly by tests through executeOperation). `hardening`
+ * sets the query limits (server/src/http/graphql-limits.ts), introspection and the landing page
+ * (Apollo Sandbox, or none); CSRF prevention is always on: a request must be preflighted
+ * (content-type other than text/plain, form or multipart) or carry `apollo-require-preflight`.
+ */
+export function createApollo(
+  log: Logger,
+  plugins: ConstructorParameters<typeof ApolloServer>[0]['plugins'] = [],
+  hardening: GraphqlHardening = loadGraphqlHardening({}),
+) {
+  const limits = graphqlLimits(hardening);
   const typeDefs = loadTypeDefs();
   assertEveryRootFieldGuarded(typeDefs, resolvers); // fail closed: no root field without a policy
   return new ApolloServer<Context>({
@@ -101,7 +111,20 @@ export function createApollo(log: Logger, plugins: ConstructorParameters<typeof 
     includeStacktraceInErrorResponses: false,
     // main.ts owns SIGTERM/SIGINT: Apollo's own handlers raced ours and left stop() hanging
     stopOnTerminationSignals: false,
-    plugins: [createLoggingPlugin(), ...plugins],
+    plugins: [
+      createLoggingPlugin(),
+      ...(limits.plugins as typeof plugins),
+      hardening.sandbox
+        ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
+        : ApolloServerPluginLandingPageDisabled(),
+      ...plugins,
+    ],
+    // GraphQL hardening (server/src/http/graphql-limits.ts, config.graphql)
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    introspection: hardening.introspection,
+    validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
   });
 }
 
@@ -117,7 +140,12 @@ export async function createServer(
   const app = express();
   const httpServer = http.createServer(app);
   const drainer = createHttpDrainer(httpServer, deps.log);
-  const apollo = createApollo(deps.log);
+  const hardening = deps.graphql ?? loadGraphqlHardening({});
+  const apollo = createApollo(
+    deps.log,
+    [rateLimitPlugin({ general: hardening.rateLimit, login: hardening.loginRateLimit }) as never],
+    hardening,
+  );
   await apollo.start();
 
   app.disable('x-powered-by');

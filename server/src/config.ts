@@ -66,6 +66,8 @@ export type Config = Readonly<{
   loadDemo: boolean;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   webDist?: string;
+  /** GraphQL limits, rate limits, introspection and sandbox (block at the end of this file). */
+  graphql: GraphqlHardening;
   auth: Readonly<{
     devNoAuth: boolean;
     adminPassword?: string;
@@ -126,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loadDemo: e.MEDTHREAT_LOAD_DEMO,
     logLevel: e.LOG_LEVEL,
     ...(e.WEB_DIST !== undefined ? { webDist: e.WEB_DIST } : {}),
+    graphql: loadGraphqlHardening(withFiles),
     auth: Object.freeze({
       devNoAuth: e.MEDTHREAT_DEV_NO_AUTH,
       ...(e.MEDTHREAT_ADMIN_PASSWORD !== undefined ? { adminPassword: e.MEDTHREAT_ADMIN_PASSWORD } : {}),

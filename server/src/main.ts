@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   await bootstrap(db, services, { loadDemo: config.loadDemo, log });
 
   const webDist = config.webDist ?? path.resolve(__dirname, '..', '..', 'web', 'dist');
-  const { httpServer, stop } = await createServer({ services, db, log, webDist });
+  const { httpServer, stop } = await createServer({ services, db, log, webDist, graphql: config.graphql });
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
   const address = httpServer.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
