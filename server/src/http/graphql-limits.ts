@@ -149,7 +149,13 @@ export interface GraphqlLimitOptions {
  */
 export function graphqlLimits(limits: GraphqlHardening): GraphqlLimitOptions {
   const armor = new ApolloArmor({
-    maxDepth: { n: limits.maxDepth, propagateOnRejection: false, onReject: [reportAs('maxDepth')] },
+    // flattenFragments: a fragment spread is not a level of nesting, only its fields are
+    maxDepth: {
+      n: limits.maxDepth,
+      flattenFragments: true,
+      propagateOnRejection: false,
+      onReject: [reportAs('maxDepth')],
+    },
     maxAliases: { n: limits.maxAliases, propagateOnRejection: false, onReject: [reportAs('maxAliases')] },
     maxDirectives: { n: limits.maxDirectives, propagateOnRejection: false, onReject: [reportAs('maxDirectives')] },
     blockFieldSuggestion: { enabled: !limits.introspection },
