@@ -24,6 +24,7 @@ import {
   type FieldNode,
 } from 'graphql';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Context } from '../context';
 
 /** `points` per `windowSeconds`; points 0 switches the limiter off. */
 export interface RateLimit {
@@ -31,11 +32,8 @@ export interface RateLimit {
   windowSeconds: number;
 }
 
-/** The caller as this plugin reads it from the GraphQL context (Context.principal and Context.ip). */
-interface Caller {
-  principal?: { kind?: string; id?: string } | null;
-  ip?: string;
-}
+/** What this plugin reads from the GraphQL context (optional: executeOperation callers may omit them). */
+export type Caller = Partial<Pick<Context, 'principal' | 'ip'>>;
 
 /** Root mutation fields limited as sign-in attempts. */
 const LOGIN_FIELDS = new Set(['login']);
@@ -57,9 +55,8 @@ export function rateLimitedError(retryAfterMs: number, what = 'requests'): Graph
  * The key a request is counted under: the principal when authenticated, else the client IP
  * ('unknown' when the transport gave none).
  */
-export function rateLimitKey(ctx: unknown): string {
-  const { principal, ip } = (ctx ?? {}) as Caller;
-  if (principal?.id && principal.kind && principal.kind !== 'ANONYMOUS') return `${principal.kind}:${principal.id}`;
+export function rateLimitKey({ principal, ip }: Caller): string {
+  if (principal && principal.kind !== 'ANONYMOUS') return `${principal.kind}:${principal.id}`;
   return `ip:${ip || 'unknown'}`;
 }
 
@@ -119,7 +116,10 @@ function loginAttempts(
  * field, per username + IP). Requests without an HTTP transport (executeOperation in tests) are
  * counted like any other.
  */
-export function rateLimitPlugin(limits: { general: RateLimit; login: RateLimit }): ApolloServerPlugin<BaseContext> {
+export function rateLimitPlugin<TContext extends BaseContext & Caller>(limits: {
+  general: RateLimit;
+  login: RateLimit;
+}): ApolloServerPlugin<TContext> {
   const general = limiter(limits.general, 'medthreat-gql');
   const login = limiter(limits.login, 'medthreat-login');
   return {
@@ -132,7 +132,7 @@ export function rateLimitPlugin(limits: { general: RateLimit; login: RateLimit }
             if (wait !== null) throw rateLimitedError(wait);
           }
           if (!login || !operation) return;
-          const ip = (contextValue as Caller).ip || 'unknown';
+          const ip = contextValue.ip || 'unknown';
           for (const attempt of loginAttempts(schema, operation, request.variables ?? {})) {
             const key = `${attempt.username}|${ip}`;
             const wait = await take(login, key);
