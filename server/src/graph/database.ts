@@ -23,6 +23,13 @@ export interface DatabaseOptions {
   user?: string;
   password?: string;
   database?: string;
+  /**
+   * How long managed transactions (read/write) keep retrying transient errors, such as the
+   * database restarting, before failing with ServiceUnavailableError; ms, default 15000.
+   */
+  maxTransactionRetryTimeMs?: number;
+  /** TCP connect and Bolt handshake timeout per connection attempt; ms, default 5000. */
+  connectionTimeoutMs?: number;
 }
 
 /** Converts driver values (Integer, temporal, Node) into plain JSON values. */
@@ -51,10 +58,49 @@ export function translateDriverError(e: unknown): unknown {
     // a concurrent write deleted what this transaction was working on (e.g. the model): retryable
     return new ConflictError('the model was changed or deleted by another request; retry', 'modelId', { cause: e });
   }
-  if (code === 'ServiceUnavailable' || code === 'SessionExpired' || code.startsWith('Neo.TransientError')) {
+  if (isUnavailable(e, code)) {
     return new ServiceUnavailableError('the graph database is unavailable; retry shortly', undefined, { cause: e });
   }
   return e;
+}
+
+/** Socket-level error codes that mean the database cannot be reached. */
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/**
+ * True for errors meaning "the database cannot serve this right now": the driver's
+ * ServiceUnavailable (connection refused, server gone) and SessionExpired, Neo4j transient errors,
+ * GQL status class 08 (connection exception), connection-acquisition timeouts, a closed pool
+ * (shutdown) and raw socket errors.
+ */
+function isUnavailable(e: unknown, code: string): boolean {
+  if (code === 'ServiceUnavailable' || code === 'SessionExpired' || code.startsWith('Neo.TransientError')) return true;
+  if (NETWORK_CODES.has(code)) return true;
+  const gqlStatus = (e as { gqlStatus?: unknown }).gqlStatus;
+  if (typeof gqlStatus === 'string' && gqlStatus.startsWith('08')) return true;
+  const message = e instanceof Error ? e.message : '';
+  return code === 'N/A' && /^(Connection acquisition timed out|Pool is closed)/.test(message);
+}
+
+/** Resolves to `fallback` if `promise` has not settled within `ms` (the promise keeps running). */
+async function within<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<T>((resolve) => {
+    timer = setTimeout(() => resolve(fallback), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
@@ -69,7 +115,9 @@ export class Database {
     const auth = opts.password ? neo4j.auth.basic(opts.user ?? 'neo4j', opts.password) : undefined;
     this.driver = neo4j.driver(opts.uri, auth, {
       disableLosslessIntegers: true,
-      maxTransactionRetryTime: 15000,
+      maxTransactionRetryTime: opts.maxTransactionRetryTimeMs ?? 15000,
+      // a dead or black-holed host fails a connection attempt fast instead of after the driver's 30 s
+      connectionTimeout: opts.connectionTimeoutMs ?? 5000,
       connectionAcquisitionTimeout: 20000,
       logging: { level: 'error', logger: () => {} },
     });
@@ -125,13 +173,22 @@ export class Database {
     }
   }
 
-  /** True if the database answers a trivial query (readiness). */
-  async isReady(): Promise<boolean> {
+  /**
+   * True if the database answers a trivial query within `timeoutMs` (readiness; default 2000 ms).
+   * One auto-commit query, no retries, so it answers false quickly while the database is down or
+   * restarting, and true again as soon as it is back.
+   */
+  async isReady(timeoutMs = 2000): Promise<boolean> {
+    const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.READ });
+    const ping = session
+      .run(cypher('health/ping'))
+      .then(() => true)
+      .catch(() => false);
     try {
-      await this.query('health/ping');
-      return true;
-    } catch {
-      return false;
+      return await within(ping, timeoutMs, false);
+    } finally {
+      // not awaited: a hung ping must not hold readiness past its deadline
+      void ping.finally(() => session.close()).catch(() => {});
     }
   }
 
