@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { TEST_ADMIN_PASSWORD } from '../support/neo4j';
 
 const ROOT = path.resolve(__dirname, '../..');
 let server: ChildProcess;
@@ -13,7 +14,13 @@ const logs: string[] = [];
 beforeAll(async () => {
   server = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(ROOT, 'server/src/main.ts')], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', MEDTHREAT_LOAD_DEMO: 'true', LOG_LEVEL: 'info' },
+    env: {
+      ...process.env,
+      PORT: '0',
+      MEDTHREAT_LOAD_DEMO: 'true',
+      LOG_LEVEL: 'info',
+      MEDTHREAT_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   base = await new Promise<string>((resolve, reject) => {
@@ -35,12 +42,27 @@ afterAll(() => {
   if (server.exitCode === null) server.kill('SIGKILL');
 });
 
+let token = '';
 const post = (body: unknown, headers: Record<string, string> = {}) =>
   fetch(`${base}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: {
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...headers,
+    },
     body: JSON.stringify(body),
   });
+
+beforeAll(async () => {
+  const res = await post({
+    query: 'mutation($p: String!) { login(username: "admin", password: $p) { token } }',
+    variables: { p: TEST_ADMIN_PASSWORD },
+  });
+  const body = (await res.json()) as { data?: { login: { token: string } }; errors?: unknown };
+  if (!body.data) throw new Error(`admin sign-in failed: ${JSON.stringify(body)}`);
+  token = body.data.login.token;
+});
 
 describe('HTTP server', () => {
   it('answers liveness and readiness (database and catalogue)', async () => {
@@ -88,6 +110,47 @@ describe('HTTP server', () => {
     expect(JSON.stringify(mb)).not.toContain('node_modules');
     const ok = await fetch(`${base}/healthz`);
     expect(ok.status).toBe(200);
+  });
+
+  it('authenticates over HTTP: anonymous is refused, a bad token is 401, a session and an API key work', async () => {
+    const anonymous = await post({ query: '{ models { id } }' }, { authorization: '' });
+    const ab = (await anonymous.json()) as { data: unknown; errors: { extensions: { code: string } }[] };
+    expect(ab.errors[0]!.extensions.code).toBe('UNAUTHENTICATED');
+    expect(ab.data).toBeNull();
+    const me = await post({ query: '{ me { kind role } }' }, { authorization: '' });
+    expect(((await me.json()) as { data: unknown }).data).toEqual({ me: { kind: 'ANONYMOUS', role: null } });
+
+    const forged = await post({ query: '{ models { id } }' }, { authorization: `Bearer ${token.slice(0, -4)}AAAA` });
+    expect(forged.status).toBe(401);
+    expect(((await forged.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe(
+      'UNAUTHENTICATED',
+    );
+
+    const created = await post({
+      query: `mutation { createApiKey(input: { name: "siem", role: VIEWER, modelIds: ["demo-hospital"] }) {
+        secret apiKey { id prefix } } }`,
+    });
+    const key = ((await created.json()) as { data: { createApiKey: { secret: string; apiKey: { id: string } } } }).data
+      .createApiKey;
+    const asKey = { authorization: `Bearer ${key.secret}` };
+    const listed = (await (await post({ query: '{ models { id } }' }, asKey)).json()) as {
+      data: { models: { id: string }[] };
+    };
+    expect(listed.data.models.map((m) => m.id)).toEqual(['demo-hospital']);
+    const write = (await (
+      await post(
+        {
+          query:
+            'mutation { createZone(modelId: "demo-hospital", input: { name: "x", kind: CLINICAL, entryPoint: false }) { id } }',
+        },
+        asKey,
+      )
+    ).json()) as { errors: { extensions: { code: string } }[] };
+    expect(write.errors[0]!.extensions.code).toBe('FORBIDDEN');
+
+    await post({ query: `mutation { revokeApiKey(id: "${key.apiKey.id}") { revokedAt } }` });
+    const revoked = await post({ query: '{ models { id } }' }, asKey);
+    expect(revoked.status).toBe(401);
   });
 
   it('shuts down gracefully on SIGTERM (drains, closes the driver, exits 0)', async () => {

@@ -15,6 +15,12 @@ export interface GqlResult<T = Record<string, unknown>> {
   errors?: { message: string; extensions?: Record<string, unknown>; path?: unknown[] }[];
 }
 
+/**
+ * Password of the first admin account ('admin') on the test database: every TestHelper and every
+ * server a test spawns (MEDTHREAT_ADMIN_PASSWORD) uses it, whichever creates the account first.
+ */
+export const TEST_ADMIN_PASSWORD = 'test-admin-password-0123';
+
 /** The principal tests act as unless they say otherwise: an admin over every model. */
 export const TEST_ADMIN: Principal = {
   kind: 'USER',
@@ -48,7 +54,11 @@ export class TestHelper {
 
   /** Applies the schema and loads the bundled catalogue (and the demo model if asked). */
   async init(options: { loadDemo?: boolean } = {}): Promise<this> {
-    await bootstrap(this.db, this.services, { loadDemo: options.loadDemo ?? false, log: this.log });
+    await bootstrap(this.db, this.services, {
+      loadDemo: options.loadDemo ?? false,
+      log: this.log,
+      adminPassword: TEST_ADMIN_PASSWORD,
+    });
     if (!this.started) {
       await this.apollo.start();
       this.started = true;

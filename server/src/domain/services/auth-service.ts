@@ -290,14 +290,15 @@ export class AuthService {
     });
   }
 
-  /** The caller changes their own password; AuthenticationError if `current` is wrong. */
+  /** The caller changes their own password; ValidationError (`currentPassword`) if `current` is wrong. */
   async changeOwnPassword(actor: Actor, current: string, next: string): Promise<boolean> {
     if (actor.principal.kind !== 'USER') {
       throw new ValidationError('only local accounts have a password here', 'currentPassword');
     }
     const user = await this.identity.getUser(actor.principal.id);
     if (!user || !(await argon2Verify(user.passwordHash, current).catch(() => false))) {
-      throw new AuthenticationError('the current password is wrong');
+      // BAD_USER_INPUT, not UNAUTHENTICATED: the session is fine, this field is not
+      throw new ValidationError('the current password is wrong', 'currentPassword');
     }
     await this.updateUser(actor, user.id, { password: next });
     return true;
