@@ -419,6 +419,70 @@ describe('validateModelDocument', () => {
   });
 });
 
+describe('validateModelDocument: device identifiers (externalId, ipAddresses, macAddresses, assetTag)', () => {
+  const pump = () => indexOf(demo.devices, 'dev-icu-pump-01');
+
+  it('accepts the identifiers of the demo devices', () => {
+    const withIds = demo.devices.filter((d) => d.ipAddresses || d.macAddresses || d.assetTag);
+    expect(withIds.length).toBeGreaterThanOrEqual(3);
+    expect(() => validateModelDocument(fresh(), catalogue)).not.toThrow();
+  });
+
+  it('reports two devices with the same externalId at the later one', () => {
+    const doc = fresh();
+    const first = indexOf(doc.devices, 'dev-infusion-server');
+    expect(pump()).toBeLessThan(first);
+    doc.devices[pump()]!.externalId = doc.devices[first]!.externalId!;
+    expectIssue(
+      doc,
+      `devices[${first}].externalId`,
+      new RegExp(`duplicate externalId 'CMDB-004711': devices\\[${pump()}\\] already has it`),
+    );
+  });
+
+  it('reports an IP address that is not canonical, saying how to write it', () => {
+    const doc = fresh();
+    doc.devices[pump()]!.ipAddresses = ['10.30.8.21', '2001:DB8:0:0::1'];
+    expectIssue(doc, `devices[${pump()}].ipAddresses[1]`, /canonical form '2001:db8::1'/);
+  });
+
+  it('reports something that is not an IP address, and placeholders', () => {
+    const doc = fresh();
+    doc.devices[pump()]!.ipAddresses = ['10.30.8.256', '0.0.0.0'];
+    expectIssue(doc, `devices[${pump()}].ipAddresses[0]`, /more than 255/);
+    expectIssue(doc, `devices[${pump()}].ipAddresses[1]`, /placeholder/);
+  });
+
+  it('reports a MAC address that is not in canonical form (schema) or a placeholder', () => {
+    const doc = fresh();
+    doc.devices[pump()]!.macAddresses = ['00-1B-63-4E-82-19'];
+    expectIssue(doc, `devices[${pump()}].macAddresses[0]`, /canonical form: six lower-case hexadecimal bytes/);
+    const doc2 = fresh();
+    doc2.devices[pump()]!.macAddresses = ['00:00:00:00:00:00'];
+    expectIssue(doc2, `devices[${pump()}].macAddresses[0]`, /placeholder/);
+  });
+
+  it('reports an empty or repeating address list (absent means none)', () => {
+    const doc = fresh();
+    doc.devices[pump()]!.ipAddresses = [];
+    expectIssue(doc, `devices[${pump()}].ipAddresses`, /at least 1 item/);
+    const doc2 = fresh();
+    doc2.devices[pump()]!.macAddresses = ['00:1b:63:4e:82:19', '00:1b:63:4e:82:19'];
+    expectIssue(doc2, `devices[${pump()}].macAddresses`, /same value twice/);
+  });
+
+  it('canonical form orders addresses (IPv4 first, numerically) and keeps the field order of types.ts', () => {
+    const doc = fresh();
+    const d = doc.devices[pump()]!;
+    d.ipAddresses = ['fd00::1', '10.30.8.100', '10.30.8.21'];
+    d.macAddresses = ['00:1b:63:4e:82:1a', '00:1b:63:4e:82:19'];
+    const out = canonicalModelDocument(doc).devices.find((x) => x.id === d.id)!;
+    expect(out.ipAddresses).toEqual(['10.30.8.21', '10.30.8.100', 'fd00::1']);
+    expect(out.macAddresses).toEqual(['00:1b:63:4e:82:19', '00:1b:63:4e:82:1a']);
+    expect(Object.keys(out).slice(-5)).toEqual(['zoneIds', 'externalId', 'ipAddresses', 'macAddresses', 'assetTag']);
+  });
+});
+
 describe('canonicalModelDocument', () => {
   it('is idempotent', () => {
     const once = canonicalModelDocument(scrambled(demo, 7));

@@ -16,6 +16,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { Cvss3P0, Cvss3P1 } from 'ae-cvss-calculator';
 import { ValidationError, type FieldIssue } from './errors';
+import { normaliseIpAddress, normaliseMacAddress, sortIpAddresses } from './identifiers';
 import {
   deviceMeets,
   CHANNEL_PAYLOADS,
@@ -48,6 +49,7 @@ const ID_PATTERN = '^[A-Za-z0-9_.:-]{1,64}$';
 const CVE_PATTERN = '^CVE-[0-9]{4}-[0-9]{4,}$';
 const CVSS_PATTERN = '^CVSS:3\\.[01]/AV:[NALP]/AC:[LH]/PR:[NLH]/UI:[NR]/S:[UC]/C:[NLH]/I:[NLH]/A:[NLH]$';
 const CVSS_REGEX = new RegExp(CVSS_PATTERN);
+const MAC_PATTERN = '^[0-9a-f]{2}(:[0-9a-f]{2}){5}$';
 
 /** What to write instead, per schema pattern (Ajv would only repeat the regex). */
 const PATTERN_HINTS: Record<string, string> = {
@@ -55,6 +57,8 @@ const PATTERN_HINTS: Record<string, string> = {
   [CVE_PATTERN]: 'must be a CVE id such as "CVE-2019-6538"',
   [CVSS_PATTERN]:
     'must be a CVSS v3.0/v3.1 base vector such as "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H" (all eight base metrics in this order, no temporal or environmental metrics)',
+  [MAC_PATTERN]:
+    'must be a MAC address in canonical form: six lower-case hexadecimal bytes separated by colons, e.g. "00:1a:2b:3c:4d:5e"',
 };
 
 const DEVICE_WITHOUT_ZONE = 'a device needs at least one zone; list the network segment(s) it sits in';
@@ -260,12 +264,36 @@ function checkDomain(doc: ModelDocument, catalogue: Catalogue): FieldIssue[] {
   const zoneRefs = (path: string, ids: string[]) =>
     ids.forEach((id, j) => resolveRef<Zone>(`${path}[${j}]`, id, 'zone', 'zones'));
 
+  // externalId is the caller's key for a device (upsertDevices): one device per externalId.
+  const externalIds = new Map<string, string>();
   doc.devices.forEach((device, i) => {
     const path = `devices[${i}]`;
     if (device.zoneIds.length === 0) {
       add(`${path}.zoneIds`, DEVICE_WITHOUT_ZONE);
     }
     zoneRefs(`${path}.zoneIds`, device.zoneIds);
+    if (device.externalId !== undefined) {
+      const first = externalIds.get(device.externalId);
+      if (first !== undefined) {
+        add(
+          `${path}.externalId`,
+          `duplicate externalId '${device.externalId}': ${first} already has it; an externalId names one device of the model`,
+        );
+      } else {
+        externalIds.set(device.externalId, path);
+      }
+    }
+    // Stored addresses are canonical, so that lookups and comparisons are plain string equality.
+    device.ipAddresses?.forEach((address, j) => {
+      const n = normaliseIpAddress(address);
+      if (!n.ok) add(`${path}.ipAddresses[${j}]`, `'${address}' ${n.message}`);
+      else if (n.value !== address)
+        add(`${path}.ipAddresses[${j}]`, `write '${address}' in canonical form '${n.value}'`);
+    });
+    device.macAddresses?.forEach((address, j) => {
+      const n = normaliseMacAddress(address);
+      if (!n.ok) add(`${path}.macAddresses[${j}]`, `'${address}' ${n.message}`);
+    });
   });
 
   doc.interfaces.forEach((iface, i) => {
@@ -436,6 +464,8 @@ function checkDomain(doc: ModelDocument, catalogue: Catalogue): FieldIssue[] {
  *     device, interface or channel);
  *   - a channel interface that does not belong to that end's device, or a channel from a device
  *     to itself; a device without a zone;
+ *   - two devices with the same externalId; an IP or MAC address that is not one, is a
+ *     placeholder, or is not written in canonical form (domain/identifiers.ts);
  *   - an intrinsic mechanism of another technology than the channel's
  *     ({@link INTRINSIC_MECHANISM_TECHNOLOGY}, after the TR 67 introduction on intrinsic
  *     security of Wi-Fi, BLE, Zigbee and LoRa);
@@ -485,13 +515,37 @@ function withOptional<T extends object, K extends keyof T>(target: T, source: T,
 }
 
 /**
+ * The canonical form of one device (as in {@link canonicalModelDocument}): keys in the order of
+ * the Device interface in types.ts, zoneIds and macAddresses sorted by code unit, ipAddresses
+ * IPv4 first and numerically ({@link sortIpAddresses}), absent optional fields absent. Two
+ * devices are the same exactly when the JSON of their canonical forms is equal. Pure.
+ */
+export function canonicalDevice(d: Device): Device {
+  const out = { id: d.id, name: d.name, category: d.category } as Device;
+  withOptional(out, d, ['manufacturer', 'modelName']);
+  out.riskClass = d.riskClass;
+  withOptional(out, d, ['software']);
+  out.generalPurposeOs = d.generalPurposeOs;
+  out.patchable = d.patchable;
+  out.handlesPersonalData = d.handlesPersonalData;
+  out.storesData = d.storesData;
+  out.remoteService = d.remoteService;
+  out.zoneIds = sortedIds(d.zoneIds);
+  withOptional(out, d, ['externalId']);
+  if (d.ipAddresses !== undefined) out.ipAddresses = sortIpAddresses(d.ipAddresses);
+  if (d.macAddresses !== undefined) out.macAddresses = sortedIds(d.macAddresses);
+  return withOptional(out, d, ['assetTag']);
+}
+
+/**
  * The canonical form of a document, for deterministic export and for comparing two documents
  * with deep equality (export → import → export is the identity).
  *
  * - every element list is sorted by id (code-unit order, locale-independent);
  * - the id lists inside elements (device.zoneIds, interface.exposedToZoneIds, channel.zoneIds)
- *   are sorted the same way; channel.extrinsicMechanisms and channel.carries follow the
- *   declaration order of their enums in types.ts;
+ *   and device.macAddresses are sorted the same way; device.ipAddresses IPv4 first, then
+ *   numerically; channel.extrinsicMechanisms and channel.carries follow the declaration order
+ *   of their enums in types.ts;
  * - keys appear in the order of the interfaces in types.ts, optional fields after the required
  *   ones they follow there; optional fields that are absent stay absent (nothing is invented)
  *   and no field outside the format is copied.
@@ -513,19 +567,7 @@ export function canonicalModelDocument(doc: ModelDocument): ModelDocument {
     zones: sortById(doc.zones).map((z) =>
       withOptional({ id: z.id, name: z.name, kind: z.kind, entryPoint: z.entryPoint } as Zone, z, ['description']),
     ),
-    devices: sortById(doc.devices).map((d) => {
-      const out = { id: d.id, name: d.name, category: d.category } as Device;
-      withOptional(out, d, ['manufacturer', 'modelName']);
-      out.riskClass = d.riskClass;
-      withOptional(out, d, ['software']);
-      out.generalPurposeOs = d.generalPurposeOs;
-      out.patchable = d.patchable;
-      out.handlesPersonalData = d.handlesPersonalData;
-      out.storesData = d.storesData;
-      out.remoteService = d.remoteService;
-      out.zoneIds = sortedIds(d.zoneIds);
-      return withOptional(out, d, ['externalId']);
-    }),
+    devices: sortById(doc.devices).map(canonicalDevice),
     interfaces: sortById(doc.interfaces).map((i) =>
       withOptional(
         {

@@ -412,8 +412,21 @@ export interface Device {
   remoteService: boolean;
   /** Zones (network segments) the device sits in; at least one. */
   zoneIds: string[];
-  /** Caller's identifier (CMDB asset id) for inventory integration. */
+  /**
+   * Caller's identifier (the CMDB record id) for inventory integration: unique within a model,
+   * the key of upsertDevices.
+   */
   externalId?: string;
+  /**
+   * IPv4/IPv6 addresses of the device's network interfaces, canonical (domain/identifiers.ts:
+   * dotted IPv4, RFC 5952 IPv6), no repeats; absent when none is known (never empty). Not unique
+   * across devices (overlapping private ranges, NAT, patients' home networks).
+   */
+  ipAddresses?: string[];
+  /** EUI-48 MAC addresses, canonical `aa:bb:cc:dd:ee:ff`, no repeats; absent when none is known (never empty). */
+  macAddresses?: string[];
+  /** The label on the device (biomedical engineering's inventory or asset tag number). */
+  assetTag?: string;
 }
 
 /** A port, service, API, UI or radio endpoint on a device. */
