@@ -7,6 +7,7 @@ import { AnalysisMutation, AttackStep, RecommendedPlacement, ThreatModelAnalysis
 import { AttackMethod, Catalogue, Control } from './Catalogue';
 import { ControlPlacement, ModelElement, Vulnerability } from './elements';
 import { guardRoot } from './access';
+import { validateInputs } from './input-schemas';
 import { AuthMutation, AuthQuery } from './auth';
 import { Mutation } from './Mutation';
 import { Query } from './Query';
@@ -15,7 +16,8 @@ import { ThreatModel } from './ThreatModel';
 export const resolvers = {
   JSON: JSONResolver,
   Query: guardRoot('Query', { ...Query, ...AuthQuery }),
-  Mutation: guardRoot('Mutation', { ...Mutation, ...AnalysisMutation, ...AuthMutation }),
+  // access policy first, then the arguments' shape and bounds (input-schemas.ts), then the resolver
+  Mutation: guardRoot('Mutation', validateInputs({ ...Mutation, ...AnalysisMutation, ...AuthMutation })),
   ThreatModel: { ...ThreatModel, ...ThreatModelAnalysis },
   AttackStep,
   RecommendedPlacement,

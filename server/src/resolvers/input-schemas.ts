@@ -1,0 +1,327 @@
+/**
+ * One zod schema per Mutation field: the shape and bounds of its arguments (id patterns, string
+ * lengths, list sizes, finite numbers in range), checked by {@link validateInputs} before the
+ * resolver runs. A failure is the project's ValidationError (BAD_USER_INPUT) whose issue paths
+ * name the argument, e.g. `input.name`, `placements[3].cost`, `patch.zoneIds[0]`.
+ *
+ * What this does not do: the deep checks of model and catalogue documents (references, domain
+ * rules, JSON Schema) stay in domain/model-document.ts and domain/catalogue.ts; here `document`
+ * is only "some JSON". GraphQL itself has already checked types, enums and non-null.
+ *
+ * Adding a mutation: add an entry to {@link MUTATION_INPUTS} with exactly its argument names
+ * (and, for input objects, exactly their fields). Without one the server refuses to start and
+ * test/unit/input-schemas.test.ts fails, naming the field.
+ */
+import type { GraphQLResolveInfo } from 'graphql';
+import { z } from 'zod';
+import { ValidationError, type FieldIssue } from '../domain/errors';
+
+// ---------------------------------------------------------------------------------------------
+// Building blocks (exported for new schemas)
+// ---------------------------------------------------------------------------------------------
+
+/** Upper bound of every id list (zone ids, model scopes, start elements...). */
+export const MAX_IDS = 1000;
+/** Upper bound of placements per call (acceptRecommendation). */
+export const MAX_PLACEMENTS = 1000;
+
+const str = (what = 'a string') =>
+  z.string({ error: (i) => (i.input === null ? 'must not be null' : `must be ${what}`) });
+
+/** Element or model id: 1-64 letters, digits and _ . : - (as model-service's checkModelId and the exchange schema). */
+export const id = str().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1-64 characters of letters, digits, _ . : -');
+/** A name: 1-200 characters and not blank (only spaces is refused, for every kind alike). */
+export const name = str()
+  .max(200, 'must be at most 200 characters')
+  .refine((s) => s.trim().length > 0, 'must not be blank');
+/** Free text (descriptions, notes): at most 4000 characters. */
+export const text = str().max(4000, 'must be at most 4000 characters');
+/** A list of ids, at most `max` of them. */
+export const idList = (max = MAX_IDS) => z.array(id).max(max, `must have at most ${max} ids`);
+/** A list of GraphQL enum values (GraphQL checks the values), at most `max`. */
+export const enumList = (max = 50) => z.array(z.string()).max(max, `must have at most ${max} values`);
+const number = () => z.number({ error: (i) => (typeof i.input === 'number' ? 'must be finite' : 'must be a number') });
+/** A cost in catalogue cost units: finite, 0 to 1e9. */
+export const cost = number().min(0, 'must not be negative').max(1e9, 'must be at most 1e9');
+/** A probability: finite, 0 to 1. */
+export const probability = number().min(0, 'must be ≥ 0').max(1, 'must be ≤ 1');
+/** A GraphQL JSON document: shape left to the domain's own (JSON Schema) validation. */
+export const document = z.unknown();
+/** A password being set: 12-256 characters (as auth-service's checkPassword). */
+export const newPassword = str().min(12, 'must be at least 12 characters').max(256, 'must be at most 256 characters');
+/** A password being checked: bounded so that hashing stays cheap. */
+export const givenPassword = str().min(1, 'must not be empty').max(1024, 'must be at most 1024 characters');
+/** Local account username: 1-64 letters, digits and . _ @ - (as the SDL says). */
+export const username = str().regex(/^[A-Za-z0-9._@-]{1,64}$/, 'must be 1-64 characters of letters, digits, . _ @ -');
+/** An ISO-8601 date-time with an offset or Z, e.g. 2027-01-31T00:00:00Z. */
+export const dateTime = str()
+  .max(64, 'must be at most 64 characters')
+  .pipe(z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time such as 2027-01-31T00:00:00Z' }));
+
+const bool = z.boolean({ error: (i) => (i.input === null ? 'must not be null' : 'must be true or false') });
+const enumValue = str('a value of the enum');
+const port = z.number().int().min(0, 'must be 0-65535').max(65535, 'must be 0-65535');
+/** The arguments of a field, or the fields of an input object. */
+const args = <T extends z.ZodRawShape>(shape: T) => z.object(shape);
+
+// ---------------------------------------------------------------------------------------------
+// Input objects (server/src/schema/*.graphql), in SDL order
+// ---------------------------------------------------------------------------------------------
+
+const ZoneInput = args({
+  id: id.nullish(),
+  name,
+  kind: enumValue,
+  entryPoint: bool,
+  description: text.nullish(),
+});
+const ZonePatch = args({
+  name: name.optional(),
+  kind: enumValue.optional(),
+  entryPoint: bool.optional(),
+  description: text.nullish(),
+});
+
+const DeviceInput = args({
+  id: id.nullish(),
+  name,
+  category: enumValue,
+  manufacturer: name.nullish(),
+  modelName: name.nullish(),
+  riskClass: enumValue,
+  software: name.nullish(),
+  generalPurposeOs: bool.nullish(),
+  patchable: bool.nullish(),
+  handlesPersonalData: bool.nullish(),
+  storesData: bool.nullish(),
+  remoteService: bool.nullish(),
+  zoneIds: idList(),
+  externalId: name.nullish(),
+});
+const DevicePatch = args({
+  name: name.optional(),
+  category: enumValue.optional(),
+  manufacturer: name.nullish(),
+  modelName: name.nullish(),
+  riskClass: enumValue.optional(),
+  software: name.nullish(),
+  generalPurposeOs: bool.optional(),
+  patchable: bool.optional(),
+  handlesPersonalData: bool.optional(),
+  storesData: bool.optional(),
+  remoteService: bool.optional(),
+  zoneIds: idList().optional(),
+  externalId: name.nullish(),
+});
+
+const InterfaceInput = args({
+  id: id.nullish(),
+  deviceId: id,
+  name,
+  kind: enumValue,
+  exposedToZoneIds: idList(),
+  authentication: enumValue,
+  port: port.nullish(),
+});
+const InterfacePatch = args({
+  deviceId: id.optional(),
+  name: name.optional(),
+  kind: enumValue.optional(),
+  exposedToZoneIds: idList().optional(),
+  authentication: enumValue.optional(),
+  port: port.nullish(),
+});
+
+const ChannelInput = args({
+  id: id.nullish(),
+  name,
+  fromDeviceId: id,
+  toDeviceId: id,
+  fromInterfaceId: id.nullish(),
+  toInterfaceId: id.nullish(),
+  technology: enumValue,
+  intrinsicMechanism: enumValue.nullish(),
+  extrinsicMechanisms: enumList().nullish(),
+  carries: enumList(),
+  zoneIds: idList().nullish(),
+});
+const ChannelPatch = args({
+  name: name.optional(),
+  fromDeviceId: id.optional(),
+  toDeviceId: id.optional(),
+  fromInterfaceId: id.nullish(),
+  toInterfaceId: id.nullish(),
+  technology: enumValue.optional(),
+  intrinsicMechanism: enumValue.optional(),
+  extrinsicMechanisms: enumList().optional(),
+  carries: enumList().optional(),
+  zoneIds: idList().optional(),
+});
+
+const AssetInput = args({ id: id.nullish(), deviceId: id, name, kind: enumValue, severity: enumValue });
+const AssetPatch = args({
+  deviceId: id.optional(),
+  name: name.optional(),
+  kind: enumValue.optional(),
+  severity: enumValue.optional(),
+});
+
+const cveId = str().regex(/^CVE-[0-9]{4}-[0-9]{4,12}$/, 'must be a CVE id such as CVE-2019-6538');
+const cvssVector = str().max(200, 'must be at most 200 characters');
+const VulnerabilityInput = args({
+  id: id.nullish(),
+  cveId,
+  cvssVector,
+  elementId: id,
+  description: text.nullish(),
+});
+const VulnerabilityPatch = args({
+  cveId: cveId.optional(),
+  cvssVector: cvssVector.optional(),
+  elementId: id.optional(),
+  description: text.nullish(),
+});
+
+const ControlPlacementInput = args({
+  id: id.nullish(),
+  controlId: id,
+  elementId: id,
+  status: enumValue.nullish(),
+  cost: cost.nullish(),
+  note: text.nullish(),
+});
+const ControlPlacementPatch = args({
+  controlId: id.optional(),
+  elementId: id.optional(),
+  status: enumValue.optional(),
+  cost: cost.nullish(),
+  note: text.nullish(),
+});
+
+const PlacementInput = args({ controlId: id, elementId: id, cost: cost.nullish() });
+
+const UserInput = args({
+  username,
+  displayName: name.nullish(),
+  password: newPassword,
+  role: enumValue,
+  modelIds: idList().nullish(),
+});
+const UserPatch = args({
+  displayName: name.nullish(),
+  role: enumValue.nullish(),
+  modelIds: idList().nullish(),
+  disabled: bool.nullish(),
+  password: newPassword.nullish(),
+});
+const ApiKeyInput = args({ name, role: enumValue, modelIds: idList().nullish(), expiresAt: dateTime.nullish() });
+
+/** create/update/delete arguments of one element kind. */
+function crud(typeName: string, input: z.ZodType, patch: z.ZodType): Record<string, z.ZodType> {
+  return {
+    [`create${typeName}`]: args({ modelId: id, input }),
+    [`update${typeName}`]: args({ modelId: id, id, patch }),
+    [`delete${typeName}`]: args({ modelId: id, id }),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mutation field → schema of its arguments
+// ---------------------------------------------------------------------------------------------
+
+/** The arguments of every Mutation field. Keys: field names; schema keys: argument names. */
+export const MUTATION_INPUTS: Readonly<Record<string, z.ZodType>> = Object.freeze({
+  // models (schema/model.graphql)
+  importModel: args({ document, replace: bool.nullish(), targetModelId: id.nullish() }),
+  createModel: args({ id, name, description: text.nullish() }),
+  updateModel: args({ id, name: name.optional(), description: text.nullish() }),
+  deleteModel: args({ id }),
+  ...crud('Zone', ZoneInput, ZonePatch),
+  ...crud('Device', DeviceInput, DevicePatch),
+  ...crud('Interface', InterfaceInput, InterfacePatch),
+  ...crud('Channel', ChannelInput, ChannelPatch),
+  ...crud('Asset', AssetInput, AssetPatch),
+  ...crud('Vulnerability', VulnerabilityInput, VulnerabilityPatch),
+  ...crud('ControlPlacement', ControlPlacementInput, ControlPlacementPatch),
+  // analysis (schema/analysis.graphql)
+  acceptRecommendation: args({
+    modelId: id,
+    placements: z.array(PlacementInput).max(MAX_PLACEMENTS, `must have at most ${MAX_PLACEMENTS} placements`),
+  }),
+  // snapshots (schema/history.graphql)
+  createSnapshot: args({
+    modelId: id,
+    // lengths after trimming, as history-service counts them
+    name: str()
+      .max(4000, 'must be at most 100 characters')
+      .refine((v) => v.trim().length > 0, 'must not be blank')
+      .refine((v) => v.trim().length <= 100, 'must be at most 100 characters'),
+    note: str()
+      .max(8000, 'must be at most 2000 characters')
+      .refine((v) => v.trim().length <= 2000, 'must be at most 2000 characters')
+      .nullish(),
+  }),
+  deleteSnapshot: args({ modelId: id, id }),
+  // catalogue (schema/catalogue.graphql)
+  loadCatalogue: args({ document }),
+  // accounts and keys (schema/auth.graphql)
+  login: args({
+    username: str().min(1, 'must not be empty').max(256, 'must be at most 256 characters'),
+    password: givenPassword,
+  }),
+  changePassword: args({ currentPassword: givenPassword, newPassword }),
+  createUser: args({ input: UserInput }),
+  updateUser: args({ id, patch: UserPatch }),
+  createApiKey: args({ input: ApiKeyInput }),
+  revokeApiKey: args({ id }),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Checking
+// ---------------------------------------------------------------------------------------------
+
+/** zod path → the project's path syntax: `input.zoneIds[0]`, `placements[3].cost`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>(
+    (out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)),
+    '',
+  );
+}
+
+/**
+ * Checks the arguments of Mutation field `field` against its schema.
+ * @throws ValidationError listing every problem, paths naming the argument (first one in `field`)
+ * @throws Error when the field has no schema (a programming error, not the client's)
+ */
+export function checkMutationArgs(field: string, args: unknown): void {
+  const schema = MUTATION_INPUTS[field];
+  if (!schema) throw new Error(`Mutation.${field} has no input schema (resolvers/input-schemas.ts)`);
+  const result = schema.safeParse(args ?? {});
+  if (result.success) return;
+  const issues: FieldIssue[] = result.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
+  throw new ValidationError(issues);
+}
+
+type Resolver = (parent: unknown, args: Record<string, unknown>, ctx: unknown, info: GraphQLResolveInfo) => unknown;
+
+/**
+ * Wraps every Mutation resolver so that its arguments are checked ({@link checkMutationArgs})
+ * before it runs; the resolver gets the arguments unchanged. Throws at start-up, naming them,
+ * when resolvers have no schema in {@link MUTATION_INPUTS}.
+ */
+export function validateInputs<T extends Record<string, (...args: never[]) => unknown>>(resolvers: T): T {
+  const missing = Object.keys(resolvers).filter((f) => !MUTATION_INPUTS[f]);
+  if (missing.length) {
+    throw new Error(`Mutation fields without an input schema (resolvers/input-schemas.ts): ${missing.join(', ')}`);
+  }
+  return Object.fromEntries(
+    Object.entries(resolvers).map(([field, resolve]) => {
+      const inner = resolve as unknown as Resolver;
+      const checked: Resolver = (parent, a, ctx, info) => {
+        checkMutationArgs(field, a);
+        return inner(parent, a, ctx, info);
+      };
+      return [field, checked];
+    }),
+  ) as unknown as T;
+}
