@@ -11,6 +11,7 @@ import path from 'node:path';
 export const QUERY_NAMES = [
   'audit/list-audit-events',
   'audit/list-model-changes-since',
+  'audit/list-model-header-changes',
   'audit/record-audit-event',
   'catalogue/create-catalogue',
   'catalogue/delete-catalogue',
@@ -54,6 +55,10 @@ export const QUERY_NAMES = [
   'model/get-model-version',
   'model/list-models',
   'model/update-model-info',
+  'snapshot/create-snapshot',
+  'snapshot/delete-snapshot',
+  'snapshot/get-snapshot',
+  'snapshot/list-snapshots',
 ] as const;
 export type QueryName = (typeof QUERY_NAMES)[number];
 

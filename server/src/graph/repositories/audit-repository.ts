@@ -35,10 +35,23 @@ export interface AuditFilter {
   modelId?: string;
   actorId?: string;
   action?: string;
+  /** Only entries written at or after this ISO-8601 date-time (e.g. a model's createdAt). */
+  since?: string;
+}
+
+/** A model's audited changes in a version range, read against the incarnation the caller saw. */
+export interface ModelChanges {
+  /** False when the model no longer has the createdAt the caller read (deleted or re-created): read again. */
+  current: boolean;
+  /** Entries newest first (by modelVersion). */
+  events: AuditEvent[];
 }
 
 function toEvent(r: Row): AuditEvent {
-  const e = r['event'] as Record<string, unknown>;
+  return fromMap(r['event'] as Record<string, unknown>);
+}
+
+function fromMap(e: Record<string, unknown>): AuditEvent {
   return {
     id: e['id'] as string,
     at: e['at'] as string,
@@ -88,14 +101,36 @@ export class AuditRepository {
       modelId: filter.modelId ?? null,
       actorId: filter.actorId ?? null,
       action: filter.action ?? null,
+      since: filter.since ?? null,
       skip,
       limit,
     });
     return rows.map(toEvent);
   }
 
-  /** A model's entries with modelVersion > `version`, newest first (to rebuild an earlier version). */
-  async changesSince(modelId: string, version: number): Promise<AuditEvent[]> {
-    return (await this.db.query('audit/list-model-changes-since', { modelId, version })).map(toEvent);
+  /**
+   * A model's entries with `from` < modelVersion ≤ `to`, newest first, to rebuild version `from`
+   * from the document at version `to`. Only entries of the incarnation created at `createdAt`
+   * (ISO-8601, as ModelRepository.version returns it) count; `current` is false when the model
+   * no longer has that createdAt.
+   */
+  async changesBetween(modelId: string, createdAt: string, from: number, to: number): Promise<ModelChanges> {
+    const row = (await this.db.query('audit/list-model-changes-since', { modelId, createdAt, from, to }))[0];
+    const events = ((row?.['events'] as Record<string, unknown>[] | undefined) ?? []).map(fromMap);
+    events.sort((a, b) => (b.modelVersion ?? 0) - (a.modelVersion ?? 0));
+    return { current: row?.['current'] === true, events };
+  }
+
+  /**
+   * The version and changes of every entry of the model's current incarnation that touches the
+   * model header (creation, import, name or description), newest first; element changes are
+   * left out. Empty if the model does not exist.
+   */
+  async headerChanges(modelId: string): Promise<{ modelVersion: number; changes: AuditChange[] }[]> {
+    const rows = await this.db.query('audit/list-model-header-changes', { modelId });
+    return rows.map((r) => ({
+      modelVersion: r['modelVersion'] as number,
+      changes: JSON.parse((r['changes'] as string) ?? '[]') as AuditChange[],
+    }));
   }
 }
