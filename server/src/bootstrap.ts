@@ -15,12 +15,14 @@ import { AnalysisService } from './domain/services/analysis-service';
 import { AuditService } from './domain/services/audit-service';
 import { AuthService, type AuthOptions } from './domain/services/auth-service';
 import { CatalogueService } from './domain/services/catalogue-service';
+import { HistoryService } from './domain/services/history-service';
 import { ModelService } from './domain/services/model-service';
 import type { Database } from './graph/database';
 import { AuditRepository } from './graph/repositories/audit-repository';
 import { CatalogueRepository } from './graph/repositories/catalogue-repository';
 import { IdentityRepository } from './graph/repositories/identity-repository';
 import { ModelRepository } from './graph/repositories/model-repository';
+import { SnapshotRepository } from './graph/repositories/snapshot-repository';
 
 /** The bundled demo hospital (seeds/demo-hospital.json). */
 export const DEMO_MODEL_FILE = path.resolve(__dirname, '..', '..', 'seeds', 'demo-hospital.json');
@@ -39,12 +41,14 @@ export function createServices(db: Database, auth: Partial<AuthOptions> = {}): S
     sessionTtlMs: auth.sessionTtlMs ?? 8 * 3600_000,
     ...(auth.oidc ? { oidc: auth.oidc } : {}),
   });
+  const analysis = new AnalysisService(models, catalogues);
   return {
     catalogues,
     models,
-    analysis: new AnalysisService(models, catalogues),
+    analysis,
     auth: authService,
     audit: new AuditService(audit),
+    history: new HistoryService(db, models, analysis, audit, new SnapshotRepository(db)),
   };
 }
 

@@ -8,6 +8,7 @@ import type { AnalysisService } from './domain/services/analysis-service';
 import type { AuditService } from './domain/services/audit-service';
 import type { AuthService } from './domain/services/auth-service';
 import type { CatalogueService } from './domain/services/catalogue-service';
+import type { HistoryService } from './domain/services/history-service';
 import type { ModelService } from './domain/services/model-service';
 
 export interface Services {
@@ -16,6 +17,8 @@ export interface Services {
   analysis: AnalysisService;
   auth: AuthService;
   audit: AuditService;
+  /** Named snapshots, earlier versions and diffs of models. */
+  history: HistoryService;
 }
 
 export interface Context {

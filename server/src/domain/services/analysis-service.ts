@@ -20,7 +20,8 @@ import {
   type WhatIfResult,
 } from '../../engine';
 import { ValidationError } from '../errors';
-import type { Severity } from '../types';
+import { riskTotals, type RiskTotals } from '../risk-totals';
+import type { ModelDocument, Severity } from '../types';
 import type { CatalogueService } from './catalogue-service';
 import type { ModelService } from './model-service';
 
@@ -30,6 +31,17 @@ export interface AnalysedGraph {
   stepById: ReadonlyMap<string, AttackStep>;
   entryPointIds: ReadonlySet<string>;
   targetIds: ReadonlySet<string>;
+}
+
+/**
+ * Which stored model state a document is: the model, its creation time (a model deleted and
+ * re-created under the same id starts again at version 1) and the version. Such a state never
+ * changes, so its analysis can be cached.
+ */
+export interface DocumentIdentity {
+  modelId: string;
+  createdAt: string;
+  version: number;
 }
 
 /** An attack path with its steps resolved (what the API serves). */
@@ -57,8 +69,14 @@ function checkRange(name: string, value: number | undefined, range: { min: numbe
   }
 }
 
+/** Cache key of an attack graph: the model state, the catalogue and the starting elements. */
+const graphKey = (id: DocumentIdentity, catalogueVersion: string, from: readonly string[] | null): string =>
+  JSON.stringify([id.modelId, id.createdAt, id.version, catalogueVersion, from]);
+
 export class AnalysisService {
   private readonly graphs = new Map<string, AnalysedGraph>();
+  /** Risk totals per cached attack graph (dropped with it). */
+  private readonly totals = new WeakMap<AttackGraph, RiskTotals>();
 
   constructor(
     private readonly models: ModelService,
@@ -93,19 +111,44 @@ export class AnalysisService {
         );
       }
     }
-    const key = JSON.stringify([modelId, createdAt, version, catalogue.catalogueVersion, from ?? null]);
+    const key = graphKey({ modelId, createdAt, version }, catalogue.catalogueVersion, from ?? null);
     const hit = this.graphs.get(key);
     if (hit) return hit;
-    const graph = buildAttackGraph(document, catalogue, from ? { fromElementIds: from } : {});
-    const analysed: AnalysedGraph = {
-      graph,
-      stepById: new Map(graph.steps.map((s) => [s.id, s])),
-      entryPointIds: new Set(graph.entryPointIds),
-      targetIds: new Set(graph.targetIds),
-    };
+    return this.remember(key, analyse(document, catalogue, from));
+  }
+
+  private remember(key: string, analysed: AnalysedGraph): AnalysedGraph {
     this.graphs.set(key, analysed);
     while (this.graphs.size > CACHE_SIZE) this.graphs.delete(this.graphs.keys().next().value as string);
     return analysed;
+  }
+
+  /**
+   * The attack graph of any model document: the current version, an earlier one, or a snapshot's.
+   * With `identity` (which stored model state the document is) the graph is cached under the same
+   * key as {@link attackGraph}, so the current version is built once for both, and an earlier
+   * version (which never changes) once per catalogue version. Without it nothing is cached.
+   * @throws ValidationError when the document is structurally unusable (see buildAttackGraph)
+   */
+  async analyseDocument(document: ModelDocument, identity?: DocumentIdentity): Promise<AnalysedGraph> {
+    const catalogue = await this.catalogues.current();
+    if (!identity) return analyse(document, catalogue);
+    const key = graphKey(identity, catalogue.catalogueVersion, null);
+    return this.graphs.get(key) ?? this.remember(key, analyse(document, catalogue));
+  }
+
+  /**
+   * Risk totals of a model document (domain/risk-totals.ts: total risk, targets reachable, worst
+   * severity, …) with the current catalogue; cached with the attack graph when `identity` is given.
+   * @throws EngineLimitError ('timeLimitMs') on a model too large to search in 30 s
+   */
+  async riskTotals(document: ModelDocument, identity?: DocumentIdentity): Promise<RiskTotals> {
+    const { graph } = await this.analyseDocument(document, identity);
+    const hit = this.totals.get(graph);
+    if (hit) return hit;
+    const computed = riskTotals(graph);
+    this.totals.set(graph, computed);
+    return computed;
   }
 
   /**
@@ -193,6 +236,21 @@ export class AnalysisService {
       (g) => (!options.deviceId || g.deviceId === options.deviceId) && (!options.onlyGaps || g.gap),
     );
   }
+}
+
+/** Builds the attack graph of a document with its lookups. */
+function analyse(
+  document: ModelDocument,
+  catalogue: Parameters<typeof buildAttackGraph>[1],
+  from?: readonly string[],
+): AnalysedGraph {
+  const graph = buildAttackGraph(document, catalogue, from ? { fromElementIds: from } : {});
+  return {
+    graph,
+    stepById: new Map(graph.steps.map((s) => [s.id, s])),
+    entryPointIds: new Set(graph.entryPointIds),
+    targetIds: new Set(graph.targetIds),
+  };
 }
 
 /** Resolves step ids to steps (ids are stable across what-if graphs; after-paths only use unblocked steps). */
