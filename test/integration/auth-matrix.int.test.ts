@@ -45,6 +45,7 @@ const SPEC: Record<'Query' | 'Mutation', Record<string, Spec>> = {
     users: { role: 'ADMIN' },
     apiKeys: { role: 'ADMIN' },
     auditEvents: { role: 'ADMIN' },
+    modelDiff: { role: 'VIEWER', model: 'modelId' },
   },
   Mutation: {
     login: { role: 'PUBLIC' },
@@ -59,6 +60,8 @@ const SPEC: Record<'Query' | 'Mutation', Record<string, Spec>> = {
     createModel: { role: 'EDITOR', model: 'id' },
     updateModel: { role: 'EDITOR', model: 'id' },
     acceptRecommendation: { role: 'EDITOR', model: 'modelId' },
+    createSnapshot: { role: 'EDITOR', model: 'modelId' },
+    deleteSnapshot: { role: 'EDITOR', model: 'modelId' },
     ...Object.fromEntries(
       ['Zone', 'Device', 'Interface', 'Channel', 'Asset', 'Vulnerability', 'ControlPlacement'].flatMap((t) =>
         ['create', 'update', 'delete'].map((verb) => [`${verb}${t}`, { role: 'EDITOR', model: 'modelId' } as Spec]),

@@ -52,6 +52,7 @@ export const ACCESS_POLICY: { Query: Record<string, Requirement>; Mutation: Reco
     users: ADMIN,
     apiKeys: ADMIN,
     auditEvents: ADMIN,
+    modelDiff: viewModel('modelId'),
   },
   Mutation: {
     login: 'PUBLIC',
@@ -66,6 +67,8 @@ export const ACCESS_POLICY: { Query: Record<string, Requirement>; Mutation: Reco
     updateModel: editModel('id'),
     deleteModel: { role: 'ADMIN', model: byArg('id') },
     acceptRecommendation: editModel('modelId'),
+    createSnapshot: editModel('modelId'),
+    deleteSnapshot: editModel('modelId'),
     ...Object.fromEntries(ELEMENT_MUTATIONS.map((f) => [f, editModel('modelId')])),
   },
 };

@@ -9,16 +9,32 @@ import { ControlPlacement, ModelElement, Vulnerability } from './elements';
 import { guardRoot } from './access';
 import { validateInputs } from './input-schemas';
 import { AuthMutation, AuthQuery } from './auth';
+import {
+  HistoryMutation,
+  HistoryQuery,
+  ModelDiff,
+  ModelElementKind,
+  ModelSnapshot,
+  PlacementDiff,
+  ThreatModelHistory,
+} from './history';
 import { Mutation } from './Mutation';
 import { Query } from './Query';
 import { ThreatModel } from './ThreatModel';
 
 export const resolvers = {
   JSON: JSONResolver,
-  Query: guardRoot('Query', { ...Query, ...AuthQuery }),
+  Query: guardRoot('Query', { ...Query, ...AuthQuery, ...HistoryQuery }),
   // access policy first, then the arguments' shape and bounds (input-schemas.ts), then the resolver
-  Mutation: guardRoot('Mutation', validateInputs({ ...Mutation, ...AnalysisMutation, ...AuthMutation })),
-  ThreatModel: { ...ThreatModel, ...ThreatModelAnalysis },
+  Mutation: guardRoot(
+    'Mutation',
+    validateInputs({ ...Mutation, ...AnalysisMutation, ...AuthMutation, ...HistoryMutation }),
+  ),
+  ThreatModel: { ...ThreatModel, ...ThreatModelAnalysis, ...ThreatModelHistory },
+  ModelSnapshot,
+  ModelDiff,
+  PlacementDiff,
+  ModelElementKind,
   AttackStep,
   RecommendedPlacement,
   Catalogue,
