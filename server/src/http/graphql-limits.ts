@@ -43,6 +43,11 @@ export const FIELD_COSTS: Readonly<Record<string, number>> = Object.freeze({
   'Query.exportModel': 50,
   'Mutation.importModel': 100,
   'Mutation.loadCatalogue': 100,
+  // history (schema/history.graphql): a document rebuilt or read per revision, an attack graph per side
+  'Query.modelDiff': 100,
+  'ModelDiff.risk': 300,
+  'ModelSnapshot.document': 50,
+  'Mutation.createSnapshot': 150,
 });
 
 /**
@@ -54,6 +59,8 @@ export const FIELD_COSTS: Readonly<Record<string, number>> = Object.freeze({
  */
 export const LIST_SIZE_ESTIMATES: Readonly<Record<string, number>> = Object.freeze({
   'Query.models': 20,
+  // `snapshots { document }` reads every stored document: select the document on one snapshot
+  'ThreatModel.snapshots': 10,
 });
 
 /** The estimator: field cost ({@link FIELD_COSTS} or 1) + children × list estimate (or 1). */
