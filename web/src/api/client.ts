@@ -1,10 +1,14 @@
 /**
  * A small fetch-based GraphQL client over the codegen-typed documents: same-origin POST /graphql.
- * Any GraphQL error rejects with GraphQLRequestError (partial data is not used).
+ * Any GraphQL error rejects with GraphQLRequestError (partial data is not used). The tab's session
+ * token (session.ts) goes with every request as `Authorization: Bearer`; when the server answers
+ * HTTP 401 to a request that carried one (expired, revoked, account disabled), the session is
+ * dropped and the app returns to the sign-in page.
  */
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { GraphQLRequestError, type GraphQLErrorItem } from './errors';
+import { reportSessionLost, sessionToken } from './session';
 
 const printed = new WeakMap<object, string>();
 
@@ -19,17 +23,28 @@ function source(doc: TypedDocumentNode<unknown, unknown>): string {
 
 export const GRAPHQL_ENDPOINT = '/graphql';
 
+/**
+ * Runs one operation. `anonymous`: send no token even when signed in (sign-in itself, so a wrong
+ * password is never taken for a lost session).
+ */
 export async function request<TResult, TVariables>(
   document: TypedDocumentNode<TResult, TVariables>,
   variables: TVariables,
-  options: { signal?: AbortSignal } = {},
+  options: { signal?: AbortSignal; anonymous?: boolean } = {},
 ): Promise<TResult> {
+  const token = options.anonymous ? null : sessionToken();
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    accept: 'application/graphql-response+json, application/json',
+  };
+  if (token) headers.authorization = `Bearer ${token}`;
   const res = await fetch(GRAPHQL_ENDPOINT, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
+    headers,
     body: JSON.stringify({ query: source(document as TypedDocumentNode<unknown, unknown>), variables }),
     ...(options.signal ? { signal: options.signal } : {}),
   });
+  if (token && res.status === 401) reportSessionLost(token);
   let body: { data?: TResult | null; errors?: GraphQLErrorItem[] };
   try {
     body = (await res.json()) as typeof body;

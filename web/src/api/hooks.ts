@@ -6,7 +6,9 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import {
   AcceptRecommendationDocument,
+  ApiKeysDocument,
   AssetsPageDocument,
+  AuditEventsDocument,
   AttackPathsDocument,
   BaselineGapsDocument,
   CatalogueDocument,
@@ -17,6 +19,7 @@ import {
   ModelElementsDocument,
   ModelListDocument,
   RecommendControlsDocument,
+  UsersDocument,
   VulnerabilitiesPageDocument,
   WhatIfDocument,
   type CatalogueQuery,
@@ -31,6 +34,10 @@ import type { ModelData } from '../graph/model-index';
 export const PAGE_SIZE = 1000;
 
 export const keys = {
+  me: ['me'] as const,
+  users: ['users'] as const,
+  apiKeys: ['apiKeys'] as const,
+  audit: (args: object) => ['audit', args] as const,
   models: ['models'] as const,
   catalogue: ['catalogue'] as const,
   model: (id: string) => ['model', id] as const,
@@ -183,4 +190,30 @@ export function useAcceptRecommendation(modelId: string) {
   return useModelWrite(modelId, (placements: PlacementInput[]) =>
     request(AcceptRecommendationDocument, { modelId, placements }),
   );
+}
+
+/** Every local account (ADMIN). */
+export function useUsers() {
+  return useQuery({ queryKey: keys.users, queryFn: () => request(UsersDocument, {}).then((r) => r.users) });
+}
+
+/** Every API key, without secrets (ADMIN). */
+export function useApiKeys() {
+  return useQuery({ queryKey: keys.apiKeys, queryFn: () => request(ApiKeysDocument, {}).then((r) => r.apiKeys) });
+}
+
+export interface AuditFilter {
+  modelId: string | null;
+  actorId: string | null;
+  action: string | null;
+}
+
+/** One page of the audit trail, newest first (ADMIN). `after`: the previous page's end cursor. */
+export function useAuditEvents(filter: AuditFilter, first: number, after: string | null) {
+  const args = { ...filter, first, after };
+  return useQuery({
+    queryKey: keys.audit(args),
+    queryFn: () => request(AuditEventsDocument, args).then((r) => r.auditEvents),
+    placeholderData: keepPreviousData,
+  });
 }
