@@ -149,6 +149,8 @@ export async function createServer(
   await apollo.start();
 
   app.disable('x-powered-by');
+  // the client IP (req.ip) that rate limits are keyed by: believe X-Forwarded-For only from these proxies
+  app.set('trust proxy', hardening.trustProxy);
   app.use(drainer.middleware);
   app.use(
     pinoHttp({

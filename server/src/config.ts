@@ -189,6 +189,14 @@ const hardeningSchema = z.object({
   /** login attempts per username and client IP per window; 0 = no limit. */
   MEDTHREAT_LOGIN_RATE_LIMIT_POINTS: count(0, 1_000_000, 10),
   MEDTHREAT_LOGIN_RATE_LIMIT_WINDOW_S: count(1, 86_400, 900),
+  /**
+   * Reverse proxies whose X-Forwarded-For gives the client IP (Express 'trust proxy'): 'true',
+   * a hop count, or a comma list of addresses/subnets ('loopback', '10.0.0.0/8'). Default: none.
+   */
+  MEDTHREAT_TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|\d{1,2}|[\w.:/, -]{1,500})$/, 'must be true, false, a hop count or addresses/subnets')
+    .optional(),
 });
 
 /** Limits and switches of the GraphQL endpoint (see the README's configuration table). */
@@ -206,6 +214,8 @@ export interface GraphqlHardening {
   rateLimit: Readonly<{ points: number; windowSeconds: number }>;
   /** login limiter: `points` attempts per `windowSeconds` per username + IP; points 0 = off. */
   loginRateLimit: Readonly<{ points: number; windowSeconds: number }>;
+  /** Express 'trust proxy': which proxies to believe about the client IP (rate limits, logs). */
+  trustProxy: boolean | number | string;
 }
 
 /**
@@ -230,9 +240,17 @@ export function loadGraphqlHardening(env: Record<string, string | undefined> = p
     maxTokens: e.MEDTHREAT_GRAPHQL_MAX_TOKENS,
     maxCost: e.MEDTHREAT_GRAPHQL_MAX_COST,
     rateLimit: Object.freeze({ points: e.MEDTHREAT_RATE_LIMIT_POINTS, windowSeconds: e.MEDTHREAT_RATE_LIMIT_WINDOW_S }),
+    trustProxy: parseTrustProxy(e.MEDTHREAT_TRUST_PROXY),
     loginRateLimit: Object.freeze({
       points: e.MEDTHREAT_LOGIN_RATE_LIMIT_POINTS,
       windowSeconds: e.MEDTHREAT_LOGIN_RATE_LIMIT_WINDOW_S,
     }),
   });
+}
+
+/** MEDTHREAT_TRUST_PROXY → Express's 'trust proxy' value: boolean, hop count or address list. */
+function parseTrustProxy(value: string | undefined): boolean | number | string {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  return /^\d+$/.test(value) ? Number(value) : value;
 }

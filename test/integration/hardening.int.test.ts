@@ -186,6 +186,8 @@ describe('rate limits (last: they use up this client IP)', () => {
     expect(body.errors?.[0]?.extensions?.['retryAfterMs']).toBeGreaterThan(0);
     expect(body.errors?.[0]?.message).toMatch(/^Too many requests: try again in \d+ s$/);
     expectNoInternals(text);
+    // X-Forwarded-For is not believed unless MEDTHREAT_TRUST_PROXY says so: no fresh allowance
+    expect((await post('{ me { kind } }', { 'x-forwarded-for': '203.0.113.7' })).res.status).toBe(429);
     // health checks are not GraphQL and stay available
     expect((await fetch(`${server.base}/healthz`)).status).toBe(200);
   });

@@ -224,6 +224,7 @@ describe('configuration', () => {
       maxCost: 1000,
       rateLimit: { points: 1200, windowSeconds: 60 },
       loginRateLimit: { points: 10, windowSeconds: 900 },
+      trustProxy: false,
     });
   });
 
@@ -237,5 +238,13 @@ describe('configuration', () => {
     expect(c).toMatchObject({ introspection: false, sandbox: true, maxCost: 5000, rateLimit: { points: 0 } });
     expect(() => loadGraphqlHardening({ MEDTHREAT_GRAPHQL_MAX_DEPTH: 'deep' })).toThrow(/MEDTHREAT_GRAPHQL_MAX_DEPTH/);
     expect(() => loadGraphqlHardening({ MEDTHREAT_GRAPHQL_SANDBOX: 'yes' })).toThrow(/MEDTHREAT_GRAPHQL_SANDBOX/);
+    const proxy = (v: string) => loadGraphqlHardening({ MEDTHREAT_TRUST_PROXY: v }).trustProxy;
+    expect([proxy('true'), proxy('false'), proxy('1'), proxy('loopback, 10.0.0.0/8')]).toEqual([
+      true,
+      false,
+      1,
+      'loopback, 10.0.0.0/8',
+    ]);
+    expect(() => proxy('x;rm')).toThrow(/MEDTHREAT_TRUST_PROXY/);
   });
 });
