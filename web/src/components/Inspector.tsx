@@ -42,6 +42,8 @@ export interface InspectorProps {
   setPanel: (p: Panel) => void;
   compromised: readonly string[];
   onToggleCompromised: (id: string) => void;
+  /** Offer editing, deleting and adding parts (false for viewers: the facts only). */
+  canEdit?: boolean;
 }
 
 function Facts({ rows }: { rows: [string, React.ReactNode][] }) {
@@ -97,10 +99,24 @@ function PartList({
   );
 }
 
-export function Inspector({ ctx, panel, setPanel, compromised, onToggleCompromised }: InspectorProps) {
+export function Inspector({
+  ctx,
+  panel: requested,
+  setPanel,
+  compromised,
+  onToggleCompromised,
+  canEdit = true,
+}: InspectorProps) {
   const [confirming, setConfirming] = useState<string | null>(null);
   const [deleteError, setDeleteError] = useState<unknown>(null);
   const [deleting, setDeleting] = useState(false);
+  // Without the right to edit, only the facts are shown (no form, whatever was asked).
+  const panel: Panel =
+    canEdit || !requested || requested.mode === 'inspect'
+      ? requested
+      : requested.mode === 'edit'
+        ? { mode: 'inspect', id: requested.id }
+        : null;
   if (!panel) return null;
   const { index } = ctx;
 
@@ -143,8 +159,9 @@ export function Inspector({ ctx, panel, setPanel, compromised, onToggleCompromis
   }
 
   const open = (id: string) => setPanel({ mode: 'inspect', id });
+  /** The "+ part" action of a part list; undefined (no button) without the right to edit. */
   const create = (type: EditableType, defaults: Record<string, unknown>) =>
-    setPanel({ mode: 'create', type, defaults });
+    canEdit ? () => setPanel({ mode: 'create', type, defaults }) : undefined;
   const m = index.model;
   const placementsOn = (ids: string[]) =>
     m.controlPlacements
@@ -192,14 +209,14 @@ export function Inspector({ ctx, panel, setPanel, compromised, onToggleCompromis
             title="Devices"
             items={devices.map((d) => ({ id: d.id, label: d.name }))}
             onOpen={open}
-            onAdd={() => create('DEVICE', { zoneIds: [z.id] })}
+            onAdd={create('DEVICE', { zoneIds: [z.id] })}
             addLabel="Device in this zone"
           />
           <PartList
             title="Controls"
             items={placementsOn([z.id])}
             onOpen={open}
-            onAdd={() => create('CONTROL_PLACEMENT', { elementId: z.id })}
+            onAdd={create('CONTROL_PLACEMENT', { elementId: z.id })}
             addLabel="Control"
           />
         </>
@@ -243,7 +260,7 @@ export function Inspector({ ctx, panel, setPanel, compromised, onToggleCompromis
               label: `${i.name} (${humanize(i.kind)}, ${humanize(i.authentication).toLowerCase()})`,
             }))}
             onOpen={open}
-            onAdd={() => create('INTERFACE', { deviceId: d.id, exposedToZoneIds: d.zoneIds })}
+            onAdd={create('INTERFACE', { deviceId: d.id, exposedToZoneIds: d.zoneIds })}
             addLabel="Interface"
           />
           <PartList
@@ -257,28 +274,28 @@ export function Inspector({ ctx, panel, setPanel, compromised, onToggleCompromis
               ),
             }))}
             onOpen={open}
-            onAdd={() => create('ASSET', { deviceId: d.id })}
+            onAdd={create('ASSET', { deviceId: d.id })}
             addLabel="Asset"
           />
           <PartList
             title="Vulnerabilities"
             items={vulns.map((v) => ({ id: v.id, label: `${v.cveId} (CVSS ${v.cvssBaseScore.toFixed(1)})` }))}
             onOpen={open}
-            onAdd={() => create('VULNERABILITY', { elementId: d.id })}
+            onAdd={create('VULNERABILITY', { elementId: d.id })}
             addLabel="Vulnerability"
           />
           <PartList
             title="Controls"
             items={placementsOn([d.id, ...ifaces.map((i) => i.id), ...assets.map((a) => a.id)])}
             onOpen={open}
-            onAdd={() => create('CONTROL_PLACEMENT', { elementId: d.id })}
+            onAdd={create('CONTROL_PLACEMENT', { elementId: d.id })}
             addLabel="Control"
           />
           <PartList
             title="Channels"
             items={channels.map((c) => ({ id: c.id, label: c.name }))}
             onOpen={open}
-            onAdd={() => create('CHANNEL', { fromDeviceId: d.id })}
+            onAdd={create('CHANNEL', { fromDeviceId: d.id })}
             addLabel="Channel from this device"
           />
         </>
@@ -302,14 +319,14 @@ export function Inspector({ ctx, panel, setPanel, compromised, onToggleCompromis
             title="Vulnerabilities"
             items={m.vulnerabilities.filter((v) => v.elementId === i.id).map((v) => ({ id: v.id, label: v.cveId }))}
             onOpen={open}
-            onAdd={() => create('VULNERABILITY', { elementId: i.id })}
+            onAdd={create('VULNERABILITY', { elementId: i.id })}
             addLabel="Vulnerability"
           />
           <PartList
             title="Controls"
             items={placementsOn([i.id])}
             onOpen={open}
-            onAdd={() => create('CONTROL_PLACEMENT', { elementId: i.id })}
+            onAdd={create('CONTROL_PLACEMENT', { elementId: i.id })}
             addLabel="Control"
           />
         </>
@@ -335,7 +352,7 @@ export function Inspector({ ctx, panel, setPanel, compromised, onToggleCompromis
             title="Controls"
             items={placementsOn([c.id])}
             onOpen={open}
-            onAdd={() => create('CONTROL_PLACEMENT', { elementId: c.id })}
+            onAdd={create('CONTROL_PLACEMENT', { elementId: c.id })}
             addLabel="Control"
           />
         </>
@@ -357,7 +374,7 @@ export function Inspector({ ctx, panel, setPanel, compromised, onToggleCompromis
             title="Controls"
             items={placementsOn([a.id])}
             onOpen={open}
-            onAdd={() => create('CONTROL_PLACEMENT', { elementId: a.id })}
+            onAdd={create('CONTROL_PLACEMENT', { elementId: a.id })}
             addLabel="Control"
           />
         </>
@@ -419,10 +436,12 @@ export function Inspector({ ctx, panel, setPanel, compromised, onToggleCompromis
       </p>
       <h3>{index.label(panel.id)}</h3>
       <div className="inspector-actions">
-        <button type="button" onClick={() => setPanel({ mode: 'edit', id: panel.id })}>
-          Edit
-        </button>
-        {confirming === panel.id ? (
+        {canEdit && (
+          <button type="button" onClick={() => setPanel({ mode: 'edit', id: panel.id })}>
+            Edit
+          </button>
+        )}
+        {!canEdit ? null : confirming === panel.id ? (
           <span className="confirm" role="group" aria-label="Confirm delete">
             <button type="button" className="danger" onClick={remove} disabled={deleting}>
               {deleting ? 'Deleting…' : `Delete ${typeLabel}`}

@@ -34,6 +34,7 @@ export function MapToolbar({
   onExportSvg,
   exporting,
   onAdd,
+  canEdit = true,
 }: {
   filter: MapFilter;
   onFilter: (f: MapFilter) => void;
@@ -46,6 +47,8 @@ export function MapToolbar({
   onExportSvg: () => void;
   exporting: boolean;
   onAdd: (type: EditableType) => void;
+  /** Offer adding and drawing (false for viewers). */
+  canEdit?: boolean;
 }) {
   const cats = [...new Set(categories)].sort((a, b) =>
     DEVICE_CATEGORY[a].label.localeCompare(DEVICE_CATEGORY[b].label),
@@ -103,34 +106,38 @@ export function MapToolbar({
           {matches} match{matches === 1 ? '' : 'es'}
         </span>
       )}
-      <select
-        aria-label="Add an element"
-        value=""
-        data-testid="add-element"
-        className="add-select"
-        onChange={(e) => {
-          if (e.target.value) onAdd(e.target.value as EditableType);
-        }}
-      >
-        <option value="">+ Add…</option>
-        <option value="DEVICE">Device</option>
-        <option value="ZONE">Zone</option>
-        <option value="CHANNEL">Channel</option>
-        <option value="INTERFACE">Interface</option>
-        <option value="ASSET">Patient-safety asset</option>
-        <option value="VULNERABILITY">Vulnerability</option>
-        <option value="CONTROL_PLACEMENT">Control placement</option>
-      </select>
+      {canEdit && (
+        <select
+          aria-label="Add an element"
+          value=""
+          data-testid="add-element"
+          className="add-select"
+          onChange={(e) => {
+            if (e.target.value) onAdd(e.target.value as EditableType);
+          }}
+        >
+          <option value="">+ Add…</option>
+          <option value="DEVICE">Device</option>
+          <option value="ZONE">Zone</option>
+          <option value="CHANNEL">Channel</option>
+          <option value="INTERFACE">Interface</option>
+          <option value="ASSET">Patient-safety asset</option>
+          <option value="VULNERABILITY">Vulnerability</option>
+          <option value="CONTROL_PLACEMENT">Control placement</option>
+        </select>
+      )}
       <span className="spacer" />
-      <button
-        type="button"
-        aria-pressed={drawMode}
-        onClick={() => onDrawMode(!drawMode)}
-        title="Click a source device, then a target device"
-        data-testid="draw-channel"
-      >
-        {drawMode ? 'Drawing channel… (Esc)' : 'Draw channel'}
-      </button>
+      {canEdit && (
+        <button
+          type="button"
+          aria-pressed={drawMode}
+          onClick={() => onDrawMode(!drawMode)}
+          title="Click a source device, then a target device"
+          data-testid="draw-channel"
+        >
+          {drawMode ? 'Drawing channel… (Esc)' : 'Draw channel'}
+        </button>
+      )}
       <button type="button" onClick={onExportPng} disabled={exporting} data-testid="export-png">
         PNG
       </button>

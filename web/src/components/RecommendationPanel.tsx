@@ -27,10 +27,13 @@ export function RecommendationPanel({
   modelId,
   index,
   onView,
+  canAccept = true,
 }: {
   modelId: string;
   index: ModelIndex;
   onView: (view: WhatIfView | null) => void;
+  /** Offer "Accept as planned" (editors); what-if stays available to every role. */
+  canAccept?: boolean;
 }) {
   const [minSeverity, setMinSeverity] = useState<Severity>('CRITICAL');
   const [budgetOn, setBudgetOn] = useState(false);
@@ -201,19 +204,21 @@ export function RecommendationPanel({
               <button type="button" onClick={() => setSelected(new Set())} disabled={selected.size === 0}>
                 Clear
               </button>
-              <button
-                type="button"
-                className="primary"
-                disabled={chosen.length === 0 || accept.isPending}
-                data-testid="accept-recommendation"
-                onClick={async () => {
-                  setAccepted(null);
-                  const r = await accept.mutateAsync(chosen);
-                  setAccepted(`${r.acceptRecommendation.length} placements recorded as planned controls.`);
-                }}
-              >
-                {accept.isPending ? 'Accepting…' : `Accept ${chosen.length || ''} as planned`}
-              </button>
+              {canAccept && (
+                <button
+                  type="button"
+                  className="primary"
+                  disabled={chosen.length === 0 || accept.isPending}
+                  data-testid="accept-recommendation"
+                  onClick={async () => {
+                    setAccepted(null);
+                    const r = await accept.mutateAsync(chosen);
+                    setAccepted(`${r.acceptRecommendation.length} placements recorded as planned controls.`);
+                  }}
+                >
+                  {accept.isPending ? 'Accepting…' : `Accept ${chosen.length || ''} as planned`}
+                </button>
+              )}
             </div>
           )}
           {accept.error && <ErrorMessage error={accept.error} title="Not accepted" />}

@@ -7,8 +7,10 @@ import { CreateModelDocument } from '../api/__generated__/graphql';
 import { request } from '../api/client';
 import { fieldErrors } from '../api/errors';
 import { keys, useModels } from '../api/hooks';
+import { useCan } from '../app/auth';
 import { Empty, ErrorMessage, Loading } from '../components/Feedback';
 import { ImportModelButton } from '../components/ModelFileActions';
+import { PageHeader } from '../components/PageHeader';
 import { TextField } from '../components/forms/fields';
 
 function NewModelForm({ onCreated }: { onCreated: (id: string) => void }) {
@@ -60,31 +62,28 @@ function NewModelForm({ onCreated }: { onCreated: (id: string) => void }) {
   );
 }
 
+/** All threat models the signed-in principal may see; import and create for editors. */
 export function ModelListPage() {
   const models = useModels();
   const navigate = useNavigate();
+  const can = useCan();
   const open = (id: string) => navigate(`/models/${encodeURIComponent(id)}`);
   return (
     <div className="page">
-      <header className="app-header">
-        <Link to="/" className="brand">
-          MedThreat
-        </Link>
-        <div className="model-title">
-          <h1>Threat models</h1>
-          <span className="meta">Connected medical devices in hospitals · Singapore TR 67:2018</span>
-        </div>
-        <nav className="header-actions">
-          <ImportModelButton onImported={open} />
-        </nav>
-      </header>
+      <PageHeader title="Threat models" meta="Connected medical devices in hospitals · Singapore TR 67:2018">
+        {can('importModel') && <ImportModelButton onImported={open} />}
+      </PageHeader>
       <main className="page-body">
         {models.isPending && <Loading label="Loading models…" />}
         {models.error && (
           <ErrorMessage error={models.error} title="Models unavailable" onRetry={() => void models.refetch()} />
         )}
         {models.data && models.data.length === 0 && (
-          <Empty>No models yet: import a model file or create an empty model.</Empty>
+          <Empty>
+            {can('createModel')
+              ? 'No models yet: import a model file or create an empty model.'
+              : 'No models to show: ask an administrator for access to a model.'}
+          </Empty>
         )}
         {models.data && models.data.length > 0 && (
           <table className="data-table models" data-testid="model-list">
@@ -113,7 +112,7 @@ export function ModelListPage() {
             </tbody>
           </table>
         )}
-        <NewModelForm onCreated={open} />
+        {can('createModel') && <NewModelForm onCreated={open} />}
       </main>
     </div>
   );

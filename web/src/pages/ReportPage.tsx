@@ -14,6 +14,7 @@ import { BlockingStatusChip, RiskClassChip, SeverityChip, StrideChips } from '..
 import { ErrorMessage, Loading } from '../components/Feedback';
 import { Legend } from '../components/Legend';
 import { loadPositions } from '../components/ThreatGraph';
+import { UserMenu } from '../components/UserMenu';
 import { createGraph } from '../graph/create-graph';
 import { browserCytoscape } from '../graph/cytoscape-factory';
 import { emptyModel, indexModel, type ModelIndex } from '../graph/model-index';
@@ -194,6 +195,8 @@ export function ReportPage() {
           Print / save as PDF
         </button>
         {!ready && <Loading label="Drawing the pictures…" />}
+        <span className="spacer" />
+        <UserMenu />
       </div>
       <article className="report">
         <header className="report-header">

@@ -8,6 +8,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import type { Severity } from '../api/__generated__/graphql';
 import { keys, useAttackPaths, useBaselineGaps, useCatalogue, useModel } from '../api/hooks';
+import { useCan } from '../app/auth';
 import { downloadBlob, downloadText, slug } from '../app/download';
 import { AttackPathList, type AttackPath } from '../components/AttackPathList';
 import { AttackPathView } from '../components/AttackPathView';
@@ -19,6 +20,7 @@ import { MapToolbar, ZoomControls } from '../components/MapToolbar';
 import { ExportModelButton, ImportModelButton } from '../components/ModelFileActions';
 import { RecommendationPanel, type WhatIfView } from '../components/RecommendationPanel';
 import { ThreatGraph } from '../components/ThreatGraph';
+import { UserMenu } from '../components/UserMenu';
 import type { EditorContext } from '../components/forms/ElementForms';
 import type { GraphHandle } from '../graph/create-graph';
 import { NO_FILTER, matchingDeviceIds, type MapFilter } from '../graph/filter';
@@ -42,6 +44,9 @@ export function ThreatModelPage() {
   const model = useModel(modelId);
   const catalogue = useCatalogue();
   const refreshing = useIsFetching({ queryKey: keys.model(modelId) }) > 0;
+  const can = useCan();
+  const canEdit = can('editModel', modelId);
+  const canAccept = can('acceptRecommendation', modelId);
 
   const [tab, setTab] = useState<Tab>('paths');
   const [panel, setPanel] = useState<Panel>(null);
@@ -233,7 +238,8 @@ export function ThreatModelPage() {
             Committee report
           </Link>
           <ExportModelButton modelId={modelId} version={s.version} />
-          <ImportModelButton replaceId={modelId} label="Import…" onImported={() => setPanel(null)} />
+          {canEdit && <ImportModelButton replaceId={modelId} label="Import…" onImported={() => setPanel(null)} />}
+          <UserMenu />
         </nav>
       </header>
 
@@ -385,7 +391,9 @@ export function ThreatModelPage() {
               )}
             </>
           )}
-          {tab === 'recommend' && <RecommendationPanel modelId={modelId} index={index} onView={setWhatIfView} />}
+          {tab === 'recommend' && (
+            <RecommendationPanel modelId={modelId} index={index} onView={setWhatIfView} canAccept={canAccept} />
+          )}
           {tab === 'baseline' && (
             <>
               {gaps.isPending && <Loading label="Checking risk-class baselines…" />}
@@ -402,12 +410,15 @@ export function ThreatModelPage() {
                   index={index}
                   catalogue={catalogue.data}
                   onSelectDevice={(id) => setPanel({ mode: 'inspect', id })}
-                  onPlace={(controlId, elementId) =>
-                    setPanel({
-                      mode: 'create',
-                      type: 'CONTROL_PLACEMENT',
-                      defaults: { controlId, elementId, status: 'PLANNED' },
-                    })
+                  onPlace={
+                    canEdit
+                      ? (controlId, elementId) =>
+                          setPanel({
+                            mode: 'create',
+                            type: 'CONTROL_PLACEMENT',
+                            defaults: { controlId, elementId, status: 'PLANNED' },
+                          })
+                      : undefined
                   }
                 />
               )}
@@ -429,6 +440,7 @@ export function ThreatModelPage() {
           onExportSvg={exportSvg}
           exporting={exporting}
           onAdd={(type) => setPanel({ mode: 'create', type, defaults: {} })}
+          canEdit={canEdit}
         />
         {drawMode && (
           <div className="draw-hint" role="status">
@@ -505,6 +517,7 @@ export function ThreatModelPage() {
               setPanel={showPanel}
               compromised={compromised}
               onToggleCompromised={toggleCompromised}
+              canEdit={canEdit}
             />
           </>
         ) : null}

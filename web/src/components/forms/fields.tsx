@@ -69,15 +69,18 @@ export function TextField({
   placeholder,
   rules,
   multiline,
+  autoComplete,
 }: {
   name: string;
   label: string;
   required?: boolean;
   hint?: string;
-  type?: 'text' | 'number';
+  type?: 'text' | 'number' | 'password' | 'datetime-local';
   placeholder?: string;
   rules?: RegisterOptions;
   multiline?: boolean;
+  /** The browser's autofill hint, e.g. "username", "current-password", "new-password", "off". */
+  autoComplete?: string;
 }) {
   const id = useId();
   const { register } = useFormContext();
@@ -103,6 +106,7 @@ export function TextField({
           aria-invalid={Boolean(error)}
           aria-describedby={describedBy}
           placeholder={placeholder}
+          autoComplete={autoComplete}
           {...reg}
         />
       )}
