@@ -1,12 +1,16 @@
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router-dom';
 import { ErrorBoundary } from './ErrorBoundary';
-import { AuthProvider, RequireAuth, useAuth } from './auth';
+import { AuthProvider, RequireAction, RequireAuth, useAuth } from './auth';
 import { DevModeBanner } from '../components/UserMenu';
 import { AccountPage } from '../pages/AccountPage';
 import { LoginPage } from '../pages/LoginPage';
 import { ModelListPage } from '../pages/ModelListPage';
 import { ReportPage } from '../pages/ReportPage';
 import { ThreatModelPage } from '../pages/ThreatModelPage';
+import { AdminLayout } from '../pages/admin/AdminLayout';
+import { ApiKeysPage } from '../pages/admin/ApiKeysPage';
+import { AuditPage } from '../pages/admin/AuditPage';
+import { UsersPage } from '../pages/admin/UsersPage';
 
 /** The routes, below the development-mode banner when the server runs without authentication. */
 function Shell() {
@@ -21,6 +25,14 @@ function Shell() {
           <Route path="/models/:modelId" element={<ThreatModelPage />} />
           <Route path="/models/:modelId/report" element={<ReportPage />} />
           <Route path="/account" element={<AccountPage />} />
+          <Route element={<RequireAction action="manageUsers" what="Administration" />}>
+            <Route path="/admin" element={<AdminLayout />}>
+              <Route index element={<Navigate to="/admin/users" replace />} />
+              <Route path="users" element={<UsersPage />} />
+              <Route path="api-keys" element={<ApiKeysPage />} />
+              <Route path="audit" element={<AuditPage />} />
+            </Route>
+          </Route>
         </Route>
         <Route path="*" element={<Navigate to="/" replace />} />
       </Routes>
@@ -30,7 +42,8 @@ function Shell() {
 
 /**
  * Routes: /login (sign-in); signed in: / (models), /models/:modelId (workspace: map, paths,
- * recommendations, gaps, editing), /models/:modelId/report, /account (password).
+ * recommendations, gaps, editing), /models/:modelId/report, /account (password); admins:
+ * /admin/users, /admin/api-keys, /admin/audit.
  */
 export function App() {
   return (
