@@ -1,7 +1,9 @@
 /**
- * Jest global setup for the browser end-to-end tests: a FRESH Neo4j (instance 'e2e', port
- * NEO4J_E2E_PORT or 7689) unless the caller set NEO4J_URI, then the BUILT server
- * (server/dist/main.js, demo model loaded) serving the BUILT web app (web/dist) on a free port.
+ * Jest global setup for the browser end-to-end tests: a FRESH Neo4j (instance NEO4J_E2E_INSTANCE
+ * or 'e2e', port NEO4J_E2E_PORT or 7689) unless the caller set NEO4J_URI, then the BUILT server
+ * (server/dist/main.js, or MEDTHREAT_E2E_SERVER; demo model loaded; authentication on, the first
+ * admin 'admin' with the password E2E_ADMIN_PASSWORD) serving the BUILT web app (web/dist) on a
+ * free port.
  * `npm test` builds both first. Debian's Chromium (/usr/bin/chromium) drives the app through
  * playwright-core; as root it is installed with apt when missing. Nothing is skipped: if a piece
  * cannot start, the run fails and says why.
@@ -10,7 +12,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
-import { CHROMIUM, RESULTS, ROOT, setState } from './support';
+import { CHROMIUM, E2E_ADMIN_PASSWORD, RESULTS, ROOT, SERVER_MAIN, setState } from './support';
 
 const local = require('../../tools/neo4j/neo4j-local.cjs') as {
   start(o: { port: number; instance: string; fresh: boolean }): Promise<{ uri: string; pid: number; started: boolean }>;
@@ -31,16 +33,16 @@ function ensureChromium(): void {
 }
 
 function ensureBuilt(): void {
-  for (const f of ['server/dist/main.js', 'web/dist/index.html']) {
-    if (!fs.existsSync(path.join(ROOT, f)))
-      throw new Error(`${f} is missing: run \`npm run build\` first (npm test does)`);
+  for (const f of [SERVER_MAIN, path.join(ROOT, 'web/dist/index.html')]) {
+    if (!fs.existsSync(f))
+      throw new Error(`${path.relative(ROOT, f)} is missing: run \`npm run build\` first (npm test does)`);
   }
 }
 
 /** Starts the built server and resolves with its URL once it logs "MedThreat listening". */
 function startServer(neo4jUri: string): Promise<{ server: ChildProcess; url: string }> {
   const log = fs.createWriteStream(path.join(RESULTS, 'server.log'));
-  const server = spawn(process.execPath, [path.join(ROOT, 'server', 'dist', 'main.js')], {
+  const server = spawn(process.execPath, [SERVER_MAIN], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -49,6 +51,9 @@ function startServer(neo4jUri: string): Promise<{ server: ChildProcess; url: str
       HOST: '127.0.0.1',
       MEDTHREAT_LOAD_DEMO: 'true',
       LOG_LEVEL: 'info',
+      // Authentication on, as in production; the first admin gets a known password.
+      MEDTHREAT_DEV_NO_AUTH: 'false',
+      MEDTHREAT_ADMIN_PASSWORD: E2E_ADMIN_PASSWORD,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -94,14 +99,15 @@ export default async function globalSetup(): Promise<void> {
     process.env.NEO4J_URI && process.env.MEDTHREAT_TEST_STARTED_NEO4J !== '1' ? process.env.NEO4J_URI : null;
   let uri = external;
   let startedNeo4j = false;
+  const instance = process.env.NEO4J_E2E_INSTANCE ?? 'e2e';
   if (!uri) {
     const port = Number(process.env.NEO4J_E2E_PORT ?? 7689);
-    const r = await local.start({ port, instance: 'e2e', fresh: true });
+    const r = await local.start({ port, instance, fresh: true });
     uri = r.uri;
     startedNeo4j = r.started;
   }
   const { server, url } = await startServer(uri);
-  setState({ server, startedNeo4j });
+  setState({ server, startedNeo4j, instance });
   process.env.MEDTHREAT_E2E_URL = url;
   process.env.MEDTHREAT_E2E_FRESH_DB = external ? '' : '1';
 }

@@ -6,7 +6,7 @@ const local = require('../../tools/neo4j/neo4j-local.cjs') as { stop(o: { instan
 export default async function globalTeardown(): Promise<void> {
   const state = getState();
   if (!state) return;
-  const { server, startedNeo4j } = state;
+  const { server, startedNeo4j, instance } = state;
   if (server.exitCode === null) {
     const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
     server.kill('SIGTERM');
@@ -14,6 +14,6 @@ export default async function globalTeardown(): Promise<void> {
     await Promise.race([exited, timeout]);
     if (server.exitCode === null) server.kill('SIGKILL');
   }
-  if (startedNeo4j) await local.stop({ instance: 'e2e' });
+  if (startedNeo4j) await local.stop({ instance });
   setState(undefined);
 }

@@ -1,12 +1,23 @@
 /**
  * The web app end to end, in Debian's Chromium driven by playwright-core, against the built server
- * and web app on a fresh Neo4j with the demo hospital. One browser page walks through a workshop
- * and a committee review in order; each state is saved to test-results/e2e/*.png.
+ * and web app on a fresh Neo4j with the demo hospital. One browser page, signed in as the admin,
+ * walks through a workshop and a committee review in order; each state is saved to
+ * test-results/e2e/*.png.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { RESULTS, appUrl, launchBrowser, snapshot } from './support';
+import {
+  E2E_ADMIN,
+  E2E_ADMIN_PASSWORD,
+  RESULTS,
+  adminToken,
+  appUrl,
+  gql as gqlAs,
+  launchBrowser,
+  signIn,
+  snapshot,
+} from './support';
 
 jest.setTimeout(120_000);
 
@@ -16,15 +27,9 @@ let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];
 
+/** GraphQL as the admin. */
 async function gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const res = await fetch(`${appUrl()}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as { data?: T; errors?: unknown[] };
-  if (body.errors?.length) throw new Error(JSON.stringify(body.errors));
-  return body.data as T;
+  return gqlAs<T>(query, variables, await adminToken());
 }
 
 /** Waits until a JS condition over the map container's dataset (`map`) holds in the page. */
@@ -82,7 +87,7 @@ afterEach(() => {
 });
 
 test('opens the app on the demo model and shows the map', async () => {
-  await page.goto(`${appUrl()}/`);
+  await signIn(page, E2E_ADMIN, E2E_ADMIN_PASSWORD);
   const list = page.getByTestId('model-list');
   await list.waitFor();
   const link = list.getByRole('link', { name: /St\. Raphael General Hospital/ }).first();
