@@ -83,6 +83,8 @@ export function authorize(p: Principal, required: Role, modelId?: string): void 
     throw new ForbiddenError(`this operation needs the ${required} role; you have ${p.role}`);
   }
   if (modelId !== undefined && !canAccessModel(p, modelId)) {
-    throw new ForbiddenError(`you have no access to model '${modelId}'`, 'modelId');
+    // echo the id only when it looks like one: hostile input is not repeated back
+    const named = /^[A-Za-z0-9_.:-]{1,64}$/.test(modelId) ? ` '${modelId}'` : '';
+    throw new ForbiddenError(`you have no access to model${named}`, 'modelId');
   }
 }
