@@ -117,38 +117,95 @@ function portOpen(port) {
   });
 }
 
-/** Waits until the Bolt server answers `RETURN 1` on the default database. */
-async function waitUntilReady(uri, pid, consoleLog, timeoutMs) {
+/** The error start() rejects with when its `signal` aborts it. */
+function abortError() {
+  const e = new Error('Neo4j start-up aborted');
+  e.name = 'AbortError';
+  return e;
+}
+
+/** Settles like `promise`, or rejects with an AbortError as soon as `signal` aborts. */
+function abortable(promise, signal) {
+  if (!signal) return Promise.resolve(promise);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(abortError());
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    Promise.resolve(promise).then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function sleep(ms, signal) {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      if (signal) signal.removeEventListener('abort', done);
+      resolve();
+    }
+    if (signal) signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/**
+ * Waits until the Bolt server answers `RETURN 1` on the default database. Rejects with an
+ * AbortError as soon as `signal` (optional AbortSignal) aborts.
+ */
+async function waitUntilReady(uri, pid, consoleLog, timeoutMs, signal) {
   const neo4j = require('neo4j-driver');
   const deadline = Date.now() + timeoutMs;
   let lastError = null;
   while (Date.now() < deadline) {
+    if (signal && signal.aborted) throw abortError();
     if (pid && !isAlive(pid)) {
       const tail = fs.existsSync(consoleLog)
         ? fs.readFileSync(consoleLog, 'utf8').split('\n').slice(-30).join('\n')
         : '';
       throw new Error(`Neo4j exited during start-up; last log lines:\n${tail}`);
     }
-    const driver = neo4j.driver(uri, undefined, { logging: { level: 'error', logger: () => {} } });
+    const driver = neo4j.driver(uri, undefined, {
+      connectionTimeout: 2000,
+      logging: { level: 'error', logger: () => {} },
+    });
+    const session = driver.session({ database: 'neo4j' });
     try {
-      await driver.executeQuery('RETURN 1', {}, { database: 'neo4j' });
+      // one auto-commit query per attempt (no driver-side retries), abandoned at once on abort
+      await abortable(session.run('RETURN 1'), signal);
       return;
     } catch (e) {
+      if (e.name === 'AbortError') throw e;
       lastError = e;
     } finally {
-      await driver.close();
+      void session
+        .close()
+        .catch(() => {})
+        .then(() => driver.close());
     }
-    await new Promise((r) => setTimeout(r, 500));
+    await sleep(500, signal);
   }
+  if (signal && signal.aborted) throw abortError();
   throw new Error(`Neo4j at ${uri} not ready after ${timeoutMs} ms: ${lastError && lastError.message}`);
 }
 
 /**
  * Starts (or reuses) a local Neo4j instance and resolves to `{ uri, pid, started }` once it
  * answers. `fresh: true` wipes the instance's data first (tests). Throws with the log tail if the
- * server dies during start-up, or after `timeoutMs` (default 180 000 ms).
+ * server dies during start-up, or after `timeoutMs` (default 180 000 ms). `signal` (an
+ * AbortSignal, e.g. from a SIGTERM handler) aborts the wait: a server this call launched is stopped
+ * again, one it reused is left running, and the promise rejects with an AbortError.
  */
-async function start({ port = 7687, instance = 'local', fresh = false, timeoutMs = 180000 } = {}) {
+async function start({ port = 7687, instance = 'local', fresh = false, timeoutMs = 180000, signal } = {}) {
+  if (signal && signal.aborted) throw abortError();
   const uri = `bolt://127.0.0.1:${port}`;
   const p = instancePaths(instance);
   const running = readPid(instance);
@@ -156,7 +213,7 @@ async function start({ port = 7687, instance = 'local', fresh = false, timeoutMs
     if (fresh) {
       await stop({ instance });
     } else {
-      await waitUntilReady(uri, running, p.consoleLog, timeoutMs);
+      await waitUntilReady(uri, running, p.consoleLog, timeoutMs, signal);
       log(`reusing Neo4j (pid ${running}) at ${uri}`);
       return { uri, pid: running, started: false };
     }
@@ -217,7 +274,13 @@ async function start({ port = 7687, instance = 'local', fresh = false, timeoutMs
   child.unref();
   fs.writeFileSync(p.pidFile, `${child.pid}\n`);
   log(`starting Neo4j ${pinnedVersion()} (pid ${child.pid}, heap ${heap}, page cache ${pagecache}) at ${uri}`);
-  await waitUntilReady(uri, child.pid, p.consoleLog, timeoutMs);
+  try {
+    await waitUntilReady(uri, child.pid, p.consoleLog, timeoutMs, signal);
+  } catch (e) {
+    // aborted or failed: do not leave a half-started server behind
+    if (isAlive(child.pid)) await stop({ instance });
+    throw e;
+  }
   log(`Neo4j ready at ${uri}`);
   return { uri, pid: child.pid, started: true };
 }
@@ -230,7 +293,11 @@ async function stop({ instance = 'local', graceMs = 30000 } = {}) {
     fs.rmSync(p.pidFile, { force: true });
     return false;
   }
-  process.kill(pid, 'SIGTERM');
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    // exited in the meantime
+  }
   const deadline = Date.now() + graceMs;
   while (isAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
   if (isAlive(pid)) {
