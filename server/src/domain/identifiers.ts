@@ -155,6 +155,7 @@ function ipSortKey(address: string): string {
  * (10.0.0.2 before 10.0.0.10); anything unparseable last, by text. Returns a new array.
  */
 export function sortIpAddresses(addresses: readonly string[]): string[] {
+  if (addresses.length < 2) return [...addresses];
   const keyed = addresses.map((a) => [ipSortKey(a), a] as const);
   keyed.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : 0));
   return keyed.map(([, a]) => a);

@@ -5,6 +5,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { actorOf, type Context } from '../context';
 import type { ElementKind } from '../domain/services/model-service';
+import { ownedBy } from './inventory';
 
 type Create = { modelId: string; input: Record<string, unknown> };
 type Update = { modelId: string; id: string; patch: Record<string, unknown> };
@@ -14,10 +15,16 @@ type Info = GraphQLResolveInfo;
 /** create/update/delete resolvers of one element kind, e.g. createZone/updateZone/deleteZone. */
 function crud(kind: ElementKind, typeName: string) {
   return {
-    [`create${typeName}`]: (_: unknown, a: Create, ctx: Context, info: Info) =>
-      ctx.services.models.createElement(actorOf(ctx, info.fieldName), a.modelId, kind, a.input),
-    [`update${typeName}`]: (_: unknown, a: Update, ctx: Context, info: Info) =>
-      ctx.services.models.updateElement(actorOf(ctx, info.fieldName), a.modelId, kind, a.id, a.patch),
+    [`create${typeName}`]: async (_: unknown, a: Create, ctx: Context, info: Info) =>
+      ownedBy(
+        a.modelId,
+        await ctx.services.models.createElement(actorOf(ctx, info.fieldName), a.modelId, kind, a.input),
+      ),
+    [`update${typeName}`]: async (_: unknown, a: Update, ctx: Context, info: Info) =>
+      ownedBy(
+        a.modelId,
+        await ctx.services.models.updateElement(actorOf(ctx, info.fieldName), a.modelId, kind, a.id, a.patch),
+      ),
     [`delete${typeName}`]: (_: unknown, a: Delete, ctx: Context, info: Info) =>
       ctx.services.models.deleteElement(actorOf(ctx, info.fieldName), a.modelId, kind, a.id),
   };

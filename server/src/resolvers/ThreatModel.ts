@@ -1,6 +1,7 @@
 /** Fields of ThreatModel: read from the model's snapshot (cached per model version). */
 import { SEVERITY_RANK, type Device, type Severity, type ThreatModelSummary } from '../domain/types';
 import type { Context } from '../context';
+import { ownedBy } from './inventory';
 import { paginate } from './pagination';
 
 type Args = { first?: number | null; after?: string | null };
@@ -36,7 +37,9 @@ export const ThreatModel = {
   zones: async (m: ThreatModelSummary, _: unknown, ctx: Context) => (await doc(m, ctx)).zones,
   devices: async (m: ThreatModelSummary, a: Args & { filter?: Parameters<typeof matches>[1] | null }, ctx: Context) => {
     const list = (await doc(m, ctx)).devices;
-    return paginate(a.filter ? list.filter((d) => matches(d, a.filter!)) : list, a.first, a.after);
+    const page = paginate(a.filter ? list.filter((d) => matches(d, a.filter!)) : list, a.first, a.after);
+    ownedBy(m.id, page.nodes); // for Device.attackPaths / recommendedControls
+    return page;
   },
   interfaces: async (m: ThreatModelSummary, a: Args & { deviceId?: string | null }, ctx: Context) => {
     const list = (await doc(m, ctx)).interfaces;
@@ -63,5 +66,5 @@ export const ThreatModel = {
     return paginate(a.status ? list.filter((p) => p.status === a.status) : list, a.first, a.after);
   },
   element: async (m: ThreatModelSummary, a: { id: string }, ctx: Context) =>
-    (await ctx.services.models.element(m.id, a.id))?.element ?? null,
+    ownedBy(m.id, (await ctx.services.models.element(m.id, a.id))?.element ?? null),
 };

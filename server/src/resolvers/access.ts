@@ -67,6 +67,7 @@ export const ACCESS_POLICY: { Query: Record<string, Requirement>; Mutation: Reco
     updateModel: editModel('id'),
     deleteModel: { role: 'ADMIN', model: byArg('id') },
     acceptRecommendation: editModel('modelId'),
+    upsertDevices: editModel('modelId'), // schema/integration.graphql
     createSnapshot: editModel('modelId'),
     deleteSnapshot: editModel('modelId'),
     ...Object.fromEntries(ELEMENT_MUTATIONS.map((f) => [f, editModel('modelId')])),

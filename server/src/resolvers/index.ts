@@ -7,6 +7,7 @@ import { AnalysisMutation, AttackStep, RecommendedPlacement, ThreatModelAnalysis
 import { AttackMethod, Catalogue, Control } from './Catalogue';
 import { ControlPlacement, ModelElement, Vulnerability } from './elements';
 import { guardRoot } from './access';
+import { Device, InventoryMutation, ThreatModelInventory } from './inventory';
 import { validateInputs } from './input-schemas';
 import { AuthMutation, AuthQuery } from './auth';
 import {
@@ -28,13 +29,14 @@ export const resolvers = {
   // access policy first, then the arguments' shape and bounds (input-schemas.ts), then the resolver
   Mutation: guardRoot(
     'Mutation',
-    validateInputs({ ...Mutation, ...AnalysisMutation, ...AuthMutation, ...HistoryMutation }),
+    validateInputs({ ...Mutation, ...AnalysisMutation, ...AuthMutation, ...InventoryMutation, ...HistoryMutation }),
   ),
-  ThreatModel: { ...ThreatModel, ...ThreatModelAnalysis, ...ThreatModelHistory },
+  ThreatModel: { ...ThreatModel, ...ThreatModelAnalysis, ...ThreatModelInventory, ...ThreatModelHistory },
   ModelSnapshot,
   ModelDiff,
   PlacementDiff,
   ModelElementKind,
+  Device,
   AttackStep,
   RecommendedPlacement,
   Catalogue,

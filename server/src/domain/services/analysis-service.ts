@@ -17,13 +17,14 @@ import {
   type BaselineGap,
   type PlacementInput,
   type Recommendation,
+  type RecommendedPlacement,
   type WhatIfResult,
 } from '../../engine';
-import { ValidationError } from '../errors';
+import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { riskTotals, type RiskTotals } from '../risk-totals';
 import type { ModelDocument, Severity } from '../types';
 import type { CatalogueService } from './catalogue-service';
-import type { ModelService } from './model-service';
+import type { ModelService, ModelSnapshot } from './model-service';
 
 /** An attack graph with its step lookup, as cached. */
 export interface AnalysedGraph {
@@ -75,6 +76,12 @@ const graphKey = (id: DocumentIdentity, catalogueVersion: string, from: readonly
 
 export class AnalysisService {
   private readonly graphs = new Map<string, AnalysedGraph>();
+  /** Exact recommendations per (model state, catalogue, arguments): a MILP solve is worth keeping. */
+  private readonly recommendations = new Map<string, Promise<Recommendation>>();
+  /** Attack paths by device per (model state, catalogue, k, minSeverity). */
+  private readonly pathsByDevice = new Map<string, Promise<DevicePathIndex>>();
+  /** Recommended placements by device per (model state, catalogue, minSeverity). */
+  private readonly placementsByDevice = new Map<string, Promise<DeviceRecommendationIndex>>();
   /** Risk totals per cached attack graph (dropped with it). */
   private readonly totals = new WeakMap<AttackGraph, RiskTotals>();
 
@@ -181,7 +188,9 @@ export class AnalysisService {
 
   /**
    * Exact minimum-cost control placements cutting every path to targets ≥ minSeverity, or the
-   * budget variant (max risk removed for at most `budget` cost units).
+   * budget variant (max risk removed for at most `budget` cost units). Cached per model version,
+   * catalogue version and arguments (concurrent equal requests share one solve); callers must
+   * not modify the result.
    */
   async recommendControls(
     modelId: string,
@@ -191,8 +200,10 @@ export class AnalysisService {
     if (options.budget !== undefined && !(options.budget >= 0 && Number.isFinite(options.budget))) {
       throw new ValidationError('budget must be a non-negative number of cost units', 'budget');
     }
-    const { graph } = await this.attackGraph(modelId);
-    return recommendControls(graph, options);
+    const args = [options.minSeverity, options.budget ?? null, options.timeLimitMs ?? null];
+    return this.perVersion(modelId, ['recommend', ...args], this.recommendations, (_snap, analysed) =>
+      recommendControls(analysed.graph, options),
+    );
   }
 
   /** Paths and totals before and after hypothetical placements; nothing is written. */
@@ -236,6 +247,154 @@ export class AnalysisService {
       (g) => (!options.deviceId || g.deviceId === options.deviceId) && (!options.onlyGaps || g.gap),
     );
   }
+
+  /**
+   * The model's attack paths indexed by the devices they pass through (see
+   * {@link DevicePathIndex}): the k most likely paths per target ≥ minSeverity, found over the
+   * whole model with the largest limits (maxPaths 200000, timeLimitMs 30000) and cached per
+   * model version, catalogue version, k and minSeverity.
+   * @param options.k paths per target, 1..20 (default 3)
+   * @param options.minSeverity default NEGLIGIBLE (every target)
+   * @throws ValidationError for k out of range; EngineLimitError if the model is too large for the limits
+   */
+  async attackPathsByDevice(
+    modelId: string,
+    options: { k?: number; minSeverity?: Severity } = {},
+  ): Promise<DevicePathIndex> {
+    checkRange('k', options.k, ANALYSIS_LIMITS.k);
+    const k = options.k ?? 3;
+    const minSeverity = options.minSeverity ?? 'NEGLIGIBLE';
+    return this.perVersion(modelId, ['paths', k, minSeverity], this.pathsByDevice, (snap, analysed) => {
+      const result = findAttackPaths(analysed.graph, {
+        k,
+        minSeverity,
+        maxPaths: ANALYSIS_LIMITS.maxPaths.max,
+        timeLimitMs: ANALYSIS_LIMITS.pathsTimeLimitMs.max,
+      });
+      const owners = deviceOwners(snap.document);
+      const byDevice = new Map<string, ExpandedPath[]>();
+      for (const path of expand(result, analysed).paths) {
+        const devices = new Set(path.nodeIds.flatMap((id) => owners.get(id) ?? []));
+        for (const d of devices) {
+          const list = byDevice.get(d);
+          if (list) list.push(path);
+          else byDevice.set(d, [path]);
+        }
+      }
+      return {
+        pathsThrough: (deviceId, first) => {
+          checkRange('first', first, ANALYSIS_LIMITS.first);
+          return (byDevice.get(deviceId) ?? []).slice(0, first);
+        },
+      };
+    });
+  }
+
+  /**
+   * The placements of the model's exact recommendation for `minSeverity` (as
+   * {@link recommendControls}, cached) indexed by the devices they sit on (see
+   * {@link DeviceRecommendationIndex}), cached per model version.
+   */
+  async recommendationByDevice(
+    modelId: string,
+    options: { minSeverity?: Severity } = {},
+  ): Promise<DeviceRecommendationIndex> {
+    const minSeverity = options.minSeverity ?? 'CRITICAL';
+    return this.perVersion(modelId, ['placements', minSeverity], this.placementsByDevice, async (snap) => {
+      const recommendation = await this.recommendControls(modelId, { minSeverity });
+      const owners = deviceOwners(snap.document, { assets: false });
+      const byDevice = new Map<string, RecommendedPlacement[]>();
+      for (const p of recommendation.placements) {
+        for (const d of owners.get(p.elementId) ?? []) {
+          const list = byDevice.get(d);
+          if (list) list.push(p);
+          else byDevice.set(d, [p]);
+        }
+      }
+      return { placementsOn: (deviceId) => byDevice.get(deviceId) ?? [] };
+    });
+  }
+
+  /**
+   * The model's attack paths that pass through device `deviceId` (the device, one of its
+   * interfaces or assets, or a channel to or from it), ranked as the engine ranks them (risk
+   * descending, then id), at most `first` (1..5000, default 20).
+   * @throws NotFoundError for the model or the device; ValidationError for arguments out of range
+   */
+  async deviceAttackPaths(
+    modelId: string,
+    deviceId: string,
+    options: { k?: number; minSeverity?: Severity; first?: number } = {},
+  ): Promise<ExpandedPath[]> {
+    checkRange('first', options.first, ANALYSIS_LIMITS.first);
+    await this.requireDevice(modelId, deviceId);
+    return (await this.attackPathsByDevice(modelId, options)).pathsThrough(deviceId, options.first ?? 20);
+  }
+
+  /**
+   * The placements of the model's exact recommendation (minSeverity default CRITICAL) that sit on
+   * device `deviceId`, its interfaces, or a channel to or from it; [] when none does.
+   * @throws NotFoundError for the model or the device
+   */
+  async deviceRecommendedControls(
+    modelId: string,
+    deviceId: string,
+    options: { minSeverity?: Severity } = {},
+  ): Promise<RecommendedPlacement[]> {
+    await this.requireDevice(modelId, deviceId);
+    return (await this.recommendationByDevice(modelId, options)).placementsOn(deviceId);
+  }
+
+  private async requireDevice(modelId: string, deviceId: string): Promise<void> {
+    const { document } = await this.models.snapshot(modelId);
+    if (!document.devices.some((d) => d.id === deviceId)) {
+      throw new NotFoundError(`device '${deviceId}' does not exist in model '${modelId}'`, 'deviceId');
+    }
+  }
+
+  /**
+   * A value computed from the attack graph of the model's current state, cached under (model,
+   * creation time, version, catalogue version, ...extra); concurrent callers share one
+   * computation and a failed one is not kept. The snapshot handed to `build` is the state the
+   * graph was built from: if the model changed meanwhile, it is computed again (at most 3 times,
+   * then ConflictError).
+   */
+  private async perVersion<T>(
+    modelId: string,
+    extra: unknown[],
+    cache: Map<string, Promise<T>>,
+    build: (snap: ModelSnapshot, analysed: AnalysedGraph) => T | Promise<T>,
+  ): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const snap = await this.models.snapshot(modelId);
+      const catalogue = await this.catalogues.current();
+      const key = JSON.stringify([modelId, snap.createdAt, snap.version, catalogue.catalogueVersion, ...extra]);
+      let entry = cache.get(key);
+      if (entry) {
+        cache.delete(key);
+        cache.set(key, entry); // LRU order
+      } else {
+        const computing = (async () => {
+          const analysed = await this.attackGraph(modelId);
+          const value = await build(snap, analysed);
+          const after = await this.models.snapshot(modelId);
+          if (after.version !== snap.version || after.createdAt !== snap.createdAt) {
+            throw new ConflictError(`model '${modelId}' changed while it was analysed; retry`, 'modelId');
+          }
+          return value;
+        })();
+        entry = computing;
+        cache.set(key, computing);
+        computing.catch(() => cache.get(key) === computing && cache.delete(key));
+        while (cache.size > DERIVED_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+      }
+      try {
+        return await entry;
+      } catch (e) {
+        if (!(e instanceof ConflictError && e.field === 'modelId') || attempt >= 3) throw e;
+      }
+    }
+  }
 }
 
 /** Builds the attack graph of a document with its lookups. */
@@ -251,6 +410,37 @@ function analyse(
     entryPointIds: new Set(graph.entryPointIds),
     targetIds: new Set(graph.targetIds),
   };
+}
+
+/** Entries kept in each cache of derived results (recommendations, device indexes). */
+const DERIVED_CACHE_SIZE = 16;
+
+/**
+ * The model's attack paths that pass through a device, per device. Paths keep the engine's
+ * order (risk descending, then id); each path appears once per device it passes through.
+ */
+export interface DevicePathIndex {
+  /** The first `first` (1..5000; omitted: all) paths through device `deviceId` ([] for an unknown id). ValidationError for `first` out of range. */
+  pathsThrough(deviceId: string, first?: number): ExpandedPath[];
+}
+
+/** The placements of one recommendation, per device they sit on. */
+export interface DeviceRecommendationIndex {
+  /** Placements on device `deviceId`, its interfaces or its channels, in the recommendation's order. */
+  placementsOn(deviceId: string): RecommendedPlacement[];
+}
+
+/**
+ * Element id → the devices it belongs to: a device itself, an interface's and (unless
+ * `assets: false`) an asset's device, both ends of a channel. Zones and other elements belong to none.
+ */
+function deviceOwners(doc: ModelSnapshot['document'], options: { assets?: boolean } = {}): Map<string, string[]> {
+  const owners = new Map<string, string[]>();
+  for (const d of doc.devices) owners.set(d.id, [d.id]);
+  for (const i of doc.interfaces) owners.set(i.id, [i.deviceId]);
+  if (options.assets !== false) for (const a of doc.assets) owners.set(a.id, [a.deviceId]);
+  for (const c of doc.channels) owners.set(c.id, [...new Set([c.fromDeviceId, c.toDeviceId])]);
+  return owners;
 }
 
 /** Resolves step ids to steps (ids are stable across what-if graphs; after-paths only use unblocked steps). */

@@ -17,10 +17,26 @@ import {
   type ModelRepository,
 } from '../../graph/repositories/model-repository';
 import type { Actor } from '../auth/principal';
-import { ConflictError, NotFoundError, ValidationError, withPathPrefix, type FieldIssue } from '../errors';
+import { ConflictError, DomainError, NotFoundError, ValidationError, withPathPrefix, type FieldIssue } from '../errors';
+import {
+  applyDeviceUpsert,
+  DEFAULT_UPSERT_BATCH_SIZE,
+  findDevicesByIdentifier,
+  MAX_UPSERT_BATCH_SIZE,
+  MAX_UPSERT_DEVICES,
+  normaliseDeviceInput,
+  parseDeviceUpsertItems,
+  recheckDeviceUpsert,
+  type DeviceIdentifierQuery,
+  type DeviceUpsertError,
+  type DeviceUpsertOutcome,
+  type UpsertDevicesResult,
+  type UpsertValidation,
+} from '../inventory';
 import { canonicalModelDocument, validateModelDocument } from '../model-document';
 import type {
   Asset,
+  Catalogue,
   Channel,
   ControlPlacement,
   Device,
@@ -68,6 +84,18 @@ export interface ModelSnapshot {
 
 const MAX_WRITE_ATTEMPTS = 3;
 const CACHE_SIZE = 16;
+
+/** How {@link ModelService.change} copies, validates and caches; the defaults suit every edit. */
+interface ChangeMode {
+  /** The copy of the snapshot that `edit` changes (default: a deep copy, so edits may mutate freely). */
+  copy?: (doc: ModelDocument) => ModelDocument;
+  /** Validation of the edited document (default: validateModelDocument on the whole of it). */
+  validate?: (doc: ModelDocument, catalogue: Catalogue) => void;
+  /** Keep the edited document as the snapshot of the new version (it must be in loaded form: lists sorted by id). */
+  keepSnapshot?: boolean;
+  /** With an empty change set write nothing: no version step, no audit entry. */
+  skipEmpty?: boolean;
+}
 
 export class ModelService {
   /** modelId → last snapshot read; valid while the stored version is unchanged. */
@@ -241,7 +269,8 @@ export class ModelService {
       if (findElement(doc, id)) {
         throw new ConflictError(`an element with id '${id}' already exists in model '${modelId}'`, 'input.id');
       }
-      const element = stripUndefined({ ...input, id }) as ElementOf<K>;
+      const given = kind === 'devices' ? normaliseDeviceInput(input) : input;
+      const element = stripUndefined({ ...given, id }) as ElementOf<K>;
       (doc[kind] as ElementOf<K>[]).push(element);
       const changes = emptyChangeSet();
       (changes[kind] as ElementOf<K>[]).push(element);
@@ -265,7 +294,8 @@ export class ModelService {
       const index = list.findIndex((e) => e.id === id);
       if (index < 0) throw new NotFoundError(`${singular(kind)} '${id}' does not exist in model '${modelId}'`, 'id');
       const merged: Record<string, unknown> = { ...list[index]! };
-      for (const [k, v] of Object.entries(patch)) {
+      const given = kind === 'devices' ? normaliseDeviceInput(patch) : patch;
+      for (const [k, v] of Object.entries(given)) {
         if (v === undefined) continue;
         if (k === 'id') continue;
         if (v === null) delete merged[k];
@@ -350,6 +380,120 @@ export class ModelService {
     });
   }
 
+  /**
+   * Creates or updates devices by the caller's `externalId` (a CMDB feed), in transactional
+   * batches of `batchSize` devices (default 500, at most 2000), each one write with the version
+   * guard and one audit entry. Idempotent: sending the same items again writes nothing.
+   *
+   * Every item is checked before anything is written (domain/inventory.ts: form, resolution,
+   * then validateModelDocument's rules on the devices and what reads them); an invalid item is
+   * reported in `errors` (paths `devices[i]...`) and left out, the valid ones are written. An
+   * item equal to the stored device counts as unchanged and writes nothing; a batch with nothing
+   * to write is not a transaction, so the model version only moves when something changed. A
+   * batch that cannot be written (the model kept changing, the database went away) stops the
+   * call: its items and the later ones are reported as NOT_WRITTEN, earlier batches stay.
+   *
+   * Cost: the model is read once (cached per version); each batch validates only its own devices
+   * and the elements their rules reach (`validation: 'full'` validates the whole document per
+   * batch instead; kept for measurement), and its written state becomes the cached snapshot of
+   * the next version, so batches do not re-read the model.
+   *
+   * @param devices items of DeviceUpsertInput shape (externalId required), at most 10 000
+   * @throws ValidationError for more than 10 000 items or a batchSize outside 1..2000 (nothing
+   *   written); NotFoundError for the model
+   */
+  async upsertDevices(
+    actor: Actor,
+    modelId: string,
+    devices: readonly unknown[],
+    options: { batchSize?: number; validation?: UpsertValidation } = {},
+  ): Promise<UpsertDevicesResult> {
+    if (devices.length > MAX_UPSERT_DEVICES) {
+      throw new ValidationError(
+        `at most ${MAX_UPSERT_DEVICES} devices per call (got ${devices.length}); split the feed into several calls`,
+        'devices',
+      );
+    }
+    const batchSize = options.batchSize ?? DEFAULT_UPSERT_BATCH_SIZE;
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_UPSERT_BATCH_SIZE) {
+      throw new ValidationError(`batchSize must be an integer from 1 to ${MAX_UPSERT_BATCH_SIZE}`, 'batchSize');
+    }
+    const mode = options.validation ?? 'incremental';
+    const snap = await this.snapshot(modelId);
+    const catalogue = await this.catalogues.current();
+    const parsed = parseDeviceUpsertItems(devices);
+    const plan = applyDeviceUpsert(snap.document, parsed.items, catalogue, mode);
+    const errors: DeviceUpsertError[] = [...parsed.errors, ...plan.errors];
+    const totals = { created: 0, updated: 0, unchanged: plan.unchanged.length, batches: 0 };
+    let modelVersion = snap.version;
+    const pending = plan.written;
+    for (let start = 0; start < pending.length; start += batchSize) {
+      const chunk = pending.slice(start, start + batchSize);
+      let outcome: DeviceUpsertOutcome | undefined;
+      let before: ModelDocument | undefined;
+      try {
+        const done = await this.change(
+          actor,
+          modelId,
+          (doc) => {
+            before = { ...doc };
+            outcome = applyDeviceUpsert(before, chunk, catalogue, mode);
+            doc.devices = outcome.document.devices;
+            const changes = emptyChangeSet();
+            changes.devices = outcome.changed.map((c) => c.device);
+            return { result: outcome, changes };
+          },
+          (v) => (modelVersion = v),
+          {
+            copy: (d) => ({ ...d }),
+            // the gate: what is written passes the same checks the items passed
+            validate: (_doc, cat) => {
+              const problems = recheckDeviceUpsert(before!, outcome!, cat, mode);
+              if (problems.length) {
+                throw new ValidationError(problems.map((p) => ({ path: p.field, message: p.message })));
+              }
+            },
+            keepSnapshot: true,
+            skipEmpty: true,
+          },
+        );
+        totals.created += done.created.length;
+        totals.updated += done.updated.length;
+        totals.unchanged += done.unchanged.length;
+        if (done.changed.length) totals.batches++;
+        errors.push(...done.errors);
+      } catch (e) {
+        if (!(e instanceof DomainError)) throw e;
+        for (const item of pending.slice(start)) {
+          errors.push({
+            index: item.index,
+            externalId: item.externalId,
+            code: 'NOT_WRITTEN',
+            field: `devices[${item.index}]`,
+            message: `not written: ${e.message}; ${totals.batches} earlier batch(es) were written; send the call again (it is idempotent)`,
+          });
+        }
+        break;
+      }
+    }
+    errors.sort((a, b) => a.index - b.index || (a.field < b.field ? -1 : a.field > b.field ? 1 : 0));
+    return {
+      ...totals,
+      failed: new Set(errors.map((e) => e.index)).size,
+      errors,
+      modelVersion,
+    };
+  }
+
+  /**
+   * The devices with an identifier (exactly one of externalId, ipAddress, macAddress, assetTag;
+   * addresses are normalised first), in id order, from the snapshot (an index built once per
+   * model version). Throws NotFoundError for the model, ValidationError for the query.
+   */
+  async devicesByIdentifier(modelId: string, query: DeviceIdentifierQuery): Promise<Device[]> {
+    return findDevicesByIdentifier((await this.snapshot(modelId)).document, query);
+  }
+
   /** Finds an element of any kind in the current snapshot, or null. */
   async element(modelId: string, id: string): Promise<{ kind: ElementKind; element: AnyElement } | null> {
     const { document } = await this.snapshot(modelId);
@@ -360,20 +504,27 @@ export class ModelService {
    * The single write path: snapshot → edit a copy → validate the whole document → write the
    * change set and its audit entry (before/after image of every element touched) under the
    * version guard, in one transaction; retried when another writer got there first.
+   * `mode` may replace the copy and the validation (batch upserts) and skip empty changes.
    */
   private async change<T>(
     actor: Actor,
     modelId: string,
     edit: (doc: ModelDocument) => { result: T; changes: ChangeSet; focus?: Map<string, string> },
     onVersion?: (version: number) => void,
+    mode: ChangeMode = {},
   ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const snap = await this.snapshot(modelId);
       const catalogue = await this.catalogues.current();
-      const doc = structuredClone(snap.document);
+      const doc = mode.copy ? mode.copy(snap.document) : structuredClone(snap.document);
       const { result, changes, focus } = edit(doc);
+      if (mode.skipEmpty && changes.deleteIds.length === 0 && ELEMENT_KINDS.every((k) => changes[k].length === 0)) {
+        onVersion?.(snap.version);
+        return result;
+      }
       try {
-        validateModelDocument(doc, catalogue);
+        if (mode.validate) mode.validate(doc, catalogue);
+        else validateModelDocument(doc, catalogue);
       } catch (e) {
         if (e instanceof ValidationError && focus) throw refocus(e, focus);
         if (e instanceof ValidationError) throw new ConflictError(e.message, e.field);
@@ -387,11 +538,14 @@ export class ModelService {
           return v;
         });
         onVersion?.(version);
-        this.snapshots.delete(modelId);
+        if (mode.keepSnapshot) this.remember(modelId, { document: doc, version, createdAt: snap.createdAt });
+        else this.snapshots.delete(modelId);
         return result;
       } catch (e) {
         const raced = e instanceof ConflictError && e.field === 'modelId';
         if (!raced || attempt >= MAX_WRITE_ATTEMPTS) throw e;
+        // another writer won: back off a random few ms (growing) so busy models do not livelock
+        await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
       }
     }
   }
@@ -445,9 +599,23 @@ function generateId(prefix: string, name?: string): string {
 function auditChanges(before: ModelDocument, after: ModelDocument, changes: ChangeSet): AuditChange[] {
   const ids = new Set<string>(changes.deleteIds);
   for (const kind of ELEMENT_KINDS) for (const e of changes[kind] as AnyElement[]) ids.add(e.id);
+  // many ids (batches): one pass over each document instead of a search per id
+  const find =
+    ids.size > 8
+      ? (doc: ModelDocument) => {
+          const found = new Map<string, { kind: ElementKind; element: AnyElement }>();
+          for (const kind of ELEMENT_KINDS) {
+            for (const element of doc[kind] as AnyElement[])
+              if (ids.has(element.id)) found.set(element.id, { kind, element });
+          }
+          return (id: string) => found.get(id) ?? null;
+        }
+      : (doc: ModelDocument) => (id: string) => findElement(doc, id);
+  const inBefore = find(before);
+  const inAfter = find(after);
   return [...ids].sort().map((id) => {
-    const b = findElement(before, id);
-    const a = findElement(after, id);
+    const b = inBefore(id);
+    const a = inAfter(id);
     return { kind: (a ?? b)!.kind, id, before: b?.element ?? null, after: a?.element ?? null };
   });
 }

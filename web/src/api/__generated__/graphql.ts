@@ -203,11 +203,20 @@ export const DeviceCategory = {
 export type DeviceCategory = typeof DeviceCategory[keyof typeof DeviceCategory];
 /** Fields of a new device. */
 export type DeviceInput = {
+  assetTag?: string | null | undefined;
   category: DeviceCategory;
+  /** Unique within the model; trimmed. */
   externalId?: string | null | undefined;
   generalPurposeOs?: boolean | null | undefined;
   handlesPersonalData?: boolean | null | undefined;
   id?: string | null | undefined;
+  /**
+   * IP addresses in any usual notation (at most 64); stored canonical, repeats dropped.
+   * BAD_USER_INPUT at `input.ipAddresses[i]` for one that is not an address.
+   */
+  ipAddresses?: Array<string> | null | undefined;
+  /** MAC addresses as aa:bb:cc:dd:ee:ff, AA-BB-CC-DD-EE-FF, aabb.ccdd.eeff or aabbccddeeff (at most 64); stored canonical. */
+  macAddresses?: Array<string> | null | undefined;
   manufacturer?: string | null | undefined;
   modelName?: string | null | undefined;
   name: string;
@@ -219,12 +228,17 @@ export type DeviceInput = {
   zoneIds: Array<string>;
 };
 
-/** Fields to change on a device. */
+/** Fields to change on a device. For the address lists, null or [] clears the field. */
 export type DevicePatch = {
+  assetTag?: string | null | undefined;
   category?: DeviceCategory | null | undefined;
   externalId?: string | null | undefined;
   generalPurposeOs?: boolean | null | undefined;
   handlesPersonalData?: boolean | null | undefined;
+  /** Replaces the list; normalised as in DeviceInput. */
+  ipAddresses?: Array<string> | null | undefined;
+  /** Replaces the list; normalised as in DeviceInput. */
+  macAddresses?: Array<string> | null | undefined;
   manufacturer?: string | null | undefined;
   modelName?: string | null | undefined;
   name?: string | null | undefined;

@@ -1,0 +1,171 @@
+/**
+ * `npx tsx bench/upsert-devices.ts`: upsertDevices (CMDB feeds) against a real Neo4j, through
+ * GraphQL (an in-process Apollo, as the API runs it). Scenarios, each in a fresh model:
+ *
+ * - "empty": a model with zones only; 10 000 new devices, the same 10 000 again (all unchanged),
+ *   then 10 000 with 10 % changed;
+ * - "hospital": the generated 10k-device hospital (test/support/generate-hospital.ts, ~65k
+ *   elements); its own 10 000 devices sent back as a feed with 10 % changed.
+ *
+ * Each runs with the default incremental validation and with `validation: 'full'` (the whole
+ * document validated per batch, called through the service since the API does not expose it).
+ * Prints one JSON document with the durations in ms.
+ *
+ * Options: --batch 500  --runs 1
+ * Neo4j: NEO4J_URI if set, else a fresh local instance 'bench-upsert' on port 7691.
+ */
+import pino from 'pino';
+import { createApollo } from '../server/src/app';
+import { bootstrap, createServices } from '../server/src/bootstrap';
+import { SYSTEM_ACTOR } from '../server/src/domain/auth/principal';
+import type { Context } from '../server/src/context';
+import type { UpsertDevicesResult } from '../server/src/domain/inventory';
+import type { Device, ModelDocument } from '../server/src/domain/types';
+import { Database } from '../server/src/graph/database';
+import { generateHospital } from '../test/support/generate-hospital';
+
+const local = require('../tools/neo4j/neo4j-local.cjs') as {
+  start(o: { port: number; instance: string; fresh: boolean }): Promise<{ uri: string; started: boolean }>;
+  stop(o: { instance: string }): Promise<boolean>;
+};
+
+const arg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1]! : fallback;
+};
+const BATCH = Number(arg('batch', '500'));
+const N = 10_000;
+
+type Item = Record<string, unknown>;
+const ADMIN = { kind: 'USER', id: 'bench', name: 'bench', role: 'ADMIN', modelIds: null } as const;
+const actor = { ...SYSTEM_ACTOR, principal: ADMIN, action: 'upsertDevices' };
+
+function feedItem(i: number): Item {
+  return {
+    externalId: `CMDB-${String(i).padStart(7, '0')}`,
+    name: `Infusion pump ${i}`,
+    category: 'INFUSION_PUMP',
+    manufacturer: 'B. Braun',
+    modelName: 'Space',
+    riskClass: 'C',
+    zoneIds: [i % 2 ? 'z-icu' : 'z-ward'],
+    ipAddresses: [`10.${40 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}`],
+    macAddresses: [
+      `00:1b:63:${((i >> 16) & 255).toString(16).padStart(2, '0')}:${((i >> 8) & 255).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`,
+    ],
+    assetTag: `BME-${i}`,
+  };
+}
+
+/** A device of the generated hospital as a feed item (what a CMDB knows about it). */
+function fromDevice(d: Device): Item {
+  const { id: _id, ...rest } = d;
+  return rest;
+}
+
+async function main(): Promise<void> {
+  let uri = process.env.NEO4J_URI;
+  let started = false;
+  if (!uri) {
+    const r = await local.start({ port: 7691, instance: 'bench-upsert', fresh: true });
+    uri = r.uri;
+    started = r.started;
+  }
+  const log = pino({ level: 'silent' });
+  const db = new Database({ uri, user: process.env.NEO4J_USER ?? 'neo4j', password: process.env.NEO4J_PASSWORD ?? '' });
+  const services = createServices(db);
+  await bootstrap(db, services, { loadDemo: false, log });
+  const apollo = createApollo(log);
+  await apollo.start();
+  const contextValue: Context = { services, log, requestId: 'bench', principal: ADMIN, ip: '127.0.0.1' };
+  const catalogue = await services.catalogues.current();
+
+  async function upsertGql(modelId: string, devices: Item[]) {
+    const res = await apollo.executeOperation(
+      {
+        query: `mutation($m: ID!, $d: [DeviceUpsertInput!]!, $b: Int) { upsertDevices(modelId: $m, devices: $d, batchSize: $b) {
+          created updated unchanged failed batches modelVersion errors { index code field message } } }`,
+        variables: { m: modelId, d: devices, b: BATCH },
+      },
+      { contextValue },
+    );
+    if (res.body.kind !== 'single') throw new Error('incremental response');
+    const r = res.body.singleResult;
+    if (r.errors?.length) throw new Error(JSON.stringify(r.errors).slice(0, 2000));
+    return (r.data as { upsertDevices: UpsertDevicesResult }).upsertDevices;
+  }
+
+  async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
+    const t = performance.now();
+    const v = await fn();
+    return [Math.round(performance.now() - t), v];
+  }
+
+  const results: Record<string, unknown>[] = [];
+  for (const validation of ['incremental', 'full'] as const) {
+    const call = (modelId: string, items: Item[]) =>
+      validation === 'incremental'
+        ? upsertGql(modelId, items)
+        : services.models.upsertDevices(actor, modelId, items, { batchSize: BATCH, validation });
+
+    // empty model
+    const m1 = `bench-upsert-empty-${validation}`;
+    await services.models.deleteModel(actor, m1);
+    await services.models.importModel(actor, {
+      formatVersion: '1.0',
+      model: { id: m1, name: 'upsert bench' },
+      zones: [
+        { id: 'z-icu', name: 'ICU', kind: 'CLINICAL', entryPoint: false },
+        { id: 'z-ward', name: 'Ward', kind: 'CLINICAL', entryPoint: false },
+      ],
+      devices: [],
+      interfaces: [],
+      channels: [],
+      assets: [],
+      vulnerabilities: [],
+      controlPlacements: [],
+    });
+    const items = Array.from({ length: N }, (_, i) => feedItem(i));
+    const [create, r1] = await timed(() => call(m1, items));
+    const [same, r2] = await timed(() => call(m1, items));
+    const changed = items.map((it, i) => (i % 10 === 0 ? { ...it, software: `fw ${i}` } : it));
+    const [tenth, r3] = await timed(() => call(m1, changed));
+    results.push({
+      scenario: 'empty model',
+      validation,
+      batchSize: BATCH,
+      create10k: { ms: create, created: r1.created, batches: r1.batches },
+      same10k: { ms: same, unchanged: r2.unchanged, batches: r2.batches },
+      tenPercentChanged: { ms: tenth, updated: r3.updated, unchanged: r3.unchanged, batches: r3.batches },
+    });
+    await services.models.deleteModel(actor, m1);
+
+    // generated hospital
+    const m2 = `bench-upsert-hospital-${validation}`;
+    await services.models.deleteModel(actor, m2);
+    const doc: ModelDocument = generateHospital({ devices: N, seed: 7, catalogue });
+    doc.model = { id: m2, name: 'upsert bench hospital' };
+    await services.models.importModel(actor, doc);
+    await services.models.snapshot(m2); // warm cache, as a running server would have it
+    const feed = doc.devices.map((d, i) => (i % 10 === 0 ? { ...fromDevice(d), software: `fw ${i}` } : fromDevice(d)));
+    const [hospital, r4] = await timed(() => call(m2, feed));
+    results.push({
+      scenario: `generated hospital (${Object.values(doc)
+        .filter(Array.isArray)
+        .reduce((n, l) => n + (l as unknown[]).length, 0)} elements)`,
+      validation,
+      batchSize: BATCH,
+      feed10kTenPercentChanged: { ms: hospital, updated: r4.updated, unchanged: r4.unchanged, batches: r4.batches },
+    });
+    await services.models.deleteModel(actor, m2);
+  }
+  console.log(JSON.stringify({ benchmark: 'upsertDevices', date: new Date().toISOString(), results }, null, 2));
+  await apollo.stop();
+  await db.close();
+  if (started) await local.stop({ instance: 'bench-upsert' });
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
