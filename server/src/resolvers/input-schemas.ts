@@ -82,6 +82,9 @@ const ZonePatch = args({
   description: text.nullish(),
 });
 
+/** IP or MAC addresses as typed (the domain normalises them and reports each bad one at its path). */
+const addressList = z.array(str().max(64, 'must be at most 64 characters')).max(64, 'must have at most 64 addresses');
+
 const DeviceInput = args({
   id: id.nullish(),
   name,
@@ -97,6 +100,9 @@ const DeviceInput = args({
   remoteService: bool.nullish(),
   zoneIds: idList(),
   externalId: name.nullish(),
+  ipAddresses: addressList.nullish(),
+  macAddresses: addressList.nullish(),
+  assetTag: name.nullish(),
 });
 const DevicePatch = args({
   name: name.optional(),
@@ -112,6 +118,9 @@ const DevicePatch = args({
   remoteService: bool.optional(),
   zoneIds: idList().optional(),
   externalId: name.nullish(),
+  ipAddresses: addressList.nullish(),
+  macAddresses: addressList.nullish(),
+  assetTag: name.nullish(),
 });
 
 const InterfaceInput = args({
@@ -200,6 +209,31 @@ const ControlPlacementPatch = args({
 
 const PlacementInput = args({ controlId: id, elementId: id, cost: cost.nullish() });
 
+/**
+ * An item of upsertDevices: only its field names here. Each item is checked on its own by the
+ * domain (domain/inventory.ts), so that one bad item is reported in the result's `errors` and the
+ * others are written; a check here would refuse the whole call.
+ */
+const DeviceUpsertInput = args({
+  externalId: z.unknown().optional(),
+  id: z.unknown().optional(),
+  name: z.unknown().optional(),
+  category: z.unknown().optional(),
+  manufacturer: z.unknown().optional(),
+  modelName: z.unknown().optional(),
+  riskClass: z.unknown().optional(),
+  software: z.unknown().optional(),
+  generalPurposeOs: z.unknown().optional(),
+  patchable: z.unknown().optional(),
+  handlesPersonalData: z.unknown().optional(),
+  storesData: z.unknown().optional(),
+  remoteService: z.unknown().optional(),
+  zoneIds: z.array(z.unknown()).nullish(),
+  ipAddresses: z.array(z.unknown()).nullish(),
+  macAddresses: z.array(z.unknown()).nullish(),
+  assetTag: z.unknown().optional(),
+});
+
 const UserInput = args({
   username,
   displayName: name.nullish(),
@@ -262,6 +296,14 @@ export const MUTATION_INPUTS: Readonly<Record<string, z.ZodType>> = Object.freez
       .nullish(),
   }),
   deleteSnapshot: args({ modelId: id, id }),
+  // inventory integration (schema/integration.graphql): the domain's limits, so the messages agree
+  upsertDevices: args({
+    modelId: id,
+    devices: z
+      .array(DeviceUpsertInput)
+      .max(10_000, 'must have at most 10000 devices; split the feed into several calls'),
+    batchSize: z.number().int('must be an integer').min(1, 'must be 1-2000').max(2000, 'must be 1-2000').nullish(),
+  }),
   // catalogue (schema/catalogue.graphql)
   loadCatalogue: args({ document }),
   // accounts and keys (schema/auth.graphql)
