@@ -48,6 +48,11 @@ export const FIELD_COSTS: Readonly<Record<string, number>> = Object.freeze({
   'ModelDiff.risk': 300,
   'ModelSnapshot.document': 50,
   'Mutation.createSnapshot': 150,
+  // inventory integration (schema/integration.graphql): the first device asks for the model's
+  // whole path set or recommendation (cached per version, so a page of devices pays it once)
+  'Device.attackPaths': 300,
+  'Device.recommendedControls': 400,
+  'Mutation.upsertDevices': 100,
 });
 
 /**
