@@ -82,7 +82,8 @@ export interface ModelSnapshot {
   createdAt: string;
 }
 
-const MAX_WRITE_ATTEMPTS = 3;
+/** Attempts of one write when other writers keep winning the version race (then CONFLICT). */
+const MAX_WRITE_ATTEMPTS = 8;
 const CACHE_SIZE = 16;
 
 /** How {@link ModelService.change} copies, validates and caches; the defaults suit every edit. */
