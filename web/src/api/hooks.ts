@@ -17,12 +17,15 @@ import {
   DevicesPageDocument,
   InterfacesPageDocument,
   ModelElementsDocument,
+  ModelDiffDocument,
   ModelListDocument,
+  ModelVersionsDocument,
   RecommendControlsDocument,
   UsersDocument,
   VulnerabilitiesPageDocument,
   WhatIfDocument,
   type CatalogueQuery,
+  type ModelRevisionInput,
   type ModelSummaryFieldsFragment,
   type PageInfoFieldsFragment,
   type PlacementInput,
@@ -46,6 +49,8 @@ export const keys = {
   recommend: (id: string, args: object) => ['model', id, 'recommend', args] as const,
   whatIf: (id: string, args: object) => ['model', id, 'whatIf', args] as const,
   baseline: (id: string) => ['model', id, 'baseline'] as const,
+  versions: (id: string) => ['model', id, 'versions'] as const,
+  diff: (id: string, args: object) => ['model', id, 'diff', args] as const,
 };
 
 export interface LoadedModel {
@@ -214,6 +219,24 @@ export function useAuditEvents(filter: AuditFilter, first: number, after: string
   return useQuery({
     queryKey: keys.audit(args),
     queryFn: () => request(AuditEventsDocument, args).then((r) => r.auditEvents),
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** The model's version, earliest rebuildable version and named snapshots (newest first). */
+export function useModelVersions(id: string) {
+  return useQuery({
+    queryKey: keys.versions(id),
+    queryFn: () => request(ModelVersionsDocument, { id }).then((r) => r.model),
+  });
+}
+
+/** What changed from one revision of a model to another, with risk totals at both. */
+export function useModelDiff(modelId: string, from: ModelRevisionInput | null, to: ModelRevisionInput | null) {
+  return useQuery({
+    queryKey: keys.diff(modelId, { from, to }),
+    queryFn: () => request(ModelDiffDocument, { modelId, from: from!, to: to! }).then((r) => r.modelDiff),
+    enabled: Boolean(from && to),
     placeholderData: keepPreviousData,
   });
 }

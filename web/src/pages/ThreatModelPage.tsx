@@ -21,6 +21,7 @@ import { ExportModelButton, ImportModelButton } from '../components/ModelFileAct
 import { RecommendationPanel, type WhatIfView } from '../components/RecommendationPanel';
 import { ThreatGraph } from '../components/ThreatGraph';
 import { UserMenu } from '../components/UserMenu';
+import { VersionsPanel } from '../components/VersionsPanel';
 import type { EditorContext } from '../components/forms/ElementForms';
 import type { GraphHandle } from '../graph/create-graph';
 import { NO_FILTER, matchingDeviceIds, type MapFilter } from '../graph/filter';
@@ -29,7 +30,7 @@ import { highlightPaths } from '../graph/path-highlight';
 import { edgeLookup, toElements } from '../graph/to-elements';
 import { SEVERITY, SEVERITY_ORDER, formatRisk } from '../graph/vocabulary';
 
-type Tab = 'paths' | 'recommend' | 'baseline';
+type Tab = 'paths' | 'recommend' | 'baseline' | 'versions';
 
 /** Above this many map elements the map is drawn only on request (layout time grows fast past it). */
 const MAP_ELEMENT_LIMIT = 6000;
@@ -249,10 +250,11 @@ export function ThreatModelPage() {
           aria-label="Analysis"
           className="tabs"
           onKeyDown={(e) => {
-            const order: Tab[] = ['paths', 'recommend', 'baseline'];
+            const order: Tab[] = ['paths', 'recommend', 'baseline', 'versions'];
             const i = order.indexOf(tab);
+            const n = order.length;
             const next =
-              e.key === 'ArrowRight' ? order[(i + 1) % 3] : e.key === 'ArrowLeft' ? order[(i + 2) % 3] : undefined;
+              e.key === 'ArrowRight' ? order[(i + 1) % n] : e.key === 'ArrowLeft' ? order[(i + n - 1) % n] : undefined;
             if (next) {
               e.preventDefault();
               setTab(next);
@@ -265,6 +267,7 @@ export function ThreatModelPage() {
               ['paths', 'Attack paths'],
               ['recommend', 'Recommendations'],
               ['baseline', 'Baseline gaps'],
+              ['versions', 'Versions'],
             ] as [Tab, string][]
           ).map(([t, label]) => (
             <button
@@ -394,6 +397,7 @@ export function ThreatModelPage() {
           {tab === 'recommend' && (
             <RecommendationPanel modelId={modelId} index={index} onView={setWhatIfView} canAccept={canAccept} />
           )}
+          {tab === 'versions' && <VersionsPanel modelId={modelId} canEdit={canEdit} />}
           {tab === 'baseline' && (
             <>
               {gaps.isPending && <Loading label="Checking risk-class baselines…" />}
