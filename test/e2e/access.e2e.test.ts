@@ -167,6 +167,11 @@ test('a viewer sees no create, edit, delete, import or accept controls and canno
   await viewer.getByRole('tab', { name: 'Recommendations' }).click();
   await viewer.getByTestId('apply-all').waitFor();
   await expect(viewer.getByTestId('accept-recommendation').count()).resolves.toBe(0);
+  // Versions: readable, but no snapshot to take.
+  await viewer.getByRole('tab', { name: 'Versions' }).click();
+  await viewer.getByTestId('versions-panel').waitFor();
+  await expect(viewer.getByTestId('snapshot-form').count()).resolves.toBe(0);
+  await viewer.getByRole('tab', { name: 'Recommendations' }).click();
   await snapshot(viewer, 'access-03-viewer-workspace');
 
   // No admin entries in the menu, and the admin pages refuse.
@@ -287,6 +292,40 @@ test('the audit trail shows the change an editor just made', async () => {
     undefined,
     { timeout: 30_000 },
   );
+});
+
+test('an editor takes a snapshot, changes the model and sees the difference', async () => {
+  const page = await newPage();
+  await signIn(page, EDITOR, EDITOR_PASSWORD, `/models/${MODEL}`);
+  await page.getByRole('tab', { name: 'Versions' }).click();
+  const panel = page.getByTestId('versions-panel');
+  const version = Number(await panel.getByTestId('current-version').textContent());
+  const form = panel.getByTestId('snapshot-form');
+  await form.getByLabel('Snapshot name').fill(`Review ${RUN}`);
+  await form.getByLabel('Note').fill('Before the guest Wi-Fi change');
+  await form.getByRole('button', { name: 'Take snapshot' }).click();
+  const item = panel.locator(`[data-snapshot="Review ${RUN}"]`);
+  await item.waitFor();
+  await expect(item.textContent()).resolves.toContain(`version ${version}`);
+
+  // A change after the snapshot (over the API, as the same editor).
+  const token = (await page.evaluate("JSON.parse(sessionStorage.getItem('medthreat:session')).token")) as string;
+  await gql(
+    'mutation($m: ID!) { createZone(modelId: $m, input: { name: "E2E versions zone", kind: GUEST_WIFI, entryPoint: true }) { id } }',
+    { m: MODEL },
+    token,
+  );
+  await item.getByRole('button', { name: 'Compare with current' }).click();
+  const diff = page.getByTestId('model-diff');
+  await diff.waitFor({ timeout: 60_000 });
+  await expect(page.getByTestId('diff-summary').textContent()).resolves.toMatch(
+    new RegExp(
+      `snapshot “Review ${RUN}” \\(version ${version}\\) to the current model \\(version ${version + 1}\\): 1 element change`,
+    ),
+  );
+  await expect(diff.getByTestId('diff-zone').textContent()).resolves.toContain('E2E versions zone');
+  await expect(diff.getByTestId('diff-risk').textContent()).resolves.toMatch(/Total risk/);
+  await snapshot(page, 'access-06-versions-diff');
 });
 
 test('an editor changes their own password and stays signed in', async () => {
