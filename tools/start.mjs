@@ -12,6 +12,8 @@
  * too and the server's exit code is passed on (128 + signal number if it was killed by a signal).
  */
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -89,6 +91,26 @@ if (!env.NEO4J_URI) {
     process.exit(1);
   }
   if (stopSignal) await finish(0); // the signal came just as Neo4j became ready
+  useInitialAdminPassword();
+}
+
+/**
+ * On the project's own Neo4j, the first admin account's password lives next to its data:
+ * .neo4j/<instance>/initial-admin-password (random, mode 0600, made once), passed to the server as
+ * MEDTHREAT_ADMIN_PASSWORD_FILE unless a password is configured. The server uses it only when the
+ * database has no accounts yet.
+ */
+function useInitialAdminPassword() {
+  if (env.MEDTHREAT_ADMIN_PASSWORD || env.MEDTHREAT_ADMIN_PASSWORD_FILE || env.MEDTHREAT_DEV_NO_AUTH === 'true') return;
+  const file = path.join(root, '.neo4j', INSTANCE, 'initial-admin-password');
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, `${randomBytes(15).toString('base64url')}\n`, { mode: 0o600 });
+  }
+  env.MEDTHREAT_ADMIN_PASSWORD_FILE = file;
+  log(
+    `sign in as "admin" with the password in ${path.relative(process.cwd(), file)} (used when the database has no accounts yet)`,
+  );
 }
 
 server = spawn(process.execPath, [path.join(root, 'server', 'dist', 'main.js')], { env, stdio: 'inherit' });
