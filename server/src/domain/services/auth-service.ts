@@ -148,7 +148,9 @@ export class AuthService {
     const last = this.touched.get(key.id) ?? 0;
     if (Date.now() - last > TOUCH_EVERY_MS) {
       this.touched.set(key.id, Date.now());
-      void this.identity.touchApiKey(key.id).catch(() => undefined); // best effort: usage stamp only
+      // awaited (a write at most once a minute per key) so nothing writes after the request ends;
+      // a failure only loses the usage stamp
+      await this.identity.touchApiKey(key.id).catch(() => undefined);
     }
     return {
       kind: 'API_KEY',
