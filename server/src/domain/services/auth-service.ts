@@ -251,8 +251,8 @@ export class AuthService {
   }
 
   /**
-   * Changes an account: display name, role, model scope, disabled, password. Disabling or a new
-   * password revokes the account's sessions. NotFoundError, ValidationError (`patch.password`),
+   * Changes an account: display name, role, model scope, disabled, password. Disabling, a new
+   * password, a new role or a new model scope revokes the account's sessions. NotFoundError, ValidationError (`patch.password`),
    * ConflictError when the last enabled admin would be demoted or disabled.
    */
   async updateUser(
@@ -272,7 +272,11 @@ export class AuthService {
         if (admins.length <= 1)
           throw new ConflictError('the last enabled admin cannot be demoted or disabled', 'patch');
       }
-      const revoke = passwordHash !== undefined || (disabled && !before.disabled) || role !== before.role;
+      const scopeChanged =
+        patch.modelIds !== undefined && JSON.stringify(patch.modelIds) !== JSON.stringify(before.modelIds);
+      // a session carries what the account was allowed when it began: any change of access ends it
+      const revoke =
+        passwordHash !== undefined || (disabled && !before.disabled) || role !== before.role || scopeChanged;
       const updated = await this.identity.updateUser(tx, id, {
         ...(patch.displayName !== undefined ? { displayName: patch.displayName } : {}),
         role,
