@@ -62,6 +62,7 @@ const SPEC: Record<'Query' | 'Mutation', Record<string, Spec>> = {
     acceptRecommendation: { role: 'EDITOR', model: 'modelId' },
     createSnapshot: { role: 'EDITOR', model: 'modelId' },
     deleteSnapshot: { role: 'EDITOR', model: 'modelId' },
+    upsertDevices: { role: 'EDITOR', model: 'modelId' },
     ...Object.fromEntries(
       ['Zone', 'Device', 'Interface', 'Channel', 'Asset', 'Vulnerability', 'ControlPlacement'].flatMap((t) =>
         ['create', 'update', 'delete'].map((verb) => [`${verb}${t}`, { role: 'EDITOR', model: 'modelId' } as Spec]),
