@@ -1,4 +1,5 @@
 /** Device network identifiers: parsing, canonical spelling and order (server/src/domain/identifiers.ts). */
+import { isIP } from 'node:net';
 import fc from 'fast-check';
 import {
   isCanonicalIpAddress,
@@ -73,8 +74,6 @@ describe('normaliseIpAddress', () => {
   });
 
   it('agrees with node:net on what an address is (property)', () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { isIP } = require('node:net') as typeof import('node:net');
     const groups = fc.array(fc.nat(0xffff), { minLength: 8, maxLength: 8 });
     fc.assert(
       fc.property(groups, fc.nat(7), fc.nat(8), (g, start, length) => {
