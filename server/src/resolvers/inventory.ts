@@ -49,6 +49,7 @@ function perRequest<T>(ctx: Context, key: string, make: () => Promise<T>): Promi
 
 type Nullable<T> = { [K in keyof T]?: T[K] | null };
 
+/** Mutation.upsertDevices: ModelService.upsertDevices with the request's actor (batchSize default 500). */
 export const InventoryMutation = {
   upsertDevices: (
     _: unknown,
@@ -64,11 +65,16 @@ export const InventoryMutation = {
     ),
 };
 
+/** ThreatModel.devicesByIdentifier: the matching devices of the model, registered as its own. */
 export const ThreatModelInventory = {
   devicesByIdentifier: async (m: ThreatModelSummary, a: DeviceIdentifierQuery, ctx: Context) =>
     ownedBy(m.id, await ctx.services.models.devicesByIdentifier(m.id, a)),
 };
 
+/**
+ * Device fields: the address lists ([] when absent), and the device's slice of the model's attack
+ * paths and recommendation (one index per model version, asked once per request).
+ */
 export const Device = {
   ipAddresses: (d: DeviceElement) => d.ipAddresses ?? [],
   macAddresses: (d: DeviceElement) => d.macAddresses ?? [],
