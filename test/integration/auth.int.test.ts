@@ -6,7 +6,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { exportJWK, generateKeyPair, SignJWT, type KeyLike } from 'jose';
 import { createServices } from '../../server/src/bootstrap';
 import type { Services } from '../../server/src/context';
 import { ConflictError } from '../../server/src/domain/errors';
@@ -132,11 +132,13 @@ describe('API keys', () => {
 describe('OIDC bearer tokens (a JWKS endpoint on loopback)', () => {
   let jwks: http.Server;
   let services: Services;
+  let signingKey: KeyLike;
   let sign: (claims: Record<string, unknown>, audience?: string) => Promise<string>;
   const issuer = 'https://login.hospital.example/realms/main';
 
   beforeAll(async () => {
     const { publicKey, privateKey } = await generateKeyPair('RS256');
+    signingKey = privateKey;
     const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
     jwks = http.createServer((_req, res) => {
       res.setHeader('content-type', 'application/json');
@@ -180,22 +182,41 @@ describe('OIDC bearer tokens (a JWKS endpoint on loopback)', () => {
       role: 'EDITOR',
       modelIds: ['m1'],
     });
-    const viewer = await sign({ groups: 'viewer' }); // a value equal to a role name maps directly
-    expect((await services.auth.authenticate(`Bearer ${viewer}`)).role).toBe('VIEWER');
+    // with a role map, a group that merely looks like a role name grants nothing
+    expect(await codeOf(services.auth.authenticate(`Bearer ${await sign({ groups: ['ADMIN', 'admin'] })}`))).toBe(
+      'UNAUTHENTICATED',
+    );
   });
 
-  it('refuses a wrong audience, no MedThreat role, and a token signed by another key', async () => {
+  it('fails closed on the model scope: no claim or a malformed claim means no models', async () => {
+    const none = await sign({ groups: ['medthreat-editors'] });
+    expect((await services.auth.authenticate(`Bearer ${none}`)).modelIds).toEqual([]);
+    const text = await sign({ groups: ['medthreat-editors'], medthreat_models: 'demo-hospital' });
+    expect((await services.auth.authenticate(`Bearer ${text}`)).modelIds).toEqual([]);
+    const admin = await sign({ groups: ['medthreat-admins'] });
+    expect((await services.auth.authenticate(`Bearer ${admin}`)).modelIds).toBeNull();
+  });
+
+  it('refuses a wrong audience, no MedThreat role, no expiry, and a token signed by another key', async () => {
     expect(
       await codeOf(services.auth.authenticate(`Bearer ${await sign({ groups: ['medthreat-admins'] }, 'other')}`)),
     ).toBe('UNAUTHENTICATED');
     expect(await codeOf(services.auth.authenticate(`Bearer ${await sign({ groups: ['staff'] })}`))).toBe(
       'UNAUTHENTICATED',
     );
+    const forever = await new SignJWT({ groups: ['medthreat-admins'] })
+      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+      .setIssuer(issuer)
+      .setAudience('medthreat')
+      .setSubject('u-123')
+      .sign(signingKey);
+    expect(await codeOf(services.auth.authenticate(`Bearer ${forever}`))).toBe('UNAUTHENTICATED');
     const { privateKey } = await generateKeyPair('RS256');
     const forged = await new SignJWT({ groups: ['medthreat-admins'] })
       .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
       .setIssuer(issuer)
       .setAudience('medthreat')
+      .setSubject('u-123')
       .setExpirationTime('5m')
       .sign(privateKey);
     expect(await codeOf(services.auth.authenticate(`Bearer ${forged}`))).toBe('UNAUTHENTICATED');

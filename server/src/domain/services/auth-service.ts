@@ -30,9 +30,9 @@ export interface OidcOptions {
   jwksUri?: string;
   /** Claim holding the role(s): a string or a list (default "roles"). */
   roleClaim: string;
-  /** Claim value → role, e.g. {"medthreat-admin": "ADMIN"}; values equal to a role name always map. */
+  /** Claim value → role, e.g. {"medthreat-admin": "ADMIN"}. Empty: values equal to a role name (VIEWER, EDITOR, ADMIN) map. */
   roleMap: Record<string, Role>;
-  /** Claim holding the model ids a token may touch (absent claim: every model). */
+  /** Claim holding the model ids a token may touch. Set: a token without it touches no model. Unset: every model. */
   modelsClaim?: string;
 }
 
@@ -166,26 +166,40 @@ export class AuthService {
     let claims: JWTPayload;
     try {
       this.jwks ??= createRemoteJWKSet(new URL(oidc.jwksUri ?? (await discoverJwksUri(oidc.issuer))));
-      ({ payload: claims } = await jwtVerify(token, this.jwks, { issuer: oidc.issuer, audience: oidc.audience }));
+      ({ payload: claims } = await jwtVerify(token, this.jwks, {
+        issuer: oidc.issuer,
+        audience: oidc.audience,
+        requiredClaims: ['exp', 'sub'], // a token that never expires is refused
+      }));
     } catch (e) {
       throw new AuthenticationError(`the identity provider token was rejected (${(e as Error).message})`);
     }
     const raw = claims[oidc.roleClaim];
     const values = (Array.isArray(raw) ? raw : [raw]).filter((v): v is string => typeof v === 'string');
+    // With a role map, only its values count (an IdP group that happens to be called "admin" must
+    // not grant ADMIN); without one, values equal to a role name (VIEWER, EDITOR, ADMIN) do.
+    const mapped = Object.keys(oidc.roleMap).length > 0;
     const roles = values
-      .map((v) => oidc.roleMap[v] ?? (ROLES as readonly string[]).find((r) => r === v.toUpperCase()))
+      .map((v) => (mapped ? oidc.roleMap[v] : (ROLES as readonly string[]).find((r) => r === v)))
       .filter((r): r is Role => r !== undefined);
     const role = (['ADMIN', 'EDITOR', 'VIEWER'] as const).find((r) => roles.includes(r));
     if (!role) throw new AuthenticationError(`the token's '${oidc.roleClaim}' claim grants no MedThreat role`);
-    const models = oidc.modelsClaim ? claims[oidc.modelsClaim] : undefined;
+    // Fail closed: with a models claim configured, a token without it (or with anything but a list
+    // of strings) may touch no model at all.
+    const models = oidc.modelsClaim ? claims[oidc.modelsClaim] : null;
+    const scope =
+      role === 'ADMIN' || models === null
+        ? null
+        : Array.isArray(models)
+          ? models.filter((v): v is string => typeof v === 'string')
+          : [];
     const name = [claims['preferred_username'], claims['email'], claims.sub].find((v) => typeof v === 'string');
     return {
       kind: 'OIDC',
       id: `oidc:${claims.sub ?? 'unknown'}`,
       name: String(name ?? 'oidc user'),
       role,
-      modelIds:
-        role === 'ADMIN' || !Array.isArray(models) ? null : models.filter((v): v is string => typeof v === 'string'),
+      modelIds: scope,
     };
   }
 
@@ -383,7 +397,10 @@ export class AuthService {
         'created the first admin account with a GENERATED password (shown only now): sign in and change it, or set MEDTHREAT_ADMIN_PASSWORD',
       );
     } else {
-      log.info({ username: 'admin' }, 'created the first admin account from MEDTHREAT_ADMIN_PASSWORD');
+      log.info(
+        { username: 'admin' },
+        'created the first admin account with the configured password (MEDTHREAT_ADMIN_PASSWORD or _FILE)',
+      );
     }
   }
 }
