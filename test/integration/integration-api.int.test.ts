@@ -5,6 +5,8 @@
  * recommended on it) compared with the model's own analysis.
  */
 import type { Principal } from '../../server/src/domain/auth/principal';
+import { ServiceUnavailableError } from '../../server/src/domain/errors';
+import type { ModelRepository } from '../../server/src/graph/repositories/model-repository';
 import { TestHelper } from '../support/neo4j';
 
 let h: TestHelper;
@@ -237,6 +239,45 @@ describe('upsertDevices', () => {
     const badEnum = await h.gql(UPSERT, { m, d: [pump(1, { category: 'PUMP' })] });
     expect((badEnum.errors?.[0] as Err).extensions?.code).toBe('BAD_USER_INPUT');
     expect(await h.fingerprint()).toBe(before);
+  });
+
+  it('a batch whose transaction fails is rolled back whole; its items and later ones are NOT_WRITTEN', async () => {
+    const m = await emptyModel('rollback');
+    const repo = (h.services.models as unknown as { repo: ModelRepository }).repo;
+    const real = repo.applyChanges.bind(repo);
+    let calls = 0;
+    const spy = jest.spyOn(repo, 'applyChanges').mockImplementation(async (...args) => {
+      const v = await real(...args); // the batch's devices are written in the transaction ...
+      if (++calls === 2) throw new ServiceUnavailableError('simulated: the database went away'); // ... then it fails
+      return v;
+    });
+    try {
+      const v = await version(m);
+      const r = await upsert(
+        m,
+        Array.from({ length: 25 }, (_, i) => pump(i)),
+        10,
+      );
+      expect(r).toMatchObject({ created: 10, failed: 15, batches: 1, modelVersion: v + 1 });
+      expect(r.errors.map((e) => e.index)).toEqual(Array.from({ length: 15 }, (_, i) => i + 10));
+      expect(new Set(r.errors.map((e) => e.code))).toEqual(new Set(['NOT_WRITTEN']));
+      expect(r.errors[0]!.message).toMatch(/simulated.*1 earlier batch\(es\) were written/);
+      // the failed batch left nothing behind: only the first batch is stored, and the model is at its version
+      const stored = (await exported(m)).devices.map((d) => d.externalId).sort();
+      expect(stored).toEqual(Array.from({ length: 10 }, (_, i) => pump(i)['externalId']).sort());
+      expect(await version(m)).toBe(v + 1);
+      const left = await h.db.driver.executeQuery('MATCH (n:Device {modelId: $m}) RETURN count(n) AS n', { m });
+      expect(left.records[0]!.get('n')).toBe(10);
+    } finally {
+      spy.mockRestore();
+    }
+    // sent again, the rest is written and the first ten are unchanged
+    const again = await upsert(
+      m,
+      Array.from({ length: 25 }, (_, i) => pump(i)),
+      10,
+    );
+    expect(again).toMatchObject({ created: 15, unchanged: 10, failed: 0 });
   });
 
   it('writes in batches: one transaction and one audit entry per batch', async () => {
