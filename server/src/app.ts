@@ -12,6 +12,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { unwrapResolverError } from '@apollo/server/errors';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
+import helmet from 'helmet';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
@@ -149,6 +150,7 @@ export async function createServer(
   await apollo.start();
 
   app.disable('x-powered-by');
+  app.use(securityHeaders(hardening.sandbox));
   // the client IP (req.ip) that rate limits are keyed by: believe X-Forwarded-For only from these proxies
   app.set('trust proxy', hardening.trustProxy);
   app.use(drainer.middleware);
@@ -262,6 +264,36 @@ async function authenticate(services: Context['services'], authorization: string
     }
     throw e;
   }
+}
+
+/**
+ * Browser security headers (helmet): a Content-Security-Policy that allows only this origin's
+ * scripts and no framing (clickjacking), nosniff, a strict referrer policy. Inline styles are
+ * allowed (React and Cytoscape set them); images may be data:/blob: (map export). With the Apollo
+ * sandbox on, the CSP is left out: the sandbox loads from Apollo's CDN.
+ */
+function securityHeaders(sandbox: boolean) {
+  return helmet({
+    contentSecurityPolicy: sandbox
+      ? false
+      : {
+          useDefaults: false,
+          directives: {
+            defaultSrc: ["'self'"],
+            scriptSrc: ["'self'"],
+            styleSrc: ["'self'", "'unsafe-inline'"],
+            imgSrc: ["'self'", 'data:', 'blob:'],
+            fontSrc: ["'self'", 'data:'],
+            connectSrc: ["'self'"],
+            objectSrc: ["'none'"],
+            baseUri: ["'self'"],
+            formAction: ["'self'"],
+            frameAncestors: ["'none'"],
+          },
+        },
+    crossOriginEmbedderPolicy: false,
+    referrerPolicy: { policy: 'no-referrer' },
+  });
 }
 
 /** A GraphQLError with a domain code, for resolvers that validate arguments themselves. */

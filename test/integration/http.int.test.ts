@@ -68,6 +68,11 @@ describe('HTTP server', () => {
   it('answers liveness and readiness (database and catalogue)', async () => {
     const live = await fetch(`${base}/healthz`);
     expect(live.status).toBe(200);
+    // browser security headers on every answer (helmet): no framing, only this origin's scripts
+    expect(live.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(live.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(live.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(live.headers.get('x-powered-by')).toBeNull();
     const ready = await fetch(`${base}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ status: 'ready', database: true, catalogue: true });
