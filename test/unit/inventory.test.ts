@@ -215,6 +215,31 @@ describe('findDevicesByIdentifier', () => {
     expect(findDevicesByIdentifier(demo, query).map((d) => d.id)).toEqual(expected);
   });
 
+  it('matches an IPv4 address in either spelling (10.0.0.1 and ::ffff:10.0.0.1)', () => {
+    const doc = structuredClone(demo);
+    doc.devices[0]!.ipAddresses = ['::ffff:10.0.0.1'];
+    doc.devices[1]!.ipAddresses = ['10.0.0.1'];
+    const ids = [doc.devices[0]!.id, doc.devices[1]!.id];
+    expect(
+      findDevicesByIdentifier(doc, { ipAddress: '10.0.0.1' })
+        .map((d) => d.id)
+        .sort(),
+    ).toEqual([...ids].sort());
+    expect(
+      findDevicesByIdentifier(doc, { ipAddress: '::ffff:10.0.0.1' })
+        .map((d) => d.id)
+        .sort(),
+    ).toEqual([...ids].sort());
+  });
+
+  it('refuses control characters in an externalId (and in any name)', () => {
+    const out = upsert([newPump(990, { externalId: 'CMDB\u0000990' })]);
+    expect(out.errors.map((e) => e.index)).toEqual([0]);
+    const doc = structuredClone(demo);
+    doc.devices[0]!.name = 'Pump\n3';
+    expect(() => validateModelDocument(doc, catalogue)).toThrow(ValidationError);
+  });
+
   it.each([{}, { externalId: 'a', macAddress: 'b' }, { macAddress: 'zz' }])('refuses %j', (query) => {
     expect(() => findDevicesByIdentifier(demo, query)).toThrow(ValidationError);
   });

@@ -755,5 +755,12 @@ export function findDevicesByIdentifier(doc: ModelDocument, query: DeviceIdentif
     if (!n.ok) throw new ValidationError(`'${query[kind]}' ${n.message}`, kind);
     key = n.value;
   }
-  return [...(indexOf(doc)[kind].get(key) ?? [])];
+  const found = [...(indexOf(doc)[kind].get(key) ?? [])];
+  if (kind !== 'ipAddress') return found;
+  // 10.0.0.1 and ::ffff:10.0.0.1 name the same IPv4 host: match either spelling
+  const v4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+  const other =
+    key.startsWith('::ffff:') && v4.test(key.slice(7)) ? key.slice(7) : v4.test(key) ? `::ffff:${key}` : null;
+  const more = other ? (indexOf(doc)[kind].get(other) ?? []) : [];
+  return [...found, ...more.filter((d) => !found.includes(d))];
 }
