@@ -220,3 +220,13 @@ export function isCanonicalIpAddress(address: string): boolean {
   const n = normaliseIpAddress(address);
   return n.ok && n.value === address;
 }
+
+/** The readable part of a generated id: lower-case ASCII letters and digits of `name`, dashes between, ≤ 32 characters ("ICU Pump 3" → "icu-pump-3"). */
+export function nameSlug(name?: string): string {
+  return (name ?? '')
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 32);
+}

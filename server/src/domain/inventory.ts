@@ -16,7 +16,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { ConflictError, ValidationError, type FieldIssue } from './errors';
-import { normaliseIpAddress, normaliseMacAddress } from './identifiers';
+import { nameSlug, normaliseIpAddress, normaliseMacAddress } from './identifiers';
 import { canonicalDevice, validateModelDocument } from './model-document';
 import {
   DEVICE_CATEGORIES,
@@ -278,12 +278,7 @@ function random3(): string {
 
 /** A device id like createElement's: "dev-<slug of name>-<6 hex>", not in `taken`. */
 function newDeviceId(name: string | undefined, taken: (id: string) => boolean): string {
-  const slug = (name ?? '')
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 32);
+  const slug = nameSlug(name);
   for (;;) {
     const id = `dev-${slug ? `${slug}-` : ''}${random3()}`;
     if (!taken(id)) return id;

@@ -34,6 +34,8 @@ import {
   type UpsertValidation,
 } from '../inventory';
 import { canonicalModelDocument, validateModelDocument } from '../model-document';
+import { ELEMENT_KINDS } from '../model-history';
+import { nameSlug } from '../identifiers';
 import type {
   Asset,
   Catalogue,
@@ -64,16 +66,6 @@ const ID_PREFIX: Record<ElementKind, string> = {
   vulnerabilities: 'vuln',
   controlPlacements: 'cp',
 };
-
-const ELEMENT_KINDS: ElementKind[] = [
-  'zones',
-  'devices',
-  'interfaces',
-  'channels',
-  'assets',
-  'vulnerabilities',
-  'controlPlacements',
-];
 
 /** A model snapshot with the version (and creation time) it was read at. */
 export interface ModelSnapshot {
@@ -587,12 +579,7 @@ function checkModelId(id: string): void {
 
 /** A readable unique id: prefix, slug of the name, random suffix (e.g. "dev-icu-pump-3f9a1c"). */
 function generateId(prefix: string, name?: string): string {
-  const slug = (name ?? '')
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 32);
+  const slug = nameSlug(name);
   return `${prefix}-${slug ? `${slug}-` : ''}${randomBytes(3).toString('hex')}`;
 }
 
