@@ -12,7 +12,7 @@ let server: ServerProcess;
 
 beforeAll(async () => {
   server = await startServerProcess();
-});
+}, 180000);
 
 afterAll(() => server.kill());
 

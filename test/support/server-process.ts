@@ -26,7 +26,7 @@ export interface ServerProcess {
  * from the test environment unless given). Authentication is off (MEDTHREAT_DEV_NO_AUTH) unless
  * `env` says otherwise. Rejects with the log if it exits or is not listening after `timeoutMs` (ms).
  */
-export async function startServerProcess(env: Record<string, string> = {}, timeoutMs = 90000): Promise<ServerProcess> {
+export async function startServerProcess(env: Record<string, string> = {}, timeoutMs = 150000): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(ROOT, 'server/src/main.ts')], {
     cwd: ROOT,
     env: {
@@ -64,7 +64,10 @@ export async function startServerProcess(env: Record<string, string> = {}, timeo
       }
     });
   const base = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${lines.join('\n')}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL'); // an orphan would keep jest waiting on its pipes
+      reject(new Error(`server did not start in ${timeoutMs} ms:\n${lines.join('\n')}`));
+    }, timeoutMs);
     const poll = setInterval(() => {
       const listening = parsed('MedThreat listening')[0];
       if (!listening) return;

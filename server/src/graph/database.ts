@@ -90,6 +90,17 @@ function isUnavailable(e: unknown, code: string): boolean {
   return code === 'N/A' && /^(Connection acquisition timed out|Pool is closed)/.test(message);
 }
 
+/**
+ * True if `e` says the server could not be reached at all (refused, gone, socket error, GQL
+ * connection exception), as opposed to a transient error of a server that is up (deadlock).
+ */
+function isConnectionLoss(e: unknown): boolean {
+  const code = (e as { code?: string }).code ?? '';
+  if (code === 'ServiceUnavailable' || code === 'SessionExpired' || NETWORK_CODES.has(code)) return true;
+  const gqlStatus = (e as { gqlStatus?: unknown }).gqlStatus;
+  return typeof gqlStatus === 'string' && gqlStatus.startsWith('08');
+}
+
 /** Resolves to `fallback` if `promise` has not settled within `ms` (the promise keeps running). */
 async function within<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -110,6 +121,13 @@ async function within<T>(promise: Promise<T>, ms: number, fallback: T): Promise<
 export class Database {
   readonly driver: Driver;
   readonly database: string;
+  /**
+   * Set when a transaction failed because the server could not be reached (after the driver's
+   * retries), cleared by any success. While set, each transaction first pings (≤ 1 s, no retries)
+   * and fails with ServiceUnavailableError at once if the ping fails, instead of every request
+   * retrying for maxTransactionRetryTime during an outage.
+   */
+  private knownDown = false;
 
   constructor(opts: DatabaseOptions) {
     const auth = opts.password ? neo4j.auth.basic(opts.user ?? 'neo4j', opts.password) : undefined;
@@ -133,16 +151,36 @@ export class Database {
     };
   }
 
-  /** Runs `work` in one read transaction. Errors: ServiceUnavailableError; others rethrown. */
-  async read<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.READ });
+  /** Runs `work` in a managed transaction of `mode`, with the outage fast path (see knownDown). */
+  private async transaction<T>(mode: 'READ' | 'WRITE', work: (tx: Tx) => Promise<T>): Promise<T> {
+    if (this.knownDown && !(await this.isReady(1000))) {
+      throw new ServiceUnavailableError('the graph database is unavailable; retry shortly');
+    }
+    const session = this.driver.session({
+      database: this.database,
+      defaultAccessMode: mode === 'READ' ? neo4j.session.READ : neo4j.session.WRITE,
+    });
     try {
-      return await session.executeRead((tx) => work(this.wrap(tx)));
+      const result =
+        mode === 'READ'
+          ? await session.executeRead((tx) => work(this.wrap(tx)))
+          : await session.executeWrite((tx) => work(this.wrap(tx)));
+      this.knownDown = false;
+      return result;
     } catch (e) {
+      if (isConnectionLoss(e)) this.knownDown = true;
       throw translateDriverError(e);
     } finally {
       await session.close();
     }
+  }
+
+  /**
+   * Runs `work` in one read transaction; transient errors are retried for up to
+   * maxTransactionRetryTimeMs. Errors: ServiceUnavailableError; others rethrown.
+   */
+  async read<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.transaction('READ', work);
   }
 
   /**
@@ -151,14 +189,7 @@ export class Database {
    * Errors: ConflictError (constraint violation), ServiceUnavailableError, domain errors thrown by `work`.
    */
   async write<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.WRITE });
-    try {
-      return await session.executeWrite((tx) => work(this.wrap(tx)));
-    } catch (e) {
-      throw translateDriverError(e);
-    } finally {
-      await session.close();
-    }
+    return this.transaction('WRITE', work);
   }
 
   /** Shortcut: one named read query. */
@@ -180,10 +211,13 @@ export class Database {
    */
   async isReady(timeoutMs = 2000): Promise<boolean> {
     const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.READ });
-    const ping = session
-      .run(cypher('health/ping'))
-      .then(() => true)
-      .catch(() => false);
+    const ping = session.run(cypher('health/ping')).then(
+      () => {
+        this.knownDown = false;
+        return true;
+      },
+      () => false,
+    );
     try {
       return await within(ping, timeoutMs, false);
     } finally {
