@@ -15,6 +15,7 @@ import {
   launchBrowser,
   signIn,
   snapshot,
+  waitUntil,
 } from './support';
 
 jest.setTimeout(120_000);
@@ -42,10 +43,10 @@ async function newPage(): Promise<Page> {
 
 /** Clicks a map node by id where Cytoscape draws it. */
 async function clickNode(page: Page, id: string): Promise<void> {
-  await page.waitForFunction(
+  await waitUntil(
+    page,
     `(() => { const m = document.querySelector('[data-testid=threat-graph]'); return m && m.dataset.layout && m.dataset.layout !== 'none'; })()`,
-    undefined,
-    { timeout: 60_000 },
+    60_000,
   );
   const box = (await page.getByTestId('threat-graph').boundingBox())!;
   const pos = (await page.evaluate(
@@ -272,10 +273,10 @@ test('the audit trail shows the change an editor just made', async () => {
   await admin.getByTestId('audit-list').waitFor();
   await admin.getByLabel('Model', { exact: true }).selectOption(MODEL);
   const first = admin.getByTestId('audit-list').locator('tbody tr[data-audit-action]').first();
-  await admin.waitForFunction(
+  await waitUntil(
+    admin,
     `document.querySelector('[data-testid=audit-list] tbody tr[data-audit-action]')?.dataset.auditAction === 'createZone'`,
-    undefined,
-    { timeout: 30_000 },
+    30_000,
   );
   await expect(first.textContent()).resolves.toContain(EDITOR);
   await first.getByRole('button', { name: /Show the changes of createZone/ }).click();
@@ -287,10 +288,10 @@ test('the audit trail shows the change an editor just made', async () => {
 
   // Filter by actor too: only the editor's events remain.
   await admin.getByLabel('Who', { exact: true }).selectOption({ label: `${EDITOR} (user)` });
-  await admin.waitForFunction(
+  await waitUntil(
+    admin,
     `[...document.querySelectorAll('[data-testid=audit-list] tbody tr[data-audit-action]')].length === 1`,
-    undefined,
-    { timeout: 30_000 },
+    30_000,
   );
 });
 

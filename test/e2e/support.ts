@@ -127,3 +127,17 @@ export async function signIn(page: Page, username: string, password: string, pat
   await page.getByTestId('user-menu').waitFor();
   await page.waitForURL((u) => !u.pathname.startsWith('/login'));
 }
+
+/**
+ * Waits until the JavaScript expression `expression` is truthy in the page, polling every 100 ms
+ * up to `timeoutMs` (ms). Unlike page.waitForFunction with a string, it evaluates through the
+ * DevTools protocol each time, so it works under the app's Content-Security-Policy (no eval).
+ */
+export async function waitUntil(page: Page, expression: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await page.evaluate(expression).catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${expression}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -17,6 +17,7 @@ import {
   launchBrowser,
   signIn,
   snapshot,
+  waitUntil,
 } from './support';
 
 jest.setTimeout(120_000);
@@ -34,21 +35,19 @@ async function gql<T>(query: string, variables: Record<string, unknown> = {}): P
 
 /** Waits until a JS condition over the map container's dataset (`map`) holds in the page. */
 async function waitForMap(condition: string): Promise<void> {
-  await page.waitForFunction(
+  await waitUntil(
+    page,
     `(() => { const map = document.querySelector('[data-testid=threat-graph]')?.dataset ?? {}; return ${condition}; })()`,
-    undefined,
-    {
-      timeout: 60_000,
-    },
+    60_000,
   );
 }
 
 /** Waits until the text of a [data-testid] element matches a regular expression literal. */
 async function waitForText(testId: string, regex: string): Promise<void> {
-  await page.waitForFunction(
+  await waitUntil(
+    page,
     `${regex}.test((document.querySelector('[data-testid=${testId}]')?.textContent ?? '').trim())`,
-    undefined,
-    { timeout: 60_000 },
+    60_000,
   );
 }
 
