@@ -362,6 +362,7 @@ async function devicesOf(base: string, modelId: string): Promise<Map<string, str
 
 async function main(): Promise<void> {
   const startedAt = new Date();
+  const loadAverageAtStart = os.loadavg().map((x) => round(x, 2));
   ensureBuilt();
   const workDir = path.join(ROOT, 'test-results', 'load');
   fs.mkdirSync(workDir, { recursive: true });
@@ -431,6 +432,7 @@ async function main(): Promise<void> {
             restart['neo4jDownMs'] = round(performance.now() - t0);
             await waitReady(base, 120000);
             restart['windowMs'] = round(performance.now() - t0);
+            restart['readyAgainAtS'] = round((performance.now() - runStart) / 1000, 2);
             log(`Neo4j back; server ready ${restart['windowMs']} ms after the stop`);
           })();
     await Promise.all(
@@ -482,7 +484,8 @@ async function main(): Promise<void> {
       };
     }
     const unavailable = samples.filter((s) => s.code === 'SERVICE_UNAVAILABLE');
-    const failures = samples.filter((s) => !s.ok);
+    const startS = (s: Sample) => (s.at - s.ms) / 1000;
+    const readyAgainAtS = restart['readyAgainAtS'] ?? null;
     const passed = missing.length === 0 && acked.size > 0 && exit.code === 0;
 
     const report = {
@@ -495,7 +498,8 @@ async function main(): Promise<void> {
         memoryGiB: Math.round(os.totalmem() / 2 ** 30),
         node: process.version,
         platform: `${os.platform()} ${os.release()}`,
-        note: 'load generator, server and Neo4j share these cores',
+        loadAverage1m: { atStart: loadAverageAtStart[0], atEnd: round(os.loadavg()[0] ?? 0, 2) },
+        note: 'load generator, server and Neo4j share these cores (and other work on the machine)',
       },
       config: {
         clients: CLIENTS,
@@ -519,8 +523,12 @@ async function main(): Promise<void> {
           : {
               ...restart,
               serviceUnavailable: unavailable.length,
-              firstFailureAtS: failures.length ? round(Math.min(...failures.map((s) => s.at)) / 1000, 2) : null,
-              lastFailureAtS: failures.length ? round(Math.max(...failures.map((s) => s.at)) / 1000, 2) : null,
+              // when requests answered SERVICE_UNAVAILABLE were sent (s into the run), first and last
+              serviceUnavailableSentFromS: unavailable.length ? round(Math.min(...unavailable.map(startS)), 2) : null,
+              serviceUnavailableSentToS: unavailable.length ? round(Math.max(...unavailable.map(startS)), 2) : null,
+              // sent after /readyz answered 200 again yet still SERVICE_UNAVAILABLE: should be 0
+              serviceUnavailableAfterReady:
+                readyAgainAtS === null ? null : unavailable.filter((s) => startS(s) > readyAgainAtS).length,
             },
       writesVerified: {
         ackedCreates,
@@ -535,7 +543,7 @@ async function main(): Promise<void> {
     };
     const json = JSON.stringify(report, null, 2);
     process.stdout.write(`${json}\n`);
-    if (!flag('no-docs')) writeDocs(report, json);
+    if (!flag('no-docs')) await writeDocs(report, json);
     await cleanup();
     if (!passed) {
       log(`FAIL: ${missing.length} acknowledged writes missing; server exit ${exit.code}`);
@@ -548,8 +556,9 @@ async function main(): Promise<void> {
 }
 
 /** Writes docs/load-latest.json and the results block of the "Load test" section of docs/benchmarks.md. */
-function writeDocs(report: Record<string, unknown> & { date: string }, json: string): void {
-  fs.writeFileSync(path.join(ROOT, 'docs', 'load-latest.json'), `${json}\n`);
+async function writeDocs(report: Record<string, unknown> & { date: string }, json: string): Promise<void> {
+  const latest = path.join(ROOT, 'docs', 'load-latest.json');
+  fs.writeFileSync(latest, await formatted(latest, `${json}\n`));
   const file = path.join(ROOT, 'docs', 'benchmarks.md');
   const begin = '<!-- load:begin -->';
   const end = '<!-- load:end -->';
@@ -572,7 +581,7 @@ function writeDocs(report: Record<string, unknown> & { date: string }, json: str
   const shutdown = report['shutdown'] as Record<string, unknown>;
   const section = [
     begin,
-    `Latest run: ${report.date} (\`npm run load\`), ${String(report['result'])}: ${String(config['clients'])} clients for ${String(config['seconds'])} s on ${String(machine['cpus'])} cores (${String(machine['cpuModel'])}), Node ${String(machine['node'])}; load generator, server and Neo4j on the same machine.`,
+    `Latest run: ${report.date} (\`npm run load\`), ${String(report['result'])}: ${String(config['clients'])} clients for ${String(config['seconds'])} s on ${String(machine['cpus'])} cores (${String(machine['cpuModel'])}), Node ${String(machine['node'])}; load generator, server and Neo4j on the same machine, 1-minute load average ${String((machine['loadAverage1m'] as Record<string, number>)['atStart'])} at the start.`,
     '',
     '| requests | count | failed | req/s | successful req/s | p50 ms | p95 ms | p99 ms |',
     '|---|---:|---:|---:|---:|---:|---:|---:|',
@@ -582,7 +591,7 @@ function writeDocs(report: Record<string, unknown> & { date: string }, json: str
     '',
     `- Errors by code: ${errors || 'none'}.`,
     restart
-      ? `- Neo4j restart at ${String(restart['stopAtS'])} s: stopped in ${String(restart['stopMs'])} ms, back after ${String(restart['neo4jDownMs'])} ms, server ready again ${String(restart['windowMs'])} ms after the stop; failed requests between ${String(restart['firstFailureAtS'])} s and ${String(restart['lastFailureAtS'])} s of the run.`
+      ? `- Neo4j restart at ${String(restart['stopAtS'])} s: stopped in ${String(restart['stopMs'])} ms, back after ${String(restart['neo4jDownMs'])} ms, server ready again ${String(restart['windowMs'])} ms after the stop (${String(restart['readyAgainAtS'])} s into the run); requests sent from ${String(restart['serviceUnavailableSentFromS'])} s to ${String(restart['serviceUnavailableSentToS'])} s got \`SERVICE_UNAVAILABLE\`, ${String(restart['serviceUnavailableAfterReady'])} of them after the server was ready again.`
       : '- No Neo4j restart in this run.',
     `- Acknowledged writes: ${writes['ackedCreates']} creates and ${writes['ackedUpdates']} updates on ${writes['ackedDevices']} devices; **missing after the run: ${writes['missing']}**.`,
     `- Server shutdown after the run (SIGTERM): exit code ${String(shutdown['exitCode'])} in ${String(shutdown['ms'])} ms.`,
@@ -594,7 +603,17 @@ function writeDocs(report: Record<string, unknown> & { date: string }, json: str
   const next = current.includes(begin)
     ? current.slice(0, current.indexOf(begin)) + section + current.slice(current.indexOf(end) + end.length)
     : `${current.trimEnd()}\n\n## Load test\n\n${LOAD_INTRO}\n\n${section}\n`;
-  fs.writeFileSync(file, next);
+  fs.writeFileSync(file, await formatted(file, next));
+}
+
+/** `text` as Prettier formats `file` with the project's settings (`npm run lint` checks docs too). */
+async function formatted(file: string, text: string): Promise<string> {
+  try {
+    const prettier = await import('prettier');
+    return await prettier.format(text, { ...((await prettier.resolveConfig(file)) ?? {}), filepath: file });
+  } catch {
+    return text;
+  }
 }
 
 /** The prose of the "Load test" section, written once when the section is first added. */
@@ -602,14 +621,18 @@ const LOAD_INTRO = [
   '`npm run load` (bench/load.ts) runs the built server as its own process against its own Neo4j',
   '(instance `load`, port 7691, empty at the start, demo hospital loaded), signs in as the bootstrap',
   'admin and runs 50 concurrent clients for 60 s: 70 % reads of the demo hospital (model summary,',
-  '`attackPaths(first: 10)`, element lists) and 30 % writes on a model of its own (`createDevice` with',
-  'a unique id, `updateDevice` with an increasing name version). Halfway through it stops Neo4j and',
-  'starts it again with its data. Requests during the restart get `SERVICE_UNAVAILABLE` (after the',
-  "server's 15 s transaction retry) or succeed late; none may be lost: afterwards every write the",
-  'server acknowledged is read back, and a missing one fails the run (exit code 1).',
+  '`attackPaths(first: 10)`, element lists) and 30 % writes on one model of its own (`createDevice`',
+  'with a unique id, `updateDevice` with an increasing name version). Halfway through it stops Neo4j',
+  'and starts it again with its data. Requests caught by the restart retry for up to 15 s and then',
+  'get `SERVICE_UNAVAILABLE`; once the server knows the database is down, later ones get it at once.',
+  'No write may be lost: afterwards every write the server acknowledged is read back, and a missing',
+  'one fails the run (exit code 1). All writers share one model, so they contend for its version',
+  'guard: `CONFLICT` ("reload and retry") is expected, and the clients do not retry. Client timeout',
+  '30 s (`TIMEOUT`). The load generator, the server and Neo4j share the same two cores, and other',
+  'work on the machine shows in the load average recorded with each run.',
   '',
-  'To reproduce: `npm run load` (about 3 minutes including start-up; `-- --clients 10 --seconds 20`',
-  'for a short run, `-- --no-docs` to leave this file alone).',
+  'To reproduce: `npm run load` (about 5 minutes including start-up on this machine;',
+  '`-- --clients 10 --seconds 20` for a short run, `-- --no-docs` to leave this file alone).',
 ].join('\n');
 
 main().catch((e: unknown) => {
