@@ -93,6 +93,8 @@ interface ChangeMode {
 export class ModelService {
   /** modelId → last snapshot read; valid while the stored version is unchanged. */
   private readonly snapshots = new Map<string, ModelSnapshot>();
+  /** modelId → the tail of this process's queue of writes to it (see oneWriterAtATime). */
+  private readonly writers = new Map<string, Promise<void>>();
 
   constructor(
     private readonly db: Database,
@@ -499,12 +501,41 @@ export class ModelService {
    * version guard, in one transaction; retried when another writer got there first.
    * `mode` may replace the copy and the validation (batch upserts) and skip empty changes.
    */
-  private async change<T>(
+  private change<T>(
     actor: Actor,
     modelId: string,
     edit: (doc: ModelDocument) => { result: T; changes: ChangeSet; focus?: Map<string, string> },
     onVersion?: (version: number) => void,
     mode: ChangeMode = {},
+  ): Promise<T> {
+    return this.oneWriterAtATime(modelId, () => this.changeNow(actor, modelId, edit, onVersion, mode));
+  }
+
+  /**
+   * Runs the writes of one model in this process one after the other (in arrival order), so they
+   * do not race each other for the version and retry; the version guard still settles races with
+   * other server instances. Writes to different models run in parallel.
+   */
+  private oneWriterAtATime<T>(modelId: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.writers.get(modelId) ?? Promise.resolve();
+    const run = previous.then(work, work);
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.writers.set(modelId, tail);
+    void tail.then(() => {
+      if (this.writers.get(modelId) === tail) this.writers.delete(modelId);
+    });
+    return run;
+  }
+
+  private async changeNow<T>(
+    actor: Actor,
+    modelId: string,
+    edit: (doc: ModelDocument) => { result: T; changes: ChangeSet; focus?: Map<string, string> },
+    onVersion: ((version: number) => void) | undefined,
+    mode: ChangeMode,
   ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const snap = await this.snapshot(modelId);
