@@ -277,12 +277,12 @@ export class AuthService {
     if (patch.password !== undefined) checkPassword(patch.password, 'patch.password');
     const passwordHash = patch.password !== undefined ? await argon2Hash(patch.password) : undefined;
     return this.db.write(async (tx) => {
-      const before = await this.identity.getUser(id);
+      const before = await this.identity.getUser(id, tx);
       if (!before) throw new NotFoundError(`user '${id}' does not exist`, 'id');
       const role = patch.role ?? before.role;
       const disabled = patch.disabled ?? before.disabled;
       if (before.role === 'ADMIN' && !before.disabled && (role !== 'ADMIN' || disabled)) {
-        const admins = (await this.identity.listUsers()).filter((u) => u.role === 'ADMIN' && !u.disabled);
+        const admins = (await this.identity.listUsers(tx)).filter((u) => u.role === 'ADMIN' && !u.disabled);
         if (admins.length <= 1)
           throw new ConflictError('the last enabled admin cannot be demoted or disabled', 'patch');
       }
@@ -365,7 +365,7 @@ export class AuthService {
   /** Revokes an API key at once (idempotent). NotFoundError if absent. */
   async revokeApiKey(actor: Actor, id: string): Promise<ApiKey> {
     return this.db.write(async (tx) => {
-      const before = await this.identity.getApiKey(id);
+      const before = await this.identity.getApiKey(id, tx);
       const key = await this.identity.revokeApiKey(tx, id);
       if (!before || !key) throw new NotFoundError(`API key '${id}' does not exist`, 'id');
       await this.audit.record(tx, actor, {

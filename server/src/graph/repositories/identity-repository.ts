@@ -88,8 +88,10 @@ export class IdentityRepository {
     return Number((await this.db.query('identity/count-users'))[0]?.['count'] ?? 0);
   }
 
-  async getUser(id: string): Promise<StoredUser | null> {
-    const row = (await this.db.query('identity/get-user', { id }))[0];
+  /** One account, read in `tx` when given (so a check and the write that follows see one state). */
+  async getUser(id: string, tx?: Tx): Promise<StoredUser | null> {
+    const params = { id };
+    const row = (tx ? await tx.run('identity/get-user', params) : await this.db.query('identity/get-user', params))[0];
     return row ? toUser(row) : null;
   }
 
@@ -98,8 +100,9 @@ export class IdentityRepository {
     return row ? toUser(row) : null;
   }
 
-  async listUsers(): Promise<StoredUser[]> {
-    return (await this.db.query('identity/list-users')).map(toUser);
+  /** Every account, read in `tx` when given. */
+  async listUsers(tx?: Tx): Promise<StoredUser[]> {
+    return (tx ? await tx.run('identity/list-users') : await this.db.query('identity/list-users')).map(toUser);
   }
 
   /** Creates an account inside `tx`. ConflictError (field `input.username`) if the username is taken. */
@@ -148,8 +151,12 @@ export class IdentityRepository {
     await this.db.write((tx) => tx.run('identity/record-login', { id }));
   }
 
-  async getApiKey(id: string): Promise<StoredApiKey | null> {
-    const row = (await this.db.query('identity/get-api-key', { id }))[0];
+  /** One API key, read in `tx` when given. */
+  async getApiKey(id: string, tx?: Tx): Promise<StoredApiKey | null> {
+    const params = { id };
+    const row = (
+      tx ? await tx.run('identity/get-api-key', params) : await this.db.query('identity/get-api-key', params)
+    )[0];
     return row ? toKey(row) : null;
   }
 
