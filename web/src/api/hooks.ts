@@ -3,6 +3,7 @@
  * Every write invalidates the model's queries, so the map and the analysis refresh after it.
  */
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMemo } from 'react';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import {
   AcceptRecommendationDocument,
@@ -105,6 +106,18 @@ export async function fetchModel(id: string): Promise<LoadedModel | null> {
 
 export function useModels() {
   return useQuery({ queryKey: keys.models, queryFn: () => request(ModelListDocument, {}).then((r) => r.models) });
+}
+
+/**
+ * The models the caller may see as `{ id, name }` references (for scope pickers) and an id → name
+ * map (for showing a scope), both stable between renders.
+ */
+export function useModelRefs(): { refs: { id: string; name: string }[]; names: Map<string, string> } {
+  const models = useModels();
+  return useMemo(() => {
+    const refs = (models.data ?? []).map((m) => ({ id: m.id, name: m.name }));
+    return { refs, names: new Map(refs.map((m) => [m.id, m.name])) };
+  }, [models.data]);
 }
 
 export function useModel(id: string) {

@@ -5,7 +5,7 @@
  * until dismissed: never in the query cache, storage or the address.
  */
 import { useQueryClient } from '@tanstack/react-query';
-import { useMemo, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { FormProvider, useForm } from 'react-hook-form';
 import {
   CreateApiKeyDocument,
@@ -15,7 +15,7 @@ import {
 } from '../../api/__generated__/graphql';
 import { request } from '../../api/client';
 import { fieldErrors } from '../../api/errors';
-import { keys, useApiKeys, useModels } from '../../api/hooks';
+import { keys, useApiKeys, useModelRefs } from '../../api/hooks';
 import { formatWhen } from '../../app/format';
 import { Empty, ErrorMessage, Loading } from '../../components/Feedback';
 import { RoleChip } from '../../components/UserMenu';
@@ -161,15 +161,13 @@ function NewApiKeyForm({
 /** The API keys page. */
 export function ApiKeysPage() {
   const apiKeys = useApiKeys();
-  const models = useModels();
   const qc = useQueryClient();
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<{ apiKey: ApiKey; secret: string } | null>(null);
   const [confirming, setConfirming] = useState<string | null>(null);
   const [revoking, setRevoking] = useState(false);
   const [error, setError] = useState<{ id: string; error: unknown } | null>(null);
-  const modelRefs = useMemo(() => (models.data ?? []).map((m) => ({ id: m.id, name: m.name })), [models.data]);
-  const names = useMemo(() => new Map(modelRefs.map((m) => [m.id, m.name])), [modelRefs]);
+  const { refs: modelRefs, names } = useModelRefs();
 
   const revoke = async (k: ApiKey) => {
     setRevoking(true);

@@ -4,7 +4,7 @@
  * password or a new role ends the account's sessions at once (server side).
  */
 import { useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { FormProvider, useForm } from 'react-hook-form';
 import {
   CreateUserDocument,
@@ -15,7 +15,7 @@ import {
 } from '../../api/__generated__/graphql';
 import { request } from '../../api/client';
 import { fieldErrors } from '../../api/errors';
-import { keys, useModels, useUsers } from '../../api/hooks';
+import { keys, useModelRefs, useUsers } from '../../api/hooks';
 import { useAuth } from '../../app/auth';
 import { formatWhen } from '../../app/format';
 import { Empty, ErrorMessage, Loading } from '../../components/Feedback';
@@ -214,7 +214,6 @@ type RowMode = { id: string; mode: 'edit' | 'password' } | null;
 /** The Users page. */
 export function UsersPage() {
   const users = useUsers();
-  const models = useModels();
   const qc = useQueryClient();
   const auth = useAuth();
   const [creating, setCreating] = useState(false);
@@ -222,8 +221,7 @@ export function UsersPage() {
   const [message, setMessage] = useState('');
   const [rowError, setRowError] = useState<{ id: string; error: unknown } | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
-  const modelRefs = useMemo(() => (models.data ?? []).map((m) => ({ id: m.id, name: m.name })), [models.data]);
-  const names = useMemo(() => new Map(modelRefs.map((m) => [m.id, m.name])), [modelRefs]);
+  const { refs: modelRefs, names } = useModelRefs();
 
   const update = async (user: User, patch: UserPatch, done: string) => {
     setBusy(user.id);
