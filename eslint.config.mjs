@@ -29,16 +29,25 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: [
-                'neo4j-driver',
-                '**/graph/**',
-                '**/domain/services/**',
-                '**/resolvers/**',
-                'node:*',
-                'fs',
-                'path',
-              ],
+              group: ['neo4j-driver', '**/graph/**', '**/services/**', '**/resolvers/**', 'node:*', 'fs', 'path'],
               message: 'the engine is pure: it imports domain/types and domain/errors only',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // domain/ is the vocabulary (types, errors, the model document and its validation): nothing above it.
+    files: ['server/src/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['neo4j-driver', '**/graph/**', '**/engine/**', '**/services/**', '**/resolvers/**'],
+              message: 'domain/ is the vocabulary and imports nothing above it',
             },
           ],
         },
@@ -53,7 +62,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['**/engine/**', '**/resolvers/**', '**/domain/services/**'],
+              group: ['**/engine/**', '**/resolvers/**', '**/services/**'],
               message: 'graph/ only loads and stores',
             },
           ],

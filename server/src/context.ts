@@ -4,12 +4,12 @@
  */
 import type { Logger } from 'pino';
 import type { Actor, Principal } from './domain/auth/principal';
-import type { AnalysisService } from './domain/services/analysis-service';
-import type { AuditService } from './domain/services/audit-service';
-import type { AuthService } from './domain/services/auth-service';
-import type { CatalogueService } from './domain/services/catalogue-service';
-import type { HistoryService } from './domain/services/history-service';
-import type { ModelService } from './domain/services/model-service';
+import type { AnalysisService } from './services/analysis-service';
+import type { AuditService } from './services/audit-service';
+import type { AuthService } from './services/auth-service';
+import type { CatalogueService } from './services/catalogue-service';
+import type { HistoryService } from './services/history-service';
+import type { ModelService } from './services/model-service';
 
 export interface Services {
   models: ModelService;

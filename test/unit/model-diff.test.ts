@@ -1,13 +1,13 @@
 /**
  * The structural diff of two model documents (domain/model-diff.ts) and the risk totals of a
- * document (domain/risk-totals.ts), on the demo hospital: no database.
+ * document (services/risk-totals.ts), on the demo hospital: no database.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { validateCatalogue } from '../../server/src/domain/catalogue';
 import { changedFields, diffModelDocuments } from '../../server/src/domain/model-diff';
 import { canonicalModelDocument, validateModelDocument } from '../../server/src/domain/model-document';
-import { riskTotals } from '../../server/src/domain/risk-totals';
+import { riskTotals } from '../../server/src/services/risk-totals';
 import type { ModelDocument } from '../../server/src/domain/types';
 import { buildAttackGraph, findAttackPaths } from '../../server/src/engine';
 

@@ -1,7 +1,7 @@
 /**
  * Inventory integration (CMDB, SIEM, NAC, ticketing): device upserts keyed by the caller's
  * `externalId`, and device lookups by identifier. Pure functions over a model document; the
- * transactional writing is ModelService.upsertDevices (domain/services/model-service.ts).
+ * transactional writing is ModelService.upsertDevices (services/model-service.ts).
  *
  * An upsert item is checked in three stages, each problem reported for that item only (the path
  * names the item in the mutation's `devices` argument, e.g. `devices[3].zoneIds[0]`):

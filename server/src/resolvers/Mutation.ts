@@ -4,7 +4,7 @@
  */
 import type { GraphQLResolveInfo } from 'graphql';
 import { actorOf, type Context } from '../context';
-import type { ElementKind } from '../domain/services/model-service';
+import type { ElementKind } from '../services/model-service';
 import { ownedBy } from './inventory';
 
 type Create = { modelId: string; input: Record<string, unknown> };

@@ -1,7 +1,7 @@
 /** Root queries: thin calls into the services. Access is checked by resolvers/access.ts. */
 import type { Context } from '../context';
 import { canAccessModel } from '../domain/auth/principal';
-import type { RevisionInput } from '../domain/services/history-service';
+import type { RevisionInput } from '../services/history-service';
 
 export const Query = {
   catalogue: (_: unknown, __: unknown, ctx: Context) => ctx.services.catalogues.current(),

@@ -1,7 +1,7 @@
 /** Analysis fields of ThreatModel and the types they return: thin calls into AnalysisService. */
 import type { GraphQLResolveInfo } from 'graphql';
 import { actorOf, type Context } from '../context';
-import type { AnalysedGraph } from '../domain/services/analysis-service';
+import type { AnalysedGraph } from '../services/analysis-service';
 import type { Severity, ThreatModelSummary } from '../domain/types';
 import { ATTACK_RULES, getAttackRule, type AttackStep as Step, type PlacementInput } from '../engine';
 

@@ -8,7 +8,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { actorOf, type Context } from '../context';
 import { authorize } from '../domain/auth/principal';
 import type { PlacementDiffEntry } from '../domain/model-diff';
-import type { ModelRevisionDiff, RevisionInput, SnapshotRecord } from '../domain/services/history-service';
+import type { ModelRevisionDiff, RevisionInput, SnapshotRecord } from '../services/history-service';
 import type { ThreatModelSummary } from '../domain/types';
 
 type Info = GraphQLResolveInfo;

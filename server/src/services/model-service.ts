@@ -8,16 +8,23 @@
  * rejected request therefore changes nothing, and all references stay consistent.
  */
 import { randomBytes } from 'node:crypto';
-import type { Database, Tx } from '../../graph/database';
-import type { AuditChange, AuditRepository } from '../../graph/repositories/audit-repository';
+import type { Database, Tx } from '../graph/database';
+import type { AuditChange, AuditRepository } from '../graph/repositories/audit-repository';
 import {
   emptyChangeSet,
   type ChangeSet,
   type InTransaction,
   type ModelRepository,
-} from '../../graph/repositories/model-repository';
-import type { Actor } from '../auth/principal';
-import { ConflictError, DomainError, NotFoundError, ValidationError, withPathPrefix, type FieldIssue } from '../errors';
+} from '../graph/repositories/model-repository';
+import type { Actor } from '../domain/auth/principal';
+import {
+  ConflictError,
+  DomainError,
+  NotFoundError,
+  ValidationError,
+  withPathPrefix,
+  type FieldIssue,
+} from '../domain/errors';
 import {
   applyDeviceUpsert,
   DEFAULT_UPSERT_BATCH_SIZE,
@@ -32,10 +39,10 @@ import {
   type DeviceUpsertOutcome,
   type UpsertDevicesResult,
   type UpsertValidation,
-} from '../inventory';
-import { canonicalModelDocument, validateModelDocument } from '../model-document';
-import { ELEMENT_KINDS } from '../model-history';
-import { nameSlug } from '../identifiers';
+} from '../domain/inventory';
+import { canonicalModelDocument, validateModelDocument } from '../domain/model-document';
+import { ELEMENT_KINDS } from '../domain/model-history';
+import { nameSlug } from '../domain/identifiers';
 import type {
   Asset,
   Catalogue,
@@ -47,7 +54,7 @@ import type {
   ThreatModelSummary,
   Vulnerability,
   Zone,
-} from '../types';
+} from '../domain/types';
 import type { CatalogueService } from './catalogue-service';
 
 /** The element lists of a model document, by kind. */

@@ -2,8 +2,8 @@
  * Reading the audit trail (issue #5). Entries are written by the services that make changes, in
  * the same transaction as the change (ModelService.change, AuthService, CatalogueService).
  */
-import type { AuditEvent, AuditFilter, AuditRepository } from '../../graph/repositories/audit-repository';
-import { ValidationError } from '../errors';
+import type { AuditEvent, AuditFilter, AuditRepository } from '../graph/repositories/audit-repository';
+import { ValidationError } from '../domain/errors';
 
 export const MAX_AUDIT_PAGE = 500;
 

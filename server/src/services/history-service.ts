@@ -1,7 +1,7 @@
 /**
  * A model's past (issue #5 item 5): named snapshots for review meetings, the model as it was at
  * any version (rebuilt from the audit trail, domain/model-history.ts), and the diff of any two
- * revisions with their risk totals (domain/model-diff.ts, domain/risk-totals.ts).
+ * revisions with their risk totals (domain/model-diff.ts, services/risk-totals.ts).
  *
  * A revision is one of: a named snapshot, a model version, or the current model. Every revision
  * resolves to a canonical exchange document plus the stored model state it is (model, createdAt,
@@ -9,16 +9,16 @@
  * of ThreatModel.attackPaths, and earlier versions never change.
  */
 import { randomBytes } from 'node:crypto';
-import type { Database } from '../../graph/database';
-import type { AuditRepository } from '../../graph/repositories/audit-repository';
-import type { SnapshotRecord, SnapshotRepository } from '../../graph/repositories/snapshot-repository';
-import type { Actor } from '../auth/principal';
-import { ConflictError, NotFoundError, ValidationError } from '../errors';
-import { canonicalModelDocument } from '../model-document';
-import { diffModelDocuments, type ModelDocumentDiff } from '../model-diff';
-import { ELEMENT_KINDS, HistoryGapError, earliestRebuildableVersion, rewindDocument } from '../model-history';
-import type { RiskTotals } from '../risk-totals';
-import type { ModelDocument } from '../types';
+import type { Database } from '../graph/database';
+import type { AuditRepository } from '../graph/repositories/audit-repository';
+import type { SnapshotRecord, SnapshotRepository } from '../graph/repositories/snapshot-repository';
+import type { Actor } from '../domain/auth/principal';
+import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
+import { canonicalModelDocument } from '../domain/model-document';
+import { diffModelDocuments, type ModelDocumentDiff } from '../domain/model-diff';
+import { ELEMENT_KINDS, HistoryGapError, earliestRebuildableVersion, rewindDocument } from '../domain/model-history';
+import type { RiskTotals } from './risk-totals';
+import type { ModelDocument } from '../domain/types';
 import type { AnalysisService, DocumentIdentity } from './analysis-service';
 import type { ModelService } from './model-service';
 
@@ -97,7 +97,7 @@ export class HistoryService {
 
   /**
    * Takes a named snapshot of the model as it is now: its canonical exchange document, version,
-   * element counts and risk totals (domain/risk-totals.ts, current catalogue), stored in one
+   * element counts and risk totals (services/risk-totals.ts, current catalogue), stored in one
    * transaction with an audit entry (kind 'snapshot', no model version: the model does not change).
    * @param name 1-100 characters after trimming, unique per model
    * @param note optional, at most 2000 characters (blank = none)

@@ -8,7 +8,7 @@
  * never fail on a large model the way a default attackPaths call can (maxPaths 500, maxDepth 25).
  */
 import { findAttackPaths, type AttackGraph } from '../engine';
-import { SEVERITIES, SEVERITY_RANK, type Severity } from './types';
+import { SEVERITIES, SEVERITY_RANK, type Severity } from '../domain/types';
 
 /** Reachable targets of one severity. */
 export interface SeverityCount {

@@ -2,12 +2,12 @@
  * The catalogue in force: read from Neo4j (system of record), cached by catalogue version, and
  * replaced by validated documents (a hospital's licensed TR 67 tables) without code changes.
  */
-import type { AuditRepository } from '../../graph/repositories/audit-repository';
-import type { CatalogueRepository } from '../../graph/repositories/catalogue-repository';
-import type { Actor } from '../auth/principal';
-import { validateCatalogue } from '../catalogue';
-import { ServiceUnavailableError, withPathPrefix } from '../errors';
-import type { Catalogue } from '../types';
+import type { AuditRepository } from '../graph/repositories/audit-repository';
+import type { CatalogueRepository } from '../graph/repositories/catalogue-repository';
+import type { Actor } from '../domain/auth/principal';
+import { validateCatalogue } from '../domain/catalogue';
+import { ServiceUnavailableError, withPathPrefix } from '../domain/errors';
+import type { Catalogue } from '../domain/types';
 
 export class CatalogueService {
   private cached: Catalogue | null = null;

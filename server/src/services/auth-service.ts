@@ -14,11 +14,11 @@ import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
 import { createRemoteJWKSet, decodeJwt, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import type { Logger } from 'pino';
-import type { Database } from '../../graph/database';
-import type { AuditRepository } from '../../graph/repositories/audit-repository';
-import type { IdentityRepository, StoredApiKey, StoredUser } from '../../graph/repositories/identity-repository';
-import { ANONYMOUS, DEV_PRINCIPAL, ROLES, type Actor, type Principal, type Role } from '../auth/principal';
-import { AuthenticationError, ConflictError, NotFoundError, ValidationError } from '../errors';
+import type { Database } from '../graph/database';
+import type { AuditRepository } from '../graph/repositories/audit-repository';
+import type { IdentityRepository, StoredApiKey, StoredUser } from '../graph/repositories/identity-repository';
+import { ANONYMOUS, DEV_PRINCIPAL, ROLES, type Actor, type Principal, type Role } from '../domain/auth/principal';
+import { AuthenticationError, ConflictError, NotFoundError, ValidationError } from '../domain/errors';
 
 /** OIDC bearer tokens: where to verify them and how to read the role. */
 export interface OidcOptions {

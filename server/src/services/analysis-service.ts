@@ -19,10 +19,10 @@ import {
   type Recommendation,
   type RecommendedPlacement,
   type WhatIfResult,
-} from '../../engine';
-import { ConflictError, NotFoundError, ValidationError } from '../errors';
-import { riskTotals, type RiskTotals } from '../risk-totals';
-import type { ModelDocument, Severity } from '../types';
+} from '../engine';
+import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
+import { riskTotals, type RiskTotals } from './risk-totals';
+import type { ModelDocument, Severity } from '../domain/types';
 import type { CatalogueService } from './catalogue-service';
 import type { ModelService, ModelSnapshot } from './model-service';
 
@@ -145,7 +145,7 @@ export class AnalysisService {
   }
 
   /**
-   * Risk totals of a model document (domain/risk-totals.ts: total risk, targets reachable, worst
+   * Risk totals of a model document (services/risk-totals.ts: total risk, targets reachable, worst
    * severity, …) with the current catalogue; cached with the attack graph when `identity` is given.
    * @throws EngineLimitError ('timeLimitMs') on a model too large to search in 30 s
    */
