@@ -104,7 +104,7 @@ async function main(): Promise<void> {
 
   const results: Record<string, unknown>[] = [];
   const zonesOnly = (id: string): unknown => ({
-    formatVersion: '1.0',
+    formatVersion: '2.0',
     model: { id, name: 'upsert bench' },
     zones: [
       { id: 'z-icu', name: 'ICU', kind: 'CLINICAL', entryPoint: false },

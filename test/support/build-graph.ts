@@ -260,7 +260,7 @@ export interface ChannelOptions {
 /** Fluent builder of a ModelDocument; every element gets defaults a test can override. */
 export class ModelBuilder {
   readonly doc: ModelDocument = {
-    formatVersion: '1.0',
+    formatVersion: '2.0',
     model: { id: 'test-model', name: 'Test model' },
     zones: [],
     devices: [],

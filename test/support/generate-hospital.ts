@@ -951,7 +951,7 @@ export function generateHospital(options: GenerateHospitalOptions): ModelDocumen
   }
 
   return {
-    formatVersion: '1.0',
+    formatVersion: '2.0',
     model: { id: `generated-${total}-${seed}`, name: `Generated hospital (${total} devices, seed ${seed})` },
     zones,
     devices,

@@ -1,5 +1,6 @@
 /**
- * The model exchange document (`ModelDocument`, format "1.0"): validation on import, CVSS base
+ * The model exchange document (`ModelDocument`, format "2.0"; 1.0 is migrated on read by
+ * domain/model-migration.ts): validation on import, CVSS base
  * scores of its vulnerabilities, and the canonical form used for deterministic export.
  *
  * Validation runs in two stages:
@@ -17,10 +18,12 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import { Cvss3P0, Cvss3P1 } from 'ae-cvss-calculator';
 import { ValidationError, type FieldIssue } from './errors';
 import { normaliseIpAddress, normaliseMacAddress, sortIpAddresses } from './identifiers';
+import { channelIdentityKey, migrateModelDocument } from './model-migration';
 import {
   deviceMeets,
   CHANNEL_PAYLOADS,
   EXTRINSIC_MECHANISMS,
+  INTERFACE_FUNCTIONS,
   INTRINSIC_MECHANISM_TECHNOLOGY,
   type Asset,
   type Catalogue,
@@ -302,6 +305,40 @@ function checkDomain(doc: ModelDocument, catalogue: Catalogue): FieldIssue[] {
     zoneRefs(`${path}.exposedToZoneIds`, iface.exposedToZoneIds);
   });
 
+  doc.zones.forEach((zone, i) => {
+    zone.linkedZoneIds?.forEach((id, j) => {
+      const path = `zones[${i}].linkedZoneIds[${j}]`;
+      if (id === zone.id) add(path, `zone '${zone.id}' cannot be linked to itself; remove the entry`);
+      else resolveRef<Zone>(path, id, 'zone', 'zones');
+    });
+  });
+  doc.devices.forEach((device, i) => {
+    if (device.hostDeviceId === undefined) return;
+    const path = `devices[${i}].hostDeviceId`;
+    if (device.hostDeviceId === device.id) return add(path, `device '${device.id}' cannot host itself`);
+    if (!resolveRef<Device>(path, device.hostDeviceId, 'device', 'devices')) return;
+    // A chain of hosts must end: app → phone → (nothing).
+    const seen = new Set([device.id]);
+    let host = byId.get(device.hostDeviceId)?.element as Device | undefined;
+    while (host?.hostDeviceId !== undefined) {
+      if (seen.has(host.id)) return add(path, `hosts loop through '${host.id}'; a hosted device's host chain must end`);
+      seen.add(host.id);
+      host = byId.get(host.hostDeviceId)?.element as Device | undefined;
+    }
+  });
+  // Exact duplicate channels (attack model v2): one link, one channel.
+  const channelByKey = new Map<string, { id: string; path: string }>();
+  doc.channels.forEach((channel, i) => {
+    const key = channelIdentityKey(channel);
+    const first = channelByKey.get(key);
+    if (first)
+      add(
+        `channels[${i}]`,
+        `channel '${channel.id}' is an exact copy of channel '${first.id}' (${first.path}): same ends, interfaces, technology, mechanisms, payload and zones; delete one or make them differ`,
+      );
+    else channelByKey.set(key, { id: channel.id, path: `channels[${i}]` });
+  });
+
   doc.channels.forEach((channel, i) => {
     const path = `channels[${i}]`;
     const from = resolveRef<Device>(`${path}.fromDeviceId`, channel.fromDeviceId, 'device', 'devices');
@@ -472,9 +509,14 @@ function checkDomain(doc: ModelDocument, catalogue: Catalogue): FieldIssue[] {
  *   - a control not in the catalogue, placed on an element type outside its `appliesTo`, on a
  *     channel whose technology is not in its `technologies`, or on an interface whose kind is
  *     not in its `interfaceKinds`; the same control placed twice on one element;
- *   - a CVSS vector that does not score ({@link cvssBaseScore}).
+ *   - a CVSS vector that does not score ({@link cvssBaseScore});
+ *   - (2.0) two channels that are exact copies (same ends, interfaces, technology, mechanisms,
+ *     payload and zones), naming both; a linkedZoneIds entry that is not a zone or is the zone
+ *     itself; a hostDeviceId that is not another device, or a chain of hosts that loops.
+ * A 1.0 document is migrated first ({@link migrateModelDocument}); the result is always 2.0.
  */
-export function validateModelDocument(doc: unknown, catalogue: Catalogue): ModelDocument {
+export function validateModelDocument(input: unknown, catalogue: Catalogue): ModelDocument {
+  const doc = migrateModelDocument(input).document;
   const validate = schemaValidator();
   if (!validate(doc)) {
     throw new ValidationError((validate.errors ?? []).map(schemaIssue));
@@ -534,7 +576,7 @@ export function canonicalDevice(d: Device): Device {
   withOptional(out, d, ['externalId']);
   if (d.ipAddresses !== undefined) out.ipAddresses = sortIpAddresses(d.ipAddresses);
   if (d.macAddresses !== undefined) out.macAddresses = sortedIds(d.macAddresses);
-  return withOptional(out, d, ['assetTag']);
+  return withOptional(out, d, ['assetTag', 'hostDeviceId']);
 }
 
 /**
@@ -564,12 +606,18 @@ export function canonicalModelDocument(doc: ModelDocument): ModelDocument {
   return {
     formatVersion: doc.formatVersion,
     model,
-    zones: sortById(doc.zones).map((z) =>
-      withOptional({ id: z.id, name: z.name, kind: z.kind, entryPoint: z.entryPoint } as Zone, z, ['description']),
-    ),
+    zones: sortById(doc.zones).map((z) => {
+      const out = withOptional({ id: z.id, name: z.name, kind: z.kind, entryPoint: z.entryPoint } as Zone, z, [
+        'description',
+        'physicalAccess',
+        'network',
+      ]);
+      if (z.linkedZoneIds !== undefined) out.linkedZoneIds = sortedIds(z.linkedZoneIds);
+      return out;
+    }),
     devices: sortById(doc.devices).map(canonicalDevice),
-    interfaces: sortById(doc.interfaces).map((i) =>
-      withOptional(
+    interfaces: sortById(doc.interfaces).map((i) => {
+      const out = withOptional(
         {
           id: i.id,
           deviceId: i.deviceId,
@@ -580,8 +628,10 @@ export function canonicalModelDocument(doc: ModelDocument): ModelDocument {
         } as Interface,
         i,
         ['port'],
-      ),
-    ),
+      );
+      if (i.functions !== undefined) out.functions = sortedEnum(i.functions, INTERFACE_FUNCTIONS);
+      return out;
+    }),
     channels: sortById(doc.channels).map((c) => {
       const out = { id: c.id, name: c.name, fromDeviceId: c.fromDeviceId, toDeviceId: c.toDeviceId } as Channel;
       withOptional(out, c, ['fromInterfaceId', 'toInterfaceId']);
@@ -592,13 +642,13 @@ export function canonicalModelDocument(doc: ModelDocument): ModelDocument {
       out.zoneIds = sortedIds(c.zoneIds);
       return out;
     }),
-    assets: sortById(doc.assets).map((a) => ({
-      id: a.id,
-      deviceId: a.deviceId,
-      name: a.name,
-      kind: a.kind,
-      severity: a.severity,
-    })),
+    assets: sortById(doc.assets).map((a) =>
+      withOptional(
+        { id: a.id, deviceId: a.deviceId, name: a.name, kind: a.kind, severity: a.severity } as Asset,
+        a,
+        ['manipulationSeverity', 'denialSeverity', 'disclosureRecords'],
+      ),
+    ),
     vulnerabilities: sortById(doc.vulnerabilities).map((v) =>
       withOptional({ id: v.id, cveId: v.cveId, cvssVector: v.cvssVector, elementId: v.elementId } as Vulnerability, v, [
         'description',

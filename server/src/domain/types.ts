@@ -67,6 +67,8 @@ export const DEVICE_CATEGORIES = [
   'SERVER',
   'NETWORK_DEVICE',
   'CLOUD_SERVICE',
+  'UPDATE_SERVER',
+  'APP_STORE',
   'OTHER',
 ] as const;
 export type DeviceCategory = (typeof DEVICE_CATEGORIES)[number];
@@ -115,6 +117,7 @@ export const CHANNEL_TECHNOLOGIES = [
   'USB',
   'SERIAL',
   'PROPRIETARY_RF',
+  'IP',
 ] as const;
 export type ChannelTechnology = (typeof CHANNEL_TECHNOLOGIES)[number];
 
@@ -210,6 +213,206 @@ export const SEVERITY_RANK: Record<Severity, number> = {
   CRITICAL: 4,
   CATASTROPHIC: 5,
 };
+
+/**
+ * The exchange format version this build writes (exchange format 2.x). Policy: a 2.x minor version
+ * only adds optional fields, each with a documented migration default; 1.0 documents are migrated
+ * by domain/model-migration.ts on every read (import, stored snapshot, audit image).
+ */
+export const MODEL_FORMAT_VERSION = '2.0' as const;
+/** Exchange format versions read (1.0 is migrated to 2.0). */
+export const READABLE_FORMAT_VERSIONS = ['1.0', '2.0'] as const;
+
+/**
+ * Channel technologies carried over IP (attack model v2): a device with such a link, or with an
+ * IP-served interface, is a host on the networks it sits in and can pivot into them.
+ */
+export const IP_TECHNOLOGIES: readonly ChannelTechnology[] = ['WIFI', 'ETHERNET', 'CELLULAR', 'IP'];
+
+/** Interface kinds served over IP (a device exposing one is a host on that network). */
+export const IP_INTERFACE_KINDS: readonly InterfaceKind[] = [
+  'WEB_UI',
+  'REMOTE_SERVICE',
+  'HL7',
+  'DICOM',
+  'FHIR_API',
+  'REST_API',
+  'SSH',
+  'TELNET',
+  'SMB',
+  'RDP',
+  'WIFI',
+  'CELLULAR',
+  'ETHERNET',
+];
+
+/**
+ * What an attacker who may USE an interface can do with it (attack model v2: the interface's
+ * function decides what its use grants; use alone never gives control of the device).
+ * - CHANGE_SETTINGS: change the device's clinical settings (therapy, alarm limits, monitoring):
+ *   manipulate or deny its THERAPY_DELIVERY, ALARM and DIAGNOSIS_MONITORING assets;
+ * - COMMAND_THERAPY: start, stop or change therapy: manipulate or deny THERAPY_DELIVERY;
+ * - READ_DATA: read stored data: disclose PERSONAL_DATA;
+ * - WRITE_DATA: write data the device keeps or acts on: manipulate DIAGNOSIS_MONITORING and PERSONAL_DATA;
+ * - LOGIN_SHELL: an operating-system session: user-level control of the device;
+ * - ADMINISTER: a service or administrator session (what vendors' remote-service accounts have):
+ *   full control of the device;
+ * - UPDATE_FIRMWARE: replace the device's software: full control unless updates are verified (AM09);
+ * - FILE_TRANSFER: put files on the device (shares, removable media): malware on a general-purpose OS (AM08).
+ */
+export const INTERFACE_FUNCTIONS = [
+  'CHANGE_SETTINGS',
+  'COMMAND_THERAPY',
+  'READ_DATA',
+  'WRITE_DATA',
+  'LOGIN_SHELL',
+  'ADMINISTER',
+  'UPDATE_FIRMWARE',
+  'FILE_TRANSFER',
+] as const;
+export type InterfaceFunction = (typeof INTERFACE_FUNCTIONS)[number];
+
+/**
+ * Functions an interface of each kind has when the model does not say (migration default for 1.0
+ * documents and for interfaces without `functions`). Link endpoints (radio, Ethernet) have none of
+ * their own: what travels over them is modelled by channels. OWN DESIGN, documented in
+ * docs/attack-model.md.
+ */
+export const DEFAULT_INTERFACE_FUNCTIONS: Record<InterfaceKind, readonly InterfaceFunction[]> = {
+  WEB_UI: ['CHANGE_SETTINGS', 'READ_DATA'],
+  LOCAL_UI: ['CHANGE_SETTINGS', 'READ_DATA'],
+  REMOTE_SERVICE: ['ADMINISTER'],
+  HL7: ['READ_DATA', 'WRITE_DATA'],
+  DICOM: ['READ_DATA', 'WRITE_DATA'],
+  FHIR_API: ['READ_DATA', 'WRITE_DATA'],
+  REST_API: ['READ_DATA', 'WRITE_DATA'],
+  SSH: ['LOGIN_SHELL'],
+  TELNET: ['LOGIN_SHELL'],
+  RDP: ['LOGIN_SHELL'],
+  SMB: ['FILE_TRANSFER', 'READ_DATA', 'WRITE_DATA'],
+  USB: ['FILE_TRANSFER'],
+  SERIAL_DEBUG: ['LOGIN_SHELL', 'UPDATE_FIRMWARE'],
+  BLE_GATT: ['READ_DATA'],
+  PROPRIETARY_RF: [],
+  WIFI: [],
+  ZIGBEE: [],
+  LORA: [],
+  CELLULAR: [],
+  ETHERNET: [],
+  OTHER: [],
+};
+
+/** The functions of an interface: its own list, else the default of its kind. */
+export function interfaceFunctions(iface: Pick<Interface, 'kind' | 'functions'>): readonly InterfaceFunction[] {
+  return iface.functions ?? DEFAULT_INTERFACE_FUNCTIONS[iface.kind];
+}
+
+/** Harm an attacker can do to an asset (attack model v2: targets are (asset, impact) pairs). */
+export const IMPACTS = ['MANIPULATE', 'DENY', 'DISCLOSE'] as const;
+export type Impact = (typeof IMPACTS)[number];
+
+/**
+ * Risk scales, reported side by side and never added: SAFETY ranks patient harm on ISO 14971's
+ * five levels; PRIVACY ranks a disclosure of personal data by how many patients' records it exposes.
+ */
+export const RISK_SCALES = ['SAFETY', 'PRIVACY'] as const;
+export type RiskScale = (typeof RISK_SCALES)[number];
+
+/**
+ * Privacy scale (OWN DESIGN, after the breach-size tiers of data-protection practice): rank 1..5 by
+ * the number of patients whose records a disclosure exposes: ONE_PATIENT 1; FEW 2..99; HUNDREDS
+ * 100..9,999 ("HUNDREDS" covers a ward or a clinic's caseload); THOUSANDS 10,000..99,999; MASS ≥ 100,000.
+ */
+export const PRIVACY_SEVERITIES = ['ONE_PATIENT', 'FEW', 'HUNDREDS', 'THOUSANDS', 'MASS'] as const;
+export type PrivacySeverity = (typeof PRIVACY_SEVERITIES)[number];
+
+/** The privacy severity of disclosing `records` patients' records (see {@link PRIVACY_SEVERITIES}). */
+export function privacySeverity(records: number): PrivacySeverity {
+  if (records >= 100_000) return 'MASS';
+  if (records >= 10_000) return 'THOUSANDS';
+  if (records >= 100) return 'HUNDREDS';
+  if (records >= 2) return 'FEW';
+  return 'ONE_PATIENT';
+}
+
+/** Lowers a severity by one level (NEGLIGIBLE stays NEGLIGIBLE). */
+export function severityBelow(s: Severity): Severity {
+  return SEVERITIES[Math.max(0, SEVERITY_RANK[s] - 2)]!;
+}
+
+/**
+ * The safety severity of each impact an asset can suffer (attack model v2), with the migration
+ * defaults for assets that do not state them (docs/attack-model.md "Migration defaults"):
+ * - THERAPY_DELIVERY: MANIPULATE = severity; DENY = one level lower (interrupted therapy is
+ *   noticed by pump alarms and staff; manipulated therapy is not);
+ * - ALARM: MANIPULATE = DENY = severity (a suppressed alarm and a missing one harm alike);
+ * - DIAGNOSIS_MONITORING: MANIPULATE = severity (falsified readings); DENY = one level lower;
+ * - PERSONAL_DATA: no safety impact unless stated (its `severity` expressed disclosure in 1.0;
+ *   disclosure is ranked on the privacy scale).
+ * An impact with no severity is not a target.
+ */
+export function assetSafetySeverities(asset: Asset): Partial<Record<'MANIPULATE' | 'DENY', Severity>> {
+  const out: Partial<Record<'MANIPULATE' | 'DENY', Severity>> = {};
+  const m = asset.manipulationSeverity;
+  const d = asset.denialSeverity;
+  switch (asset.kind) {
+    case 'THERAPY_DELIVERY':
+    case 'DIAGNOSIS_MONITORING':
+      out.MANIPULATE = m ?? asset.severity;
+      out.DENY = d ?? severityBelow(asset.severity);
+      break;
+    case 'ALARM':
+      out.MANIPULATE = m ?? asset.severity;
+      out.DENY = d ?? asset.severity;
+      break;
+    case 'PERSONAL_DATA':
+      if (m) out.MANIPULATE = m;
+      if (d) out.DENY = d;
+      break;
+  }
+  return out;
+}
+
+/**
+ * How many patients' records disclosing an asset exposes, or undefined when disclosure is not a
+ * harm of this asset. PERSONAL_DATA defaults by where it sits (migration default): record systems
+ * (EHR, PACS, interface engines, servers, cloud services) 100,000; central stations and infusion
+ * servers 1,000; any other device 1 (it serves one patient at a time).
+ */
+export function assetDisclosureRecords(asset: Asset, device: Pick<Device, 'category'> | undefined): number | undefined {
+  if (asset.disclosureRecords !== undefined) return asset.disclosureRecords;
+  if (asset.kind !== 'PERSONAL_DATA') return undefined;
+  switch (device?.category) {
+    case 'EHR':
+    case 'PACS':
+    case 'INTERFACE_ENGINE':
+    case 'SERVER':
+    case 'CLOUD_SERVICE':
+      return 100_000;
+    case 'CENTRAL_STATION':
+    case 'INFUSION_SERVER':
+      return 1_000;
+    default:
+      return 1;
+  }
+}
+
+/**
+ * Whether an attacker present in the zone has hands on the devices located there (attack model v2:
+ * physical access follows from the place). Default: zones of kind PHYSICAL_ACCESS (wards, public
+ * areas) and PATIENT_HOME.
+ */
+export function zoneGivesPhysicalAccess(zone: Pick<Zone, 'kind' | 'physicalAccess'>): boolean {
+  return zone.physicalAccess ?? (zone.kind === 'PHYSICAL_ACCESS' || zone.kind === 'PATIENT_HOME');
+}
+
+/**
+ * Whether the zone is a network (presence gives network reach to what is exposed there, and a
+ * compromised host in it can pivot). Default: every kind but PHYSICAL_ACCESS, which is a place.
+ */
+export function zoneIsNetwork(zone: Pick<Zone, 'kind' | 'network'>): boolean {
+  return zone.network ?? zone.kind !== 'PHYSICAL_ACCESS';
+}
 
 /** Status of a control placement: only IMPLEMENTED placements block attack steps. */
 export const PLACEMENT_STATUSES = ['IMPLEMENTED', 'PLANNED'] as const;
@@ -389,6 +592,17 @@ export interface Zone {
   kind: ZoneKind;
   entryPoint: boolean;
   description?: string;
+  /** 2.0: presence here gives hands on the devices located here (default: kinds PHYSICAL_ACCESS and PATIENT_HOME). */
+  physicalAccess?: boolean;
+  /** 2.0: the zone is a network, not only a place (default: every kind but PHYSICAL_ACCESS). */
+  network?: boolean;
+  /**
+   * 2.0: zones this zone's traffic is routed to without restriction (a flat network, a routed
+   * VLAN pair): network reach of this zone gives network reach of each. One direction; list both
+   * zones on each other for a two-way link. A boundary control on the destination zone (its edge)
+   * can block the step.
+   */
+  linkedZoneIds?: string[];
 }
 
 /** A medical device or supporting system. */
@@ -427,6 +641,11 @@ export interface Device {
   macAddresses?: string[];
   /** The label on the device (biomedical engineering's inventory or asset tag number). */
   assetTag?: string;
+  /**
+   * 2.0: for hosted software (an app on a phone, a service on a cloud platform), the device that
+   * hosts it: control of the host gives control of the hosted software, never the reverse.
+   */
+  hostDeviceId?: string;
 }
 
 /** A port, service, API, UI or radio endpoint on a device. */
@@ -440,6 +659,8 @@ export interface Interface {
   authentication: Authentication;
   /** TCP/UDP port if any. */
   port?: number;
+  /** 2.0: what use of the interface allows (default by kind: {@link DEFAULT_INTERFACE_FUNCTIONS}). */
+  functions?: InterfaceFunction[];
 }
 
 /** A communication link between two devices (optionally between named interfaces). Direction from → to is the direction of commands. */
@@ -464,7 +685,14 @@ export interface Asset {
   deviceId: string;
   name: string;
   kind: AssetKind;
+  /** ISO 14971 severity of the asset's primary harm (1.0); the per-impact fields refine it. */
   severity: Severity;
+  /** 2.0: severity of manipulation (default per kind: {@link assetSafetySeverities}). */
+  manipulationSeverity?: Severity;
+  /** 2.0: severity of denial (interrupted therapy, missing alarm; default per kind). */
+  denialSeverity?: Severity;
+  /** 2.0: patients' records a disclosure exposes (PERSONAL_DATA default: {@link assetDisclosureRecords}). */
+  disclosureRecords?: number;
 }
 
 /** A known vulnerability of a device or interface. */
@@ -491,7 +719,8 @@ export interface ControlPlacement {
 
 /** The exchange document: one JSON per model (schema seeds/model.schema.json). */
 export interface ModelDocument {
-  formatVersion: '1.0';
+  /** Always the current version once read: 1.0 documents are migrated (domain/model-migration.ts). */
+  formatVersion: typeof MODEL_FORMAT_VERSION;
   model: ThreatModelInfo;
   zones: Zone[];
   devices: Device[];

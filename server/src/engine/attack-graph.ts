@@ -1,23 +1,26 @@
 /**
- * Model → attack graph: every zone, device, interface, channel and asset becomes a node, every
- * rule of rules/registry.ts contributes steps. A general directed graph (cycles allowed).
+ * Model → attack graph (attack model v2): nodes are capabilities on elements (zone presence,
+ * interface use, channel read/inject/alter, device user/control, asset impacts), every rule of
+ * rules/registry.ts contributes steps that need one capability and grant another. A general
+ * directed graph (cycles allowed).
  */
 import { ValidationError } from '../domain/errors';
-import { SEVERITY_RANK, type Catalogue, type ElementType, type ModelDocument } from '../domain/types';
+import type { Catalogue, ElementType, ModelDocument } from '../domain/types';
 import { compareIds } from './compare';
-import { assembleIndex, setGraphIndex } from './graph-index';
+import { assembleIndex, IMPLIED_RULE_IDS, setGraphIndex } from './graph-index';
 import { buildRuleContext } from './rules/context';
 import { ATTACK_RULES } from './rules/registry';
-import type { AttackGraph, AttackGraphNode, AttackStep, BuildAttackGraphOptions } from './types';
+import type { AttackGraph, AttackStep, BuildAttackGraphOptions } from './types';
 
 /**
  * Builds the attack graph of a model.
  *
- * - Nodes: one per zone, device, interface, channel and asset (id = element id), sorted by id.
- *   Interface and asset labels are prefixed with their device's name; assets carry their severity.
+ * - Nodes: capabilities on elements ({@link AttackGraphNode}), sorted by id. Interface and asset
+ *   labels are prefixed with their device's name; targets carry their scale and severity.
  * - Entry points: the zones with `entryPoint`, or, when `fromElementIds` is given, exactly those
- *   elements, taken as already compromised.
- * - Targets: every asset.
+ *   nodes (an element id stands for its strongest capability, an asset id for all its impacts).
+ * - Targets: every (asset, impact) with a severity: MANIPULATE and DENY on the SAFETY scale,
+ *   DISCLOSE of personal data on the PRIVACY scale.
  * - Steps: the union of all rules (docs/attack-model.md), sorted by id. A step with an
  *   IMPLEMENTED blocking control (model placement, or one of `extraPlacements`) is kept with
  *   `blocked: true`; path search and the optimiser ignore it.
@@ -35,40 +38,37 @@ export function buildAttackGraph(
   options: BuildAttackGraphOptions = {},
 ): AttackGraph {
   const built = buildRuleContext(model, catalogue, options.extraPlacements ?? []);
-  const { ctx, nodeIds, nodeIndex, record } = built;
+  const { ctx, nodes, nodeIds, nodeIndex, record } = built;
   const m = ctx.model;
   const n = nodeIds.length;
 
-  const nodes: AttackGraphNode[] = new Array(n);
-  const nodeType: ElementType[] = new Array(n);
+  const nodeType: ElementType[] = nodes.map((x) => x.type);
   const severityRank = new Uint8Array(n);
-  const put = (node: AttackGraphNode) => {
-    const i = nodeIndex.get(node.id)!;
-    nodes[i] = node;
-    nodeType[i] = node.type;
-    if (node.severity) severityRank[i] = SEVERITY_RANK[node.severity];
-  };
-  for (const z of m.zones) put({ id: z.id, type: 'ZONE', label: z.name });
-  for (const d of m.devices) put({ id: d.id, type: 'DEVICE', label: d.name });
-  for (const f of m.interfaces)
-    put({ id: f.id, type: 'INTERFACE', label: `${m.deviceById.get(f.deviceId)!.name} / ${f.name}` });
-  for (const c of m.channels) put({ id: c.id, type: 'CHANNEL', label: c.name });
-  for (const a of m.assets) {
-    put({ id: a.id, type: 'ASSET', label: `${m.deviceById.get(a.deviceId)!.name} / ${a.name}`, severity: a.severity });
-  }
+  const scale = new Uint8Array(n);
+  nodes.forEach((x, i) => {
+    if (x.severityRank) severityRank[i] = x.severityRank;
+    if (x.scale) scale[i] = x.scale === 'SAFETY' ? 1 : 2;
+  });
 
   let entryPointIds: string[];
   if (options.fromElementIds !== undefined) {
-    const unknown = options.fromElementIds
-      .map((id, i) => ({ id, i }))
-      .filter((x) => !nodeIndex.has(x.id))
-      .map((x) => ({ path: `fromElementIds[${x.i}]`, message: `'${x.id}' is not an element of this model` }));
-    if (unknown.length > 0) throw new ValidationError(unknown);
-    entryPointIds = [...new Set(options.fromElementIds)].sort(compareIds);
+    const issues: { path: string; message: string }[] = [];
+    const held = new Set<string>();
+    options.fromElementIds.forEach((id, i) => {
+      if (nodeIndex.has(id)) return void held.add(id);
+      // An asset id stands for every impact on it.
+      const impacts = m.assets.some((a) => a.id === id)
+        ? (['MANIPULATE', 'DENY', 'DISCLOSE'] as const).map((c) => `${id}#${c}`).filter((x) => nodeIndex.has(x))
+        : [];
+      if (impacts.length > 0) impacts.forEach((x) => held.add(x));
+      else issues.push({ path: `fromElementIds[${i}]`, message: `'${id}' is not an element or capability node of this model` });
+    });
+    if (issues.length > 0) throw new ValidationError(issues);
+    entryPointIds = [...held].sort(compareIds);
   } else {
     entryPointIds = m.zones.filter((z) => z.entryPoint).map((z) => z.id);
   }
-  const targetIds = m.assets.map((a) => a.id);
+  const targetIds = built.targetNodeIds;
 
   let returned = 0;
   for (const rule of ATTACK_RULES) returned += rule.evaluate(ctx).length;
@@ -84,6 +84,7 @@ export function buildAttackGraph(
   const stepTo = new Int32Array(M);
   const likelihood = new Float64Array(M);
   const blocked = new Uint8Array(M);
+  const implied = new Uint8Array(M);
   const stepList = new Int32Array(M);
   for (let s = 0; s < M; s++) {
     const i = order[s]!;
@@ -94,6 +95,7 @@ export function buildAttackGraph(
     stepTo[s] = record.to[i]!;
     likelihood[s] = st.likelihood;
     blocked[s] = st.blocked ? 1 : 0;
+    implied[s] = IMPLIED_RULE_IDS.has(st.ruleId) ? 1 : 0;
     stepList[s] = record.list[i]!;
   }
 
@@ -105,10 +107,13 @@ export function buildAttackGraph(
       nodeIndex,
       nodeType,
       severityRank,
+      scale,
+      elementIds: built.elementIds,
       stepFrom,
       stepTo,
       likelihood,
       blocked,
+      implied,
       stepList,
       listKeys: record.listKeys,
       listCosts: record.listCosts,

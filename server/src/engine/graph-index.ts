@@ -3,8 +3,23 @@
  * CSR adjacency both ways, weights −ln(likelihood), and the candidate control placements of each
  * step. Built once per graph object and cached (WeakMap), so the public graph stays plain JSON.
  */
-import { SEVERITY_RANK, type ElementType } from '../domain/types';
+import type { ElementType } from '../domain/types';
 import type { AttackGraph } from './types';
+
+/**
+ * Rules whose steps only make explicit what the capability they start from already contains
+ * (control → user access and asset impacts, man in the middle → read and inject, user access →
+ * disclosure, host control → hosted software control, interface use → its functions). Paths may pass through them, but a path
+ * that regains one of their capabilities another way is a detour (findAttackPaths drops it).
+ */
+export const IMPLIED_RULE_IDS: ReadonlySet<string> = new Set([
+  'device-capabilities',
+  'channel-capabilities',
+  'device-asset-compromise',
+  'user-data-access',
+  'hosted-software-control',
+  'interface-function-abuse',
+]);
 
 /** The integer index of a graph (internal to the engine). Node and step indices follow id order. */
 export interface GraphIndex {
@@ -13,8 +28,10 @@ export interface GraphIndex {
   nodeIds: readonly string[];
   nodeIndex: ReadonlyMap<string, number>;
   nodeType: readonly ElementType[];
-  /** Severity rank 1..5 of target nodes, 0 elsewhere. */
+  /** Severity rank 1..5 of target nodes on their scale, 0 elsewhere. */
   severityRank: Uint8Array;
+  /** Scale of target nodes: 1 SAFETY, 2 PRIVACY; 0 elsewhere. */
+  scale: Uint8Array;
   stepFrom: Int32Array;
   stepTo: Int32Array;
   likelihood: Float64Array;
@@ -22,6 +39,8 @@ export interface GraphIndex {
   weight: Float64Array;
   /** 1 when an IMPLEMENTED control blocks the step. */
   blocked: Uint8Array;
+  /** 1 when the step only makes explicit what its from-capability contains (IMPLIED_RULE_IDS). */
+  implied: Uint8Array;
   /** Out-steps of node u: outSteps[outStart[u] .. outStart[u+1]), in step-id order. */
   outStart: Int32Array;
   outSteps: Int32Array;
@@ -66,13 +85,17 @@ export interface IndexInput {
   nodeIndex: ReadonlyMap<string, number>;
   nodeType: readonly ElementType[];
   severityRank: Uint8Array;
+  scale: Uint8Array;
   stepFrom: Int32Array;
   stepTo: Int32Array;
   likelihood: Float64Array;
   blocked: Uint8Array;
+  implied: Uint8Array;
+  /** Element ids in id order: placement keys number elements by this order. */
+  elementIds: readonly string[];
   /** Blocking list of each step (an index into listKeys/listCosts); lists are shared between steps. */
   stepList: Int32Array;
-  /** Per list: placement keys controlOrdinal·n + elementNode of its non-IMPLEMENTED controls. */
+  /** Per list: placement keys controlOrdinal·E + elementOrdinal of its non-IMPLEMENTED controls (E = elementIds.length). */
   listKeys: readonly (readonly number[])[];
   /** Per list: the cost of each key. */
   listCosts: readonly (readonly number[])[];
@@ -95,13 +118,21 @@ function buildIndex(graph: AttackGraph): GraphIndex {
   const nodeIndex = new Map<string, number>();
   nodeIds.forEach((id, i) => nodeIndex.set(id, i));
   const severityRank = new Uint8Array(n);
+  const scale = new Uint8Array(n);
   graph.nodes.forEach((x, i) => {
-    if (x.severity) severityRank[i] = SEVERITY_RANK[x.severity];
+    if (x.severityRank) severityRank[i] = x.severityRank;
+    if (x.scale) scale[i] = x.scale === 'SAFETY' ? 1 : 2;
   });
+  const elementSet = new Set<string>();
+  for (const step of graph.steps) for (const b of step.blockingControls) elementSet.add(b.elementId);
+  const elementIds = [...elementSet].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const elementOrdinal = new Map<string, number>(elementIds.map((e, i) => [e, i]));
+  const E = elementIds.length;
   const stepFrom = new Int32Array(m);
   const stepTo = new Int32Array(m);
   const likelihood = new Float64Array(m);
   const blocked = new Uint8Array(m);
+  const implied = new Uint8Array(m);
   const controlSet = new Set<string>();
   for (const step of graph.steps) for (const b of step.blockingControls) controlSet.add(b.controlId);
   const controlIds = [...controlSet].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
@@ -120,16 +151,15 @@ function buildIndex(graph: AttackGraph): GraphIndex {
     stepTo[s] = to;
     likelihood[s] = step.likelihood;
     blocked[s] = step.blocked ? 1 : 0;
+    implied[s] = IMPLIED_RULE_IDS.has(step.ruleId) ? 1 : 0;
     let list = listOf.get(step.blockingControls);
     if (list === undefined) {
       const keys: number[] = [];
       const costs: number[] = [];
       for (const b of step.blockingControls) {
         if (b.status === 'IMPLEMENTED') continue;
-        const element = nodeIndex.get(b.elementId);
-        if (element === undefined)
-          throw new Error(`attack step ${step.id} names a control element that is not in the graph`);
-        keys.push(ordinal.get(b.controlId)! * n + element);
+        const element = elementOrdinal.get(b.elementId)!;
+        keys.push(ordinal.get(b.controlId)! * E + element);
         costs.push(b.cost);
       }
       list = listKeys.length;
@@ -144,10 +174,13 @@ function buildIndex(graph: AttackGraph): GraphIndex {
     nodeIndex,
     nodeType: graph.nodes.map((x) => x.type),
     severityRank,
+    scale,
+    elementIds,
     stepFrom,
     stepTo,
     likelihood,
     blocked,
+    implied,
     stepList,
     listKeys,
     listCosts,
@@ -160,10 +193,11 @@ function buildIndex(graph: AttackGraph): GraphIndex {
 /**
  * Completes an index: weights, CSR adjacency, and the candidate placements (keys sorted and
  * deduplicated with typed arrays; key order is (controlId, elementId) order because control
- * ordinals follow id order and nodes are in id order).
+ * ordinals follow id order and elements are in id order).
  */
 export function assembleIndex(input: IndexInput): GraphIndex {
   const n = input.nodeIds.length;
+  const E = Math.max(1, input.elementIds.length);
   const m = input.stepFrom.length;
   const weight = new Float64Array(m);
   for (let s = 0; s < m; s++) weight[s] = -Math.log(input.likelihood[s]!);
@@ -208,8 +242,8 @@ export function assembleIndex(input: IndexInput): GraphIndex {
   const placementElementId: string[] = [];
   for (let i = 0; i < unique; i++) {
     const k = placementKeys[i]!;
-    placementControlId.push(input.controlIds[Math.floor(k / n)]!);
-    placementElementId.push(input.nodeIds[k % n]!);
+    placementControlId.push(input.controlIds[Math.floor(k / E)]!);
+    placementElementId.push(input.elementIds[k % E]!);
   }
   const stepPlacementStart = new Int32Array(m + 1);
   for (let s = 0; s < m; s++) {
@@ -231,11 +265,13 @@ export function assembleIndex(input: IndexInput): GraphIndex {
     nodeIndex: input.nodeIndex,
     nodeType: input.nodeType,
     severityRank: input.severityRank,
+    scale: input.scale,
     stepFrom: input.stepFrom,
     stepTo: input.stepTo,
     likelihood: input.likelihood,
     weight,
     blocked: input.blocked,
+    implied: input.implied,
     outStart: out.start,
     outSteps: out.items,
     inStart: inn.start,

@@ -9,20 +9,79 @@
  * - risk: likelihood × severity rank (1 NEGLIGIBLE … 5 CATASTROPHIC, ISO 14971 scale);
  * - time: milliseconds.
  */
-import type { ElementType, Severity } from '../domain/types';
+import type { ElementType, Impact, PrivacySeverity, RiskScale, Severity } from '../domain/types';
+
+/**
+ * What an attacker holds on an element (attack model v2, docs/attack-model.md §1):
+ * - zone: PRESENCE (network reach of what is exposed there if the zone is a network; hands on the
+ *   devices located there if it gives physical access);
+ * - interface: USE (its intended functions, nothing more);
+ * - channel: READ (capture), INJECT (spoofed or replayed messages), ALTER (man in the middle: READ and INJECT too);
+ * - device or hosted software: USER (an account, a foothold), CONTROL (code execution: everything);
+ * - asset: the impact suffered, MANIPULATE, DENY or DISCLOSE (the targets).
+ */
+export const CAPABILITIES = [
+  'PRESENCE',
+  'USE',
+  'READ',
+  'INJECT',
+  'ALTER',
+  'USER',
+  'CONTROL',
+  'MANIPULATE',
+  'DENY',
+  'DISCLOSE',
+] as const;
+export type Capability = (typeof CAPABILITIES)[number];
 
 // ---------------------------------------------------------------------------------------------
 // Attack graph
 // ---------------------------------------------------------------------------------------------
 
-/** A model element as a node of the attack graph; its id is the element id. */
+/**
+ * A capability on a model element, as a node of the attack graph. Its id is the element id for
+ * the element's strongest capability (zone PRESENCE, interface USE, channel ALTER, device CONTROL)
+ * and `elementId#CAPABILITY` otherwise (device#USER, channel#READ, channel#INJECT, and every
+ * asset impact: asset#MANIPULATE, asset#DENY, asset#DISCLOSE). Element ids never contain '#'.
+ */
 export interface AttackGraphNode {
   id: string;
+  /** The element's type. */
   type: ElementType;
-  /** Human-readable label: the element name, prefixed by its device name for interfaces and assets. */
+  /** The model element the capability is on. */
+  elementId: string;
+  capability: Capability;
+  /** Human-readable label: the element name (prefixed by its device name for interfaces and assets) and the capability when it is not the strongest. */
   label: string;
-  /** Asset severity (ISO 14971), present on ASSET nodes only. */
+  /** Targets only: the risk scale its harm is ranked on. */
+  scale?: RiskScale;
+  /** SAFETY targets: the ISO 14971 severity of this impact on the asset. */
   severity?: Severity;
+  /** PRIVACY targets: the privacy severity, from the number of patients' records exposed. */
+  privacySeverity?: PrivacySeverity;
+  /** PRIVACY targets: patients' records a disclosure exposes. */
+  records?: number;
+  /** Targets only: rank 1..5 on the target's scale. */
+  severityRank?: number;
+}
+
+/** Node id of a capability on an element (see {@link AttackGraphNode}). */
+export function capabilityNodeId(elementId: string, capability: Capability): string {
+  return PRIMARY_CAPABILITY_IDS.has(capability) ? elementId : `${elementId}#${capability}`;
+}
+const PRIMARY_CAPABILITY_IDS: ReadonlySet<Capability> = new Set(['PRESENCE', 'USE', 'ALTER', 'CONTROL']);
+
+/** The element id of a node id (the part before '#'). */
+export function elementOfNode(nodeId: string): string {
+  const i = nodeId.indexOf('#');
+  return i < 0 ? nodeId : nodeId.slice(0, i);
+}
+
+/** The impact of a target node id, e.g. 'a-1#DENY' → 'DENY'; undefined for other nodes. */
+export function impactOfNode(nodeId: string): Impact | undefined {
+  const i = nodeId.indexOf('#');
+  const c = i < 0 ? '' : nodeId.slice(i + 1);
+  return c === 'MANIPULATE' || c === 'DENY' || c === 'DISCLOSE' ? c : undefined;
 }
 
 /** One fact of the model that made a rule fire or set a step's likelihood. */
@@ -81,9 +140,9 @@ export interface AttackStep {
 export interface AttackGraph {
   nodes: AttackGraphNode[];
   steps: AttackStep[];
-  /** Where the attacker starts: zones marked entryPoint, or the elements given as already compromised. Sorted. */
+  /** Where the attacker starts: zones marked entryPoint, or the nodes given as already held. Sorted. */
   entryPointIds: string[];
-  /** Assets, sorted by id. */
+  /** (asset, impact) nodes with a severity on their scale, sorted by id. */
   targetIds: string[];
 }
 
@@ -99,7 +158,11 @@ export interface PlacementInput {
 export interface BuildAttackGraphOptions {
   /** Extra placements treated as IMPLEMENTED (what-if); they are validated like model placements. */
   extraPlacements?: readonly PlacementInput[];
-  /** Start from these elements (any node ids) as already compromised instead of the entry-point zones. */
+  /**
+   * Start from these as already held instead of the entry-point zones: node ids, or element ids
+   * (an element id stands for its strongest capability: zone presence, interface use, channel
+   * man-in-the-middle, device control; an asset id for every impact on it).
+   */
   fromElementIds?: readonly string[];
 }
 
@@ -111,9 +174,11 @@ export interface BuildAttackGraphOptions {
 export interface FindAttackPathsOptions {
   /** Paths per target (k of Yen's k shortest simple paths). Default 3, at least 1. */
   k?: number;
-  /** Only targets of at least this severity. Default NEGLIGIBLE (all). */
+  /** Only targets of at least this severity (on the PRIVACY scale: of at least this rank). Default NEGLIGIBLE (all). */
   minSeverity?: Severity;
-  /** Only these targets (asset ids). Default: all targets. */
+  /** Risk scale of the targets: SAFETY (default) or PRIVACY. Figures of the two are never added. */
+  scale?: RiskScale;
+  /** Only these targets (target node ids, or asset ids for every impact of the asset on the scale). Default: all targets of the scale. */
   targetIds?: readonly string[];
   /** A path longer than this many steps raises EngineLimitError('maxDepth'). Default 25. */
   maxDepth?: number;
@@ -128,15 +193,23 @@ export interface AttackPath {
   /** Stable id `path@entryId@targetId@hash` (hash of the ordered step ids, so equal paths have equal ids). */
   id: string;
   entryPointId: string;
+  /** The target node id `assetId#IMPACT`. */
   targetId: string;
+  /** The asset harmed and how. */
+  assetId: string;
+  impact: Impact;
+  scale: RiskScale;
   /** Step ids in order, entry first. Empty when the target itself is an entry point. */
   stepIds: string[];
   /** Node ids in order: entry point … target (stepIds.length + 1 entries). */
   nodeIds: string[];
   /** Product of the step likelihoods, (0, 1]. */
   likelihood: number;
-  severity: Severity;
-  /** ISO 14971 rank of the severity: 1 NEGLIGIBLE … 5 CATASTROPHIC. */
+  /** SAFETY paths: ISO 14971 severity of the impact. */
+  severity?: Severity;
+  /** PRIVACY paths: privacy severity of the disclosure. */
+  privacySeverity?: PrivacySeverity;
+  /** Rank of the severity on the path's scale: 1 … 5. */
   severityRank: number;
   /** likelihood × severityRank, in (0, 5]. */
   risk: number;
@@ -157,6 +230,8 @@ export interface AttackPathsResult {
   pathCount: number;
   /** The severity filter applied. */
   minSeverity: Severity;
+  /** The risk scale of the targets and of totalRisk. */
+  scale: RiskScale;
   k: number;
 }
 
@@ -168,6 +243,8 @@ export interface AttackPathsResult {
 export interface RecommendControlsOptions {
   /** Cut every target of at least this severity (or, with a budget, weigh targets of at least this severity). */
   minSeverity: Severity;
+  /** Risk scale of the targets (default SAFETY): one objective at a time. */
+  scale?: RiskScale;
   /** Solver time budget in ms. Default 10000. */
   timeLimitMs?: number;
   /** If set: maximise the risk removed with total cost ≤ budget (cost units) instead of cutting everything. */

@@ -52,13 +52,14 @@ export function riskTotals(graph: AttackGraph): RiskTotals {
   let worst: Severity | null = null;
   let maxPathRisk = 0;
   for (const p of result.paths) {
+    if (!p.severity) continue;
     counts.set(p.severity, counts.get(p.severity)! + 1);
     if (worst === null || SEVERITY_RANK[p.severity] > SEVERITY_RANK[worst]) worst = p.severity;
     maxPathRisk = Math.max(maxPathRisk, p.risk);
   }
   return {
     totalRisk: result.totalRisk,
-    targetCount: graph.targetIds.length,
+    targetCount: result.scale === 'SAFETY' ? graph.nodes.filter((x) => x.scale === 'SAFETY').length : graph.targetIds.length,
     targetsReachable: result.targetsReachable,
     entryTargetPairsConnected: result.entryTargetPairsConnected,
     worstSeverity: worst,

@@ -38,7 +38,7 @@ export function randomModel(seed: number, catalogue: Catalogue, o: RandomModelOp
     return [...out];
   };
   const doc: ModelDocument = {
-    formatVersion: '1.0',
+    formatVersion: '2.0',
     model: { id: `random-${seed}`, name: `Random ${seed}` },
     zones: [],
     devices: [],

@@ -62,7 +62,7 @@ export async function recommendControls(
 
   const index = indexGraph(graph);
   const { m, blocked, stepPlacementStart: ps } = index;
-  const targets = selectTargets(graph, index, minSeverity);
+  const targets = selectTargets(graph, index, minSeverity, undefined, options.scale ?? 'SAFETY');
 
   // Targets reachable through steps that no candidate placement can block.
   const unblockableOnly = new Uint8Array(m);

@@ -10,10 +10,10 @@
  * entry-reachability bitset keep the rest small. See docs/attack-model.md §2.
  */
 import { EngineLimitError, ValidationError } from '../../domain/errors';
-import { SEVERITIES, SEVERITY_RANK, type Severity } from '../../domain/types';
+import { SEVERITIES, SEVERITY_RANK, type RiskScale, type Severity } from '../../domain/types';
 import { compareIds, hash32, hashSequence } from '../compare';
 import { indexGraph, type GraphIndex } from '../graph-index';
-import type { AttackGraph, AttackPath, AttackPathsResult, FindAttackPathsOptions } from '../types';
+import { elementOfNode, impactOfNode, type AttackGraph, type AttackPath, type AttackPathsResult, type FindAttackPathsOptions } from '../types';
 import { MinHeap } from './heap';
 import {
   Deadline,
@@ -57,6 +57,7 @@ export function findAttackPaths(graph: AttackGraph, options: FindAttackPathsOpti
   const maxPaths = options.maxPaths ?? DEFAULTS.maxPaths;
   const timeLimitMs = options.timeLimitMs ?? DEFAULTS.timeLimitMs;
   const minSeverity: Severity = options.minSeverity ?? SEVERITIES[0];
+  const scale: RiskScale = options.scale ?? 'SAFETY';
   for (const [name, value] of [
     ['k', k],
     ['maxDepth', maxDepth],
@@ -68,7 +69,7 @@ export function findAttackPaths(graph: AttackGraph, options: FindAttackPathsOpti
   const deadline = new Deadline(timeLimitMs);
   const index = indexGraph(graph);
   const disabled = index.blocked;
-  const targets = selectTargets(graph, index, minSeverity, options.targetIds);
+  const targets = selectTargets(graph, index, minSeverity, options.targetIds, scale);
 
   const tree = shortestFromEntries(index, disabled, deadline);
   const reach = entryReach(index, disabled, deadline);
@@ -111,48 +112,96 @@ export function findAttackPaths(graph: AttackGraph, options: FindAttackPathsOpti
     totalRisk,
     pathCount: paths.length,
     minSeverity,
+    scale,
     k,
   };
 }
 
 /**
- * Targets of at least `minSeverity` reachable from an entry point through unblocked steps (BFS),
- * sorted by id.
+ * Targets of at least `minSeverity` (rank on `scale`, default SAFETY) reachable from an entry
+ * point through unblocked steps (BFS), sorted by id.
  */
-export function reachableTargets(graph: AttackGraph, minSeverity: Severity = SEVERITIES[0]): string[] {
+export function reachableTargets(
+  graph: AttackGraph,
+  minSeverity: Severity = SEVERITIES[0],
+  scale: RiskScale = 'SAFETY',
+): string[] {
   const index = indexGraph(graph);
   const seen = reachableFrom(index, index.entries, index.blocked);
   const min = SEVERITY_RANK[minSeverity];
+  const wanted = scale === 'SAFETY' ? 1 : 2;
   const out: string[] = [];
-  for (const t of index.targets) if (seen[t] && index.severityRank[t]! >= min) out.push(index.nodeIds[t]!);
+  for (const t of index.targets)
+    if (seen[t] && index.scale[t] === wanted && index.severityRank[t]! >= min) out.push(index.nodeIds[t]!);
   return out;
 }
 
-/** Selected targets as node indices, in id order. */
+/**
+ * Selected targets as node indices, in id order: targets on `scale` whose rank is at least the
+ * rank of `minSeverity`, optionally only `targetIds` (target node ids, or asset ids standing for
+ * every impact of the asset on the scale).
+ * @throws ValidationError for an unknown severity, or a targetIds entry that names no target.
+ */
 export function selectTargets(
   graph: AttackGraph,
   index: GraphIndex,
   minSeverity: Severity,
   targetIds?: readonly string[],
+  scale: RiskScale = 'SAFETY',
 ): number[] {
   const min = SEVERITY_RANK[minSeverity];
   if (min === undefined) throw new ValidationError(`unknown severity '${String(minSeverity)}'`, 'minSeverity');
+  const wantedScale = scale === 'SAFETY' ? 1 : scale === 'PRIVACY' ? 2 : 0;
+  if (wantedScale === 0) throw new ValidationError(`unknown risk scale '${String(scale)}'`, 'scale');
   let wanted: Set<number> | undefined;
   if (targetIds) {
     const targetSet = new Set(index.targets);
     wanted = new Set();
     targetIds.forEach((id, i) => {
       const v = index.nodeIndex.get(id);
-      if (v === undefined || !targetSet.has(v))
-        throw new ValidationError(`'${id}' is not a target (asset) of this attack graph`, `targetIds[${i}]`);
-      wanted!.add(v);
+      if (v !== undefined && targetSet.has(v)) return void wanted!.add(v);
+      let found = false;
+      for (const c of ['MANIPULATE', 'DENY', 'DISCLOSE']) {
+        const w = index.nodeIndex.get(`${id}#${c}`);
+        if (w !== undefined && targetSet.has(w)) {
+          wanted!.add(w);
+          found = true;
+        }
+      }
+      if (!found)
+        throw new ValidationError(`'${id}' is not a target (asset or asset#IMPACT) of this attack graph`, `targetIds[${i}]`);
     });
   }
   const out: number[] = [];
   for (const t of index.targets) {
-    if (index.severityRank[t]! >= min && (!wanted || wanted.has(t))) out.push(t);
+    if (index.scale[t] === wantedScale && index.severityRank[t]! >= min && (!wanted || wanted.has(t))) out.push(t);
   }
   return out;
+}
+
+/** See YenSearch.capabilitySimple; forward RawPath (nodes[0] = super-source, edges[0] virtual). */
+function isCapabilitySimple(index: GraphIndex, p: RawPath): boolean {
+  const { implied, outStart, outSteps, stepTo } = index;
+  const held = new Set<number>();
+  const hold = (v: number) => {
+    const stack = [v];
+    while (stack.length > 0) {
+      const u = stack.pop()!;
+      if (held.has(u)) continue;
+      held.add(u);
+      for (let r = outStart[u]!; r < outStart[u + 1]!; r++) {
+        const s = outSteps[r]!;
+        if (implied[s]) stack.push(stepTo[s]!);
+      }
+    }
+  };
+  for (let i = 1; i < p.nodes.length; i++) {
+    const v = p.nodes[i]!;
+    const s = p.edges[i - 1]!;
+    if (held.has(v) && !(s >= 0 && implied[s])) return false;
+    hold(v);
+  }
+  return true;
 }
 
 function pathLikelihood(index: GraphIndex, p: RawPath): number {
@@ -208,16 +257,20 @@ function toAttackPath(graph: AttackGraph, index: GraphIndex, target: number, p: 
   const entryPointId = nodeIds[0]!;
   const targetId = index.nodeIds[target]!;
   const likelihood = pathLikelihood(index, p);
-  const severity = graph.nodes[target]!.severity!;
-  const severityRank = SEVERITY_RANK[severity];
+  const node = graph.nodes[target]!;
+  const severityRank = index.severityRank[target]!;
   return {
     id: `path@${entryPointId}@${targetId}@${hashSequence(hashes)}`,
     entryPointId,
     targetId,
+    assetId: elementOfNode(targetId),
+    impact: impactOfNode(targetId)!,
+    scale: node.scale ?? 'SAFETY',
     stepIds,
     nodeIds,
     likelihood,
-    severity,
+    ...(node.severity ? { severity: node.severity } : {}),
+    ...(node.privacySeverity ? { privacySeverity: node.privacySeverity } : {}),
     severityRank,
     risk: likelihood * severityRank,
     hops: stepIds.length,
@@ -302,7 +355,10 @@ class YenSearch {
     const candidates: RawPath[] = [];
     const known = new Set<string>([first.key]);
     const { weight } = this.index;
-    while (accepted.length < k) {
+    // Paths that re-enter a capability the path already holds (a detour) are not reported, but
+    // still serve Yen as roots; the search stops after k reported paths or 4k + 8 in all.
+    let valid = this.capabilitySimple(first) ? 1 : 0;
+    while (valid < k && accepted.length < 4 * k + 8) {
       const prev = accepted[accepted.length - 1]!;
       // Spur nodes: prev.nodes[i] for i from the deviation index to the entry (last real node).
       for (let i = prev.dev; i < prev.nodes.length - 1; i++) {
@@ -346,8 +402,23 @@ class YenSearch {
       }
       accepted.push(candidates[best]!);
       candidates.splice(best, 1);
+      if (this.capabilitySimple(reverse(accepted[accepted.length - 1]!))) valid++;
     }
-    return accepted.map((p, i) => (i === 0 ? first : reverse(p)));
+    const out = accepted
+      .map((p, i) => (i === 0 ? first : reverse(p)))
+      .filter((p) => this.capabilitySimple(p))
+      .slice(0, k);
+    return out.length > 0 ? out : [first];
+  }
+
+  /**
+   * Whether a forward path is simple in capabilities held: no step gains a capability that the
+   * capabilities held before it already imply (through the implied steps: control gives user
+   * access and every impact on the device's assets, a man-in-the-middle can read and inject, a
+   * host's control gives its hosted software), unless the step is that implication itself.
+   */
+  capabilitySimple(p: RawPath): boolean {
+    return isCapabilitySimple(this.index, p);
   }
 
   /**

@@ -11,7 +11,9 @@ export const channelEavesdroppingRule: AttackRule = {
   attackMethodId: 'AM01',
   fromType: 'ZONE',
   toType: 'CHANNEL',
-  controlElement: 'channel',
+  needs: 'PRESENCE',
+  grants: ['READ'],
+  controlElement: 'the channel',
   likelihood: 'baseLikelihood(AM01) × intrinsic.eavesdrop(mechanism) × medium(technology)',
   source:
     'TR 67 §0 wireless mechanisms (intrinsic security); TR 67 Annex B (reconstructed) AM01; IEC TR 80001-2-2 TXCF',
@@ -30,7 +32,7 @@ export const channelEavesdroppingRule: AttackRule = {
         steps.push(
           ctx.step(this, {
             from: zoneId,
-            to: channel.id,
+            to: ctx.node(channel.id, 'READ'),
             attackMethodId: method.id,
             likelihood: method.baseLikelihood * intrinsic * medium,
             evidence,

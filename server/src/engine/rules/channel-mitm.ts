@@ -20,7 +20,9 @@ export const channelMitmRule: AttackRule = {
   attackMethodId: 'AM02',
   fromType: 'ZONE',
   toType: 'CHANNEL',
-  controlElement: 'channel',
+  needs: 'PRESENCE',
+  grants: ['ALTER'],
+  controlElement: 'the channel',
   likelihood:
     'baseLikelihood(AM02) × intrinsic.mitm(mechanism) × medium(technology) × Π extrinsic (TLS 0.2, VPN 0.2, CHALLENGE_RESPONSE 0.3, MESSAGE_AUTHENTICATION 0.3, APPLICATION_ENCRYPTION 0.5)',
   source:

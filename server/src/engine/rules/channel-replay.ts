@@ -19,7 +19,9 @@ export const channelReplayRule: AttackRule = {
   attackMethodId: 'AM03',
   fromType: 'ZONE',
   toType: 'CHANNEL',
-  controlElement: 'channel',
+  needs: 'PRESENCE',
+  grants: ['INJECT'],
+  controlElement: 'the channel',
   likelihood:
     'baseLikelihood(AM03) × intrinsic.replay(mechanism) × medium(technology) × Π extrinsic (CHALLENGE_RESPONSE 0 = removed, MESSAGE_AUTHENTICATION 0.3, TLS 0.1, VPN 0.1); only for COMMANDS/ALARMS/TELEMETRY/FIRMWARE',
   source:
@@ -44,7 +46,7 @@ export const channelReplayRule: AttackRule = {
         steps.push(
           ctx.step(this, {
             from: zoneId,
-            to: channel.id,
+            to: ctx.node(channel.id, 'INJECT'),
             attackMethodId: method.id,
             likelihood: method.baseLikelihood * intrinsic * medium * extrinsic.factor,
             evidence,

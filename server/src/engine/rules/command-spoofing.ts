@@ -10,16 +10,18 @@ export const SPOOFING_EXTRINSIC: ExtrinsicTable = {
   VPN: 0.3,
 };
 
-/** Channel carrying COMMANDS → its receiving device: injected or spoofed commands. */
+/** Injection on a channel carrying COMMANDS → the receiving device's therapy manipulated or denied. */
 export const commandSpoofingRule: AttackRule = {
   id: 'command-spoofing',
   title: 'Command injection or spoofing over a link',
   description:
-    'An attacker on a link that carries commands impersonates the controlling device and sends its own commands, which the receiving device obeys (e.g. writes to implant memory, CVE-2019-6538). Blocked at the channel by peer and command authentication.',
+    'An attacker who can inject on a link that carries commands impersonates the controlling device and sends its own commands, which the receiving device obeys (e.g. writes to implant memory, CVE-2019-6538): its THERAPY_DELIVERY assets are manipulated or denied. Commands do not give control of the device (v2). Blocked at the channel by peer and command authentication.',
   attackMethodId: 'AM04',
   fromType: 'CHANNEL',
-  toType: 'DEVICE',
-  controlElement: 'channel',
+  toType: 'ASSET',
+  needs: 'INJECT',
+  grants: ['MANIPULATE', 'DENY'],
+  controlElement: 'the channel',
   likelihood:
     'baseLikelihood(AM04) × Π extrinsic (CHALLENGE_RESPONSE 0.1, MESSAGE_AUTHENTICATION 0.2, TLS 0.3, VPN 0.3); only when the channel carries COMMANDS',
   source:
@@ -30,16 +32,20 @@ export const commandSpoofingRule: AttackRule = {
     for (const channel of ctx.model.channels) {
       if (!channel.carries.includes('COMMANDS')) continue;
       const extrinsic = extrinsicFactor(channel, SPOOFING_EXTRINSIC);
+      for (const asset of ctx.model.assetsByDevice.get(channel.toDeviceId) ?? []) {
+        if (asset.kind !== 'THERAPY_DELIVERY') continue;
+        for (const target of ctx.impactNodes(asset, ['MANIPULATE', 'DENY']))
       steps.push(
         ctx.step(this, {
-          from: channel.id,
-          to: channel.toDeviceId,
+          from: ctx.node(channel.id, 'INJECT'),
+          to: target,
           attackMethodId: method.id,
           likelihood: method.baseLikelihood * extrinsic.factor,
           evidence: [{ property: 'carries', value: 'COMMANDS' }, ...extrinsic.evidence],
           controlElementId: channel.id,
         }),
       );
+      }
     }
     return steps;
   },

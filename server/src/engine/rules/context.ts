@@ -20,7 +20,15 @@ import {
 import { compareIds, sortById } from '../compare';
 import { canPlaceControl, type PlaceableElement } from '../controls';
 import { cvssBaseScore, parseCvssVector } from '../cvss';
-import type { AttackStep, BlockingControl, PlacementInput } from '../types';
+import {
+  assetDisclosureRecords,
+  assetSafetySeverities,
+  privacySeverity,
+  PRIVACY_SEVERITIES,
+  SEVERITY_RANK,
+  type Impact,
+} from '../../domain/types';
+import { capabilityNodeId, type AttackGraphNode, type AttackStep, type BlockingControl, type Capability, type PlacementInput } from '../types';
 import type { AttackRule, IndexedModel, RuleContext, ScoredVulnerability, StepDraft } from './rule';
 
 /** Smallest likelihood a step can have: keeps −ln(likelihood) finite. */
@@ -44,7 +52,7 @@ export interface StepRecord {
   to: number[];
   /** Blocking list of each step (index into listKeys / listCosts). */
   list: number[];
-  /** Per blocking list: placement keys controlOrdinal·n + elementNode of its non-IMPLEMENTED controls. */
+  /** Per blocking list: placement keys controlOrdinal·E + elementOrdinal of its non-IMPLEMENTED controls. */
   listKeys: number[][];
   listCosts: number[][];
 }
@@ -58,12 +66,17 @@ export interface BuiltContext {
   /** Element id → its type and the facts control applicability needs (zones, devices, interfaces, channels, assets). */
   elements: ReadonlyMap<string, PlaceableElement>;
   controls: ReadonlyMap<string, Control>;
-  /** All element ids (graph nodes) in id order, and their positions. */
+  /** All capability nodes in id order, their ids, and their positions. */
+  nodes: AttackGraphNode[];
   nodeIds: string[];
   nodeIndex: Map<string, number>;
+  /** All element ids in id order (placement keys number elements by this order). */
+  elementIds: string[];
   /** Control ids in id order (ordinal = position in placement keys). */
   controlIds: string[];
   record: StepRecord;
+  /** Target node ids (asset impacts with a severity), in id order. */
+  targetNodeIds: string[];
 }
 
 const sortedUnique = (ids: readonly string[]): string[] => [...new Set(ids)].sort(compareIds);
@@ -89,7 +102,9 @@ export function buildRuleContext(
     issues.push({ path, message });
   };
 
-  const zones: Zone[] = sortById(model.zones);
+  const zones: Zone[] = sortById(model.zones).map((z) =>
+    z.linkedZoneIds ? { ...z, linkedZoneIds: sortedUnique(z.linkedZoneIds).filter((id) => id !== z.id) } : z,
+  );
   const devices: Device[] = sortById(model.devices).map((d) => ({ ...d, zoneIds: sortedUnique(d.zoneIds) }));
   const interfaces: Interface[] = sortById(model.interfaces).map((i) => ({
     ...i,
@@ -156,7 +171,11 @@ export function buildRuleContext(
     if (!found) add(path, `unknown ${type.toLowerCase()} '${id}'`);
     else if (found.type !== type) add(path, `'${id}' is a ${found.type.toLowerCase()}, not a ${type.toLowerCase()}`);
   };
-  model.devices.forEach((d, i) => d.zoneIds.forEach((z, j) => expect(z, 'ZONE', `devices[${i}].zoneIds[${j}]`)));
+  model.devices.forEach((d, i) => {
+    d.zoneIds.forEach((z, j) => expect(z, 'ZONE', `devices[${i}].zoneIds[${j}]`));
+    if (d.hostDeviceId !== undefined) expect(d.hostDeviceId, 'DEVICE', `devices[${i}].hostDeviceId`);
+  });
+  model.zones.forEach((z, i) => z.linkedZoneIds?.forEach((l, j) => expect(l, 'ZONE', `zones[${i}].linkedZoneIds[${j}]`)));
   model.interfaces.forEach((f, i) => {
     expect(f.deviceId, 'DEVICE', `interfaces[${i}].deviceId`);
     f.exposedToZoneIds.forEach((z, j) => expect(z, 'ZONE', `interfaces[${i}].exposedToZoneIds[${j}]`));
@@ -271,13 +290,71 @@ export function buildRuleContext(
     interfacesByDevice: group(interfaces, (f) => f.deviceId),
     assetsByDevice: group(assets, (a) => a.deviceId),
     vulnerabilitiesByElement,
+    hostedBy: group(
+      devices.filter((d) => d.hostDeviceId !== undefined),
+      (d) => d.hostDeviceId!,
+    ),
   };
 
-  // Steps with the same control element and method share one (frozen) blocking-control list.
-  const nodeIds = [...elements.keys()].sort(compareIds);
+  // Capability nodes (attack model v2): every element's strongest capability under the element
+  // id, the weaker ones and every asset impact as elementId#CAPABILITY.
+  const nodeList: AttackGraphNode[] = [];
+  const addNode = (node: Omit<AttackGraphNode, 'id'>): void => {
+    nodeList.push({ id: capabilityNodeId(node.elementId, node.capability), ...node });
+  };
+  const deviceName = (id: string) => indexed.deviceById.get(id)!.name;
+  for (const z of zones) addNode({ type: 'ZONE', elementId: z.id, capability: 'PRESENCE', label: z.name });
+  for (const d of devices) {
+    addNode({ type: 'DEVICE', elementId: d.id, capability: 'CONTROL', label: d.name });
+    addNode({ type: 'DEVICE', elementId: d.id, capability: 'USER', label: `${d.name} (user access)` });
+  }
+  for (const f of interfaces)
+    addNode({ type: 'INTERFACE', elementId: f.id, capability: 'USE', label: `${deviceName(f.deviceId)} / ${f.name}` });
+  for (const c of channels) {
+    addNode({ type: 'CHANNEL', elementId: c.id, capability: 'ALTER', label: c.name });
+    addNode({ type: 'CHANNEL', elementId: c.id, capability: 'READ', label: `${c.name} (read)` });
+    addNode({ type: 'CHANNEL', elementId: c.id, capability: 'INJECT', label: `${c.name} (inject)` });
+  }
+  const targetNodeIds: string[] = [];
+  for (const a of assets) {
+    const label = `${deviceName(a.deviceId)} / ${a.name}`;
+    const safety = assetSafetySeverities(a);
+    for (const impact of ['MANIPULATE', 'DENY'] as const) {
+      const severity = safety[impact];
+      if (!severity) continue;
+      addNode({
+        type: 'ASSET',
+        elementId: a.id,
+        capability: impact,
+        label: `${label} (${impact === 'MANIPULATE' ? 'manipulated' : 'denied'})`,
+        scale: 'SAFETY',
+        severity,
+        severityRank: SEVERITY_RANK[severity],
+      });
+    }
+    const records = assetDisclosureRecords(a, indexed.deviceById.get(a.deviceId));
+    if (records !== undefined) {
+      const ps = privacySeverity(records);
+      addNode({
+        type: 'ASSET',
+        elementId: a.id,
+        capability: 'DISCLOSE',
+        label: `${label} (disclosed)`,
+        scale: 'PRIVACY',
+        privacySeverity: ps,
+        records,
+        severityRank: PRIVACY_SEVERITIES.indexOf(ps) + 1,
+      });
+    }
+  }
+  nodeList.sort((a, b) => compareIds(a.id, b.id));
+  for (const node of nodeList) if (node.scale) targetNodeIds.push(node.id);
+  const nodeIds = nodeList.map((x) => x.id);
   const nodeIndex = new Map<string, number>();
   nodeIds.forEach((id, i) => nodeIndex.set(id, i));
-  const n = nodeIds.length;
+  const elementIds = [...elements.keys()].sort(compareIds);
+  const elementOrdinal = new Map<string, number>(elementIds.map((id, i) => [id, i]));
+  const n = elementIds.length;
   const controlIds = [...controls.keys()];
   const controlOrdinal = new Map<string, number>(controlIds.map((c, i) => [c, i]));
   const record: StepRecord = { steps: [], from: [], to: [], list: [], listKeys: [[]], listCosts: [[]] };
@@ -351,11 +428,21 @@ export function buildRuleContext(
   const ctx: RuleContext = {
     model: indexed,
     method,
+    has: (nodeId: string) => nodeIndex.has(nodeId),
+    node: (elementId: string, capability: Capability) => capabilityNodeId(elementId, capability),
+    impactNodes(asset, impacts: readonly Impact[]) {
+      const out: string[] = [];
+      for (const impact of impacts) {
+        const id = capabilityNodeId(asset.id, impact);
+        if (nodeIndex.has(id)) out.push(id);
+      }
+      return out;
+    },
     step(rule: AttackRule, d: StepDraft): AttackStep {
       const from = nodeIndex.get(d.from);
       const to = nodeIndex.get(d.to);
       const ce = d.controlElementId;
-      const ceNode = ce === null ? -1 : ce === d.to ? to : ce === d.from ? from : nodeIndex.get(ce);
+      const ceNode = ce === null ? -1 : elementOrdinal.get(ce);
       if (from === undefined || to === undefined || ceNode === undefined) {
         throw new Error(`rule ${rule.id} made a step between elements that are not in the model`);
       }
@@ -380,5 +467,5 @@ export function buildRuleContext(
       return step;
     },
   };
-  return { ctx, elements, controls, nodeIds, nodeIndex, controlIds, record };
+  return { ctx, elements, controls, nodes: nodeList, nodeIds, nodeIndex, elementIds, controlIds, record, targetNodeIds };
 }

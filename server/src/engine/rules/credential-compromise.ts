@@ -11,7 +11,9 @@ export const credentialCompromiseRule: AttackRule = {
   attackMethodId: 'AM06',
   fromType: 'ZONE',
   toType: 'INTERFACE',
-  controlElement: 'target',
+  needs: 'PRESENCE',
+  grants: ['USE'],
+  controlElement: 'the interface',
   likelihood: 'baseLikelihood(AM06) × (DEFAULT_CREDENTIALS 1 | PASSWORD 0.4)',
   source: 'TR 67 Annex B (reconstructed) AM06; IEC TR 80001-2-2 PAUT; CVE-2020-6963 (CWE-798), CVE-2017-12726',
   evaluate(ctx: RuleContext): AttackStep[] {

@@ -15,7 +15,7 @@ import type {
   Zone,
   Device,
 } from '../../domain/types';
-import { PHYSICAL_INTERFACE_KINDS, WIRELESS_TECHNOLOGIES } from '../../domain/types';
+import { IP_INTERFACE_KINDS, IP_TECHNOLOGIES, PHYSICAL_INTERFACE_KINDS, WIRELESS_TECHNOLOGIES } from '../../domain/types';
 import type { CvssAttackVector } from '../cvss';
 import type { IndexedModel, ScoredVulnerability } from './rule';
 import type { StepEvidence } from '../types';
@@ -176,6 +176,7 @@ export const MEDIUM_FACTOR: Record<ChannelTechnology, number> = {
   ETHERNET: 0.5,
   USB: 0.8,
   SERIAL: 0.8,
+  IP: 0.5,
 };
 
 /**
@@ -205,3 +206,44 @@ export const PAYLOAD_ASSET_KIND = {
   TELEMETRY: 'DIAGNOSIS_MONITORING',
   PERSONAL_DATA: 'PERSONAL_DATA',
 } as const;
+
+/**
+ * Exploitability of a vulnerability once the attacker stands where its attack vector requires:
+ * AC × PR × UI from FIRST CVSS v3.1 §7.4 (PR weighted by scope), normalised so that the easiest
+ * case (AC:L/PR:N/UI:N) is 1. AV is not counted here (the path already placed the attacker), and
+ * the score is not counted anywhere else: CVSS counts once.
+ */
+export function exploitability(v: ScoredVulnerability): number {
+  const c = v.cvss;
+  const ac = c.attackComplexity === 'L' ? 0.77 : 0.44;
+  const pr =
+    c.privilegesRequired === 'N' ? 0.85 : c.privilegesRequired === 'L' ? (c.scope === 'C' ? 0.68 : 0.62) : c.scope === 'C' ? 0.5 : 0.27;
+  const ui = c.userInteraction === 'N' ? 0.85 : 0.62;
+  return (ac * pr * ui) / (0.77 * 0.85 * 0.85);
+}
+
+/**
+ * What exploiting a vulnerability grants, from its CVSS impact metrics (attack model v2):
+ * - CONTROL of the device when integrity and confidentiality are both High, or integrity is High
+ *   with a changed scope (the code-execution pattern of CVSS v3.1 §2.3 / §7.3 scoring practice);
+ * - otherwise, per metric: C (L/H) → DISCLOSE, I (L/H) → MANIPULATE, A (L/H) → DENY of the
+ *   device's assets that can suffer that impact;
+ * - C:N/I:N/A:N → nothing.
+ */
+export function vulnerabilityGrants(v: ScoredVulnerability): { control: boolean; impacts: ('MANIPULATE' | 'DENY' | 'DISCLOSE')[] } {
+  const c = v.cvss;
+  if (c.integrity === 'H' && (c.confidentiality === 'H' || c.scope === 'C')) return { control: true, impacts: [] };
+  const impacts: ('MANIPULATE' | 'DENY' | 'DISCLOSE')[] = [];
+  if (c.integrity !== 'N') impacts.push('MANIPULATE');
+  if (c.availability !== 'N') impacts.push('DENY');
+  if (c.confidentiality !== 'N') impacts.push('DISCLOSE');
+  return { control: false, impacts };
+}
+
+/** Whether a device is a host on IP networks: an IP-served interface, or an IP link (types.ts IP_*). */
+export function isIpHost(model: IndexedModel, device: Device, channels: readonly Channel[]): boolean {
+  if ((model.interfacesByDevice.get(device.id) ?? []).some((i) => IP_INTERFACE_KINDS.includes(i.kind))) return true;
+  return channels.some(
+    (c) => (c.fromDeviceId === device.id || c.toDeviceId === device.id) && IP_TECHNOLOGIES.includes(c.technology),
+  );
+}

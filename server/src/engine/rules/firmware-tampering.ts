@@ -18,7 +18,9 @@ export const firmwareTamperingRule: AttackRule = {
   attackMethodId: 'AM09',
   fromType: 'CHANNEL',
   toType: 'DEVICE',
-  controlElement: 'receiving device',
+  needs: 'INJECT',
+  grants: ['CONTROL'],
+  controlElement: 'the receiving device (signed updates are checked there)',
   likelihood:
     'baseLikelihood(AM09) × Π extrinsic (MESSAGE_AUTHENTICATION 0.2, TLS 0.3, VPN 0.3); only when the channel carries FIRMWARE',
   source:
@@ -31,7 +33,7 @@ export const firmwareTamperingRule: AttackRule = {
       const extrinsic = extrinsicFactor(channel, FIRMWARE_EXTRINSIC);
       steps.push(
         ctx.step(this, {
-          from: channel.id,
+          from: ctx.node(channel.id, 'INJECT'),
           to: channel.toDeviceId,
           attackMethodId: method.id,
           likelihood: method.baseLikelihood * extrinsic.factor,

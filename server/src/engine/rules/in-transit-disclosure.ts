@@ -18,7 +18,9 @@ export const inTransitDisclosureRule: AttackRule = {
   attackMethodId: 'AM01',
   fromType: 'CHANNEL',
   toType: 'ASSET',
-  controlElement: 'channel',
+  needs: 'READ',
+  grants: ['DISCLOSE'],
+  controlElement: 'the channel',
   likelihood: '1 × Π extrinsic (APPLICATION_ENCRYPTION 0.05, TLS 0.1, VPN 0.1)',
   source:
     'TR 67 §0 (additional application-layer encryption); TR 67 Annex B (reconstructed) AM01; IEC TR 80001-2-2 TXCF; CVE-2025-0683',
@@ -29,11 +31,11 @@ export const inTransitDisclosureRule: AttackRule = {
       if (!channel.carries.includes('PERSONAL_DATA')) continue;
       const extrinsic = extrinsicFactor(channel, DISCLOSURE_EXTRINSIC);
       for (const asset of ctx.model.assetsByDevice.get(channel.toDeviceId) ?? []) {
-        if (asset.kind !== 'PERSONAL_DATA') continue;
+        if (asset.kind !== 'PERSONAL_DATA' || !ctx.has(ctx.node(asset.id, 'DISCLOSE'))) continue;
         steps.push(
           ctx.step(this, {
-            from: channel.id,
-            to: asset.id,
+            from: ctx.node(channel.id, 'READ'),
+            to: ctx.node(asset.id, 'DISCLOSE'),
             attackMethodId: method.id,
             likelihood: extrinsic.factor,
             evidence: [{ property: 'carries', value: 'PERSONAL_DATA' }, ...extrinsic.evidence],

@@ -22,7 +22,9 @@ export const inTransitManipulationRule: AttackRule = {
   attackMethodId: 'AM13',
   fromType: 'CHANNEL',
   toType: 'ASSET',
-  controlElement: 'channel',
+  needs: 'ALTER',
+  grants: ['MANIPULATE', 'DENY'],
+  controlElement: 'the channel',
   likelihood:
     'baseLikelihood(AM13) × Π extrinsic (MESSAGE_AUTHENTICATION 0.1, TLS 0.2, VPN 0.2, CHALLENGE_RESPONSE 0.5)',
   source: 'TR 67 Annex B (reconstructed) AM13; IEC TR 80001-2-2 TXIG/IGAU; CVE-2019-6538',
@@ -37,10 +39,12 @@ export const inTransitManipulationRule: AttackRule = {
       for (const asset of ctx.model.assetsByDevice.get(channel.toDeviceId) ?? []) {
         const payload = kinds.get(asset.kind);
         if (payload === undefined) continue;
+        // Altered in transit: manipulated; suppressed in transit: denied.
+        for (const target of ctx.impactNodes(asset, ['MANIPULATE', 'DENY']))
         steps.push(
           ctx.step(this, {
             from: channel.id,
-            to: asset.id,
+            to: target,
             attackMethodId: method.id,
             likelihood: method.baseLikelihood * extrinsic.factor,
             evidence: [

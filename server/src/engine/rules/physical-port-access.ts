@@ -1,17 +1,20 @@
+import { zoneGivesPhysicalAccess } from '../../domain/types';
 import type { AttackStep } from '../types';
 import { AUTHENTICATION_FACTOR, isPhysicalInterface } from './factors';
 import type { AttackRule, RuleContext } from './rule';
 
-/** PHYSICAL_ACCESS zone → USB / SERIAL_DEBUG / LOCAL_UI interface exposed to it. */
+/** Zone giving physical access → USB / SERIAL_DEBUG / LOCAL_UI interface of a device located there (or exposed there). */
 export const physicalPortAccessRule: AttackRule = {
   id: 'physical-port-access',
   title: 'Physical access to a port or local interface',
   description:
-    'Someone with hands on the device (a PHYSICAL_ACCESS zone) uses a USB, serial debug or local user interface exposed to that zone. Authentication on the port lowers the likelihood.',
+    'Someone with hands on the device uses its USB, serial debug or local user interface: from a zone that gives physical access (by default wards/public areas and patients\' homes) where the device is located or the port is exposed. Authentication on the port lowers the likelihood.',
   attackMethodId: 'AM11',
   fromType: 'ZONE',
   toType: 'INTERFACE',
-  controlElement: 'target',
+  needs: 'PRESENCE',
+  grants: ['USE'],
+  controlElement: 'the interface',
   likelihood: 'baseLikelihood(AM11) × authenticationFactor (NONE/DEFAULT 1, PASSWORD 0.6, MFA 0.25, CERTIFICATE 0.2)',
   source: 'TR 67 Annex B (reconstructed) AM11; IEC TR 80001-2-2 PLOK/SAHD; CVE-2022-43557 (RS-232, AV:P)',
   evaluate(ctx: RuleContext): AttackStep[] {
@@ -26,8 +29,12 @@ export const physicalPortAccessRule: AttackRule = {
         { property: 'interfaceKind', value: iface.kind },
         { property: 'authentication', value: `${iface.authentication} (×${factor})` },
       ];
-      for (const zoneId of iface.exposedToZoneIds) {
-        if (model.zoneById.get(zoneId)!.kind !== 'PHYSICAL_ACCESS') continue;
+      // v2: physical access follows from the place: the zones the device is located in or the
+      // port is exposed to, when that zone gives physical access (wards, public areas, homes).
+      const device = model.deviceById.get(iface.deviceId)!;
+      const places = [...new Set([...iface.exposedToZoneIds, ...device.zoneIds])].sort();
+      for (const zoneId of places) {
+        if (!zoneGivesPhysicalAccess(model.zoneById.get(zoneId)!)) continue;
         steps.push(
           ctx.step(this, {
             from: zoneId,

@@ -2,21 +2,26 @@
  * Registry of the attack rules, keyed by id (Threagile's GetBuiltInRiskRules). Every rule is
  * documented in docs/attack-model.md with its likelihood formula and source.
  */
+import { channelCapabilitiesRule, peerFirmwarePushRule, trustedPeerAbuseRule, zoneLinkRule } from './channel-rules';
 import { channelEavesdroppingRule } from './channel-eavesdropping';
 import { channelMitmRule } from './channel-mitm';
 import { channelReplayRule } from './channel-replay';
 import { commandSpoofingRule } from './command-spoofing';
 import { credentialCompromiseRule } from './credential-compromise';
-import { deviceAssetManipulationRule } from './device-asset-manipulation';
-import { deviceDataTheftRule } from './device-data-theft';
+import {
+  deviceAssetCompromiseRule,
+  deviceCapabilitiesRule,
+  firmwareUploadRule,
+  hostedSoftwareControlRule,
+  lateralMovementRule,
+  malwareInfectionRule,
+  privilegeEscalationRule,
+  userDataAccessRule,
+} from './device-rules';
 import { firmwareTamperingRule } from './firmware-tampering';
 import { inTransitDisclosureRule } from './in-transit-disclosure';
 import { inTransitManipulationRule } from './in-transit-manipulation';
-import { interfaceCompromiseRule } from './interface-compromise';
-import { lateralMovementRule } from './lateral-movement';
-import { malwareInfectionRule } from './malware-infection';
-import { peerAbuseRule } from './peer-abuse';
-import { peerFirmwarePushRule } from './peer-firmware-push';
+import { interfaceFunctionAbuseRule } from './interface-function-abuse';
 import { physicalPortAccessRule } from './physical-port-access';
 import { remoteServiceAbuseRule } from './remote-service-abuse';
 import type { AttackRule } from './rule';
@@ -32,21 +37,27 @@ export const ATTACK_RULES: readonly AttackRule[] = Object.freeze(
     vulnerabilityExploitationRule,
     remoteServiceAbuseRule,
     physicalPortAccessRule,
-    interfaceCompromiseRule,
+    interfaceFunctionAbuseRule,
+    privilegeEscalationRule,
     malwareInfectionRule,
+    firmwareUploadRule,
+    deviceCapabilitiesRule,
+    deviceAssetCompromiseRule,
+    userDataAccessRule,
+    hostedSoftwareControlRule,
     lateralMovementRule,
+    zoneLinkRule,
     channelEavesdroppingRule,
     channelMitmRule,
     channelReplayRule,
     weakPairingRule,
+    channelCapabilitiesRule,
+    trustedPeerAbuseRule,
+    peerFirmwarePushRule,
     commandSpoofingRule,
     firmwareTamperingRule,
     inTransitManipulationRule,
     inTransitDisclosureRule,
-    peerAbuseRule,
-    peerFirmwarePushRule,
-    deviceAssetManipulationRule,
-    deviceDataTheftRule,
   ].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
 );
 

@@ -11,7 +11,9 @@ export const remoteServiceAbuseRule: AttackRule = {
   attackMethodId: 'AM15',
   fromType: 'ZONE',
   toType: 'INTERFACE',
-  controlElement: 'target',
+  needs: 'PRESENCE',
+  grants: ['USE'],
+  controlElement: 'the interface',
   likelihood: 'baseLikelihood(AM15) × authenticationFactor (NONE/DEFAULT 1, PASSWORD 0.6, MFA 0.25, CERTIFICATE 0.2)',
   source: 'TR 67 Annex B (reconstructed) AM15; MDS2 RMOT; IEC TR 80001-2-2 AUTH/AUDT/NAUT',
   evaluate(ctx: RuleContext): AttackStep[] {

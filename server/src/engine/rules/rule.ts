@@ -4,7 +4,8 @@
  */
 import type { AttackMethod, Channel, Device, ElementType, Interface, Zone, Asset } from '../../domain/types';
 import type { CvssBase } from '../cvss';
-import type { AttackStep, StepEvidence } from '../types';
+import type { Impact } from '../../domain/types';
+import type { AttackStep, Capability, StepEvidence } from '../types';
 
 /** A known vulnerability with its computed CVSS base score. */
 export interface ScoredVulnerability {
@@ -37,10 +38,13 @@ export interface IndexedModel {
   assetsByDevice: ReadonlyMap<string, readonly Asset[]>;
   /** Vulnerabilities of each device or interface, sorted by id. */
   vulnerabilitiesByElement: ReadonlyMap<string, readonly ScoredVulnerability[]>;
+  /** Hosted software of each host device (devices whose hostDeviceId is it), sorted by id. */
+  hostedBy: ReadonlyMap<string, readonly Device[]>;
 }
 
 /** What a rule proposes; the context turns it into an {@link AttackStep}. */
 export interface StepDraft {
+  /** Node ids (see AttackGraphNode: element id or elementId#CAPABILITY). */
   from: string;
   to: string;
   /** Distinguishes steps of one rule between the same two nodes (vulnerability or channel id). */
@@ -63,6 +67,12 @@ export interface RuleContext {
   method(id: string): AttackMethod;
   /** Builds the step: synthetic id, clamped likelihood, blocking controls and blocked flag. */
   step(rule: AttackRule, draft: StepDraft): AttackStep;
+  /** Whether the graph has this node. */
+  has(nodeId: string): boolean;
+  /** Node id of a capability on an element. */
+  node(elementId: string, capability: Capability): string;
+  /** The target nodes of an asset for these impacts (only those with a severity on some scale). */
+  impactNodes(asset: Asset, impacts: readonly Impact[]): string[];
 }
 
 /** An attack rule: metadata (documented in docs/attack-model.md) and its evaluation. */
@@ -75,8 +85,12 @@ export interface AttackRule {
   readonly attackMethodId: string;
   readonly fromType: ElementType;
   readonly toType: ElementType;
-  /** Which element blocks the step: 'target', 'channel', 'receiving device' or 'none'. */
-  readonly controlElement: 'target' | 'channel' | 'receiving device' | 'none';
+  /** Capability needed on the from-element. */
+  readonly needs: Capability;
+  /** Capability granted on the to-element. */
+  readonly grants: readonly Capability[];
+  /** Which element a control must sit on to block the step, in words (e.g. 'the interface', 'none'). */
+  readonly controlElement: string;
   /** The likelihood formula, as documented. */
   readonly likelihood: string;
   /** Where the rule comes from, e.g. "TR 67 §0 wireless mechanisms; 80001-2-2 NAUT". */

@@ -11,7 +11,9 @@ export const unauthenticatedAccessRule: AttackRule = {
   attackMethodId: 'AM05',
   fromType: 'ZONE',
   toType: 'INTERFACE',
-  controlElement: 'target',
+  needs: 'PRESENCE',
+  grants: ['USE'],
+  controlElement: 'the interface',
   likelihood: 'baseLikelihood(AM05)',
   source: 'TR 67 Annex B (reconstructed) AM05; IEC TR 80001-2-2 PAUT/AUTH/NAUT; CVE-2020-6964 (CWE-306)',
   evaluate(ctx: RuleContext): AttackStep[] {

@@ -18,7 +18,9 @@ export const weakPairingRule: AttackRule = {
   attackMethodId: 'AM14',
   fromType: 'ZONE',
   toType: 'CHANNEL',
-  controlElement: 'channel',
+  needs: 'PRESENCE',
+  grants: ['ALTER'],
+  controlElement: 'the channel',
   likelihood:
     'baseLikelihood(AM14) × weakness(mechanism: NONE/PROPRIETARY_UNENCRYPTED/WEP 1, BLE_LEGACY_JUST_WORKS 0.95, BLE_JUST_WORKS 0.9, ZIGBEE_DEFAULT_TC_LINK_KEY 0.9, WPA_TKIP 0.8, ZIGBEE_SHARED_NETWORK_KEY 0.7, LORAWAN_ABP 0.7) × Π extrinsic (TLS/VPN/APPLICATION_ENCRYPTION 0.3)',
   source:

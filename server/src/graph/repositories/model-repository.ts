@@ -15,6 +15,7 @@ import type {
   Vulnerability,
   Zone,
 } from '../../domain/types';
+import { MODEL_FORMAT_VERSION } from '../../domain/types';
 import type { Database, Row, Tx } from '../database';
 import {
   assetParams,
@@ -96,7 +97,7 @@ export class ModelRepository {
       const rows = async <T>(name: Parameters<Tx['run']>[0], key: string) =>
         (await tx.run(name, { modelId })).map((r) => compact<T>(r[key] as Row));
       const document: ModelDocument = {
-        formatVersion: '1.0',
+        formatVersion: MODEL_FORMAT_VERSION,
         model: compact({ id: head.id, name: head.name, description: head.description }),
         zones: await rows<Zone>('element/load-zones', 'zone'),
         devices: await rows<Device>('element/load-devices', 'device'),
