@@ -4,6 +4,7 @@
  * builder of hand-made ModelDocuments with sensible defaults.
  */
 import type {
+  Asset,
   AssetKind,
   Authentication,
   BaselineCondition,
@@ -16,6 +17,7 @@ import type {
   Device,
   ElementType,
   ExtrinsicMechanism,
+  Interface,
   InterfaceKind,
   IntrinsicMechanism,
   ModelDocument,
@@ -23,6 +25,7 @@ import type {
   RiskClass,
   Severity,
   Stride,
+  Zone,
   ZoneKind,
 } from '../../server/src/domain/types';
 import { buildAttackGraph } from '../../server/src/engine';
@@ -271,8 +274,8 @@ export class ModelBuilder {
     controlPlacements: [],
   };
 
-  zone(id: string, kind: ZoneKind, entryPoint = false): this {
-    this.doc.zones.push({ id, name: id, kind, entryPoint });
+  zone(id: string, kind: ZoneKind, entryPoint = false, opts: Partial<Zone> = {}): this {
+    this.doc.zones.push({ id, name: id, kind, entryPoint, ...opts });
     return this;
   }
 
@@ -299,8 +302,9 @@ export class ModelBuilder {
     kind: InterfaceKind,
     exposedToZoneIds: string[],
     authentication: Authentication = 'NONE',
+    opts: Partial<Interface> = {},
   ): this {
-    this.doc.interfaces.push({ id, deviceId, name: id, kind, exposedToZoneIds, authentication });
+    this.doc.interfaces.push({ id, deviceId, name: id, kind, exposedToZoneIds, authentication, ...opts });
     return this;
   }
 
@@ -319,8 +323,8 @@ export class ModelBuilder {
     return this;
   }
 
-  asset(id: string, deviceId: string, kind: AssetKind, severity: Severity): this {
-    this.doc.assets.push({ id, deviceId, name: id, kind, severity });
+  asset(id: string, deviceId: string, kind: AssetKind, severity: Severity, opts: Partial<Asset> = {}): this {
+    this.doc.assets.push({ id, deviceId, name: id, kind, severity, ...opts });
     return this;
   }
 

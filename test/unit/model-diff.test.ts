@@ -151,7 +151,7 @@ describe('riskTotals', () => {
     expect(totals.totalRisk).toBeCloseTo(paths.totalRisk, 12);
     expect(totals.targetsReachable).toBe(paths.targetsReachable);
     expect(totals.entryTargetPairsConnected).toBe(paths.entryTargetPairsConnected);
-    expect(totals.targetCount).toBe(DEMO.assets.length);
+    expect(totals.targetCount).toBe(graph.nodes.filter((x) => x.scale === 'SAFETY').length);
     expect(totals.maxPathRisk).toBeCloseTo(paths.paths[0]!.risk, 12);
     expect(totals.worstSeverity).toBe('CATASTROPHIC');
     expect(totals.reachableBySeverity.map((s) => s.severity)).toEqual([

@@ -247,7 +247,7 @@ describe('seeds/model.schema.json', () => {
   });
 
   it('has the published $id', () => {
-    expect(schema.$id).toBe('https://medthreat.example/schemas/model-1.json');
+    expect(schema.$id).toBe('https://medthreat.example/schemas/model-2.json');
   });
 });
 

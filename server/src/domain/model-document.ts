@@ -643,11 +643,11 @@ export function canonicalModelDocument(doc: ModelDocument): ModelDocument {
       return out;
     }),
     assets: sortById(doc.assets).map((a) =>
-      withOptional(
-        { id: a.id, deviceId: a.deviceId, name: a.name, kind: a.kind, severity: a.severity } as Asset,
-        a,
-        ['manipulationSeverity', 'denialSeverity', 'disclosureRecords'],
-      ),
+      withOptional({ id: a.id, deviceId: a.deviceId, name: a.name, kind: a.kind, severity: a.severity } as Asset, a, [
+        'manipulationSeverity',
+        'denialSeverity',
+        'disclosureRecords',
+      ]),
     ),
     vulnerabilities: sortById(doc.vulnerabilities).map((v) =>
       withOptional({ id: v.id, cveId: v.cveId, cvssVector: v.cvssVector, elementId: v.elementId } as Vulnerability, v, [

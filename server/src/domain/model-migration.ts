@@ -87,7 +87,10 @@ export function migrateModelDocument(input: unknown): MigrationResult {
     }
     if (replacedBy.size > 0) {
       doc.channels = channels.filter((c) => !replacedBy.has(c.id));
-      const moveRefs = (listName: 'controlPlacements' | 'vulnerabilities', keyOf: (x: Record<string, unknown>) => string) => {
+      const moveRefs = (
+        listName: 'controlPlacements' | 'vulnerabilities',
+        keyOf: (x: Record<string, unknown>) => string,
+      ) => {
         const list = input[listName];
         if (!Array.isArray(list)) return;
         const seen = new Set<string>();
@@ -105,7 +108,10 @@ export function migrateModelDocument(input: unknown): MigrationResult {
             return;
           }
           if (target !== undefined)
-            changes.push({ path: `${listName}[${i}]`, message: `'${String(x.id)}' moved from '${x.elementId}' to '${target}'` });
+            changes.push({
+              path: `${listName}[${i}]`,
+              message: `'${String(x.id)}' moved from '${x.elementId}' to '${target}'`,
+            });
           seen.add(k);
           out.push(moved);
         });

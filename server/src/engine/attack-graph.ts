@@ -61,12 +61,21 @@ export function buildAttackGraph(
         ? (['MANIPULATE', 'DENY', 'DISCLOSE'] as const).map((c) => `${id}#${c}`).filter((x) => nodeIndex.has(x))
         : [];
       if (impacts.length > 0) impacts.forEach((x) => held.add(x));
-      else issues.push({ path: `fromElementIds[${i}]`, message: `'${id}' is not an element or capability node of this model` });
+      else
+        issues.push({
+          path: `fromElementIds[${i}]`,
+          message: `'${id}' is not an element or capability node of this model`,
+        });
     });
     if (issues.length > 0) throw new ValidationError(issues);
     entryPointIds = [...held].sort(compareIds);
   } else {
-    entryPointIds = m.zones.filter((z) => z.entryPoint).map((z) => z.id);
+    // An attacker who walks into an entry zone is present there, and has hands on what is located
+    // there if the place gives physical access.
+    entryPointIds = m.zones
+      .filter((z) => z.entryPoint)
+      .flatMap((z) => [z.id, `${z.id}#PHYSICAL_ACCESS`].filter((id) => nodeIndex.has(id)))
+      .sort(compareIds);
   }
   const targetIds = built.targetNodeIds;
 

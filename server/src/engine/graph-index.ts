@@ -9,7 +9,8 @@ import type { AttackGraph } from './types';
 /**
  * Rules whose steps only make explicit what the capability they start from already contains
  * (control → user access and asset impacts, man in the middle → read and inject, user access →
- * disclosure, host control → hosted software control, interface use → its functions). Paths may pass through them, but a path
+ * disclosure, host control → hosted software control, interface use → its functions, a sender's
+ * control → what its links feed on the receiver). Paths may pass through them, but a path
  * that regains one of their capabilities another way is a detour (findAttackPaths drops it).
  */
 export const IMPLIED_RULE_IDS: ReadonlySet<string> = new Set([
@@ -19,6 +20,7 @@ export const IMPLIED_RULE_IDS: ReadonlySet<string> = new Set([
   'user-data-access',
   'hosted-software-control',
   'interface-function-abuse',
+  'trusted-peer-abuse',
 ]);
 
 /** The integer index of a graph (internal to the engine). Node and step indices follow id order. */

@@ -13,8 +13,9 @@ import type { ElementType, Impact, PrivacySeverity, RiskScale, Severity } from '
 
 /**
  * What an attacker holds on an element (attack model v2, docs/attack-model.md §1):
- * - zone: PRESENCE (network reach of what is exposed there if the zone is a network; hands on the
- *   devices located there if it gives physical access);
+ * - zone: PRESENCE (being there: network reach of what is exposed there, radio range of its links);
+ *   PHYSICAL_ACCESS (hands on the devices located there: only for places that give it, and only by
+ *   walking in, i.e. from an entry point; a network pivot never gives it);
  * - interface: USE (its intended functions, nothing more);
  * - channel: READ (capture), INJECT (spoofed or replayed messages), ALTER (man in the middle: READ and INJECT too);
  * - device or hosted software: USER (an account, a foothold), CONTROL (code execution: everything);
@@ -22,6 +23,7 @@ import type { ElementType, Impact, PrivacySeverity, RiskScale, Severity } from '
  */
 export const CAPABILITIES = [
   'PRESENCE',
+  'PHYSICAL_ACCESS',
   'USE',
   'READ',
   'INJECT',
@@ -41,7 +43,7 @@ export type Capability = (typeof CAPABILITIES)[number];
 /**
  * A capability on a model element, as a node of the attack graph. Its id is the element id for
  * the element's strongest capability (zone PRESENCE, interface USE, channel ALTER, device CONTROL)
- * and `elementId#CAPABILITY` otherwise (device#USER, channel#READ, channel#INJECT, and every
+ * and `elementId#CAPABILITY` otherwise (zone#PHYSICAL_ACCESS, device#USER, channel#READ, channel#INJECT, and every
  * asset impact: asset#MANIPULATE, asset#DENY, asset#DISCLOSE). Element ids never contain '#'.
  */
 export interface AttackGraphNode {

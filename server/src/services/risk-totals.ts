@@ -59,7 +59,8 @@ export function riskTotals(graph: AttackGraph): RiskTotals {
   }
   return {
     totalRisk: result.totalRisk,
-    targetCount: result.scale === 'SAFETY' ? graph.nodes.filter((x) => x.scale === 'SAFETY').length : graph.targetIds.length,
+    targetCount:
+      result.scale === 'SAFETY' ? graph.nodes.filter((x) => x.scale === 'SAFETY').length : graph.targetIds.length,
     targetsReachable: result.targetsReachable,
     entryTargetPairsConnected: result.entryTargetPairsConnected,
     worstSeverity: worst,

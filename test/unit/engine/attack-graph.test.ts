@@ -6,31 +6,82 @@ import { vendorRemoteService } from './scenarios';
 describe('buildAttackGraph', () => {
   const graph = buildGraph(vendorRemoteService());
 
-  it('has one node per zone, device, interface, channel and asset, sorted by id, with labels and asset severities', () => {
+  it('has one node per capability on an element, sorted by id, with labels, and targets per (asset, impact) with their severity', () => {
     expect(graph.nodes.map((x) => x.id)).toEqual([
       'ch1',
+      'ch1#INJECT',
+      'ch1#READ',
       'ch2',
+      'ch2#INJECT',
+      'ch2#READ',
       'p1',
+      'p1#USER',
       'p2',
+      'p2#USER',
       'rs',
       'srv',
-      't1',
-      't2',
+      'srv#USER',
+      't1#DENY',
+      't1#MANIPULATE',
+      't2#DENY',
+      't2#MANIPULATE',
       'z-vendor',
       'z-ward',
     ]);
-    expect(graph.nodes.find((x) => x.id === 'rs')).toEqual({ id: 'rs', type: 'INTERFACE', label: 'srv / rs' });
-    expect(graph.nodes.find((x) => x.id === 't1')).toEqual({
-      id: 't1',
-      type: 'ASSET',
-      label: 'p1 / t1',
-      severity: 'CRITICAL',
+    expect(graph.nodes.find((x) => x.id === 'rs')).toEqual({
+      id: 'rs',
+      type: 'INTERFACE',
+      elementId: 'rs',
+      capability: 'USE',
+      label: 'srv / rs',
     });
+    expect(graph.nodes.find((x) => x.id === 'srv#USER')).toMatchObject({ elementId: 'srv', capability: 'USER' });
+    expect(graph.nodes.find((x) => x.id === 't1#MANIPULATE')).toEqual({
+      id: 't1#MANIPULATE',
+      type: 'ASSET',
+      elementId: 't1',
+      capability: 'MANIPULATE',
+      label: 'p1 / t1 (manipulated)',
+      scale: 'SAFETY',
+      severity: 'CRITICAL',
+      severityRank: 4,
+    });
+    // Interrupted therapy: one level below manipulated therapy unless the asset says otherwise.
+    expect(graph.nodes.find((x) => x.id === 't1#DENY')).toMatchObject({ severity: 'SERIOUS', severityRank: 3 });
   });
 
-  it('starts from the entry-point zones and targets every asset', () => {
+  it('starts from the entry-point zones and targets every (asset, impact) with a severity', () => {
     expect(graph.entryPointIds).toEqual(['z-vendor']);
-    expect(graph.targetIds).toEqual(['t1', 't2']);
+    expect(graph.targetIds).toEqual(['t1#DENY', 't1#MANIPULATE', 't2#DENY', 't2#MANIPULATE']);
+  });
+
+  it('puts a disclosure of personal data on the privacy scale, ranked by the records it exposes', () => {
+    const model = modelBuilder()
+      .zone('z', 'CLINICAL', true)
+      .device('ehr', ['z'], { category: 'EHR' })
+      .device('mon', ['z'], { category: 'PATIENT_MONITOR' })
+      .asset('records', 'ehr', 'PERSONAL_DATA', 'SERIOUS')
+      .asset('chart', 'mon', 'PERSONAL_DATA', 'SERIOUS')
+      .asset('few', 'mon', 'PERSONAL_DATA', 'SERIOUS', { disclosureRecords: 40 })
+      .build();
+    const g = buildGraph(model);
+    const node = (id: string) => g.nodes.find((x) => x.id === id);
+    expect(node('records#DISCLOSE')).toMatchObject({
+      scale: 'PRIVACY',
+      privacySeverity: 'MASS',
+      records: 100000,
+      severityRank: 5,
+    });
+    expect(node('chart#DISCLOSE')).toMatchObject({
+      scale: 'PRIVACY',
+      privacySeverity: 'ONE_PATIENT',
+      records: 1,
+      severityRank: 1,
+    });
+    expect(node('few#DISCLOSE')).toMatchObject({ privacySeverity: 'FEW', severityRank: 2 });
+    // Personal data has no safety harm unless the asset states one.
+    expect(node('records#MANIPULATE')).toBeUndefined();
+    expect(node('records#DISCLOSE')!.severity).toBeUndefined();
   });
 
   it('gives every step a stable synthetic id ruleId@from@to[@qualifier], sorted, unique, likelihood in (0, 1]', () => {
@@ -39,6 +90,7 @@ describe('buildAttackGraph', () => {
     expect(new Set(ids).size).toBe(ids.length);
     for (const s of graph.steps) {
       expect(s.id.startsWith(`${s.ruleId}@${s.from}@${s.to}`)).toBe(true);
+      expect(graph.nodes.some((x) => x.id === s.from) && graph.nodes.some((x) => x.id === s.to)).toBe(true);
       expect(s.likelihood).toBeGreaterThan(0);
       expect(s.likelihood).toBeLessThanOrEqual(1);
       expect(s.blocked).toBe(s.blockingControls.some((b) => b.status === 'IMPLEMENTED'));
@@ -50,6 +102,21 @@ describe('buildAttackGraph', () => {
   it('keeps cycles (lateral movement back into a zone) in the graph', () => {
     expect(graph.steps.some((s) => s.id === 'lateral-movement@srv@z-ward')).toBe(true);
     expect(graph.steps.some((s) => s.from === 'z-ward' && s.to === 'ch1')).toBe(true);
+  });
+
+  it('records for every rule the capability it needs and the ones it grants', () => {
+    const { ATTACK_RULES } = jest.requireActual(
+      '../../../server/src/engine',
+    ) as typeof import('../../../server/src/engine');
+    for (const rule of ATTACK_RULES) {
+      expect(rule.needs.length).toBeGreaterThan(0);
+      expect(rule.grants.length).toBeGreaterThan(0);
+    }
+    for (const s of graph.steps) {
+      const rule = ATTACK_RULES.find((r) => r.id === s.ruleId)!;
+      expect(rule.needs).toContain(graph.nodes.find((x) => x.id === s.from)!.capability);
+      expect(rule.grants).toContain(graph.nodes.find((x) => x.id === s.to)!.capability);
+    }
   });
 
   it('rejects a duplicate id, a dangling reference and an unknown starting element, listing every problem', () => {

@@ -11,36 +11,49 @@ const summary = (p: AttackPath) => ({ steps: p.stepIds, likelihood: Number(p.lik
 describe('findAttackPaths: (a) insulin pump paired over BLE Just Works', () => {
   const graph = buildGraph(insulinPumpAtHome());
   const result = findAttackPaths(graph, { k: 3 });
+  const manipulate = result.paths.filter((p) => p.targetId === 'therapy#MANIPULATE');
 
-  it('reaches the pump’s therapy from the home, first through the weak pairing', () => {
-    expect(result.targetsReachable).toBe(1);
-    expect(result.paths.map(summary)).toEqual(
+  it('reaches the pump’s therapy (manipulated and denied) from the home, first through the weak pairing', () => {
+    expect(result.targetsReachable).toBe(2);
+    expect(manipulate.map(summary)).toEqual(
       expect.arrayContaining([
-        // 0.6 × 0.9 (Just Works) = 0.54, then manipulation of the commands 0.5
-        { steps: ['weak-pairing@z-home@ble', 'in-transit-manipulation@ble@therapy'], likelihood: 0.27 },
-        // 0.54, then spoofed commands 0.5 take the pump, which controls its therapy (1)
+        // 0.6 × 0.9 (Just Works) = 0.54 gives the man-in-the-middle position (ALTER), then the commands are altered: 0.5
+        { steps: ['weak-pairing@z-home@ble', 'in-transit-manipulation@ble@therapy#MANIPULATE'], likelihood: 0.27 },
+        // 0.54, the man in the middle can inject (implied, 1), then spoofed commands: 0.5. Never control of the pump.
         {
-          steps: ['weak-pairing@z-home@ble', 'command-spoofing@ble@pump', 'device-asset-manipulation@pump@therapy'],
+          steps: [
+            'weak-pairing@z-home@ble',
+            'channel-capabilities@ble@ble#INJECT',
+            'command-spoofing@ble#INJECT@therapy#MANIPULATE',
+          ],
           likelihood: 0.27,
         },
       ]),
     );
     // Third: a man-in-the-middle (0.4 × 0.9 = 0.36) instead of the pairing, × 0.5.
-    expect(result.paths[2]!.stepIds[0]).toBe('channel-mitm@z-home@ble');
-    expect(result.paths[2]!.likelihood).toBeCloseTo(0.18);
+    expect(manipulate[2]!.stepIds[0]).toBe('channel-mitm@z-home@ble');
+    expect(manipulate[2]!.likelihood).toBeCloseTo(0.18);
+    for (const p of result.paths) expect(p.nodeIds).not.toContain('pump');
   });
 
-  it('scores risk as likelihood × severity rank (CATASTROPHIC = 5) and totals per target', () => {
-    expect(result.paths[0]).toMatchObject({
+  it('scores risk per impact: likelihood × severity rank (manipulated CATASTROPHIC = 5, denied one level lower = 4)', () => {
+    expect(manipulate[0]).toMatchObject({
       entryPointId: 'z-home',
-      targetId: 'therapy',
+      targetId: 'therapy#MANIPULATE',
+      assetId: 'therapy',
+      impact: 'MANIPULATE',
+      scale: 'SAFETY',
       severity: 'CATASTROPHIC',
       severityRank: 5,
     });
-    expect(result.paths[0]!.risk).toBeCloseTo(1.35);
-    expect(result.totalRisk).toBeCloseTo(1.35);
-    expect(result.entryTargetPairsConnected).toBe(1);
-    expect(result.pathCount).toBe(3);
+    expect(manipulate[0]!.risk).toBeCloseTo(1.35);
+    const deny = result.paths.find((p) => p.targetId === 'therapy#DENY')!;
+    expect(deny).toMatchObject({ impact: 'DENY', severity: 'CRITICAL', severityRank: 4 });
+    expect(deny.risk).toBeCloseTo(0.27 * 4);
+    expect(result.totalRisk).toBeCloseTo(1.35 + 1.08);
+    expect(result.entryTargetPairsConnected).toBe(2);
+    expect(result.pathCount).toBe(6);
+    expect(result.scale).toBe('SAFETY');
   });
 
   it('challenge-response (extrinsic) lowers the likelihood and removes replay', () => {
@@ -48,59 +61,56 @@ describe('findAttackPaths: (a) insulin pump paired over BLE Just Works', () => {
     // Manipulation in transit × 0.5 (0.54 × 0.25), spoofing × 0.1.
     expect(hardened.paths[0]!.likelihood).toBeCloseTo(0.54 * 0.25);
     expect(hardened.totalRisk).toBeLessThan(result.totalRisk);
+    expect(
+      buildGraph(insulinPumpAtHome({ extrinsic: ['CHALLENGE_RESPONSE'] })).steps.some(
+        (s) => s.ruleId === 'channel-replay',
+      ),
+    ).toBe(false);
   });
 
-  it('an implemented control blocks its steps: C23 (MITM-protected pairing) on the link', () => {
+  it('an implemented control blocks its steps: C23 (MITM-protected pairing) on the link leaves no path', () => {
     const model = insulinPumpAtHome();
     model.controlPlacements.push({ id: 'pl', controlId: 'C23', elementId: 'ble', status: 'IMPLEMENTED' });
     const g = buildGraph(model);
     expect(g.steps.find((s) => s.id === 'weak-pairing@z-home@ble')!.blocked).toBe(true);
-    const paths = findAttackPaths(g, { k: 3 }).paths;
-    for (const p of paths) {
-      expect(
-        p.stepIds.some(
-          (id) => id.startsWith('weak-pairing') || id.startsWith('channel-mitm') || id.startsWith('command-spoofing'),
-        ),
-      ).toBe(false);
-    }
-    // Eavesdropping (0.18) then manipulation (0.5).
-    expect(paths[0]!.stepIds).toEqual(['channel-eavesdropping@z-home@ble', 'in-transit-manipulation@ble@therapy']);
+    // Eavesdropping (READ) gives no manipulation; replay gives INJECT but C23 also stops spoofed commands (AM04).
+    expect(g.steps.find((s) => s.id === 'channel-eavesdropping@z-home@ble#READ')!.blocked).toBe(false);
+    expect(findAttackPaths(g, { k: 3 }).paths).toEqual([]);
   });
 });
 
 describe('findAttackPaths: (b) vendor remote service into the infusion server', () => {
   const graph = buildGraph(vendorRemoteService());
   const result = findAttackPaths(graph, { k: 3 });
-  const toT1 = result.paths.filter((p) => p.targetId === 't1');
+  const toT1 = result.paths.filter((p) => p.targetId === 't1#MANIPULATE');
 
-  it('reaches each pump’s therapy through the remote service, the server and the command link', () => {
+  it('reaches each pump’s therapy through the remote service (an administrator session), the server and its command link', () => {
     expect(toT1[0]!.stepIds).toEqual([
       'remote-service-abuse@z-vendor@rs', // 0.4 × 0.6 (password) = 0.24
-      'interface-compromise@rs@srv', // 0.5 × 2 (service port) = 1
-      'peer-abuse@srv@p1@ch1', // the compromised server commands its pump: 1
-      'device-asset-manipulation@p1@t1', // 1
+      'interface-function-abuse@rs@srv', // ADMINISTER, the remote service's function: control of the server, 1
+      'trusted-peer-abuse@srv@t1#MANIPULATE@ch1', // the controlled server commands its pump: 1
     ]);
     expect(toT1[0]!.likelihood).toBeCloseTo(0.24);
-    expect(toT1[0]!.nodeIds).toEqual(['z-vendor', 'rs', 'srv', 'p1', 't1']);
+    expect(toT1[0]!.nodeIds).toEqual(['z-vendor', 'rs', 'srv', 't1#MANIPULATE']);
     // Second: guessed password (0.5 × 0.4 = 0.2) instead of remote-service abuse.
     expect(toT1[1]!.stepIds[0]).toBe('credential-compromise@z-vendor@rs');
     expect(toT1[1]!.likelihood).toBeCloseTo(0.2);
-    // Third: malware on the general-purpose server (0.4 × 2 = 0.8) instead of the exploit.
-    expect(toT1[2]!.stepIds.slice(0, 2)).toEqual(['remote-service-abuse@z-vendor@rs', 'malware-infection@rs@srv']);
-    expect(toT1[2]!.likelihood).toBeCloseTo(0.192);
-    expect(result.targetsReachable).toBe(2);
+    // No third: every other route holds the server first and only regains what it already gives
+    // (the server → ward network → Wi-Fi link → pump detour is not reported).
+    expect(toT1).toHaveLength(2);
+    expect(result.targetsReachable).toBe(4);
   });
 
   it('fromElementIds starts from an already compromised element', () => {
     const g = buildGraph(vendorRemoteService(), { fromElementIds: ['srv'] });
     expect(g.entryPointIds).toEqual(['srv']);
     const paths = findAttackPaths(g, { k: 1, targetIds: ['t2'] }).paths;
-    expect(paths).toHaveLength(1);
-    expect(paths[0]).toMatchObject({
+    expect(paths.map((p) => p.targetId).sort()).toEqual(['t2#DENY', 't2#MANIPULATE']);
+    expect(paths.find((p) => p.impact === 'MANIPULATE')).toMatchObject({
       entryPointId: 'srv',
-      stepIds: ['peer-abuse@srv@p2@ch2', 'device-asset-manipulation@p2@t2'],
+      stepIds: ['trusted-peer-abuse@srv@t2#MANIPULATE@ch2'],
       likelihood: 1,
-      hops: 2,
+      hops: 1,
     });
   });
 
@@ -115,16 +125,19 @@ describe('findAttackPaths: (b) vendor remote service into the infusion server', 
 describe('findAttackPaths options and limits', () => {
   const graph = buildGraph(vendorRemoteService());
 
-  it('filters targets by severity and by id', () => {
+  it('filters targets by severity and by id (an asset id selects its impacts)', () => {
     expect(findAttackPaths(graph, { minSeverity: 'CATASTROPHIC' }).pathCount).toBe(0);
     expect(new Set(findAttackPaths(graph, { targetIds: ['t2'] }).paths.map((p) => p.targetId))).toEqual(
-      new Set(['t2']),
+      new Set(['t2#MANIPULATE', 't2#DENY']),
+    );
+    expect(new Set(findAttackPaths(graph, { targetIds: ['t2#DENY'] }).paths.map((p) => p.targetId))).toEqual(
+      new Set(['t2#DENY']),
     );
     expect(() => findAttackPaths(graph, { targetIds: ['srv'] })).toThrow(ValidationError);
   });
 
   it('raises EngineLimitError("maxDepth") for a path longer than maxDepth', () => {
-    const err = catchError(() => findAttackPaths(graph, { maxDepth: 3 }));
+    const err = catchError(() => findAttackPaths(graph, { maxDepth: 2 }));
     expect(err).toBeInstanceOf(EngineLimitError);
     expect((err as EngineLimitError).limit).toBe('maxDepth');
   });
@@ -144,26 +157,86 @@ describe('findAttackPaths options and limits', () => {
     expect(() => findAttackPaths(graph, { k: 0 })).toThrow(ValidationError);
   });
 
-  it('gives a zero-step path to a target that is itself an entry point', () => {
+  it('gives a zero-step path to a target that is itself an entry point (an asset id holds every impact on it)', () => {
     const g = buildGraph(vendorRemoteService(), { fromElementIds: ['t1'] });
-    const p = findAttackPaths(g, { targetIds: ['t1'] }).paths;
+    expect(g.entryPointIds).toEqual(['t1#DENY', 't1#MANIPULATE']);
+    const p = findAttackPaths(g, { targetIds: ['t1#MANIPULATE'] }).paths;
     expect(p).toHaveLength(1);
-    expect(p[0]).toMatchObject({ stepIds: [], nodeIds: ['t1'], likelihood: 1, hops: 0 });
+    expect(p[0]).toMatchObject({ stepIds: [], nodeIds: ['t1#MANIPULATE'], likelihood: 1, hops: 0 });
   });
 
   it('reachableTargets lists the targets reachable at or above a severity', () => {
-    expect(reachableTargets(graph, 'CRITICAL')).toEqual(['t1', 't2']);
+    expect(reachableTargets(graph, 'CRITICAL')).toEqual(['t1#MANIPULATE', 't2#MANIPULATE']);
+    expect(reachableTargets(graph, 'SERIOUS')).toEqual(['t1#DENY', 't1#MANIPULATE', 't2#DENY', 't2#MANIPULATE']);
     expect(reachableTargets(graph, 'CATASTROPHIC')).toEqual([]);
   });
 });
 
-/** Every simple path (no repeated node) from an entry point to t, by depth-first search. */
+/**
+ * The rules whose steps only make explicit what their from-capability contains, written out here
+ * independently of the engine's list (docs/attack-model.md, "Paths are simple in capabilities").
+ */
+const IMPLIED = new Set([
+  'device-capabilities',
+  'channel-capabilities',
+  'device-asset-compromise',
+  'user-data-access',
+  'hosted-software-control',
+  'interface-function-abuse',
+  'trusted-peer-abuse',
+]);
+
+/**
+ * True when no step regains a capability the path already held: a node reached by a non-implied
+ * step must be new; a node reached by an implied step may only have become held within the run of
+ * implied steps that reaches it.
+ */
+function simpleInCapabilities(
+  graph: AttackGraph,
+  start: string,
+  steps: readonly { to: string; ruleId: string }[],
+): boolean {
+  const impliedOut = new Map<string, string[]>();
+  for (const s of graph.steps)
+    if (IMPLIED.has(s.ruleId)) impliedOut.set(s.from, [...(impliedOut.get(s.from) ?? []), s.to]);
+  const heldAt = new Map<string, number>();
+  const hold = (v: string, at: number) => {
+    if (heldAt.has(v)) return;
+    heldAt.set(v, at);
+    for (const w of impliedOut.get(v) ?? []) hold(w, at);
+  };
+  hold(start, 0);
+  let runStart = 0;
+  for (let i = 0; i < steps.length; i++) {
+    const s = steps[i]!;
+    const since = heldAt.get(s.to);
+    if (IMPLIED.has(s.ruleId)) {
+      if (since !== undefined && since < runStart) return false;
+    } else {
+      if (since !== undefined) return false;
+      runStart = i + 1;
+    }
+    hold(s.to, i + 1);
+  }
+  return true;
+}
+
+/** Every simple path (no repeated node, simple in capabilities) from an entry point to t, by depth-first search. */
 function allSimplePaths(graph: AttackGraph, t: string): { likelihood: number; steps: string[] }[] {
   const out = new Map<string, typeof graph.steps>();
   for (const s of graph.steps) if (!s.blocked) out.set(s.from, [...(out.get(s.from) ?? []), s]);
+  const byId = new Map(graph.steps.map((s) => [s.id, s]));
   const found: { likelihood: number; steps: string[] }[] = [];
   const walk = (v: string, seen: Set<string>, steps: string[], l: number) => {
-    if (v === t) found.push({ likelihood: l, steps: [...steps] });
+    if (
+      v === t &&
+      simpleInCapabilities(
+        graph,
+        [...seen][0]!,
+        steps.map((id) => byId.get(id)!),
+      )
+    )
+      found.push({ likelihood: l, steps: [...steps] });
     for (const s of out.get(v) ?? []) {
       if (seen.has(s.to)) continue;
       seen.add(s.to);
@@ -188,10 +261,13 @@ describe('findAttackPaths against brute force (Yen = the k most likely simple pa
         catalogue,
       );
       const k = 1 + (seed % 4);
-      const result = findAttackPaths(graph, { k, maxPaths: 1e6 });
+      const paths = [
+        ...findAttackPaths(graph, { k, maxPaths: 1e6 }).paths,
+        ...findAttackPaths(graph, { k, maxPaths: 1e6, scale: 'PRIVACY' }).paths,
+      ];
       for (const t of graph.targetIds) {
         const brute = allSimplePaths(graph, t).sort((a, b) => b.likelihood - a.likelihood);
-        const mine = result.paths.filter((p) => p.targetId === t);
+        const mine = paths.filter((p) => p.targetId === t);
         expect(mine.length).toBe(Math.min(k, brute.length));
         const expected = brute.slice(0, k).map((p) => p.likelihood);
         const got = mine.map((p) => p.likelihood).sort((a, b) => b - a);

@@ -38,7 +38,8 @@ function bfsTargets(graph: AttackGraph, min: Severity, isCut: (stepIndex: number
       }
     }
   }
-  const severity = new Map(graph.nodes.filter((x) => x.severity).map((x) => [x.id, x.severity!]));
+  // SAFETY targets (the default scale of the analyses under test) carry an ISO 14971 severity.
+  const severity = new Map(graph.nodes.filter((x) => x.scale === 'SAFETY').map((x) => [x.id, x.severity!]));
   return new Set(graph.targetIds.filter((t) => seen.has(t) && SEVERITY_RANK[severity.get(t)!] >= SEVERITY_RANK[min]));
 }
 
@@ -110,7 +111,9 @@ describe('recommendation (property)', () => {
       expect(w.after.paths.every((p) => rec.uncuttableTargetIds.includes(p.targetId))).toBe(true);
       if (rec.placements.length > 0) cutSomething++;
     }
-    expect(cutSomething).toBeGreaterThan(50);
+    // Not vacuous: v2 grants less per step than v1 did (use of an interface is not control of its
+    // device), so fewer random models have a cuttable safety target; still well over 10 %.
+    expect(cutSomething).toBeGreaterThan(30);
   });
 
   it('costs exactly the brute-force optimum on every instance with at most 16 candidate placements', async () => {

@@ -8,6 +8,7 @@ import {
   CHANNEL_PAYLOADS,
   CHANNEL_TECHNOLOGIES,
   EXTRINSIC_MECHANISMS,
+  INTERFACE_FUNCTIONS,
   INTERFACE_KINDS,
   INTRINSIC_MECHANISMS,
   INTRINSIC_MECHANISM_TECHNOLOGY,
@@ -16,6 +17,7 @@ import {
   type Catalogue,
   type ModelDocument,
 } from '../../../server/src/domain/types';
+import { channelIdentityKey } from '../../../server/src/domain/model-migration';
 import { canPlaceControl } from '../../../server/src/engine';
 import { mulberry32 } from '../../support/generate-hospital';
 
@@ -52,6 +54,16 @@ export function randomModel(seed: number, catalogue: Catalogue, o: RandomModelOp
   for (let i = 0; i < nz; i++)
     doc.zones.push({ id: `z${i}`, name: `Zone ${i}`, kind: pick(ZONE_KINDS), entryPoint: i === 0 || rnd() < 0.3 });
   const zoneIds = doc.zones.map((z) => z.id);
+  // v2: places and networks, zone links.
+  for (const z of doc.zones) {
+    if (rnd() < 0.3) z.physicalAccess = rnd() < 0.5;
+    if (rnd() < 0.2) z.network = rnd() < 0.5;
+    const links = some(
+      zoneIds.filter((id) => id !== z.id),
+      2,
+    );
+    if (links.length > 0 && rnd() < 0.4) z.linkedZoneIds = links;
+  }
   const nd = int(1, o.maxDevices ?? 4);
   for (let i = 0; i < nd; i++) {
     doc.devices.push({
@@ -65,6 +77,8 @@ export function randomModel(seed: number, catalogue: Catalogue, o: RandomModelOp
       storesData: rnd() < 0.5,
       remoteService: rnd() < 0.2,
       zoneIds: [pick(zoneIds), ...some(zoneIds, 1)].filter((z, k, a) => a.indexOf(z) === k),
+      // v2: hosted software on an earlier device (no loops).
+      ...(i > 0 && rnd() < 0.2 ? { hostDeviceId: `d${int(0, i - 1)}` } : {}),
     });
     const ni = int(0, o.maxInterfacesPerDevice ?? 2);
     for (let j = 0; j < ni; j++) {
@@ -75,12 +89,23 @@ export function randomModel(seed: number, catalogue: Catalogue, o: RandomModelOp
         kind: pick(INTERFACE_KINDS),
         exposedToZoneIds: some(zoneIds, 2),
         authentication: pick(AUTHENTICATIONS),
+        ...(rnd() < 0.3 ? { functions: some(INTERFACE_FUNCTIONS, 3) } : {}),
       });
     }
     const na = int(0, 2);
     const kinds = some(ASSET_KINDS, na);
     kinds.forEach((kind, k) =>
-      doc.assets.push({ id: `d${i}-a${k}`, deviceId: `d${i}`, name: `Asset ${k}`, kind, severity: pick(SEVERITIES) }),
+      doc.assets.push({
+        id: `d${i}-a${k}`,
+        deviceId: `d${i}`,
+        name: `Asset ${k}`,
+        kind,
+        severity: pick(SEVERITIES),
+        // v2: harm per impact.
+        ...(rnd() < 0.3 ? { manipulationSeverity: pick(SEVERITIES) } : {}),
+        ...(rnd() < 0.3 ? { denialSeverity: pick(SEVERITIES) } : {}),
+        ...(rnd() < 0.3 ? { disclosureRecords: int(1, 200_000) } : {}),
+      }),
     );
   }
   const nc = nd > 1 ? int(0, o.maxChannels ?? 3) : 0;
@@ -93,7 +118,7 @@ export function randomModel(seed: number, catalogue: Catalogue, o: RandomModelOp
       (m) => m === 'NONE' || INTRINSIC_MECHANISM_TECHNOLOGY[m] === technology,
     );
     const carries = some(CHANNEL_PAYLOADS, 3);
-    doc.channels.push({
+    const channel = {
       id: `c${c}`,
       name: `Channel ${c}`,
       fromDeviceId: `d${from}`,
@@ -101,15 +126,23 @@ export function randomModel(seed: number, catalogue: Catalogue, o: RandomModelOp
       technology,
       intrinsicMechanism: pick(mechanisms),
       extrinsicMechanisms: rnd() < 0.6 ? [] : some(EXTRINSIC_MECHANISMS, 2),
-      carries: carries.length > 0 ? carries : ['COMMANDS'],
+      carries: carries.length > 0 ? carries : (['COMMANDS'] as typeof carries),
       zoneIds: some(zoneIds, 2),
-    });
+    };
+    // v2 refuses exact duplicate channels.
+    if (doc.channels.some((x) => channelIdentityKey(x) === channelIdentityKey(channel))) continue;
+    doc.channels.push(channel);
   }
   const vectors = [
     'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H',
     'CVSS:3.0/AV:A/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H',
     'CVSS:3.1/AV:P/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H',
     'CVSS:3.1/AV:L/AC:L/PR:L/UI:N/S:U/C:H/I:H/A:H',
+    // v2: impact decides what a vulnerability grants.
+    'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:N',
+    'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H',
+    'CVSS:3.1/AV:A/AC:H/PR:L/UI:R/S:C/C:L/I:H/A:N',
+    'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:L/I:L/A:N',
   ];
   const vulnerable = [...doc.devices.map((d) => d.id), ...doc.interfaces.map((i) => i.id)];
   for (let v = 0, nv = int(0, 2); v < nv; v++) {

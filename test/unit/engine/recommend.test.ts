@@ -9,26 +9,32 @@ const ids = (r: { placements: { controlId: string; elementId: string }[] }) =>
   r.placements.map((p) => `${p.controlId}@${p.elementId}`);
 
 describe('recommendControls: (a) insulin pump paired over BLE Just Works', () => {
-  it('places MITM-protected pairing (C23) and message integrity (C21) on the BLE link, at cost 5', async () => {
+  it('places MITM-protected pairing (C23) on the BLE link: it stops the man in the middle and spoofed commands, cost 2', async () => {
     const graph = buildGraph(insulinPumpAtHome());
     const rec = await recommendControls(graph, { minSeverity: 'CRITICAL' });
-    // Spoofed commands are stopped by C23 (2); manipulation in transit only by C21 (3). Cutting
-    // every way onto the link instead needs C23 + C20 + C21 (7).
-    expect(ids(rec)).toEqual(['C21@ble', 'C23@ble']);
+    // Without the middle position (weak pairing, MITM: both AM14/AM02, C23) the attacker can only
+    // replay (INJECT), and spoofed commands (AM04) are C23's too. Eavesdropping reads nothing harmful.
+    expect(ids(rec)).toEqual(['C23@ble']);
     expect(rec).toMatchObject({
-      totalCost: 5,
+      totalCost: 2,
       optimal: true,
       status: 'OPTIMAL',
       mipGap: 0,
       uncuttableTargetIds: [],
       riskAfter: 0,
     });
-    expect(rec.riskBefore).toBeCloseTo(1.35);
-    const c23 = rec.placements.find((p) => p.controlId === 'C23')!;
-    expect(c23).toMatchObject({ elementType: 'CHANNEL', cost: 2, cutsTargetIds: ['therapy'] });
+    // Manipulated (5) and denied (4) therapy, each at 0.27.
+    expect(rec.riskBefore).toBeCloseTo(0.27 * 9);
+    const c23 = rec.placements[0]!;
+    expect(c23).toMatchObject({
+      elementType: 'CHANNEL',
+      cost: 2,
+      cutsTargetIds: ['therapy#DENY', 'therapy#MANIPULATE'],
+    });
     expect(c23.cutsStepIds).toEqual([
       'channel-mitm@z-home@ble',
-      'command-spoofing@ble@pump',
+      'command-spoofing@ble#INJECT@therapy#DENY',
+      'command-spoofing@ble#INJECT@therapy#MANIPULATE',
       'weak-pairing@z-home@ble',
     ]);
   });
@@ -44,25 +50,27 @@ describe('recommendControls: (a) insulin pump paired over BLE Just Works', () =>
 });
 
 describe('recommendControls: (b) vendor remote service', () => {
-  it('cuts at the server: allowlisting/anti-malware (C11) stops both exploitation and malware, cost 2', async () => {
+  it('cuts both ways into the remote service: controlled remote service (C28) and strong credentials (C14), cost 4', async () => {
     const rec = await recommendControls(buildGraph(vendorRemoteService()), { minSeverity: 'CRITICAL' });
-    expect(ids(rec)).toEqual(['C11@srv']);
-    expect(rec.placements[0]).toMatchObject({
-      elementType: 'DEVICE',
+    // The remote service is an administrator session (control of the server), and a controlled
+    // server commands its pumps: nothing after the interface can be cut, so the cut is at its door.
+    expect(ids(rec)).toEqual(['C14@rs', 'C28@rs']);
+    expect(rec.placements.find((p) => p.controlId === 'C28')).toMatchObject({
+      elementType: 'INTERFACE',
       cost: 2,
-      cutsStepIds: ['interface-compromise@rs@srv', 'malware-infection@rs@srv'],
-      cutsTargetIds: ['t1', 't2'],
+      cutsStepIds: ['remote-service-abuse@z-vendor@rs'],
+      cutsTargetIds: ['t1#MANIPULATE', 't2#MANIPULATE'],
     });
-    expect(rec.totalCost).toBe(2);
+    expect(rec.totalCost).toBe(4);
   });
 
   it('reports targets that no candidate control can protect as uncuttable and cuts the rest', async () => {
     // p1 already compromised: its therapy cannot be protected; p2's still can.
     const graph = buildGraph(vendorRemoteService(), { fromElementIds: ['p1'] });
     const rec = await recommendControls(graph, { minSeverity: 'CRITICAL' });
-    expect(rec.uncuttableTargetIds).toEqual(['t1']);
+    expect(rec.uncuttableTargetIds).toEqual(['t1#MANIPULATE']);
     const after = buildGraph(vendorRemoteService(), { fromElementIds: ['p1'], extraPlacements: rec.placements });
-    expect(reachableTargets(after, 'CRITICAL')).toEqual(['t1']);
+    expect(reachableTargets(after, 'CRITICAL')).toEqual(['t1#MANIPULATE']);
   });
 
   it('reports NOTHING_TO_CUT when no target of the severity is reachable', async () => {
@@ -78,21 +86,21 @@ describe('recommendControls: budget variant', () => {
       .device('a', ['y'])
       .device('b', ['y'])
       .zone('y', 'OTHER')
-      .iface('ia', 'a', 'REST_API', ['z'], 'PASSWORD')
-      .iface('ib', 'b', 'REST_API', ['z'], 'PASSWORD')
+      .iface('ia', 'a', 'REST_API', ['z'], 'PASSWORD', { functions: ['COMMAND_THERAPY'] })
+      .iface('ib', 'b', 'REST_API', ['z'], 'PASSWORD', { functions: ['CHANGE_SETTINGS'] })
       .asset('ta', 'a', 'THERAPY_DELIVERY', 'CATASTROPHIC')
       .asset('tb', 'b', 'ALARM', 'SERIOUS')
       .build();
     const graph = buildGraph(model);
     const full = await recommendControls(graph, { minSeverity: 'SERIOUS' });
-    expect(full.totalCost).toBe(4); // C14 on each interface, or C11 on each device
+    expect(ids(full)).toEqual(['C14@ia', 'C14@ib']); // strong credentials on each API (guessed password 0.5 × 0.4)
+    expect(full.totalCost).toBe(4);
     const half = await recommendControls(graph, { minSeverity: 'SERIOUS', budget: 2 });
-    // The CATASTROPHIC target first: C14 on its interface or C11 on its device (both cost 2).
-    expect(ids(half)).toHaveLength(1);
-    expect(['C14@ia', 'C11@a']).toContain(ids(half)[0]);
-    expect(half.placements[0]!.cutsTargetIds).toEqual(['ta']);
+    // The therapy first: manipulated 5 + denied 4 (× 0.2) outweigh the alarm's 3 + 3.
+    expect(ids(half)).toEqual(['C14@ia']);
+    expect(half.placements[0]!.cutsTargetIds).toEqual(['ta#DENY', 'ta#MANIPULATE']);
     expect(half.budget).toBe(2);
-    expect(half.riskAfter).toBeCloseTo(3 * 0.5 * 0.2);
+    expect(half.riskAfter).toBeCloseTo((3 + 3) * 0.2);
     const none = await recommendControls(graph, { minSeverity: 'SERIOUS', budget: 1 });
     expect(none.placements).toEqual([]);
     expect(none.riskAfter).toBeCloseTo(none.riskBefore);
@@ -159,6 +167,6 @@ describe('whatIf', () => {
     const a = findAttackPaths(buildGraph(vendorRemoteService())).paths.map((p) => p.id);
     const b = findAttackPaths(buildGraph(vendorRemoteService())).paths.map((p) => p.id);
     expect(a).toEqual(b);
-    expect(a[0]).toMatch(/^path@z-vendor@t[12]@[0-9a-f]{14}$/);
+    expect(a[0]).toMatch(/^path@z-vendor@t[12]#(MANIPULATE|DENY)@[0-9a-f]{14}$/);
   });
 });

@@ -91,21 +91,63 @@ describe('credential-compromise', () => {
 });
 
 describe('vulnerability-exploitation', () => {
-  const network = 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H'; // 9.8
+  const network = 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H'; // 9.8, code execution
   const adjacent = 'CVSS:3.0/AV:A/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H'; // 8.8
   const physical = 'CVSS:3.1/AV:P/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H';
 
-  it('fires once per vulnerability of the interface or its device, scaled by the CVSS base score', () => {
+  it('fires once per vulnerability of the interface or its device, granting control for a code-execution impact, likelihood from exploitability only', () => {
     const g = buildGraph(
       oneInterface('WEB_UI', 'MFA')
         .vuln('v1', 'i', 'CVE-2019-0708', network)
-        .vuln('v2', 'd', 'CVE-2020-6964', network)
+        .vuln('v2', 'd', 'CVE-2020-6964', 'CVSS:3.1/AV:N/AC:H/PR:N/UI:R/S:U/C:H/I:H/A:H')
         .build(),
     );
     const steps = byRule(g, 'vulnerability-exploitation');
-    expect(steps.map((s) => s.id)).toEqual(['vulnerability-exploitation@z@i@v1', 'vulnerability-exploitation@z@i@v2']);
-    expect(steps[0]!.likelihood).toBeCloseTo(0.5 * (0.5 + 0.98));
+    expect(steps.map((s) => s.id)).toEqual(['vulnerability-exploitation@z@d@v1', 'vulnerability-exploitation@z@d@v2']);
+    // AC:L/PR:N/UI:N is the easiest case: base likelihood × 1.
+    expect(steps[0]!.likelihood).toBeCloseTo(0.5);
+    // AC:H (0.44/0.77) and UI:R (0.62/0.85).
+    expect(steps[1]!.likelihood).toBeCloseTo(0.5 * (0.44 / 0.77) * (0.62 / 0.85), 5);
+    expect(steps[0]!.controlElementId).toBe('i');
+    expect(steps[1]!.controlElementId).toBe('d');
     expect(evidence(steps[0]!, 'vulnerability')).toBe('CVE-2019-0708 (CVSS 9.8)');
+    expect(evidence(steps[0]!, 'impact')).toBe('C:H/I:H/A:H (code execution: control)');
+  });
+
+  it('grants what the impact metrics say: nothing for C:N/I:N/A:N, denial only for A:H, disclosure and manipulation for C:L/I:L', () => {
+    const model = (vector: string) =>
+      oneInterface('WEB_UI', 'MFA')
+        .asset('therapy', 'd', 'THERAPY_DELIVERY', 'CRITICAL')
+        .asset('pii', 'd', 'PERSONAL_DATA', 'MINOR')
+        .vuln('v', 'i', 'CVE-2024-0001', vector)
+        .build();
+    expect(
+      byRule(buildGraph(model('CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:N')), 'vulnerability-exploitation'),
+    ).toEqual([]);
+    expect(
+      byRule(buildGraph(model('CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H')), 'vulnerability-exploitation').map(
+        (s) => s.to,
+      ),
+    ).toEqual(['therapy#DENY']);
+    expect(
+      byRule(buildGraph(model('CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:L/I:L/A:N')), 'vulnerability-exploitation')
+        .map((s) => s.to)
+        .sort(),
+    ).toEqual(['pii#DISCLOSE', 'therapy#MANIPULATE']);
+  });
+
+  it('needs use of the interface (not only presence) when PR is Low or High, and user access for AV:L', () => {
+    const g = buildGraph(
+      oneInterface('WEB_UI', 'PASSWORD')
+        .vuln('v1', 'i', 'CVE-2024-0002', 'CVSS:3.1/AV:N/AC:L/PR:L/UI:N/S:U/C:H/I:H/A:H')
+        .vuln('v2', 'd', 'CVE-2024-0003', 'CVSS:3.1/AV:L/AC:L/PR:L/UI:N/S:U/C:H/I:H/A:H')
+        .build(),
+    );
+    expect(
+      byRule(g, 'vulnerability-exploitation')
+        .map((s) => s.from)
+        .sort(),
+    ).toEqual(['d#USER', 'd#USER', 'i'].sort());
   });
 
   it('takes AV:A from the segment the device sits in but not from another network zone', () => {
@@ -130,7 +172,7 @@ describe('vulnerability-exploitation', () => {
     expect(byRule(buildGraph(m), 'vulnerability-exploitation')).toHaveLength(1);
   });
 
-  it('takes AV:P only on a physical interface from a PHYSICAL_ACCESS zone', () => {
+  it('takes AV:P only on a physical interface, from a zone that gives physical access', () => {
     const onPort = oneInterface('SERIAL_DEBUG', 'NONE', 'PHYSICAL_ACCESS')
       .vuln('v', 'i', 'CVE-2022-43557', physical)
       .build();
@@ -160,63 +202,170 @@ describe('remote-service-abuse', () => {
 });
 
 describe('physical-port-access', () => {
-  it('fires from a PHYSICAL_ACCESS zone to a USB, SERIAL_DEBUG or LOCAL_UI interface', () => {
+  it('fires from a zone that gives physical access to a USB, SERIAL_DEBUG or LOCAL_UI interface', () => {
     for (const kind of ['USB', 'SERIAL_DEBUG', 'LOCAL_UI'] as const) {
       const step = only(buildGraph(oneInterface(kind, 'NONE', 'PHYSICAL_ACCESS').build()), 'physical-port-access');
       expect(step).toMatchObject({ attackMethodId: 'AM11', likelihood: 0.6 });
     }
   });
 
-  it('does not fire from other zones', () => {
-    expect(byRule(buildGraph(oneInterface('USB', 'NONE', 'CLINICAL').build()), 'physical-port-access')).toHaveLength(0);
-  });
-});
-
-describe('interface-compromise', () => {
-  it('links every interface to its device, likelier for shells, known flaws and unpatchable devices', () => {
-    const web = only(buildGraph(oneInterface('REST_API', 'NONE').build()), 'interface-compromise');
-    expect(web).toMatchObject({ from: 'i', to: 'd', attackMethodId: 'AM07', likelihood: 0.5, controlElementId: 'd' });
+  it('follows the place: a device located in a patient’s home is within reach there, even if the port lists no zone', () => {
     const m = modelBuilder()
-      .zone('z', 'CLINICAL', true)
-      .device('d', ['z'], { patchable: false })
-      .iface('i', 'd', 'WEB_UI', ['z']);
-    m.vuln('v', 'd', 'CVE-X', 'CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:L/I:N/A:N'); // 3.7
-    const step = only(buildGraph(m.build()), 'interface-compromise');
-    expect(step.likelihood).toBeCloseTo(Math.min(1, 0.5 * 1.5 * 1.37 * 1.25));
-    expect(evidence(step, 'patchable')).toBe('false');
+      .zone('home', 'PATIENT_HOME', true)
+      .device('monitor', ['home'])
+      .iface('usb', 'monitor', 'USB', [], 'NONE')
+      .build();
+    expect(only(buildGraph(m), 'physical-port-access')).toMatchObject({ from: 'home#PHYSICAL_ACCESS', to: 'usb' });
+  });
+
+  it('does not fire from zones without physical access (a network, or a place marked physicalAccess: false)', () => {
+    expect(byRule(buildGraph(oneInterface('USB', 'NONE', 'CLINICAL').build()), 'physical-port-access')).toHaveLength(0);
+    const locked = modelBuilder()
+      .zone('ward', 'PHYSICAL_ACCESS', true, { physicalAccess: false })
+      .device('d', ['ward'])
+      .iface('i', 'd', 'USB', ['ward'])
+      .build();
+    expect(byRule(buildGraph(locked), 'physical-port-access')).toHaveLength(0);
   });
 });
 
-describe('malware-infection', () => {
-  it('fires only for general-purpose-OS devices', () => {
+describe('interface-function-abuse', () => {
+  const withAssets = (kind: Parameters<ReturnType<typeof modelBuilder>['iface']>[2], functions?: string[]) =>
+    modelBuilder()
+      .zone('z', 'CLINICAL', true)
+      .device('d', ['z'])
+      .iface('i', 'd', kind, ['z'], 'NONE', functions ? { functions: functions as never } : {})
+      .asset('therapy', 'd', 'THERAPY_DELIVERY', 'CRITICAL')
+      .asset('vitals', 'd', 'DIAGNOSIS_MONITORING', 'SERIOUS')
+      .asset('pii', 'd', 'PERSONAL_DATA', 'MINOR')
+      .build();
+  const targets = (g: AttackGraph) => byRule(g, 'interface-function-abuse').map((s) => s.to);
+
+  it('gives what the interface’s functions allow and never control of the device: a web UI changes settings and reads data', () => {
+    expect(targets(buildGraph(withAssets('WEB_UI')))).toEqual([
+      'pii#DISCLOSE',
+      'therapy#DENY',
+      'therapy#MANIPULATE',
+      'vitals#DENY',
+      'vitals#MANIPULATE',
+    ]);
+    for (const s of byRule(buildGraph(withAssets('WEB_UI')), 'interface-function-abuse'))
+      expect(s).toMatchObject({ likelihood: 1, controlElementId: null });
+  });
+
+  it('a data API reads and writes data only; a shell gives user access; a vendor remote service is an administrator session', () => {
+    // Personal data has no safety harm unless stated, so writing it is no target; its disclosure is.
+    expect(targets(buildGraph(withAssets('HL7')))).toEqual(['pii#DISCLOSE', 'vitals#MANIPULATE']);
+    expect(targets(buildGraph(withAssets('SSH')))).toEqual(['d#USER']);
+    expect(targets(buildGraph(withAssets('REMOTE_SERVICE')))).toEqual(['d']);
+  });
+
+  it('a radio endpoint has no function of its own; stated functions replace the default', () => {
+    expect(targets(buildGraph(withAssets('BLE_GATT', [])))).toEqual([]);
+    expect(targets(buildGraph(withAssets('BLE_GATT', ['COMMAND_THERAPY'])))).toEqual([
+      'therapy#DENY',
+      'therapy#MANIPULATE',
+    ]);
+    expect(evidence(byRule(buildGraph(withAssets('WEB_UI')), 'interface-function-abuse')[0]!, 'functions')).toBe(
+      'READ_DATA (default for the kind)',
+    );
+  });
+});
+
+describe('malware-infection, firmware-upload and privilege-escalation', () => {
+  it('malware needs a FILE_TRANSFER function on a general-purpose OS', () => {
     const gpos = modelBuilder()
       .zone('z', 'ENTERPRISE', true)
       .device('d', ['z'], { generalPurposeOs: true })
       .iface('i', 'd', 'SMB', ['z'], 'PASSWORD')
       .build();
     expect(only(buildGraph(gpos), 'malware-infection')).toMatchObject({
+      from: 'i',
+      to: 'd',
       attackMethodId: 'AM08',
-      likelihood: 0.6,
+      likelihood: 0.4,
       controlElementId: 'd',
     });
     expect(byRule(buildGraph(oneInterface('SMB', 'PASSWORD').build()), 'malware-infection')).toHaveLength(0);
+    const webOnWindows = modelBuilder()
+      .zone('z', 'ENTERPRISE', true)
+      .device('d', ['z'], { generalPurposeOs: true })
+      .iface('i', 'd', 'WEB_UI', ['z'])
+      .build();
+    expect(byRule(buildGraph(webOnWindows), 'malware-infection')).toHaveLength(0);
+  });
+
+  it('a debug port that loads firmware gives control unless updates are verified on the device', () => {
+    const step = only(buildGraph(oneInterface('SERIAL_DEBUG', 'NONE', 'PHYSICAL_ACCESS').build()), 'firmware-upload');
+    expect(step).toMatchObject({ from: 'i', to: 'd', attackMethodId: 'AM09', likelihood: 0.3, controlElementId: 'd' });
+  });
+
+  it('user access becomes control on a general-purpose OS only, likelier when it cannot be patched', () => {
+    const m = modelBuilder()
+      .zone('z', 'ENTERPRISE', true)
+      .device('w', ['z'], { generalPurposeOs: true, patchable: false })
+      .device('e', ['z'])
+      .build();
+    expect(only(buildGraph(m), 'privilege-escalation')).toMatchObject({
+      from: 'w#USER',
+      to: 'w',
+      likelihood: 0.5,
+      controlElementId: 'w',
+    });
   });
 });
 
 describe('lateral-movement', () => {
-  it('links a device to every zone it sits in, easier from general-purpose OS hosts', () => {
+  it('links an IP host to every network zone it sits in, easier from general-purpose OS hosts, and no zone control blocks it', () => {
     const m = modelBuilder()
       .zone('a', 'CLINICAL', true)
       .zone('b', 'ENTERPRISE')
       .device('d', ['b', 'a'], { generalPurposeOs: true })
+      .iface('i', 'd', 'ETHERNET', [])
       .build();
     const steps = byRule(buildGraph(m), 'lateral-movement');
     expect(steps.map((s) => [s.to, s.likelihood, s.controlElementId])).toEqual([
-      ['a', 0.6, 'a'],
-      ['b', 0.6, 'b'],
+      ['a', 0.6, null],
+      ['b', 0.6, null],
     ]);
-    const embedded = modelBuilder().zone('a', 'CLINICAL', true).device('d', ['a']).build();
+    const embedded = modelBuilder().zone('a', 'CLINICAL', true).device('d', ['a']).iface('i', 'd', 'HL7', []).build();
     expect(only(buildGraph(embedded), 'lateral-movement').likelihood).toBeCloseTo(0.36);
+  });
+
+  it('an implant with only a proprietary radio pivots nowhere, and nothing pivots into a place that is not a network', () => {
+    const m = modelBuilder()
+      .zone('home', 'PATIENT_HOME', true)
+      .zone('clinic', 'CLINICAL')
+      .zone('ward', 'PHYSICAL_ACCESS')
+      .device('icd', ['home', 'clinic'])
+      .iface('rf', 'icd', 'PROPRIETARY_RF', ['home', 'clinic'])
+      .device('pc', ['ward'], { generalPurposeOs: true })
+      .iface('eth', 'pc', 'ETHERNET', [])
+      .build();
+    expect(byRule(buildGraph(m), 'lateral-movement')).toEqual([]);
+  });
+});
+
+describe('zone-link and hosted-software-control', () => {
+  it('a zone link carries presence to the linked zone, blockable on the destination zone’s edge', () => {
+    const m = modelBuilder()
+      .zone('guest', 'GUEST_WIFI', true, { linkedZoneIds: ['clinical'] })
+      .zone('clinical', 'CLINICAL')
+      .build();
+    const step = only(buildGraph(m), 'zone-link');
+    expect(step).toMatchObject({ from: 'guest', to: 'clinical', likelihood: 1, controlElementId: 'clinical' });
+    expect(step.blockingControls.map((b) => b.controlId)).toEqual(['C29']);
+  });
+
+  it('control of a host gives its hosted software, not the reverse', () => {
+    const m = modelBuilder()
+      .zone('home', 'PATIENT_HOME', true)
+      .device('phone', ['home'])
+      .device('app', ['home'], { hostDeviceId: 'phone', category: 'MOBILE_APP' })
+      .build();
+    const g = buildGraph(m);
+    expect(only(g, 'hosted-software-control')).toMatchObject({ from: 'phone', to: 'app', likelihood: 1 });
+    expect(g.steps.some((s) => s.from === 'app' && s.to === 'phone')).toBe(false);
   });
 });
 
@@ -303,7 +452,7 @@ describe('channel rules (zone → channel)', () => {
   });
 });
 
-describe('channel rules (channel → device / asset)', () => {
+describe('channel rules (channel → asset / device)', () => {
   const link = (opts: ChannelOptions) =>
     modelBuilder()
       .zone('z', 'CLINICAL', true)
@@ -316,43 +465,61 @@ describe('channel rules (channel → device / asset)', () => {
       .asset('srv-pii', 'srv', 'PERSONAL_DATA', 'MINOR')
       .channel('c', 'srv', 'pump', { technology: 'WIFI', intrinsic: 'WPA2_PSK', zoneIds: ['z'], ...opts });
 
-  it('command-spoofing reaches the receiving device of a COMMANDS link, blocked at the channel', () => {
-    const step = only(
+  it('command-spoofing: injection on a COMMANDS link manipulates or denies the receiver’s therapy (never control of it), blocked at the channel', () => {
+    const steps = byRule(
       buildGraph(link({ carries: ['COMMANDS'], extrinsic: ['CHALLENGE_RESPONSE'] }).build()),
       'command-spoofing',
     );
-    expect(step).toMatchObject({ from: 'c', to: 'pump', attackMethodId: 'AM04', controlElementId: 'c' });
-    expect(step.likelihood).toBeCloseTo(0.5 * 0.1);
+    expect(steps.map((s) => [s.from, s.to])).toEqual([
+      ['c#INJECT', 'therapy#DENY'],
+      ['c#INJECT', 'therapy#MANIPULATE'],
+    ]);
+    expect(steps[0]).toMatchObject({ attackMethodId: 'AM04', controlElementId: 'c' });
+    expect(steps[0]!.likelihood).toBeCloseTo(0.5 * 0.1);
   });
 
-  it('firmware-tampering is blocked on the receiving device (signed updates)', () => {
+  it('firmware-tampering: injected firmware gives control, blocked on the receiving device (signed updates)', () => {
     const step = only(buildGraph(link({ carries: ['FIRMWARE'] }).build()), 'firmware-tampering');
-    expect(step).toMatchObject({ from: 'c', to: 'pump', attackMethodId: 'AM09', controlElementId: 'pump' });
+    expect(step).toMatchObject({ from: 'c#INJECT', to: 'pump', attackMethodId: 'AM09', controlElementId: 'pump' });
     expect(step.blockingControls.map((b) => b.controlId)).toEqual(['C10', 'C17']);
   });
 
-  it('in-transit-manipulation maps COMMANDS, ALARMS and TELEMETRY to the receiving device’s assets', () => {
+  it('in-transit-manipulation: a man in the middle alters or suppresses COMMANDS, ALARMS and TELEMETRY for the receiver’s assets', () => {
     const steps = byRule(
       buildGraph(link({ carries: ['COMMANDS', 'ALARMS', 'TELEMETRY'] }).build()),
       'in-transit-manipulation',
     );
-    expect(steps.map((s) => s.to)).toEqual(['alarm', 'therapy', 'vitals']);
+    expect(steps.map((s) => s.to)).toEqual([
+      'alarm#DENY',
+      'alarm#MANIPULATE',
+      'therapy#DENY',
+      'therapy#MANIPULATE',
+      'vitals#DENY',
+      'vitals#MANIPULATE',
+    ]);
+    for (const s of steps) expect(s.from).toBe('c');
   });
 
-  it('in-transit-disclosure maps PERSONAL_DATA to the receiving device only, lowered by end-to-end encryption', () => {
+  it('in-transit-disclosure: reading a PERSONAL_DATA link discloses the receiver’s records, lowered by end-to-end encryption', () => {
     const step = only(
       buildGraph(link({ carries: ['PERSONAL_DATA'], extrinsic: ['APPLICATION_ENCRYPTION'] }).build()),
       'in-transit-disclosure',
     );
-    expect(step).toMatchObject({ to: 'pii', attackMethodId: 'AM01', likelihood: 0.05 });
+    expect(step).toMatchObject({ from: 'c#READ', to: 'pii#DISCLOSE', attackMethodId: 'AM01', likelihood: 0.05 });
   });
 
-  it('peer-abuse lets a compromised sender command its peer and corrupt its alarms and readings, unblockably', () => {
-    const steps = byRule(buildGraph(link({ carries: ['COMMANDS', 'ALARMS', 'TELEMETRY'] }).build()), 'peer-abuse');
+  it('trusted-peer-abuse: a controlled sender commands its peer and corrupts its alarms and readings, unblockably', () => {
+    const steps = byRule(
+      buildGraph(link({ carries: ['COMMANDS', 'ALARMS', 'TELEMETRY'] }).build()),
+      'trusted-peer-abuse',
+    );
     expect(steps.map((s) => s.id)).toEqual([
-      'peer-abuse@srv@alarm@c',
-      'peer-abuse@srv@pump@c',
-      'peer-abuse@srv@vitals@c',
+      'trusted-peer-abuse@srv@alarm#DENY@c',
+      'trusted-peer-abuse@srv@alarm#MANIPULATE@c',
+      'trusted-peer-abuse@srv@therapy#DENY@c',
+      'trusted-peer-abuse@srv@therapy#MANIPULATE@c',
+      'trusted-peer-abuse@srv@vitals#DENY@c',
+      'trusted-peer-abuse@srv@vitals#MANIPULATE@c',
     ]);
     for (const s of steps)
       expect(s).toMatchObject({ likelihood: 1, controlElementId: null, blockingControls: [], blocked: false });
@@ -366,10 +533,17 @@ describe('channel rules (channel → device / asset)', () => {
       likelihood: 0.3,
     });
   });
+
+  it('channel-capabilities: a man in the middle also reads and injects', () => {
+    expect(byRule(buildGraph(link({}).build()), 'channel-capabilities').map((s) => [s.from, s.to])).toEqual([
+      ['c', 'c#INJECT'],
+      ['c', 'c#READ'],
+    ]);
+  });
 });
 
 describe('device → asset', () => {
-  it('a compromised device controls its safety assets and gives up its personal data; nothing blocks it', () => {
+  it('a controlled device’s assets suffer every impact they can, and its user reads its personal data; nothing blocks it', () => {
     const m = modelBuilder()
       .zone('z', 'CLINICAL', true)
       .device('d', ['z'])
@@ -377,20 +551,20 @@ describe('device → asset', () => {
       .asset('p', 'd', 'PERSONAL_DATA', 'MINOR')
       .build();
     const g = buildGraph(m);
-    expect(only(g, 'device-asset-manipulation')).toMatchObject({
-      from: 'd',
-      to: 't',
-      attackMethodId: 'AM13',
+    expect(
+      byRule(g, 'device-asset-compromise').map((s) => [s.to, s.attackMethodId, s.likelihood, s.controlElementId]),
+    ).toEqual([
+      ['p#DISCLOSE', 'AM12', 1, null],
+      ['t#DENY', 'AM13', 1, null],
+      ['t#MANIPULATE', 'AM13', 1, null],
+    ]);
+    expect(only(g, 'user-data-access')).toMatchObject({
+      from: 'd#USER',
+      to: 'p#DISCLOSE',
       likelihood: 1,
       controlElementId: null,
     });
-    expect(only(g, 'device-data-theft')).toMatchObject({
-      from: 'd',
-      to: 'p',
-      attackMethodId: 'AM12',
-      likelihood: 1,
-      controlElementId: null,
-    });
+    expect(only(g, 'device-capabilities')).toMatchObject({ from: 'd', to: 'd#USER', likelihood: 1 });
   });
 });
 

@@ -13,7 +13,14 @@ import { EngineLimitError, ValidationError } from '../../domain/errors';
 import { SEVERITIES, SEVERITY_RANK, type RiskScale, type Severity } from '../../domain/types';
 import { compareIds, hash32, hashSequence } from '../compare';
 import { indexGraph, type GraphIndex } from '../graph-index';
-import { elementOfNode, impactOfNode, type AttackGraph, type AttackPath, type AttackPathsResult, type FindAttackPathsOptions } from '../types';
+import {
+  elementOfNode,
+  impactOfNode,
+  type AttackGraph,
+  type AttackPath,
+  type AttackPathsResult,
+  type FindAttackPathsOptions,
+} from '../types';
 import { MinHeap } from './heap';
 import {
   Deadline,
@@ -169,7 +176,10 @@ export function selectTargets(
         }
       }
       if (!found)
-        throw new ValidationError(`'${id}' is not a target (asset or asset#IMPACT) of this attack graph`, `targetIds[${i}]`);
+        throw new ValidationError(
+          `'${id}' is not a target (asset or asset#IMPACT) of this attack graph`,
+          `targetIds[${i}]`,
+        );
     });
   }
   const out: number[] = [];
@@ -179,27 +189,39 @@ export function selectTargets(
   return out;
 }
 
-/** See YenSearch.capabilitySimple; forward RawPath (nodes[0] = super-source, edges[0] virtual). */
+/**
+ * See YenSearch.capabilitySimple; forward RawPath (nodes[0] = super-source, edges[0] virtual).
+ * A node reached by a non-implied step must not be held yet (in the closure, under implied steps,
+ * of the nodes before it). A node reached by an implied step may already be held only through the
+ * run of implied steps it ends (the path walks out what its last real gain contains).
+ */
 function isCapabilitySimple(index: GraphIndex, p: RawPath): boolean {
   const { implied, outStart, outSteps, stepTo } = index;
-  const held = new Set<number>();
-  const hold = (v: number) => {
+  const heldAt = new Map<number, number>();
+  const hold = (v: number, at: number) => {
     const stack = [v];
     while (stack.length > 0) {
       const u = stack.pop()!;
-      if (held.has(u)) continue;
-      held.add(u);
+      if (heldAt.has(u)) continue;
+      heldAt.set(u, at);
       for (let r = outStart[u]!; r < outStart[u + 1]!; r++) {
         const s = outSteps[r]!;
         if (implied[s]) stack.push(stepTo[s]!);
       }
     }
   };
+  let runStart = 1;
   for (let i = 1; i < p.nodes.length; i++) {
     const v = p.nodes[i]!;
     const s = p.edges[i - 1]!;
-    if (held.has(v) && !(s >= 0 && implied[s])) return false;
-    hold(v);
+    const since = heldAt.get(v);
+    if (s >= 0 && implied[s]) {
+      if (since !== undefined && since < runStart) return false;
+    } else {
+      if (since !== undefined) return false;
+      runStart = i;
+    }
+    hold(v, i);
   }
   return true;
 }
@@ -356,9 +378,9 @@ class YenSearch {
     const known = new Set<string>([first.key]);
     const { weight } = this.index;
     // Paths that re-enter a capability the path already holds (a detour) are not reported, but
-    // still serve Yen as roots; the search stops after k reported paths or 4k + 8 in all.
+    // still serve Yen as roots; the search stops after k reported paths or 20k + 50 in all.
     let valid = this.capabilitySimple(first) ? 1 : 0;
-    while (valid < k && accepted.length < 4 * k + 8) {
+    while (valid < k && accepted.length < 20 * k + 50) {
       const prev = accepted[accepted.length - 1]!;
       // Spur nodes: prev.nodes[i] for i from the deviation index to the entry (last real node).
       for (let i = prev.dev; i < prev.nodes.length - 1; i++) {

@@ -11,7 +11,7 @@ export const channelEavesdroppingRule: AttackRule = {
   attackMethodId: 'AM01',
   fromType: 'ZONE',
   toType: 'CHANNEL',
-  needs: 'PRESENCE',
+  needs: ['PRESENCE'],
   grants: ['READ'],
   controlElement: 'the channel',
   likelihood: 'baseLikelihood(AM01) × intrinsic.eavesdrop(mechanism) × medium(technology)',

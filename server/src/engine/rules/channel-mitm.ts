@@ -20,7 +20,7 @@ export const channelMitmRule: AttackRule = {
   attackMethodId: 'AM02',
   fromType: 'ZONE',
   toType: 'CHANNEL',
-  needs: 'PRESENCE',
+  needs: ['PRESENCE'],
   grants: ['ALTER'],
   controlElement: 'the channel',
   likelihood:

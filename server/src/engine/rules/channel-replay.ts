@@ -19,7 +19,7 @@ export const channelReplayRule: AttackRule = {
   attackMethodId: 'AM03',
   fromType: 'ZONE',
   toType: 'CHANNEL',
-  needs: 'PRESENCE',
+  needs: ['PRESENCE'],
   grants: ['INJECT'],
   controlElement: 'the channel',
   likelihood:

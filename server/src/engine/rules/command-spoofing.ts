@@ -19,7 +19,7 @@ export const commandSpoofingRule: AttackRule = {
   attackMethodId: 'AM04',
   fromType: 'CHANNEL',
   toType: 'ASSET',
-  needs: 'INJECT',
+  needs: ['INJECT'],
   grants: ['MANIPULATE', 'DENY'],
   controlElement: 'the channel',
   likelihood:
@@ -35,16 +35,16 @@ export const commandSpoofingRule: AttackRule = {
       for (const asset of ctx.model.assetsByDevice.get(channel.toDeviceId) ?? []) {
         if (asset.kind !== 'THERAPY_DELIVERY') continue;
         for (const target of ctx.impactNodes(asset, ['MANIPULATE', 'DENY']))
-      steps.push(
-        ctx.step(this, {
-          from: ctx.node(channel.id, 'INJECT'),
-          to: target,
-          attackMethodId: method.id,
-          likelihood: method.baseLikelihood * extrinsic.factor,
-          evidence: [{ property: 'carries', value: 'COMMANDS' }, ...extrinsic.evidence],
-          controlElementId: channel.id,
-        }),
-      );
+          steps.push(
+            ctx.step(this, {
+              from: ctx.node(channel.id, 'INJECT'),
+              to: target,
+              attackMethodId: method.id,
+              likelihood: method.baseLikelihood * extrinsic.factor,
+              evidence: [{ property: 'carries', value: 'COMMANDS' }, ...extrinsic.evidence],
+              controlElementId: channel.id,
+            }),
+          );
       }
     }
     return steps;

@@ -6,6 +6,7 @@ import { ValidationError, type FieldIssue } from '../../domain/errors';
 import {
   CHANNEL_PAYLOADS,
   EXTRINSIC_MECHANISMS,
+  INTERFACE_FUNCTIONS,
   type AttackMethod,
   type Catalogue,
   type Control,
@@ -23,12 +24,20 @@ import { cvssBaseScore, parseCvssVector } from '../cvss';
 import {
   assetDisclosureRecords,
   assetSafetySeverities,
+  zoneGivesPhysicalAccess,
   privacySeverity,
   PRIVACY_SEVERITIES,
   SEVERITY_RANK,
   type Impact,
 } from '../../domain/types';
-import { capabilityNodeId, type AttackGraphNode, type AttackStep, type BlockingControl, type Capability, type PlacementInput } from '../types';
+import {
+  capabilityNodeId,
+  type AttackGraphNode,
+  type AttackStep,
+  type BlockingControl,
+  type Capability,
+  type PlacementInput,
+} from '../types';
 import type { AttackRule, IndexedModel, RuleContext, ScoredVulnerability, StepDraft } from './rule';
 
 /** Smallest likelihood a step can have: keeps −ln(likelihood) finite. */
@@ -109,6 +118,7 @@ export function buildRuleContext(
   const interfaces: Interface[] = sortById(model.interfaces).map((i) => ({
     ...i,
     exposedToZoneIds: sortedUnique(i.exposedToZoneIds),
+    ...(i.functions ? { functions: inEnumOrder(i.functions, INTERFACE_FUNCTIONS) } : {}),
   }));
   const channels: Channel[] = sortById(model.channels).map((c) => ({
     ...c,
@@ -175,7 +185,9 @@ export function buildRuleContext(
     d.zoneIds.forEach((z, j) => expect(z, 'ZONE', `devices[${i}].zoneIds[${j}]`));
     if (d.hostDeviceId !== undefined) expect(d.hostDeviceId, 'DEVICE', `devices[${i}].hostDeviceId`);
   });
-  model.zones.forEach((z, i) => z.linkedZoneIds?.forEach((l, j) => expect(l, 'ZONE', `zones[${i}].linkedZoneIds[${j}]`)));
+  model.zones.forEach((z, i) =>
+    z.linkedZoneIds?.forEach((l, j) => expect(l, 'ZONE', `zones[${i}].linkedZoneIds[${j}]`)),
+  );
   model.interfaces.forEach((f, i) => {
     expect(f.deviceId, 'DEVICE', `interfaces[${i}].deviceId`);
     f.exposedToZoneIds.forEach((z, j) => expect(z, 'ZONE', `interfaces[${i}].exposedToZoneIds[${j}]`));
@@ -303,7 +315,11 @@ export function buildRuleContext(
     nodeList.push({ id: capabilityNodeId(node.elementId, node.capability), ...node });
   };
   const deviceName = (id: string) => indexed.deviceById.get(id)!.name;
-  for (const z of zones) addNode({ type: 'ZONE', elementId: z.id, capability: 'PRESENCE', label: z.name });
+  for (const z of zones) {
+    addNode({ type: 'ZONE', elementId: z.id, capability: 'PRESENCE', label: z.name });
+    if (zoneGivesPhysicalAccess(z))
+      addNode({ type: 'ZONE', elementId: z.id, capability: 'PHYSICAL_ACCESS', label: `${z.name} (physical access)` });
+  }
   for (const d of devices) {
     addNode({ type: 'DEVICE', elementId: d.id, capability: 'CONTROL', label: d.name });
     addNode({ type: 'DEVICE', elementId: d.id, capability: 'USER', label: `${d.name} (user access)` });
@@ -467,5 +483,16 @@ export function buildRuleContext(
       return step;
     },
   };
-  return { ctx, elements, controls, nodes: nodeList, nodeIds, nodeIndex, elementIds, controlIds, record, targetNodeIds };
+  return {
+    ctx,
+    elements,
+    controls,
+    nodes: nodeList,
+    nodeIds,
+    nodeIndex,
+    elementIds,
+    controlIds,
+    record,
+    targetNodeIds,
+  };
 }

@@ -11,7 +11,7 @@ export const credentialCompromiseRule: AttackRule = {
   attackMethodId: 'AM06',
   fromType: 'ZONE',
   toType: 'INTERFACE',
-  needs: 'PRESENCE',
+  needs: ['PRESENCE'],
   grants: ['USE'],
   controlElement: 'the interface',
   likelihood: 'baseLikelihood(AM06) × (DEFAULT_CREDENTIALS 1 | PASSWORD 0.4)',

@@ -15,7 +15,12 @@ import type {
   Zone,
   Device,
 } from '../../domain/types';
-import { IP_INTERFACE_KINDS, IP_TECHNOLOGIES, PHYSICAL_INTERFACE_KINDS, WIRELESS_TECHNOLOGIES } from '../../domain/types';
+import {
+  IP_INTERFACE_KINDS,
+  IP_TECHNOLOGIES,
+  PHYSICAL_INTERFACE_KINDS,
+  WIRELESS_TECHNOLOGIES,
+} from '../../domain/types';
 import type { CvssAttackVector } from '../cvss';
 import type { IndexedModel, ScoredVulnerability } from './rule';
 import type { StepEvidence } from '../types';
@@ -217,7 +222,15 @@ export function exploitability(v: ScoredVulnerability): number {
   const c = v.cvss;
   const ac = c.attackComplexity === 'L' ? 0.77 : 0.44;
   const pr =
-    c.privilegesRequired === 'N' ? 0.85 : c.privilegesRequired === 'L' ? (c.scope === 'C' ? 0.68 : 0.62) : c.scope === 'C' ? 0.5 : 0.27;
+    c.privilegesRequired === 'N'
+      ? 0.85
+      : c.privilegesRequired === 'L'
+        ? c.scope === 'C'
+          ? 0.68
+          : 0.62
+        : c.scope === 'C'
+          ? 0.5
+          : 0.27;
   const ui = c.userInteraction === 'N' ? 0.85 : 0.62;
   return (ac * pr * ui) / (0.77 * 0.85 * 0.85);
 }
@@ -230,7 +243,10 @@ export function exploitability(v: ScoredVulnerability): number {
  *   device's assets that can suffer that impact;
  * - C:N/I:N/A:N → nothing.
  */
-export function vulnerabilityGrants(v: ScoredVulnerability): { control: boolean; impacts: ('MANIPULATE' | 'DENY' | 'DISCLOSE')[] } {
+export function vulnerabilityGrants(v: ScoredVulnerability): {
+  control: boolean;
+  impacts: ('MANIPULATE' | 'DENY' | 'DISCLOSE')[];
+} {
   const c = v.cvss;
   if (c.integrity === 'H' && (c.confidentiality === 'H' || c.scope === 'C')) return { control: true, impacts: [] };
   const impacts: ('MANIPULATE' | 'DENY' | 'DISCLOSE')[] = [];

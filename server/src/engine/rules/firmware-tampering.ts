@@ -18,7 +18,7 @@ export const firmwareTamperingRule: AttackRule = {
   attackMethodId: 'AM09',
   fromType: 'CHANNEL',
   toType: 'DEVICE',
-  needs: 'INJECT',
+  needs: ['INJECT'],
   grants: ['CONTROL'],
   controlElement: 'the receiving device (signed updates are checked there)',
   likelihood:

@@ -18,7 +18,7 @@ export const inTransitDisclosureRule: AttackRule = {
   attackMethodId: 'AM01',
   fromType: 'CHANNEL',
   toType: 'ASSET',
-  needs: 'READ',
+  needs: ['READ'],
   grants: ['DISCLOSE'],
   controlElement: 'the channel',
   likelihood: '1 × Π extrinsic (APPLICATION_ENCRYPTION 0.05, TLS 0.1, VPN 0.1)',

@@ -22,7 +22,7 @@ export const inTransitManipulationRule: AttackRule = {
   attackMethodId: 'AM13',
   fromType: 'CHANNEL',
   toType: 'ASSET',
-  needs: 'ALTER',
+  needs: ['ALTER'],
   grants: ['MANIPULATE', 'DENY'],
   controlElement: 'the channel',
   likelihood:
@@ -41,20 +41,20 @@ export const inTransitManipulationRule: AttackRule = {
         if (payload === undefined) continue;
         // Altered in transit: manipulated; suppressed in transit: denied.
         for (const target of ctx.impactNodes(asset, ['MANIPULATE', 'DENY']))
-        steps.push(
-          ctx.step(this, {
-            from: channel.id,
-            to: target,
-            attackMethodId: method.id,
-            likelihood: method.baseLikelihood * extrinsic.factor,
-            evidence: [
-              { property: 'carries', value: payload },
-              { property: 'assetKind', value: asset.kind },
-              ...extrinsic.evidence,
-            ],
-            controlElementId: channel.id,
-          }),
-        );
+          steps.push(
+            ctx.step(this, {
+              from: channel.id,
+              to: target,
+              attackMethodId: method.id,
+              likelihood: method.baseLikelihood * extrinsic.factor,
+              evidence: [
+                { property: 'carries', value: payload },
+                { property: 'assetKind', value: asset.kind },
+                ...extrinsic.evidence,
+              ],
+              controlElementId: channel.id,
+            }),
+          );
       }
     }
     return steps;

@@ -3,7 +3,9 @@ import type { AttackStep } from '../types';
 import type { AttackRule, RuleContext } from './rule';
 
 /** Which assets of the interface's device each function reaches, and how (docs/attack-model.md). */
-const FUNCTION_EFFECTS: Partial<Record<InterfaceFunction, { kinds: readonly AssetKind[]; impacts: readonly Impact[] }>> = {
+const FUNCTION_EFFECTS: Partial<
+  Record<InterfaceFunction, { kinds: readonly AssetKind[]; impacts: readonly Impact[] }>
+> = {
   CHANGE_SETTINGS: { kinds: ['THERAPY_DELIVERY', 'ALARM', 'DIAGNOSIS_MONITORING'], impacts: ['MANIPULATE', 'DENY'] },
   COMMAND_THERAPY: { kinds: ['THERAPY_DELIVERY'], impacts: ['MANIPULATE', 'DENY'] },
   READ_DATA: { kinds: ['PERSONAL_DATA'], impacts: ['DISCLOSE'] },
@@ -22,7 +24,7 @@ export const interfaceFunctionAbuseRule: AttackRule = {
   attackMethodId: 'AM05',
   fromType: 'INTERFACE',
   toType: 'ASSET',
-  needs: 'USE',
+  needs: ['USE'],
   grants: ['MANIPULATE', 'DENY', 'DISCLOSE', 'USER', 'CONTROL'],
   controlElement: 'none (cut the access step)',
   likelihood: '1 (the function works as designed)',

@@ -8,11 +8,11 @@ export const physicalPortAccessRule: AttackRule = {
   id: 'physical-port-access',
   title: 'Physical access to a port or local interface',
   description:
-    'Someone with hands on the device uses its USB, serial debug or local user interface: from a zone that gives physical access (by default wards/public areas and patients\' homes) where the device is located or the port is exposed. Authentication on the port lowers the likelihood.',
+    "Someone with hands on the device uses its USB, serial debug or local user interface: from a zone that gives physical access (by default wards/public areas and patients' homes) where the device is located or the port is exposed. Authentication on the port lowers the likelihood.",
   attackMethodId: 'AM11',
   fromType: 'ZONE',
   toType: 'INTERFACE',
-  needs: 'PRESENCE',
+  needs: ['PHYSICAL_ACCESS'],
   grants: ['USE'],
   controlElement: 'the interface',
   likelihood: 'baseLikelihood(AM11) × authenticationFactor (NONE/DEFAULT 1, PASSWORD 0.6, MFA 0.25, CERTIFICATE 0.2)',
@@ -37,7 +37,7 @@ export const physicalPortAccessRule: AttackRule = {
         if (!zoneGivesPhysicalAccess(model.zoneById.get(zoneId)!)) continue;
         steps.push(
           ctx.step(this, {
-            from: zoneId,
+            from: ctx.node(zoneId, 'PHYSICAL_ACCESS'),
             to: iface.id,
             attackMethodId: method.id,
             likelihood: method.baseLikelihood * factor,

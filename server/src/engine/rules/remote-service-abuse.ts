@@ -11,7 +11,7 @@ export const remoteServiceAbuseRule: AttackRule = {
   attackMethodId: 'AM15',
   fromType: 'ZONE',
   toType: 'INTERFACE',
-  needs: 'PRESENCE',
+  needs: ['PRESENCE'],
   grants: ['USE'],
   controlElement: 'the interface',
   likelihood: 'baseLikelihood(AM15) × authenticationFactor (NONE/DEFAULT 1, PASSWORD 0.6, MFA 0.25, CERTIFICATE 0.2)',

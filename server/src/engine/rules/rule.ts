@@ -85,8 +85,8 @@ export interface AttackRule {
   readonly attackMethodId: string;
   readonly fromType: ElementType;
   readonly toType: ElementType;
-  /** Capability needed on the from-element. */
-  readonly needs: Capability;
+  /** Capability needed on the from-element (one of these, per step: e.g. a vulnerability needs presence, use or user access by its CVSS AV/PR). */
+  readonly needs: readonly Capability[];
   /** Capability granted on the to-element. */
   readonly grants: readonly Capability[];
   /** Which element a control must sit on to block the step, in words (e.g. 'the interface', 'none'). */

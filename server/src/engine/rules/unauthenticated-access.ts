@@ -11,7 +11,7 @@ export const unauthenticatedAccessRule: AttackRule = {
   attackMethodId: 'AM05',
   fromType: 'ZONE',
   toType: 'INTERFACE',
-  needs: 'PRESENCE',
+  needs: ['PRESENCE'],
   grants: ['USE'],
   controlElement: 'the interface',
   likelihood: 'baseLikelihood(AM05)',

@@ -18,7 +18,7 @@ export const weakPairingRule: AttackRule = {
   attackMethodId: 'AM14',
   fromType: 'ZONE',
   toType: 'CHANNEL',
-  needs: 'PRESENCE',
+  needs: ['PRESENCE'],
   grants: ['ALTER'],
   controlElement: 'the channel',
   likelihood:
