@@ -312,6 +312,11 @@ function checkDomain(doc: ModelDocument, catalogue: Catalogue): FieldIssue[] {
       else resolveRef<Zone>(path, id, 'zone', 'zones');
     });
   });
+  doc.devices.forEach((device, i) =>
+    device.outboundZoneIds?.forEach((id, j) =>
+      resolveRef<Zone>(`devices[${i}].outboundZoneIds[${j}]`, id, 'zone', 'zones'),
+    ),
+  );
   doc.devices.forEach((device, i) => {
     if (device.hostDeviceId === undefined) return;
     const path = `devices[${i}].hostDeviceId`;
@@ -576,7 +581,9 @@ export function canonicalDevice(d: Device): Device {
   withOptional(out, d, ['externalId']);
   if (d.ipAddresses !== undefined) out.ipAddresses = sortIpAddresses(d.ipAddresses);
   if (d.macAddresses !== undefined) out.macAddresses = sortedIds(d.macAddresses);
-  return withOptional(out, d, ['assetTag', 'hostDeviceId']);
+  withOptional(out, d, ['assetTag', 'hostDeviceId']);
+  if (d.outboundZoneIds !== undefined) out.outboundZoneIds = sortedIds(d.outboundZoneIds);
+  return withOptional(out, d, ['outboundAccepts']);
 }
 
 /**

@@ -307,6 +307,14 @@ export function interfaceFunctions(iface: Pick<Interface, 'kind' | 'functions'>)
   return iface.functions ?? DEFAULT_INTERFACE_FUNCTIONS[iface.kind];
 }
 
+/**
+ * What a device accepts back on the connections it opens itself (attack model v2, outbound
+ * connections): DATA (readings, configuration it stores), COMMANDS (it acts on them), CODE (it
+ * loads and runs files: a backdoor or an unverified update channel).
+ */
+export const OUTBOUND_ACCEPTS = ['DATA', 'COMMANDS', 'CODE'] as const;
+export type OutboundAccepts = (typeof OUTBOUND_ACCEPTS)[number];
+
 /** Harm an attacker can do to an asset (attack model v2: targets are (asset, impact) pairs). */
 export const IMPACTS = ['MANIPULATE', 'DENY', 'DISCLOSE'] as const;
 export type Impact = (typeof IMPACTS)[number];
@@ -646,6 +654,14 @@ export interface Device {
    * hosts it: control of the host gives control of the hosted software, never the reverse.
    */
   hostDeviceId?: string;
+  /**
+   * 2.0: zones of the endpoints the device opens connections to itself (a vendor cloud, a fixed
+   * internet address): whoever controls or impersonates an endpoint there reaches the device
+   * through the connection, whatever inbound filtering says.
+   */
+  outboundZoneIds?: string[];
+  /** 2.0: what the device accepts back on those connections (default DATA). */
+  outboundAccepts?: OutboundAccepts;
 }
 
 /** A port, service, API, UI or radio endpoint on a device. */

@@ -1,13 +1,13 @@
 /**
  * The eight faults of attack model v1 (issue "Attack model v2"), one hand-checked test each, on
  * small models written out here (test catalogue: AM05 0.7, AM06 0.5, AM07 0.5, AM09 0.3,
- * AM11 0.6, AM15 0.4, AM19 0.6). Faults 5 (outbound connections) and 6 (data that travels) are
- * not modelled yet: see docs/attack-model.md "Not modelled".
+ * AM11 0.6, AM15 0.4, AM16 0.2, AM19 0.6). Fault 6 (data that travels) is not modelled yet: see
+ * docs/attack-model.md "Not modelled".
  */
 import { ValidationError } from '../../../server/src/domain/errors';
 import { migrateModelDocument } from '../../../server/src/domain/model-migration';
 import { validateModelDocument } from '../../../server/src/domain/model-document';
-import { findAttackPaths, reachableTargets } from '../../../server/src/engine';
+import { findAttackPaths, reachableTargets, whatIf } from '../../../server/src/engine';
 import type { AttackGraph } from '../../../server/src/engine';
 import { buildGraph, modelBuilder, testCatalogue } from '../../support/build-graph';
 
@@ -227,6 +227,44 @@ describe('fault 4: zones are networks and places', () => {
       'device-asset-compromise@monitor@readings#MANIPULATE',
     ]);
     expect(p!.likelihood).toBeCloseTo(0.6 * 0.4);
+  });
+});
+
+describe('fault 5: outbound connections', () => {
+  const monitor = () =>
+    modelBuilder()
+      .zone('net', 'INTERNET', true)
+      .zone('ward', 'CLINICAL')
+      .device('mon', ['ward'], { outboundZoneIds: ['net'], outboundAccepts: 'CODE' })
+      .iface('eth', 'mon', 'ETHERNET', ['ward'], 'NONE')
+      .asset('alarm', 'mon', 'ALARM', 'CRITICAL')
+      .build();
+
+  it('a monitor that connects out to an internet address and runs what comes back is reachable from the internet', () => {
+    const g = buildGraph(monitor());
+    const [p] = findAttackPaths(g, { targetIds: ['alarm#MANIPULATE'] }).paths;
+    // v1 could not say it: nothing from the internet reached the monitor (no inbound exposure).
+    expect(p!.stepIds).toEqual(['outbound-connection@net@mon@ward', 'device-asset-compromise@mon@alarm#MANIPULATE']);
+    expect(p!.likelihood).toBeCloseTo(0.2);
+    const step = g.steps.find((s) => s.ruleId === 'outbound-connection')!;
+    expect(step.blockingControls.map((b) => `${b.controlId}@${b.elementId}`)).toEqual(
+      expect.arrayContaining(['C31@ward', 'C17@mon']),
+    );
+  });
+
+  it('egress filtering on the monitor’s zone, or removing the function on the monitor, cuts it in whatIf', () => {
+    const egress = whatIf(monitor(), catalogue, [{ controlId: 'C31', elementId: 'ward' }]);
+    expect(egress.before.pathCount).toBeGreaterThan(0);
+    expect(egress.after.pathCount).toBe(0);
+    const removed = whatIf(monitor(), catalogue, [{ controlId: 'C17', elementId: 'mon' }]);
+    expect(removed.after.pathCount).toBe(0);
+  });
+
+  it('a device that only takes data back gets its monitoring falsified, not taken over', () => {
+    const m = monitor();
+    m.devices[0]!.outboundAccepts = 'DATA';
+    m.assets.push({ id: 'vitals', deviceId: 'mon', name: 'vitals', kind: 'DIAGNOSIS_MONITORING', severity: 'SERIOUS' });
+    expect(reachableTargets(buildGraph(m), 'NEGLIGIBLE')).toEqual(['vitals#MANIPULATE']);
   });
 });
 

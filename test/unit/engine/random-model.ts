@@ -79,6 +79,10 @@ export function randomModel(seed: number, catalogue: Catalogue, o: RandomModelOp
       zoneIds: [pick(zoneIds), ...some(zoneIds, 1)].filter((z, k, a) => a.indexOf(z) === k),
       // v2: hosted software on an earlier device (no loops).
       ...(i > 0 && rnd() < 0.2 ? { hostDeviceId: `d${int(0, i - 1)}` } : {}),
+      // v2: outbound connections.
+      ...(rnd() < 0.2
+        ? { outboundZoneIds: some(zoneIds, 2), outboundAccepts: pick(['DATA', 'COMMANDS', 'CODE'] as const) }
+        : {}),
     });
     const ni = int(0, o.maxInterfacesPerDevice ?? 2);
     for (let j = 0; j < ni; j++) {

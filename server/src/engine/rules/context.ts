@@ -114,7 +114,11 @@ export function buildRuleContext(
   const zones: Zone[] = sortById(model.zones).map((z) =>
     z.linkedZoneIds ? { ...z, linkedZoneIds: sortedUnique(z.linkedZoneIds).filter((id) => id !== z.id) } : z,
   );
-  const devices: Device[] = sortById(model.devices).map((d) => ({ ...d, zoneIds: sortedUnique(d.zoneIds) }));
+  const devices: Device[] = sortById(model.devices).map((d) => ({
+    ...d,
+    zoneIds: sortedUnique(d.zoneIds),
+    ...(d.outboundZoneIds ? { outboundZoneIds: sortedUnique(d.outboundZoneIds) } : {}),
+  }));
   const interfaces: Interface[] = sortById(model.interfaces).map((i) => ({
     ...i,
     exposedToZoneIds: sortedUnique(i.exposedToZoneIds),
@@ -184,6 +188,7 @@ export function buildRuleContext(
   model.devices.forEach((d, i) => {
     d.zoneIds.forEach((z, j) => expect(z, 'ZONE', `devices[${i}].zoneIds[${j}]`));
     if (d.hostDeviceId !== undefined) expect(d.hostDeviceId, 'DEVICE', `devices[${i}].hostDeviceId`);
+    d.outboundZoneIds?.forEach((z, j) => expect(z, 'ZONE', `devices[${i}].outboundZoneIds[${j}]`));
   });
   model.zones.forEach((z, i) =>
     z.linkedZoneIds?.forEach((l, j) => expect(l, 'ZONE', `zones[${i}].linkedZoneIds[${j}]`)),
@@ -431,6 +436,25 @@ export function buildRuleContext(
     return entry;
   };
 
+  // Steps that more than one element can block (e.g. an outbound connection: egress filtering on
+  // the device's zone, or removing the function on the device) share a combined list per key.
+  const combinedCache = new Map<string, Blocking>();
+  const combinedBlocking = (first: Blocking, others: readonly string[], methodId: string): Blocking => {
+    const key = `${first.ordinal}\u0000${others.join('\u0000')}\u0000${methodId}`;
+    const cached = combinedCache.get(key);
+    if (cached) return cached;
+    const parts = [first, ...others.map((id) => blockingFor(id, elementOrdinal.get(id)!, methodId))];
+    const entry: Blocking = {
+      list: parts.flatMap((p) => p.list),
+      blocked: parts.some((p) => p.blocked),
+      ordinal: record.listKeys.length,
+    };
+    record.listKeys.push(parts.flatMap((p) => record.listKeys[p.ordinal]!));
+    record.listCosts.push(parts.flatMap((p) => record.listCosts[p.ordinal]!));
+    combinedCache.set(key, entry);
+    return entry;
+  };
+
   const method = (id: string): AttackMethod => {
     const m = methods.get(id);
     if (!m) {
@@ -463,7 +487,9 @@ export function buildRuleContext(
         throw new Error(`rule ${rule.id} made a step between elements that are not in the model`);
       }
       method(d.attackMethodId);
-      const blocking = blockingFor(ce, ceNode, d.attackMethodId);
+      let blocking = blockingFor(ce, ceNode, d.attackMethodId);
+      if (d.alsoBlockedOn && d.alsoBlockedOn.length > 0)
+        blocking = combinedBlocking(blocking, d.alsoBlockedOn, d.attackMethodId);
       const step: AttackStep = {
         id: d.qualifier !== undefined ? `${rule.id}@${d.from}@${d.to}@${d.qualifier}` : `${rule.id}@${d.from}@${d.to}`,
         from: d.from,

@@ -22,6 +22,7 @@ import { firmwareTamperingRule } from './firmware-tampering';
 import { inTransitDisclosureRule } from './in-transit-disclosure';
 import { inTransitManipulationRule } from './in-transit-manipulation';
 import { interfaceFunctionAbuseRule } from './interface-function-abuse';
+import { outboundConnectionRule } from './outbound-connection';
 import { physicalPortAccessRule } from './physical-port-access';
 import { remoteServiceAbuseRule } from './remote-service-abuse';
 import type { AttackRule } from './rule';
@@ -47,6 +48,7 @@ export const ATTACK_RULES: readonly AttackRule[] = Object.freeze(
     hostedSoftwareControlRule,
     lateralMovementRule,
     zoneLinkRule,
+    outboundConnectionRule,
     channelEavesdroppingRule,
     channelMitmRule,
     channelReplayRule,

@@ -55,6 +55,8 @@ export interface StepDraft {
   evidence: StepEvidence[];
   /** Element a control must sit on to block the step; null when nothing can block it. */
   controlElementId: string | null;
+  /** Other elements whose controls block the step too (their blocking controls join the step's list). */
+  alsoBlockedOn?: readonly string[];
 }
 
 /** What a rule may use while evaluating. */
