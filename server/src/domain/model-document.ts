@@ -331,6 +331,21 @@ function checkDomain(doc: ModelDocument, catalogue: Catalogue): FieldIssue[] {
       host = byId.get(host.hostDeviceId)?.element as Device | undefined;
     }
   });
+  // Data flow (2.0): a channel forwards to channels that start at its receiver and carry its data.
+  doc.channels.forEach((channel, i) =>
+    channel.forwardedTo?.forEach((id, j) => {
+      const path = `channels[${i}].forwardedTo[${j}]`;
+      const next = resolveRef<Channel>(path, id, 'channel', 'channels');
+      if (!next) return;
+      if (next.fromDeviceId !== channel.toDeviceId)
+        add(
+          path,
+          `channel '${id}' starts at '${next.fromDeviceId}', not at this channel's receiver '${channel.toDeviceId}'; a relay forwards what it receives`,
+        );
+      else if (!(['TELEMETRY', 'ALARMS'] as const).some((p) => channel.carries.includes(p) && next.carries.includes(p)))
+        add(path, `channel '${id}' carries none of this channel's readings or alarms (TELEMETRY, ALARMS) to pass on`);
+    }),
+  );
   // Exact duplicate channels (attack model v2): one link, one channel.
   const channelByKey = new Map<string, { id: string; path: string }>();
   doc.channels.forEach((channel, i) => {
@@ -646,6 +661,8 @@ export function canonicalModelDocument(doc: ModelDocument): ModelDocument {
       out.intrinsicMechanism = c.intrinsicMechanism;
       out.extrinsicMechanisms = sortedEnum(c.extrinsicMechanisms, EXTRINSIC_MECHANISMS);
       out.carries = sortedEnum(c.carries, CHANNEL_PAYLOADS);
+      if (c.forwardedTo !== undefined) out.forwardedTo = sortedIds(c.forwardedTo);
+      if (c.endToEndIntegrity !== undefined) out.endToEndIntegrity = c.endToEndIntegrity;
       out.zoneIds = sortedIds(c.zoneIds);
       return out;
     }),

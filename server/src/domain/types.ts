@@ -693,6 +693,18 @@ export interface Channel {
   carries: ChannelPayload[];
   /** Zones from which the link can be observed or reached (radio range, or the network it crosses). */
   zoneIds: string[];
+  /**
+   * 2.0: data flow. The channels on which the receiver passes this channel's readings or alarms
+   * on (each starts at this channel's receiver and carries TELEMETRY or ALARMS as this one does):
+   * falsified data travels along them hop by hop to whoever acts on it.
+   */
+  forwardedTo?: string[];
+  /**
+   * 2.0: what this channel delivers is authenticated end to end by its originator (signed at the
+   * sensor, verified by this channel's receiver): data forged on an earlier hop, or in transit on
+   * this one, is rejected here.
+   */
+  endToEndIntegrity?: boolean;
 }
 
 /** A patient-safety function or data on a device. */

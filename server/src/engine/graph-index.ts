@@ -21,6 +21,8 @@ export const IMPLIED_RULE_IDS: ReadonlySet<string> = new Set([
   'hosted-software-control',
   'interface-function-abuse',
   'trusted-peer-abuse',
+  'forged-at-source',
+  'forged-data-use',
 ]);
 
 /** The integer index of a graph (internal to the engine). Node and step indices follow id order. */

@@ -17,7 +17,9 @@ import type { ElementType, Impact, PrivacySeverity, RiskScale, Severity } from '
  *   PHYSICAL_ACCESS (hands on the devices located there: only for places that give it, and only by
  *   walking in, i.e. from an entry point; a network pivot never gives it);
  * - interface: USE (its intended functions, nothing more);
- * - channel: READ (capture), INJECT (spoofed or replayed messages), ALTER (man in the middle: READ and INJECT too);
+ * - channel: READ (capture), INJECT (spoofed or replayed messages), ALTER (man in the middle: READ and INJECT too),
+ *   FORGED (the readings or alarms it delivers are attacker-chosen: falsified on it, on an earlier hop
+ *   of their data flow, or at a controlled source);
  * - device or hosted software: USER (an account, a foothold), CONTROL (code execution: everything);
  * - asset: the impact suffered, MANIPULATE, DENY or DISCLOSE (the targets).
  */
@@ -28,6 +30,7 @@ export const CAPABILITIES = [
   'READ',
   'INJECT',
   'ALTER',
+  'FORGED',
   'USER',
   'CONTROL',
   'MANIPULATE',

@@ -1,8 +1,7 @@
 /**
  * The eight faults of attack model v1 (issue "Attack model v2"), one hand-checked test each, on
  * small models written out here (test catalogue: AM05 0.7, AM06 0.5, AM07 0.5, AM09 0.3,
- * AM11 0.6, AM15 0.4, AM16 0.2, AM19 0.6). Fault 6 (data that travels) is not modelled yet: see
- * docs/attack-model.md "Not modelled".
+ * AM11 0.6, AM13 0.5, AM14 0.6, AM15 0.4, AM16 0.2, AM19 0.6).
  */
 import { ValidationError } from '../../../server/src/domain/errors';
 import { migrateModelDocument } from '../../../server/src/domain/model-migration';
@@ -265,6 +264,57 @@ describe('fault 5: outbound connections', () => {
     m.devices[0]!.outboundAccepts = 'DATA';
     m.assets.push({ id: 'vitals', deviceId: 'mon', name: 'vitals', kind: 'DIAGNOSIS_MONITORING', severity: 'SERIOUS' });
     expect(reachableTargets(buildGraph(m), 'NEGLIGIBLE')).toEqual(['vitals#MANIPULATE']);
+  });
+});
+
+describe('fault 6: falsified data travels', () => {
+  /** Wearable → phone app (BLE Just Works) → vendor cloud (cellular, TLS) → clinician portal (TLS), carrying readings. */
+  const flow = (e2e = false) =>
+    modelBuilder()
+      .zone('home', 'PATIENT_HOME', true)
+      .zone('cloud', 'CLOUD')
+      .zone('hospital', 'CLINICAL')
+      .device('wearable', ['home'])
+      .device('app', ['home'], { category: 'MOBILE_APP' })
+      .device('cloud-svc', ['cloud'], { category: 'CLOUD_SERVICE', generalPurposeOs: true })
+      .device('portal', ['hospital'], { category: 'WORKSTATION' })
+      .channel('ble', 'wearable', 'app', { technology: 'BLE', intrinsic: 'BLE_JUST_WORKS', zoneIds: ['home'] })
+      .channel('up', 'app', 'cloud-svc', { technology: 'CELLULAR', intrinsic: 'CELLULAR_LTE', extrinsic: ['TLS'] })
+      .channel('down', 'cloud-svc', 'portal', { technology: 'IP', extrinsic: ['TLS'] })
+      .asset('seen', 'portal', 'DIAGNOSIS_MONITORING', 'SERIOUS')
+      .build();
+  const withFlow = (e2e: boolean) => {
+    const m = flow();
+    m.channels.find((c) => c.id === 'ble')!.forwardedTo = ['up'];
+    m.channels.find((c) => c.id === 'up')!.forwardedTo = ['down'];
+    if (e2e) for (const c of m.channels) if (c.id !== 'ble') c.endToEndIntegrity = true;
+    return m;
+  };
+
+  it('readings altered on the weak BLE hop reach what the clinician sees, without any device taken over', () => {
+    // v1 (and v2 without the flow): altering the BLE hop harms only the app, which holds no asset.
+    expect(reachableTargets(buildGraph(flow()))).toEqual([]);
+    const [p] = findAttackPaths(buildGraph(withFlow(false)), { targetIds: ['seen#MANIPULATE'] }).paths;
+    // The man in the middle (0.6 × 0.9) alters the readings (AM13 0.5) or injects false ones
+    // (AM04 0.5, an equally likely route): either way the hop delivers forged data.
+    expect(p!.stepIds[0]).toBe('weak-pairing@home@ble');
+    expect(p!.stepIds.some((s) => s.startsWith('data-falsification@'))).toBe(true);
+    expect(p!.stepIds.slice(-3)).toEqual([
+      'data-relay@ble#FORGED@up#FORGED',
+      'data-relay@up#FORGED@down#FORGED',
+      'forged-data-use@down#FORGED@seen#MANIPULATE',
+    ]);
+    expect(p!.likelihood).toBeCloseTo(0.54 * 0.5);
+    for (const id of ['wearable', 'app', 'cloud-svc', 'portal']) expect(p!.nodeIds).not.toContain(id);
+  });
+
+  it('end-to-end integrity from the sensor cuts it; anti-malware on the cloud (a control on an intermediate device) does not', () => {
+    expect(reachableTargets(buildGraph(withFlow(true)))).toEqual([]);
+    const malware = whatIf(withFlow(false), catalogue, [{ controlId: 'C11', elementId: 'cloud-svc' }]);
+    expect(malware.after.pathCount).toBe(malware.before.pathCount);
+    // An integrity control authenticating the originator on the next hop (C21 on 'up') cuts the relay.
+    const integrity = whatIf(withFlow(false), catalogue, [{ controlId: 'C21', elementId: 'up' }]);
+    expect(integrity.after.paths.filter((p) => p.targetId === 'seen#MANIPULATE')).toEqual([]);
   });
 });
 

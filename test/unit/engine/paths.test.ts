@@ -184,6 +184,8 @@ const IMPLIED = new Set([
   'hosted-software-control',
   'interface-function-abuse',
   'trusted-peer-abuse',
+  'forged-at-source',
+  'forged-data-use',
 ]);
 
 /**

@@ -137,6 +137,18 @@ export function randomModel(seed: number, catalogue: Catalogue, o: RandomModelOp
     if (doc.channels.some((x) => channelIdentityKey(x) === channelIdentityKey(channel))) continue;
     doc.channels.push(channel);
   }
+  // v2: data flows between channels that meet at a relay, and end-to-end integrity.
+  const data = (c: { carries: readonly string[] }) => c.carries.includes('TELEMETRY') || c.carries.includes('ALARMS');
+  for (const c of doc.channels) {
+    const shared = doc.channels.filter(
+      (n) =>
+        n !== c &&
+        n.fromDeviceId === c.toDeviceId &&
+        (['TELEMETRY', 'ALARMS'] as const).some((p) => c.carries.includes(p) && n.carries.includes(p)),
+    );
+    if (shared.length > 0 && rnd() < 0.6) c.forwardedTo = shared.map((n) => n.id);
+    if (data(c) && rnd() < 0.15) c.endToEndIntegrity = true;
+  }
   const vectors = [
     'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H',
     'CVSS:3.0/AV:A/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H',

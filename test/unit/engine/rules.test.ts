@@ -489,15 +489,17 @@ describe('channel rules (channel → asset / device)', () => {
       buildGraph(link({ carries: ['COMMANDS', 'ALARMS', 'TELEMETRY'] }).build()),
       'in-transit-manipulation',
     );
-    expect(steps.map((s) => s.to)).toEqual([
-      'alarm#DENY',
-      'alarm#MANIPULATE',
-      'therapy#DENY',
-      'therapy#MANIPULATE',
-      'vitals#DENY',
-      'vitals#MANIPULATE',
-    ]);
+    // Altered commands manipulate the therapy; anything suppressed is denied. Altered readings and
+    // alarms are forged data (data-falsification), which also travels along their flow.
+    expect(steps.map((s) => s.to)).toEqual(['alarm#DENY', 'therapy#DENY', 'therapy#MANIPULATE', 'vitals#DENY']);
     for (const s of steps) expect(s.from).toBe('c');
+    const g = buildGraph(link({ carries: ['ALARMS', 'TELEMETRY'] }).build());
+    expect(byRule(g, 'data-falsification').map((s) => [s.from, s.to, s.attackMethodId])).toEqual([
+      ['c#INJECT', 'c#FORGED', 'AM04'],
+      ['c', 'c#FORGED', 'AM13'],
+    ]);
+    expect(byRule(g, 'forged-data-use').map((s) => s.to)).toEqual(['alarm#MANIPULATE', 'vitals#MANIPULATE']);
+    expect(byRule(g, 'forged-at-source').map((s) => [s.from, s.to])).toEqual([['srv', 'c#FORGED']]);
   });
 
   it('in-transit-disclosure: reading a PERSONAL_DATA link discloses the receiver’s records, lowered by end-to-end encryption', () => {
@@ -508,18 +510,14 @@ describe('channel rules (channel → asset / device)', () => {
     expect(step).toMatchObject({ from: 'c#READ', to: 'pii#DISCLOSE', attackMethodId: 'AM01', likelihood: 0.05 });
   });
 
-  it('trusted-peer-abuse: a controlled sender commands its peer and corrupts its alarms and readings, unblockably', () => {
+  it('trusted-peer-abuse: a controlled sender commands its peer, unblockably (its false readings are forged-at-source)', () => {
     const steps = byRule(
       buildGraph(link({ carries: ['COMMANDS', 'ALARMS', 'TELEMETRY'] }).build()),
       'trusted-peer-abuse',
     );
     expect(steps.map((s) => s.id)).toEqual([
-      'trusted-peer-abuse@srv@alarm#DENY@c',
-      'trusted-peer-abuse@srv@alarm#MANIPULATE@c',
       'trusted-peer-abuse@srv@therapy#DENY@c',
       'trusted-peer-abuse@srv@therapy#MANIPULATE@c',
-      'trusted-peer-abuse@srv@vitals#DENY@c',
-      'trusted-peer-abuse@srv@vitals#MANIPULATE@c',
     ]);
     for (const s of steps)
       expect(s).toMatchObject({ likelihood: 1, controlElementId: null, blockingControls: [], blocked: false });

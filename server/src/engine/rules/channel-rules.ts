@@ -38,15 +38,15 @@ export const channelCapabilitiesRule: AttackRule = {
   },
 };
 
-/** Asset kinds of the receiver fed by each payload (COMMANDS → therapy, ALARMS → alarms, TELEMETRY → monitoring). */
-const PAYLOAD_FEEDS = { COMMANDS: 'THERAPY_DELIVERY', ALARMS: 'ALARM', TELEMETRY: 'DIAGNOSIS_MONITORING' } as const;
+/** Asset kinds of the receiver fed by commands. */
+const PAYLOAD_FEEDS = { COMMANDS: 'THERAPY_DELIVERY' } as const;
 
 /** Control of a channel's sending device → what the link feeds on the receiver. */
 export const trustedPeerAbuseRule: AttackRule = {
   id: 'trusted-peer-abuse',
   title: 'Abuse of a trusted link by its controlled sender',
   description:
-    "A controlled device sends harmful but well-formed messages over a link it legitimately holds, with its keys: link protection cannot tell them from genuine ones. COMMANDS manipulate or deny the receiver's therapy, ALARMS its alarms, TELEMETRY its monitoring. Cannot be blocked on the channel: cut the sender's compromise (firmware pushed this way is the peer-firmware-push rule, checked at the receiver).",
+    "A controlled device sends harmful but well-formed commands over a link it legitimately holds, with its keys: link protection cannot tell them from genuine ones. COMMANDS manipulate or deny the receiver's therapy (false readings and alarms from a controlled source are forged-at-source, which also travels along their data flow). Cannot be blocked on the channel: cut the sender's compromise (firmware pushed this way is the peer-firmware-push rule, checked at the receiver).",
   attackMethodId: 'AM13',
   fromType: 'DEVICE',
   toType: 'ASSET',
@@ -58,7 +58,7 @@ export const trustedPeerAbuseRule: AttackRule = {
   evaluate(ctx: RuleContext): AttackStep[] {
     const steps: AttackStep[] = [];
     for (const c of ctx.model.channels) {
-      for (const payload of ['COMMANDS', 'ALARMS', 'TELEMETRY'] as const) {
+      for (const payload of ['COMMANDS'] as const) {
         if (!c.carries.includes(payload)) continue;
         for (const asset of ctx.model.assetsByDevice.get(c.toDeviceId) ?? []) {
           if (asset.kind !== PAYLOAD_FEEDS[payload]) continue;

@@ -128,6 +128,7 @@ export function buildRuleContext(
     ...c,
     zoneIds: sortedUnique(c.zoneIds),
     carries: inEnumOrder(c.carries, CHANNEL_PAYLOADS),
+    ...(c.forwardedTo ? { forwardedTo: sortedUnique(c.forwardedTo) } : {}),
     extrinsicMechanisms: inEnumOrder(c.extrinsicMechanisms, EXTRINSIC_MECHANISMS),
   }));
   const assets: Asset[] = sortById(model.assets);
@@ -201,6 +202,7 @@ export function buildRuleContext(
     expect(c.fromDeviceId, 'DEVICE', `channels[${i}].fromDeviceId`);
     expect(c.toDeviceId, 'DEVICE', `channels[${i}].toDeviceId`);
     c.zoneIds.forEach((z, j) => expect(z, 'ZONE', `channels[${i}].zoneIds[${j}]`));
+    c.forwardedTo?.forEach((f, j) => expect(f, 'CHANNEL', `channels[${i}].forwardedTo[${j}]`));
   });
   model.assets.forEach((a, i) => expect(a.deviceId, 'DEVICE', `assets[${i}].deviceId`));
 
@@ -335,6 +337,8 @@ export function buildRuleContext(
     addNode({ type: 'CHANNEL', elementId: c.id, capability: 'ALTER', label: c.name });
     addNode({ type: 'CHANNEL', elementId: c.id, capability: 'READ', label: `${c.name} (read)` });
     addNode({ type: 'CHANNEL', elementId: c.id, capability: 'INJECT', label: `${c.name} (inject)` });
+    if (c.carries.includes('TELEMETRY') || c.carries.includes('ALARMS'))
+      addNode({ type: 'CHANNEL', elementId: c.id, capability: 'FORGED', label: `${c.name} (forged data)` });
   }
   const targetNodeIds: string[] = [];
   for (const a of assets) {

@@ -39,8 +39,9 @@ export const inTransitManipulationRule: AttackRule = {
       for (const asset of ctx.model.assetsByDevice.get(channel.toDeviceId) ?? []) {
         const payload = kinds.get(asset.kind);
         if (payload === undefined) continue;
-        // Altered in transit: manipulated; suppressed in transit: denied.
-        for (const target of ctx.impactNodes(asset, ['MANIPULATE', 'DENY']))
+        // Commands altered in transit: therapy manipulated; anything suppressed: denied. Readings
+        // and alarms altered in transit are forged data (data-falsification), which also travels.
+        for (const target of ctx.impactNodes(asset, payload === 'COMMANDS' ? ['MANIPULATE', 'DENY'] : ['DENY']))
           steps.push(
             ctx.step(this, {
               from: channel.id,

@@ -18,6 +18,7 @@ import {
   privilegeEscalationRule,
   userDataAccessRule,
 } from './device-rules';
+import { dataFalsificationRule, dataRelayRule, forgedAtSourceRule, forgedDataUseRule } from './data-flow';
 import { firmwareTamperingRule } from './firmware-tampering';
 import { inTransitDisclosureRule } from './in-transit-disclosure';
 import { inTransitManipulationRule } from './in-transit-manipulation';
@@ -60,6 +61,10 @@ export const ATTACK_RULES: readonly AttackRule[] = Object.freeze(
     firmwareTamperingRule,
     inTransitManipulationRule,
     inTransitDisclosureRule,
+    dataFalsificationRule,
+    forgedAtSourceRule,
+    dataRelayRule,
+    forgedDataUseRule,
   ].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
 );
 
