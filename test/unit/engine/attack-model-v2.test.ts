@@ -269,7 +269,7 @@ describe('fault 5: outbound connections', () => {
 
 describe('fault 6: falsified data travels', () => {
   /** Wearable → phone app (BLE Just Works) → vendor cloud (cellular, TLS) → clinician portal (TLS), carrying readings. */
-  const flow = (e2e = false) =>
+  const flow = () =>
     modelBuilder()
       .zone('home', 'PATIENT_HOME', true)
       .zone('cloud', 'CLOUD')
