@@ -224,6 +224,8 @@ describe('configuration', () => {
       maxCost: 1000,
       rateLimit: { points: 1200, windowSeconds: 60 },
       loginRateLimit: { points: 10, windowSeconds: 900 },
+      loginIpRateLimit: { points: 100, windowSeconds: 900 },
+      passwordRateLimit: { points: 5, windowSeconds: 900 },
       trustProxy: false,
     });
   });
