@@ -18,7 +18,7 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { loadGraphqlHardening, type GraphqlHardening } from './config';
 import { buildContext, type Context, type Services } from './context';
-import { DomainError, ValidationError } from './domain/errors';
+import { DomainError, RateLimitedError, ValidationError } from './domain/errors';
 import type { Database } from './graph/database';
 import { createHttpDrainer } from './http-drain';
 import { createLoggingPlugin } from './logging-plugin';
@@ -57,8 +57,9 @@ const CLIENT_CODES = new Set([
 
 /**
  * Maps errors to what clients see: domain errors keep their message and get
- * `extensions.code` (BAD_USER_INPUT, NOT_FOUND, CONFLICT, ENGINE_LIMIT, SERVICE_UNAVAILABLE),
- * `extensions.field` and, for validation, `extensions.issues` [{path, message}]. Everything else
+ * `extensions.code` (BAD_USER_INPUT, NOT_FOUND, CONFLICT, ENGINE_LIMIT, SERVICE_UNAVAILABLE,
+ * RATE_LIMITED), `extensions.field`, for validation `extensions.issues` [{path, message}] and for
+ * RATE_LIMITED `extensions.retryAfterMs`. Everything else
  * is logged and returned as INTERNAL_SERVER_ERROR with a generic message: no stack traces, driver
  * or Cypher text reach clients.
  */
@@ -74,6 +75,7 @@ export function makeFormatError(log: Logger) {
           code: original.code,
           ...(original.field !== undefined ? { field: original.field } : {}),
           ...(original instanceof ValidationError ? { issues: original.issues } : {}),
+          ...(original instanceof RateLimitedError ? { retryAfterMs: original.retryAfterMs } : {}),
         },
       };
     }
@@ -142,11 +144,7 @@ export async function createServer(
   const httpServer = http.createServer(app);
   const drainer = createHttpDrainer(httpServer, deps.log);
   const hardening = deps.graphql ?? loadGraphqlHardening({});
-  const apollo = createApollo(
-    deps.log,
-    [rateLimitPlugin({ general: hardening.rateLimit, login: hardening.loginRateLimit }) as never],
-    hardening,
-  );
+  const apollo = createApollo(deps.log, [rateLimitPlugin({ general: hardening.rateLimit }) as never], hardening);
   await apollo.start();
 
   app.disable('x-powered-by');

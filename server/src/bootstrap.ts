@@ -29,7 +29,8 @@ export const DEMO_MODEL_FILE = path.resolve(__dirname, '..', '..', 'seeds', 'dem
 
 /**
  * Builds the services over one database handle. `auth` defaults: authentication on, a random
- * session secret (sessions end with the process), 8 h sessions, no OIDC.
+ * session secret (sessions end with the process), 8 h sessions, no OIDC, the default sign-in
+ * limits (DEFAULT_ATTEMPT_LIMITS).
  */
 export function createServices(db: Database, auth: Partial<AuthOptions> = {}): Services {
   const audit = new AuditRepository(db);
@@ -40,6 +41,7 @@ export function createServices(db: Database, auth: Partial<AuthOptions> = {}): S
     sessionSecret: auth.sessionSecret ?? randomBytes(32),
     sessionTtlMs: auth.sessionTtlMs ?? 8 * 3600_000,
     ...(auth.oidc ? { oidc: auth.oidc } : {}),
+    ...(auth.limits ? { limits: auth.limits } : {}),
   });
   const analysis = new AnalysisService(models, catalogues);
   return {

@@ -186,9 +186,16 @@ const hardeningSchema = z.object({
   /** GraphQL requests per principal (or per client IP when anonymous) per window; 0 = no limit. */
   MEDTHREAT_RATE_LIMIT_POINTS: count(0, 1_000_000, 1200),
   MEDTHREAT_RATE_LIMIT_WINDOW_S: count(1, 86_400, 60),
-  /** login attempts per username and client IP per window; 0 = no limit. */
+  /**
+   * Sign-in attempts per username and client IP per window (counted by AuthService in Neo4j,
+   * shared by every instance); 0 = no limit. The window also applies to the two limits below.
+   */
   MEDTHREAT_LOGIN_RATE_LIMIT_POINTS: count(0, 1_000_000, 10),
   MEDTHREAT_LOGIN_RATE_LIMIT_WINDOW_S: count(1, 86_400, 900),
+  /** Failed sign-in attempts per client IP per window, whatever the username; 0 = no limit. */
+  MEDTHREAT_LOGIN_IP_RATE_LIMIT_POINTS: count(0, 1_000_000, 100),
+  /** changePassword attempts per account per window; 0 = no limit. */
+  MEDTHREAT_PASSWORD_RATE_LIMIT_POINTS: count(0, 1_000_000, 5),
   /**
    * Reverse proxies whose X-Forwarded-For gives the client IP (Express 'trust proxy'): 'true',
    * a hop count, or a comma list of addresses/subnets ('loopback', '10.0.0.0/8'). Default: none.
@@ -212,8 +219,12 @@ export interface GraphqlHardening {
   maxCost: number;
   /** General limiter: `points` requests per `windowSeconds` per key; points 0 = off. */
   rateLimit: Readonly<{ points: number; windowSeconds: number }>;
-  /** login limiter: `points` attempts per `windowSeconds` per username + IP; points 0 = off. */
+  /** Sign-in limit (AuthService, in Neo4j): `points` attempts per `windowSeconds` per username + IP; 0 = off. */
   loginRateLimit: Readonly<{ points: number; windowSeconds: number }>;
+  /** Sign-in limit per client IP, any username (same window); 0 = off. */
+  loginIpRateLimit: Readonly<{ points: number; windowSeconds: number }>;
+  /** changePassword limit per account (same window); 0 = off. */
+  passwordRateLimit: Readonly<{ points: number; windowSeconds: number }>;
   /** Express 'trust proxy': which proxies to believe about the client IP (rate limits, logs). */
   trustProxy: boolean | number | string;
 }
@@ -243,6 +254,14 @@ export function loadGraphqlHardening(env: Record<string, string | undefined> = p
     trustProxy: parseTrustProxy(e.MEDTHREAT_TRUST_PROXY),
     loginRateLimit: Object.freeze({
       points: e.MEDTHREAT_LOGIN_RATE_LIMIT_POINTS,
+      windowSeconds: e.MEDTHREAT_LOGIN_RATE_LIMIT_WINDOW_S,
+    }),
+    loginIpRateLimit: Object.freeze({
+      points: e.MEDTHREAT_LOGIN_IP_RATE_LIMIT_POINTS,
+      windowSeconds: e.MEDTHREAT_LOGIN_RATE_LIMIT_WINDOW_S,
+    }),
+    passwordRateLimit: Object.freeze({
+      points: e.MEDTHREAT_PASSWORD_RATE_LIMIT_POINTS,
       windowSeconds: e.MEDTHREAT_LOGIN_RATE_LIMIT_WINDOW_S,
     }),
   });

@@ -63,6 +63,11 @@ async function main(): Promise<void> {
     ...(auth.sessionSecret ? { sessionSecret: new TextEncoder().encode(auth.sessionSecret) } : {}),
     sessionTtlMs: auth.sessionTtlMs,
     ...(auth.oidc ? { oidc: { ...auth.oidc, roleMap: { ...auth.oidc.roleMap } } } : {}),
+    limits: {
+      login: config.graphql.loginRateLimit,
+      loginPerIp: config.graphql.loginIpRateLimit,
+      passwordChange: config.graphql.passwordRateLimit,
+    },
   });
   if (auth.devNoAuth) {
     log.warn(

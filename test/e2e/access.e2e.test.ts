@@ -9,6 +9,7 @@ import {
   E2E_ADMIN,
   E2E_ADMIN_PASSWORD,
   adminToken,
+  apiLogin,
   appUrl,
   createAccount,
   gql,
@@ -21,6 +22,7 @@ import {
 jest.setTimeout(120_000);
 
 const RUN = Date.now().toString(36);
+const SESSION_KEY = 'medthreat:session'; // web/src/api/session.ts
 const MODEL = `e2e-access-${RUN}`;
 const MODEL_NAME = `E2E access hospital ${RUN}`;
 const VIEWER = `viewer-${RUN}`;
@@ -347,9 +349,25 @@ test('an editor changes their own password and stays signed in', async () => {
   await page.getByTestId('model-list').waitFor();
   await expect(page.getByTestId('signed-in-as').textContent()).resolves.toBe(EDITOR);
 
-  // Sign out: back to the sign-in page, and the tab holds no session any more.
+  // Sign out: back to the sign-in page, the tab holds no session any more, and the server refuses
+  // the token it held (revoked, not merely forgotten by the browser).
+  const stored = JSON.parse(String(await page.evaluate(`sessionStorage.getItem('${SESSION_KEY}')`))) as {
+    token: string;
+  };
+  await expect(gql('{ me { kind } }', {}, stored.token)).resolves.toEqual({ me: { kind: 'USER' } });
   await page.getByTestId('user-menu').click();
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.getByTestId('login-form').waitFor();
   await expect(page.evaluate('sessionStorage.length')).resolves.toBe(0);
+  await expect(gql('{ me { kind } }', {}, stored.token)).rejects.toThrow(/UNAUTHENTICATED/);
+});
+
+test('"sign out everywhere" on the account page ends the sessions of other browsers too', async () => {
+  const other = await apiLogin(EDITOR, 'editor-New-Passw0rd'); // another device's session
+  const page = await newPage();
+  await signIn(page, EDITOR, 'editor-New-Passw0rd', '/account');
+  await page.getByTestId('sign-out-everywhere').click();
+  await page.getByTestId('login-form').waitFor();
+  await page.getByText('You have signed out on every device.').waitFor();
+  await expect(gql('{ me { kind } }', {}, other)).rejects.toThrow(/UNAUTHENTICATED/);
 });

@@ -50,6 +50,8 @@ const SPEC: Record<'Query' | 'Mutation', Record<string, Spec>> = {
   Mutation: {
     login: { role: 'PUBLIC' },
     changePassword: { role: 'VIEWER' },
+    logout: { role: 'VIEWER' },
+    logoutEverywhere: { role: 'VIEWER' },
     createUser: { role: 'ADMIN' },
     updateUser: { role: 'ADMIN' },
     createApiKey: { role: 'ADMIN' },

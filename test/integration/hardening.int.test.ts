@@ -2,7 +2,8 @@
  * GraphQL hardening through the real HTTP server (server/src/main.ts as a child process, with
  * authentication on and the production defaults, a few limits made small through the
  * environment): CSRF prevention, introspection and sandbox off, depth and cost limits refusing
- * before anything runs, no stack traces, and the rate limits (general and login) answering 429.
+ * before anything runs, no stack traces, and the rate limits (general, and sign-in counted by
+ * AuthService) answering 429.
  * The rate-limit tests run last: every request above counts towards the same client IP.
  */
 import { startServerProcess, type ServerProcess } from '../support/server-process';

@@ -29,6 +29,7 @@ import { loadGraphqlHardening } from '../../server/src/config';
 import type { Context } from '../../server/src/context';
 import { FIELD_COSTS, LIST_SIZE_ESTIMATES, graphqlLimits, queryCost } from '../../server/src/http/graphql-limits';
 import { loadTypeDefs } from '../../server/src/schema';
+import { DEFAULT_ATTEMPT_LIMITS } from '../../server/src/services/auth-service';
 
 const ROOT = path.resolve(__dirname, '../..');
 const schema = buildSchema(loadTypeDefs());
@@ -213,6 +214,14 @@ describe('refused operations (Apollo server of app.ts, no database)', () => {
 });
 
 describe('configuration', () => {
+  it('the sign-in limits default to what AuthService uses without configuration', () => {
+    expect({
+      login: defaults.loginRateLimit,
+      loginPerIp: defaults.loginIpRateLimit,
+      passwordChange: defaults.passwordRateLimit,
+    }).toEqual(DEFAULT_ATTEMPT_LIMITS);
+  });
+
   it('defaults: production-safe', () => {
     expect(defaults).toEqual({
       introspection: false,
@@ -224,6 +233,8 @@ describe('configuration', () => {
       maxCost: 1000,
       rateLimit: { points: 1200, windowSeconds: 60 },
       loginRateLimit: { points: 10, windowSeconds: 900 },
+      loginIpRateLimit: { points: 100, windowSeconds: 900 },
+      passwordRateLimit: { points: 5, windowSeconds: 900 },
       trustProxy: false,
     });
   });

@@ -18,7 +18,8 @@ export type DomainErrorCode =
   | 'ENGINE_LIMIT'
   | 'SERVICE_UNAVAILABLE'
   | 'UNAUTHENTICATED'
-  | 'FORBIDDEN';
+  | 'FORBIDDEN'
+  | 'RATE_LIMITED';
 
 /** Base class: never thrown directly. */
 export abstract class DomainError extends Error {
@@ -78,6 +79,20 @@ export class AuthenticationError extends DomainError {
 /** Authenticated, but the role or the model scope does not allow the operation (HTTP 403). */
 export class ForbiddenError extends DomainError {
   readonly code = 'FORBIDDEN' as const;
+}
+
+/**
+ * Too many attempts (sign-in, current-password checks) in the current window: nothing was
+ * checked; try again after `retryAfterMs` (HTTP 429 with Retry-After over HTTP).
+ */
+export class RateLimitedError extends DomainError {
+  readonly code = 'RATE_LIMITED' as const;
+  /** Milliseconds until the window that refused ends (≥ 0). */
+  readonly retryAfterMs: number;
+  constructor(message: string, retryAfterMs: number, field?: string) {
+    super(message, field);
+    this.retryAfterMs = Math.max(0, Math.ceil(retryAfterMs));
+  }
 }
 
 /** The database cannot be reached right now; the client may retry. */

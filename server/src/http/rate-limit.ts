@@ -1,28 +1,20 @@
 /**
  * Rate limiting of GraphQL requests with `rate-limiter-flexible` (in-memory store), as an Apollo
- * plugin so that it sees who is calling:
+ * plugin so that it sees who is calling: every request consumes one point of its key:
+ * `<kind>:<principal id>` when the caller is authenticated (user, API key, OIDC subject, dev
+ * mode), else `ip:<client IP>`. Over the limit the request is refused before it executes: GraphQL
+ * error `extensions.code` RATE_LIMITED with `extensions.retryAfterMs`, HTTP 429 and `Retry-After` (s).
  *
- * - every request consumes one point of its key: `<kind>:<principal id>` when the caller is
- *   authenticated (user, API key, OIDC subject, dev mode), else `ip:<client IP>`;
- * - each `login` field consumes one point of a stricter limiter keyed by lower-cased username and
- *   client IP, to slow password guessing; a successful login clears its key.
+ * Sign-in and current-password attempts are NOT limited here: AuthService counts them itself, in
+ * Neo4j, whatever the shape of the operation (fragments, aliases) and across every instance
+ * (issue #11). This plugin only turns its RATE_LIMITED refusals into HTTP 429 with Retry-After.
  *
- * Over the limit the request is refused before it executes: GraphQL error
- * `extensions.code` RATE_LIMITED with `extensions.retryAfterMs`, HTTP 429 and `Retry-After` (s).
- *
- * The counters live in this process's memory: behind a load balancer each instance limits on its
- * own, so a cluster of N instances lets through up to N times the configured rate. A shared
- * store (rate-limiter-flexible's Redis limiter) would be the next step if that matters.
+ * The general counters live in this process's memory: behind a load balancer each instance limits
+ * on its own, so a cluster of N instances lets through up to N times the configured rate (a
+ * throughput guard, not a security boundary).
  */
 import { HeaderMap, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
-import {
-  getArgumentValues,
-  GraphQLError,
-  Kind,
-  type GraphQLSchema,
-  type OperationDefinitionNode,
-  type FieldNode,
-} from 'graphql';
+import { GraphQLError } from 'graphql';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Context } from '../context';
 
@@ -34,9 +26,6 @@ export interface RateLimit {
 
 /** What this plugin reads from the GraphQL context (optional: executeOperation callers may omit them). */
 export type Caller = Partial<Pick<Context, 'principal' | 'ip'>>;
-
-/** Root mutation fields limited as sign-in attempts. */
-const LOGIN_FIELDS = new Set(['login']);
 
 /** The GraphQL error of a refused request: RATE_LIMITED, retryAfterMs, HTTP 429 with Retry-After. */
 export function rateLimitedError(retryAfterMs: number, what = 'requests'): GraphQLError {
@@ -77,76 +66,32 @@ async function take(l: RateLimiterMemory, key: string): Promise<number | null> {
   }
 }
 
-/** The login fields of the operation: response key and username argument (lower-cased). */
-function loginAttempts(
-  schema: GraphQLSchema,
-  operation: OperationDefinitionNode,
-  variables: Record<string, unknown>,
-): { responseKey: string; username: string }[] {
-  const mutation = schema.getMutationType();
-  if (operation.operation !== 'mutation' || !mutation) return [];
-  const fields: FieldNode[] = [];
-  for (const s of operation.selectionSet.selections) {
-    if (s.kind === Kind.FIELD) fields.push(s);
-    else if (s.kind === Kind.INLINE_FRAGMENT) {
-      for (const inner of s.selectionSet.selections) if (inner.kind === Kind.FIELD) fields.push(inner);
-    }
-  }
-  const attempts: { responseKey: string; username: string }[] = [];
-  for (const node of fields) {
-    if (!LOGIN_FIELDS.has(node.name.value)) continue;
-    const def = mutation.getFields()[node.name.value];
-    let username = '';
-    if (def) {
-      try {
-        const args = getArgumentValues(def, node, variables) as { username?: unknown; input?: { username?: unknown } };
-        const given = args.username ?? args.input?.username;
-        username = typeof given === 'string' ? given.trim().toLowerCase() : '';
-      } catch {
-        // arguments that do not coerce: execution refuses them; still count the attempt
-      }
-    }
-    attempts.push({ responseKey: node.alias?.value ?? node.name.value, username });
-  }
-  return attempts;
-}
-
 /**
- * Apollo plugin enforcing `general` (every request, per principal or IP) and `login` (each login
- * field, per username + IP). Requests without an HTTP transport (executeOperation in tests) are
- * counted like any other.
+ * Apollo plugin enforcing `general` (every request, per principal or IP). Requests without an HTTP
+ * transport (executeOperation in tests) are counted like any other. A response carrying a
+ * RATE_LIMITED error from a resolver (AuthService's sign-in limits) gets HTTP 429 and
+ * `Retry-After` from its `retryAfterMs`.
  */
 export function rateLimitPlugin<TContext extends BaseContext & Caller>(limits: {
   general: RateLimit;
-  login: RateLimit;
 }): ApolloServerPlugin<TContext> {
   const general = limiter(limits.general, 'medthreat-gql');
-  const login = limiter(limits.login, 'medthreat-login');
   return {
     async requestDidStart({ contextValue }) {
-      const loginKeys = new Map<string, string>();
       return {
-        async didResolveOperation({ request, operation, schema }) {
-          if (general) {
-            const wait = await take(general, rateLimitKey(contextValue));
-            if (wait !== null) throw rateLimitedError(wait);
-          }
-          if (!login || !operation) return;
-          const ip = contextValue.ip || 'unknown';
-          for (const attempt of loginAttempts(schema, operation, request.variables ?? {})) {
-            const key = `${attempt.username}|${ip}`;
-            const wait = await take(login, key);
-            if (wait !== null) throw rateLimitedError(wait, 'sign-in attempts');
-            loginKeys.set(attempt.responseKey, key);
-          }
+        async didResolveOperation() {
+          if (!general) return;
+          const wait = await take(general, rateLimitKey(contextValue));
+          if (wait !== null) throw rateLimitedError(wait);
         },
         async willSendResponse({ response }) {
-          if (!login || loginKeys.size === 0 || response.body.kind !== 'single') return;
-          const { data, errors } = response.body.singleResult;
-          for (const [responseKey, key] of loginKeys) {
-            const failed = errors?.some((e) => e.path?.[0] === responseKey);
-            if (!failed && data?.[responseKey] != null) await login.delete(key);
-          }
+          if (response.body.kind !== 'single') return;
+          const waits = (response.body.singleResult.errors ?? [])
+            .filter((e) => e.extensions?.['code'] === 'RATE_LIMITED')
+            .map((e) => Number(e.extensions?.['retryAfterMs'] ?? 0));
+          if (waits.length === 0 || response.http.status === 429) return;
+          response.http.status = 429;
+          response.http.headers.set('retry-after', String(Math.max(1, Math.ceil(Math.max(...waits) / 1000))));
         },
       };
     },

@@ -57,6 +57,8 @@ export const ACCESS_POLICY: { Query: Record<string, Requirement>; Mutation: Reco
   Mutation: {
     login: 'PUBLIC',
     changePassword: VIEWER,
+    logout: VIEWER,
+    logoutEverywhere: VIEWER,
     createUser: ADMIN,
     updateUser: ADMIN,
     createApiKey: ADMIN,

@@ -37,9 +37,12 @@ export const AuthQuery = {
 
 export const AuthMutation = {
   login: (_: unknown, a: { username: string; password: string }, ctx: Context) =>
-    ctx.services.auth.login(a.username, a.password),
+    ctx.services.auth.login(a.username, a.password, ctx.ip),
   changePassword: (_: unknown, a: { currentPassword: string; newPassword: string }, ctx: Context, info: Info) =>
     ctx.services.auth.changeOwnPassword(actorOf(ctx, info.fieldName), a.currentPassword, a.newPassword),
+  logout: (_: unknown, __: unknown, ctx: Context, info: Info) => ctx.services.auth.logout(actorOf(ctx, info.fieldName)),
+  logoutEverywhere: (_: unknown, __: unknown, ctx: Context, info: Info) =>
+    ctx.services.auth.logoutEverywhere(actorOf(ctx, info.fieldName)),
   createUser: (
     _: unknown,
     a: {

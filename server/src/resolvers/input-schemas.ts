@@ -312,6 +312,8 @@ export const MUTATION_INPUTS: Readonly<Record<string, z.ZodType>> = Object.freez
     password: givenPassword,
   }),
   changePassword: args({ currentPassword: givenPassword, newPassword }),
+  logout: args({}),
+  logoutEverywhere: args({}),
   createUser: args({ input: UserInput }),
   updateUser: args({ id, patch: UserPatch }),
   createApiKey: args({ input: ApiKeyInput }),

@@ -7,8 +7,23 @@
  * - OIDC: bearer JWTs from the hospital's identity provider, verified against its JWKS (issuer,
  *   audience, expiry), role from a configurable claim;
  * - API keys for systems: `mtk_<id>_<secret>`, shown once, stored as SHA-256 of the secret,
- *   revocable, optionally expiring, scoped to a role and to models.
+ *   revocable, optionally expiring, scoped to a role and to models;
+ * - attempt limits (issue #11): sign-in attempts per username + client IP and per client IP,
+ *   current-password checks per account, counted HERE (so every GraphQL shape, fragments and
+ *   aliases included, goes through them) in Neo4j (so every instance shares the counters), each
+ *   attempt counted before the password is checked (a parallel burst cannot slip through);
+ * - sign-out: `logout` revokes the presenting session token (its `jti` is kept in Neo4j until the
+ *   token would have expired), `logoutEverywhere` bumps the account's `sessionVersion`. Every
+ *   request with a session token reads the account and the revocation in one query, so a sign-out
+ *   takes effect on every instance at the next request (no cache window).
  * Every change to accounts and keys is written with its audit entry in one transaction.
+ *
+ * Lockout trade-off: counting per username alone would let anyone lock a nurse out by guessing
+ * her name with wrong passwords. Counting per username + client IP only locks that username from
+ * that address (the attacker's, or a shared NAT's); the per-IP counter (higher limit) stops one
+ * address spraying many usernames. The price: an attacker with many addresses gets `login.points`
+ * guesses per username per address per window, so long passwords (12+ characters, enforced)
+ * remain the real defence. Refused attempts count too: hammering keeps the window full.
  */
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
@@ -18,7 +33,7 @@ import type { Database } from '../graph/database';
 import type { AuditRepository } from '../graph/repositories/audit-repository';
 import type { IdentityRepository, StoredApiKey, StoredUser } from '../graph/repositories/identity-repository';
 import { ANONYMOUS, DEV_PRINCIPAL, ROLES, type Actor, type Principal, type Role } from '../domain/auth/principal';
-import { AuthenticationError, ConflictError, NotFoundError, ValidationError } from '../domain/errors';
+import { AuthenticationError, ConflictError, NotFoundError, RateLimitedError, ValidationError } from '../domain/errors';
 
 /** OIDC bearer tokens: where to verify them and how to read the role. */
 export interface OidcOptions {
@@ -36,6 +51,29 @@ export interface OidcOptions {
   modelsClaim?: string;
 }
 
+/** `points` attempts per `windowSeconds`; points 0 switches the limit off (nothing is counted). */
+export interface AttemptLimit {
+  points: number;
+  windowSeconds: number;
+}
+
+/** Attempt limits, counted in Neo4j and shared by every instance (see the module comment). */
+export interface AttemptLimits {
+  /** Sign-in attempts per (lower-cased) username and client IP; a success clears the counter. */
+  login: AttemptLimit;
+  /** Failed sign-in attempts per client IP, whatever the username (password spraying). */
+  loginPerIp: AttemptLimit;
+  /** `changePassword` attempts per account; a success clears the counter. */
+  passwordChange: AttemptLimit;
+}
+
+/** The defaults (also the configuration's): 10 per username+IP, 100 per IP, 5 per account, per 15 min. */
+export const DEFAULT_ATTEMPT_LIMITS: AttemptLimits = Object.freeze({
+  login: Object.freeze({ points: 10, windowSeconds: 900 }),
+  loginPerIp: Object.freeze({ points: 100, windowSeconds: 900 }),
+  passwordChange: Object.freeze({ points: 5, windowSeconds: 900 }),
+});
+
 export interface AuthOptions {
   /** Development mode: no authentication, every caller is an admin. Loopback only (config enforces). */
   devNoAuth: boolean;
@@ -44,6 +82,8 @@ export interface AuthOptions {
   /** Session lifetime, ms (default 8 h: one workshop day). */
   sessionTtlMs: number;
   oidc?: OidcOptions;
+  /** Sign-in and password-change limits (default DEFAULT_ATTEMPT_LIMITS). */
+  limits?: AttemptLimits;
 }
 
 /** Public view of an account (no hash). */
@@ -64,6 +104,15 @@ const API_KEY = /^mtk_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
 const MIN_PASSWORD = 12;
 const MAX_PASSWORD = 256;
 const TOUCH_EVERY_MS = 60_000;
+/** How often (at most) one instance deletes expired counters and revoked tokens. */
+const PRUNE_EVERY_MS = 10 * 60_000;
+
+/** One attempt counter: its key, its limit, and whether a success clears it (else: gives back one). */
+interface Counter {
+  key: string;
+  limit: AttemptLimit;
+  clearOnSuccess: boolean;
+}
 
 function publicUser({ passwordHash: _h, ...u }: StoredUser): User {
   return u;
@@ -73,6 +122,15 @@ function publicKey({ secretHash: _h, ...k }: StoredApiKey): ApiKey {
 }
 function sha256(s: string): Buffer {
   return createHash('sha256').update(s).digest();
+}
+/** A counter key: `<kind>:` and a digest (no usernames or addresses stored, fixed length). */
+function counterKey(kind: string, ...parts: string[]): string {
+  return `${kind}:${sha256(parts.join('\n')).toString('base64url')}`;
+}
+/** The client address as counted: IPv4-mapped IPv6 as IPv4, none as 'unknown'. */
+function clientAddress(ip: string | undefined): string {
+  const a = (ip ?? '').trim().toLowerCase();
+  return a.startsWith('::ffff:') && a.includes('.') ? a.slice(7) : a || 'unknown';
 }
 
 /** Password rules (NIST SP 800-63B: length over composition rules). Throws ValidationError at `field`. */
@@ -86,6 +144,8 @@ export class AuthService {
   private readonly secret: Uint8Array;
   private jwks?: ReturnType<typeof createRemoteJWKSet>;
   private readonly touched = new Map<string, number>();
+  private readonly limits: AttemptLimits;
+  private lastPrune = 0;
   /** A real hash to verify against when the username is unknown, so timing does not tell. */
   private readonly dummyHash: Promise<string>;
 
@@ -97,6 +157,7 @@ export class AuthService {
   ) {
     if (options.sessionSecret.length < 32) throw new Error('session secret must be at least 32 bytes');
     this.secret = options.sessionSecret;
+    this.limits = options.limits ?? DEFAULT_ATTEMPT_LIMITS;
     this.dummyHash = argon2Hash(randomBytes(16).toString('hex'));
   }
 
@@ -126,15 +187,29 @@ export class AuthService {
   private async authenticateSession(token: string): Promise<Principal> {
     let claims: JWTPayload;
     try {
-      ({ payload: claims } = await jwtVerify(token, this.secret, { issuer: LOCAL_ISSUER, algorithms: ['HS256'] }));
+      ({ payload: claims } = await jwtVerify(token, this.secret, {
+        issuer: LOCAL_ISSUER,
+        algorithms: ['HS256'],
+        requiredClaims: ['sub', 'jti', 'exp'],
+      }));
     } catch {
       throw new AuthenticationError('the session has expired or is invalid; sign in again');
     }
-    const user = claims.sub ? await this.identity.getUser(claims.sub) : null;
+    // one read: the account and whether this very token was signed out (checked on every request)
+    const found = await this.identity.getSessionUser(claims.sub!, claims.jti!);
+    if (found?.revoked) throw new AuthenticationError('this session was signed out; sign in again');
+    const user = found?.user;
     if (!user || user.disabled || user.sessionVersion !== claims['sv']) {
       throw new AuthenticationError('the session was revoked; sign in again');
     }
-    return { kind: 'USER', id: user.id, name: user.username, role: user.role, modelIds: scopeOf(user) };
+    return {
+      kind: 'USER',
+      id: user.id,
+      name: user.username,
+      role: user.role,
+      modelIds: scopeOf(user),
+      session: { id: claims.jti!, expiresAt: claims.exp! * 1000 },
+    };
   }
 
   private async authenticateApiKey(token: string): Promise<Principal> {
@@ -204,16 +279,70 @@ export class AuthService {
   }
 
   /**
-   * Signs in with a local account. Throws AuthenticationError with one message for an unknown
-   * user, a wrong password or a disabled account (no user enumeration).
+   * Counts one attempt against each counter whose limit is on, before anything is checked.
+   * Throws RateLimitedError (retryAfterMs: until the longest refusing window ends) when any is
+   * over its limit. Returns the counters counted, for {@link succeeded}.
    */
-  async login(username: string, password: string): Promise<Session> {
+  private async attempt(counters: Counter[], what: string, field?: string): Promise<Counter[]> {
+    const on = counters.filter((c) => c.limit.points > 0);
+    if (on.length === 0) return on;
+    const now = Date.now();
+    const counts = await this.identity.consumeAttempts(
+      on.map((c) => ({ key: c.key, windowMs: c.limit.windowSeconds * 1000 })),
+      now,
+    );
+    let wait = -1;
+    for (const c of on) {
+      const n = counts.find((r) => r.key === c.key);
+      if (n && n.count > c.limit.points) wait = Math.max(wait, n.resetAt - now);
+    }
+    if (wait >= 0) {
+      const seconds = Math.max(1, Math.ceil(wait / 1000));
+      throw new RateLimitedError(`Too many ${what}: try again in ${seconds} s`, wait, field);
+    }
+    return on;
+  }
+
+  /** After a successful attempt: clears its counters, or gives back the one attempt counted. */
+  private async succeeded(counters: Counter[]): Promise<void> {
+    if (counters.length === 0) return;
+    await this.identity.releaseAttempts(
+      counters.map((c) => ({ key: c.key, clear: c.clearOnSuccess })),
+      Date.now(),
+    );
+  }
+
+  /** At most every PRUNE_EVERY_MS per instance: deletes expired counters and revoked tokens (best effort). */
+  private async pruneNow(): Promise<void> {
+    if (Date.now() - this.lastPrune < PRUNE_EVERY_MS) return;
+    this.lastPrune = Date.now();
+    await this.identity.pruneAuthState(Date.now()).catch(() => undefined);
+  }
+
+  /**
+   * Signs in with a local account from `clientIp` (the request's address; '' = unknown). Throws
+   * AuthenticationError with one message for an unknown user, a wrong password or a disabled
+   * account (no user enumeration); RateLimitedError (RATE_LIMITED, `retryAfterMs`) when this
+   * username from this address, or this address, has made too many attempts in the window — then
+   * the password is not even checked, right or wrong.
+   */
+  async login(username: string, password: string, clientIp = ''): Promise<Session> {
     if (this.options.devNoAuth) throw new ConflictError('development mode: there is nothing to sign in to', 'username');
+    await this.pruneNow();
+    const ip = clientAddress(clientIp);
+    const counted = await this.attempt(
+      [
+        { key: counterKey('login', username.toLowerCase(), ip), limit: this.limits.login, clearOnSuccess: true },
+        { key: counterKey('login-ip', ip), limit: this.limits.loginPerIp, clearOnSuccess: false },
+      ],
+      'sign-in attempts',
+    );
     const user = await this.identity.getUserByUsername(username);
     const ok = user
       ? await argon2Verify(user.passwordHash, password).catch(() => false)
       : await argon2Verify(await this.dummyHash, password).then(() => false);
     if (!user || !ok || user.disabled) throw new AuthenticationError('wrong username or password');
+    await this.succeeded(counted);
     await this.identity.recordLogin(user.id);
     const expires = Date.now() + this.options.sessionTtlMs;
     const token = await new SignJWT({ sv: user.sessionVersion })
@@ -310,18 +439,72 @@ export class AuthService {
     });
   }
 
-  /** The caller changes their own password; ValidationError (`currentPassword`) if `current` is wrong. */
+  /**
+   * The caller changes their own password. ValidationError (`currentPassword`) if `current` is
+   * wrong, (`newPassword`) if `next` is too short or long; RateLimitedError (field
+   * `currentPassword`) after `limits.passwordChange.points` attempts on this account in the window,
+   * whoever makes them and however the request is shaped — the current password is then not checked.
+   */
   async changeOwnPassword(actor: Actor, current: string, next: string): Promise<boolean> {
     if (actor.principal.kind !== 'USER') {
       throw new ValidationError('only local accounts have a password here', 'currentPassword');
     }
+    checkPassword(next, 'newPassword');
+    const counted = await this.attempt(
+      [
+        {
+          key: counterKey('password', actor.principal.id),
+          limit: this.limits.passwordChange,
+          clearOnSuccess: true,
+        },
+      ],
+      'password attempts',
+      'currentPassword',
+    );
     const user = await this.identity.getUser(actor.principal.id);
     if (!user || !(await argon2Verify(user.passwordHash, current).catch(() => false))) {
       // BAD_USER_INPUT, not UNAUTHENTICATED: the session is fine, this field is not
       throw new ValidationError('the current password is wrong', 'currentPassword');
     }
     await this.updateUser(actor, user.id, { password: next });
+    await this.succeeded(counted);
     return true;
+  }
+
+  /**
+   * Signs out the session token the caller presented: it is refused from the next request on, on
+   * every instance (its id is kept in Neo4j until it would have expired). Returns true when a
+   * session token was revoked; false for credentials that are not local session tokens (API key:
+   * `revokeApiKey`; OIDC: sign out at the identity provider; development mode).
+   */
+  async logout(actor: Actor): Promise<boolean> {
+    const p = actor.principal;
+    if (p.kind !== 'USER' || !p.session) return false;
+    await this.identity.revokeSession(p.session.id, p.id, p.session.expiresAt);
+    await this.pruneNow();
+    return true;
+  }
+
+  /**
+   * Ends every session of the caller's local account, this one included (bumps its
+   * sessionVersion; audited). Returns true. ValidationError for callers that are not local
+   * accounts (API keys, OIDC tokens, development mode).
+   */
+  async logoutEverywhere(actor: Actor): Promise<boolean> {
+    if (actor.principal.kind !== 'USER') {
+      throw new ValidationError('only local accounts have sessions to end here');
+    }
+    const id = actor.principal.id;
+    return this.db.write(async (tx) => {
+      const before = await this.identity.getUser(id, tx);
+      if (!before) throw new NotFoundError(`user '${id}' does not exist`);
+      const updated = await this.identity.updateUser(tx, id, { sessionVersion: before.sessionVersion + 1 });
+      await this.audit.record(tx, actor, {
+        summary: `ended every session of account '${before.username}'`,
+        changes: [{ kind: 'user', id, before: publicUser(before), after: publicUser(updated!) }],
+      });
+      return true;
+    });
   }
 
   /** Every API key, newest first (never the secret). */

@@ -8,7 +8,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { Link, Navigate, Outlet, useLocation } from 'react-router-dom';
-import { LoginDocument, MeDocument } from '../api/__generated__/graphql';
+import { LoginDocument, LogoutDocument, LogoutEverywhereDocument, MeDocument } from '../api/__generated__/graphql';
 import { request } from '../api/client';
 import { GraphQLRequestError } from '../api/errors';
 import { keys } from '../api/hooks';
@@ -40,7 +40,12 @@ export interface Auth {
   notice: string | null;
   /** Signs in; rejects with the server's error (wrong username or password, rate limited). */
   signIn: (username: string, password: string) => Promise<Principal>;
-  signOut: () => void;
+  /**
+   * Signs out: asks the server to revoke this tab's session token (`everywhere`: every session of
+   * the account), then forgets it. Never rejects: if the server cannot be told, the token is
+   * forgotten anyway and the notice says it stays valid until it expires.
+   */
+  signOut: (options?: { everywhere?: boolean }) => Promise<void>;
   /** May the signed-in principal do `action` (on `modelId`)? See api/permissions.ts. */
   can: (action: Action, modelId?: string) => boolean;
 }
@@ -107,11 +112,31 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     [become],
   );
 
-  const signOut = useCallback(() => {
-    clearSession();
-    setNotice('You have signed out.');
-    become(ANONYMOUS);
-  }, [become]);
+  const signOut = useCallback(
+    async ({ everywhere = false }: { everywhere?: boolean } = {}) => {
+      let told = true;
+      if (readSession()) {
+        try {
+          const signal = AbortSignal.timeout(5000);
+          if (everywhere) await request(LogoutEverywhereDocument, {}, { signal });
+          else await request(LogoutDocument, {}, { signal });
+        } catch (e) {
+          // 401: the server had already ended the session, which is what we wanted
+          told = e instanceof GraphQLRequestError && e.status === 401;
+        }
+      }
+      clearSession();
+      setNotice(
+        told
+          ? everywhere
+            ? 'You have signed out on every device.'
+            : 'You have signed out.'
+          : 'You have signed out in this tab, but the server did not confirm it: the session may stay valid until it expires.',
+      );
+      become(ANONYMOUS);
+    },
+    [become],
+  );
 
   const value = useMemo<Auth>(() => {
     const devMode = principal?.kind === 'DEV';

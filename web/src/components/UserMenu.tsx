@@ -90,8 +90,7 @@ export function UserMenu() {
                 type="button"
                 className="link-button"
                 onClick={() => {
-                  auth.signOut();
-                  navigate('/login', { replace: true });
+                  void auth.signOut().then(() => navigate('/login', { replace: true }));
                 }}
               >
                 Sign out

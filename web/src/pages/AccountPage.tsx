@@ -1,9 +1,11 @@
 /**
  * The signed-in account (route /account): who, which role and which models; for local accounts
- * the form to change one's own password. The server ends every session of the account when the
- * password changes, so this tab signs in again with the new password straight away.
+ * the form to change one's own password and "sign out everywhere". The server ends every session
+ * of the account when the password changes, so this tab signs in again with the new password
+ * straight away.
  */
 import { useState } from 'react';
+import { useNavigate } from 'react-router-dom';
 import { FormProvider, useForm } from 'react-hook-form';
 import { ChangePasswordDocument } from '../api/__generated__/graphql';
 import { request } from '../api/client';
@@ -97,6 +99,34 @@ function ChangePasswordForm({ username }: { username: string }) {
   );
 }
 
+/** Ends every session of the account (other browsers and devices included), then this tab's. */
+function SignOutEverywhere() {
+  const auth = useAuth();
+  const navigate = useNavigate();
+  const [busy, setBusy] = useState(false);
+  return (
+    <section className="element-form inline" aria-labelledby="sessions-title" data-testid="sessions">
+      <h2 id="sessions-title">Sessions</h2>
+      <p className="hint">
+        Signed in somewhere you no longer use, or lost a device? End every session of this account at once.
+      </p>
+      <div className="form-actions">
+        <button
+          type="button"
+          disabled={busy}
+          data-testid="sign-out-everywhere"
+          onClick={() => {
+            setBusy(true);
+            void auth.signOut({ everywhere: true }).then(() => navigate('/login', { replace: true }));
+          }}
+        >
+          {busy ? 'Signing out…' : 'Sign out everywhere'}
+        </button>
+      </div>
+    </section>
+  );
+}
+
 /** The account page. */
 export function AccountPage() {
   const auth = useAuth();
@@ -125,7 +155,10 @@ export function AccountPage() {
           </div>
         </dl>
         {auth.can('changeOwnPassword') ? (
-          <ChangePasswordForm username={p.name} />
+          <>
+            <ChangePasswordForm username={p.name} />
+            <SignOutEverywhere />
+          </>
         ) : (
           <p className="hint">This account is managed outside MedThreat (identity provider or API key).</p>
         )}

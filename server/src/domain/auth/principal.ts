@@ -24,6 +24,11 @@ export interface Principal {
   role: Role | null;
   /** Models the principal may touch; null = every model. */
   modelIds: string[] | null;
+  /**
+   * USER principals signed in with a session token: the token's id (`jti`) and expiry (epoch ms),
+   * so `logout` can revoke exactly this token. Absent for every other kind of credential.
+   */
+  session?: { id: string; expiresAt: number };
 }
 
 /** Who made a change, for the audit trail: the principal, the GraphQL operation, the request id. */

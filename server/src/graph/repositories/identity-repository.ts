@@ -24,6 +24,15 @@ export interface StoredUser {
   lastLoginAt: string | null;
 }
 
+/** One attempt counter after an attempt was counted: attempts in the window and when it ends. */
+export interface AttemptCount {
+  key: string;
+  /** Attempts in the current window, the one just counted included. */
+  count: number;
+  /** End of the current window, epoch ms. */
+  resetAt: number;
+}
+
 /** A stored API key, including the SHA-256 (hex) of its secret. */
 export interface StoredApiKey {
   id: string;
@@ -179,5 +188,41 @@ export class IdentityRepository {
 
   async touchApiKey(id: string): Promise<void> {
     await this.db.write((tx) => tx.run('identity/touch-api-key', { id }));
+  }
+
+  /**
+   * The account behind a session token and whether the token (`jti`) was signed out, in one read.
+   * null when the account does not exist.
+   */
+  async getSessionUser(id: string, jti: string): Promise<{ user: StoredUser; revoked: boolean } | null> {
+    const row = (await this.db.query('identity/get-session-user', { id, jti }))[0];
+    return row ? { user: toUser(row), revoked: row['revoked'] === true } : null;
+  }
+
+  /**
+   * Counts one attempt against each key in one write transaction (atomic across instances: the
+   * counter is locked before it is read). `windowMs`: length of a fresh window; `now`: epoch ms.
+   */
+  async consumeAttempts(keys: { key: string; windowMs: number }[], now: number): Promise<AttemptCount[]> {
+    const sorted = [...keys].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)); // one lock order
+    const rows = await this.db.write((tx) => tx.run('identity/consume-attempts', { keys: sorted, now }));
+    return rows.map((r) => ({ key: r['key'] as string, count: Number(r['count']), resetAt: Number(r['resetAt']) }));
+  }
+
+  /** After a success: clears counters (`clear`) or gives back the one attempt they counted. */
+  async releaseAttempts(keys: { key: string; clear: boolean }[], now: number): Promise<void> {
+    const sorted = [...keys].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    await this.db.write((tx) => tx.run('identity/release-attempts', { keys: sorted, now }));
+  }
+
+  /** Signs one session token out until `expiresAt` (epoch ms), idempotently. */
+  async revokeSession(jti: string, userId: string, expiresAt: number): Promise<void> {
+    await this.db.write((tx) => tx.run('identity/revoke-session', { jti, userId, expiresAt }));
+  }
+
+  /** Deletes expired counters and expired revoked tokens (≤ 10 000 of each); how many went. */
+  async pruneAuthState(now: number): Promise<{ counters: number; sessions: number }> {
+    const row = (await this.db.write((tx) => tx.run('identity/prune-auth-state', { now })))[0] ?? {};
+    return { counters: Number(row['counters'] ?? 0), sessions: Number(row['sessions'] ?? 0) };
   }
 }
