@@ -80,6 +80,11 @@ export async function bootstrap(
     options.log.info({ version: catalogue.catalogueVersion }, 'loaded the bundled TR 67 catalogue');
   }
   await services.auth.ensureInitialAdmin(SYSTEM_ACTOR, options.adminPassword, options.log);
+  // Stored models to the current exchange format, once each (one transaction per changed model).
+  for (const { modelId, changes } of await services.models.migrateStoredModels(SYSTEM_ACTOR)) {
+    if (changes.length > 0)
+      options.log.warn({ modelId, changes }, 'migrated a stored model to the current exchange format');
+  }
   if (options.loadDemo) {
     const demo = JSON.parse(fs.readFileSync(DEMO_MODEL_FILE, 'utf8')) as { model: { id: string } };
     if (!(await services.models.get(demo.model.id))) {

@@ -59,6 +59,8 @@ export const QUERY_NAMES = [
   'model/get-model',
   'model/get-model-version',
   'model/list-models',
+  'model/list-models-to-migrate',
+  'model/set-model-format-version',
   'model/update-model-info',
   'snapshot/create-snapshot',
   'snapshot/delete-snapshot',

@@ -41,6 +41,7 @@ import {
   type UpsertValidation,
 } from '../domain/inventory';
 import { canonicalModelDocument, validateModelDocument } from '../domain/model-document';
+import { migrateModelDocument, type MigrationChange } from '../domain/model-migration';
 import { ELEMENT_KINDS } from '../domain/model-history';
 import { nameSlug } from '../domain/identifiers';
 import type {
@@ -55,6 +56,7 @@ import type {
   Vulnerability,
   Zone,
 } from '../domain/types';
+import { MODEL_FORMAT_VERSION } from '../domain/types';
 import type { CatalogueService } from './catalogue-service';
 
 /** The element lists of a model document, by kind. */
@@ -173,6 +175,7 @@ export class ModelService {
     actor: Actor,
     document: unknown,
     options: { replace?: boolean; targetModelId?: string } = {},
+    note?: string,
   ): Promise<ThreatModelSummary> {
     const catalogue = await this.catalogues.current();
     let candidate = document;
@@ -189,7 +192,7 @@ export class ModelService {
       // versions stops at an import; named snapshots keep whole documents.
       this.audited(
         actor,
-        `imported a model document (${counts})${options.replace ? ', replacing the model' : ''}`,
+        `imported a model document (${counts})${options.replace ? ', replacing the model' : ''}${note ? `; ${note}` : ''}`,
         (m) => [
           {
             kind: 'model',
@@ -202,6 +205,40 @@ export class ModelService {
     );
     this.snapshots.delete(summary.id);
     return summary;
+  }
+
+  /**
+   * Start-up migration of stored models to the current exchange format (docs/attack-model.md §8):
+   * every model not yet checked under {@link MODEL_FORMAT_VERSION} is loaded and migrated as a 1.0
+   * document would be (exact duplicate channels merged, their placements and vulnerabilities moved);
+   * a model that changes is rewritten in one transaction, as a replacing import with an audit entry
+   * listing the changes, and every checked model is marked so that the next start skips it.
+   * Snapshot documents and audit before-images are migrated when they are read instead.
+   * @returns one entry per model checked, with the changes made (empty when it was already current)
+   */
+  async migrateStoredModels(actor: Actor): Promise<{ modelId: string; changes: MigrationChange[] }[]> {
+    const report: { modelId: string; changes: MigrationChange[] }[] = [];
+    for (const modelId of await this.repo.modelsToMigrate(MODEL_FORMAT_VERSION)) {
+      let document: ModelDocument;
+      try {
+        document = (await this.snapshot(modelId)).document;
+      } catch (e) {
+        if (e instanceof NotFoundError) continue; // deleted meanwhile
+        throw e;
+      }
+      const migrated = migrateModelDocument({ ...document, formatVersion: '1.0' });
+      if (migrated.changes.length > 0) {
+        await this.importModel(
+          { ...actor, action: 'migrate-format' },
+          migrated.document,
+          { replace: true },
+          `migrated to format ${MODEL_FORMAT_VERSION}: ${migrated.changes.map((c) => `${c.path}: ${c.message}`).join('; ')}`,
+        );
+      }
+      await this.repo.setFormatVersion(modelId, MODEL_FORMAT_VERSION);
+      report.push({ modelId, changes: migrated.changes });
+    }
+    return report;
   }
 
   /** Creates an empty model. ConflictError if the id exists; ValidationError for a bad id or name. */

@@ -72,6 +72,16 @@ export class ModelRepository {
     return rows.map((r) => summary(r)!);
   }
 
+  /** Ids of the models whose stored data was not yet checked under `formatVersion`, in id order. */
+  async modelsToMigrate(formatVersion: string): Promise<string[]> {
+    return (await this.db.query('model/list-models-to-migrate', { formatVersion })).map((r) => r['id'] as string);
+  }
+
+  /** Marks the model's stored data as checked under `formatVersion` (does not bump its version). */
+  async setFormatVersion(modelId: string, formatVersion: string): Promise<void> {
+    await this.db.write((tx) => tx.run('model/set-model-format-version', { modelId, formatVersion }));
+  }
+
   /** One model header or null. */
   async get(modelId: string): Promise<ThreatModelSummary | null> {
     return summary((await this.db.query('model/get-model', { modelId }))[0]);
