@@ -54,6 +54,7 @@ export const QUERY_NAMES = [
   'model/get-model',
   'model/get-model-version',
   'model/list-models',
+  'model/replace-model-info',
   'model/update-model-info',
   'snapshot/create-snapshot',
   'snapshot/delete-snapshot',
