@@ -252,4 +252,39 @@ describe('importModel with replace keeps the replaced model', () => {
       audit: await auditCount(modelId),
     }).toEqual(before);
   });
+
+  it('under concurrent edits the kept snapshot is exactly the version replaced: every edit that won is in it', async () => {
+    const modelId = h.uniqueModelId('repl-conc');
+    const editor = user('EDITOR', [modelId], 'u-editor-repl-conc');
+    await h.gqlOk(`mutation($d: JSON!, $t: ID) { importModel(document: $d, targetModelId: $t) { id } }`, {
+      d: DEMO,
+      t: modelId,
+    });
+    const devices = DEMO.devices.slice(0, 6).map((d) => d.id);
+    const edits = devices.map((id, i) =>
+      h.gql(
+        `mutation($m: ID!, $d: ID!, $s: String) { updateDevice(modelId: $m, id: $d, patch: { software: $s }) { id } }`,
+        { m: modelId, d: id, s: `concurrent ${i}` },
+        editor,
+      ),
+    );
+    const replace = importReplace(emptyDocument(modelId), editor);
+    const [results, replaced] = await Promise.all([Promise.all(edits), replace]);
+    expect(replaced.errors).toBeUndefined();
+    const n = replaced.data!.importModel.version;
+    const auto = (await snapshotsOf(modelId)).find((s) => s.kind === 'AUTOMATIC')!;
+    expect(auto.modelVersion).toBe(n - 1);
+    const kept = (await exportAt(modelId, { snapshotId: auto.id })).data!.exportModel as {
+      devices: { id: string; software?: string }[];
+    };
+    results.forEach((r, i) => {
+      const inKept = kept.devices.find((d) => d.id === devices[i])!.software === `concurrent ${i}`;
+      // an edit either landed before the import (and is in what it kept) or found the device gone
+      if (r.errors)
+        expect({ i, code: firstError(r)?.extensions?.code, inKept }).toEqual({ i, code: 'NOT_FOUND', inKept: false });
+      else expect({ i, inKept }).toEqual({ i, inKept: true });
+    });
+    expect(await versionOf(modelId)).toBe(n); // edits after the import found no device and wrote nothing
+    expect((await exportAt(modelId, { version: n - 1 })).data!.exportModel).toEqual(kept);
+  });
 });
