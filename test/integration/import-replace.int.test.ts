@@ -16,6 +16,9 @@ const DEMO = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../seeds/dem
   devices: { id: string }[];
 } & Record<string, unknown>;
 
+// many requests per test (a rebuild of every version): generous on a busy machine
+jest.setTimeout(300_000);
+
 let h: TestHelper;
 beforeAll(async () => {
   h = await new TestHelper().init();
