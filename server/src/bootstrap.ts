@@ -35,7 +35,8 @@ export const DEMO_MODEL_FILE = path.resolve(__dirname, '..', '..', 'seeds', 'dem
 export function createServices(db: Database, auth: Partial<AuthOptions> = {}): Services {
   const audit = new AuditRepository(db);
   const catalogues = new CatalogueService(new CatalogueRepository(db), audit);
-  const models = new ModelService(db, new ModelRepository(db), catalogues, audit);
+  const snapshots = new SnapshotRepository(db);
+  const models = new ModelService(db, new ModelRepository(db), catalogues, audit, snapshots);
   const authService = new AuthService(db, new IdentityRepository(db), audit, {
     devNoAuth: auth.devNoAuth ?? false,
     sessionSecret: auth.sessionSecret ?? randomBytes(32),
@@ -50,7 +51,7 @@ export function createServices(db: Database, auth: Partial<AuthOptions> = {}): S
     analysis,
     auth: authService,
     audit: new AuditService(audit),
-    history: new HistoryService(db, models, analysis, audit, new SnapshotRepository(db)),
+    history: new HistoryService(db, models, analysis, audit, snapshots),
   };
 }
 

@@ -331,6 +331,54 @@ test('an editor takes a snapshot, changes the model and sees the difference', as
   await snapshot(page, 'access-06-versions-diff');
 });
 
+test('an editor replaces the model with an empty file: the confirmation says it is kept, and the Versions tab has it', async () => {
+  const page = await newPage();
+  await signIn(page, EDITOR, EDITOR_PASSWORD, `/models/${MODEL}`);
+  await page.getByRole('tab', { name: 'Versions' }).click();
+  const panel = page.getByTestId('versions-panel');
+  const version = Number(await panel.getByTestId('current-version').textContent());
+  const empty = {
+    formatVersion: '1.0',
+    model: { id: MODEL, name: MODEL_NAME },
+    zones: [],
+    devices: [],
+    interfaces: [],
+    channels: [],
+    assets: [],
+    vulnerabilities: [],
+    controlPlacements: [],
+  };
+  await page.getByTestId('import-file').setInputFiles({
+    name: 'empty.medthreat.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify(empty)),
+  });
+  const confirm = page.getByRole('alertdialog', { name: 'Model exists' });
+  await confirm.waitFor();
+  await expect(confirm.getByTestId('replace-keeps').textContent()).resolves.toMatch(
+    /Nothing is lost: the model as it is now is kept as an automatic snapshot.*Versions tab/s,
+  );
+  await snapshot(page, 'access-07-replace-confirm');
+  await confirm.getByRole('button', { name: 'Replace it' }).click();
+  await confirm.waitFor({ state: 'detached' });
+  await page.getByRole('tab', { name: 'Versions' }).click();
+  const kept = panel.locator('[data-snapshot-kind="AUTOMATIC"]');
+  await kept.waitFor({ timeout: 30_000 });
+  await expect(kept.textContent()).resolves.toMatch(
+    new RegExp(`auto: before import replace at .* by ${EDITOR}.*version ${version}.*kept by an import`),
+  );
+  // an editor cannot delete what an import replaced (the server refuses too: ADMIN only)
+  await expect(kept.getByRole('button', { name: 'Delete…' }).count()).resolves.toBe(0);
+  await expect(panel.getByTestId('current-version').textContent()).resolves.toBe(String(version + 1));
+  // the replaced version is still a revision: compare it with the (empty) current model
+  await kept.getByRole('button', { name: 'Compare with current' }).click();
+  await page.getByTestId('model-diff').waitFor({ timeout: 60_000 });
+  await expect(page.getByTestId('diff-summary').textContent()).resolves.toMatch(
+    new RegExp(`\\(version ${version}\\) to the current model \\(version ${version + 1}\\)`),
+  );
+  await snapshot(page, 'access-08-replace-kept');
+});
+
 test('an editor changes their own password and stays signed in', async () => {
   const page = await newPage();
   await signIn(page, EDITOR, EDITOR_PASSWORD, '/account');

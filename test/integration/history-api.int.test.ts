@@ -531,13 +531,14 @@ describe('the model at any version', () => {
     }
   });
 
-  it('stops at an import with replace, naming its version; a snapshot from before still diffs', async () => {
+  it('passes an import with replace through its AUTOMATIC snapshot; stops there, naming its version, once an admin deletes it', async () => {
     const modelId = await demoCopy('imp');
     const before = (await createSnapshot(modelId, 'before import')).data!.createSnapshot;
     await h.gqlOk(`mutation($m: ID!) { updateDevice(modelId: $m, id: "dev-ehr", patch: { riskClass: D }) { id } }`, {
       m: modelId,
     });
     const doc = (await exportOf(modelId)) as Doc & { zones: Record<string, unknown>[] };
+    const replaced = structuredClone(doc);
     doc.zones.push({ id: 'z-imported', name: 'Imported wing', kind: 'CLINICAL', entryPoint: false });
     const imported = await h.gqlOk<{ importModel: { version: number } }>(
       `mutation($d: JSON!) { importModel(document: $d, replace: true) { version } }`,
@@ -549,16 +550,32 @@ describe('the model at any version', () => {
     });
     const ok = await exportAt(modelId, { version: n });
     expect(ok.errors).toBeUndefined();
+    const kept = await exportAt(modelId, { version: n - 1 });
+    expect(kept.errors).toBeUndefined();
+    expect(kept.data!.exportModel).toEqual(replaced);
+    const earliestOf = async () =>
+      (
+        await h.gqlOk<{ model: { earliestVersion: number } }>(`query($m: ID!) { model(id: $m) { earliestVersion } }`, {
+          m: modelId,
+        })
+      ).model.earliestVersion;
+    expect(await earliestOf()).toBe(1);
+    const auto = (
+      await h.gqlOk<{ model: { snapshots: { id: string; kind: string }[] } }>(
+        `query($m: ID!) { model(id: $m) { snapshots { id kind } } }`,
+        { m: modelId },
+      )
+    ).model.snapshots.find((s) => s.kind === 'AUTOMATIC')!;
+    await h.gqlOk(`mutation($m: ID!, $s: ID!) { deleteSnapshot(modelId: $m, id: $s) { id } }`, {
+      m: modelId,
+      s: auto.id,
+    });
     const refused = await exportAt(modelId, { version: n - 1 });
     expect(firstError(refused)).toMatchObject({
       message: `revision.version: history before version ${n} was replaced by an import; use a snapshot`,
       extensions: { code: 'BAD_USER_INPUT', field: 'revision.version' },
     });
-    const earliest = await h.gqlOk<{ model: { earliestVersion: number } }>(
-      `query($m: ID!) { model(id: $m) { earliestVersion } }`,
-      { m: modelId },
-    );
-    expect(earliest.model.earliestVersion).toBe(n);
+    expect(await earliestOf()).toBe(n);
     const d = (await diff(modelId, { snapshotId: before.id }, { current: true })).data!.modelDiff;
     expect(d.from).toMatchObject({
       kind: 'SNAPSHOT',

@@ -12,7 +12,9 @@ import {
   HistoryGapError,
   earliestRebuildableVersion,
   isReversible,
+  keptSnapshotOf,
   rewindDocument,
+  rewindStart,
   type HistoryEntry,
   type HistoryElementKind,
 } from '../../server/src/domain/model-history';
@@ -200,5 +202,81 @@ describe('earliestRebuildableVersion and isReversible', () => {
     expect(isReversible({ modelVersion: 2, changes: [{ kind: 'document', id: 'm', before: null, after: null }] })).toBe(
       false,
     );
+  });
+});
+
+describe('imports with replace that kept an AUTOMATIC snapshot (issue #11 item 3)', () => {
+  const importKeeping = (v: number, snapshotId: string | null): HistoryEntry => ({
+    modelVersion: v,
+    changes: [
+      { kind: 'model', id: 'm', before: null, after: { id: 'm', name: 'imported' } },
+      ...(snapshotId
+        ? [
+            {
+              kind: 'snapshot',
+              id: snapshotId,
+              before: null,
+              after: { id: snapshotId, name: 'auto', kind: 'AUTOMATIC', note: null, modelVersion: v - 1 },
+            },
+          ]
+        : []),
+    ],
+  });
+  const creation: HistoryEntry = {
+    modelVersion: 1,
+    changes: [{ kind: 'model', id: 'm', before: null, after: { id: 'm', name: 'a' } }],
+  };
+  const edit = (v: number): HistoryEntry => ({
+    modelVersion: v,
+    changes: [{ kind: 'zones', id: `z${v}`, before: null, after: { id: `z${v}` } }],
+  });
+
+  it('keptSnapshotOf reads the snapshot an import names, only when it is AUTOMATIC at the version before', () => {
+    expect(keptSnapshotOf(importKeeping(5, 'snap-a'))).toEqual({ snapshotId: 'snap-a', modelVersion: 4 });
+    expect(keptSnapshotOf(importKeeping(5, null))).toBeNull();
+    expect(keptSnapshotOf(edit(5))).toBeNull();
+    const wrongVersion = importKeeping(5, 'snap-a');
+    (wrongVersion.changes[1]!.after as { modelVersion: number }).modelVersion = 2;
+    expect(keptSnapshotOf(wrongVersion)).toBeNull();
+    const named = importKeeping(5, 'snap-a');
+    (named.changes[1]!.after as { kind: string }).kind = 'NAMED';
+    expect(keptSnapshotOf(named)).toBeNull();
+  });
+
+  it('rewindStart starts from the snapshot of the oldest import after the target, or says which import kept none', () => {
+    const entries = [creation, edit(2), importKeeping(3, 'snap-3'), edit(4), importKeeping(5, 'snap-5'), edit(6)];
+    expect(rewindStart(entries, 6, 5)).toBeNull();
+    expect(rewindStart(entries, 6, 4)).toEqual({ snapshotId: 'snap-5', modelVersion: 4 });
+    expect(rewindStart(entries, 6, 3)).toEqual({ snapshotId: 'snap-5', modelVersion: 4 });
+    expect(rewindStart(entries, 6, 2)).toEqual({ snapshotId: 'snap-3', modelVersion: 2 });
+    expect(rewindStart(entries, 6, 1)).toEqual({ snapshotId: 'snap-3', modelVersion: 2 });
+    const older = [creation, edit(2), importKeeping(3, null), edit(4), importKeeping(5, 'snap-5'), edit(6)];
+    expect(rewindStart(older, 6, 3)).toEqual({ snapshotId: 'snap-5', modelVersion: 4 });
+    expect(() => rewindStart(older, 6, 2)).toThrow(expect.objectContaining({ version: 3, reason: 'IMPORT' }));
+  });
+
+  it('a rewind from the kept snapshot rebuilds the versions before the import', () => {
+    const replaced = apply(DEMO, { op: 'delete', kind: 'devices', pick: 3 }); // version 2
+    const emptied = { ...DEMO, zones: [], devices: [], interfaces: [], channels: [], assets: [] };
+    const entries = [
+      { modelVersion: 2, changes: replaced.changes },
+      importKeeping(3, 'snap-3'),
+      {
+        modelVersion: 4,
+        changes: apply(canonicalModelDocument(emptied as ModelDocument), { op: 'create', n: 1 }).changes,
+      },
+    ];
+    const start = rewindStart(entries, 4, 1)!;
+    expect(start.modelVersion).toBe(2);
+    expect(rewindDocument(replaced.doc, start.modelVersion, entries, 1)).toEqual(DEMO);
+    expect(rewindDocument(replaced.doc, start.modelVersion, entries, 2)).toEqual(canonicalModelDocument(replaced.doc));
+  });
+
+  it('earliestRebuildableVersion passes imports whose kept snapshot still exists', () => {
+    const entries = [creation, importKeeping(3, 'snap-3'), importKeeping(5, 'snap-5')];
+    expect(earliestRebuildableVersion(entries)).toBe(5);
+    expect(earliestRebuildableVersion(entries, new Set(['snap-5']))).toBe(3);
+    expect(earliestRebuildableVersion(entries, new Set(['snap-3', 'snap-5']))).toBe(1);
+    expect(earliestRebuildableVersion([creation, importKeeping(3, null)], new Set(['snap-3']))).toBe(3);
   });
 });

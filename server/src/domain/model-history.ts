@@ -6,8 +6,11 @@
  * document at version v is the document at version V > v with, for each entry V, V-1, …, v+1 in
  * turn, every touched element replaced by its `before` image (null = absent). Model header edits
  * (name, description) are undone the same way. An import carries no element images (a model can
- * hold 10k+ devices), so the walk cannot pass one: the history before it is gone, and only a
- * named snapshot taken earlier still has those versions.
+ * hold 10k+ devices), so the walk cannot pass one. An import with replace (issue #11 item 3)
+ * instead keeps an AUTOMATIC snapshot of the document it replaced, at the version before it, in
+ * its own transaction, and names it in its audit entry (a change of kind 'snapshot'): the walk to
+ * a version before the import starts from that snapshot ({@link rewindStart}). Only imports from
+ * before that (or whose snapshot an ADMIN deleted) still end the history.
  */
 import { canonicalModelDocument } from './model-document';
 import type { ModelDocument } from './types';
@@ -78,18 +81,73 @@ export function isReversible(entry: HistoryEntry): boolean {
   );
 }
 
+/** The AUTOMATIC snapshot an import with replace kept of the document it replaced. */
+export interface KeptSnapshot {
+  snapshotId: string;
+  /** The version the snapshot holds: the import's version − 1. */
+  modelVersion: number;
+}
+
+/**
+ * The snapshot an entry that cannot be undone (an import with replace) kept of the document it
+ * replaced: its change of kind 'snapshot' creating an AUTOMATIC snapshot at the version before
+ * the entry. Null for any other entry (a creation, an import from before snapshots were kept).
+ */
+export function keptSnapshotOf(entry: HistoryEntry): KeptSnapshot | null {
+  if (entry.modelVersion === null || isReversible(entry)) return null;
+  for (const c of entry.changes) {
+    if (c.kind !== 'snapshot' || c.before !== null || typeof c.after !== 'object' || c.after === null) continue;
+    const after = c.after as { id?: unknown; kind?: unknown; modelVersion?: unknown };
+    if (typeof after.id === 'string' && after.kind === 'AUTOMATIC' && after.modelVersion === entry.modelVersion - 1) {
+      return { snapshotId: after.id, modelVersion: after.modelVersion };
+    }
+  }
+  return null;
+}
+
 /**
  * The earliest version a model can be rebuilt at, given the entries that touch its header (or any
- * entries): the version of the newest entry that cannot be undone (its creation or latest
- * import), or 1 when there is none.
+ * entries): the version of the newest entry that cannot be undone (its creation or an import),
+ * or 1 when there is none. An import whose kept snapshot still exists (its id in
+ * `keptSnapshotIds`) does not count: the versions before it rebuild from that snapshot.
  */
-export function earliestRebuildableVersion(entries: readonly HistoryEntry[]): number {
+export function earliestRebuildableVersion(
+  entries: readonly HistoryEntry[],
+  keptSnapshotIds: ReadonlySet<string> = new Set(),
+): number {
   let earliest = 1;
   for (const e of entries) {
     if (e.modelVersion === null || isModelDeletion(e)) continue;
-    if (!isReversible(e)) earliest = Math.max(earliest, e.modelVersion);
+    if (isReversible(e)) continue;
+    const kept = keptSnapshotOf(e);
+    if (kept && keptSnapshotIds.has(kept.snapshotId)) continue;
+    earliest = Math.max(earliest, e.modelVersion);
   }
   return earliest;
+}
+
+/**
+ * Where the walk back to `targetVersion` starts: null to start from the document at
+ * `currentVersion`; otherwise the snapshot kept by the OLDEST import between the two (the walk
+ * from it to `targetVersion` then crosses only entries that can be undone).
+ * @param entries as {@link rewindDocument} takes them
+ * @throws HistoryGapError (IMPORT) naming that import's version when it kept no snapshot
+ */
+export function rewindStart(
+  entries: readonly HistoryEntry[],
+  currentVersion: number,
+  targetVersion: number,
+): KeptSnapshot | null {
+  let oldest: HistoryEntry | null = null;
+  for (const e of entries) {
+    if (e.modelVersion === null || isModelDeletion(e)) continue;
+    if (e.modelVersion <= targetVersion || e.modelVersion > currentVersion || isReversible(e)) continue;
+    if (!oldest || e.modelVersion < oldest.modelVersion!) oldest = e;
+  }
+  if (!oldest) return null;
+  const kept = keptSnapshotOf(oldest);
+  if (!kept) throw new HistoryGapError(oldest.modelVersion!, 'IMPORT');
+  return kept;
 }
 
 /**

@@ -37,6 +37,7 @@ export const ThreatModelHistory = {
 };
 
 export const ModelSnapshot = {
+  riskTotals: (s: SnapshotRecord, _: unknown, ctx: Context) => ctx.services.history.snapshotRiskTotals(s),
   document: (s: SnapshotRecord, _: unknown, ctx: Context) => ctx.services.history.snapshotDocument(s.modelId, s.id),
 };
 

@@ -12,11 +12,17 @@ import { randomBytes } from 'node:crypto';
 import type { Database } from '../graph/database';
 import type { AuditRepository } from '../graph/repositories/audit-repository';
 import type { SnapshotRecord, SnapshotRepository } from '../graph/repositories/snapshot-repository';
-import type { Actor } from '../domain/auth/principal';
+import { authorize, type Actor } from '../domain/auth/principal';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
 import { canonicalModelDocument } from '../domain/model-document';
 import { diffModelDocuments, type ModelDocumentDiff } from '../domain/model-diff';
-import { ELEMENT_KINDS, HistoryGapError, earliestRebuildableVersion, rewindDocument } from '../domain/model-history';
+import {
+  ELEMENT_KINDS,
+  HistoryGapError,
+  earliestRebuildableVersion,
+  rewindDocument,
+  rewindStart,
+} from '../domain/model-history';
 import type { RiskTotals } from './risk-totals';
 import type { ModelDocument } from '../domain/types';
 import type { AnalysisService, DocumentIdentity } from './analysis-service';
@@ -128,6 +134,7 @@ export class HistoryService {
         const record = await this.snapshots.create(tx, modelId, snap.createdAt, {
           id,
           name: cleanName,
+          kind: 'NAMED',
           note: cleanNote,
           modelVersion: snap.version,
           createdById: actor.principal.id,
@@ -157,7 +164,7 @@ export class HistoryService {
     throw new ConflictError(`model '${modelId}' was replaced while the snapshot was taken; retry`, 'modelId');
   }
 
-  /** The model's snapshots, newest first, without documents. */
+  /** The model's snapshots (NAMED and AUTOMATIC), newest first, without documents. */
   listSnapshots(modelId: string): Promise<SnapshotRecord[]> {
     return this.snapshots.list(modelId);
   }
@@ -178,10 +185,32 @@ export class HistoryService {
   }
 
   /**
-   * Deletes a snapshot, with an audit entry in the same transaction; returns what it was.
-   * @throws NotFoundError (`id`) when the model has no such snapshot
+   * A snapshot's risk totals: as stored when it was taken (NAMED), or, for an AUTOMATIC snapshot
+   * (stored without them, so an import never waits on an analysis), computed now with the current
+   * catalogue and cached per model state like any version's.
+   * @throws NotFoundError when the snapshot was deleted meanwhile; EngineLimitError on a model too large to search
+   */
+  async snapshotRiskTotals(record: SnapshotRecord): Promise<RiskTotals> {
+    if (record.riskTotals !== null && record.riskTotals !== undefined) return record.riskTotals as RiskTotals;
+    const document = await this.snapshotDocument(record.modelId, record.id);
+    return this.analysis.riskTotals(document, {
+      modelId: record.modelId,
+      createdAt: record.modelCreatedAt,
+      version: record.modelVersion,
+    });
+  }
+
+  /**
+   * Deletes a snapshot, with an audit entry in the same transaction; returns what it was. An
+   * AUTOMATIC snapshot (what an import with replace overwrote; the versions before that import
+   * are rebuilt from it) needs the ADMIN role, like deleting the model: an EDITOR cannot make a
+   * replace unrecoverable.
+   * @throws NotFoundError (`id`) when the model has no such snapshot; ForbiddenError for an
+   *   AUTOMATIC snapshot below ADMIN
    */
   async deleteSnapshot(actor: Actor, modelId: string, id: string): Promise<SnapshotRecord> {
+    const found = await this.snapshots.get(modelId, id);
+    if (found?.kind === 'AUTOMATIC') authorize(actor.principal, 'ADMIN', modelId);
     const deleted = await this.db.write(async (tx) => {
       const record = await this.snapshots.delete(tx, modelId, id);
       if (!record) return null;
@@ -192,7 +221,7 @@ export class HistoryService {
           {
             kind: 'snapshot',
             id,
-            before: { id, name: record.name, note: record.note, modelVersion: record.modelVersion },
+            before: { id, name: record.name, kind: record.kind, note: record.note, modelVersion: record.modelVersion },
             after: null,
           },
         ],
@@ -200,6 +229,12 @@ export class HistoryService {
       return record;
     });
     if (!deleted) throw new NotFoundError(`model '${modelId}' has no snapshot '${id}'`, 'id');
+    if (deleted.kind === 'AUTOMATIC') {
+      // versions rebuilt from it are no longer served (here; they were right, but earliestVersion moved)
+      for (const key of [...this.rebuilt.keys()]) {
+        if ((JSON.parse(key) as unknown[])[0] === modelId) this.rebuilt.delete(key);
+      }
+    }
     return deleted;
   }
 
@@ -208,24 +243,32 @@ export class HistoryService {
   // -------------------------------------------------------------------------------------------
 
   /**
-   * The oldest version the model can be rebuilt at: 1, or the version of its latest import with
-   * replace (which keeps no element images). Versions from there to ThreatModel.version work as
+   * The oldest version the model can be rebuilt at: 1, or the version of its latest import that
+   * kept no snapshot of what it replaced (imports from before snapshots were kept, or whose
+   * AUTOMATIC snapshot an ADMIN deleted). Versions from there to ThreatModel.version work as
    * revisions. NotFoundError (`modelId`) when the model does not exist.
    */
   async earliestVersion(modelId: string): Promise<number> {
     await this.models.snapshot(modelId);
-    return earliestRebuildableVersion(await this.audit.headerChanges(modelId));
+    const [entries, snapshots] = await Promise.all([this.audit.headerChanges(modelId), this.snapshots.list(modelId)]);
+    return earliestRebuildableVersion(
+      entries,
+      new Set(snapshots.filter((s) => s.kind === 'AUTOMATIC').map((s) => s.id)),
+    );
   }
 
   /**
    * The model as it was at `version`: the current document with the audit entries after
-   * `version` undone, newest first. Consistent under concurrent writes: the entries are read up
+   * `version` undone, newest first; across an import with replace, the AUTOMATIC snapshot it kept
+   * of the document it replaced (domain/model-history.ts rewindStart) with the entries from there
+   * back to `version` undone. Consistent under concurrent writes: the entries are read up
    * to the version of the document read (whose entries are all committed by then, since each is
    * written in its change's transaction), and for the same model incarnation (re-read if the model
    * was deleted and re-created meanwhile).
    * @param field the argument path errors name (e.g. `from.version`)
    * @throws ValidationError (`field`) for a version outside 1..current, or one before an import
-   *   ("history before version N was replaced by an import; use a snapshot"); NotFoundError (`modelId`)
+   *   that kept no snapshot ("history before version N was replaced by an import; use a
+   *   snapshot"); NotFoundError (`modelId`)
    */
   async documentAt(
     modelId: string,
@@ -254,7 +297,20 @@ export class HistoryService {
       if (!current) continue; // deleted or re-created since the read: snapshot() tells which
       let document: ModelDocument;
       try {
-        document = rewindDocument(snap.document, snap.version, events, version);
+        const start = rewindStart(events, snap.version, version);
+        let base = { document: snap.document, version: snap.version };
+        if (start) {
+          const kept = await this.snapshots.getWithDocument(modelId, start.snapshotId);
+          if (
+            !kept ||
+            kept.snapshot.modelCreatedAt !== snap.createdAt ||
+            kept.snapshot.modelVersion !== start.modelVersion
+          ) {
+            throw new HistoryGapError(start.modelVersion + 1, 'IMPORT'); // an ADMIN deleted it
+          }
+          base = { document: kept.document as ModelDocument, version: start.modelVersion };
+        }
+        document = rewindDocument(base.document, base.version, events, version);
       } catch (e) {
         if (e instanceof HistoryGapError) throw new ValidationError(e.message, field);
         throw e;

@@ -10,6 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Database, Tx } from '../graph/database';
 import type { AuditChange, AuditRepository } from '../graph/repositories/audit-repository';
+import type { SnapshotRecord, SnapshotRepository } from '../graph/repositories/snapshot-repository';
 import {
   emptyChangeSet,
   type ChangeSet,
@@ -86,6 +87,8 @@ export interface ModelSnapshot {
 /** Attempts of one write when other writers keep winning the version race (then CONFLICT). */
 const MAX_WRITE_ATTEMPTS = 8;
 const CACHE_SIZE = 16;
+/** Longest snapshot name (HistoryService SNAPSHOT_LIMITS.name). */
+const SNAPSHOT_NAME_MAX = 100;
 
 /** How {@link ModelService.change} copies, validates and caches; the defaults suit every edit. */
 interface ChangeMode {
@@ -110,6 +113,7 @@ export class ModelService {
     private readonly repo: ModelRepository,
     private readonly catalogues: CatalogueService,
     private readonly audit: AuditRepository,
+    private readonly keptSnapshots: SnapshotRepository,
   ) {}
 
   /** The audit entry of a model-level change, written in the change's transaction. */
@@ -167,9 +171,18 @@ export class ModelService {
 
   /**
    * Validates and imports an exchange document in one transaction.
+   *
+   * With `replace` over an existing model nothing is lost: the same transaction stores an
+   * AUTOMATIC snapshot of the replaced document (named "auto: before import replace at <time> by
+   * <actor>", at the version replaced) and names it in the import's audit entry, so every earlier
+   * version stays exportable (HistoryService.documentAt rebuilds across the import from it) and
+   * the replaced model can be imported back. Only an ADMIN may delete that snapshot. The replaced
+   * document is the one at the version the header step locks (re-read and retried otherwise).
    * @param options.replace overwrite an existing model with the same id (default false)
    * @param options.targetModelId import under this id instead of document.model.id
-   * @throws ValidationError (paths prefixed `document.`), ConflictError if the id exists and replace is false
+   * @throws ValidationError (paths prefixed `document.`; nothing written, not even the snapshot),
+   *   ConflictError (`document.model.id`) if the id exists and replace is false, ConflictError
+   *   (`modelId`) when other writers kept changing the model during every attempt
    */
   async importModel(
     actor: Actor,
@@ -184,26 +197,65 @@ export class ModelService {
     }
     const doc = withPathPrefix('document', () => validateModelDocument(candidate, catalogue));
     const canonical = canonicalModelDocument(doc);
+    const replace = options.replace ?? false;
+    const modelId = canonical.model.id;
     const counts = ELEMENT_KINDS.map((k) => `${canonical[k].length} ${k}`).join(', ');
-    const summary = await this.repo.importDocument(
-      canonical,
-      options.replace ?? false,
-      // The element images of an import are not kept (a model can have 10k+ devices): the diff of
-      // versions stops at an import; named snapshots keep whole documents.
-      this.audited(
-        actor,
-        `imported a model document (${counts})${options.replace ? ', replacing the model' : ''}${note ? `; ${note}` : ''}`,
-        (m) => [
-          {
-            kind: 'model',
-            id: m.id,
-            before: null,
-            after: { id: m.id, name: m.name, description: m.description ?? null },
-          },
-        ],
-      ),
-    );
-    this.snapshots.delete(summary.id);
+    const summary = await this.oneWriterAtATime(modelId, async () => {
+      for (let attempt = 1; ; attempt++) {
+        // the model as it is now (consistent, cached): what a replace keeps as its snapshot
+        const before = replace && (await this.repo.version(modelId)) ? await this.snapshotOrNull(modelId) : null;
+        try {
+          return await this.repo.importDocument(
+            canonical,
+            replace,
+            before && { version: before.version, createdAt: before.createdAt },
+            async (tx, m, replaced) => {
+              const kept = replaced && before ? await this.keepReplaced(tx, actor, m, before) : null;
+              // The import's own element images are not kept (a model can have 10k+ devices): the
+              // history before it is rebuilt from the kept snapshot instead.
+              await this.audit.record(tx, actor, {
+                modelId: m.id,
+                modelVersion: m.version,
+                summary:
+                  `imported a model document (${counts})` +
+                  (kept ? `, replacing version ${before!.version}, kept as snapshot '${kept.name}'` : '') +
+                  (note ? `; ${note}` : ''),
+                changes: [
+                  {
+                    kind: 'model',
+                    id: m.id,
+                    before: null,
+                    after: { id: m.id, name: m.name, description: m.description ?? null },
+                  },
+                  ...(kept
+                    ? [
+                        {
+                          kind: 'snapshot',
+                          id: kept.id,
+                          before: null,
+                          after: {
+                            id: kept.id,
+                            name: kept.name,
+                            kind: kept.kind,
+                            note: kept.note,
+                            modelVersion: kept.modelVersion,
+                          },
+                        },
+                      ]
+                    : []),
+                ],
+              });
+            },
+          );
+        } catch (e) {
+          const raced = e instanceof ConflictError && e.field === 'modelId';
+          if (!raced || attempt >= MAX_WRITE_ATTEMPTS) throw e;
+          await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
+        } finally {
+          this.snapshots.delete(modelId);
+        }
+      }
+    });
     return summary;
   }
 
@@ -239,6 +291,51 @@ export class ModelService {
       report.push({ modelId, changes: migrated.changes });
     }
     return report;
+  }
+
+  /** The snapshot of a model, or null when it does not exist (deleted since it was seen). */
+  private async snapshotOrNull(modelId: string): Promise<ModelSnapshot | null> {
+    try {
+      return await this.snapshot(modelId);
+    } catch (e) {
+      if (e instanceof NotFoundError) return null;
+      throw e;
+    }
+  }
+
+  /**
+   * Stores, in the import's transaction, the AUTOMATIC snapshot of the document an import with
+   * replace overwrites. Its risk totals are computed when first read (HistoryService), so an
+   * import never waits for (or fails on) an analysis of the model it replaces.
+   */
+  private async keepReplaced(
+    tx: Tx,
+    actor: Actor,
+    m: ThreatModelSummary,
+    before: ModelSnapshot,
+  ): Promise<SnapshotRecord> {
+    const document = canonicalModelDocument(before.document);
+    const name = `auto: before import replace at ${new Date().toISOString()} by ${actor.principal.name}`.slice(
+      0,
+      SNAPSHOT_NAME_MAX,
+    );
+    const record = await this.keptSnapshots.create(tx, m.id, before.createdAt, {
+      id: `snap-${randomBytes(6).toString('hex')}`,
+      name,
+      kind: 'AUTOMATIC',
+      note:
+        `Kept automatically: model version ${before.version} as it was before an import replaced it ` +
+        `(version ${m.version}). Export it to get the model back; only an ADMIN can delete it.`,
+      modelVersion: before.version,
+      createdById: actor.principal.id,
+      createdByName: actor.principal.name,
+      document,
+      riskTotals: null,
+      counts: Object.fromEntries(ELEMENT_KINDS.map((k) => [k, document[k].length])),
+    });
+    // the header step matched before.createdAt under the lock, so the model is there
+    if (!record) throw new ConflictError(`model '${m.id}' was replaced meanwhile; retry`, 'modelId');
+    return record;
   }
 
   /** Creates an empty model. ConflictError if the id exists; ValidationError for a bad id or name. */

@@ -1,7 +1,8 @@
 /**
  * Model exchange files: export the model document (exportModel, canonical JSON) and import one
  * (importModel). Import errors carry the JSON path at fault; a model that already exists can be
- * replaced or imported as a copy under a new id.
+ * replaced (the server keeps the replaced model as an automatic snapshot, and the confirmation
+ * says where to find it) or imported as a copy under a new id.
  */
 import { useRef, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
@@ -120,6 +121,12 @@ export function ImportModelButton({
       {conflict && (
         <div className="warning-box" role="alertdialog" aria-label="Model exists">
           A model with id <code>{conflict.id}</code> already exists.
+          <p data-testid="replace-keeps">
+            Replacing it overwrites the model with this file. Nothing is lost: the model as it is now is kept as an
+            automatic snapshot (<q>auto: before import replace…</q>), and every earlier version stays available. To get
+            it back, open the model’s <b>Versions</b> tab: compare with that snapshot, or export it and import the file
+            again.
+          </p>
           <div className="form-actions">
             <button
               type="button"

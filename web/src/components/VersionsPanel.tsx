@@ -363,8 +363,19 @@ function TakeSnapshotForm({ modelId, onTaken }: { modelId: string; onTaken: (s: 
   );
 }
 
-/** The Versions tab. `canEdit`: may take and delete snapshots (editors of this model). */
-export function VersionsPanel({ modelId, canEdit }: { modelId: string; canEdit: boolean }) {
+/**
+ * The Versions tab. `canEdit`: may take and delete named snapshots (editors of this model);
+ * `canDeleteKept`: may also delete AUTOMATIC snapshots, what an import replaced (admins only).
+ */
+export function VersionsPanel({
+  modelId,
+  canEdit,
+  canDeleteKept = false,
+}: {
+  modelId: string;
+  canEdit: boolean;
+  canDeleteKept?: boolean;
+}) {
   const qc = useQueryClient();
   const versions = useModelVersions(modelId);
   const [from, setFrom] = useState<RevisionChoice | null>(null);
@@ -419,7 +430,9 @@ export function VersionsPanel({ modelId, canEdit }: { modelId: string; canEdit: 
     <div className="versions-panel" data-testid="versions-panel">
       <p className="rec-summary">
         Current version <b data-testid="current-version">{m.version}</b>
-        {m.earliestVersion > 1 && <> · history kept from version {m.earliestVersion} (the last import replaced it)</>}
+        {m.earliestVersion > 1 && (
+          <> · history kept from version {m.earliestVersion} (an import replaced the versions before it)</>
+        )}
       </p>
 
       <section aria-labelledby="snapshots-title">
@@ -443,9 +456,17 @@ export function VersionsPanel({ modelId, canEdit }: { modelId: string; canEdit: 
         ) : (
           <ul className="snapshot-list" data-testid="snapshot-list">
             {snapshots.map((s) => (
-              <li key={s.id} data-snapshot={s.name}>
+              <li key={s.id} data-snapshot={s.name} data-snapshot-kind={s.kind}>
                 <div>
                   <b>{s.name}</b> <span className="sub">version {s.modelVersion}</span>
+                  {s.kind === 'AUTOMATIC' && (
+                    <span
+                      className="snapshot-kind"
+                      title="Kept automatically when an import replaced the model: export it to get that model back"
+                    >
+                      kept by an import
+                    </span>
+                  )}
                 </div>
                 <div className="sub">
                   {formatWhen(s.createdAt)} by {s.createdByName} · total risk {formatRisk(s.riskTotals.totalRisk)}
@@ -468,7 +489,7 @@ export function VersionsPanel({ modelId, canEdit }: { modelId: string; canEdit: 
                   <button type="button" className="small" onClick={() => void exportSnapshot(s)}>
                     Export
                   </button>
-                  {canEdit &&
+                  {(s.kind === 'AUTOMATIC' ? canDeleteKept : canEdit) &&
                     (confirming === s.id ? (
                       <span className="confirm" role="group" aria-label={`Confirm deleting snapshot ${s.name}`}>
                         <button type="button" className="small danger" onClick={() => void remove(s)}>

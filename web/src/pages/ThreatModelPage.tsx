@@ -397,7 +397,9 @@ export function ThreatModelPage() {
           {tab === 'recommend' && (
             <RecommendationPanel modelId={modelId} index={index} onView={setWhatIfView} canAccept={canAccept} />
           )}
-          {tab === 'versions' && <VersionsPanel modelId={modelId} canEdit={canEdit} />}
+          {tab === 'versions' && (
+            <VersionsPanel modelId={modelId} canEdit={canEdit} canDeleteKept={can('deleteModel', modelId)} />
+          )}
           {tab === 'baseline' && (
             <>
               {gaps.isPending && <Loading label="Checking risk-class baselines…" />}

@@ -195,11 +195,23 @@ export class ModelRepository {
 
   /**
    * Imports a whole validated document in one transaction: creates the model (or, with
-   * `replace`, clears its elements and keeps its version history by bumping it), then runs `also`.
-   * ConflictError if it exists and `replace` is false.
+   * `replace`, clears its elements and keeps its version history by bumping it), then runs `also`
+   * with the resulting header and the state it replaced (null when it created the model).
+   * @param expected with `replace`: the state (version, createdAt) the caller read the model at,
+   *   or null if it read no model. The header step takes the model's write lock, then compares;
+   *   on a mismatch (another write, a deletion or a creation committed since) it throws
+   *   ConflictError (field `modelId`) and nothing is written, so the caller re-reads and retries.
+   * @throws ConflictError (`document.model.id`) if the model exists and `replace` is false
    */
-  async importDocument(doc: ModelDocument, replace: boolean, also: InTransaction): Promise<ThreatModelSummary> {
+  async importDocument(
+    doc: ModelDocument,
+    replace: boolean,
+    expected: ModelStamp | null,
+    also: (tx: Tx, model: ThreatModelSummary, replaced: ModelStamp | null) => Promise<void>,
+  ): Promise<ThreatModelSummary> {
     const modelId = doc.model.id;
+    const raced = () =>
+      new ConflictError(`model '${modelId}' was changed by another request while it was replaced; retry`, 'modelId');
     return this.db.write(async (tx) => {
       const existing = summary((await tx.run('model/get-model', { modelId }))[0]);
       if (existing && !replace) {
@@ -208,14 +220,23 @@ export class ModelRepository {
           'document.model.id',
         );
       }
+      let replaced: ModelStamp | null = null;
       if (existing) {
-        await tx.run('model/update-model-info', {
-          modelId,
-          name: doc.model.name,
-          description: doc.model.description ?? null,
-        });
+        const row = (
+          await tx.run('model/replace-model-info', {
+            modelId,
+            name: doc.model.name,
+            description: doc.model.description ?? null,
+          })
+        )[0];
+        if (!row) throw raced(); // deleted since get-model
+        replaced = { version: row['previous'] as number, createdAt: (row['model'] as Row)['createdAt'] as string };
+        if (!expected || expected.version !== replaced.version || expected.createdAt !== replaced.createdAt) {
+          throw raced();
+        }
         await tx.run('model/delete-model-elements', { modelId });
       } else {
+        if (expected) throw raced(); // deleted since the caller read it
         await tx.run('model/create-model', {
           modelId,
           name: doc.model.name,
@@ -224,7 +245,7 @@ export class ModelRepository {
       }
       await writeElements(tx, modelId, { deleteIds: [], ...doc });
       const m = summary((await tx.run('model/get-model', { modelId }))[0])!;
-      await also(tx, m);
+      await also(tx, m, replaced);
       return m;
     });
   }

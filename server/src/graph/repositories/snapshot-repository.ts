@@ -1,17 +1,22 @@
 /**
- * Named snapshots of a model (:ModelSnapshot nodes, keyed by modelId): a whole canonical exchange
- * document kept as JSON text, with the model version it was taken at, who took it, and the risk
+ * Snapshots of a model (:ModelSnapshot nodes, keyed by modelId): NAMED ones taken by users, and
+ * AUTOMATIC ones an import with replace keeps of the document it replaced. Each is a whole
+ * canonical exchange document kept as JSON text, with the model version it was taken at, who took it, and the risk
  * totals and element counts of that moment (JSON text too: Neo4j properties cannot hold maps).
  * Listing never reads the documents; they are read one at a time, on demand.
  */
 import { ConflictError } from '../../domain/errors';
 import type { Database, Row, Tx } from '../database';
 
+/** NAMED: taken by a user (createSnapshot); AUTOMATIC: kept by an import with replace. */
+export type SnapshotKind = 'NAMED' | 'AUTOMATIC';
+
 /** A snapshot as stored, without its document. Times are ISO-8601 date-times (UTC). */
 export interface SnapshotRecord {
   id: string;
   modelId: string;
   name: string;
+  kind: SnapshotKind;
   note: string | null;
   /** The model version the document is at. */
   modelVersion: number;
@@ -20,7 +25,7 @@ export interface SnapshotRecord {
   createdAt: string;
   createdById: string;
   createdByName: string;
-  /** Parsed from JSON text: whatever the service stored (risk totals at creation). */
+  /** Parsed from JSON text: whatever the service stored (risk totals at creation; null when not computed, AUTOMATIC). */
   riskTotals: unknown;
   /** Parsed from JSON text: element counts of the document. */
   counts: unknown;
@@ -30,6 +35,7 @@ export interface SnapshotRecord {
 export interface NewSnapshot {
   id: string;
   name: string;
+  kind: SnapshotKind;
   note: string | null;
   modelVersion: number;
   createdById: string;
@@ -46,6 +52,7 @@ function toRecord(row: Row): SnapshotRecord {
     id: s['id'] as string,
     modelId: s['modelId'] as string,
     name: s['name'] as string,
+    kind: (s['kind'] as SnapshotKind | undefined) ?? 'NAMED',
     note: (s['note'] as string | null | undefined) ?? null,
     modelVersion: s['modelVersion'] as number,
     modelCreatedAt: s['modelCreatedAt'] as string,
