@@ -14,6 +14,7 @@
  *
  * Options: --devices 1000,10000,50000 (or BENCH_DEVICES; --sizes is the old name)  --runs 3
  *          --cap-ms 60000  --seed 7  --warmup-devices 300  --no-docs
+ *          --docs-from <file>: only rewrite the docs from a record saved from stdout
  *          --smoke: a small run that checks the benchmark still works (40 devices, 1 run, 3 s cap,
  *          20-device warm-up, no docs); `npm test` runs it (test/integration/bench-smoke.int.test.ts).
  * Neo4j: NEO4J_URI if set (the run creates and deletes models 'bench-<devices>' and
@@ -442,7 +443,14 @@ async function formatted(file: string, text: string): Promise<string> {
   }
 }
 
-main().catch((e: unknown) => {
+/** `--docs-from <file>`: rewrites the docs from a record saved from stdout (a run made with --no-docs). */
+async function docsFrom(file: string): Promise<void> {
+  const json = fs.readFileSync(file, 'utf8').trim();
+  await writeDocs(JSON.parse(json) as Parameters<typeof writeDocs>[0], json);
+  clearInterval(rssTimer);
+}
+
+(flag('docs-from') ? docsFrom(arg('docs-from', '')) : main()).catch((e: unknown) => {
   console.error(e);
   process.exit(1);
 });
