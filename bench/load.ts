@@ -2,9 +2,12 @@
  * `npm run load`: a load test of the built server as a separate process, with a Neo4j restart in
  * the middle, that proves no acknowledged write is lost.
  *
- * 1. Starts its own Neo4j (instance 'load', port 7691, empty at the start) and the BUILT server
- *    (server/dist, rebuilt with `npm run build -w server` if missing or older than server/src) on a
- *    free loopback port, with the demo hospital loaded and a bootstrap admin account.
+ * 1. Starts its own Neo4j (instance 'load', port 7691, empty at the start; with NEO4J_URI set it
+ *    uses that server instead, and does not restart it) and the BUILT server (server/dist, rebuilt
+ *    with `npm run build -w server` if missing or older than server/src; `--from-source` runs
+ *    server/src through tsx instead) on a free loopback port, with the demo hospital loaded and a
+ *    bootstrap admin account (password MEDTHREAT_ADMIN_PASSWORD if set: on an existing database
+ *    it must be the admin's password, else a random one).
  * 2. Signs in as `admin` (mutation login) and sends `Authorization: Bearer <token>`
  *    (`--dev-no-auth` uses MEDTHREAT_DEV_NO_AUTH instead). The per-principal rate limit is switched
  *    off for the run (MEDTHREAT_RATE_LIMIT_POINTS=0): every client is the same admin.
@@ -13,10 +16,10 @@
  *    for the run (createDevice with a unique id, updateDevice with an increasing name version).
  *    Every write the server acknowledged with a success response is recorded.
  * 4. At `--restart-at` (fraction of the run, default 0.5) stops Neo4j and starts it again with its
- *    data (`--no-restart` skips this).
+ *    data (`--no-restart` skips this; so does NEO4J_URI: the run does not own that server).
  * 5. Afterwards waits for readiness, reads the run's model back and checks every acknowledged write:
  *    each created device exists, and no device's name version is older than its last acknowledged
- *    update. Any missing write fails the run (exit code 1).
+ *    update. Any missing write fails the run (exit code 1). The run's model is deleted at the end.
  *
  * Prints one JSON document: throughput (req/s, overall, reads, writes), latency p50/p95/p99 (ms),
  * error counts by code, the restart window, acknowledged and missing writes, the shutdown of the
@@ -24,7 +27,11 @@
  * in docs/benchmarks.md (between `<!-- load:begin -->` and `<!-- load:end -->`), unless `--no-docs`.
  *
  * Options: --clients 50  --seconds 60  --restart-at 0.5  --no-restart  --no-docs  --dev-no-auth
- *          --port 7691 (Neo4j)  --keep-neo4j (leave it running afterwards)
+ *          --port 7691 (Neo4j)  --keep-neo4j (leave it running afterwards)  --from-source
+ *          --smoke: a small run that checks the load test still works: 3 clients for 5 s, no
+ *          restart, the server from source, no docs. `npm test` runs it on the suite's own Neo4j
+ *          (NEO4J_URI; test/integration/bench-smoke.int.test.ts). The restart is left out there: it
+ *          would take the suite's database away from it, and costs about 30 s.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -46,10 +53,15 @@ const arg = (name: string, fallback: string) => {
   const i = argv.indexOf(`--${name}`);
   return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1]! : fallback;
 };
-const CLIENTS = Number(arg('clients', '50'));
-const SECONDS = Number(arg('seconds', '60'));
-const RESTART_AT = flag('no-restart') ? null : Number(arg('restart-at', '0.5'));
+const SMOKE = flag('smoke');
+/** A Neo4j the run uses but does not own (so never restarts or stops), or null: its own instance. */
+const EXTERNAL_NEO4J = process.env.NEO4J_URI || null;
+const CLIENTS = Number(arg('clients', SMOKE ? '3' : '50'));
+const SECONDS = Number(arg('seconds', SMOKE ? '5' : '60'));
+const RESTART_AT = flag('no-restart') || SMOKE || EXTERNAL_NEO4J ? null : Number(arg('restart-at', '0.5'));
 const NEO4J_PORT = Number(arg('port', '7691'));
+const FROM_SOURCE = SMOKE || flag('from-source');
+const WRITE_DOCS = !SMOKE && !flag('no-docs');
 const DEV_NO_AUTH = flag('dev-no-auth');
 /** Per-request client timeout (ms): longer than the server's 15 s transaction retry. */
 const REQUEST_TIMEOUT_MS = 30000;
@@ -122,7 +134,10 @@ interface Server {
 /** Spawns node server/dist/main.js; resolves once /readyz answers 200. Its output goes to `logFile`. */
 async function startServer(neo4jUri: string, port: number, adminPassword: string, logFile: string): Promise<Server> {
   const out = fs.openSync(logFile, 'w');
-  const child = spawn(process.execPath, [path.join(ROOT, 'server', 'dist', 'main.js')], {
+  const entry = FROM_SOURCE
+    ? ['--require', 'tsx/cjs', path.join(ROOT, 'server', 'src', 'main.ts')]
+    : [path.join(ROOT, 'server', 'dist', 'main.js')];
+  const child = spawn(process.execPath, entry, {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -283,7 +298,8 @@ async function client(
   let i = 0;
   while (performance.now() < until) {
     i++;
-    const roll = Math.random();
+    // a smoke run is short: each client starts with one write and one read, so both are always verified
+    const roll = SMOKE && i === 1 ? 0.75 : SMOKE && i === 2 ? 0.1 : Math.random();
     let kind: Kind;
     let op: string;
     let outcome: Outcome;
@@ -363,17 +379,23 @@ async function devicesOf(base: string, modelId: string): Promise<Map<string, str
 async function main(): Promise<void> {
   const startedAt = new Date();
   const loadAverageAtStart = os.loadavg().map((x) => round(x, 2));
-  ensureBuilt();
+  if (!FROM_SOURCE) ensureBuilt();
   const workDir = path.join(ROOT, 'test-results', 'load');
   fs.mkdirSync(workDir, { recursive: true });
   const serverLog = path.join(workDir, 'server.log');
 
-  log(`starting Neo4j (instance ${INSTANCE}, port ${NEO4J_PORT}, empty)`);
-  const { uri } = await local.start({ port: NEO4J_PORT, instance: INSTANCE, fresh: true });
+  let uri: string;
+  if (EXTERNAL_NEO4J) {
+    uri = EXTERNAL_NEO4J;
+    log(`using the Neo4j at ${uri} (NEO4J_URI): no restart`);
+  } else {
+    log(`starting Neo4j (instance ${INSTANCE}, port ${NEO4J_PORT}, empty)`);
+    uri = (await local.start({ port: NEO4J_PORT, instance: INSTANCE, fresh: true })).uri;
+  }
   let server: Server | undefined;
   const cleanup = async () => {
     if (server && server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGKILL');
-    if (!flag('keep-neo4j')) await local.stop({ instance: INSTANCE });
+    if (!EXTERNAL_NEO4J && !flag('keep-neo4j')) await local.stop({ instance: INSTANCE });
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
@@ -383,9 +405,11 @@ async function main(): Promise<void> {
   }
 
   try {
-    const adminPassword = `load-${randomBytes(12).toString('hex')}`;
+    const adminPassword = process.env.MEDTHREAT_ADMIN_PASSWORD || `load-${randomBytes(12).toString('hex')}`;
     const port = await freePort();
-    log(`starting the built server on 127.0.0.1:${port} (log: ${path.relative(ROOT, serverLog)})`);
+    log(
+      `starting the ${FROM_SOURCE ? 'server (from source)' : 'built server'} on 127.0.0.1:${port} (log: ${path.relative(ROOT, serverLog)})`,
+    );
     server = await startServer(uri, port, adminPassword, serverLog);
     const base = server.base;
 
@@ -394,7 +418,9 @@ async function main(): Promise<void> {
         p: adminPassword,
       });
       if (!login.ok) {
-        throw new Error(`admin sign-in failed (${login.code}); is login implemented? --dev-no-auth runs without it`);
+        throw new Error(
+          `admin sign-in failed (${login.code}): on a database that has accounts, set MEDTHREAT_ADMIN_PASSWORD to the password of 'admin' (or use --dev-no-auth)`,
+        );
       }
       authHeader = { authorization: `Bearer ${(login.data!['login'] as { token: string }).token}` };
     }
@@ -452,6 +478,7 @@ async function main(): Promise<void> {
       if (foundVersion < version) missing.push({ id, expected: nameOf(id, version), found: name ?? null });
     }
     const unacknowledgedButPresent = [...found.keys()].filter((id) => !acked.has(id)).length;
+    await gqlOk(base, `mutation($m: ID!) { deleteModel(id: $m) }`, { m: modelId });
 
     log('stopping the server (SIGTERM)');
     const stopStart = performance.now();
@@ -506,6 +533,8 @@ async function main(): Promise<void> {
         seconds: SECONDS,
         elapsedS: round(elapsedS, 2),
         restartAt: RESTART_AT,
+        smoke: SMOKE,
+        server: FROM_SOURCE ? 'server/src through tsx' : 'server/dist (built)',
         mix: 'reads 70 % (model summary 30, attack paths first 10: 15, element lists 25), writes 30 % (createDevice 15, updateDevice 15)',
         auth: DEV_NO_AUTH ? 'MEDTHREAT_DEV_NO_AUTH' : 'admin session token (login)',
         requestTimeoutMs: REQUEST_TIMEOUT_MS,
@@ -543,7 +572,7 @@ async function main(): Promise<void> {
     };
     const json = JSON.stringify(report, null, 2);
     process.stdout.write(`${json}\n`);
-    if (!flag('no-docs')) await writeDocs(report, json);
+    if (WRITE_DOCS) await writeDocs(report, json);
     await cleanup();
     if (!passed) {
       log(`FAIL: ${missing.length} acknowledged writes missing; server exit ${exit.code}`);

@@ -1,19 +1,22 @@
 /**
  * `npx tsx bench/upsert-devices.ts`: upsertDevices (CMDB feeds) against a real Neo4j. After a
- * warm-up, in fresh models:
+ * warm-up, in fresh models (N = --devices, default 10 000):
  *
- * 1. through GraphQL (an in-process Apollo, as the API runs it), a model with zones only: 10 000
- *    new devices, the same 10 000 again (all unchanged), then the 10 000 with 10 % changed;
+ * 1. through GraphQL (an in-process Apollo, as the API runs it, as an admin), a model with zones
+ *    only: N new devices, the same N again (all unchanged), then the N with 10 % changed;
  * 2. through the service, once with the default incremental validation and once with
- *    `validation: 'full'` (the whole document validated per batch; not exposed by the API): 10 000
- *    new devices into the generated 10k-device hospital (test/support/generate-hospital.ts, ~65k
- *    elements), then its own 10 000 devices sent back as a feed with 10 % changed.
+ *    `validation: 'full'` (the whole document validated per batch; not exposed by the API): N
+ *    new devices into the generated N-device hospital (test/support/generate-hospital.ts, ~65k
+ *    elements at 10 000), then its own N devices sent back as a feed with 10 % changed.
  *
  * Prints one JSON document with the durations in ms. The machine is shared: compare runs made
  * under the same load, and mind the order (the first hospital is slower: --full-first swaps it).
+ * The run's models are deleted at the end.
  *
- * Options: --batch 500  --full-first
- * Neo4j: NEO4J_URI if set, else a fresh local instance 'bench-upsert' on port 7691.
+ * Options: --devices 10000 (or BENCH_DEVICES)  --batch 500  --full-first  --port 7691
+ *          --smoke: a small run that checks the benchmark still works (100 devices, batches of
+ *          50, 50-device warm-up); `npm test` runs it (test/integration/bench-smoke.int.test.ts).
+ * Neo4j: NEO4J_URI if set, else a fresh local instance 'bench-upsert' on port --port.
  */
 import pino from 'pino';
 import { createApollo } from '../server/src/app';
@@ -32,10 +35,22 @@ const local = require('../tools/neo4j/neo4j-local.cjs') as {
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1]! : fallback;
+  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1]! : fallback;
 };
-const BATCH = Number(arg('batch', '500'));
-const N = 10_000;
+/** `value` as a positive integer, or exit 2 with a message naming the option. */
+function positiveInt(option: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) {
+    process.stderr.write(`--${option}: expected a positive integer, got '${value}'\n`);
+    process.exit(2);
+  }
+  return n;
+}
+const SMOKE = process.argv.includes('--smoke');
+const BATCH = positiveInt('batch', arg('batch', SMOKE ? '50' : '500'));
+const N = positiveInt('devices', arg('devices', process.env['BENCH_DEVICES'] || (SMOKE ? '100' : '10000')));
+const WARMUP = Math.min(1000, Math.max(1, Math.floor(N / 2)));
+const PORT = positiveInt('port', arg('port', '7691'));
 
 type Item = Record<string, unknown>;
 const ADMIN = { kind: 'USER', id: 'bench', name: 'bench', role: 'ADMIN', modelIds: null } as const;
@@ -68,14 +83,19 @@ async function main(): Promise<void> {
   let uri = process.env.NEO4J_URI;
   let started = false;
   if (!uri) {
-    const r = await local.start({ port: 7691, instance: 'bench-upsert', fresh: true });
+    const r = await local.start({ port: PORT, instance: 'bench-upsert', fresh: true });
     uri = r.uri;
     started = r.started;
   }
   const log = pino({ level: 'silent' });
   const db = new Database({ uri, user: process.env.NEO4J_USER ?? 'neo4j', password: process.env.NEO4J_PASSWORD ?? '' });
   const services = createServices(db);
-  await bootstrap(db, services, { loadDemo: false, log });
+  await bootstrap(db, services, {
+    loadDemo: false,
+    log,
+    // on a database without accounts, the first admin gets the password the server would give it
+    ...(process.env.MEDTHREAT_ADMIN_PASSWORD ? { adminPassword: process.env.MEDTHREAT_ADMIN_PASSWORD } : {}),
+  });
   const apollo = createApollo(log);
   await apollo.start();
   const contextValue: Context = { services, log, requestId: 'bench', principal: ADMIN, ip: '127.0.0.1' };
@@ -124,7 +144,7 @@ async function main(): Promise<void> {
   const w = 'bench-upsert-warmup';
   await services.models.deleteModel(actor, w);
   await services.models.importModel(actor, zonesOnly(w));
-  await upsertGql(w, items.slice(0, 1000));
+  await upsertGql(w, items.slice(0, WARMUP));
   await services.models.deleteModel(actor, w);
 
   // 1. end to end through GraphQL (the default, incremental validation), a model with zones only
@@ -137,14 +157,15 @@ async function main(): Promise<void> {
   results.push({
     scenario: 'GraphQL, model with zones only',
     batchSize: BATCH,
-    create10k: { ms: create, created: r1.created, batches: r1.batches },
-    same10k: { ms: same, unchanged: r2.unchanged, batches: r2.batches },
+    devices: N,
+    create: { ms: create, created: r1.created, batches: r1.batches },
+    same: { ms: same, unchanged: r2.unchanged, batches: r2.batches },
     tenPercentChanged: { ms: changed, updated: r3.updated, unchanged: r3.unchanged, batches: r3.batches },
   });
   await services.models.deleteModel(actor, m1);
 
   // 2. validation modes, same service path: 10k new devices into the generated 10k hospital
-  //    (~65k elements: the whole-document validation is largest), then its own devices back
+  //    (~65k elements at 10k: the whole-document validation is largest), then its own devices back
   //    as a feed with 10 % changed
   for (const validation of (process.argv.includes('--full-first')
     ? ['full', 'incremental']
@@ -166,12 +187,15 @@ async function main(): Promise<void> {
         .reduce((n, l) => n + (l as unknown[]).length, 0)} elements before)`,
       validation,
       batchSize: BATCH,
-      create10k: { ms: fresh, created: r4.created, batches: r4.batches },
+      devices: N,
+      create: { ms: fresh, created: r4.created, batches: r4.batches },
       ownFeedTenPercentChanged: { ms: back, updated: r5.updated, unchanged: r5.unchanged, batches: r5.batches },
     });
     await services.models.deleteModel(actor, m2);
   }
-  console.log(JSON.stringify({ benchmark: 'upsertDevices', date: new Date().toISOString(), results }, null, 2));
+  console.log(
+    JSON.stringify({ benchmark: 'upsertDevices', date: new Date().toISOString(), smoke: SMOKE, results }, null, 2),
+  );
   await apollo.stop();
   await db.close();
   if (started) await local.stop({ instance: 'bench-upsert' });

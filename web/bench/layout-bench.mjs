@@ -5,7 +5,10 @@
  * path (model → elements → Cytoscape + fcose) on synthetic models of growing size. Prints JSON.
  * Not a test: numbers depend on the machine. Target: a 2,000-element model lays out in < 3 s.
  *
- *   node web/bench/layout-bench.mjs [--devices 220,440,880] [--runs 3]
+ *   node web/bench/layout-bench.mjs [--devices 220,440,880] [--runs 3] [--smoke]
+ *
+ * --smoke: a small run that checks the benchmark still works (20 devices, 1 run); `npm test` runs
+ * it (test/e2e/layout-bench-smoke.e2e.test.ts).
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -19,8 +22,15 @@ const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] : dflt;
 };
-const sizes = arg('devices', '220,440,880').split(',').map(Number);
-const runs = Number(arg('runs', '3'));
+const smoke = process.argv.includes('--smoke');
+const sizes = arg('devices', smoke ? '20' : '220,440,880')
+  .split(',')
+  .map(Number);
+const runs = Number(arg('runs', smoke ? '1' : '3'));
+if (!sizes.every((n) => Number.isInteger(n) && n > 0) || !(Number.isInteger(runs) && runs > 0)) {
+  console.error('--devices takes positive integers (comma-separated), --runs a positive integer');
+  process.exit(2);
+}
 if (!fs.existsSync(path.join(dist, 'bench.html'))) {
   console.error('web/dist/bench.html is missing: run `npm run build -w web` first');
   process.exit(1);
@@ -82,6 +92,7 @@ try {
     JSON.stringify(
       {
         benchmark: 'map-layout',
+        smoke,
         layout: 'fcose',
         browser: `Chromium ${chromiumVersion} headless`,
         targetMs: 3000,
