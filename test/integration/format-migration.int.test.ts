@@ -1,0 +1,90 @@
+/**
+ * Start-up migration of stored models (docs/attack-model.md §8) against the real Neo4j: a model
+ * stored as a 1.0 model could be (two exact copies of one channel, a placement on the copy) is
+ * rewritten once, in one transaction, with an audit entry; checked models are skipped next time.
+ */
+import { canonicalModelDocument } from '../../server/src/domain/model-document';
+import type { ModelDocument } from '../../server/src/domain/types';
+import { ModelRepository } from '../../server/src/graph/repositories/model-repository';
+import { TEST_ACTOR, TestHelper } from '../support/neo4j';
+
+describe('migrateStoredModels', () => {
+  const h = new TestHelper();
+  beforeAll(async () => {
+    await h.init();
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('merges a stored duplicate channel in one audited rewrite, keeps the replaced version, and skips the model next time', async () => {
+    const modelId = h.uniqueModelId('migrate');
+    const channel = {
+      name: 'commands',
+      fromDeviceId: 'srv',
+      toDeviceId: 'pump',
+      technology: 'WIFI' as const,
+      intrinsicMechanism: 'WPA2_PSK' as const,
+      extrinsicMechanisms: [],
+      carries: ['COMMANDS' as const],
+      zoneIds: ['ward'],
+    };
+    const stored: ModelDocument = {
+      formatVersion: '2.0',
+      model: { id: modelId, name: 'Stored before 2.0' },
+      zones: [{ id: 'ward', name: 'Ward', kind: 'CLINICAL', entryPoint: true }],
+      devices: ['srv', 'pump'].map((id) => ({
+        id,
+        name: id,
+        category: 'OTHER' as const,
+        riskClass: 'C' as const,
+        generalPurposeOs: false,
+        patchable: true,
+        handlesPersonalData: false,
+        storesData: false,
+        remoteService: false,
+        zoneIds: ['ward'],
+      })),
+      interfaces: [],
+      channels: [
+        { id: 'ch-a', ...channel },
+        { id: 'ch-b', ...channel, name: 'commands (copy)' },
+      ],
+      assets: [{ id: 'therapy', deviceId: 'pump', name: 'therapy', kind: 'THERAPY_DELIVERY', severity: 'CRITICAL' }],
+      vulnerabilities: [],
+      controlPlacements: [{ id: 'pl-b', controlId: 'C21', elementId: 'ch-b', status: 'PLANNED' }],
+    };
+    // Written as stored data, past validation (a 1.0 write path accepted such copies).
+    await new ModelRepository(h.db).importDocument(canonicalModelDocument(stored), false, null, async () => {});
+
+    const report = await h.services.models.migrateStoredModels(TEST_ACTOR);
+    const mine = report.find((r) => r.modelId === modelId)!;
+    expect(mine.changes.map((c) => c.path)).toEqual(['channels[1]', 'controlPlacements[0]']);
+
+    const exported = await h.services.models.exportModel(modelId);
+    expect(exported.formatVersion).toBe('2.0');
+    expect(exported.channels.map((c) => c.id)).toEqual(['ch-a']);
+    expect(exported.controlPlacements).toEqual([
+      { id: 'pl-b', controlId: 'C21', elementId: 'ch-a', status: 'PLANNED' },
+    ]);
+
+    const audit = await h.services.audit.events({ modelId, action: 'migrate-format' });
+    expect(audit.nodes).toHaveLength(1);
+    expect(audit.nodes[0]!.summary).toContain("channel 'ch-b' is an exact copy of channel 'ch-a'");
+
+    // Checked once: the next start leaves it alone (no second rewrite, no new version).
+    const version = (await h.services.models.get(modelId))!.version;
+    const again = await h.services.models.migrateStoredModels(TEST_ACTOR);
+    expect(again.find((r) => r.modelId === modelId)).toBeUndefined();
+    expect((await h.services.models.get(modelId))!.version).toBe(version);
+  });
+
+  it('marks a current model checked without writing it', async () => {
+    const modelId = h.uniqueModelId('current');
+    await h.services.models.createModel(TEST_ACTOR, modelId, 'Already current');
+    const before = (await h.services.models.get(modelId))!.version;
+    const report = await h.services.models.migrateStoredModels(TEST_ACTOR);
+    expect(report.find((r) => r.modelId === modelId)).toEqual({ modelId, changes: [] });
+    expect((await h.services.models.get(modelId))!.version).toBe(before);
+  });
+});
