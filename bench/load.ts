@@ -34,7 +34,11 @@ import os from 'node:os';
 import path from 'node:path';
 
 const local = require('../tools/neo4j/neo4j-local.cjs') as {
-  start(o: { port: number; instance: string; fresh: boolean }): Promise<{ uri: string; started: boolean }>;
+  start(o: {
+    port: number;
+    instance: string;
+    fresh: boolean;
+  }): Promise<{ uri: string; started: boolean; user: string; password: string }>;
   stop(o: { instance: string }): Promise<boolean>;
 };
 
@@ -369,7 +373,10 @@ async function main(): Promise<void> {
   const serverLog = path.join(workDir, 'server.log');
 
   log(`starting Neo4j (instance ${INSTANCE}, port ${NEO4J_PORT}, empty)`);
-  const { uri } = await local.start({ port: NEO4J_PORT, instance: INSTANCE, fresh: true });
+  const { uri, user, password } = await local.start({ port: NEO4J_PORT, instance: INSTANCE, fresh: true });
+  // the local instance has authentication on: the server (spawned with process.env) signs in with these
+  process.env.NEO4J_USER = user;
+  process.env.NEO4J_PASSWORD = password;
   let server: Server | undefined;
   const cleanup = async () => {
     if (server && server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGKILL');
