@@ -59,12 +59,31 @@ function writeSecret(file: string, password: string): void {
   fs.writeFileSync(file, `${password}\n`, { mode: 0o600 });
 }
 
+/**
+ * Fails at once, saying so, when the database refuses the credentials (this command is for those who
+ * have them); otherwise waits up to 30 s for it to answer.
+ */
+async function checkCredentials(db: Database): Promise<void> {
+  try {
+    await db.query('health/ping');
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('Neo.ClientError.Security.')) {
+      throw new Error(
+        `the database refused the credentials (${code}): this command needs NEO4J_USER and NEO4J_PASSWORD or NEO4J_PASSWORD_FILE`,
+        { cause: e },
+      );
+    }
+    await waitForDatabase(db, 30000);
+  }
+}
+
 async function main(): Promise<void> {
   const { user, out } = parseArgs(process.argv.slice(2));
   const config = loadConfig();
   const db = new Database(config.neo4j);
   try {
-    await waitForDatabase(db, 30000);
+    await checkCredentials(db);
     const services = createServices(db);
     const given = givenPassword();
     const password = given ?? randomBytes(24).toString('base64url');
