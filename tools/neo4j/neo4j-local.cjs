@@ -16,8 +16,8 @@
  * initial-admin-password). start() resolves to the credentials; pass them on (NEO4J_USER,
  * NEO4J_PASSWORD or NEO4J_PASSWORD_FILE).
  *
- * How the password gets into Neo4j: before each launch, `neo4j-admin dbms set-initial-password`
- * (org.neo4j.cli.AdminTool, in the jars) writes data/dbms/auth.ini, which Neo4j applies when it
+ * How the password gets into Neo4j: before a launch not known to have auth on already,
+ * `neo4j-admin dbms set-initial-password` (org.neo4j.cli.AdminTool, in the jars) writes data/dbms/auth.ini, which Neo4j applies when it
  * creates the system database, and also when the `neo4j` user still has the default password
  * `neo4j` (an instance created by an older version of this script with auth off: upgraded on its
  * next start). If the stored password is still refused (the file was lost, or the password was
@@ -412,12 +412,19 @@ async function start({ port = 7687, instance = 'local', fresh = false, timeoutMs
   }
   const lib = provision();
   if (fresh) fs.rmSync(p.home, { recursive: true, force: true });
+  // the last launch already ran with auth on and this password (else: new instance, an auth-off
+  // one to upgrade, or a new password): skip the ~1 s admin tool then; a refusal still recovers
+  const confFile = path.join(p.conf, 'neo4j.conf');
+  const hadAuth =
+    fs.existsSync(p.passwordFile) &&
+    fs.existsSync(confFile) &&
+    fs.readFileSync(confFile, 'utf8').includes('dbms.security.auth_enabled=true');
   const creds = credentials(instance);
   let pid = null;
   try {
     for (let attempt = 1; ; attempt++) {
       writeConf(p, port, true);
-      setInitialPassword(lib, p, creds.password);
+      if (!hadAuth && attempt === 1) setInitialPassword(lib, p, creds.password);
       pid = launch(lib, p);
       log(
         `starting Neo4j ${pinnedVersion()} (pid ${pid}, heap ${process.env.NEO4J_HEAP || '2g'}, page cache ${process.env.NEO4J_PAGECACHE || '1g'}) at ${uri}`,
