@@ -41,7 +41,11 @@ import os from 'node:os';
 import path from 'node:path';
 
 const local = require('../tools/neo4j/neo4j-local.cjs') as {
-  start(o: { port: number; instance: string; fresh: boolean }): Promise<{ uri: string; started: boolean }>;
+  start(o: {
+    port: number;
+    instance: string;
+    fresh: boolean;
+  }): Promise<{ uri: string; started: boolean; user: string; password: string }>;
   stop(o: { instance: string }): Promise<boolean>;
 };
 
@@ -390,7 +394,11 @@ async function main(): Promise<void> {
     log(`using the Neo4j at ${uri} (NEO4J_URI): no restart`);
   } else {
     log(`starting Neo4j (instance ${INSTANCE}, port ${NEO4J_PORT}, empty)`);
-    uri = (await local.start({ port: NEO4J_PORT, instance: INSTANCE, fresh: true })).uri;
+    const started = await local.start({ port: NEO4J_PORT, instance: INSTANCE, fresh: true });
+    uri = started.uri;
+    // the local instance has authentication on: the server (spawned with process.env) signs in with these
+    process.env.NEO4J_USER = started.user;
+    process.env.NEO4J_PASSWORD = started.password;
   }
   let server: Server | undefined;
   const cleanup = async () => {

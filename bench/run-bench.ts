@@ -35,7 +35,11 @@ import { Database } from '../server/src/graph/database';
 import { generateHospital } from '../test/support/generate-hospital';
 
 const local = require('../tools/neo4j/neo4j-local.cjs') as {
-  start(o: { port: number; instance: string; fresh: boolean }): Promise<{ uri: string; started: boolean }>;
+  start(o: {
+    port: number;
+    instance: string;
+    fresh: boolean;
+  }): Promise<{ uri: string; started: boolean; user: string; password: string }>;
   stop(o: { instance: string }): Promise<boolean>;
 };
 
@@ -190,6 +194,9 @@ async function main(): Promise<void> {
     const s = await local.start({ port: Number(process.env.NEO4J_BENCH_PORT ?? 7690), instance: 'bench', fresh: true });
     uri = s.uri;
     started = s.started;
+    // the local instance has authentication on (generated password)
+    process.env.NEO4J_USER = s.user;
+    process.env.NEO4J_PASSWORD = s.password;
   }
   const log = pino({ level: 'silent' });
   const db = new Database({ uri, user: process.env.NEO4J_USER ?? 'neo4j', password: process.env.NEO4J_PASSWORD ?? '' });

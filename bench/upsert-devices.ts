@@ -29,7 +29,11 @@ import { Database } from '../server/src/graph/database';
 import { generateHospital } from '../test/support/generate-hospital';
 
 const local = require('../tools/neo4j/neo4j-local.cjs') as {
-  start(o: { port: number; instance: string; fresh: boolean }): Promise<{ uri: string; started: boolean }>;
+  start(o: {
+    port: number;
+    instance: string;
+    fresh: boolean;
+  }): Promise<{ uri: string; started: boolean; user: string; password: string }>;
   stop(o: { instance: string }): Promise<boolean>;
 };
 
@@ -86,6 +90,9 @@ async function main(): Promise<void> {
     const r = await local.start({ port: PORT, instance: 'bench-upsert', fresh: true });
     uri = r.uri;
     started = r.started;
+    // the local instance has authentication on (generated password)
+    process.env.NEO4J_USER = r.user;
+    process.env.NEO4J_PASSWORD = r.password;
   }
   const log = pino({ level: 'silent' });
   const db = new Database({ uri, user: process.env.NEO4J_USER ?? 'neo4j', password: process.env.NEO4J_PASSWORD ?? '' });

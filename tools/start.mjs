@@ -2,8 +2,10 @@
 /**
  * `npm start`: runs the built server. Without NEO4J_URI it first provisions and starts the
  * project's own local Neo4j (tools/neo4j/neo4j-local.cjs, instance NEO4J_LOCAL_INSTANCE or 'local',
- * port NEO4J_LOCAL_PORT or 7687) and stops it again when the server exits. With NEO4J_URI set, that server is used and
- * nothing is provisioned.
+ * port NEO4J_LOCAL_PORT or 7687) and stops it again when the server exits; the server signs in to it
+ * as `neo4j` with the password in .neo4j/<instance>/neo4j-password (NEO4J_PASSWORD_FILE). With
+ * NEO4J_URI set, that server is used (with NEO4J_USER / NEO4J_PASSWORD as given) and nothing is
+ * provisioned.
  *
  * Signals: SIGTERM, SIGINT (Ctrl-C) and SIGHUP are forwarded to the server, which drains and exits;
  * then the Neo4j started here is stopped and this process exits with the server's code. A signal
@@ -82,8 +84,17 @@ for (const signal of SIGNALS) process.on(signal, () => onSignal(signal));
 if (!env.NEO4J_URI) {
   const port = Number(env.NEO4J_LOCAL_PORT || 7687);
   try {
-    const { uri, started } = await local.start({ port, instance: INSTANCE, signal: startup.signal });
+    const { uri, started, user, passwordFile } = await local.start({
+      port,
+      instance: INSTANCE,
+      signal: startup.signal,
+    });
     env.NEO4J_URI = uri;
+    // the database password goes by file (0600), not in the environment; a NEO4J_PASSWORD set for
+    // another server must not shadow it
+    env.NEO4J_USER = user;
+    env.NEO4J_PASSWORD_FILE = passwordFile;
+    delete env.NEO4J_PASSWORD;
     startedNeo4j = started;
   } catch (e) {
     if (e.name === 'AbortError') process.exit(0); // stopped on request before the server ran

@@ -15,7 +15,13 @@ import readline from 'node:readline';
 import { CHROMIUM, E2E_ADMIN_PASSWORD, RESULTS, ROOT, SERVER_MAIN, setState } from './support';
 
 const local = require('../../tools/neo4j/neo4j-local.cjs') as {
-  start(o: { port: number; instance: string; fresh: boolean }): Promise<{ uri: string; pid: number; started: boolean }>;
+  start(o: { port: number; instance: string; fresh: boolean }): Promise<{
+    uri: string;
+    pid: number;
+    started: boolean;
+    user: string;
+    password: string;
+  }>;
 };
 
 function ensureChromium(): void {
@@ -40,13 +46,17 @@ function ensureBuilt(): void {
 }
 
 /** Starts the built server and resolves with its URL once it logs "MedThreat listening". */
-function startServer(neo4jUri: string): Promise<{ server: ChildProcess; url: string }> {
+function startServer(
+  neo4jUri: string,
+  neo4jAuth: { user: string; password: string } | null,
+): Promise<{ server: ChildProcess; url: string }> {
   const log = fs.createWriteStream(path.join(RESULTS, 'server.log'));
   const server = spawn(process.execPath, [SERVER_MAIN], {
     cwd: ROOT,
     env: {
       ...process.env,
       NEO4J_URI: neo4jUri,
+      ...(neo4jAuth ? { NEO4J_USER: neo4jAuth.user, NEO4J_PASSWORD: neo4jAuth.password } : {}),
       PORT: '0',
       HOST: '127.0.0.1',
       MEDTHREAT_LOAD_DEMO: 'true',
@@ -98,15 +108,17 @@ export default async function globalSetup(): Promise<void> {
   const external =
     process.env.NEO4J_URI && process.env.MEDTHREAT_TEST_STARTED_NEO4J !== '1' ? process.env.NEO4J_URI : null;
   let uri = external;
+  let auth: { user: string; password: string } | null = null;
   let startedNeo4j = false;
   const instance = process.env.NEO4J_E2E_INSTANCE ?? 'e2e';
   if (!uri) {
     const port = Number(process.env.NEO4J_E2E_PORT ?? 7689);
     const r = await local.start({ port, instance, fresh: true });
     uri = r.uri;
+    auth = { user: r.user, password: r.password };
     startedNeo4j = r.started;
   }
-  const { server, url } = await startServer(uri);
+  const { server, url } = await startServer(uri, auth);
   setState({ server, startedNeo4j, instance });
   process.env.MEDTHREAT_E2E_URL = url;
   process.env.MEDTHREAT_E2E_FRESH_DB = external ? '' : '1';

@@ -10,7 +10,11 @@
 import { startServerProcess, type ServerProcess } from '../support/server-process';
 
 const local = require('../../tools/neo4j/neo4j-local.cjs') as {
-  start(o: { port: number; instance: string; fresh: boolean }): Promise<{ uri: string }>;
+  start(o: {
+    port: number;
+    instance: string;
+    fresh: boolean;
+  }): Promise<{ uri: string; user: string; password: string }>;
   stop(o: { instance: string }): Promise<boolean>;
 };
 
@@ -23,8 +27,14 @@ let server: ServerProcess | undefined;
 let uri = '';
 
 beforeAll(async () => {
-  ({ uri } = await local.start({ port: PORT, instance: INSTANCE, fresh: true }));
-  server = await startServerProcess({ NEO4J_URI: uri, NEO4J_MAX_RETRY_MS: String(RETRY_MS) });
+  const started = await local.start({ port: PORT, instance: INSTANCE, fresh: true });
+  uri = started.uri;
+  server = await startServerProcess({
+    NEO4J_URI: uri,
+    NEO4J_USER: started.user,
+    NEO4J_PASSWORD: started.password,
+    NEO4J_MAX_RETRY_MS: String(RETRY_MS),
+  });
 }, 360000);
 
 afterAll(async () => {

@@ -10,8 +10,19 @@
  *   node tools/neo4j/neo4j-local.cjs status [--instance NAME]
  *
  * Layout (all git-ignored): .neo4j/lib/*.jar (runtime closure of org.neo4j:neo4j), and per
- * instance .neo4j/<instance>/{conf,data,logs,run,neo4j.pid,console.log}. The server listens on
- * 127.0.0.1 only, Bolt only (no HTTP), auth disabled (loopback development server).
+ * instance .neo4j/<instance>/{conf,data,logs,run,neo4j.pid,console.log,neo4j-password}. The server
+ * listens on 127.0.0.1 only, Bolt only (no HTTP), with authentication ON: user `neo4j`, a random
+ * password generated at provisioning into .neo4j/<instance>/neo4j-password (mode 0600, like
+ * initial-admin-password). start() resolves to the credentials; pass them on (NEO4J_USER,
+ * NEO4J_PASSWORD or NEO4J_PASSWORD_FILE).
+ *
+ * How the password gets into Neo4j: before a launch not known to have auth on already,
+ * `neo4j-admin dbms set-initial-password` (org.neo4j.cli.AdminTool, in the jars) writes data/dbms/auth.ini, which Neo4j applies when it
+ * creates the system database, and also when the `neo4j` user still has the default password
+ * `neo4j` (an instance created by an older version of this script with auth off: upgraded on its
+ * next start). If the stored password is still refused (the file was lost, or the password was
+ * changed by hand), the documented recovery is used once: a start with auth off on a random
+ * loopback port, `ALTER USER neo4j SET PASSWORD ... CHANGE NOT REQUIRED`, a stop, a start with auth.
  *
  * Memory (2-core / 24 GiB machine): heap NEO4J_HEAP (default 2g), page cache NEO4J_PAGECACHE
  * (default 1g); both env-overridable. JVM flags follow the stock neo4j.conf
@@ -86,7 +97,32 @@ function instancePaths(instance) {
     conf: path.join(home, 'conf'),
     pidFile: path.join(home, 'neo4j.pid'),
     consoleLog: path.join(home, 'console.log'),
+    passwordFile: path.join(home, 'neo4j-password'),
+    authIni: path.join(home, 'data', 'dbms', 'auth.ini'),
   };
+}
+
+/** The database user of a local instance (Neo4j's built-in admin account). */
+const DB_USER = 'neo4j';
+
+/**
+ * The instance's database credentials: `{ user, password, passwordFile }`. The password is read
+ * from .neo4j/<instance>/neo4j-password, or generated (24 random bytes, base64url) and written there
+ * with mode 0600 if the file is missing or empty. A file readable by others is tightened to 0600.
+ */
+function credentials(instance = 'local') {
+  const { home, passwordFile } = instancePaths(instance);
+  // the instance folder holds the store files (account and key hashes) and this password: owner only
+  fs.mkdirSync(home, { recursive: true, mode: 0o700 });
+  if ((fs.statSync(home).mode & 0o077) !== 0) fs.chmodSync(home, 0o700);
+  let password = fs.existsSync(passwordFile) ? fs.readFileSync(passwordFile, 'utf8').trim() : '';
+  if (!password) {
+    password = require('node:crypto').randomBytes(24).toString('base64url');
+    fs.writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
+    log(`generated the database password of instance '${instance}' in ${path.relative(process.cwd(), passwordFile)}`);
+  }
+  if ((fs.statSync(passwordFile).mode & 0o077) !== 0) fs.chmodSync(passwordFile, 0o600);
+  return { user: DB_USER, password, passwordFile };
 }
 
 function isAlive(pid) {
@@ -157,11 +193,20 @@ function sleep(ms, signal) {
   });
 }
 
+/** Driver auth token for `creds` ({user, password}), or none (null/undefined). */
+function authToken(creds) {
+  return creds ? require('neo4j-driver').auth.basic(creds.user, creds.password) : undefined;
+}
+
+const UNAUTHORIZED = 'Neo.ClientError.Security.Unauthorized';
+
 /**
- * Waits until the Bolt server answers `RETURN 1` on the default database. Rejects with an
- * AbortError as soon as `signal` (optional AbortSignal) aborts.
+ * Waits until the Bolt server answers `RETURN 1` on the default database, signing in with `creds`
+ * ({user, password}; none: no authentication). Rejects at once with the server's error (code
+ * Neo.ClientError.Security.Unauthorized) if it refuses the credentials, and with an AbortError as
+ * soon as `signal` (optional AbortSignal) aborts.
  */
-async function waitUntilReady(uri, pid, consoleLog, timeoutMs, signal) {
+async function waitUntilReady(uri, pid, consoleLog, timeoutMs, signal, creds) {
   const neo4j = require('neo4j-driver');
   const deadline = Date.now() + timeoutMs;
   let lastError = null;
@@ -173,7 +218,7 @@ async function waitUntilReady(uri, pid, consoleLog, timeoutMs, signal) {
         : '';
       throw new Error(`Neo4j exited during start-up; last log lines:\n${tail}`);
     }
-    const driver = neo4j.driver(uri, undefined, {
+    const driver = neo4j.driver(uri, authToken(creds), {
       connectionTimeout: 2000,
       logging: { level: 'error', logger: () => {} },
     });
@@ -183,7 +228,7 @@ async function waitUntilReady(uri, pid, consoleLog, timeoutMs, signal) {
       await abortable(session.run('RETURN 1'), signal);
       return;
     } catch (e) {
-      if (e.name === 'AbortError') throw e;
+      if (e.name === 'AbortError' || e.code === UNAUTHORIZED) throw e;
       lastError = e;
     } finally {
       void session
@@ -197,36 +242,9 @@ async function waitUntilReady(uri, pid, consoleLog, timeoutMs, signal) {
   throw new Error(`Neo4j at ${uri} not ready after ${timeoutMs} ms: ${lastError && lastError.message}`);
 }
 
-/**
- * Starts (or reuses) a local Neo4j instance and resolves to `{ uri, pid, started }` once it
- * answers. `fresh: true` wipes the instance's data first (tests). Throws with the log tail if the
- * server dies during start-up, or after `timeoutMs` (default 180 000 ms). `signal` (an
- * AbortSignal, e.g. from a SIGTERM handler) aborts the wait: a server this call launched is stopped
- * again, one it reused is left running, and the promise rejects with an AbortError.
- */
-async function start({ port = 7687, instance = 'local', fresh = false, timeoutMs = 180000, signal } = {}) {
-  if (signal && signal.aborted) throw abortError();
-  const uri = `bolt://127.0.0.1:${port}`;
-  const p = instancePaths(instance);
-  const running = readPid(instance);
-  if (running) {
-    if (fresh) {
-      await stop({ instance });
-    } else {
-      await waitUntilReady(uri, running, p.consoleLog, timeoutMs, signal);
-      log(`reusing Neo4j (pid ${running}) at ${uri}`);
-      return { uri, pid: running, started: false };
-    }
-  }
-  if (await portOpen(port)) {
-    throw new Error(
-      `port ${port} is already in use by another process; stop it, pick another port (NEO4J_LOCAL_PORT), or point NEO4J_URI at it`,
-    );
-  }
-  const lib = provision();
-  if (fresh) fs.rmSync(p.home, { recursive: true, force: true });
+/** Writes the instance's neo4j.conf: Bolt on 127.0.0.1:`port`, no HTTP, authentication `authEnabled`. */
+function writeConf(p, port, authEnabled) {
   fs.mkdirSync(p.conf, { recursive: true });
-  const heap = process.env.NEO4J_HEAP || '2g';
   const pagecache = process.env.NEO4J_PAGECACHE || '1g';
   fs.writeFileSync(
     path.join(p.conf, 'neo4j.conf'),
@@ -237,7 +255,7 @@ async function start({ port = 7687, instance = 'local', fresh = false, timeoutMs
       'server.bolt.advertised_address=127.0.0.1:' + port,
       'server.http.enabled=false',
       'server.https.enabled=false',
-      'dbms.security.auth_enabled=false',
+      `dbms.security.auth_enabled=${authEnabled}`,
       `server.memory.pagecache.size=${pagecache}`,
       'dbms.memory.transaction.total.max=4g',
       'db.transaction.timeout=300s',
@@ -248,6 +266,27 @@ async function start({ port = 7687, instance = 'local', fresh = false, timeoutMs
       '',
     ].join('\n'),
   );
+}
+
+/**
+ * `neo4j-admin dbms set-initial-password` for the instance (before a launch): writes
+ * data/dbms/auth.ini, applied by Neo4j when it creates the system database or while the `neo4j`
+ * user still has the default password. Throws with the tool's output if it fails.
+ */
+function setInitialPassword(lib, p, password) {
+  const r = spawnSync(
+    'java',
+    ['-cp', `${lib}/*`, 'org.neo4j.cli.AdminTool', 'dbms', 'set-initial-password', password],
+    { env: { ...process.env, NEO4J_HOME: p.home, NEO4J_CONF: p.conf }, encoding: 'utf8' },
+  );
+  if (r.status !== 0) {
+    throw new Error(`neo4j-admin dbms set-initial-password failed (exit ${r.status}): ${r.stderr || r.stdout}`);
+  }
+}
+
+/** Launches the server of instance `p` (its neo4j.conf as written) in the background; returns the pid. */
+function launch(lib, p) {
+  const heap = process.env.NEO4J_HEAP || '2g';
   const javaArgs = [
     `-Xms${heap}`,
     `-Xmx${heap}`,
@@ -273,16 +312,143 @@ async function start({ port = 7687, instance = 'local', fresh = false, timeoutMs
   fs.closeSync(out);
   child.unref();
   fs.writeFileSync(p.pidFile, `${child.pid}\n`);
-  log(`starting Neo4j ${pinnedVersion()} (pid ${child.pid}, heap ${heap}, page cache ${pagecache}) at ${uri}`);
+  return child.pid;
+}
+
+/** A free TCP port on 127.0.0.1, chosen by the OS. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** True if the server at `uri` answers a query WITHOUT credentials (authentication off). */
+async function answersWithoutAuth(uri) {
+  const neo4j = require('neo4j-driver');
+  const driver = neo4j.driver(uri, undefined, {
+    connectionTimeout: 2000,
+    logging: { level: 'error', logger: () => {} },
+  });
   try {
-    await waitUntilReady(uri, child.pid, p.consoleLog, timeoutMs, signal);
+    await driver.executeQuery('RETURN 1', {}, { database: 'neo4j' });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await driver.close();
+  }
+}
+
+/**
+ * Recovery when the stored password is refused (file lost, or the password changed by hand): the
+ * procedure of the Neo4j operations manual ("recover admin user and password"). Starts the instance
+ * once with authentication off, bound to a random loopback port (not the one clients use), sets the
+ * `neo4j` password to `password` on the system database, and stops it again. Data is untouched.
+ */
+async function resetDatabasePassword(lib, instance, password, timeoutMs, signal) {
+  const p = instancePaths(instance);
+  const port = await freePort();
+  const uri = `bolt://127.0.0.1:${port}`;
+  log(`the stored password was refused: resetting the database password (auth off for this step, port ${port})`);
+  writeConf(p, port, false);
+  const pid = launch(lib, p);
+  try {
+    await waitUntilReady(uri, pid, p.consoleLog, timeoutMs, signal);
+    const neo4j = require('neo4j-driver');
+    const driver = neo4j.driver(uri, undefined, { logging: { level: 'error', logger: () => {} } });
+    try {
+      await driver.executeQuery(
+        'ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED',
+        { password },
+        { database: 'system' },
+      );
+    } finally {
+      await driver.close();
+    }
+  } finally {
+    await stop({ instance });
+  }
+}
+
+/**
+ * Starts (or reuses) a local Neo4j instance and resolves to
+ * `{ uri, pid, started, user, password, passwordFile }` once it answers to those credentials (see
+ * credentials()). `fresh: true` wipes the instance's data (and its password) first (tests). An
+ * instance created without authentication is upgraded: auth on, the stored or a new password.
+ * Throws with the log tail if the server dies during start-up, or after `timeoutMs` (default
+ * 180 000 ms). `signal` (an AbortSignal, e.g. from a SIGTERM handler) aborts the wait: a server
+ * this call launched is stopped again, one it reused is left running, and the promise rejects with
+ * an AbortError.
+ */
+async function start({ port = 7687, instance = 'local', fresh = false, timeoutMs = 180000, signal } = {}) {
+  if (signal && signal.aborted) throw abortError();
+  const uri = `bolt://127.0.0.1:${port}`;
+  const p = instancePaths(instance);
+  const running = readPid(instance);
+  if (running) {
+    if (fresh) {
+      await stop({ instance });
+    } else {
+      const creds = credentials(instance);
+      await waitUntilReady(uri, running, p.consoleLog, timeoutMs, signal, creds);
+      if (await answersWithoutAuth(uri)) {
+        log(
+          `WARNING: the running Neo4j (pid ${running}) has authentication off; stop it so that the next start turns it on`,
+        );
+      }
+      log(`reusing Neo4j (pid ${running}) at ${uri}`);
+      return { uri, pid: running, started: false, ...creds };
+    }
+  }
+  if (await portOpen(port)) {
+    throw new Error(
+      `port ${port} is already in use by another process; stop it, pick another port (NEO4J_LOCAL_PORT), or point NEO4J_URI at it`,
+    );
+  }
+  const lib = provision();
+  if (fresh) fs.rmSync(p.home, { recursive: true, force: true });
+  // the last launch already ran with auth on and this password (else: new instance, an auth-off
+  // one to upgrade, or a new password): skip the ~1 s admin tool then; a refusal still recovers
+  const confFile = path.join(p.conf, 'neo4j.conf');
+  const hadAuth =
+    fs.existsSync(p.passwordFile) &&
+    fs.existsSync(confFile) &&
+    fs.readFileSync(confFile, 'utf8').includes('dbms.security.auth_enabled=true');
+  const creds = credentials(instance);
+  let pid = null;
+  try {
+    for (let attempt = 1; ; attempt++) {
+      writeConf(p, port, true);
+      if (!hadAuth && attempt === 1) setInitialPassword(lib, p, creds.password);
+      pid = launch(lib, p);
+      log(
+        `starting Neo4j ${pinnedVersion()} (pid ${pid}, heap ${process.env.NEO4J_HEAP || '2g'}, page cache ${process.env.NEO4J_PAGECACHE || '1g'}) at ${uri}`,
+      );
+      try {
+        await waitUntilReady(uri, pid, p.consoleLog, timeoutMs, signal, creds);
+        break;
+      } catch (e) {
+        if (e.code !== UNAUTHORIZED || attempt > 1) throw e;
+        await stop({ instance });
+        pid = null;
+        await resetDatabasePassword(lib, instance, creds.password, timeoutMs, signal);
+      }
+    }
   } catch (e) {
     // aborted or failed: do not leave a half-started server behind
-    if (isAlive(child.pid)) await stop({ instance });
+    if (readPid(instance)) await stop({ instance });
     throw e;
+  } finally {
+    // applied (or not applicable); it holds a hash of the password, readable by others
+    fs.rmSync(p.authIni, { force: true });
   }
-  log(`Neo4j ready at ${uri}`);
-  return { uri, pid: child.pid, started: true };
+  log(`Neo4j ready at ${uri} (user ${creds.user}, password in ${path.relative(process.cwd(), creds.passwordFile)})`);
+  return { uri, pid, started: true, ...creds };
 }
 
 /** Stops the instance by the PID it recorded: SIGTERM (clean checkpoint), SIGKILL after `graceMs`. */
@@ -309,7 +475,16 @@ async function stop({ instance = 'local', graceMs = 30000 } = {}) {
   return true;
 }
 
-module.exports = { provision, start, stop, readPid, pinnedVersion };
+module.exports = {
+  provision,
+  start,
+  stop,
+  readPid,
+  pinnedVersion,
+  credentials,
+  /** Internals for tests that recreate an instance as older versions of this script left it. */
+  _internal: { instancePaths, writeConf, launch, waitUntilReady },
+};
 
 if (require.main === module) {
   const [cmd, ...rest] = process.argv.slice(2);
@@ -324,9 +499,12 @@ if (require.main === module) {
       case 'provision':
         console.log(provision());
         break;
-      case 'start':
-        console.log((await start({ port, instance, fresh: rest.includes('--fresh') })).uri);
+      case 'start': {
+        const s = await start({ port, instance, fresh: rest.includes('--fresh') });
+        console.log(s.uri);
+        console.error(`[neo4j-local] user ${s.user}, password in ${s.passwordFile}`);
         break;
+      }
       case 'stop':
         await stop({ instance });
         break;

@@ -507,6 +507,27 @@ export class AuthService {
     });
   }
 
+  /**
+   * Sets a new password for the account `username` (case-insensitive) on behalf of someone with
+   * access to the machine: the admin-reset command (server/src/reset-password.ts), for a lost admin
+   * password. Ends the account's sessions and writes the audit entry (as `actor`) in one
+   * transaction, like any password change; a disabled account stays disabled.
+   * Errors: ValidationError (`password`) for a password outside 12-256 characters; NotFoundError
+   * (`username`) naming the admin accounts when there is no such account.
+   */
+  async resetPassword(actor: Actor, username: string, password: string): Promise<User> {
+    checkPassword(password, 'password');
+    const user = await this.identity.getUserByUsername(username);
+    if (!user) {
+      const admins = (await this.identity.listUsers()).filter((u) => u.role === 'ADMIN').map((u) => u.username);
+      throw new NotFoundError(
+        `there is no account '${username}'; admin accounts: ${admins.length ? admins.join(', ') : '(none)'}`,
+        'username',
+      );
+    }
+    return this.updateUser(actor, user.id, { password });
+  }
+
   /** Every API key, newest first (never the secret). */
   async apiKeys(): Promise<ApiKey[]> {
     return (await this.identity.listApiKeys()).map(publicKey);

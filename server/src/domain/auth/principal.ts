@@ -63,6 +63,25 @@ export const SYSTEM_ACTOR: Actor = Object.freeze({
   requestId: 'startup',
 }) as Actor;
 
+/**
+ * The actor of the admin-reset command (server/src/reset-password.ts), run by someone with access to
+ * the machine and the database credentials. `who` (the OS user and host) goes into the name, so the
+ * audit trail says who reset what.
+ */
+export function localAdminResetActor(who: string): Actor {
+  return {
+    principal: {
+      kind: 'DEV',
+      id: 'local-admin-reset',
+      name: `local admin reset (${who})`,
+      role: 'ADMIN',
+      modelIds: null,
+    },
+    action: 'resetPassword',
+    requestId: `local-admin-reset-${Date.now()}`,
+  };
+}
+
 const RANK: Record<Role, number> = { VIEWER: 1, EDITOR: 2, ADMIN: 3 };
 
 /** True when `role` includes everything `required` may do. */
