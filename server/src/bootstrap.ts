@@ -12,6 +12,7 @@ import { loadBundledCatalogue } from './domain/catalogue';
 import { SYSTEM_ACTOR } from './domain/auth/principal';
 import { ConflictError } from './domain/errors';
 import { AnalysisService } from './services/analysis-service';
+import type { AnalysisOptions } from './services/analysis-scope';
 import { AuditService } from './services/audit-service';
 import { AuthService, type AuthOptions } from './services/auth-service';
 import { CatalogueService } from './services/catalogue-service';
@@ -29,9 +30,15 @@ export const DEMO_MODEL_FILE = path.resolve(__dirname, '..', '..', 'seeds', 'dem
 
 /**
  * Builds the services over one database handle. `auth` defaults: authentication on, a random
- * session secret (sessions end with the process), 8 h sessions, no OIDC.
+ * session secret (sessions end with the process), 8 h sessions, no OIDC. `analysis`: the analysis
+ * pool and per-role caps (default: defaultAnalysisOptions for this machine). Call
+ * `services.analysis.close()` at shutdown to stop its worker threads.
  */
-export function createServices(db: Database, auth: Partial<AuthOptions> = {}): Services {
+export function createServices(
+  db: Database,
+  auth: Partial<AuthOptions> = {},
+  analysisOptions?: AnalysisOptions,
+): Services {
   const audit = new AuditRepository(db);
   const catalogues = new CatalogueService(new CatalogueRepository(db), audit);
   const models = new ModelService(db, new ModelRepository(db), catalogues, audit);
@@ -41,7 +48,7 @@ export function createServices(db: Database, auth: Partial<AuthOptions> = {}): S
     sessionTtlMs: auth.sessionTtlMs ?? 8 * 3600_000,
     ...(auth.oidc ? { oidc: auth.oidc } : {}),
   });
-  const analysis = new AnalysisService(models, catalogues);
+  const analysis = new AnalysisService(models, catalogues, analysisOptions);
   return {
     catalogues,
     models,
