@@ -11,12 +11,14 @@
  *   `attackPaths(k: 20, minSeverity: NEGLIGIBLE, maxPaths: 200000, timeLimitMs: 10000)` together
  *   (cold: the attack graph is built too), and the latency of an EDITOR's `model { name }` sent
  *   meanwhile;
- * - the same while three VIEWERs each send that request at once.
+ * - the same while three VIEWERs each send such a request at once (other budgets and k, so that
+ *   nothing comes from a cache).
  *
  * Prints one JSON document and rewrites the event-loop section of docs/benchmarks.md
  * (`--no-docs` to skip, `--label` names the server measured).
  *
- * Options: --devices 2000  --seed 7  --samples 50  --server server/dist/main.js  --label "worker pool"  --no-docs
+ * Options: --devices 2000  --seed 7  --samples 50  --no-docs
+ *          --servers "label=path/to/main.js,label2=other/main.js" (default: this build, server/dist/main.js)
  * Neo4j: NEO4J_URI if set, else a fresh local instance 'bench-loop' on NEO4J_BENCH_PORT (default 7690).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -43,14 +45,20 @@ const arg = (name: string, fallback: string) => {
 const DEVICES = Number(arg('devices', '2000'));
 const SEED = Number(arg('seed', '7'));
 const SAMPLES = Number(arg('samples', '50'));
-const SERVER_MAIN = path.resolve(ROOT, arg('server', 'server/dist/main.js'));
-const LABEL = arg('label', 'worker pool (this build)');
+/** label=main.js pairs: each server is measured in turn on the same database. */
+const SERVERS = arg('servers', 'worker pool (this build)=server/dist/main.js')
+  .split(',')
+  .map((pair) => {
+    const [label, file] = pair.split('=');
+    return { label: label!.trim(), main: path.resolve(ROOT, file!.trim()) };
+  });
 const PASSWORD = 'bench-event-loop-password-0123';
 const MODEL_ID = `bench-loop-${DEVICES}`;
 
-const WORST = `query($m: ID!) { model(id: $m) {
-  a: recommendControls(minSeverity: SERIOUS, budget: 50, timeLimitMs: 10000) { status totalCost }
-  b: attackPaths(k: 20, minSeverity: NEGLIGIBLE, maxPaths: 200000, timeLimitMs: 10000, first: 1) { pathCount }
+/** The worst request a VIEWER may send under the default caps; `n` varies budget and k so that nothing is cached. */
+const worst = (n: number) => `query($m: ID!) { model(id: $m) {
+  a: recommendControls(minSeverity: SERIOUS, budget: ${50 + n}, timeLimitMs: 10000) { status totalCost }
+  b: attackPaths(k: ${20 - n}, minSeverity: NEGLIGIBLE, maxPaths: 200000, timeLimitMs: 10000, first: 1) { pathCount }
 } }`;
 
 const round = (x: number) => Math.round(x * 10) / 10;
@@ -77,8 +85,8 @@ async function healthz(base: string): Promise<number> {
   return performance.now() - t;
 }
 
-function startServer(uri: string): Promise<{ child: ChildProcess; base: string }> {
-  const child = spawn(process.execPath, [SERVER_MAIN], {
+function startServer(uri: string, main: string): Promise<{ child: ChildProcess; base: string }> {
+  const child = spawn(process.execPath, [main], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -106,12 +114,12 @@ function startServer(uri: string): Promise<{ child: ChildProcess; base: string }
 }
 
 /** /healthz every 50 ms and one EDITOR model { name } while `viewers` run the worst request at once. */
-async function duringAnalysis(base: string, viewerTokens: string[], editorToken: string) {
+async function duringAnalysis(base: string, viewerTokens: string[], editorToken: string, first: number) {
   let done = false;
   const started = performance.now();
   const analyses = Promise.all(
-    viewerTokens.map((tk) =>
-      gql(base, tk, WORST, { m: MODEL_ID }).then((r) => ({ ms: performance.now() - started, r })),
+    viewerTokens.map((tk, i) =>
+      gql(base, tk, worst(first + i), { m: MODEL_ID }).then((r) => ({ ms: performance.now() - started, r })),
     ),
   ).finally(() => (done = true));
   await new Promise((r) => setTimeout(r, 200));
@@ -167,46 +175,53 @@ async function main(): Promise<void> {
       await services.auth.createUser(SYSTEM_ACTOR, { username: u, password: PASSWORD, role: 'VIEWER' });
     await services.auth.createUser(SYSTEM_ACTOR, { username: names.editor, password: PASSWORD, role: 'EDITOR' });
 
-    const s = await startServer(uri);
-    server = s.child;
-    const login = async (u: string) => {
-      const r = await gql(
-        s.base,
-        '',
-        'mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }',
-        {
-          u,
-          p: PASSWORD,
+    for (const { label, main } of SERVERS) {
+      const s = await startServer(uri, main);
+      server = s.child;
+      const login = async (u: string) => {
+        const r = await gql(
+          s.base,
+          '',
+          'mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }',
+          { u, p: PASSWORD },
+        );
+        return (r.data!['login'] as { token: string }).token;
+      };
+      const viewers = await Promise.all(names.viewers.map(login));
+      const editor = await login(names.editor);
+
+      const idle: number[] = [];
+      for (let i = 0; i < SAMPLES; i++) {
+        idle.push(await healthz(s.base));
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const oneViewerCold = await duringAnalysis(s.base, viewers.slice(0, 1), editor, 0);
+      const threeViewers = await duringAnalysis(s.base, viewers, editor, 1);
+      server.kill('SIGTERM');
+      await new Promise((r) => server!.once('exit', r));
+      server = undefined;
+
+      const report = {
+        benchmark: 'medthreat-event-loop',
+        date: new Date().toISOString(),
+        server: label,
+        machine: {
+          cpus: os.cpus().length,
+          memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+          node: process.version,
+          loadAverage: os.loadavg().map((x) => round(x)),
         },
-      );
-      return (r.data!['login'] as { token: string }).token;
-    };
-    const viewers = await Promise.all(names.viewers.map(login));
-    const editor = await login(names.editor);
-
-    const idle: number[] = [];
-    for (let i = 0; i < SAMPLES; i++) {
-      idle.push(await healthz(s.base));
-      await new Promise((r) => setTimeout(r, 20));
+        devices: DEVICES,
+        seed: SEED,
+        analysisWorkers: process.env.MEDTHREAT_ANALYSIS_WORKERS ?? 'default',
+        idleHealthzMs: summary(idle),
+        oneViewerCold,
+        threeViewers,
+      };
+      const json = JSON.stringify(report, null, 2);
+      process.stdout.write(`${json}\n`);
+      if (!process.argv.includes('--no-docs')) writeDocs(report, json);
     }
-    const oneViewerCold = await duringAnalysis(s.base, viewers.slice(0, 1), editor);
-    const threeViewers = await duringAnalysis(s.base, viewers, editor);
-
-    const report = {
-      benchmark: 'medthreat-event-loop',
-      date: new Date().toISOString(),
-      server: LABEL,
-      machine: { cpus: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
-      devices: DEVICES,
-      seed: SEED,
-      analysisWorkers: process.env.MEDTHREAT_ANALYSIS_WORKERS ?? 'default',
-      idleHealthzMs: summary(idle),
-      oneViewerCold,
-      threeViewers,
-    };
-    const json = JSON.stringify(report, null, 2);
-    process.stdout.write(`${json}\n`);
-    if (!process.argv.includes('--no-docs')) writeDocs(report, json);
   } finally {
     server?.kill('SIGTERM');
     await services.analysis.close();

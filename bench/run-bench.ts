@@ -184,6 +184,7 @@ async function main(): Promise<void> {
         } finally {
           await stop();
           await new Promise((r) => httpServer.close(r));
+          await services.analysis.close(); // its analysis worker threads
         }
       }
 
@@ -239,6 +240,7 @@ async function main(): Promise<void> {
     }
   } finally {
     clearInterval(rssTimer);
+    await seedServices.analysis.close();
     await db.close();
     if (started) await local.stop({ instance: 'bench' });
   }

@@ -173,6 +173,7 @@ async function main(): Promise<void> {
   }
   console.log(JSON.stringify({ benchmark: 'upsertDevices', date: new Date().toISOString(), results }, null, 2));
   await apollo.stop();
+  await services.analysis.close();
   await db.close();
   if (started) await local.stop({ instance: 'bench-upsert' });
 }

@@ -98,6 +98,8 @@ export class AnalysisService {
   private readonly graphs = new Map<string, Promise<AnalysedGraph>>();
   /** Exact recommendations per (model state, catalogue, arguments): a MILP solve is worth keeping. */
   private readonly recommendations = new Map<string, Promise<Recommendation>>();
+  /** attackPaths answers (without fromElementIds) per (model state, catalogue, arguments). */
+  private readonly pathResults = new Map<string, Promise<ExpandedPathsResult>>();
   /** Attack paths by device per (model state, catalogue, k, minSeverity). */
   private readonly pathsByDevice = new Map<string, Promise<DevicePathIndex>>();
   /** Recommended placements by device per (model state, catalogue, minSeverity). */
@@ -280,7 +282,9 @@ export class AnalysisService {
   }
 
   /**
-   * The k most likely attack paths per target and the model's risk totals.
+   * The k most likely attack paths per target and the model's risk totals. Answers without
+   * `fromElementIds` are cached per model version, catalogue version and arguments; callers must
+   * not modify them.
    * @throws ValidationError for arguments outside {@link ANALYSIS_LIMITS} or `timeLimitMs` above
    *   the caller's role cap; EngineLimitError when a limit is hit
    */
@@ -303,9 +307,16 @@ export class AnalysisService {
     checkRange('maxPaths', options.maxPaths, ANALYSIS_LIMITS.maxPaths);
     checkRange('timeLimitMs', options.timeLimitMs, ANALYSIS_LIMITS.pathsTimeLimitMs);
     const timeLimitMs = this.capTimeLimit(options.timeLimitMs, PATHS_DEFAULT_TIME_LIMIT_MS);
-    const { ref } = await this.graphOf(modelId, options.fromElementIds);
-    const { fromElementIds: _from, first, ...engineOptions } = options;
-    return this.run('findAttackPaths', [{ ...engineOptions, timeLimitMs }, first], ref);
+    const { fromElementIds, first, ...engineOptions } = options;
+    const args: OperationArgs<'findAttackPaths'> = [{ ...engineOptions, timeLimitMs }, first];
+    if (fromElementIds?.length) {
+      const { ref } = await this.graphOf(modelId, fromElementIds);
+      return this.run('findAttackPaths', args, ref);
+    }
+    // the same question on the same model state is answered once (identical dashboards, polling clients)
+    return this.perVersion(modelId, ['attackPaths', args], this.pathResults, (_snap, ref) =>
+      this.run('findAttackPaths', args, ref),
+    );
   }
 
   /**
