@@ -80,7 +80,7 @@ async function post<T = Record<string, unknown>>(
 ): Promise<GqlResult<T>> {
   const res = await fetch(`${base}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ query, variables }),
     ...(signal ? { signal } : {}),
   });
@@ -135,6 +135,16 @@ async function whileViewerAnalyses(base: string, busy: () => boolean) {
   return { result: await analysis, name, nameAnsweredWhileBusy, latencies };
 }
 
+/**
+ * The analysis ran in a worker and answered: a result, or typed engine errors only (ENGINE_LIMIT:
+ * a search limit, or the role's deadline on a heavily loaded machine), never a crash.
+ */
+function expectAnalysisOutcome(result: GqlResult<{ model: { a: unknown; b: unknown } | null }>): void {
+  const unexpected = (result.errors ?? []).filter((e) => e.extensions?.['code'] !== 'ENGINE_LIMIT');
+  expect(unexpected).toEqual([]);
+  if (!result.errors?.length) expect(result.data?.model?.a ?? result.data?.model?.b).toBeTruthy();
+}
+
 describe('the event loop stays free while a VIEWER runs the worst analysis its caps allow (2,000 devices)', () => {
   it('in-process: no event-loop stall beyond the bound; /healthz and another user’s query answered meanwhile', async () => {
     const { httpServer, stop } = await createServer({ services: t.services, db: t.db, log: t.log });
@@ -146,14 +156,12 @@ describe('the event loop stays free while a VIEWER runs the worst analysis its c
       const busy = () => t.services.analysis.poolStats().running > 0;
       const run = await whileViewerAnalyses(base, busy);
       delay.disable();
-      // the analysis itself completed in the worker (a result or a typed engine error, never a crash)
-      expect(run.result.data?.model).toBeTruthy();
-      for (const e of run.result.errors ?? []) expect(e.extensions?.['code']).toBe('ENGINE_LIMIT');
       expect(run.name.data?.model.name).toBeTruthy();
       expect(run.nameAnsweredWhileBusy).toBe(true);
       expect(run.latencies.length).toBeGreaterThan(3);
       expect(Math.max(...run.latencies)).toBeLessThan(STALL_BOUND_MS);
       expect(delay.max / 1e6).toBeLessThan(STALL_BOUND_MS);
+      expectAnalysisOutcome(run.result);
     } finally {
       delay.disable();
       await stop(1000);
@@ -194,13 +202,11 @@ describe('the event loop stays free while a VIEWER runs the worst analysis its c
         running = Date.now() - started > 300;
         return running;
       });
-      expect(run.result.data?.model).toBeTruthy();
-      for (const e of run.result.errors ?? []) expect(e.extensions?.['code']).toBe('ENGINE_LIMIT');
-      expect(run.result.data?.model.a?.status ?? run.result.data?.model.b?.pathCount).toBeDefined();
       expect(run.name.data?.model.name).toBeTruthy();
       expect(run.nameAnsweredWhileBusy).toBe(true);
       expect(run.latencies.length).toBeGreaterThan(3);
       expect(Math.max(...run.latencies)).toBeLessThan(STALL_BOUND_MS);
+      expectAnalysisOutcome(run.result);
     });
   });
 });
