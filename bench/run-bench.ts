@@ -288,6 +288,7 @@ async function main(): Promise<void> {
         } finally {
           await stop();
           await new Promise((r) => httpServer.close(r));
+          await services.analysis.close(); // its analysis worker threads
         }
       }
 
@@ -376,6 +377,7 @@ async function main(): Promise<void> {
     // leave the database as it was: the run's models and its key go (the key would expire anyway)
     for (const id of modelIds) await seedServices.models.deleteModel(BENCH_ACTOR, id).catch(() => undefined);
     if (keyId) await seedServices.auth.revokeApiKey(BENCH_ACTOR, keyId).catch(() => undefined);
+    await seedServices.analysis.close();
     await db.close();
     if (started) await local.stop({ instance: 'bench' });
   }

@@ -204,6 +204,7 @@ async function main(): Promise<void> {
     JSON.stringify({ benchmark: 'upsertDevices', date: new Date().toISOString(), smoke: SMOKE, results }, null, 2),
   );
   await apollo.stop();
+  await services.analysis.close();
   await db.close();
   if (started) await local.stop({ instance: 'bench-upsert' });
 }

@@ -18,7 +18,7 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { loadGraphqlHardening, type GraphqlHardening } from './config';
 import { buildContext, type Context, type Services } from './context';
-import { DomainError, RateLimitedError, ValidationError } from './domain/errors';
+import { DomainError, RateLimitedError, TooManyRequestsError, ValidationError } from './domain/errors';
 import type { Database } from './graph/database';
 import { createHttpDrainer } from './http-drain';
 import { createLoggingPlugin } from './logging-plugin';
@@ -50,6 +50,7 @@ const CLIENT_CODES = new Set([
   'OPERATION_RESOLUTION_FAILURE',
   'BAD_REQUEST',
   'RATE_LIMITED',
+  'CANCELLED',
   'UNAUTHENTICATED',
   'FORBIDDEN',
   'SERVICE_UNAVAILABLE',
@@ -75,7 +76,9 @@ export function makeFormatError(log: Logger) {
           code: original.code,
           ...(original.field !== undefined ? { field: original.field } : {}),
           ...(original instanceof ValidationError ? { issues: original.issues } : {}),
-          ...(original instanceof RateLimitedError ? { retryAfterMs: original.retryAfterMs } : {}),
+          ...(original instanceof RateLimitedError || original instanceof TooManyRequestsError
+            ? { retryAfterMs: original.retryAfterMs }
+            : {}),
         },
       };
     }
@@ -196,11 +199,16 @@ export async function createServer(
     '/graphql',
     express.json({ limit: deps.maxBodyBytes ?? 10 * 1024 * 1024 }),
     expressMiddleware(apollo, {
-      context: async ({ req }): Promise<Context> => {
+      context: async ({ req, res }): Promise<Context> => {
         const requestId = String((req as unknown as { id?: string }).id ?? randomUUID());
+        // the client going away before the answer cancels its analyses (workers/engine-pool.ts)
+        const gone = new AbortController();
+        res.on('close', () => {
+          if (!res.writableFinished) gone.abort();
+        });
         const principal = await authenticate(deps.services, req.headers.authorization);
         const log = deps.log.child({ requestId, principal: `${principal.kind}:${principal.id}` });
-        return buildContext(deps.services, log, requestId, principal, req.ip ?? '');
+        return buildContext(deps.services, log, requestId, principal, req.ip ?? '', gone.signal);
       },
     }),
   );

@@ -12,6 +12,7 @@ import { loadBundledCatalogue } from './domain/catalogue';
 import { SYSTEM_ACTOR } from './domain/auth/principal';
 import { ConflictError } from './domain/errors';
 import { AnalysisService } from './services/analysis-service';
+import type { AnalysisOptions } from './services/analysis-scope';
 import { AuditService } from './services/audit-service';
 import { AuthService, type AuthOptions } from './services/auth-service';
 import { CatalogueService } from './services/catalogue-service';
@@ -30,9 +31,15 @@ export const DEMO_MODEL_FILE = path.resolve(__dirname, '..', '..', 'seeds', 'dem
 /**
  * Builds the services over one database handle. `auth` defaults: authentication on, a random
  * session secret (sessions end with the process), 8 h sessions, no OIDC, the default sign-in
- * limits (DEFAULT_ATTEMPT_LIMITS).
+ * limits (DEFAULT_ATTEMPT_LIMITS). `analysis`: the analysis pool and per-role caps (default:
+ * defaultAnalysisOptions for this machine). Call `services.analysis.close()` at shutdown to stop
+ * its worker threads.
  */
-export function createServices(db: Database, auth: Partial<AuthOptions> = {}): Services {
+export function createServices(
+  db: Database,
+  auth: Partial<AuthOptions> = {},
+  analysisOptions?: AnalysisOptions,
+): Services {
   const audit = new AuditRepository(db);
   const catalogues = new CatalogueService(new CatalogueRepository(db), audit);
   const snapshots = new SnapshotRepository(db);
@@ -44,7 +51,7 @@ export function createServices(db: Database, auth: Partial<AuthOptions> = {}): S
     ...(auth.oidc ? { oidc: auth.oidc } : {}),
     ...(auth.limits ? { limits: auth.limits } : {}),
   });
-  const analysis = new AnalysisService(models, catalogues);
+  const analysis = new AnalysisService(models, catalogues, analysisOptions);
   return {
     catalogues,
     models,

@@ -3,7 +3,9 @@
  * fails start-up naming the variable. `*_FILE` variants read secrets from files (Docker secrets).
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import { z } from 'zod';
+import { defaultAnalysisOptions, type AnalysisOptions } from './services/analysis-scope';
 
 const schema = z.object({
   /** Bolt/Neo4j URI: bolt://, neo4j://, neo4j+s:// (Aura, clusters), neo4j+ssc://... */
@@ -68,6 +70,8 @@ export type Config = Readonly<{
   webDist?: string;
   /** GraphQL limits, rate limits, introspection and sandbox (block at the end of this file). */
   graphql: GraphqlHardening;
+  /** Analysis pool and per-role caps (MEDTHREAT_ANALYSIS_*, block at the end of this file). */
+  analysis: AnalysisOptions;
   auth: Readonly<{
     devNoAuth: boolean;
     adminPassword?: string;
@@ -129,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     ...(e.WEB_DIST !== undefined ? { webDist: e.WEB_DIST } : {}),
     graphql: loadGraphqlHardening(withFiles),
+    analysis: loadAnalysisOptions(withFiles),
     auth: Object.freeze({
       devNoAuth: e.MEDTHREAT_DEV_NO_AUTH,
       ...(e.MEDTHREAT_ADMIN_PASSWORD !== undefined ? { adminPassword: e.MEDTHREAT_ADMIN_PASSWORD } : {}),
@@ -272,4 +277,56 @@ function parseTrustProxy(value: string | undefined): boolean | number | string {
   if (value === undefined || value === 'false') return false;
   if (value === 'true') return true;
   return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Analysis pool (issue 11): worker threads, queue, per-caller concurrency, per-role caps.
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Reads the MEDTHREAT_ANALYSIS_* variables (see the README's "Analysis pool" table) over
+ * {@link defaultAnalysisOptions} for this machine's cores. Throws an Error naming each bad variable.
+ * @param env defaults to process.env
+ */
+export function loadAnalysisOptions(
+  env: Record<string, string | undefined> = process.env,
+  cores = os.availableParallelism(),
+): AnalysisOptions {
+  const d = defaultAnalysisOptions(cores);
+  const ms = (fallback: number) => z.coerce.number().int().min(100).max(600_000).default(fallback);
+  const role = (r: 'VIEWER' | 'EDITOR' | 'ADMIN') => ({
+    [`MEDTHREAT_ANALYSIS_${r}_MAX_MS`]: ms(d.roles[r].maxTimeLimitMs),
+    [`MEDTHREAT_ANALYSIS_${r}_MAX_PER_REQUEST`]: count(1, 100, d.roles[r].maxAnalysesPerRequest),
+    [`MEDTHREAT_ANALYSIS_${r}_MAX_BUDGET_POINTS`]: count(0, 100, d.roles[r].maxBudgetPointsPerRequest),
+  });
+  const schema = z.object({
+    MEDTHREAT_ANALYSIS_WORKERS: count(1, 64, d.pool.workers),
+    MEDTHREAT_ANALYSIS_QUEUE: count(0, 100_000, d.pool.maxQueue),
+    MEDTHREAT_ANALYSIS_PER_PRINCIPAL: count(1, 64, d.pool.perPrincipal),
+    MEDTHREAT_ANALYSIS_PER_PRINCIPAL_QUEUE: count(0, 1000, d.pool.perPrincipalQueue),
+    ...role('VIEWER'),
+    ...role('EDITOR'),
+    ...role('ADMIN'),
+  });
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`invalid configuration: ${problems}`);
+  }
+  const e = parsed.data as Record<string, number>;
+  const policy = (r: string) =>
+    Object.freeze({
+      maxTimeLimitMs: e[`MEDTHREAT_ANALYSIS_${r}_MAX_MS`]!,
+      maxAnalysesPerRequest: e[`MEDTHREAT_ANALYSIS_${r}_MAX_PER_REQUEST`]!,
+      maxBudgetPointsPerRequest: e[`MEDTHREAT_ANALYSIS_${r}_MAX_BUDGET_POINTS`]!,
+    });
+  return Object.freeze({
+    pool: Object.freeze({
+      workers: e['MEDTHREAT_ANALYSIS_WORKERS']!,
+      maxQueue: e['MEDTHREAT_ANALYSIS_QUEUE']!,
+      perPrincipal: e['MEDTHREAT_ANALYSIS_PER_PRINCIPAL']!,
+      perPrincipalQueue: e['MEDTHREAT_ANALYSIS_PER_PRINCIPAL_QUEUE']!,
+    }),
+    roles: Object.freeze({ VIEWER: policy('VIEWER'), EDITOR: policy('EDITOR'), ADMIN: policy('ADMIN') }),
+  });
 }

@@ -29,6 +29,8 @@ export interface Context {
   principal: Principal;
   /** Client address (for rate limiting and logs). */
   ip: string;
+  /** Aborted when the HTTP client goes away before the answer: analyses in the worker pool stop. */
+  signal?: AbortSignal;
 }
 
 /** Builds the context of one request. */
@@ -38,8 +40,9 @@ export function buildContext(
   requestId: string,
   principal: Principal,
   ip = '',
+  signal?: AbortSignal,
 ): Context {
-  return { services, log, requestId, principal, ip };
+  return { services, log, requestId, principal, ip, ...(signal ? { signal } : {}) };
 }
 
 /** The actor of a change made by this request through the root field `action` (for the audit trail). */

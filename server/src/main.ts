@@ -58,17 +58,21 @@ async function main(): Promise<void> {
   const db = new Database(config.neo4j);
   const setStopServer = handleShutdownSignals(log, db);
   const { auth } = config;
-  const services = createServices(db, {
-    devNoAuth: auth.devNoAuth,
-    ...(auth.sessionSecret ? { sessionSecret: new TextEncoder().encode(auth.sessionSecret) } : {}),
-    sessionTtlMs: auth.sessionTtlMs,
-    ...(auth.oidc ? { oidc: { ...auth.oidc, roleMap: { ...auth.oidc.roleMap } } } : {}),
-    limits: {
-      login: config.graphql.loginRateLimit,
-      loginPerIp: config.graphql.loginIpRateLimit,
-      passwordChange: config.graphql.passwordRateLimit,
+  const services = createServices(
+    db,
+    {
+      devNoAuth: auth.devNoAuth,
+      ...(auth.sessionSecret ? { sessionSecret: new TextEncoder().encode(auth.sessionSecret) } : {}),
+      sessionTtlMs: auth.sessionTtlMs,
+      ...(auth.oidc ? { oidc: { ...auth.oidc, roleMap: { ...auth.oidc.roleMap } } } : {}),
+      limits: {
+        login: config.graphql.loginRateLimit,
+        loginPerIp: config.graphql.loginIpRateLimit,
+        passwordChange: config.graphql.passwordRateLimit,
+      },
     },
-  });
+    config.analysis,
+  );
   if (auth.devNoAuth) {
     log.warn(
       '!!! DEVELOPMENT MODE: authentication is OFF (MEDTHREAT_DEV_NO_AUTH=true). Every caller is an admin. Never use this outside a local demo. !!!',
@@ -86,7 +90,10 @@ async function main(): Promise<void> {
 
   const webDist = config.webDist ?? path.resolve(__dirname, '..', '..', 'web', 'dist');
   const { httpServer, stop } = await createServer({ services, db, log, webDist, graphql: config.graphql });
-  setStopServer(() => stop(DRAIN_GRACE_MS));
+  setStopServer(async () => {
+    await stop(DRAIN_GRACE_MS);
+    await services.analysis.close(); // the analysis worker threads
+  });
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
   const address = httpServer.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

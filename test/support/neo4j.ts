@@ -131,6 +131,7 @@ export class TestHelper {
   async close(): Promise<void> {
     for (const id of this.modelIds) await this.services.models.deleteModel(TEST_ACTOR, id);
     if (this.started) await this.apollo.stop();
+    await this.services.analysis.close(); // the analysis worker threads
     await this.db.close();
   }
 }

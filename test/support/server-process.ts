@@ -22,12 +22,21 @@ export interface ServerProcess {
 }
 
 /**
- * Starts the server on a free loopback port with `env` added to the environment (NEO4J_URI comes
- * from the test environment unless given). Authentication is off (MEDTHREAT_DEV_NO_AUTH) unless
+ * Starts the server (from its sources through tsx, or with `options.built` the compiled
+ * server/dist/main.js) on a free loopback port with `env` added to the environment (NEO4J_URI
+ * comes from the test environment unless given). Authentication is off (MEDTHREAT_DEV_NO_AUTH) unless
  * `env` says otherwise. Rejects with the log if it exits or is not listening after `timeoutMs` (ms).
  */
-export async function startServerProcess(env: Record<string, string> = {}, timeoutMs = 150000): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(ROOT, 'server/src/main.ts')], {
+export async function startServerProcess(
+  env: Record<string, string> = {},
+  timeoutMs = 150000,
+  options: { built?: boolean } = {},
+): Promise<ServerProcess> {
+  // built: the compiled server (server/dist/main.js, `npm run build -w server` first), as deployed
+  const args = options.built
+    ? [path.join(ROOT, 'server/dist/main.js')]
+    : ['--require', 'tsx/cjs', path.join(ROOT, 'server/src/main.ts')];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: {
       ...process.env,

@@ -17,9 +17,10 @@ export type DomainErrorCode =
   | 'CONFLICT'
   | 'ENGINE_LIMIT'
   | 'SERVICE_UNAVAILABLE'
+  | 'RATE_LIMITED'
+  | 'CANCELLED'
   | 'UNAUTHENTICATED'
-  | 'FORBIDDEN'
-  | 'RATE_LIMITED';
+  | 'FORBIDDEN';
 
 /** Base class: never thrown directly. */
 export abstract class DomainError extends Error {
@@ -98,6 +99,26 @@ export class RateLimitedError extends DomainError {
 /** The database cannot be reached right now; the client may retry. */
 export class ServiceUnavailableError extends DomainError {
   readonly code = 'SERVICE_UNAVAILABLE' as const;
+}
+
+/**
+ * The caller already has as many analyses running and waiting as allowed (per-principal limit of
+ * the analysis pool); `retryAfterMs` is a hint. The client may retry once one has finished.
+ */
+export class TooManyRequestsError extends DomainError {
+  readonly code = 'RATE_LIMITED' as const;
+  constructor(
+    message: string,
+    field?: string,
+    readonly retryAfterMs = 1000,
+  ) {
+    super(message, field);
+  }
+}
+
+/** The work was stopped because the client went away (nobody reads this answer). */
+export class CancelledError extends DomainError {
+  readonly code = 'CANCELLED' as const;
 }
 
 /**

@@ -22,21 +22,53 @@ import {
 import { Mutation } from './Mutation';
 import { Query } from './Query';
 import { ThreatModel } from './ThreatModel';
+import { runInAnalysisScope, scopeOfRequest } from '../services/analysis-scope';
+import type { Context } from '../context';
+
+type Resolver = (parent: unknown, args: unknown, ctx: Context, info: unknown) => unknown;
+
+/**
+ * Runs every resolver of `map` in the analysis scope of its request (services/analysis-scope.ts:
+ * the caller's role caps, per-request counts and the abort signal of a client that goes away), so
+ * that AnalysisService sees who asks wherever it is called from (analysis fields, devices, diffs,
+ * snapshots).
+ */
+function inAnalysisScope<M extends object>(map: M): M {
+  return Object.fromEntries(
+    Object.entries(map).map(([name, fn]) => [
+      name,
+      typeof fn === 'function'
+        ? (parent: unknown, args: unknown, ctx: Context, info: unknown) =>
+            runInAnalysisScope(scopeOfRequest(ctx, ctx.principal, ctx.signal), () =>
+              (fn as Resolver)(parent, args, ctx, info),
+            )
+        : fn,
+    ]),
+  ) as M;
+}
 
 export const resolvers = {
   JSON: JSONResolver,
-  Query: guardRoot('Query', { ...Query, ...AuthQuery, ...HistoryQuery }),
+  Query: inAnalysisScope(guardRoot('Query', { ...Query, ...AuthQuery, ...HistoryQuery })),
   // access policy first, then the arguments' shape and bounds (input-schemas.ts), then the resolver
-  Mutation: guardRoot(
-    'Mutation',
-    validateInputs({ ...Mutation, ...AnalysisMutation, ...AuthMutation, ...InventoryMutation, ...HistoryMutation }),
+  Mutation: inAnalysisScope(
+    guardRoot(
+      'Mutation',
+      validateInputs({ ...Mutation, ...AnalysisMutation, ...AuthMutation, ...InventoryMutation, ...HistoryMutation }),
+    ),
   ),
-  ThreatModel: { ...ThreatModel, ...ThreatModelAnalysis, ...ThreatModelInventory, ...ThreatModelHistory },
-  ModelSnapshot,
-  ModelDiff,
+  // types whose fields run analyses: in the request's analysis scope
+  ThreatModel: inAnalysisScope({
+    ...ThreatModel,
+    ...ThreatModelAnalysis,
+    ...ThreatModelInventory,
+    ...ThreatModelHistory,
+  }),
+  ModelSnapshot: inAnalysisScope(ModelSnapshot),
+  ModelDiff: inAnalysisScope(ModelDiff),
   PlacementDiff,
   ModelElementKind,
-  Device,
+  Device: inAnalysisScope(Device),
   AttackStep,
   RecommendedPlacement,
   Catalogue,

@@ -1,30 +1,44 @@
 /**
- * Analysis of one model: loads its snapshot (ModelService, cached per model version), runs the
- * pure engine (server/src/engine) and caches the attack graph per (model version, catalogue
- * version, starting elements). Any write to the model bumps its version, so a stale projection is
- * never used; several server instances stay consistent because the version lives in Neo4j.
+ * Analysis of one model: loads its snapshot (ModelService, cached per model version) and runs the
+ * pure engine (server/src/engine) in the analysis pool's worker threads (workers/engine-pool.ts),
+ * so the event loop only routes requests. Attack graphs are built in the workers and cached there
+ * per (model version, catalogue version, starting elements); derived results (recommendations,
+ * device indexes, risk totals) are cached here. Any write to the model bumps its version, so a
+ * stale projection is never used; several server instances stay consistent because the version
+ * lives in Neo4j.
+ *
+ * Who asks matters (services/analysis-scope.ts): each role has a cap on `timeLimitMs`, on the
+ * analyses one request may start and on the recommendation budgets one request may ask for; each
+ * caller has a limit of analyses in flight; a task is aborted when its client goes away or its
+ * deadline passes. Calls outside a request run as the system (largest caps).
  */
-import {
-  buildAttackGraph,
-  findAttackPaths,
-  findBaselineGaps,
-  recommendControls,
-  whatIf,
-  type AttackGraph,
-  type AttackPath,
-  type AttackPathsResult,
-  type AttackStep,
-  type BaselineGap,
-  type PlacementInput,
-  type Recommendation,
-  type RecommendedPlacement,
-  type WhatIfResult,
+import os from 'node:os';
+import type {
+  AttackGraph,
+  AttackPath,
+  AttackPathsResult,
+  AttackStep,
+  BaselineGap,
+  PlacementInput,
+  Recommendation,
+  RecommendedPlacement,
+  WhatIfResult,
 } from '../engine';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
-import { riskTotals, type RiskTotals } from './risk-totals';
+import type { RiskTotals } from './risk-totals';
 import type { ModelDocument, Severity } from '../domain/types';
 import type { CatalogueService } from './catalogue-service';
 import type { ModelService, ModelSnapshot } from './model-service';
+import { EnginePool } from '../workers/engine-pool';
+import type { GraphSource, OperationArgs, OperationName, OperationResult } from '../workers/engine-worker';
+import {
+  currentAnalysisScope,
+  defaultAnalysisOptions,
+  taskDeadlineMs,
+  withAnalysisSignal,
+  type AnalysisOptions,
+  type AnalysisRolePolicy,
+} from './analysis-scope';
 
 /** An attack graph with its step lookup, as cached. */
 export interface AnalysedGraph {
@@ -49,7 +63,7 @@ export interface DocumentIdentity {
 export type ExpandedPath = AttackPath & { steps: AttackStep[] };
 export type ExpandedPathsResult = Omit<AttackPathsResult, 'paths'> & { paths: ExpandedPath[] };
 
-/** Hard limits on analysis arguments (GraphQL docstrings repeat them). */
+/** Hard limits on analysis arguments (GraphQL docstrings repeat them); roles may cap time limits lower. */
 export const ANALYSIS_LIMITS = {
   k: { min: 1, max: 20 },
   first: { min: 1, max: 5000 },
@@ -74,32 +88,113 @@ function checkRange(name: string, value: number | undefined, range: { min: numbe
 const graphKey = (id: DocumentIdentity, catalogueVersion: string, from: readonly string[] | null): string =>
   JSON.stringify([id.modelId, id.createdAt, id.version, catalogueVersion, from]);
 
+let uncached = 0;
+
+/** The graph of a task: its key, and how to build it in a worker that does not hold it. */
+type GraphRef = { key: string; build: () => Promise<NonNullable<GraphSource['build']>> };
+
 export class AnalysisService {
-  private readonly graphs = new Map<string, AnalysedGraph>();
+  /** Attack graphs fetched from the workers (only for callers that want the whole graph). */
+  private readonly graphs = new Map<string, Promise<AnalysedGraph>>();
   /** Exact recommendations per (model state, catalogue, arguments): a MILP solve is worth keeping. */
   private readonly recommendations = new Map<string, Promise<Recommendation>>();
+  /** attackPaths answers (without fromElementIds) per (model state, catalogue, arguments). */
+  private readonly pathResults = new Map<string, Promise<ExpandedPathsResult>>();
   /** Attack paths by device per (model state, catalogue, k, minSeverity). */
   private readonly pathsByDevice = new Map<string, Promise<DevicePathIndex>>();
   /** Recommended placements by device per (model state, catalogue, minSeverity). */
   private readonly placementsByDevice = new Map<string, Promise<DeviceRecommendationIndex>>();
-  /** Risk totals per cached attack graph (dropped with it). */
-  private readonly totals = new WeakMap<AttackGraph, RiskTotals>();
+  /** Risk totals per attack-graph key. */
+  private readonly totals = new Map<string, Promise<RiskTotals>>();
+  private readonly options: AnalysisOptions;
+  private readonly pool: EnginePool;
 
+  /**
+   * @param options pool size, queue and per-role caps (default: {@link defaultAnalysisOptions} for
+   *   this machine's cores); config.ts reads them from MEDTHREAT_ANALYSIS_* variables
+   */
   constructor(
     private readonly models: ModelService,
     private readonly catalogues: CatalogueService,
-  ) {}
+    options?: AnalysisOptions,
+  ) {
+    this.options = options ?? defaultAnalysisOptions(os.availableParallelism());
+    this.pool = new EnginePool(this.options.pool);
+  }
+
+  /** Counters of the analysis pool (running, waiting, completed, cancelled, timed out, refused). */
+  poolStats() {
+    return this.pool.stats();
+  }
+
+  /** Stops the worker threads (at shutdown); analyses asked for afterwards fail with SERVICE_UNAVAILABLE. */
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+
+  /** The caps of the current caller's role (the system: EDITOR's, or larger ADMIN's). */
+  private policy(): AnalysisRolePolicy {
+    const role = currentAnalysisScope()?.role;
+    if (role) return this.options.roles[role];
+    const { EDITOR, ADMIN } = this.options.roles;
+    return EDITOR.maxTimeLimitMs >= ADMIN.maxTimeLimitMs ? EDITOR : ADMIN;
+  }
 
   /**
-   * The attack graph of the model's current version (built once per version and start set).
-   * @param fromElementIds start from these elements as already compromised instead of the entry zones
-   * @throws NotFoundError for the model; ValidationError for unknown element ids
+   * Refuses a `timeLimitMs` above the caller's role cap (BAD_USER_INPUT naming the cap); an
+   * omitted one becomes min(default, cap).
    */
-  async attackGraph(modelId: string, fromElementIds?: readonly string[]): Promise<AnalysedGraph> {
+  private capTimeLimit(value: number | undefined, engineDefault: number): number {
+    const cap = this.policy().maxTimeLimitMs;
+    const role = currentAnalysisScope()?.role;
+    if (value !== undefined && value > cap) {
+      throw new ValidationError(
+        `timeLimitMs must be at most ${cap} ms for ${role ? `the ${role} role` : 'this caller'} ` +
+          `(role cap, MEDTHREAT_ANALYSIS_${role ?? 'EDITOR'}_MAX_MS)`,
+        'timeLimitMs',
+      );
+    }
+    return value ?? Math.min(engineDefault, cap);
+  }
+
+  /**
+   * Runs one engine operation in the pool as the current caller: counts it against the request's
+   * cap, applies the caller's deadline and abort signal.
+   */
+  private async run<O extends OperationName>(
+    op: O,
+    args: OperationArgs<O>,
+    graph?: GraphRef,
+  ): Promise<OperationResult<O>> {
+    const scope = currentAnalysisScope();
+    const policy = this.policy();
+    if (scope?.role) {
+      if (scope.usage.analyses >= policy.maxAnalysesPerRequest) {
+        throw new ValidationError(
+          `at most ${policy.maxAnalysesPerRequest} analyses per request for the ${scope.role} role ` +
+            `(MEDTHREAT_ANALYSIS_${scope.role}_MAX_PER_REQUEST); send the others in another request`,
+          'analysesPerRequest',
+        );
+      }
+      scope.usage.analyses++;
+    }
+    return this.pool.run(op, args, graph, {
+      principalKey: scope?.principalKey ?? 'system',
+      deadlineMs: taskDeadlineMs(policy),
+      ...(scope?.signal ? { signal: scope.signal } : {}),
+    });
+  }
+
+  /** The graph reference of the model's current state (and the snapshot it is of). */
+  private async graphOf(
+    modelId: string,
+    fromElementIds?: readonly string[],
+  ): Promise<{ ref: GraphRef; snap: ModelSnapshot }> {
     if (fromElementIds && fromElementIds.length > ANALYSIS_LIMITS.fromElementIds.max) {
       throw new ValidationError(`at most ${ANALYSIS_LIMITS.fromElementIds.max} starting elements`, 'fromElementIds');
     }
-    const { document, version, createdAt } = await this.models.snapshot(modelId);
+    const snap = await this.models.snapshot(modelId);
+    const { document, version, createdAt } = snap;
     const catalogue = await this.catalogues.current();
     const from = fromElementIds && fromElementIds.length ? [...new Set(fromElementIds)].sort() : undefined;
     if (from) {
@@ -119,15 +214,42 @@ export class AnalysisService {
       }
     }
     const key = graphKey({ modelId, createdAt, version }, catalogue.catalogueVersion, from ?? null);
-    const hit = this.graphs.get(key);
-    if (hit) return hit;
-    return this.remember(key, analyse(document, catalogue, from));
+    return {
+      snap,
+      ref: { key, build: async () => ({ document, catalogue, ...(from ? { fromElementIds: from } : {}) }) },
+    };
   }
 
-  private remember(key: string, analysed: AnalysedGraph): AnalysedGraph {
-    this.graphs.set(key, analysed);
+  /** The graph reference of any document: under its identity's key, or a key of its own. */
+  private async graphOfDocument(document: ModelDocument, identity?: DocumentIdentity): Promise<GraphRef> {
+    const catalogue = await this.catalogues.current();
+    const key = identity
+      ? graphKey(identity, catalogue.catalogueVersion, null)
+      : JSON.stringify(['uncached', process.pid, ++uncached]);
+    return { key, build: async () => ({ document, catalogue }) };
+  }
+
+  /** The whole graph of `ref`, fetched from a worker once and kept here (LRU, {@link CACHE_SIZE}). */
+  private fetchGraph(ref: GraphRef, cache: boolean): Promise<AnalysedGraph> {
+    const hit = this.graphs.get(ref.key);
+    if (hit) return hit;
+    const fetching = this.run('graph', [], ref).then(lookups);
+    if (!cache) return fetching;
+    this.graphs.set(ref.key, fetching);
+    fetching.catch(() => this.graphs.get(ref.key) === fetching && this.graphs.delete(ref.key));
     while (this.graphs.size > CACHE_SIZE) this.graphs.delete(this.graphs.keys().next().value as string);
-    return analysed;
+    return fetching;
+  }
+
+  /**
+   * The attack graph of the model's current version (built once per version and start set, in a
+   * worker; the whole graph is copied to this thread, so use it only to serve the graph itself).
+   * @param fromElementIds start from these elements as already compromised instead of the entry zones
+   * @throws NotFoundError for the model; ValidationError for unknown element ids
+   */
+  async attackGraph(modelId: string, fromElementIds?: readonly string[]): Promise<AnalysedGraph> {
+    const { ref } = await this.graphOf(modelId, fromElementIds);
+    return this.fetchGraph(ref, true);
   }
 
   /**
@@ -138,29 +260,33 @@ export class AnalysisService {
    * @throws ValidationError when the document is structurally unusable (see buildAttackGraph)
    */
   async analyseDocument(document: ModelDocument, identity?: DocumentIdentity): Promise<AnalysedGraph> {
-    const catalogue = await this.catalogues.current();
-    if (!identity) return analyse(document, catalogue);
-    const key = graphKey(identity, catalogue.catalogueVersion, null);
-    return this.graphs.get(key) ?? this.remember(key, analyse(document, catalogue));
+    return this.fetchGraph(await this.graphOfDocument(document, identity), identity !== undefined);
   }
 
   /**
    * Risk totals of a model document (services/risk-totals.ts: total risk, targets reachable, worst
-   * severity, …) with the current catalogue; cached with the attack graph when `identity` is given.
+   * severity, …) with the current catalogue, computed in a worker; cached per model state when
+   * `identity` is given.
    * @throws EngineLimitError ('timeLimitMs') on a model too large to search in 30 s
    */
   async riskTotals(document: ModelDocument, identity?: DocumentIdentity): Promise<RiskTotals> {
-    const { graph } = await this.analyseDocument(document, identity);
-    const hit = this.totals.get(graph);
+    const ref = await this.graphOfDocument(document, identity);
+    if (!identity) return this.run('riskTotals', [], ref);
+    const hit = this.totals.get(ref.key);
     if (hit) return hit;
-    const computed = riskTotals(graph);
-    this.totals.set(graph, computed);
-    return computed;
+    const computing = this.run('riskTotals', [], ref);
+    this.totals.set(ref.key, computing);
+    computing.catch(() => this.totals.get(ref.key) === computing && this.totals.delete(ref.key));
+    while (this.totals.size > CACHE_SIZE) this.totals.delete(this.totals.keys().next().value as string);
+    return computing;
   }
 
   /**
-   * The k most likely attack paths per target and the model's risk totals.
-   * @throws ValidationError for arguments outside {@link ANALYSIS_LIMITS}; EngineLimitError when a limit is hit
+   * The k most likely attack paths per target and the model's risk totals. Answers without
+   * `fromElementIds` are cached per model version, catalogue version and arguments; callers must
+   * not modify them.
+   * @throws ValidationError for arguments outside {@link ANALYSIS_LIMITS} or `timeLimitMs` above
+   *   the caller's role cap; EngineLimitError when a limit is hit
    */
   async attackPaths(
     modelId: string,
@@ -180,10 +306,17 @@ export class AnalysisService {
     checkRange('maxDepth', options.maxDepth, ANALYSIS_LIMITS.maxDepth);
     checkRange('maxPaths', options.maxPaths, ANALYSIS_LIMITS.maxPaths);
     checkRange('timeLimitMs', options.timeLimitMs, ANALYSIS_LIMITS.pathsTimeLimitMs);
-    const analysed = await this.attackGraph(modelId, options.fromElementIds);
-    const { fromElementIds: _from, first, ...engineOptions } = options;
-    const result = findAttackPaths(analysed.graph, engineOptions);
-    return expand(first === undefined ? result : { ...result, paths: result.paths.slice(0, first) }, analysed);
+    const timeLimitMs = this.capTimeLimit(options.timeLimitMs, PATHS_DEFAULT_TIME_LIMIT_MS);
+    const { fromElementIds, first, ...engineOptions } = options;
+    const args: OperationArgs<'findAttackPaths'> = [{ ...engineOptions, timeLimitMs }, first];
+    if (fromElementIds?.length) {
+      const { ref } = await this.graphOf(modelId, fromElementIds);
+      return this.run('findAttackPaths', args, ref);
+    }
+    // the same question on the same model state is answered once (identical dashboards, polling clients)
+    return this.perVersion(modelId, ['attackPaths', args], this.pathResults, (_snap, ref) =>
+      this.run('findAttackPaths', args, ref),
+    );
   }
 
   /**
@@ -191,18 +324,34 @@ export class AnalysisService {
    * budget variant (max risk removed for at most `budget` cost units). Cached per model version,
    * catalogue version and arguments (concurrent equal requests share one solve); callers must
    * not modify the result.
+   * @throws ValidationError for `timeLimitMs` out of range or above the caller's role cap, for a
+   *   bad budget, or for more distinct budgets in one request than the role allows
    */
   async recommendControls(
     modelId: string,
     options: { minSeverity: Severity; budget?: number; timeLimitMs?: number },
   ): Promise<Recommendation> {
     checkRange('timeLimitMs', options.timeLimitMs, ANALYSIS_LIMITS.recommendTimeLimitMs);
+    const timeLimitMs = this.capTimeLimit(options.timeLimitMs, RECOMMEND_DEFAULT_TIME_LIMIT_MS);
     if (options.budget !== undefined && !(options.budget >= 0 && Number.isFinite(options.budget))) {
       throw new ValidationError('budget must be a non-negative number of cost units', 'budget');
     }
-    const args = [options.minSeverity, options.budget ?? null, options.timeLimitMs ?? null];
-    return this.perVersion(modelId, ['recommend', ...args], this.recommendations, (_snap, analysed) =>
-      recommendControls(analysed.graph, options),
+    const scope = currentAnalysisScope();
+    if (options.budget !== undefined && scope?.role) {
+      const points = scope.usage.budgetPoints;
+      const max = this.policy().maxBudgetPointsPerRequest;
+      if (!points.has(options.budget) && points.size >= max) {
+        throw new ValidationError(
+          `at most ${max} different budget${max === 1 ? '' : 's'} per request for the ${scope.role} role ` +
+            `(MEDTHREAT_ANALYSIS_${scope.role}_MAX_BUDGET_POINTS)`,
+          'budget',
+        );
+      }
+      points.add(options.budget);
+    }
+    const args = [options.minSeverity, options.budget ?? null, timeLimitMs];
+    return this.perVersion(modelId, ['recommend', ...args], this.recommendations, (_snap, ref) =>
+      this.run('recommendControls', [{ ...options, timeLimitMs }], ref),
     );
   }
 
@@ -221,12 +370,10 @@ export class AnalysisService {
         throw new ValidationError('cost must be a non-negative number of cost units', `placements[${i}].cost`);
       }
     });
-    const analysed = await this.attackGraph(modelId);
-    const { document } = await this.models.snapshot(modelId);
+    const { ref, snap } = await this.graphOf(modelId);
     const catalogue = await this.catalogues.current();
-    let result: WhatIfResult;
     try {
-      result = whatIf(document, catalogue, placements, options, analysed.graph);
+      return await this.run('whatIf', [snap.document, catalogue, placements, options], ref);
     } catch (e) {
       // the engine names its input extraPlacements; the API argument is placements
       if (e instanceof ValidationError) {
@@ -236,23 +383,21 @@ export class AnalysisService {
       }
       throw e;
     }
-    return { ...result, before: expand(result.before, analysed), after: expand(result.after, analysed) };
   }
 
-  /** Risk-class baseline requirements per device (TR 67 Table 3, reconstructed). */
+  /** Risk-class baseline requirements per device (TR 67 Table 3, reconstructed), computed in a worker. */
   async baselineGaps(modelId: string, options: { deviceId?: string; onlyGaps?: boolean }): Promise<BaselineGap[]> {
     const { document } = await this.models.snapshot(modelId);
     const catalogue = await this.catalogues.current();
-    return findBaselineGaps(document, catalogue).filter(
-      (g) => (!options.deviceId || g.deviceId === options.deviceId) && (!options.onlyGaps || g.gap),
-    );
+    const gaps = await this.run('findBaselineGaps', [document, catalogue]);
+    return gaps.filter((g) => (!options.deviceId || g.deviceId === options.deviceId) && (!options.onlyGaps || g.gap));
   }
 
   /**
    * The model's attack paths indexed by the devices they pass through (see
    * {@link DevicePathIndex}): the k most likely paths per target ≥ minSeverity, found over the
-   * whole model with the largest limits (maxPaths 200000, timeLimitMs 30000) and cached per
-   * model version, catalogue version, k and minSeverity.
+   * whole model with the largest limits (maxPaths 200000, timeLimitMs 30000, or the caller's role
+   * cap if lower) and cached per model version, catalogue version, k and minSeverity.
    * @param options.k paths per target, 1..20 (default 3)
    * @param options.minSeverity default NEGLIGIBLE (every target)
    * @throws ValidationError for k out of range; EngineLimitError if the model is too large for the limits
@@ -264,16 +409,22 @@ export class AnalysisService {
     checkRange('k', options.k, ANALYSIS_LIMITS.k);
     const k = options.k ?? 3;
     const minSeverity = options.minSeverity ?? 'NEGLIGIBLE';
-    return this.perVersion(modelId, ['paths', k, minSeverity], this.pathsByDevice, (snap, analysed) => {
-      const result = findAttackPaths(analysed.graph, {
-        k,
-        minSeverity,
-        maxPaths: ANALYSIS_LIMITS.maxPaths.max,
-        timeLimitMs: ANALYSIS_LIMITS.pathsTimeLimitMs.max,
-      });
+    return this.perVersion(modelId, ['paths', k, minSeverity], this.pathsByDevice, async (snap, ref) => {
+      const result = await this.run(
+        'findAttackPaths',
+        [
+          {
+            k,
+            minSeverity,
+            maxPaths: ANALYSIS_LIMITS.maxPaths.max,
+            timeLimitMs: this.capTimeLimit(undefined, ANALYSIS_LIMITS.pathsTimeLimitMs.max),
+          },
+        ],
+        ref,
+      );
       const owners = deviceOwners(snap.document);
       const byDevice = new Map<string, ExpandedPath[]>();
-      for (const path of expand(result, analysed).paths) {
+      for (const path of result.paths) {
         const devices = new Set(path.nodeIds.flatMap((id) => owners.get(id) ?? []));
         for (const d of devices) {
           const list = byDevice.get(d);
@@ -356,14 +507,15 @@ export class AnalysisService {
    * A value computed from the attack graph of the model's current state, cached under (model,
    * creation time, version, catalogue version, ...extra); concurrent callers share one
    * computation and a failed one is not kept. The snapshot handed to `build` is the state the
-   * graph was built from: if the model changed meanwhile, it is computed again (at most 3 times,
-   * then ConflictError).
+   * graph reference is of: if the model changed meanwhile, it is computed again (at most 3 times,
+   * then ConflictError). The shared computation is cancelled only when every caller waiting for
+   * it has gone away (their abort signals).
    */
   private async perVersion<T>(
     modelId: string,
     extra: unknown[],
     cache: Map<string, Promise<T>>,
-    build: (snap: ModelSnapshot, analysed: AnalysedGraph) => T | Promise<T>,
+    build: (snap: ModelSnapshot, ref: GraphRef) => T | Promise<T>,
   ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const snap = await this.models.snapshot(modelId);
@@ -374,36 +526,57 @@ export class AnalysisService {
         cache.delete(key);
         cache.set(key, entry); // LRU order
       } else {
-        const computing = (async () => {
-          const analysed = await this.attackGraph(modelId);
-          const value = await build(snap, analysed);
+        const shared = new AbortController();
+        const computing = withAnalysisSignal(shared.signal, async () => {
+          const { ref, snap: built } = await this.graphOf(modelId);
+          const value = await build(built, ref);
           const after = await this.models.snapshot(modelId);
-          if (after.version !== snap.version || after.createdAt !== snap.createdAt) {
+          if (after.version !== built.version || after.createdAt !== built.createdAt) {
             throw new ConflictError(`model '${modelId}' changed while it was analysed; retry`, 'modelId');
           }
           return value;
-        })();
+        });
         entry = computing;
+        this.waiters.set(computing, { count: 0, controller: shared });
         cache.set(key, computing);
         computing.catch(() => cache.get(key) === computing && cache.delete(key));
         while (cache.size > DERIVED_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
       }
       try {
-        return await entry;
+        return await this.join(entry);
       } catch (e) {
         if (!(e instanceof ConflictError && e.field === 'modelId') || attempt >= 3) throw e;
       }
     }
   }
+
+  /** Callers waiting for each shared computation, and how to cancel it. */
+  private readonly waiters = new WeakMap<Promise<unknown>, { count: number; controller: AbortController }>();
+
+  /** Waits for a shared computation as the current caller; the last caller to go away cancels it. */
+  private async join<T>(entry: Promise<T>): Promise<T> {
+    const shared = this.waiters.get(entry);
+    const signal = currentAnalysisScope()?.signal;
+    if (!shared || !signal) {
+      if (shared) shared.count = Infinity; // a caller that never goes away
+      return entry;
+    }
+    if (signal.aborted) return entry;
+    shared.count++;
+    const leave = () => {
+      if (--shared.count === 0) shared.controller.abort();
+    };
+    signal.addEventListener('abort', leave, { once: true });
+    try {
+      return await entry;
+    } finally {
+      signal.removeEventListener('abort', leave);
+    }
+  }
 }
 
-/** Builds the attack graph of a document with its lookups. */
-function analyse(
-  document: ModelDocument,
-  catalogue: Parameters<typeof buildAttackGraph>[1],
-  from?: readonly string[],
-): AnalysedGraph {
-  const graph = buildAttackGraph(document, catalogue, from ? { fromElementIds: from } : {});
+/** The step lookups of a graph copied from a worker. */
+function lookups(graph: AttackGraph): AnalysedGraph {
   return {
     graph,
     stepById: new Map(graph.steps.map((s) => [s.id, s])),
@@ -411,6 +584,10 @@ function analyse(
     targetIds: new Set(graph.targetIds),
   };
 }
+
+/** The engine's default time limits (engine/paths, engine/optimise), capped by role when omitted. */
+const PATHS_DEFAULT_TIME_LIMIT_MS = 5000;
+const RECOMMEND_DEFAULT_TIME_LIMIT_MS = 10000;
 
 /** Entries kept in each cache of derived results (recommendations, device indexes). */
 const DERIVED_CACHE_SIZE = 16;
@@ -441,12 +618,4 @@ function deviceOwners(doc: ModelSnapshot['document'], options: { assets?: boolea
   if (options.assets !== false) for (const a of doc.assets) owners.set(a.id, [a.deviceId]);
   for (const c of doc.channels) owners.set(c.id, [...new Set([c.fromDeviceId, c.toDeviceId])]);
   return owners;
-}
-
-/** Resolves step ids to steps (ids are stable across what-if graphs; after-paths only use unblocked steps). */
-function expand(result: AttackPathsResult, analysed: AnalysedGraph): ExpandedPathsResult {
-  return {
-    ...result,
-    paths: result.paths.map((p) => ({ ...p, steps: p.stepIds.map((id) => analysed.stepById.get(id)!) })),
-  };
 }
