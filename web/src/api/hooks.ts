@@ -32,7 +32,7 @@ import {
   type PlacementInput,
   type Severity,
 } from './__generated__/graphql';
-import { request } from './client';
+import { mutate, request } from './client';
 import type { ModelData } from '../graph/model-index';
 
 export const PAGE_SIZE = 1000;
@@ -206,7 +206,7 @@ export function useModelWrite<TArgs, TResult>(modelId: string, fn: (args: TArgs)
 
 export function useAcceptRecommendation(modelId: string) {
   return useModelWrite(modelId, (placements: PlacementInput[]) =>
-    request(AcceptRecommendationDocument, { modelId, placements }),
+    mutate(AcceptRecommendationDocument, { modelId, placements }),
   );
 }
 
