@@ -8,7 +8,7 @@ import { AttackMethod, Catalogue, Control } from './Catalogue';
 import { ControlPlacement, ModelElement, Vulnerability } from './elements';
 import { guardRoot } from './access';
 import { Device, InventoryMutation, ThreatModelInventory } from './inventory';
-import { validateInputs } from './input-schemas';
+import { validateFieldInputs, validateInputs } from './input-schemas';
 import { AuthMutation, AuthQuery } from './auth';
 import {
   HistoryMutation,
@@ -25,18 +25,24 @@ import { ThreatModel } from './ThreatModel';
 
 export const resolvers = {
   JSON: JSONResolver,
-  Query: guardRoot('Query', { ...Query, ...AuthQuery, ...HistoryQuery }),
+  // access policy first, then the arguments (ids, text: input-schemas.ts FIELD_INPUTS), then the resolver
+  Query: guardRoot('Query', validateFieldInputs('Query', { ...Query, ...AuthQuery, ...HistoryQuery })),
   // access policy first, then the arguments' shape and bounds (input-schemas.ts), then the resolver
   Mutation: guardRoot(
     'Mutation',
     validateInputs({ ...Mutation, ...AnalysisMutation, ...AuthMutation, ...InventoryMutation, ...HistoryMutation }),
   ),
-  ThreatModel: { ...ThreatModel, ...ThreatModelAnalysis, ...ThreatModelInventory, ...ThreatModelHistory },
+  ThreatModel: validateFieldInputs('ThreatModel', {
+    ...ThreatModel,
+    ...ThreatModelAnalysis,
+    ...ThreatModelInventory,
+    ...ThreatModelHistory,
+  }),
   ModelSnapshot,
   ModelDiff,
   PlacementDiff,
   ModelElementKind,
-  Device,
+  Device: validateFieldInputs('Device', Device),
   AttackStep,
   RecommendedPlacement,
   Catalogue,
