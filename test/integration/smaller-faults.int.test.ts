@@ -159,3 +159,139 @@ describe('several mutations in one request', () => {
     expect(stored.model.element).toEqual({ id: 'z-multi', name: 'Multi' });
   });
 });
+
+describe('a malformed stored element', () => {
+  it('is a BAD_STORED_DATA error naming the element and property, not a blank model', async () => {
+    const id = h.uniqueModelId('corrupt');
+    await h.gqlOk(`mutation($d: JSON!, $t: ID) { importModel(document: $d, targetModelId: $t) { id } }`, {
+      d: DEMO,
+      t: id,
+    });
+    const device = DEMO.devices[4]!;
+    // a hand edit of the database: a risk class that does not exist, and a version bump so the
+    // server reads the model again
+    await h.db.driver.executeQuery(
+      `MATCH (d:Device {modelId: $m, id: $d}) SET d.riskClass = 'Z'
+       WITH d MATCH (t:ThreatModel {id: $m}) SET t.version = t.version + 1`,
+      { m: id, d: device.id },
+    );
+    const r = await h.gql<{ model: { id: string; name: string; devices: unknown } | null }>(
+      `query($m: ID!) { model(id: $m) { id name devices { nodes { id riskClass } } } }`,
+      { m: id },
+    );
+    expect(r.data?.model).toEqual({ id, name: DEMO.model.name, devices: null });
+    const e = r.errors![0] as Err;
+    expect(e.path).toEqual(['model', 'devices']);
+    expect(e.extensions).toMatchObject({ code: 'BAD_STORED_DATA', elementId: device.id, property: 'riskClass' });
+    expect(e.message).toContain(device.id);
+    expect(e.message).toContain('riskClass');
+  });
+});
+
+describe('lone surrogates', () => {
+  it('are refused naming the field, not stored as U+FFFD', async () => {
+    const r = await h.gql<{ createZone: unknown }>(
+      `mutation($m: ID!, $i: ZoneInput!) { createZone(modelId: $m, input: $i) { id name } }`,
+      { m: demoId, i: { id: 'z-lone', name: 'Ward \ud800 east', kind: 'CLINICAL', entryPoint: false } },
+    );
+    expect(r.data?.createZone).toBeNull();
+    const e = r.errors![0] as Err;
+    expect(e.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.name' });
+    const stored = await h.gqlOk<{ model: { element: unknown } }>(
+      `query($m: ID!) { model(id: $m) { element(id: "z-lone") { ... on Zone { id } } } }`,
+      { m: demoId },
+    );
+    expect(stored.model.element).toBeNull();
+  });
+
+  it('are refused inside an imported document too, with its path', async () => {
+    const doc = structuredClone(DEMO);
+    doc.devices[2]!.name = 'Pump \udc00';
+    const r = await h.gql(`mutation($d: JSON!, $t: ID) { importModel(document: $d, targetModelId: $t) { id } }`, {
+      d: doc,
+      t: h.uniqueModelId('lone'),
+    });
+    expect((r.errors![0] as Err).extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'document.devices[2].name',
+    });
+  });
+
+  it('a well-formed pair (an emoji) is stored as sent', async () => {
+    const r = await h.gqlOk<{ createZone: { name: string } }>(
+      `mutation($m: ID!, $i: ZoneInput!) { createZone(modelId: $m, input: $i) { name } }`,
+      { m: demoId, i: { id: 'z-emoji', name: 'Ward 🫀', kind: 'CLINICAL', entryPoint: false } },
+    );
+    expect(r.createZone.name).toBe('Ward 🫀');
+  });
+});
+
+describe('bidi override characters in names', () => {
+  it('are refused in a mutation argument', async () => {
+    const r = await h.gql(`mutation($m: ID!, $i: ZoneInput!) { createZone(modelId: $m, input: $i) { id } }`, {
+      m: demoId,
+      i: { id: 'z-bidi', name: 'Ward \u202Etsae', kind: 'CLINICAL', entryPoint: false },
+    });
+    const e = r.errors![0] as Err;
+    expect(e.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.name' });
+    expect(e.message).toContain('bidirectional');
+  });
+
+  it('are refused in an imported document (every isolate too)', async () => {
+    const doc = structuredClone(DEMO);
+    doc.zones[1]!.name = 'Guest \u2066Wi-Fi\u2069';
+    const r = await h.gql(`mutation($d: JSON!, $t: ID) { importModel(document: $d, targetModelId: $t) { id } }`, {
+      d: doc,
+      t: h.uniqueModelId('bidi'),
+    });
+    expect((r.errors![0] as Err).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'document.zones[1].name' });
+  });
+});
+
+describe('query arguments', () => {
+  const huge = 'x'.repeat(5 * 1024 * 1024);
+
+  it('a 5 MB id is refused as BAD_USER_INPUT without being echoed', async () => {
+    for (const q of [`query($id: ID!) { exportModel(id: $id) }`, `query($id: ID!) { model(id: $id) { id } }`]) {
+      const r = await h.gql(q, { id: huge });
+      const e = r.errors![0] as Err;
+      expect(e.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
+      expect(JSON.stringify(r).length).toBeLessThan(2000);
+    }
+  });
+
+  it('nested id arguments are checked too', async () => {
+    const r = await h.gql(
+      `query($m: ID!, $id: ID!) { model(id: $m) { id element(id: $id) { __typename } attackPaths(targetIds: [$id]) { pathCount } } }`,
+      { m: demoId, id: 'bad id with spaces' },
+    );
+    expect(r.data).toEqual({ model: { id: demoId, element: null, attackPaths: null } });
+    const fields = (r.errors as Err[]).map((e) => [e.extensions?.['code'], e.extensions?.['field']]).sort();
+    expect(fields).toEqual([
+      ['BAD_USER_INPUT', 'id'],
+      ['BAD_USER_INPUT', 'targetIds[0]'],
+    ]);
+  });
+
+  it('text lookups accept long-but-bounded values; an unknown id in a list is named briefly', async () => {
+    const long = `a${'b'.repeat(500)}`;
+    const r = await h.gql(
+      `query($m: ID!, $s: String) { model(id: $m) { devicesByIdentifier(externalId: $s) { id } } }`,
+      {
+        m: demoId,
+        s: long.slice(0, 150),
+      },
+    );
+    // a valid lookup of an unknown identifier is simply empty
+    expect(r.errors).toBeUndefined();
+    const bad = await h.gql(
+      `query($m: ID!) { model(id: $m) { attackGraph(fromElementIds: ["${'q'.repeat(60)}"]) { targetIds } } }`,
+      {
+        m: demoId,
+      },
+    );
+    const e = bad.errors![0] as Err;
+    expect(e.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'fromElementIds[0]' });
+    expect(e.message.length).toBeLessThan(400);
+  });
+});

@@ -103,8 +103,8 @@ export function ModelListPage() {
                     <Link to={`/models/${encodeURIComponent(m.id)}`}>{m.name}</Link>
                     <div className="sub">{m.description}</div>
                   </td>
-                  <td className="num">{m.counts.devices}</td>
-                  <td className="num">{m.counts.zones}</td>
+                  <td className="num">{m.counts?.devices ?? '—'}</td>
+                  <td className="num">{m.counts?.zones ?? '—'}</td>
                   <td className="num">{m.version}</td>
                   <td>{new Date(m.updatedAt).toLocaleString()}</td>
                 </tr>

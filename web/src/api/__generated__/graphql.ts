@@ -852,7 +852,7 @@ export type DeleteControlPlacementMutationVariables = Exact<{
 
 export type DeleteControlPlacementMutation = { deleteControlPlacement: { deletedIds: Array<string>, modelVersion: number } | null };
 
-export type ModelSummaryFieldsFragment = { id: string, name: string, description: string | null, version: number, createdAt: string, updatedAt: string, counts: { zones: number, devices: number, interfaces: number, channels: number, assets: number, vulnerabilities: number, controlPlacements: number } };
+export type ModelSummaryFieldsFragment = { id: string, name: string, description: string | null, version: number, createdAt: string, updatedAt: string, counts: { zones: number, devices: number, interfaces: number, channels: number, assets: number, vulnerabilities: number, controlPlacements: number } | null };
 
 export type ZoneFieldsFragment = { id: string, name: string, kind: ZoneKind, entryPoint: boolean, description: string | null };
 
@@ -928,14 +928,14 @@ export type ModelDiffQuery = { modelDiff: { modelId: string, identical: boolean,
 export type ModelListQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ModelListQuery = { models: Array<{ id: string, name: string, description: string | null, version: number, createdAt: string, updatedAt: string, counts: { zones: number, devices: number, interfaces: number, channels: number, assets: number, vulnerabilities: number, controlPlacements: number } }> };
+export type ModelListQuery = { models: Array<{ id: string, name: string, description: string | null, version: number, createdAt: string, updatedAt: string, counts: { zones: number, devices: number, interfaces: number, channels: number, assets: number, vulnerabilities: number, controlPlacements: number } | null }> };
 
 export type ModelSummaryQueryVariables = Exact<{
   id: string;
 }>;
 
 
-export type ModelSummaryQuery = { model: { id: string, name: string, description: string | null, version: number, createdAt: string, updatedAt: string, counts: { zones: number, devices: number, interfaces: number, channels: number, assets: number, vulnerabilities: number, controlPlacements: number } } | null };
+export type ModelSummaryQuery = { model: { id: string, name: string, description: string | null, version: number, createdAt: string, updatedAt: string, counts: { zones: number, devices: number, interfaces: number, channels: number, assets: number, vulnerabilities: number, controlPlacements: number } | null } | null };
 
 export type ModelElementsQueryVariables = Exact<{
   id: string;
@@ -943,7 +943,7 @@ export type ModelElementsQueryVariables = Exact<{
 }>;
 
 
-export type ModelElementsQuery = { model: { id: string, name: string, description: string | null, version: number, createdAt: string, updatedAt: string, zones: Array<{ id: string, name: string, kind: ZoneKind, entryPoint: boolean, description: string | null }>, devices: { totalCount: number, nodes: Array<{ id: string, name: string, category: DeviceCategory, manufacturer: string | null, modelName: string | null, riskClass: RiskClass, software: string | null, generalPurposeOs: boolean, patchable: boolean, handlesPersonalData: boolean, storesData: boolean, remoteService: boolean, zoneIds: Array<string>, externalId: string | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } }, interfaces: { totalCount: number, nodes: Array<{ id: string, deviceId: string, name: string, kind: InterfaceKind, exposedToZoneIds: Array<string>, authentication: Authentication, port: number | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } }, channels: { totalCount: number, nodes: Array<{ id: string, name: string, fromDeviceId: string, toDeviceId: string, fromInterfaceId: string | null, toInterfaceId: string | null, technology: ChannelTechnology, intrinsicMechanism: IntrinsicMechanism, extrinsicMechanisms: Array<ExtrinsicMechanism>, carries: Array<ChannelPayload>, zoneIds: Array<string> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } }, assets: { totalCount: number, nodes: Array<{ id: string, deviceId: string, name: string, kind: AssetKind, severity: Severity }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } }, vulnerabilities: { totalCount: number, nodes: Array<{ id: string, cveId: string, cvssVector: string, cvssBaseScore: number, elementId: string, description: string | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } }, controlPlacements: { totalCount: number, nodes: Array<{ id: string, controlId: string, elementId: string, status: PlacementStatus, cost: number | null, effectiveCost: number, note: string | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } }, counts: { zones: number, devices: number, interfaces: number, channels: number, assets: number, vulnerabilities: number, controlPlacements: number } } | null };
+export type ModelElementsQuery = { model: { id: string, name: string, description: string | null, version: number, createdAt: string, updatedAt: string, zones: Array<{ id: string, name: string, kind: ZoneKind, entryPoint: boolean, description: string | null }> | null, devices: { totalCount: number, nodes: Array<{ id: string, name: string, category: DeviceCategory, manufacturer: string | null, modelName: string | null, riskClass: RiskClass, software: string | null, generalPurposeOs: boolean, patchable: boolean, handlesPersonalData: boolean, storesData: boolean, remoteService: boolean, zoneIds: Array<string>, externalId: string | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null, interfaces: { totalCount: number, nodes: Array<{ id: string, deviceId: string, name: string, kind: InterfaceKind, exposedToZoneIds: Array<string>, authentication: Authentication, port: number | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null, channels: { totalCount: number, nodes: Array<{ id: string, name: string, fromDeviceId: string, toDeviceId: string, fromInterfaceId: string | null, toInterfaceId: string | null, technology: ChannelTechnology, intrinsicMechanism: IntrinsicMechanism, extrinsicMechanisms: Array<ExtrinsicMechanism>, carries: Array<ChannelPayload>, zoneIds: Array<string> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null, assets: { totalCount: number, nodes: Array<{ id: string, deviceId: string, name: string, kind: AssetKind, severity: Severity }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null, vulnerabilities: { totalCount: number, nodes: Array<{ id: string, cveId: string, cvssVector: string, cvssBaseScore: number, elementId: string, description: string | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null, controlPlacements: { totalCount: number, nodes: Array<{ id: string, controlId: string, elementId: string, status: PlacementStatus, cost: number | null, effectiveCost: number, note: string | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null, counts: { zones: number, devices: number, interfaces: number, channels: number, assets: number, vulnerabilities: number, controlPlacements: number } | null } | null };
 
 export type DevicesPageQueryVariables = Exact<{
   id: string;
@@ -952,7 +952,7 @@ export type DevicesPageQueryVariables = Exact<{
 }>;
 
 
-export type DevicesPageQuery = { model: { id: string, devices: { nodes: Array<{ id: string, name: string, category: DeviceCategory, manufacturer: string | null, modelName: string | null, riskClass: RiskClass, software: string | null, generalPurposeOs: boolean, patchable: boolean, handlesPersonalData: boolean, storesData: boolean, remoteService: boolean, zoneIds: Array<string>, externalId: string | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+export type DevicesPageQuery = { model: { id: string, devices: { nodes: Array<{ id: string, name: string, category: DeviceCategory, manufacturer: string | null, modelName: string | null, riskClass: RiskClass, software: string | null, generalPurposeOs: boolean, patchable: boolean, handlesPersonalData: boolean, storesData: boolean, remoteService: boolean, zoneIds: Array<string>, externalId: string | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null } | null };
 
 export type InterfacesPageQueryVariables = Exact<{
   id: string;
@@ -961,7 +961,7 @@ export type InterfacesPageQueryVariables = Exact<{
 }>;
 
 
-export type InterfacesPageQuery = { model: { id: string, interfaces: { nodes: Array<{ id: string, deviceId: string, name: string, kind: InterfaceKind, exposedToZoneIds: Array<string>, authentication: Authentication, port: number | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+export type InterfacesPageQuery = { model: { id: string, interfaces: { nodes: Array<{ id: string, deviceId: string, name: string, kind: InterfaceKind, exposedToZoneIds: Array<string>, authentication: Authentication, port: number | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null } | null };
 
 export type ChannelsPageQueryVariables = Exact<{
   id: string;
@@ -970,7 +970,7 @@ export type ChannelsPageQueryVariables = Exact<{
 }>;
 
 
-export type ChannelsPageQuery = { model: { id: string, channels: { nodes: Array<{ id: string, name: string, fromDeviceId: string, toDeviceId: string, fromInterfaceId: string | null, toInterfaceId: string | null, technology: ChannelTechnology, intrinsicMechanism: IntrinsicMechanism, extrinsicMechanisms: Array<ExtrinsicMechanism>, carries: Array<ChannelPayload>, zoneIds: Array<string> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+export type ChannelsPageQuery = { model: { id: string, channels: { nodes: Array<{ id: string, name: string, fromDeviceId: string, toDeviceId: string, fromInterfaceId: string | null, toInterfaceId: string | null, technology: ChannelTechnology, intrinsicMechanism: IntrinsicMechanism, extrinsicMechanisms: Array<ExtrinsicMechanism>, carries: Array<ChannelPayload>, zoneIds: Array<string> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null } | null };
 
 export type AssetsPageQueryVariables = Exact<{
   id: string;
@@ -979,7 +979,7 @@ export type AssetsPageQueryVariables = Exact<{
 }>;
 
 
-export type AssetsPageQuery = { model: { id: string, assets: { nodes: Array<{ id: string, deviceId: string, name: string, kind: AssetKind, severity: Severity }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+export type AssetsPageQuery = { model: { id: string, assets: { nodes: Array<{ id: string, deviceId: string, name: string, kind: AssetKind, severity: Severity }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null } | null };
 
 export type VulnerabilitiesPageQueryVariables = Exact<{
   id: string;
@@ -988,7 +988,7 @@ export type VulnerabilitiesPageQueryVariables = Exact<{
 }>;
 
 
-export type VulnerabilitiesPageQuery = { model: { id: string, vulnerabilities: { nodes: Array<{ id: string, cveId: string, cvssVector: string, cvssBaseScore: number, elementId: string, description: string | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+export type VulnerabilitiesPageQuery = { model: { id: string, vulnerabilities: { nodes: Array<{ id: string, cveId: string, cvssVector: string, cvssBaseScore: number, elementId: string, description: string | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null } | null };
 
 export type ControlPlacementsPageQueryVariables = Exact<{
   id: string;
@@ -997,7 +997,7 @@ export type ControlPlacementsPageQueryVariables = Exact<{
 }>;
 
 
-export type ControlPlacementsPageQuery = { model: { id: string, controlPlacements: { nodes: Array<{ id: string, controlId: string, elementId: string, status: PlacementStatus, cost: number | null, effectiveCost: number, note: string | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+export type ControlPlacementsPageQuery = { model: { id: string, controlPlacements: { nodes: Array<{ id: string, controlId: string, elementId: string, status: PlacementStatus, cost: number | null, effectiveCost: number, note: string | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null } | null };
 
 export type ExportModelQueryVariables = Exact<{
   id: string;
@@ -1013,7 +1013,7 @@ export type ImportModelMutationVariables = Exact<{
 }>;
 
 
-export type ImportModelMutation = { importModel: { id: string, name: string, description: string | null, version: number, createdAt: string, updatedAt: string, counts: { zones: number, devices: number, interfaces: number, channels: number, assets: number, vulnerabilities: number, controlPlacements: number } } | null };
+export type ImportModelMutation = { importModel: { id: string, name: string, description: string | null, version: number, createdAt: string, updatedAt: string, counts: { zones: number, devices: number, interfaces: number, channels: number, assets: number, vulnerabilities: number, controlPlacements: number } | null } | null };
 
 export type CreateModelMutationVariables = Exact<{
   id: string;
@@ -1022,7 +1022,7 @@ export type CreateModelMutationVariables = Exact<{
 }>;
 
 
-export type CreateModelMutation = { createModel: { id: string, name: string, description: string | null, version: number, createdAt: string, updatedAt: string, counts: { zones: number, devices: number, interfaces: number, channels: number, assets: number, vulnerabilities: number, controlPlacements: number } } | null };
+export type CreateModelMutation = { createModel: { id: string, name: string, description: string | null, version: number, createdAt: string, updatedAt: string, counts: { zones: number, devices: number, interfaces: number, channels: number, assets: number, vulnerabilities: number, controlPlacements: number } | null } | null };
 
 export type DeleteModelMutationVariables = Exact<{
   id: string;
