@@ -25,7 +25,7 @@ beforeAll(async () => {
     d: DEMO,
     t: demoId,
   });
-});
+}, 300_000);
 afterAll(async () => {
   await h.close();
 });
@@ -83,7 +83,7 @@ describe('default attackPaths on a model with thousands of targets', () => {
       d: doc,
       t: bigId,
     });
-  }, 120_000);
+  }, 300_000);
 
   const Q = `query($m: ID!, $p: Int, $k: Int) { model(id: $m) { id attackPaths(k: $k, maxPaths: $p, timeLimitMs: 30000) {
     pathCount truncated totalRisk targetsReachable paths { id risk } } } }`;
