@@ -18,7 +18,8 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { loadGraphqlHardening, type GraphqlHardening } from './config';
 import { buildContext, type Context, type Services } from './context';
-import { DomainError, RateLimitedError, TooManyRequestsError, ValidationError } from './domain/errors';
+import { DomainError, RateLimitedError, StoredDataError, TooManyRequestsError, ValidationError } from './domain/errors';
+import { clip, clipEchoes } from './domain/text';
 import type { Database } from './graph/database';
 import { createHttpDrainer } from './http-drain';
 import { createLoggingPlugin } from './logging-plugin';
@@ -59,8 +60,10 @@ const CLIENT_CODES = new Set([
 /**
  * Maps errors to what clients see: domain errors keep their message and get
  * `extensions.code` (BAD_USER_INPUT, NOT_FOUND, CONFLICT, ENGINE_LIMIT, SERVICE_UNAVAILABLE,
- * RATE_LIMITED), `extensions.field`, for validation `extensions.issues` [{path, message}] and for
- * RATE_LIMITED `extensions.retryAfterMs`. Everything else
+ * RATE_LIMITED), `extensions.field`, for validation `extensions.issues` [{path, message}], for
+ * RATE_LIMITED `extensions.retryAfterMs`; BAD_STORED_DATA also `extensions.elementId` and
+ * `extensions.property`. Values a message echoes are clipped to 80 characters with an ellipsis
+ * (domain/text.ts clipEchoes), paths to 200. Everything else
  * is logged and returned as INTERNAL_SERVER_ERROR with a generic message: no stack traces, driver
  * or Cypher text reach clients.
  */
@@ -69,15 +72,22 @@ export function makeFormatError(log: Logger) {
     const original = unwrapResolverError(error);
     if (original instanceof DomainError) {
       return {
-        message: original.message,
+        message: clipEchoes(original.message),
         ...(formatted.path ? { path: formatted.path } : {}),
         ...(formatted.locations ? { locations: formatted.locations } : {}),
         extensions: {
           code: original.code,
-          ...(original.field !== undefined ? { field: original.field } : {}),
-          ...(original instanceof ValidationError ? { issues: original.issues } : {}),
+          ...(original.field !== undefined ? { field: clip(original.field, 200) } : {}),
+          ...(original instanceof ValidationError
+            ? {
+                issues: original.issues.map((i) => ({ path: clip(i.path, 200), message: clipEchoes(i.message) })),
+              }
+            : {}),
           ...(original instanceof RateLimitedError || original instanceof TooManyRequestsError
             ? { retryAfterMs: original.retryAfterMs }
+            : {}),
+          ...(original instanceof StoredDataError
+            ? { elementId: original.elementId, property: original.property }
             : {}),
         },
       };
@@ -85,7 +95,7 @@ export function makeFormatError(log: Logger) {
     const code = formatted.extensions?.['code'];
     if (typeof code === 'string' && CLIENT_CODES.has(code)) {
       const { stacktrace: _drop, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions };
+      return { ...formatted, message: clipEchoes(formatted.message), extensions };
     }
     log.error({ err: original }, 'unexpected error in GraphQL request');
     return {

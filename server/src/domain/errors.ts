@@ -16,6 +16,7 @@ export type DomainErrorCode =
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'ENGINE_LIMIT'
+  | 'BAD_STORED_DATA'
   | 'SERVICE_UNAVAILABLE'
   | 'RATE_LIMITED'
   | 'CANCELLED'
@@ -69,6 +70,22 @@ export class EngineLimitError extends DomainError {
     readonly value: number,
   ) {
     super(message, limit);
+  }
+}
+
+/**
+ * A stored element cannot be read back as the domain type (a property missing, of the wrong type
+ * or outside its enum), e.g. after a hand edit of the database. Names the element and the
+ * property; the message says what was expected (never the stored value whole).
+ */
+export class StoredDataError extends DomainError {
+  readonly code = 'BAD_STORED_DATA' as const;
+  constructor(
+    message: string,
+    readonly elementId: string,
+    readonly property: string,
+  ) {
+    super(message, property);
   }
 }
 

@@ -16,7 +16,8 @@ import { resolve } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { Cvss3P0, Cvss3P1 } from 'ae-cvss-calculator';
-import { ValidationError, type FieldIssue } from './errors';
+import { StoredDataError, ValidationError, type FieldIssue } from './errors';
+import { BIDI_MESSAGE, hasBidiControl } from './text';
 import { normaliseIpAddress, normaliseMacAddress, sortIpAddresses } from './identifiers';
 import { channelIdentityKey, migrateModelDocument } from './model-migration';
 import {
@@ -228,9 +229,18 @@ function checkDomain(doc: ModelDocument, catalogue: Catalogue): FieldIssue[] {
     ['vulnerability', 'vulnerabilities', doc.vulnerabilities],
     ['controlPlacement', 'controlPlacements', doc.controlPlacements],
   ];
+  // Names (every field of the schema's `name` type) must not reorder what a label shows.
+  const checkNames = (path: string, element: object) => {
+    for (const field of NAME_FIELDS) {
+      const v = (element as Record<string, unknown>)[field];
+      if (typeof v === 'string' && hasBidiControl(v)) add(joinPath(path, field), BIDI_MESSAGE);
+    }
+  };
+  checkNames('model', doc.model);
   for (const [kind, listName, list] of lists) {
     list.forEach((element, i) => {
       const path = `${listName}[${i}]`;
+      checkNames(path, element);
       const previous = byId.get(element.id);
       if (previous) {
         add(
@@ -503,6 +513,50 @@ function checkDomain(doc: ModelDocument, catalogue: Catalogue): FieldIssue[] {
   return issues;
 }
 
+/** Fields of the schema's `name` type ($defs/name): what labels and lists show. */
+const NAME_FIELDS = ['name', 'manufacturer', 'modelName', 'software', 'externalId', 'assetTag'] as const;
+
+const ELEMENT_LISTS = [
+  'zones',
+  'devices',
+  'interfaces',
+  'channels',
+  'assets',
+  'vulnerabilities',
+  'controlPlacements',
+] as const;
+
+/**
+ * Checks a document read back from the database against the exchange schema's shape (not the
+ * references or domain rules, which every write already checked): a hand-edited or corrupted
+ * node must not reach the engine or the API as a half-typed element.
+ * @throws StoredDataError naming the first malformed element's id and property (or `model` and
+ *   the header property), with what was expected; never the stored value whole
+ */
+export function checkStoredDocument(doc: ModelDocument): void {
+  const validate = schemaValidator();
+  if (validate(doc)) return;
+  const error = validate.errors![0]!;
+  const issue = schemaIssue(error);
+  const tokens = error.instancePath.split('/').slice(1);
+  const list = tokens[0] as (typeof ELEMENT_LISTS)[number] | 'model' | undefined;
+  let elementId = 'model';
+  let property = issue.path;
+  if (list && (ELEMENT_LISTS as readonly string[]).includes(list) && tokens[1] !== undefined) {
+    const element = (doc[list] as unknown[])[Number(tokens[1])] as { id?: unknown } | undefined;
+    elementId = typeof element?.id === 'string' ? element.id : `${list}[${tokens[1]}]`;
+    const prefix = `${list}[${tokens[1]}]`;
+    property = issue.path.startsWith(`${prefix}.`) ? issue.path.slice(prefix.length + 1) : issue.path;
+  } else if (list === 'model') {
+    property = issue.path.replace(/^model\.?/, '') || 'model';
+  }
+  throw new StoredDataError(
+    `stored element '${elementId}' is malformed: property '${property}' ${issue.message}; fix it in the database (or re-import the model)`,
+    elementId,
+    property,
+  );
+}
+
 /**
  * Validates an exchange document on import.
  *
@@ -533,6 +587,8 @@ function checkDomain(doc: ModelDocument, catalogue: Catalogue): FieldIssue[] {
  *   - (2.0) two channels that are exact copies (same ends, interfaces, technology, mechanisms,
  *     payload and zones), naming both; a linkedZoneIds entry that is not a zone or is the zone
  *     itself; a hostDeviceId that is not another device, or a chain of hosts that loops.
+ *   - a name (model, element, manufacturer, model name, software, externalId, asset tag) with a
+ *     bidi override, embedding or isolate character (domain/text.ts).
  * A 1.0 document is migrated first ({@link migrateModelDocument}); the result is always 2.0.
  */
 export function validateModelDocument(input: unknown, catalogue: Catalogue): ModelDocument {

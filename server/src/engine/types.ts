@@ -187,8 +187,13 @@ export interface FindAttackPathsOptions {
   targetIds?: readonly string[];
   /** A path longer than this many steps raises EngineLimitError('maxDepth'). Default 25. */
   maxDepth?: number;
-  /** More paths than this in total raises EngineLimitError('maxPaths'). Default 500. */
+  /**
+   * Paths kept in total. Default 500. More paths than this raise EngineLimitError('maxPaths'), or,
+   * with `onMaxPaths: 'truncate'`, the maxPaths highest-risk paths are kept and `truncated` is true.
+   */
   maxPaths?: number;
+  /** What more than maxPaths paths does: 'raise' (default) EngineLimitError('maxPaths'), 'truncate' keep the top maxPaths. */
+  onMaxPaths?: 'raise' | 'truncate';
   /** Wall-clock budget in ms; exceeding it raises EngineLimitError('timeLimitMs'). Default 5000. */
   timeLimitMs?: number;
 }
@@ -232,7 +237,13 @@ export interface AttackPathsResult {
   entryTargetPairsConnected: number;
   /** Σ over selected targets of severityRank × likelihood of the most likely path (0 if unreachable). */
   totalRisk: number;
+  /** Paths in `paths`. */
   pathCount: number;
+  /**
+   * True when more than maxPaths paths exist and only the maxPaths highest-risk ones are in
+   * `paths` (onMaxPaths 'truncate'); the totals still cover every selected target.
+   */
+  truncated: boolean;
   /** The severity filter applied. */
   minSeverity: Severity;
   /** The risk scale of the targets and of totalRisk. */

@@ -46,13 +46,25 @@ export const ThreatModelAnalysis = {
   ) => ctx.services.analysis.recommendControls(m.id, given(a) as { minSeverity: Severity }),
   whatIf: (
     m: ThreatModelSummary,
-    a: { placements: PlacementInput[]; minSeverity?: Severity | null; k?: number | null },
+    a: { placements: PlacementInput[] } & Nullable<{
+      minSeverity: Severity;
+      k: number;
+      maxDepth: number;
+      maxPaths: number;
+      timeLimitMs: number;
+    }>,
     ctx: Context,
   ) =>
     ctx.services.analysis.whatIf(
       m.id,
       a.placements.map((p) => given(p) as PlacementInput),
-      given({ minSeverity: a.minSeverity, k: a.k }),
+      given({
+        minSeverity: a.minSeverity,
+        k: a.k,
+        maxDepth: a.maxDepth,
+        maxPaths: a.maxPaths,
+        timeLimitMs: a.timeLimitMs,
+      }),
     ),
   baselineGaps: (m: ThreatModelSummary, a: { deviceId?: string | null; onlyGaps?: boolean | null }, ctx: Context) =>
     ctx.services.analysis.baselineGaps(m.id, given(a)),

@@ -8,7 +8,7 @@ import { AttackMethod, Catalogue, Control } from './Catalogue';
 import { ControlPlacement, ModelElement, Vulnerability } from './elements';
 import { guardRoot } from './access';
 import { Device, InventoryMutation, ThreatModelInventory } from './inventory';
-import { validateInputs } from './input-schemas';
+import { validateFieldInputs, validateInputs } from './input-schemas';
 import { AuthMutation, AuthQuery } from './auth';
 import {
   HistoryMutation,
@@ -49,7 +49,9 @@ function inAnalysisScope<M extends object>(map: M): M {
 
 export const resolvers = {
   JSON: JSONResolver,
-  Query: inAnalysisScope(guardRoot('Query', { ...Query, ...AuthQuery, ...HistoryQuery })),
+  // access policy first, then the arguments (ids, text: input-schemas.ts FIELD_INPUTS), then the resolver, in the
+  // request's analysis scope
+  Query: inAnalysisScope(guardRoot('Query', validateFieldInputs('Query', { ...Query, ...AuthQuery, ...HistoryQuery }))),
   // access policy first, then the arguments' shape and bounds (input-schemas.ts), then the resolver
   Mutation: inAnalysisScope(
     guardRoot(
@@ -57,18 +59,20 @@ export const resolvers = {
       validateInputs({ ...Mutation, ...AnalysisMutation, ...AuthMutation, ...InventoryMutation, ...HistoryMutation }),
     ),
   ),
-  // types whose fields run analyses: in the request's analysis scope
-  ThreatModel: inAnalysisScope({
-    ...ThreatModel,
-    ...ThreatModelAnalysis,
-    ...ThreatModelInventory,
-    ...ThreatModelHistory,
-  }),
+  // types whose fields run analyses: in the request's analysis scope, arguments checked first
+  ThreatModel: inAnalysisScope(
+    validateFieldInputs('ThreatModel', {
+      ...ThreatModel,
+      ...ThreatModelAnalysis,
+      ...ThreatModelInventory,
+      ...ThreatModelHistory,
+    }),
+  ),
   ModelSnapshot: inAnalysisScope(ModelSnapshot),
   ModelDiff: inAnalysisScope(ModelDiff),
   PlacementDiff,
   ModelElementKind,
-  Device: inAnalysisScope(Device),
+  Device: inAnalysisScope(validateFieldInputs('Device', Device)),
   AttackStep,
   RecommendedPlacement,
   Catalogue,

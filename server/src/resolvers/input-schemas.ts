@@ -15,6 +15,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { z } from 'zod';
 import { ValidationError, type FieldIssue } from '../domain/errors';
+import { BIDI_MESSAGE, SURROGATE_MESSAGE, findIllFormedText, hasBidiControl } from '../domain/text';
 
 // ---------------------------------------------------------------------------------------------
 // Building blocks (exported for new schemas)
@@ -30,10 +31,14 @@ const str = (what = 'a string') =>
 
 /** Element or model id: 1-64 letters, digits and _ . : - (as model-service's checkModelId and the exchange schema). */
 export const id = str().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1-64 characters of letters, digits, _ . : -');
-/** A name: 1-200 characters and not blank (only spaces is refused, for every kind alike). */
+/**
+ * A name: 1-200 characters, not blank (only spaces is refused, for every kind alike), without
+ * bidi override, embedding or isolate characters (they reorder what the label shows).
+ */
 export const name = str()
   .max(200, 'must be at most 200 characters')
-  .refine((s) => s.trim().length > 0, 'must not be blank');
+  .refine((s) => s.trim().length > 0, 'must not be blank')
+  .refine((s) => !hasBidiControl(s), BIDI_MESSAGE);
 /** Free text (descriptions, notes): at most 4000 characters. */
 export const text = str().max(4000, 'must be at most 4000 characters');
 /** A list of ids, at most `max` of them. */
@@ -289,7 +294,8 @@ export const MUTATION_INPUTS: Readonly<Record<string, z.ZodType>> = Object.freez
     name: str()
       .max(4000, 'must be at most 100 characters')
       .refine((v) => v.trim().length > 0, 'must not be blank')
-      .refine((v) => v.trim().length <= 100, 'must be at most 100 characters'),
+      .refine((v) => v.trim().length <= 100, 'must be at most 100 characters')
+      .refine((v) => !hasBidiControl(v), BIDI_MESSAGE),
     note: str()
       .max(8000, 'must be at most 2000 characters')
       .refine((v) => v.trim().length <= 2000, 'must be at most 2000 characters')
@@ -320,6 +326,51 @@ export const MUTATION_INPUTS: Readonly<Record<string, z.ZodType>> = Object.freez
   revokeApiKey: args({ id }),
 });
 
+/** A free-form query string (search text, identifiers to look up, cursors): at most `max` characters. */
+const queryText = (max: number) => str().max(max, `must be at most ${max} characters`);
+const first = z.number().int('must be an integer').nullish();
+
+/**
+ * Arguments of query fields that take ids or free text, keyed `Type.field` (Query and the fields
+ * below it). Other arguments are left to GraphQL's types and the services' range checks. Objects
+ * are not strict: arguments not listed are not checked here.
+ */
+export const FIELD_INPUTS: Readonly<Record<string, z.ZodType>> = Object.freeze({
+  'Query.model': args({ id }),
+  'Query.exportModel': args({ id }),
+  'Query.modelDiff': args({ modelId: id }),
+  'Query.auditEvents': args({
+    modelId: id.nullish(),
+    actorId: queryText(256).nullish(),
+    action: queryText(64).nullish(),
+    first,
+    after: queryText(256).nullish(),
+  }),
+  'ThreatModel.element': args({ id }),
+  'ThreatModel.snapshot': args({ id }),
+  'ThreatModel.devices': args({
+    after: queryText(256).nullish(),
+    filter: args({ zoneId: id.nullish(), category: enumValue.nullish(), search: queryText(200).nullish() }).nullish(),
+  }),
+  'ThreatModel.interfaces': args({ deviceId: id.nullish(), after: queryText(256).nullish() }),
+  'ThreatModel.channels': args({ deviceId: id.nullish(), after: queryText(256).nullish() }),
+  'ThreatModel.assets': args({ after: queryText(256).nullish() }),
+  'ThreatModel.vulnerabilities': args({ after: queryText(256).nullish() }),
+  'ThreatModel.controlPlacements': args({ after: queryText(256).nullish() }),
+  'ThreatModel.attackGraph': args({ fromElementIds: idList().nullish() }),
+  'ThreatModel.attackPaths': args({ targetIds: idList().nullish(), fromElementIds: idList().nullish() }),
+  'ThreatModel.whatIf': args({
+    placements: z.array(PlacementInput).max(MAX_PLACEMENTS, `must have at most ${MAX_PLACEMENTS} placements`),
+  }),
+  'ThreatModel.baselineGaps': args({ deviceId: id.nullish() }),
+  'ThreatModel.devicesByIdentifier': args({
+    externalId: queryText(200).nullish(),
+    ipAddress: queryText(64).nullish(),
+    macAddress: queryText(64).nullish(),
+    assetTag: queryText(200).nullish(),
+  }),
+});
+
 // ---------------------------------------------------------------------------------------------
 // Checking
 // ---------------------------------------------------------------------------------------------
@@ -333,13 +384,24 @@ export function formatPath(path: readonly PropertyKey[]): string {
 }
 
 /**
- * Checks the arguments of Mutation field `field` against its schema.
+ * Refuses ill-formed UTF-16 anywhere in the arguments (strings and object keys, JSON documents
+ * included): a lone surrogate would be stored as U+FFFD, not as sent.
+ * @throws ValidationError naming the first such argument path
+ */
+export function checkText(args: unknown): void {
+  const bad = findIllFormedText(args ?? {});
+  if (bad !== null) throw new ValidationError(SURROGATE_MESSAGE, bad);
+}
+
+/**
+ * Checks the arguments of Mutation field `field` against its schema (and {@link checkText}).
  * @throws ValidationError listing every problem, paths naming the argument (first one in `field`)
  * @throws Error when the field has no schema (a programming error, not the client's)
  */
 export function checkMutationArgs(field: string, args: unknown): void {
   const schema = MUTATION_INPUTS[field];
   if (!schema) throw new Error(`Mutation.${field} has no input schema (resolvers/input-schemas.ts)`);
+  checkText(args);
   const result = schema.safeParse(args ?? {});
   if (result.success) return;
   const issues: FieldIssue[] = result.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
@@ -363,6 +425,35 @@ export function validateInputs<T extends Record<string, (...args: never[]) => un
       const inner = resolve as unknown as Resolver;
       const checked: Resolver = (parent, a, ctx, info) => {
         checkMutationArgs(field, a);
+        return inner(parent, a, ctx, info);
+      };
+      return [field, checked];
+    }),
+  ) as unknown as T;
+}
+
+/**
+ * Wraps the resolvers of object type `type` (Query, ThreatModel, ...) so that every call's
+ * arguments are checked first: well-formed text always ({@link checkText}), and the field's
+ * schema in {@link FIELD_INPUTS} when it has one. The resolver gets the arguments unchanged.
+ * @throws ValidationError (BAD_USER_INPUT) with the argument paths; messages never echo the value
+ */
+export function validateFieldInputs<T extends Record<string, unknown>>(type: string, resolvers: T): T {
+  return Object.fromEntries(
+    Object.entries(resolvers).map(([field, resolve]) => {
+      if (typeof resolve !== 'function') return [field, resolve];
+      const inner = resolve as Resolver;
+      const schema = FIELD_INPUTS[`${type}.${field}`];
+      const checked: Resolver = (parent, a, ctx, info) => {
+        checkText(a);
+        if (schema) {
+          const result = schema.safeParse(a ?? {});
+          if (!result.success) {
+            throw new ValidationError(
+              result.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
+            );
+          }
+        }
         return inner(parent, a, ctx, info);
       };
       return [field, checked];

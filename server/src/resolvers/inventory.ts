@@ -80,14 +80,15 @@ export const Device = {
   macAddresses: (d: DeviceElement) => d.macAddresses ?? [],
   attackPaths: async (
     d: DeviceElement,
-    a: Nullable<{ k: number; minSeverity: Severity; first: number }>,
+    a: Nullable<{ k: number; minSeverity: Severity; first: number; maxDepth: number }>,
     ctx: Context,
   ) => {
     const modelId = modelOf(d);
     const k = a.k ?? 3;
     const minSeverity = a.minSeverity ?? 'NEGLIGIBLE';
-    const index = await perRequest(ctx, JSON.stringify(['paths', modelId, k, minSeverity]), () =>
-      ctx.services.analysis.attackPathsByDevice(modelId, { k, minSeverity }),
+    const maxDepth = a.maxDepth ?? 25;
+    const index = await perRequest(ctx, JSON.stringify(['paths', modelId, k, minSeverity, maxDepth]), () =>
+      ctx.services.analysis.attackPathsByDevice(modelId, { k, minSeverity, maxDepth }),
     );
     return index.pathsThrough(d.id, a.first ?? 20);
   },

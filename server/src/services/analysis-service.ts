@@ -19,6 +19,7 @@ import type {
   AttackPathsResult,
   AttackStep,
   BaselineGap,
+  FindAttackPathsOptions,
   PlacementInput,
   Recommendation,
   RecommendedPlacement,
@@ -76,6 +77,41 @@ export const ANALYSIS_LIMITS = {
 } as const;
 
 const CACHE_SIZE = 32;
+
+/**
+ * Paths kept when the caller gives no maxPaths: the top this many, with `truncated` set when
+ * there are more (an explicit maxPaths raises ENGINE_LIMIT instead).
+ */
+export const DEFAULT_MAX_PATHS = 500;
+
+/** Search limits of the path search, as the API takes them (ThreatModel.attackPaths, whatIf). */
+export interface PathLimits {
+  /** Steps per path, 1..50 (default 25); a longer path raises EngineLimitError('maxDepth'). */
+  maxDepth?: number;
+  /**
+   * Paths in total, 1..200000. Omitted: the top {@link DEFAULT_MAX_PATHS} are kept and the result
+   * says `truncated`; given: more paths raise EngineLimitError('maxPaths').
+   */
+  maxPaths?: number;
+  /** Wall-clock ms, 1..30000 (default 5000); EngineLimitError('timeLimitMs') beyond. */
+  timeLimitMs?: number;
+}
+
+/** Checks {@link PathLimits} against {@link ANALYSIS_LIMITS} and turns them into engine options. */
+function pathLimits(
+  options: PathLimits,
+): Pick<FindAttackPathsOptions, 'maxDepth' | 'maxPaths' | 'timeLimitMs' | 'onMaxPaths'> {
+  checkRange('maxDepth', options.maxDepth, ANALYSIS_LIMITS.maxDepth);
+  checkRange('maxPaths', options.maxPaths, ANALYSIS_LIMITS.maxPaths);
+  checkRange('timeLimitMs', options.timeLimitMs, ANALYSIS_LIMITS.pathsTimeLimitMs);
+  return {
+    ...(options.maxDepth !== undefined ? { maxDepth: options.maxDepth } : {}),
+    ...(options.timeLimitMs !== undefined ? { timeLimitMs: options.timeLimitMs } : {}),
+    ...(options.maxPaths !== undefined
+      ? { maxPaths: options.maxPaths, onMaxPaths: 'raise' as const }
+      : { maxPaths: DEFAULT_MAX_PATHS, onMaxPaths: 'truncate' as const }),
+  };
+}
 
 function checkRange(name: string, value: number | undefined, range: { min: number; max: number }): void {
   if (value === undefined) return;
@@ -282,11 +318,13 @@ export class AnalysisService {
   }
 
   /**
-   * The k most likely attack paths per target and the model's risk totals. Answers without
-   * `fromElementIds` are cached per model version, catalogue version and arguments; callers must
-   * not modify them.
+   * The k most likely attack paths per target and the model's risk totals. Without `maxPaths` the
+   * top {@link DEFAULT_MAX_PATHS} paths are returned with `truncated` set when there are more.
+   * Answers without `fromElementIds` are cached per model version, catalogue version and
+   * arguments; callers must not modify them.
    * @throws ValidationError for arguments outside {@link ANALYSIS_LIMITS} or `timeLimitMs` above
-   *   the caller's role cap; EngineLimitError when a limit is hit
+   *   the caller's role cap; EngineLimitError when a limit is hit (maxDepth, timeLimitMs, or an
+   *   explicit maxPaths), naming it
    */
   async attackPaths(
     modelId: string,
@@ -296,19 +334,14 @@ export class AnalysisService {
       minSeverity?: Severity;
       targetIds?: string[];
       fromElementIds?: string[];
-      maxDepth?: number;
-      maxPaths?: number;
-      timeLimitMs?: number;
-    },
+    } & PathLimits,
   ): Promise<ExpandedPathsResult> {
     checkRange('k', options.k, ANALYSIS_LIMITS.k);
     checkRange('first', options.first, ANALYSIS_LIMITS.first);
-    checkRange('maxDepth', options.maxDepth, ANALYSIS_LIMITS.maxDepth);
-    checkRange('maxPaths', options.maxPaths, ANALYSIS_LIMITS.maxPaths);
-    checkRange('timeLimitMs', options.timeLimitMs, ANALYSIS_LIMITS.pathsTimeLimitMs);
-    const timeLimitMs = this.capTimeLimit(options.timeLimitMs, PATHS_DEFAULT_TIME_LIMIT_MS);
-    const { fromElementIds, first, ...engineOptions } = options;
-    const args: OperationArgs<'findAttackPaths'> = [{ ...engineOptions, timeLimitMs }, first];
+    const limits = pathLimits(options);
+    const timeLimitMs = this.capTimeLimit(limits.timeLimitMs, PATHS_DEFAULT_TIME_LIMIT_MS);
+    const { fromElementIds, first, maxDepth: _d, maxPaths: _p, timeLimitMs: _t, ...rest } = options;
+    const args: OperationArgs<'findAttackPaths'> = [{ ...rest, ...limits, timeLimitMs }, first];
     if (fromElementIds?.length) {
       const { ref } = await this.graphOf(modelId, fromElementIds);
       return this.run('findAttackPaths', args, ref);
@@ -355,16 +388,21 @@ export class AnalysisService {
     );
   }
 
-  /** Paths and totals before and after hypothetical placements; nothing is written. */
+  /**
+   * Paths and totals before and after hypothetical placements; nothing is written. Limits as
+   * {@link attackPaths} (without maxPaths: the top 500 of each side, `truncated` set when more).
+   * @throws ValidationError for bad placements or arguments; EngineLimitError naming the limit hit
+   */
   async whatIf(
     modelId: string,
     placements: PlacementInput[],
-    options: { minSeverity?: Severity; k?: number },
+    options: { minSeverity?: Severity; k?: number } & PathLimits,
   ): Promise<Omit<WhatIfResult, 'before' | 'after'> & { before: ExpandedPathsResult; after: ExpandedPathsResult }> {
     if (placements.length > ANALYSIS_LIMITS.placements.max) {
       throw new ValidationError(`at most ${ANALYSIS_LIMITS.placements.max} placements`, 'placements');
     }
     checkRange('k', options.k, ANALYSIS_LIMITS.k);
+    const limits = pathLimits(options);
     placements.forEach((p, i) => {
       if (p.cost !== undefined && !(Number.isFinite(p.cost) && p.cost >= 0)) {
         throw new ValidationError('cost must be a non-negative number of cost units', `placements[${i}].cost`);
@@ -373,7 +411,8 @@ export class AnalysisService {
     const { ref, snap } = await this.graphOf(modelId);
     const catalogue = await this.catalogues.current();
     try {
-      return await this.run('whatIf', [snap.document, catalogue, placements, options], ref);
+      const { maxDepth: _d, maxPaths: _p, timeLimitMs: _t, ...rest } = options;
+      return await this.run('whatIf', [snap.document, catalogue, placements, { ...rest, ...limits }], ref);
     } catch (e) {
       // the engine names its input extraPlacements; the API argument is placements
       if (e instanceof ValidationError) {
@@ -400,22 +439,27 @@ export class AnalysisService {
    * cap if lower) and cached per model version, catalogue version, k and minSeverity.
    * @param options.k paths per target, 1..20 (default 3)
    * @param options.minSeverity default NEGLIGIBLE (every target)
-   * @throws ValidationError for k out of range; EngineLimitError if the model is too large for the limits
+   * @param options.maxDepth steps per path, 1..50 (default 25)
+   * @throws ValidationError for k or maxDepth out of range; EngineLimitError if the model is too
+   *   large for the limits (maxPaths, timeLimitMs) or a path is longer than maxDepth
    */
   async attackPathsByDevice(
     modelId: string,
-    options: { k?: number; minSeverity?: Severity } = {},
+    options: { k?: number; minSeverity?: Severity; maxDepth?: number } = {},
   ): Promise<DevicePathIndex> {
     checkRange('k', options.k, ANALYSIS_LIMITS.k);
+    checkRange('maxDepth', options.maxDepth, ANALYSIS_LIMITS.maxDepth);
     const k = options.k ?? 3;
     const minSeverity = options.minSeverity ?? 'NEGLIGIBLE';
-    return this.perVersion(modelId, ['paths', k, minSeverity], this.pathsByDevice, async (snap, ref) => {
+    const maxDepth = options.maxDepth ?? 25;
+    return this.perVersion(modelId, ['paths', k, minSeverity, maxDepth], this.pathsByDevice, async (snap, ref) => {
       const result = await this.run(
         'findAttackPaths',
         [
           {
             k,
             minSeverity,
+            maxDepth,
             maxPaths: ANALYSIS_LIMITS.maxPaths.max,
             timeLimitMs: this.capTimeLimit(undefined, ANALYSIS_LIMITS.pathsTimeLimitMs.max),
           },
@@ -475,7 +519,7 @@ export class AnalysisService {
   async deviceAttackPaths(
     modelId: string,
     deviceId: string,
-    options: { k?: number; minSeverity?: Severity; first?: number } = {},
+    options: { k?: number; minSeverity?: Severity; first?: number; maxDepth?: number } = {},
   ): Promise<ExpandedPath[]> {
     checkRange('first', options.first, ANALYSIS_LIMITS.first);
     await this.requireDevice(modelId, deviceId);

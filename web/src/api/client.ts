@@ -59,3 +59,23 @@ export async function request<TResult, TVariables>(
     throw new GraphQLRequestError([{ message: `GraphQL request failed (HTTP ${res.status})` }], res.status);
   return body.data;
 }
+
+/** The result of a mutation with every root field present (see {@link mutate}). */
+export type Written<TResult> = { [K in keyof TResult]: NonNullable<TResult[K]> };
+
+/**
+ * Runs a mutation through {@link request}. Mutation fields are nullable in the schema (a failed
+ * one is null while earlier ones in the same request keep their results), but any error rejects
+ * here, so every root field of the answer is present: this says so to the type checker, and
+ * rejects if one is null all the same.
+ */
+export async function mutate<TResult, TVariables>(
+  document: TypedDocumentNode<TResult, TVariables>,
+  variables: TVariables,
+  options: { signal?: AbortSignal; anonymous?: boolean } = {},
+): Promise<Written<TResult>> {
+  const data = await request(document, variables, options);
+  const missing = Object.entries(data as object).find(([, v]) => v === null || v === undefined);
+  if (missing) throw new GraphQLRequestError([{ message: `The server returned no result for ${missing[0]}` }]);
+  return data as Written<TResult>;
+}

@@ -32,7 +32,9 @@ import {
   type PlacementInput,
   type Severity,
 } from './__generated__/graphql';
-import { request } from './client';
+import { mutate, request } from './client';
+import { GraphQLRequestError } from './errors';
+import { withoutBidiControls } from '../app/bidi';
 import type { ModelData } from '../graph/model-index';
 
 export const PAGE_SIZE = 1000;
@@ -55,8 +57,20 @@ export const keys = {
 };
 
 export interface LoadedModel {
-  summary: ModelSummaryFieldsFragment;
+  summary: Omit<ModelSummaryFieldsFragment, 'counts'> & { counts: NonNullable<ModelSummaryFieldsFragment['counts']> };
   data: ModelData;
+}
+
+/**
+ * `value`, which the server left null only together with an error (the element lists and counts
+ * are nullable so that a malformed stored element does not blank the whole model); request()
+ * already rejects on any error, so this only guards the types.
+ */
+function present<T>(value: T | null | undefined, field: string): T {
+  if (value === null || value === undefined) {
+    throw new GraphQLRequestError([{ message: `The server returned no ${field} for this model` }]);
+  }
+  return value;
 }
 
 type PageQuery<N> = TypedDocumentNode<
@@ -90,22 +104,33 @@ export async function fetchModel(id: string): Promise<LoadedModel | null> {
   const m = r.model;
   if (!m) return null;
   const [devices, interfaces, channels, assets, vulnerabilities, controlPlacements] = await Promise.all([
-    rest(id, m.devices, DevicesPageDocument as never, 'devices'),
-    rest(id, m.interfaces, InterfacesPageDocument as never, 'interfaces'),
-    rest(id, m.channels, ChannelsPageDocument as never, 'channels'),
-    rest(id, m.assets, AssetsPageDocument as never, 'assets'),
-    rest(id, m.vulnerabilities, VulnerabilitiesPageDocument as never, 'vulnerabilities'),
-    rest(id, m.controlPlacements, ControlPlacementsPageDocument as never, 'controlPlacements'),
+    rest(id, present(m.devices, 'devices'), DevicesPageDocument as never, 'devices'),
+    rest(id, present(m.interfaces, 'interfaces'), InterfacesPageDocument as never, 'interfaces'),
+    rest(id, present(m.channels, 'channels'), ChannelsPageDocument as never, 'channels'),
+    rest(id, present(m.assets, 'assets'), AssetsPageDocument as never, 'assets'),
+    rest(id, present(m.vulnerabilities, 'vulnerabilities'), VulnerabilitiesPageDocument as never, 'vulnerabilities'),
+    rest(
+      id,
+      present(m.controlPlacements, 'control placements'),
+      ControlPlacementsPageDocument as never,
+      'controlPlacements',
+    ),
   ]);
-  const { id: mid, name, description, version, createdAt, updatedAt, counts } = m;
-  return {
+  const { id: mid, name, description, version, createdAt, updatedAt } = m;
+  const counts = present(m.counts, 'counts');
+  const zones = present(m.zones, 'zones');
+  // names may carry bidi controls stored before the server refused them: strip before rendering
+  return withoutBidiControls({
     summary: { id: mid, name, description, version, createdAt, updatedAt, counts },
-    data: { zones: m.zones, devices, interfaces, channels, assets, vulnerabilities, controlPlacements } as ModelData,
-  };
+    data: { zones, devices, interfaces, channels, assets, vulnerabilities, controlPlacements } as ModelData,
+  });
 }
 
 export function useModels() {
-  return useQuery({ queryKey: keys.models, queryFn: () => request(ModelListDocument, {}).then((r) => r.models) });
+  return useQuery({
+    queryKey: keys.models,
+    queryFn: () => request(ModelListDocument, {}).then((r) => withoutBidiControls(r.models)),
+  });
 }
 
 /**
@@ -206,7 +231,7 @@ export function useModelWrite<TArgs, TResult>(modelId: string, fn: (args: TArgs)
 
 export function useAcceptRecommendation(modelId: string) {
   return useModelWrite(modelId, (placements: PlacementInput[]) =>
-    request(AcceptRecommendationDocument, { modelId, placements }),
+    mutate(AcceptRecommendationDocument, { modelId, placements }),
   );
 }
 

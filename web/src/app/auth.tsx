@@ -9,7 +9,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { Link, Navigate, Outlet, useLocation } from 'react-router-dom';
 import { LoginDocument, LogoutDocument, LogoutEverywhereDocument, MeDocument } from '../api/__generated__/graphql';
-import { request } from '../api/client';
+import { mutate, request } from '../api/client';
 import { GraphQLRequestError } from '../api/errors';
 import { keys } from '../api/hooks';
 import { ACTION_POLICY, can, ROLE_LABEL, type Action, type Principal } from '../api/permissions';
@@ -103,7 +103,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const signIn = useCallback(
     async (username: string, password: string) => {
-      const r = await request(LoginDocument, { username, password }, { anonymous: true });
+      const r = await mutate(LoginDocument, { username, password }, { anonymous: true });
       writeSession({ token: r.login.token, expiresAt: r.login.expiresAt });
       setNotice(null);
       become(r.login.principal);

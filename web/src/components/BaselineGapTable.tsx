@@ -11,7 +11,7 @@ import { RISK_CLASS, RISK_CLASS_ORDER, humanize } from '../graph/vocabulary';
 import { BaselineStatusChip, RiskClassChip } from './Chips';
 import { Empty } from './Feedback';
 
-export type BaselineGap = NonNullable<BaselineGapsQuery['model']>['baselineGaps'][number];
+export type BaselineGap = NonNullable<NonNullable<BaselineGapsQuery['model']>['baselineGaps']>[number];
 
 export function BaselineGapTable({
   gaps,

@@ -7,7 +7,7 @@
 import { useRef, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { ExportModelDocument, ImportModelDocument } from '../api/__generated__/graphql';
-import { request } from '../api/client';
+import { mutate, request } from '../api/client';
 import { GraphQLRequestError } from '../api/errors';
 import { keys } from '../api/hooks';
 import { downloadText } from '../app/download';
@@ -72,7 +72,7 @@ export function ImportModelButton({
     setError(null);
     setIssues([]);
     try {
-      const r = await request(ImportModelDocument, {
+      const r = await mutate(ImportModelDocument, {
         document,
         replace: opts.replace ?? false,
         targetModelId: opts.targetModelId ?? null,

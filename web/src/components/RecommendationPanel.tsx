@@ -146,9 +146,11 @@ export function RecommendationPanel({
             <div className="kpi" data-testid="kpi-paths">
               <span className="kpi-label">Paths to {sevLabel}+ targets</span>
               <span className="kpi-value">
-                <span data-testid="paths-before">{w ? w.before.pathCount : '…'}</span> →{' '}
+                <span data-testid="paths-before">{w ? w.before.pathCount : '…'}</span>
+                {w?.before.truncated && <span title="the highest-risk paths only; more exist">+</span>} →{' '}
                 <b data-testid="paths-after" className={w && w.after.pathCount === 0 ? 'good' : ''}>
                   {w ? w.after.pathCount : '…'}
+                  {w?.after.truncated && <span title="the highest-risk paths only; more exist">+</span>}
                 </b>
               </span>
             </div>

@@ -18,7 +18,7 @@ import {
   type Severity,
   type SnapshotFieldsFragment,
 } from '../api/__generated__/graphql';
-import { request } from '../api/client';
+import { mutate, request } from '../api/client';
 import { fieldErrors } from '../api/errors';
 import { keys, useModelDiff, useModelVersions } from '../api/hooks';
 import { downloadText } from '../app/download';
@@ -325,7 +325,7 @@ function TakeSnapshotForm({ modelId, onTaken }: { modelId: string; onTaken: (s: 
         onSubmit={form.handleSubmit(async (v) => {
           setError(null);
           try {
-            const r = await request(CreateSnapshotDocument, {
+            const r = await mutate(CreateSnapshotDocument, {
               modelId,
               name: v.name.trim(),
               note: v.note.trim() || null,

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { FormProvider, useForm } from 'react-hook-form';
 import { Link, useNavigate } from 'react-router-dom';
 import { CreateModelDocument } from '../api/__generated__/graphql';
-import { request } from '../api/client';
+import { mutate } from '../api/client';
 import { fieldErrors } from '../api/errors';
 import { keys, useModels } from '../api/hooks';
 import { useCan } from '../app/auth';
@@ -26,7 +26,7 @@ function NewModelForm({ onCreated }: { onCreated: (id: string) => void }) {
         onSubmit={form.handleSubmit(async (v) => {
           setError(null);
           try {
-            const r = await request(CreateModelDocument, {
+            const r = await mutate(CreateModelDocument, {
               id: v.id.trim(),
               name: v.name.trim(),
               description: v.description.trim() || null,
@@ -103,8 +103,8 @@ export function ModelListPage() {
                     <Link to={`/models/${encodeURIComponent(m.id)}`}>{m.name}</Link>
                     <div className="sub">{m.description}</div>
                   </td>
-                  <td className="num">{m.counts.devices}</td>
-                  <td className="num">{m.counts.zones}</td>
+                  <td className="num">{m.counts?.devices ?? '—'}</td>
+                  <td className="num">{m.counts?.zones ?? '—'}</td>
                   <td className="num">{m.version}</td>
                   <td>{new Date(m.updatedAt).toLocaleString()}</td>
                 </tr>

@@ -258,8 +258,9 @@ export function ReportPage() {
                 <tr>
                   <th scope="row">Exposure (targets ≥ {SEVERITY[minSeverity].label.toLowerCase()})</th>
                   <td>
-                    {paths.data.pathCount} attack paths reach {paths.data.targetsReachable} targets; total risk{' '}
-                    {formatRisk(paths.data.totalRisk)}
+                    {paths.data.truncated ? 'The top ' : ''}
+                    {paths.data.pathCount} attack paths{paths.data.truncated ? ' (more exist)' : ''} reach{' '}
+                    {paths.data.targetsReachable} targets; total risk {formatRisk(paths.data.totalRisk)}
                   </td>
                 </tr>
               )}

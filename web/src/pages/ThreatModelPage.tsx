@@ -375,9 +375,10 @@ export function ThreatModelPage() {
               {paths.data && (
                 <>
                   <p className="rec-summary" data-testid="paths-summary">
-                    <b>{paths.data.pathCount}</b> paths reach <b>{paths.data.targetsReachable}</b> targets from{' '}
-                    <b>{paths.data.entryTargetPairsConnected}</b> entry–target pairs · total risk{' '}
-                    <b>{formatRisk(paths.data.totalRisk)}</b>
+                    {paths.data.truncated && 'the top '}
+                    <b>{paths.data.pathCount}</b> paths{paths.data.truncated && ' (more exist)'} reach{' '}
+                    <b>{paths.data.targetsReachable}</b> targets from <b>{paths.data.entryTargetPairsConnected}</b>{' '}
+                    entry–target pairs · total risk <b>{formatRisk(paths.data.totalRisk)}</b>
                     {paths.isFetching && <span className="updating"> updating…</span>}
                   </p>
                   {pathList.length === 0 ? (

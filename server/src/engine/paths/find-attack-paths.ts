@@ -52,10 +52,13 @@ const DEFAULTS = { k: 3, maxDepth: 25, maxPaths: 500, timeLimitMs: 5000 };
  * @param options.targetIds - only these targets (must be targets of the graph);
  * @param options.maxDepth - steps per path (default 25);
  * @param options.maxPaths - paths in total (default 500);
+ * @param options.onMaxPaths - beyond maxPaths: 'raise' (default) or 'truncate' (keep the maxPaths
+ *   highest-risk paths, ranked as below, and set `truncated`; every target is still searched);
  * @param options.timeLimitMs - wall-clock ms (default 5000).
  * @returns paths sorted by risk (likelihood × severity rank 1..5) descending, then id, and the totals.
  * @throws EngineLimitError with limit 'maxDepth' when a path found has more steps than maxDepth,
- *   'maxPaths' when more than maxPaths paths are found, 'timeLimitMs' on timeout (never hangs).
+ *   'maxPaths' when more than maxPaths paths are found (onMaxPaths 'raise'), 'timeLimitMs' on
+ *   timeout (never hangs).
  * @throws ValidationError for an unknown target id or a non-positive k/limit.
  */
 export function findAttackPaths(graph: AttackGraph, options: FindAttackPathsOptions = {}): AttackPathsResult {
@@ -65,6 +68,7 @@ export function findAttackPaths(graph: AttackGraph, options: FindAttackPathsOpti
   const timeLimitMs = options.timeLimitMs ?? DEFAULTS.timeLimitMs;
   const minSeverity: Severity = options.minSeverity ?? SEVERITIES[0];
   const scale: RiskScale = options.scale ?? 'SAFETY';
+  const truncate = options.onMaxPaths === 'truncate';
   for (const [name, value] of [
     ['k', k],
     ['maxDepth', maxDepth],
@@ -82,6 +86,9 @@ export function findAttackPaths(graph: AttackGraph, options: FindAttackPathsOpti
   const reach = entryReach(index, disabled, deadline);
   const yen = k > 1 ? new YenSearch(index, disabled, tree, reach, deadline) : undefined;
   const raw: { target: number; path: RawPath }[] = [];
+  /** Truncate mode: the best paths so far, cut back to maxPaths whenever it holds 2 × maxPaths. */
+  let kept: AttackPath[] = [];
+  let truncated = false;
   let totalRisk = 0;
   let targetsReachable = 0;
   for (const t of targets) {
@@ -98,6 +105,14 @@ export function findAttackPaths(graph: AttackGraph, options: FindAttackPathsOpti
           maxDepth,
         );
       }
+      if (truncate) {
+        kept.push(toAttackPath(graph, index, t, p));
+        if (kept.length >= 2 * maxPaths) {
+          kept = topPaths(kept, maxPaths);
+          truncated = true;
+        }
+        continue;
+      }
       raw.push({ target: t, path: p });
       if (raw.length > maxPaths) {
         throw new EngineLimitError(
@@ -110,18 +125,34 @@ export function findAttackPaths(graph: AttackGraph, options: FindAttackPathsOpti
     totalRisk += index.severityRank[t]! * pathLikelihood(index, first);
   }
 
-  const paths = raw.map(({ target, path }) => toAttackPath(graph, index, target, path));
-  paths.sort((a, b) => b.risk - a.risk || compareIds(a.id, b.id));
+  let paths: AttackPath[];
+  if (truncate) {
+    if (kept.length > maxPaths) truncated = true;
+    paths = topPaths(kept, maxPaths);
+  } else {
+    paths = raw.map(({ target, path }) => toAttackPath(graph, index, target, path));
+    paths.sort(byRisk);
+  }
   return {
     paths,
     targetsReachable,
     entryTargetPairsConnected: countEntryTargetPairs(reach, targets),
     totalRisk,
     pathCount: paths.length,
+    truncated,
     minSeverity,
     scale,
     k,
   };
+}
+
+/** Ranking of paths: risk descending, then id. */
+const byRisk = (a: AttackPath, b: AttackPath): number => b.risk - a.risk || compareIds(a.id, b.id);
+
+/** The first `n` paths of `paths` in {@link byRisk} order (sorts `paths` in place). */
+function topPaths(paths: AttackPath[], n: number): AttackPath[] {
+  paths.sort(byRisk);
+  return paths.length > n ? paths.slice(0, n) : paths;
 }
 
 /**

@@ -4,6 +4,7 @@
  * written as a change set inside one transaction guarded by the model version.
  */
 import { ConflictError, NotFoundError } from '../../domain/errors';
+import { checkStoredDocument } from '../../domain/model-document';
 import type {
   Asset,
   Channel,
@@ -98,7 +99,9 @@ export class ModelRepository {
 
   /**
    * Loads the whole model as an exchange document plus its version, in one read transaction
-   * (a consistent snapshot). Throws NotFoundError if the model does not exist.
+   * (a consistent snapshot). Throws NotFoundError if the model does not exist, StoredDataError
+   * (BAD_STORED_DATA, naming the element id and property) if a stored element does not have the
+   * exchange schema's shape.
    */
   async load(modelId: string): Promise<{ document: ModelDocument; version: number; createdAt: string }> {
     return this.db.read(async (tx) => {
@@ -124,6 +127,7 @@ export class ModelRepository {
       if (end['version'] !== head.version || end['createdAt'] !== head.createdAt) {
         throw new ConflictError(`model '${modelId}' changed while it was read; retry`, 'modelId');
       }
+      checkStoredDocument(document);
       return { document, version: head.version, createdAt: head.createdAt };
     });
   }

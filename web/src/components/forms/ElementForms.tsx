@@ -33,7 +33,7 @@ import {
   ZoneKind,
   type ElementType,
 } from '../../api/__generated__/graphql';
-import { request } from '../../api/client';
+import { mutate } from '../../api/client';
 import { fieldErrors, GraphQLRequestError } from '../../api/errors';
 import type { Catalogue } from '../../api/hooks';
 import type {
@@ -165,7 +165,7 @@ export function ZoneForm({ ctx, element, defaults, onDone, onCancel }: FormProps
       onSubmit={async (v) => {
         if (element) {
           const r = await ctx.write(() =>
-            request(UpdateZoneDocument, {
+            mutate(UpdateZoneDocument, {
               modelId: ctx.modelId,
               id: element.id,
               patch: {
@@ -179,7 +179,7 @@ export function ZoneForm({ ctx, element, defaults, onDone, onCancel }: FormProps
           onDone(r.updateZone.id);
         } else {
           const r = await ctx.write(() =>
-            request(CreateZoneDocument, {
+            mutate(CreateZoneDocument, {
               modelId: ctx.modelId,
               input: {
                 id: undef(opt(v.id)),
@@ -248,7 +248,7 @@ export function DeviceForm({ ctx, element, defaults, onDone, onCancel }: FormPro
         };
         if (d) {
           const r = await ctx.write(() =>
-            request(UpdateDeviceDocument, {
+            mutate(UpdateDeviceDocument, {
               modelId: ctx.modelId,
               id: d.id,
               patch: {
@@ -263,7 +263,7 @@ export function DeviceForm({ ctx, element, defaults, onDone, onCancel }: FormPro
           onDone(r.updateDevice.id);
         } else {
           const r = await ctx.write(() =>
-            request(CreateDeviceDocument, {
+            mutate(CreateDeviceDocument, {
               modelId: ctx.modelId,
               input: {
                 ...common,
@@ -356,12 +356,12 @@ export function InterfaceForm({ ctx, element, defaults, onDone, onCancel }: Form
         };
         if (i) {
           const r = await ctx.write(() =>
-            request(UpdateInterfaceDocument, { modelId: ctx.modelId, id: i.id, patch: common }),
+            mutate(UpdateInterfaceDocument, { modelId: ctx.modelId, id: i.id, patch: common }),
           );
           onDone(r.updateInterface.id);
         } else {
           const r = await ctx.write(() =>
-            request(CreateInterfaceDocument, {
+            mutate(CreateInterfaceDocument, {
               modelId: ctx.modelId,
               input: { ...common, id: undef(opt(v.id)), port: undef(common.port) },
             }),
@@ -429,12 +429,12 @@ export function ChannelForm({ ctx, element, defaults, onDone, onCancel }: FormPr
         };
         if (c) {
           const r = await ctx.write(() =>
-            request(UpdateChannelDocument, { modelId: ctx.modelId, id: c.id, patch: common }),
+            mutate(UpdateChannelDocument, { modelId: ctx.modelId, id: c.id, patch: common }),
           );
           onDone(r.updateChannel.id);
         } else {
           const r = await ctx.write(() =>
-            request(CreateChannelDocument, {
+            mutate(CreateChannelDocument, {
               modelId: ctx.modelId,
               input: {
                 ...common,
@@ -522,12 +522,12 @@ export function AssetForm({ ctx, element, defaults, onDone, onCancel }: FormProp
         };
         if (a) {
           const r = await ctx.write(() =>
-            request(UpdateAssetDocument, { modelId: ctx.modelId, id: a.id, patch: common }),
+            mutate(UpdateAssetDocument, { modelId: ctx.modelId, id: a.id, patch: common }),
           );
           onDone(r.updateAsset.id);
         } else {
           const r = await ctx.write(() =>
-            request(CreateAssetDocument, { modelId: ctx.modelId, input: { ...common, id: undef(opt(v.id)) } }),
+            mutate(CreateAssetDocument, { modelId: ctx.modelId, input: { ...common, id: undef(opt(v.id)) } }),
           );
           onDone(r.createAsset.id);
         }
@@ -580,7 +580,7 @@ export function VulnerabilityForm({ ctx, element, defaults, onDone, onCancel }: 
         const common = { cveId: v.cveId.trim(), cvssVector: v.cvssVector.trim(), elementId: v.elementId };
         if (v0) {
           const r = await ctx.write(() =>
-            request(UpdateVulnerabilityDocument, {
+            mutate(UpdateVulnerabilityDocument, {
               modelId: ctx.modelId,
               id: v0.id,
               patch: { ...common, description: opt(v.description) },
@@ -589,7 +589,7 @@ export function VulnerabilityForm({ ctx, element, defaults, onDone, onCancel }: 
           onDone(r.updateVulnerability.id);
         } else {
           const r = await ctx.write(() =>
-            request(CreateVulnerabilityDocument, {
+            mutate(CreateVulnerabilityDocument, {
               modelId: ctx.modelId,
               input: { ...common, id: undef(opt(v.id)), description: undef(opt(v.description)) },
             }),
@@ -659,12 +659,12 @@ export function ControlPlacementForm({ ctx, element, defaults, onDone, onCancel 
         };
         if (p) {
           const r = await ctx.write(() =>
-            request(UpdateControlPlacementDocument, { modelId: ctx.modelId, id: p.id, patch: common }),
+            mutate(UpdateControlPlacementDocument, { modelId: ctx.modelId, id: p.id, patch: common }),
           );
           onDone(r.updateControlPlacement.id);
         } else {
           const r = await ctx.write(() =>
-            request(CreateControlPlacementDocument, {
+            mutate(CreateControlPlacementDocument, {
               modelId: ctx.modelId,
               input: { ...common, id: undef(opt(v.id)), cost: undef(common.cost), note: undef(common.note) },
             }),

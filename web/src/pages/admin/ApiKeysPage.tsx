@@ -13,7 +13,7 @@ import {
   type ApiKeyFieldsFragment,
   type Role,
 } from '../../api/__generated__/graphql';
-import { request } from '../../api/client';
+import { mutate, request } from '../../api/client';
 import { fieldErrors } from '../../api/errors';
 import { keys, useApiKeys, useModelRefs } from '../../api/hooks';
 import { formatWhen } from '../../app/format';
@@ -107,7 +107,7 @@ function NewApiKeyForm({
         onSubmit={form.handleSubmit(async (v) => {
           setError(null);
           try {
-            const r = await request(CreateApiKeyDocument, {
+            const r = await mutate(CreateApiKeyDocument, {
               input: {
                 name: v.name.trim(),
                 role: v.role,
