@@ -2,7 +2,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { actorOf, type Context } from '../context';
 import type { AnalysedGraph } from '../services/analysis-service';
-import type { Severity, ThreatModelSummary } from '../domain/types';
+import type { RiskScale, Severity, ThreatModelSummary } from '../domain/types';
 import { ATTACK_RULES, getAttackRule, type AttackStep as Step, type PlacementInput } from '../engine';
 
 type Nullable<T> = { [K in keyof T]?: T[K] | null };
@@ -31,6 +31,7 @@ export const ThreatModelAnalysis = {
       k: number;
       first: number;
       minSeverity: Severity;
+      scale: RiskScale;
       targetIds: string[];
       fromElementIds: string[];
       maxDepth: number;
@@ -41,18 +42,18 @@ export const ThreatModelAnalysis = {
   ) => ctx.services.analysis.attackPaths(m.id, given(a)),
   recommendControls: (
     m: ThreatModelSummary,
-    a: { minSeverity: Severity; budget?: number | null; timeLimitMs?: number | null },
+    a: { minSeverity: Severity; budget?: number | null; timeLimitMs?: number | null; scale?: RiskScale | null },
     ctx: Context,
   ) => ctx.services.analysis.recommendControls(m.id, given(a) as { minSeverity: Severity }),
   whatIf: (
     m: ThreatModelSummary,
-    a: { placements: PlacementInput[]; minSeverity?: Severity | null; k?: number | null },
+    a: { placements: PlacementInput[]; minSeverity?: Severity | null; k?: number | null; scale?: RiskScale | null },
     ctx: Context,
   ) =>
     ctx.services.analysis.whatIf(
       m.id,
       a.placements.map((p) => given(p) as PlacementInput),
-      given({ minSeverity: a.minSeverity, k: a.k }),
+      given({ minSeverity: a.minSeverity, k: a.k, scale: a.scale }),
     ),
   baselineGaps: (m: ThreatModelSummary, a: { deviceId?: string | null; onlyGaps?: boolean | null }, ctx: Context) =>
     ctx.services.analysis.baselineGaps(m.id, given(a)),

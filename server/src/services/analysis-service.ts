@@ -22,7 +22,8 @@ import {
 } from '../engine';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
 import { riskTotals, type RiskTotals } from './risk-totals';
-import type { ModelDocument, Severity } from '../domain/types';
+import type { ModelDocument, RiskScale, Severity } from '../domain/types';
+import { elementOfNode } from '../engine/types';
 import type { CatalogueService } from './catalogue-service';
 import type { ModelService, ModelSnapshot } from './model-service';
 
@@ -77,13 +78,13 @@ const graphKey = (id: DocumentIdentity, catalogueVersion: string, from: readonly
 export class AnalysisService {
   private readonly graphs = new Map<string, AnalysedGraph>();
   /** Exact recommendations per (model state, catalogue, arguments): a MILP solve is worth keeping. */
-  private readonly recommendations = new Map<string, Promise<Recommendation>>();
-  /** Attack paths by device per (model state, catalogue, k, minSeverity). */
+  private readonly recommendations = new Map<string, Promise<Recommendation & { scale: RiskScale }>>();
+  /** Attack paths by device per (model state, catalogue, k, minSeverity, scale). */
   private readonly pathsByDevice = new Map<string, Promise<DevicePathIndex>>();
-  /** Recommended placements by device per (model state, catalogue, minSeverity). */
+  /** Recommended placements by device per (model state, catalogue, minSeverity, scale). */
   private readonly placementsByDevice = new Map<string, Promise<DeviceRecommendationIndex>>();
   /** Risk totals per cached attack graph (dropped with it). */
-  private readonly totals = new WeakMap<AttackGraph, RiskTotals>();
+  private readonly totals = new WeakMap<AttackGraph, Map<RiskScale, RiskTotals>>();
 
   constructor(
     private readonly models: ModelService,
@@ -149,12 +150,18 @@ export class AnalysisService {
    * severity, …) with the current catalogue; cached with the attack graph when `identity` is given.
    * @throws EngineLimitError ('timeLimitMs') on a model too large to search in 30 s
    */
-  async riskTotals(document: ModelDocument, identity?: DocumentIdentity): Promise<RiskTotals> {
+  async riskTotals(
+    document: ModelDocument,
+    identity?: DocumentIdentity,
+    scale: RiskScale = 'SAFETY',
+  ): Promise<RiskTotals> {
     const { graph } = await this.analyseDocument(document, identity);
-    const hit = this.totals.get(graph);
+    let perScale = this.totals.get(graph);
+    if (!perScale) this.totals.set(graph, (perScale = new Map()));
+    const hit = perScale.get(scale);
     if (hit) return hit;
-    const computed = riskTotals(graph);
-    this.totals.set(graph, computed);
+    const computed = riskTotals(graph, scale);
+    perScale.set(scale, computed);
     return computed;
   }
 
@@ -168,6 +175,7 @@ export class AnalysisService {
       k?: number;
       first?: number;
       minSeverity?: Severity;
+      scale?: RiskScale;
       targetIds?: string[];
       fromElementIds?: string[];
       maxDepth?: number;
@@ -188,29 +196,31 @@ export class AnalysisService {
 
   /**
    * Exact minimum-cost control placements cutting every path to targets ≥ minSeverity, or the
-   * budget variant (max risk removed for at most `budget` cost units). Cached per model version,
-   * catalogue version and arguments (concurrent equal requests share one solve); callers must
-   * not modify the result.
+   * budget variant (max risk removed for at most `budget` cost units), on one risk `scale`
+   * (default SAFETY). Cached per model version, catalogue version and arguments, the scale
+   * included (concurrent equal requests share one solve); callers must not modify the result.
    */
   async recommendControls(
     modelId: string,
-    options: { minSeverity: Severity; budget?: number; timeLimitMs?: number },
-  ): Promise<Recommendation> {
+    options: { minSeverity: Severity; budget?: number; timeLimitMs?: number; scale?: RiskScale },
+  ): Promise<Recommendation & { scale: RiskScale }> {
     checkRange('timeLimitMs', options.timeLimitMs, ANALYSIS_LIMITS.recommendTimeLimitMs);
     if (options.budget !== undefined && !(options.budget >= 0 && Number.isFinite(options.budget))) {
       throw new ValidationError('budget must be a non-negative number of cost units', 'budget');
     }
-    const args = [options.minSeverity, options.budget ?? null, options.timeLimitMs ?? null];
-    return this.perVersion(modelId, ['recommend', ...args], this.recommendations, (_snap, analysed) =>
-      recommendControls(analysed.graph, options),
-    );
+    const scale = options.scale ?? 'SAFETY';
+    const args = [options.minSeverity, options.budget ?? null, options.timeLimitMs ?? null, scale];
+    return this.perVersion(modelId, ['recommend', ...args], this.recommendations, async (_snap, analysed) => ({
+      ...(await recommendControls(analysed.graph, { ...options, scale })),
+      scale,
+    }));
   }
 
   /** Paths and totals before and after hypothetical placements; nothing is written. */
   async whatIf(
     modelId: string,
     placements: PlacementInput[],
-    options: { minSeverity?: Severity; k?: number },
+    options: { minSeverity?: Severity; k?: number; scale?: RiskScale },
   ): Promise<Omit<WhatIfResult, 'before' | 'after'> & { before: ExpandedPathsResult; after: ExpandedPathsResult }> {
     if (placements.length > ANALYSIS_LIMITS.placements.max) {
       throw new ValidationError(`at most ${ANALYSIS_LIMITS.placements.max} placements`, 'placements');
@@ -252,29 +262,33 @@ export class AnalysisService {
    * The model's attack paths indexed by the devices they pass through (see
    * {@link DevicePathIndex}): the k most likely paths per target ≥ minSeverity, found over the
    * whole model with the largest limits (maxPaths 200000, timeLimitMs 30000) and cached per
-   * model version, catalogue version, k and minSeverity.
+   * model version, catalogue version, k, minSeverity and scale.
    * @param options.k paths per target, 1..20 (default 3)
    * @param options.minSeverity default NEGLIGIBLE (every target)
+   * @param options.scale risk scale of the targets, default SAFETY
    * @throws ValidationError for k out of range; EngineLimitError if the model is too large for the limits
    */
   async attackPathsByDevice(
     modelId: string,
-    options: { k?: number; minSeverity?: Severity } = {},
+    options: { k?: number; minSeverity?: Severity; scale?: RiskScale } = {},
   ): Promise<DevicePathIndex> {
     checkRange('k', options.k, ANALYSIS_LIMITS.k);
     const k = options.k ?? 3;
     const minSeverity = options.minSeverity ?? 'NEGLIGIBLE';
-    return this.perVersion(modelId, ['paths', k, minSeverity], this.pathsByDevice, (snap, analysed) => {
+    const scale = options.scale ?? 'SAFETY';
+    return this.perVersion(modelId, ['paths', k, minSeverity, scale], this.pathsByDevice, (snap, analysed) => {
       const result = findAttackPaths(analysed.graph, {
         k,
         minSeverity,
+        scale,
         maxPaths: ANALYSIS_LIMITS.maxPaths.max,
         timeLimitMs: ANALYSIS_LIMITS.pathsTimeLimitMs.max,
       });
       const owners = deviceOwners(snap.document);
       const byDevice = new Map<string, ExpandedPath[]>();
       for (const path of expand(result, analysed).paths) {
-        const devices = new Set(path.nodeIds.flatMap((id) => owners.get(id) ?? []));
+        // node ids are capabilities on elements (element id or elementId#CAPABILITY)
+        const devices = new Set(path.nodeIds.flatMap((id) => owners.get(elementOfNode(id)) ?? []));
         for (const d of devices) {
           const list = byDevice.get(d);
           if (list) list.push(path);
@@ -297,11 +311,12 @@ export class AnalysisService {
    */
   async recommendationByDevice(
     modelId: string,
-    options: { minSeverity?: Severity } = {},
+    options: { minSeverity?: Severity; scale?: RiskScale } = {},
   ): Promise<DeviceRecommendationIndex> {
     const minSeverity = options.minSeverity ?? 'CRITICAL';
-    return this.perVersion(modelId, ['placements', minSeverity], this.placementsByDevice, async (snap) => {
-      const recommendation = await this.recommendControls(modelId, { minSeverity });
+    const scale = options.scale ?? 'SAFETY';
+    return this.perVersion(modelId, ['placements', minSeverity, scale], this.placementsByDevice, async (snap) => {
+      const recommendation = await this.recommendControls(modelId, { minSeverity, scale });
       const owners = deviceOwners(snap.document, { assets: false });
       const byDevice = new Map<string, RecommendedPlacement[]>();
       for (const p of recommendation.placements) {
@@ -324,7 +339,7 @@ export class AnalysisService {
   async deviceAttackPaths(
     modelId: string,
     deviceId: string,
-    options: { k?: number; minSeverity?: Severity; first?: number } = {},
+    options: { k?: number; minSeverity?: Severity; first?: number; scale?: RiskScale } = {},
   ): Promise<ExpandedPath[]> {
     checkRange('first', options.first, ANALYSIS_LIMITS.first);
     await this.requireDevice(modelId, deviceId);
@@ -339,7 +354,7 @@ export class AnalysisService {
   async deviceRecommendedControls(
     modelId: string,
     deviceId: string,
-    options: { minSeverity?: Severity } = {},
+    options: { minSeverity?: Severity; scale?: RiskScale } = {},
   ): Promise<RecommendedPlacement[]> {
     await this.requireDevice(modelId, deviceId);
     return (await this.recommendationByDevice(modelId, options)).placementsOn(deviceId);
