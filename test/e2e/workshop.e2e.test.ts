@@ -118,6 +118,13 @@ test('selects the top path and sees it highlighted on the map with its steps', a
   const firstStep = await steps.first().textContent();
   expect(firstStep).toMatch(/likelihood \d/);
   expect(firstStep).toMatch(/Rule/);
+  // attack model v2: each step names the capability it gains; the target is an asset with its impact
+  expect(firstStep).toMatch(
+    /gains (presence|use|read|inject|man in the middle|user access|control|manipulated|denied|disclosed) on /,
+  );
+  const impact = await rows.first().getByTestId('impact').textContent();
+  expect(impact).toMatch(/^(manipulated|denied|disclosed)$/);
+  expect(await view.locator('header').getByTestId('impact').textContent()).toBe(impact);
   await waitForMap('Number(map.pathElements) > 0');
   await page.waitForTimeout(500); // the map's fit animation
   await snapshot(page, '02-top-path');
