@@ -58,10 +58,14 @@ const exportAt = (m: string, revision: Record<string, unknown>) =>
 
 const SNAPSHOT_FIELDS = `id modelId name note modelVersion createdAt createdById createdByName
   counts { zones devices interfaces channels assets vulnerabilities controlPlacements }
-  riskTotals { totalRisk targetCount targetsReachable entryTargetPairsConnected worstSeverity maxPathRisk
-               reachableBySeverity { severity count } }`;
+  riskTotals { scale totalRisk targetCount targetsReachable entryTargetPairsConnected worstSeverity maxPathRisk
+               reachableBySeverity { severity count } }
+  privacyTotals: riskTotals(scale: PRIVACY) { scale totalRisk targetCount targetsReachable worstSeverity
+               worstPrivacySeverity reachableBySeverity { severity count }
+               reachableByPrivacySeverity { privacySeverity count } }`;
 
 interface Totals {
+  scale: string;
   totalRisk: number;
   targetCount: number;
   targetsReachable: number;
@@ -81,6 +85,10 @@ interface Snapshot {
   createdByName: string;
   counts: Record<string, number>;
   riskTotals: Totals;
+  privacyTotals: Totals & {
+    worstPrivacySeverity: string | null;
+    reachableByPrivacySeverity: { privacySeverity: string; count: number }[];
+  };
 }
 
 const createSnapshot = (m: string, name: string, note?: string, as?: Principal) =>
@@ -161,18 +169,36 @@ describe('named snapshots', () => {
       createdByName: 'test admin',
       counts: { devices: 50, zones: 12, controlPlacements: 30 },
     });
-    expect(first.riskTotals.targetCount).toBe(32);
-    expect(first.riskTotals.targetsReachable).toBeGreaterThan(0);
-    const paths = await h.gqlOk<{
-      model: { attackPaths: { totalRisk: number; targetsReachable: number; entryTargetPairsConnected: number } };
-    }>(
-      `query($m: ID!) { model(id: $m) { attackPaths(minSeverity: NEGLIGIBLE, maxPaths: 100000) {
-         totalRisk targetsReachable entryTargetPairsConnected } } }`,
+    // attack model v2: targets are (asset, impact) nodes, counted per risk scale
+    const graph = await h.gqlOk<{ model: { attackGraph: { nodes: { target: boolean; scale: string | null }[] } } }>(
+      `query($m: ID!) { model(id: $m) { attackGraph { nodes { target scale } } } }`,
       { m: modelId },
     );
+    const targetsOn = (scale: string) =>
+      graph.model.attackGraph.nodes.filter((n) => n.target && n.scale === scale).length;
+    expect(first.riskTotals.scale).toBe('SAFETY');
+    expect(first.riskTotals.targetCount).toBe(targetsOn('SAFETY'));
+    expect(first.riskTotals.targetCount).toBeGreaterThan(32); // 32 assets, several with two safety impacts
+    expect(first.riskTotals.targetsReachable).toBeGreaterThan(0);
+    expect(first.privacyTotals.scale).toBe('PRIVACY');
+    expect(first.privacyTotals.targetCount).toBe(targetsOn('PRIVACY'));
+    expect(first.privacyTotals.worstSeverity).toBeNull();
+    expect(first.privacyTotals.reachableBySeverity).toEqual([]);
+    expect(first.privacyTotals.reachableByPrivacySeverity.reduce((n, c) => n + c.count, 0)).toBe(
+      first.privacyTotals.targetsReachable,
+    );
+    const pathsQuery = `query($m: ID!, $s: RiskScale) { model(id: $m) { attackPaths(minSeverity: NEGLIGIBLE, maxPaths: 100000, scale: $s) {
+         totalRisk targetsReachable entryTargetPairsConnected } } }`;
+    type Totals = {
+      model: { attackPaths: { totalRisk: number; targetsReachable: number; entryTargetPairsConnected: number } };
+    };
+    const paths = await h.gqlOk<Totals>(pathsQuery, { m: modelId });
+    const privacyPaths = await h.gqlOk<Totals>(pathsQuery, { m: modelId, s: 'PRIVACY' });
     expect(first.riskTotals.totalRisk).toBeCloseTo(paths.model.attackPaths.totalRisk, 9);
     expect(first.riskTotals.targetsReachable).toBe(paths.model.attackPaths.targetsReachable);
     expect(first.riskTotals.entryTargetPairsConnected).toBe(paths.model.attackPaths.entryTargetPairsConnected);
+    expect(first.privacyTotals.totalRisk).toBeCloseTo(privacyPaths.model.attackPaths.totalRisk, 9);
+    expect(first.privacyTotals.targetsReachable).toBe(privacyPaths.model.attackPaths.targetsReachable);
     // taking a snapshot does not change the model
     expect(await versionOf(modelId)).toBe(version);
 
@@ -600,6 +626,13 @@ describe('modelDiff', () => {
   });
 
   it('between a snapshot and now after implementing the recommendation: placements called out, risk down', async () => {
+    const existing = await h.gqlOk<{
+      model: { controlPlacements: { nodes: { controlId: string; elementId: string }[] } };
+    }>(`query($m: ID!) { model(id: $m) { controlPlacements(first: 1000) { nodes { controlId elementId } } } }`, {
+      m: modelId,
+    });
+    const key = (p: { controlId: string; elementId: string }) => `${p.controlId}|${p.elementId}`;
+    const before = new Set(existing.model.controlPlacements.nodes.map(key));
     const rec = await h.gqlOk<{
       model: { recommendControls: { placements: { controlId: string; elementId: string }[] } };
     }>(
@@ -633,10 +666,18 @@ describe('modelDiff', () => {
       'VULNERABILITY',
       'CONTROL_PLACEMENT',
     ]);
+    // a recommended placement the model already had as PLANNED is returned by acceptRecommendation
+    // as it is: the diff shows it changed (PLANNED → IMPLEMENTED), the others added
     const added = d.controlPlacements.added;
+    const newlyPlaced = accepted.acceptRecommendation.filter((p) => !before.has(key(p)));
+    const alreadyPlanned = accepted.acceptRecommendation.filter((p) => before.has(key(p)));
+    expect(newlyPlaced.length).toBeGreaterThan(0);
     expect(added.map((p) => [p.controlId, p.elementId]).sort()).toEqual(
-      accepted.acceptRecommendation.map((p) => [p.controlId, p.elementId]).sort(),
+      newlyPlaced.map((p) => [p.controlId, p.elementId]).sort(),
     );
+    expect(
+      d.controlPlacements.changed.map((p) => [p.controlId, p.elementId, p.statusBefore, p.statusAfter]).sort(),
+    ).toEqual(alreadyPlanned.map((p) => [p.controlId, p.elementId, 'PLANNED', 'IMPLEMENTED']).sort());
     for (const p of added) {
       expect(p).toMatchObject({ status: 'IMPLEMENTED', statusBefore: null, statusAfter: 'IMPLEMENTED' });
       expect(p.elementName).toEqual(expect.any(String));

@@ -454,34 +454,47 @@ describe('Device.attackPaths and Device.recommendedControls', () => {
       ...doc.channels.filter((c) => c.fromDeviceId === deviceId || c.toDeviceId === deviceId).map((c) => c.id),
     ]);
 
-  type Path = { id: string; nodeIds: string[]; risk: number };
-  async function modelPaths(k: number, minSeverity: string): Promise<Path[]> {
+  type Path = { id: string; nodeIds: string[]; risk: number; scale: string };
+  async function modelPaths(k: number, minSeverity: string, scale: string): Promise<Path[]> {
     return (
       await h.gqlOk<{ model: { attackPaths: { paths: Path[] } } }>(
-        `query($m: ID!, $k: Int, $s: Severity) { model(id: $m) {
-          attackPaths(k: $k, minSeverity: $s, maxPaths: 200000, timeLimitMs: 30000) { paths { id nodeIds risk } } } }`,
-        { m, k, s: minSeverity },
+        `query($m: ID!, $k: Int, $s: Severity, $scale: RiskScale) { model(id: $m) {
+          attackPaths(k: $k, minSeverity: $s, scale: $scale, maxPaths: 200000, timeLimitMs: 30000) {
+            paths { id nodeIds risk scale } } } }`,
+        { m, k, s: minSeverity, scale },
       )
     ).model.attackPaths.paths;
   }
+  /** Attack model v2: a node id is a capability on an element, `elementId` or `elementId#CAPABILITY`. */
+  const elementOf = (nodeId: string) => nodeId.split('#')[0]!;
 
   it.each([
-    ['dev-icu-pump-01', 3, 'NEGLIGIBLE'],
-    ['dev-infusion-server', 3, 'NEGLIGIBLE'],
-    ['dev-insulin-pump', 2, 'CRITICAL'],
-    ['dev-ehr', 1, 'SERIOUS'],
-  ])('paths through %s (k %i, ≥ %s) are the model paths touching it, in the engine order', async (id, k, sev) => {
-    const all = await modelPaths(k, sev);
-    const own = ownIds(id);
-    const expected = all.filter((p) => p.nodeIds.some((n) => own.has(n))).map((p) => p.id);
-    const r = await h.gqlOk<{ model: { element: { attackPaths: Path[] } } }>(
-      `query($m: ID!, $id: ID!, $k: Int, $s: Severity) { model(id: $m) { element(id: $id) {
-        ... on Device { attackPaths(k: $k, minSeverity: $s, first: 5000) { id nodeIds risk } } } } }`,
-      { m, id, k, s: sev },
-    );
-    expect(r.model.element.attackPaths.map((p) => p.id)).toEqual(expected);
-    if (id === 'dev-icu-pump-01') expect(expected.length).toBeGreaterThan(0);
-  });
+    ['dev-icu-pump-01', 3, 'NEGLIGIBLE', 'SAFETY'],
+    ['dev-infusion-server', 3, 'NEGLIGIBLE', 'SAFETY'],
+    ['dev-insulin-pump', 2, 'CRITICAL', 'SAFETY'],
+    ['dev-ehr', 1, 'SERIOUS', 'SAFETY'],
+    ['dev-ehr', 2, 'NEGLIGIBLE', 'PRIVACY'],
+  ])(
+    'paths through %s (k %i, ≥ %s, scale %s) are the model paths touching it, in the engine order',
+    async (id, k, sev, scale) => {
+      const all = await modelPaths(k, sev, scale);
+      const own = ownIds(id);
+      const through = all.filter((p) => p.nodeIds.some((n) => own.has(elementOf(n))));
+      const expected = through.map((p) => p.id);
+      const r = await h.gqlOk<{ model: { element: { attackPaths: Path[] } } }>(
+        `query($m: ID!, $id: ID!, $k: Int, $s: Severity, $scale: RiskScale) { model(id: $m) { element(id: $id) {
+        ... on Device { attackPaths(k: $k, minSeverity: $s, scale: $scale, first: 5000) { id nodeIds risk scale } } } } }`,
+        { m, id, k, s: sev, scale },
+      );
+      expect(r.model.element.attackPaths.map((p) => p.id)).toEqual(expected);
+      expect(r.model.element.attackPaths.every((p) => p.scale === scale)).toBe(true);
+      if (id === 'dev-icu-pump-01' || scale === 'PRIVACY') {
+        expect(expected.length).toBeGreaterThan(0);
+        // some of them touch the device only through a capability node (device#USER, asset#IMPACT, ...)
+        expect(through.some((p) => p.nodeIds.some((n) => n.includes('#') && own.has(elementOf(n))))).toBe(true);
+      }
+    },
+  );
 
   it('keeps the first `first` paths, highest risk first, on devices from any field (page, lookup, mutation)', async () => {
     const r = await h.gqlOk<{

@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { migrateModelDocument } from '../../server/src/domain/model-migration';
 import { TestHelper } from '../support/neo4j';
 
 const DEMO = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../seeds/demo-hospital.json'), 'utf8'));
@@ -126,9 +127,11 @@ describe('models and the exchange format', () => {
     expect(v2).toBeGreaterThan(v1);
   });
 
-  it('the exported demo equals the bundled seed file (stored in canonical form)', async () => {
-    const exported = (await h.gqlOk<{ exportModel: unknown }>(`{ exportModel(id: "demo-hospital") }`)).exportModel;
-    expect(exported).toEqual(DEMO);
+  it('the exported demo equals the bundled seed file migrated to exchange format 2.0 (stored in canonical form)', async () => {
+    const exported = (await h.gqlOk<{ exportModel: { formatVersion: string } }>(`{ exportModel(id: "demo-hospital") }`))
+      .exportModel;
+    expect(exported.formatVersion).toBe('2.0');
+    expect(exported).toEqual(migrateModelDocument(DEMO).document);
   });
 
   it('imports a copy under another id (targetModelId) and refuses a duplicate id with CONFLICT', async () => {

@@ -151,8 +151,13 @@ describe('riskTotals', () => {
     expect(totals.totalRisk).toBeCloseTo(paths.totalRisk, 12);
     expect(totals.targetsReachable).toBe(paths.targetsReachable);
     expect(totals.entryTargetPairsConnected).toBe(paths.entryTargetPairsConnected);
-    expect(totals.targetCount).toBe(graph.nodes.filter((x) => x.scale === 'SAFETY').length);
+    // targets are (asset, impact) pairs with a SAFETY severity (attack model v2)
+    expect(totals.scale).toBe('SAFETY');
+    expect(totals.targetCount).toBe(graph.nodes.filter((n) => n.scale === 'SAFETY').length);
+    expect(totals.targetCount).toBeGreaterThan(DEMO.assets.filter((a) => a.kind !== 'PERSONAL_DATA').length);
     expect(totals.maxPathRisk).toBeCloseTo(paths.paths[0]!.risk, 12);
+    expect(totals.worstPrivacySeverity).toBeNull();
+    expect(totals.reachableByPrivacySeverity).toEqual([]);
     expect(totals.worstSeverity).toBe('CATASTROPHIC');
     expect(totals.reachableBySeverity.map((s) => s.severity)).toEqual([
       'NEGLIGIBLE',
@@ -162,6 +167,29 @@ describe('riskTotals', () => {
       'CATASTROPHIC',
     ]);
     expect(totals.reachableBySeverity.reduce((n, s) => n + s.count, 0)).toBe(totals.targetsReachable);
+  });
+
+  it('on the PRIVACY scale agrees with attackPaths(scale PRIVACY) and never mixes in SAFETY figures', () => {
+    const graph = buildAttackGraph(DEMO, CATALOGUE);
+    const totals = riskTotals(graph, 'PRIVACY');
+    const paths = findAttackPaths(graph, { k: 1, maxPaths: 100000, scale: 'PRIVACY' });
+    expect(totals.scale).toBe('PRIVACY');
+    expect(totals.totalRisk).toBeCloseTo(paths.totalRisk, 12);
+    expect(totals.targetsReachable).toBe(paths.targetsReachable);
+    expect(totals.targetCount).toBe(graph.nodes.filter((n) => n.scale === 'PRIVACY').length);
+    expect(totals.targetCount).toBe(graph.targetIds.filter((id) => id.endsWith('#DISCLOSE')).length);
+    expect(totals.worstSeverity).toBeNull();
+    expect(totals.reachableBySeverity).toEqual([]);
+    expect(totals.reachableByPrivacySeverity.map((s) => s.privacySeverity)).toEqual([
+      'ONE_PATIENT',
+      'FEW',
+      'HUNDREDS',
+      'THOUSANDS',
+      'MASS',
+    ]);
+    expect(totals.reachableByPrivacySeverity.reduce((n, s) => n + s.count, 0)).toBe(totals.targetsReachable);
+    if (totals.targetsReachable > 0) expect(totals.worstPrivacySeverity).not.toBeNull();
+    expect(totals.totalRisk).not.toBeCloseTo(riskTotals(graph, 'SAFETY').totalRisk, 6);
   });
 
   it('is all zero for a model without entry points', () => {

@@ -2,5 +2,5 @@
 // params: $modelId
 // returns: zone
 MATCH (n:Zone {modelId: $modelId})
-RETURN n {.id, .name, .kind, .entryPoint, .description} AS zone
+RETURN n {.id, .name, .kind, .entryPoint, .description, .physicalAccess, .network, .linkedZoneIds} AS zone
 ORDER BY n.id

@@ -53,11 +53,13 @@ export const ThreatModel = {
   assets: async (m: ThreatModelSummary, a: Args & { minSeverity?: Severity | null }, ctx: Context) => {
     const list = (await doc(m, ctx)).assets;
     const min = a.minSeverity ? SEVERITY_RANK[a.minSeverity] : 0;
-    return paginate(
+    const page = paginate(
       list.filter((x) => SEVERITY_RANK[x.severity] >= min),
       a.first,
       a.after,
     );
+    ownedBy(m.id, page.nodes); // for Asset.impacts
+    return page;
   },
   vulnerabilities: async (m: ThreatModelSummary, a: Args, ctx: Context) =>
     paginate((await doc(m, ctx)).vulnerabilities, a.first, a.after),

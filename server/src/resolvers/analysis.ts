@@ -2,7 +2,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { actorOf, type Context } from '../context';
 import type { AnalysedGraph } from '../services/analysis-service';
-import type { Severity, ThreatModelSummary } from '../domain/types';
+import type { RiskScale, Severity, ThreatModelSummary } from '../domain/types';
 import { ATTACK_RULES, getAttackRule, type AttackStep as Step, type PlacementInput } from '../engine';
 
 type Nullable<T> = { [K in keyof T]?: T[K] | null };
@@ -31,6 +31,7 @@ export const ThreatModelAnalysis = {
       k: number;
       first: number;
       minSeverity: Severity;
+      scale: RiskScale;
       targetIds: string[];
       fromElementIds: string[];
       maxDepth: number;
@@ -41,7 +42,7 @@ export const ThreatModelAnalysis = {
   ) => ctx.services.analysis.attackPaths(m.id, given(a)),
   recommendControls: (
     m: ThreatModelSummary,
-    a: { minSeverity: Severity; budget?: number | null; timeLimitMs?: number | null },
+    a: { minSeverity: Severity; budget?: number | null; timeLimitMs?: number | null; scale?: RiskScale | null },
     ctx: Context,
   ) => ctx.services.analysis.recommendControls(m.id, given(a) as { minSeverity: Severity }),
   whatIf: (
@@ -52,6 +53,7 @@ export const ThreatModelAnalysis = {
       maxDepth: number;
       maxPaths: number;
       timeLimitMs: number;
+      scale: RiskScale;
     }>,
     ctx: Context,
   ) =>
@@ -64,6 +66,7 @@ export const ThreatModelAnalysis = {
         maxDepth: a.maxDepth,
         maxPaths: a.maxPaths,
         timeLimitMs: a.timeLimitMs,
+        scale: a.scale,
       }),
     ),
   baselineGaps: (m: ThreatModelSummary, a: { deviceId?: string | null; onlyGaps?: boolean | null }, ctx: Context) =>

@@ -9,7 +9,7 @@ import { actorOf, type Context } from '../context';
 import { authorize } from '../domain/auth/principal';
 import type { PlacementDiffEntry } from '../domain/model-diff';
 import type { ModelRevisionDiff, RevisionInput, SnapshotRecord } from '../services/history-service';
-import type { ThreatModelSummary } from '../domain/types';
+import type { RiskScale, ThreatModelSummary } from '../domain/types';
 
 type Info = GraphQLResolveInfo;
 
@@ -37,12 +37,14 @@ export const ThreatModelHistory = {
 };
 
 export const ModelSnapshot = {
-  riskTotals: (s: SnapshotRecord, _: unknown, ctx: Context) => ctx.services.history.snapshotRiskTotals(s),
   document: (s: SnapshotRecord, _: unknown, ctx: Context) => ctx.services.history.snapshotDocument(s.modelId, s.id),
+  riskTotals: (s: SnapshotRecord, a: { scale?: RiskScale | null }, ctx: Context) =>
+    ctx.services.history.snapshotRiskTotals(s, a.scale ?? 'SAFETY'),
 };
 
 export const ModelDiff = {
-  risk: (d: ModelRevisionDiff, _: unknown, ctx: Context) => ctx.services.history.compareRisk(d.from, d.to),
+  risk: (d: ModelRevisionDiff, a: { scale?: RiskScale | null }, ctx: Context) =>
+    ctx.services.history.compareRisk(d.from, d.to, a.scale ?? 'SAFETY'),
 };
 
 export const PlacementDiff = {

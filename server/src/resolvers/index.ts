@@ -5,7 +5,7 @@
 import { JSONResolver } from 'graphql-scalars';
 import { AnalysisMutation, AttackStep, RecommendedPlacement, ThreatModelAnalysis } from './analysis';
 import { AttackMethod, Catalogue, Control } from './Catalogue';
-import { ControlPlacement, ModelElement, Vulnerability } from './elements';
+import { Asset, ControlPlacement, Interface, ModelElement, Vulnerability, Zone } from './elements';
 import { guardRoot } from './access';
 import { Device, InventoryMutation, ThreatModelInventory } from './inventory';
 import { validateFieldInputs, validateInputs } from './input-schemas';
@@ -81,4 +81,7 @@ export const resolvers = {
   Vulnerability,
   ControlPlacement,
   ModelElement,
+  Zone,
+  Interface,
+  Asset,
 };

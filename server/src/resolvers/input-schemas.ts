@@ -79,12 +79,19 @@ const ZoneInput = args({
   kind: enumValue,
   entryPoint: bool,
   description: text.nullish(),
+  physicalAccess: bool.nullish(),
+  network: bool.nullish(),
+  linkedZoneIds: idList().nullish(),
 });
 const ZonePatch = args({
   name: name.optional(),
   kind: enumValue.optional(),
   entryPoint: bool.optional(),
   description: text.nullish(),
+  // null: back to the default of the zone's kind
+  physicalAccess: bool.nullish(),
+  network: bool.nullish(),
+  linkedZoneIds: idList().nullish(),
 });
 
 /** IP or MAC addresses as typed (the domain normalises them and reports each bad one at its path). */
@@ -108,6 +115,7 @@ const DeviceInput = args({
   ipAddresses: addressList.nullish(),
   macAddresses: addressList.nullish(),
   assetTag: name.nullish(),
+  hostDeviceId: id.nullish(),
 });
 const DevicePatch = args({
   name: name.optional(),
@@ -126,6 +134,7 @@ const DevicePatch = args({
   ipAddresses: addressList.nullish(),
   macAddresses: addressList.nullish(),
   assetTag: name.nullish(),
+  hostDeviceId: id.nullish(),
 });
 
 const InterfaceInput = args({
@@ -136,6 +145,7 @@ const InterfaceInput = args({
   exposedToZoneIds: idList(),
   authentication: enumValue,
   port: port.nullish(),
+  functions: enumList().nullish(),
 });
 const InterfacePatch = args({
   deviceId: id.optional(),
@@ -144,6 +154,8 @@ const InterfacePatch = args({
   exposedToZoneIds: idList().optional(),
   authentication: enumValue.optional(),
   port: port.nullish(),
+  // null: back to the default of the interface's kind; [] = no function
+  functions: enumList().nullish(),
 });
 
 const ChannelInput = args({
@@ -172,12 +184,31 @@ const ChannelPatch = args({
   zoneIds: idList().optional(),
 });
 
-const AssetInput = args({ id: id.nullish(), deviceId: id, name, kind: enumValue, severity: enumValue });
+/** Patients' records a disclosure exposes: an integer 1..100 000 000 (as the exchange schema). */
+export const records = z
+  .number({ error: (i) => (i.input === null ? 'must not be null' : 'must be a number') })
+  .int('must be a whole number of records')
+  .min(1, 'must be at least 1')
+  .max(100_000_000, 'must be at most 100000000');
+const AssetInput = args({
+  id: id.nullish(),
+  deviceId: id,
+  name,
+  kind: enumValue,
+  severity: enumValue,
+  manipulationSeverity: enumValue.nullish(),
+  denialSeverity: enumValue.nullish(),
+  disclosureRecords: records.nullish(),
+});
 const AssetPatch = args({
   deviceId: id.optional(),
   name: name.optional(),
   kind: enumValue.optional(),
   severity: enumValue.optional(),
+  // null: back to the default of the asset's kind
+  manipulationSeverity: enumValue.nullish(),
+  denialSeverity: enumValue.nullish(),
+  disclosureRecords: records.nullish(),
 });
 
 const cveId = str().regex(/^CVE-[0-9]{4}-[0-9]{4,12}$/, 'must be a CVE id such as CVE-2019-6538');

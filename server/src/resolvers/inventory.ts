@@ -11,7 +11,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { actorOf, type Context } from '../context';
 import type { DeviceIdentifierQuery } from '../domain/inventory';
-import type { Device as DeviceElement, Severity, ThreatModelSummary } from '../domain/types';
+import type { Device as DeviceElement, RiskScale, Severity, ThreatModelSummary } from '../domain/types';
 
 const owners = new WeakMap<object, string>();
 
@@ -28,11 +28,12 @@ export function ownedBy<T>(modelId: string, value: T): T {
   return value;
 }
 
-function modelOf(d: DeviceElement): string {
+/** The model of an element registered with {@link ownedBy}; throws (a programming error) for one that was not. */
+export function modelOf(d: { id: string }): string {
   const modelId = owners.get(d);
   if (modelId === undefined) {
-    // a programming error: a resolver returned devices without ownedBy()
-    throw new Error(`device '${d.id}' was returned without its model (resolvers/inventory.ts ownedBy)`);
+    // a programming error: a resolver returned elements without ownedBy()
+    throw new Error(`element '${d.id}' was returned without its model (resolvers/inventory.ts ownedBy)`);
   }
   return modelId;
 }
@@ -80,23 +81,29 @@ export const Device = {
   macAddresses: (d: DeviceElement) => d.macAddresses ?? [],
   attackPaths: async (
     d: DeviceElement,
-    a: Nullable<{ k: number; minSeverity: Severity; first: number; maxDepth: number }>,
+    a: Nullable<{ k: number; minSeverity: Severity; first: number; maxDepth: number; scale: RiskScale }>,
     ctx: Context,
   ) => {
     const modelId = modelOf(d);
     const k = a.k ?? 3;
     const minSeverity = a.minSeverity ?? 'NEGLIGIBLE';
     const maxDepth = a.maxDepth ?? 25;
-    const index = await perRequest(ctx, JSON.stringify(['paths', modelId, k, minSeverity, maxDepth]), () =>
-      ctx.services.analysis.attackPathsByDevice(modelId, { k, minSeverity, maxDepth }),
+    const scale = a.scale ?? 'SAFETY';
+    const index = await perRequest(ctx, JSON.stringify(['paths', modelId, k, minSeverity, maxDepth, scale]), () =>
+      ctx.services.analysis.attackPathsByDevice(modelId, { k, minSeverity, maxDepth, scale }),
     );
     return index.pathsThrough(d.id, a.first ?? 20);
   },
-  recommendedControls: async (d: DeviceElement, a: Nullable<{ minSeverity: Severity }>, ctx: Context) => {
+  recommendedControls: async (
+    d: DeviceElement,
+    a: Nullable<{ minSeverity: Severity; scale: RiskScale }>,
+    ctx: Context,
+  ) => {
     const modelId = modelOf(d);
     const minSeverity = a.minSeverity ?? 'CRITICAL';
-    const index = await perRequest(ctx, JSON.stringify(['placements', modelId, minSeverity]), () =>
-      ctx.services.analysis.recommendationByDevice(modelId, { minSeverity }),
+    const scale = a.scale ?? 'SAFETY';
+    const index = await perRequest(ctx, JSON.stringify(['placements', modelId, minSeverity, scale]), () =>
+      ctx.services.analysis.recommendationByDevice(modelId, { minSeverity, scale }),
     );
     return index.placementsOn(d.id);
   },

@@ -27,7 +27,8 @@ import type {
 } from '../engine';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
 import type { RiskTotals } from './risk-totals';
-import type { ModelDocument, Severity } from '../domain/types';
+import type { ModelDocument, RiskScale, Severity } from '../domain/types';
+import { elementOfNode } from '../engine/types';
 import type { CatalogueService } from './catalogue-service';
 import type { ModelService, ModelSnapshot } from './model-service';
 import { EnginePool } from '../workers/engine-pool';
@@ -133,14 +134,14 @@ export class AnalysisService {
   /** Attack graphs fetched from the workers (only for callers that want the whole graph). */
   private readonly graphs = new Map<string, Promise<AnalysedGraph>>();
   /** Exact recommendations per (model state, catalogue, arguments): a MILP solve is worth keeping. */
-  private readonly recommendations = new Map<string, Promise<Recommendation>>();
+  private readonly recommendations = new Map<string, Promise<Recommendation & { scale: RiskScale }>>();
   /** attackPaths answers (without fromElementIds) per (model state, catalogue, arguments). */
   private readonly pathResults = new Map<string, Promise<ExpandedPathsResult>>();
-  /** Attack paths by device per (model state, catalogue, k, minSeverity). */
+  /** Attack paths by device per (model state, catalogue, k, minSeverity, maxDepth, scale). */
   private readonly pathsByDevice = new Map<string, Promise<DevicePathIndex>>();
-  /** Recommended placements by device per (model state, catalogue, minSeverity). */
+  /** Recommended placements by device per (model state, catalogue, minSeverity, scale). */
   private readonly placementsByDevice = new Map<string, Promise<DeviceRecommendationIndex>>();
-  /** Risk totals per attack-graph key. */
+  /** Risk totals per (attack-graph key, scale). */
   private readonly totals = new Map<string, Promise<RiskTotals>>();
   private readonly options: AnalysisOptions;
   private readonly pool: EnginePool;
@@ -305,14 +306,19 @@ export class AnalysisService {
    * `identity` is given.
    * @throws EngineLimitError ('timeLimitMs') on a model too large to search in 30 s
    */
-  async riskTotals(document: ModelDocument, identity?: DocumentIdentity): Promise<RiskTotals> {
+  async riskTotals(
+    document: ModelDocument,
+    identity?: DocumentIdentity,
+    scale: RiskScale = 'SAFETY',
+  ): Promise<RiskTotals> {
     const ref = await this.graphOfDocument(document, identity);
-    if (!identity) return this.run('riskTotals', [], ref);
-    const hit = this.totals.get(ref.key);
+    if (!identity) return this.run('riskTotals', [scale], ref);
+    const key = `${ref.key}\u0000${scale}`;
+    const hit = this.totals.get(key);
     if (hit) return hit;
-    const computing = this.run('riskTotals', [], ref);
-    this.totals.set(ref.key, computing);
-    computing.catch(() => this.totals.get(ref.key) === computing && this.totals.delete(ref.key));
+    const computing = this.run('riskTotals', [scale], ref);
+    this.totals.set(key, computing);
+    computing.catch(() => this.totals.get(key) === computing && this.totals.delete(key));
     while (this.totals.size > CACHE_SIZE) this.totals.delete(this.totals.keys().next().value as string);
     return computing;
   }
@@ -332,6 +338,7 @@ export class AnalysisService {
       k?: number;
       first?: number;
       minSeverity?: Severity;
+      scale?: RiskScale;
       targetIds?: string[];
       fromElementIds?: string[];
     } & PathLimits,
@@ -354,16 +361,16 @@ export class AnalysisService {
 
   /**
    * Exact minimum-cost control placements cutting every path to targets ≥ minSeverity, or the
-   * budget variant (max risk removed for at most `budget` cost units). Cached per model version,
-   * catalogue version and arguments (concurrent equal requests share one solve); callers must
-   * not modify the result.
+   * budget variant (max risk removed for at most `budget` cost units), on one risk `scale`
+   * (default SAFETY). Cached per model version, catalogue version and arguments, the scale
+   * included (concurrent equal requests share one solve); callers must not modify the result.
    * @throws ValidationError for `timeLimitMs` out of range or above the caller's role cap, for a
    *   bad budget, or for more distinct budgets in one request than the role allows
    */
   async recommendControls(
     modelId: string,
-    options: { minSeverity: Severity; budget?: number; timeLimitMs?: number },
-  ): Promise<Recommendation> {
+    options: { minSeverity: Severity; budget?: number; timeLimitMs?: number; scale?: RiskScale },
+  ): Promise<Recommendation & { scale: RiskScale }> {
     checkRange('timeLimitMs', options.timeLimitMs, ANALYSIS_LIMITS.recommendTimeLimitMs);
     const timeLimitMs = this.capTimeLimit(options.timeLimitMs, RECOMMEND_DEFAULT_TIME_LIMIT_MS);
     if (options.budget !== undefined && !(options.budget >= 0 && Number.isFinite(options.budget))) {
@@ -382,10 +389,12 @@ export class AnalysisService {
       }
       points.add(options.budget);
     }
-    const args = [options.minSeverity, options.budget ?? null, timeLimitMs];
-    return this.perVersion(modelId, ['recommend', ...args], this.recommendations, (_snap, ref) =>
-      this.run('recommendControls', [{ ...options, timeLimitMs }], ref),
-    );
+    const scale = options.scale ?? 'SAFETY';
+    const args = [options.minSeverity, options.budget ?? null, timeLimitMs, scale];
+    return this.perVersion(modelId, ['recommend', ...args], this.recommendations, async (_snap, ref) => ({
+      ...(await this.run('recommendControls', [{ ...options, scale, timeLimitMs }], ref)),
+      scale,
+    }));
   }
 
   /**
@@ -396,7 +405,7 @@ export class AnalysisService {
   async whatIf(
     modelId: string,
     placements: PlacementInput[],
-    options: { minSeverity?: Severity; k?: number } & PathLimits,
+    options: { minSeverity?: Severity; k?: number; scale?: RiskScale } & PathLimits,
   ): Promise<Omit<WhatIfResult, 'before' | 'after'> & { before: ExpandedPathsResult; after: ExpandedPathsResult }> {
     if (placements.length > ANALYSIS_LIMITS.placements.max) {
       throw new ValidationError(`at most ${ANALYSIS_LIMITS.placements.max} placements`, 'placements');
@@ -436,53 +445,62 @@ export class AnalysisService {
    * The model's attack paths indexed by the devices they pass through (see
    * {@link DevicePathIndex}): the k most likely paths per target ≥ minSeverity, found over the
    * whole model with the largest limits (maxPaths 200000, timeLimitMs 30000, or the caller's role
-   * cap if lower) and cached per model version, catalogue version, k and minSeverity.
+   * cap if lower) and cached per model version, catalogue version, k, minSeverity, maxDepth and scale.
    * @param options.k paths per target, 1..20 (default 3)
    * @param options.minSeverity default NEGLIGIBLE (every target)
    * @param options.maxDepth steps per path, 1..50 (default 25)
+   * @param options.scale risk scale of the targets, default SAFETY
    * @throws ValidationError for k or maxDepth out of range; EngineLimitError if the model is too
    *   large for the limits (maxPaths, timeLimitMs) or a path is longer than maxDepth
    */
   async attackPathsByDevice(
     modelId: string,
-    options: { k?: number; minSeverity?: Severity; maxDepth?: number } = {},
+    options: { k?: number; minSeverity?: Severity; maxDepth?: number; scale?: RiskScale } = {},
   ): Promise<DevicePathIndex> {
     checkRange('k', options.k, ANALYSIS_LIMITS.k);
     checkRange('maxDepth', options.maxDepth, ANALYSIS_LIMITS.maxDepth);
     const k = options.k ?? 3;
     const minSeverity = options.minSeverity ?? 'NEGLIGIBLE';
     const maxDepth = options.maxDepth ?? 25;
-    return this.perVersion(modelId, ['paths', k, minSeverity, maxDepth], this.pathsByDevice, async (snap, ref) => {
-      const result = await this.run(
-        'findAttackPaths',
-        [
-          {
-            k,
-            minSeverity,
-            maxDepth,
-            maxPaths: ANALYSIS_LIMITS.maxPaths.max,
-            timeLimitMs: this.capTimeLimit(undefined, ANALYSIS_LIMITS.pathsTimeLimitMs.max),
-          },
-        ],
-        ref,
-      );
-      const owners = deviceOwners(snap.document);
-      const byDevice = new Map<string, ExpandedPath[]>();
-      for (const path of result.paths) {
-        const devices = new Set(path.nodeIds.flatMap((id) => owners.get(id) ?? []));
-        for (const d of devices) {
-          const list = byDevice.get(d);
-          if (list) list.push(path);
-          else byDevice.set(d, [path]);
+    const scale = options.scale ?? 'SAFETY';
+    return this.perVersion(
+      modelId,
+      ['paths', k, minSeverity, maxDepth, scale],
+      this.pathsByDevice,
+      async (snap, ref) => {
+        const result = await this.run(
+          'findAttackPaths',
+          [
+            {
+              k,
+              minSeverity,
+              maxDepth,
+              scale,
+              maxPaths: ANALYSIS_LIMITS.maxPaths.max,
+              timeLimitMs: this.capTimeLimit(undefined, ANALYSIS_LIMITS.pathsTimeLimitMs.max),
+            },
+          ],
+          ref,
+        );
+        const owners = deviceOwners(snap.document);
+        const byDevice = new Map<string, ExpandedPath[]>();
+        for (const path of result.paths) {
+          // node ids are capabilities on elements (element id or elementId#CAPABILITY)
+          const devices = new Set(path.nodeIds.flatMap((id) => owners.get(elementOfNode(id)) ?? []));
+          for (const d of devices) {
+            const list = byDevice.get(d);
+            if (list) list.push(path);
+            else byDevice.set(d, [path]);
+          }
         }
-      }
-      return {
-        pathsThrough: (deviceId, first) => {
-          checkRange('first', first, ANALYSIS_LIMITS.first);
-          return (byDevice.get(deviceId) ?? []).slice(0, first);
-        },
-      };
-    });
+        return {
+          pathsThrough: (deviceId, first) => {
+            checkRange('first', first, ANALYSIS_LIMITS.first);
+            return (byDevice.get(deviceId) ?? []).slice(0, first);
+          },
+        };
+      },
+    );
   }
 
   /**
@@ -492,11 +510,12 @@ export class AnalysisService {
    */
   async recommendationByDevice(
     modelId: string,
-    options: { minSeverity?: Severity } = {},
+    options: { minSeverity?: Severity; scale?: RiskScale } = {},
   ): Promise<DeviceRecommendationIndex> {
     const minSeverity = options.minSeverity ?? 'CRITICAL';
-    return this.perVersion(modelId, ['placements', minSeverity], this.placementsByDevice, async (snap) => {
-      const recommendation = await this.recommendControls(modelId, { minSeverity });
+    const scale = options.scale ?? 'SAFETY';
+    return this.perVersion(modelId, ['placements', minSeverity, scale], this.placementsByDevice, async (snap) => {
+      const recommendation = await this.recommendControls(modelId, { minSeverity, scale });
       const owners = deviceOwners(snap.document, { assets: false });
       const byDevice = new Map<string, RecommendedPlacement[]>();
       for (const p of recommendation.placements) {
@@ -519,7 +538,7 @@ export class AnalysisService {
   async deviceAttackPaths(
     modelId: string,
     deviceId: string,
-    options: { k?: number; minSeverity?: Severity; first?: number; maxDepth?: number } = {},
+    options: { k?: number; minSeverity?: Severity; first?: number; maxDepth?: number; scale?: RiskScale } = {},
   ): Promise<ExpandedPath[]> {
     checkRange('first', options.first, ANALYSIS_LIMITS.first);
     await this.requireDevice(modelId, deviceId);
@@ -534,7 +553,7 @@ export class AnalysisService {
   async deviceRecommendedControls(
     modelId: string,
     deviceId: string,
-    options: { minSeverity?: Severity } = {},
+    options: { minSeverity?: Severity; scale?: RiskScale } = {},
   ): Promise<RecommendedPlacement[]> {
     await this.requireDevice(modelId, deviceId);
     return (await this.recommendationByDevice(modelId, options)).placementsOn(deviceId);

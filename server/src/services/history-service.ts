@@ -24,7 +24,8 @@ import {
   rewindStart,
 } from '../domain/model-history';
 import type { RiskTotals } from './risk-totals';
-import type { ModelDocument } from '../domain/types';
+import { migrateModelDocument } from '../domain/model-migration';
+import type { ModelDocument, RiskScale } from '../domain/types';
 import type { AnalysisService, DocumentIdentity } from './analysis-service';
 import type { ModelService } from './model-service';
 
@@ -64,6 +65,15 @@ export interface ModelRevisionDiff extends ModelDocumentDiff {
 }
 
 /** Risk totals of the two sides of a diff and their differences (to − from). */
+/**
+ * Risk totals as a snapshot stores them: the SAFETY totals at the top level (the whole record in
+ * snapshots taken before attack model v2) and, since v2, the PRIVACY totals under `privacy`.
+ */
+export type StoredRiskTotals = RiskTotals & { privacy?: RiskTotals };
+
+/** A stored snapshot document, migrated to the current exchange format (snapshots taken before 2.0 hold 1.0). */
+const storedDocument = (document: unknown): ModelDocument => migrateModelDocument(document).document as ModelDocument;
+
 export interface RiskComparison {
   before: RiskTotals;
   after: RiskTotals;
@@ -127,7 +137,11 @@ export class HistoryService {
         throw new ConflictError(`model '${modelId}' already has a snapshot named '${cleanName}'`, 'name');
       }
       const identity = { modelId, createdAt: snap.createdAt, version: snap.version };
-      const riskTotals = await this.analysis.riskTotals(snap.document, identity);
+      // SAFETY totals at the top level (as before attack model v2), PRIVACY ones under `privacy`
+      const riskTotals: StoredRiskTotals = {
+        ...(await this.analysis.riskTotals(snap.document, identity, 'SAFETY')),
+        privacy: await this.analysis.riskTotals(snap.document, identity, 'PRIVACY'),
+      };
       const document = canonicalModelDocument(snap.document);
       const id = `snap-${randomBytes(6).toString('hex')}`;
       const created = await this.db.write(async (tx) => {
@@ -181,23 +195,31 @@ export class HistoryService {
   async snapshotDocument(modelId: string, id: string, field = 'id'): Promise<ModelDocument> {
     const found = await this.snapshots.getWithDocument(modelId, id);
     if (!found) throw new NotFoundError(`model '${modelId}' has no snapshot '${id}'`, field);
-    return found.document as ModelDocument;
+    return storedDocument(found.document);
   }
 
   /**
-   * A snapshot's risk totals: as stored when it was taken (NAMED), or, for an AUTOMATIC snapshot
-   * (stored without them, so an import never waits on an analysis), computed now with the current
-   * catalogue and cached per model state like any version's.
-   * @throws NotFoundError when the snapshot was deleted meanwhile; EngineLimitError on a model too large to search
+   * The risk totals of a snapshot on `scale`: as stored when it was taken (NAMED), or, for an
+   * AUTOMATIC snapshot (stored without them, so an import never waits on an analysis), computed
+   * now with the current catalogue and cached per model state like any version's. A snapshot taken
+   * before attack model v2 has SAFETY totals of the old model only (no `scale`: SAFETY is added)
+   * and no PRIVACY totals: those are computed now from its document with the current catalogue.
+   * @throws NotFoundError when the snapshot is gone; EngineLimitError as {@link AnalysisService.riskTotals}
    */
-  async snapshotRiskTotals(record: SnapshotRecord): Promise<RiskTotals> {
-    if (record.riskTotals !== null && record.riskTotals !== undefined) return record.riskTotals as RiskTotals;
+  async snapshotRiskTotals(record: SnapshotRecord, scale: RiskScale = 'SAFETY'): Promise<RiskTotals> {
+    const identity = { modelId: record.modelId, createdAt: record.modelCreatedAt, version: record.modelVersion };
+    if (record.riskTotals === null || record.riskTotals === undefined) {
+      const document = await this.snapshotDocument(record.modelId, record.id);
+      return this.analysis.riskTotals(document, identity, scale);
+    }
+    const stored = record.riskTotals as Partial<StoredRiskTotals>;
+    if (scale === 'SAFETY') {
+      const { privacy: _privacy, ...safety } = stored;
+      return { scale: 'SAFETY', worstPrivacySeverity: null, reachableByPrivacySeverity: [], ...safety } as RiskTotals;
+    }
+    if (stored.privacy) return stored.privacy;
     const document = await this.snapshotDocument(record.modelId, record.id);
-    return this.analysis.riskTotals(document, {
-      modelId: record.modelId,
-      createdAt: record.modelCreatedAt,
-      version: record.modelVersion,
-    });
+    return this.analysis.riskTotals(document, undefined, 'PRIVACY');
   }
 
   /**
@@ -375,7 +397,7 @@ export class HistoryService {
       kind: 'SNAPSHOT',
       version: snapshot.modelVersion,
       snapshot,
-      document: found.document as ModelDocument,
+      document: storedDocument(found.document),
       identity: { modelId, createdAt: snapshot.modelCreatedAt, version: snapshot.modelVersion },
     };
   }
@@ -394,9 +416,13 @@ export class HistoryService {
    * Risk totals of two revisions with the current catalogue (cached per model state) and their
    * differences. EngineLimitError when a model is too large to search within 30 s.
    */
-  async compareRisk(from: ResolvedRevision, to: ResolvedRevision): Promise<RiskComparison> {
-    const before = await this.analysis.riskTotals(from.document, from.identity);
-    const after = await this.analysis.riskTotals(to.document, to.identity);
+  async compareRisk(
+    from: ResolvedRevision,
+    to: ResolvedRevision,
+    scale: RiskScale = 'SAFETY',
+  ): Promise<RiskComparison> {
+    const before = await this.analysis.riskTotals(from.document, from.identity, scale);
+    const after = await this.analysis.riskTotals(to.document, to.identity, scale);
     return {
       before,
       after,

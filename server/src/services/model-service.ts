@@ -448,7 +448,8 @@ export class ModelService {
   /**
    * Deletes an element and what cannot exist without it (a device's interfaces, assets,
    * channels and vulnerabilities; placements on any removed element); references from surviving
-   * elements are removed (zone from exposures and ranges, interface from channels). Returns the
+   * elements are removed (zone from exposures, ranges and zone links, interface from channels, a
+   * host from its hosted software). Returns the
    * removed ids and the new model version. Errors: NotFoundError; ConflictError when a device
    * would be left in no zone.
    */
@@ -854,7 +855,18 @@ function cascadeDelete(doc: ModelDocument, id: string): { removed: string[]; cha
     (doc[kind] as AnyElement[]) = (doc[kind] as AnyElement[]).filter((e) => !removed.has(e.id));
   }
   // Optional references on survivors are cleared.
+  for (const z of doc.zones) {
+    if (z.linkedZoneIds?.some((l) => removed.has(l))) {
+      z.linkedZoneIds = z.linkedZoneIds.filter((l) => !removed.has(l));
+      changes.zones.push(z);
+    }
+  }
   for (const d of doc.devices) {
+    // hosted software outlives its host: it is no longer hosted
+    if (d.hostDeviceId !== undefined && removed.has(d.hostDeviceId)) {
+      delete d.hostDeviceId;
+      changes.devices.push(d);
+    }
     if (d.zoneIds.some((z) => removed.has(z))) {
       d.zoneIds = d.zoneIds.filter((z) => !removed.has(z));
       if (d.zoneIds.length === 0) {
@@ -863,7 +875,7 @@ function cascadeDelete(doc: ModelDocument, id: string): { removed: string[]; cha
           'id',
         );
       }
-      changes.devices.push(d);
+      if (!changes.devices.includes(d)) changes.devices.push(d);
     }
   }
   for (const i of doc.interfaces) {

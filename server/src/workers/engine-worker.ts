@@ -23,7 +23,7 @@ import {
   type PlacementInput,
 } from '../engine';
 import { DomainError, EngineLimitError, ValidationError } from '../domain/errors';
-import type { Catalogue, ModelDocument, Severity } from '../domain/types';
+import type { Catalogue, ModelDocument, RiskScale } from '../domain/types';
 import { riskTotals } from '../services/risk-totals';
 
 /** Where the attack graph of a task comes from: the cache key, and the inputs to build it on a miss. */
@@ -54,7 +54,7 @@ const OPERATIONS = {
     return expand(g, first === undefined ? result : { ...result, paths: result.paths.slice(0, first) });
   },
   /** engine recommendControls (HiGHS MILP). */
-  recommendControls: (g: AttackGraph, options: { minSeverity: Severity; budget?: number; timeLimitMs?: number }) =>
+  recommendControls: (g: AttackGraph, options: Parameters<typeof recommendControls>[1]) =>
     recommendControls(g, options),
   /** engine whatIf on the document the graph was built from; before and after with steps resolved. */
   whatIf: (
@@ -62,13 +62,13 @@ const OPERATIONS = {
     document: ModelDocument,
     catalogue: Catalogue,
     placements: PlacementInput[],
-    options: { minSeverity?: Severity; k?: number },
+    options: Parameters<typeof whatIf>[3],
   ) => {
     const result = whatIf(document, catalogue, placements, options, g);
     return { ...result, before: expand(g, result.before), after: expand(g, result.after) };
   },
   /** services/risk-totals (the engine's path search over every target). */
-  riskTotals: (g: AttackGraph) => riskTotals(g),
+  riskTotals: (g: AttackGraph, scale?: RiskScale) => riskTotals(g, scale),
   /** engine findBaselineGaps (no attack graph). */
   findBaselineGaps: (document: ModelDocument, catalogue: Catalogue) => findBaselineGaps(document, catalogue),
 } as const;

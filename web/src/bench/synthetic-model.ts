@@ -58,6 +58,11 @@ export function syntheticModel({
       kind: z % 5 === 0 ? 'GUEST_WIFI' : 'CLINICAL',
       entryPoint: z % 5 === 0,
       description: null,
+      physicalAccess: null,
+      network: null,
+      effectivePhysicalAccess: false,
+      effectiveNetwork: true,
+      linkedZoneIds: [],
     });
   }
   const byZone: string[][] = Array.from({ length: zones }, () => []);
@@ -80,6 +85,7 @@ export function syntheticModel({
       remoteService: false,
       zoneIds: [`z${z}`],
       externalId: null,
+      hostDeviceId: null,
     });
     const exposed = d % 5 === 0 ? [`z${(z + 1 + Math.floor(rnd() * (zones - 1))) % zones}`] : [];
     m.interfaces.push({
@@ -90,9 +96,21 @@ export function syntheticModel({
       exposedToZoneIds: exposed,
       authentication: 'PASSWORD',
       port: null,
+      functions: null,
+      effectiveFunctions: [],
     });
     if (d % 7 === 0)
-      m.assets.push({ id: `a${d}`, deviceId: id, name: 'Therapy', kind: 'THERAPY_DELIVERY', severity: 'CRITICAL' });
+      m.assets.push({
+        id: `a${d}`,
+        deviceId: id,
+        name: 'Therapy',
+        kind: 'THERAPY_DELIVERY',
+        severity: 'CRITICAL',
+        manipulationSeverity: null,
+        denialSeverity: null,
+        disclosureRecords: null,
+        impacts: [],
+      });
     if (d % 11 === 0)
       m.vulnerabilities.push({
         id: `v${d}`,

@@ -1,12 +1,13 @@
 /**
- * Ranked attack paths, overall or grouped per target asset; sortable by risk, likelihood,
- * severity or length. Rows are keyboard-selectable (Tab to the list, arrows to move, Enter).
+ * Ranked attack paths, overall or grouped per target (asset and impact: manipulated, denied or
+ * disclosed); sortable by risk, likelihood, severity or length. Rows are keyboard-selectable (Tab to the list, arrows to move, Enter).
  */
 import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { AttackPathFieldsFragment } from '../api/__generated__/graphql';
 import type { ModelIndex } from '../graph/model-index';
-import { formatLikelihood, formatRisk } from '../graph/vocabulary';
-import { SeverityChip } from './Chips';
+import { impactOfNode, type ModelIndex as Index } from '../graph/model-index';
+import { IMPACT, formatLikelihood, formatRisk } from '../graph/vocabulary';
+import { ImpactChip, PathSeverityChip } from './Chips';
 
 export type AttackPath = AttackPathFieldsFragment;
 type SortKey = 'risk' | 'likelihood' | 'severity';
@@ -17,18 +18,27 @@ const SORTS: Record<SortKey, { label: string; cmp: (a: AttackPath, b: AttackPath
   severity: { label: 'Severity', cmp: (a, b) => b.severityRank - a.severityRank || b.risk - a.risk },
 };
 
-export function targetLabel(index: ModelIndex, id: string): string {
+/**
+ * A target in words: "Insulin delivery manipulated — Insulin pump" for a target node
+ * (asset#IMPACT), "Insulin delivery — Insulin pump" for a bare asset id.
+ */
+export function targetLabel(index: Index, id: string): string {
   const e = index.get(id);
-  if (e?.type === 'ASSET') return `${e.element.name} — ${index.label(e.element.deviceId)}`;
+  const impact = impactOfNode(id);
+  if (e?.type === 'ASSET')
+    return `${e.element.name}${impact ? ` ${IMPACT[impact].label}` : ''} — ${index.label(e.element.deviceId)}`;
   return index.label(id);
 }
 
 function TargetCell({ index, targetId }: { index: ModelIndex; targetId: string }) {
   const e = index.get(targetId);
+  const impact = impactOfNode(targetId);
   if (e?.type === 'ASSET')
     return (
       <>
-        <div className="target">{e.element.name}</div>
+        <div className="target">
+          {e.element.name} {impact && <ImpactChip impact={impact} />}
+        </div>
         <div className="sub">on {index.label(e.element.deviceId)}</div>
       </>
     );
@@ -140,7 +150,7 @@ export function AttackPathList({
                 <td className="num">{formatRisk(p.risk)}</td>
                 <td className="num">{formatLikelihood(p.likelihood)}</td>
                 <td>
-                  <SeverityChip severity={p.severity} />
+                  <PathSeverityChip severity={p.severity} privacySeverity={p.privacySeverity} />
                 </td>
               </tr>
             ))}

@@ -1,17 +1,47 @@
 /**
- * One attack path, left to right: entry → step → element → step → … → target. Each step shows its
- * attack method (TR 67 Annex B) with STRIDE, likelihood, the rule and the model evidence behind
- * it, and the controls that would block it (implemented, planned or candidate).
+ * One attack path, left to right: entry → step → capability → step → … → target. Each node is a
+ * capability on an element (attack model v2: "Pump (user access)", "BLE link (read)"), the target
+ * an asset with its impact (manipulated, denied or disclosed). Each step shows its attack method
+ * (TR 67 Annex B) with STRIDE, likelihood, the capability it gains, the rule and the model
+ * evidence behind it, and the controls that would block it (implemented, planned or candidate).
  */
 import type { Catalogue } from '../api/hooks';
-import type { ModelIndex } from '../graph/model-index';
-import { ELEMENT_TYPE, formatCost, formatLikelihood, formatRisk } from '../graph/vocabulary';
-import type { AttackPath } from './AttackPathList';
-import { BlockingStatusChip, SeverityChip, StrideChips } from './Chips';
+import { capabilityOfNode, elementOfNode as elementOf, impactOfNode, type ModelIndex } from '../graph/model-index';
+import { CAPABILITY, ELEMENT_TYPE, formatCost, formatLikelihood, formatRisk } from '../graph/vocabulary';
+import { targetLabel, type AttackPath } from './AttackPathList';
+import { BlockingStatusChip, ImpactChip, PathSeverityChip, StrideChips } from './Chips';
 
-function NodeCard({ id, index, role }: { id: string; index: ModelIndex; role: 'entry' | 'target' | 'via' }) {
+/** What holding a node means, in words: its capability, or the strongest of its element type. */
+export function capabilityLabel(index: ModelIndex, nodeId: string): string {
+  const named = capabilityOfNode(nodeId);
+  if (named) return CAPABILITY[named];
+  switch (index.typeOf(nodeId)) {
+    case 'ZONE':
+      return CAPABILITY.PRESENCE;
+    case 'INTERFACE':
+      return CAPABILITY.USE;
+    case 'CHANNEL':
+      return CAPABILITY.ALTER;
+    case 'DEVICE':
+      return CAPABILITY.CONTROL;
+    default:
+      return 'held';
+  }
+}
+
+function NodeCard({
+  id,
+  index,
+  role,
+  path,
+}: {
+  id: string;
+  index: ModelIndex;
+  role: 'entry' | 'target' | 'via';
+  path: AttackPath;
+}) {
   const type = index.typeOf(id);
-  const entry = index.get(id);
+  const impact = impactOfNode(id);
   return (
     <div className={`path-node ${role}`} data-testid="path-node">
       <div className="eyebrow">
@@ -19,7 +49,16 @@ function NodeCard({ id, index, role }: { id: string; index: ModelIndex; role: 'e
         {type ? ELEMENT_TYPE[type] : 'Element'}
       </div>
       <div className="name">{index.label(id)}</div>
-      {entry?.type === 'ASSET' && <SeverityChip severity={entry.element.severity} />}
+      {impact ? (
+        <>
+          <ImpactChip impact={impact} />{' '}
+          {id === path.targetId && <PathSeverityChip severity={path.severity} privacySeverity={path.privacySeverity} />}
+        </>
+      ) : (
+        <div className="capability" data-testid="node-capability">
+          {capabilityLabel(index, id)}
+        </div>
+      )}
     </div>
   );
 }
@@ -48,16 +87,17 @@ export function AttackPathView({
       <header>
         <h3>
           {rank ? `Path ${rank}: ` : ''}
-          {index.label(path.entryPointId)} → {index.label(path.targetId)}
+          {index.label(path.entryPointId)} → {targetLabel(index, path.targetId)}
         </h3>
         <span className="path-meta">
-          <SeverityChip severity={path.severity} /> likelihood <b>{formatLikelihood(path.likelihood)}</b> · risk{' '}
-          <b>{formatRisk(path.risk)}</b> · {path.hops} steps
+          <ImpactChip impact={path.impact} />{' '}
+          <PathSeverityChip severity={path.severity} privacySeverity={path.privacySeverity} /> likelihood{' '}
+          <b>{formatLikelihood(path.likelihood)}</b> · risk <b>{formatRisk(path.risk)}</b> · {path.hops} steps
         </span>
       </header>
       <ol className="path-strip">
         <li className="path-cell">
-          <NodeCard id={first} index={index} role="entry" />
+          <NodeCard id={first} index={index} role="entry" path={path} />
         </li>
         {path.steps.map((s, i) => (
           <li key={s.id} className="path-cell step-and-node">
@@ -69,6 +109,9 @@ export function AttackPathView({
               </div>
               <div className="step-likelihood">
                 likelihood <b>{formatLikelihood(s.likelihood)}</b>
+              </div>
+              <div className="step-gains" data-testid="step-gains">
+                gains <b>{capabilityLabel(index, s.to)}</b> on {index.label(elementOf(s.to))}
               </div>
               <div className="step-rule" title={s.rule.description}>
                 Rule <code>{s.ruleId}</code>: {s.rule.title}
@@ -104,7 +147,7 @@ export function AttackPathView({
             <span className="arrow" aria-hidden="true">
               →
             </span>
-            <NodeCard id={s.to} index={index} role={i === path.steps.length - 1 ? 'target' : 'via'} />
+            <NodeCard id={s.to} index={index} role={i === path.steps.length - 1 ? 'target' : 'via'} path={path} />
           </li>
         ))}
       </ol>

@@ -1,7 +1,9 @@
 import type {
   BaselineStatus,
   BlockingControlStatus,
+  Impact,
   PlacementStatus,
+  PrivacySeverity,
   RiskClass,
   Severity,
   Stride,
@@ -9,7 +11,9 @@ import type {
 import {
   BASELINE_STATUS,
   BLOCKING_STATUS,
+  IMPACT,
   PLACEMENT_STATUS,
+  PRIVACY_SEVERITY,
   RISK_CLASS,
   SEVERITY,
   STRIDE,
@@ -27,6 +31,40 @@ function Chip({ swatch, text, title }: { swatch: Swatch; text?: string; title?: 
 export function SeverityChip({ severity }: { severity: Severity }) {
   const s = SEVERITY[severity];
   return <Chip swatch={s} title={`${s.label} (ISO 14971 rank ${s.rank}): ${s.description}`} />;
+}
+
+export function PrivacySeverityChip({ severity }: { severity: PrivacySeverity }) {
+  const s = PRIVACY_SEVERITY[severity];
+  return <Chip swatch={s} title={`Privacy: ${s.label} (rank ${s.rank}): ${s.description}' records exposed`} />;
+}
+
+/**
+ * The severity of a path or target on its own scale: the ISO 14971 chip for SAFETY, the privacy
+ * chip for PRIVACY (the two scales are never mixed); nothing when neither is known.
+ */
+export function PathSeverityChip({
+  severity,
+  privacySeverity,
+}: {
+  severity?: Severity | null;
+  privacySeverity?: PrivacySeverity | null;
+}) {
+  if (severity) return <SeverityChip severity={severity} />;
+  if (privacySeverity) return <PrivacySeverityChip severity={privacySeverity} />;
+  return null;
+}
+
+/** How a target asset is harmed: manipulated, denied or disclosed. */
+export function ImpactChip({ impact }: { impact: Impact }) {
+  return (
+    <span
+      className={`chip impact impact-${impact.toLowerCase()}`}
+      data-testid="impact"
+      title={`Target: the asset ${IMPACT[impact].label}`}
+    >
+      {IMPACT[impact].label}
+    </span>
+  );
 }
 
 export function RiskClassChip({ riskClass }: { riskClass: RiskClass }) {

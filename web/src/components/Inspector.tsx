@@ -16,7 +16,7 @@ import { request } from '../api/client';
 import type { IndexedElement } from '../graph/model-index';
 import { technologyLabel } from '../graph/to-elements';
 import { DEVICE_CATEGORY, ZONE_KIND, humanize } from '../graph/vocabulary';
-import { PlacementStatusChip, RiskClassChip, SeverityChip } from './Chips';
+import { ImpactChip, PathSeverityChip, PlacementStatusChip, RiskClassChip, SeverityChip } from './Chips';
 import { ErrorMessage } from './Feedback';
 import { FORM_BY_TYPE, TYPE_LABEL, type EditableType, type EditorContext } from './forms/ElementForms';
 
@@ -202,6 +202,13 @@ export function Inspector({
             rows={[
               ['Kind', ZONE_KIND[z.kind]],
               ['Entry point', z.entryPoint ? 'Yes: attacks can start here' : 'No'],
+              [
+                'Presence gives',
+                [z.effectiveNetwork && 'network reach', z.effectivePhysicalAccess && 'physical access']
+                  .filter(Boolean)
+                  .join(' and ') || 'nothing',
+              ],
+              ['Routes to', (z.linkedZoneIds ?? []).map((l) => index.label(l)).join(', ')],
               ['Description', z.description],
             ]}
           />
@@ -238,6 +245,7 @@ export function Inspector({
               ['Manufacturer', [d.manufacturer, d.modelName].filter(Boolean).join(' ')],
               ['Software', d.software],
               ['Zones', d.zoneIds.map((z) => index.label(z)).join(', ')],
+              ['Hosted on', d.hostDeviceId ? index.label(d.hostDeviceId) : null],
               [
                 'Properties',
                 [
@@ -312,6 +320,10 @@ export function Inspector({
               ['Kind', humanize(i.kind)],
               ['Authentication', humanize(i.authentication)],
               ['Port', i.port],
+              [
+                'Functions',
+                `${i.effectiveFunctions.map(humanize).join(', ') || 'none'}${i.functions == null ? ' (default of the kind)' : ''}`,
+              ],
               ['Reachable from', i.exposedToZoneIds.map((z) => index.label(z)).join(', ') || '—'],
             ]}
           />
@@ -368,6 +380,23 @@ export function Inspector({
               ['Device', index.label(a.deviceId)],
               ['Kind', humanize(a.kind)],
               ['Severity', <SeverityChip key="s" severity={a.severity} />],
+              [
+                'Targets',
+                a.impacts.length === 0 ? (
+                  'none'
+                ) : (
+                  <span key="t">
+                    {a.impacts.map((t) => (
+                      <span key={t.impact} className="impact-line">
+                        <ImpactChip impact={t.impact} />{' '}
+                        <PathSeverityChip severity={t.severity} privacySeverity={t.privacySeverity} />
+                        {t.records != null ? ` ${t.records.toLocaleString('en')} records` : ''}
+                        {t.stated ? '' : ' (default)'}{' '}
+                      </span>
+                    ))}
+                  </span>
+                ),
+              ],
             ]}
           />
           <PartList

@@ -139,6 +139,12 @@ export function Legend({
               <Line color="#9A9A9A" dash="1 3" /> Interface exposed to another zone
             </div>
             <div className="legend-item">
+              <Line color={OKABE_ITO.blue} dash="10 4" width={2} /> Zone link (traffic routed on)
+            </div>
+            <div className="legend-item">
+              <Line color={OKABE_ITO.reddishPurple} width={2} /> Hosts (device → hosted software)
+            </div>
+            <div className="legend-item">
               <Line color={PATH_STYLE.active.color} width={4} /> {PATH_STYLE.active.label}
             </div>
             <div className="legend-item">

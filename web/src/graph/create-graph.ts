@@ -256,9 +256,11 @@ export function createGraph(
 
   const runLayout = (options: LayoutOptions): number => {
     const t0 = performance.now();
-    // Exposure and "also in" edges are drawn but do not pull nodes: zones stay compact.
+    // Exposure, "also in" and zone-link edges are drawn but do not pull nodes: zones stay compact.
     const eles =
-      options.name === 'preset' ? cy.elements() : cy.elements().not('edge.exposure, edge.membership, edge.overlay');
+      options.name === 'preset'
+        ? cy.elements()
+        : cy.elements().not('edge.exposure, edge.membership, edge.overlay, edge.zone-link');
     const layout = eles.layout(options as unknown as cytoscape.LayoutOptions);
     // fcose randomises its start with Math.random; a PRNG seeded from the element ids makes the
     // same model lay out the same way in every browser (the report's pictures match the map).

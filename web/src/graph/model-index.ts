@@ -1,17 +1,46 @@
 /**
  * The model as the web app holds it (every element, all pages fetched) and an index over it:
  * element by id, its type and label, and which map node stands for it. Pure.
+ *
+ * Ids given to the index may be element ids or attack-graph node ids (attack model v2): a node is
+ * a capability on an element, its id the element id for the element's strongest capability and
+ * `elementId#CAPABILITY` otherwise (device#USER, channel#READ, asset#MANIPULATE, ...). Element ids
+ * never contain '#', so every lookup goes through {@link elementOfNode}.
  */
 import type {
   AssetFieldsFragment,
+  Capability,
   ChannelFieldsFragment,
   ControlPlacementFieldsFragment,
   DeviceFieldsFragment,
   ElementType,
+  Impact,
   InterfaceFieldsFragment,
   VulnerabilityFieldsFragment,
   ZoneFieldsFragment,
 } from '../api/__generated__/graphql';
+import { CAPABILITY } from './vocabulary';
+
+/** The element id of an attack-graph node id (the part before '#'; the id itself when none). */
+export function elementOfNode(nodeId: string): string {
+  const i = nodeId.indexOf('#');
+  return i < 0 ? nodeId : nodeId.slice(0, i);
+}
+
+const CAPABILITIES = new Set<string>(Object.keys(CAPABILITY));
+
+/** The capability named in a node id (`elementId#CAPABILITY`), or undefined for a bare element id (its strongest capability). */
+export function capabilityOfNode(nodeId: string): Capability | undefined {
+  const i = nodeId.indexOf('#');
+  const c = i < 0 ? '' : nodeId.slice(i + 1);
+  return CAPABILITIES.has(c) ? (c as Capability) : undefined;
+}
+
+/** The impact of a target node id (asset#MANIPULATE → MANIPULATE), or undefined. */
+export function impactOfNode(nodeId: string): Impact | undefined {
+  const c = capabilityOfNode(nodeId);
+  return c === 'MANIPULATE' || c === 'DENY' || c === 'DISCLOSE' ? c : undefined;
+}
 
 export type Zone = ZoneFieldsFragment;
 export type Device = DeviceFieldsFragment;
@@ -42,10 +71,15 @@ export type IndexedElement =
 
 export interface ModelIndex {
   readonly model: ModelData;
+  /** The element of an element id or of an attack-graph node id. */
   get(id: string): IndexedElement | undefined;
-  /** Attack-graph element type of an id (zones, devices, interfaces, channels, assets). */
+  /** Attack-graph element type of an id or node id (zones, devices, interfaces, channels, assets). */
   typeOf(id: string): ElementType | undefined;
-  /** Display label: "Infusion pump 3 · Wi-Fi" for an interface, the name otherwise. */
+  /**
+   * Display label: "Infusion pump 3 · Wi-Fi" for an interface, the name otherwise; for a node id
+   * with a capability the capability or impact follows: "Pump 3 (user access)",
+   * "Pump 3 · Therapy (manipulated)", "BLE link (read)".
+   */
   label(id: string): string;
   /** Device an element belongs to (itself for a device; the receiving device for a channel). */
   deviceOf(id: string): string | undefined;
@@ -86,7 +120,7 @@ export function indexModel(model: ModelData): ModelIndex {
   }
 
   const deviceOf = (id: string): string | undefined => {
-    const e = byId.get(id);
+    const e = get(id);
     if (!e) return undefined;
     switch (e.type) {
       case 'DEVICE':
@@ -105,7 +139,18 @@ export function indexModel(model: ModelData): ModelIndex {
     }
   };
 
+  const get = (id: string): IndexedElement | undefined => byId.get(id) ?? byId.get(elementOfNode(id));
+
   const label = (id: string): string => {
+    const capability = capabilityOfNode(id);
+    if (capability) {
+      const element = elementOfNode(id);
+      return byId.has(element) ? `${elementLabel(element)} (${CAPABILITY[capability]})` : id;
+    }
+    return elementLabel(id);
+  };
+
+  const elementLabel = (id: string): string => {
     const e = byId.get(id);
     if (!e) return id;
     switch (e.type) {
@@ -126,18 +171,18 @@ export function indexModel(model: ModelData): ModelIndex {
 
   return {
     model,
-    get: (id) => byId.get(id),
+    get,
     typeOf: (id) => {
-      const e = byId.get(id);
+      const e = get(id);
       if (!e || e.type === 'VULNERABILITY' || e.type === 'CONTROL_PLACEMENT') return undefined;
       return e.type;
     },
     label,
     deviceOf,
     mapNodeOf: (id) => {
-      const e = byId.get(id);
+      const e = get(id);
       if (!e) return undefined;
-      if (e.type === 'ZONE') return id;
+      if (e.type === 'ZONE') return e.element.id;
       return deviceOf(id);
     },
     devicesInZone: (zoneId) => byZone.get(zoneId) ?? [],

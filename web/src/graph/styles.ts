@@ -129,6 +129,34 @@ export const mapStyles: StyleRule[] = [
     selector: 'edge.membership',
     style: { 'line-style': 'dotted', 'line-color': '#C2C2C2', width: 1, 'target-arrow-shape': 'none' },
   },
+  {
+    // zone → zone: traffic routed without restriction (attack model v2 zone links)
+    selector: 'edge.zone-link',
+    style: {
+      'line-style': 'dashed',
+      'line-dash-pattern': [10, 4],
+      'line-color': OKABE_ITO.blue,
+      width: 2,
+      'target-arrow-shape': 'triangle-backcurve',
+      'target-arrow-color': OKABE_ITO.blue,
+      label: 'data(label)',
+      color: OKABE_ITO.blue,
+    },
+  },
+  {
+    // host device → hosted software (control of the host gives control of what it hosts)
+    selector: 'edge.hosting',
+    style: {
+      'line-style': 'solid',
+      'line-color': OKABE_ITO.reddishPurple,
+      width: 2,
+      'source-arrow-shape': 'diamond',
+      'source-arrow-color': OKABE_ITO.reddishPurple,
+      'target-arrow-shape': 'none',
+      label: 'data(label)',
+      color: OKABE_ITO.reddishPurple,
+    },
+  },
 
   // Search and filter.
   { selector: 'node.device.dimmed', style: { opacity: 0.15 } },

@@ -6,6 +6,10 @@
  * - Channels are device → device edges (direction of commands); wireless ones dashed.
  * - Exposures are zone → device edges, one per (zone, device) over all interfaces exposed to a
  *   zone the device is not in.
+ * - Zone links (attack model v2: a zone's traffic routed to another zone without restriction) are
+ *   zone → zone edges, one per direction listed in the zone's linkedZoneIds.
+ * - Hosted software (a device with hostDeviceId: an app on a phone) is joined to its host by a
+ *   host → hosted "hosts" edge.
  * - Devices carry colour (HSA class), shape (category), and a glyph with the class letter and
  *   badges for known vulnerabilities and implemented / planned controls (on the device, its
  *   interfaces and its assets).
@@ -28,7 +32,7 @@ export interface MapEdgeData {
   source: string;
   target: string;
   label: string;
-  type: 'CHANNEL' | 'EXPOSURE' | 'MEMBERSHIP' | 'OVERLAY';
+  type: 'CHANNEL' | 'EXPOSURE' | 'MEMBERSHIP' | 'OVERLAY' | 'ZONE_LINK' | 'HOSTS';
   [key: string]: unknown;
 }
 
@@ -66,6 +70,7 @@ const TECHNOLOGY_LABEL: Record<ChannelTechnology, string> = {
   USB: 'USB',
   SERIAL: 'Serial',
   PROPRIETARY_RF: 'Proprietary RF',
+  IP: 'IP',
 };
 
 export function technologyLabel(t: ChannelTechnology): string {
@@ -78,6 +83,14 @@ export function exposureEdgeId(zoneId: string, deviceId: string): string {
 
 export function membershipEdgeId(zoneId: string, deviceId: string): string {
   return `member:${zoneId}->${deviceId}`;
+}
+
+export function zoneLinkEdgeId(fromZoneId: string, toZoneId: string): string {
+  return `zonelink:${fromZoneId}->${toZoneId}`;
+}
+
+export function hostingEdgeId(hostDeviceId: string, deviceId: string): string {
+  return `hosts:${hostDeviceId}->${deviceId}`;
 }
 
 const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -228,7 +241,35 @@ export function toElements(model: ModelData): MapElement[] {
       classes: ['exposure', e.weakAuth ? 'weak-auth' : ''].filter(Boolean).join(' '),
     }));
 
-  return [...out, ...memberships, ...exposureEdges];
+  const zoneLinks: MapElement[] = [];
+  for (const z of [...model.zones].sort(byId)) {
+    for (const to of [...(z.linkedZoneIds ?? [])].sort()) {
+      if (!zoneIds.has(to) || to === z.id) continue;
+      zoneLinks.push({
+        group: 'edges',
+        data: { id: zoneLinkEdgeId(z.id, to), type: 'ZONE_LINK', source: z.id, target: to, label: 'routes to' },
+        classes: 'zone-link',
+      });
+    }
+  }
+
+  const hosting: MapElement[] = [];
+  for (const d of devices) {
+    if (!d.hostDeviceId || !deviceIds.has(d.hostDeviceId) || d.hostDeviceId === d.id) continue;
+    hosting.push({
+      group: 'edges',
+      data: {
+        id: hostingEdgeId(d.hostDeviceId, d.id),
+        type: 'HOSTS',
+        source: d.hostDeviceId,
+        target: d.id,
+        label: 'hosts',
+      },
+      classes: 'hosting',
+    });
+  }
+
+  return [...out, ...memberships, ...exposureEdges, ...zoneLinks, ...hosting];
 }
 
 /** Looks up the map edge joining two map nodes (either direction), for path highlighting. */

@@ -8,10 +8,15 @@
 import type {
   BaselineStatus,
   BlockingControlStatus,
+  Capability,
   DeviceCategory,
   ElementType,
+  Impact,
+  InterfaceFunction,
   PlacementStatus,
+  PrivacySeverity,
   RiskClass,
+  RiskScale,
   Severity,
   Stride,
   ZoneKind,
@@ -78,6 +83,80 @@ export const SEVERITY: Record<Severity, Swatch & { rank: number; description: st
     description: 'Patient death',
   },
 };
+
+/** Privacy severity (attack model v2), ascending: rank 1 ONE_PATIENT … 5 MASS, by patients' records exposed. */
+export const PRIVACY_SEVERITY_ORDER: readonly PrivacySeverity[] = [
+  'ONE_PATIENT',
+  'FEW',
+  'HUNDREDS',
+  'THOUSANDS',
+  'MASS',
+];
+
+export const PRIVACY_SEVERITY: Record<PrivacySeverity, Swatch & { rank: number; description: string }> = {
+  ONE_PATIENT: { rank: 1, label: 'One patient', color: OKABE_ITO.grey, text: '#000000', description: '1 patient' },
+  FEW: { rank: 2, label: 'Few', color: OKABE_ITO.skyBlue, text: '#000000', description: '2 to 99 patients' },
+  HUNDREDS: {
+    rank: 3,
+    label: 'Hundreds',
+    color: OKABE_ITO.yellow,
+    text: '#000000',
+    description: '100 to 9,999 patients',
+  },
+  THOUSANDS: {
+    rank: 4,
+    label: 'Thousands',
+    color: OKABE_ITO.orange,
+    text: '#000000',
+    description: '10,000 to 99,999 patients',
+  },
+  MASS: {
+    rank: 5,
+    label: 'Mass',
+    color: OKABE_ITO.vermillion,
+    text: '#FFFFFF',
+    description: '100,000 patients or more',
+  },
+};
+
+/** Risk scales, never added together. */
+export const RISK_SCALE: Record<RiskScale, { label: string; description: string }> = {
+  SAFETY: { label: 'Safety', description: 'Patient harm (ISO 14971): manipulated or denied assets' },
+  PRIVACY: { label: 'Privacy', description: "Disclosure of patients' records" },
+};
+
+/** The harm of a target, as a past participle for "therapy — manipulated". */
+export const IMPACT: Record<Impact, { label: string; verb: string }> = {
+  MANIPULATE: { label: 'manipulated', verb: 'Manipulate' },
+  DENY: { label: 'denied', verb: 'Deny' },
+  DISCLOSE: { label: 'disclosed', verb: 'Disclose' },
+};
+
+/** What an attacker holds on an element (attack-graph node), in words. */
+export const CAPABILITY: Record<Capability, string> = {
+  PRESENCE: 'presence',
+  USE: 'use',
+  READ: 'read',
+  INJECT: 'inject',
+  ALTER: 'man in the middle',
+  USER: 'user access',
+  CONTROL: 'control',
+  MANIPULATE: 'manipulated',
+  DENY: 'denied',
+  DISCLOSE: 'disclosed',
+};
+
+/** Interface functions (what use of an interface allows). */
+export const INTERFACE_FUNCTION_ORDER: readonly InterfaceFunction[] = [
+  'CHANGE_SETTINGS',
+  'COMMAND_THERAPY',
+  'READ_DATA',
+  'WRITE_DATA',
+  'LOGIN_SHELL',
+  'ADMINISTER',
+  'UPDATE_FIRMWARE',
+  'FILE_TRANSFER',
+];
 
 export function severityRank(s: Severity): number {
   return SEVERITY[s].rank;
@@ -182,6 +261,8 @@ export const DEVICE_CATEGORY: Record<DeviceCategory, { label: string; shape: Nod
   SERVER: { label: 'Server', shape: 'rectangle' },
   NETWORK_DEVICE: { label: 'Network device', shape: 'octagon' },
   CLOUD_SERVICE: { label: 'Cloud service', shape: 'ellipse' },
+  UPDATE_SERVER: { label: 'Update server', shape: 'cut-rectangle' },
+  APP_STORE: { label: 'App store', shape: 'tag' },
   OTHER: { label: 'Other', shape: 'octagon' },
 };
 

@@ -10,7 +10,8 @@ import { useAttackPaths, useBaselineGaps, useCatalogue, useModel, useRecommendat
 import type { AttackPath } from '../components/AttackPathList';
 import { targetLabel } from '../components/AttackPathList';
 import { BaselineGapTable } from '../components/BaselineGapTable';
-import { BlockingStatusChip, RiskClassChip, SeverityChip, StrideChips } from '../components/Chips';
+import { BlockingStatusChip, ImpactChip, PathSeverityChip, RiskClassChip, StrideChips } from '../components/Chips';
+import { capabilityLabel } from '../components/AttackPathView';
 import { ErrorMessage, Loading } from '../components/Feedback';
 import { Legend } from '../components/Legend';
 import { loadPositions } from '../components/ThreatGraph';
@@ -116,6 +117,7 @@ function StepTable({
             <td className="num">{i + 1}</td>
             <td>
               {index.label(s.from)} → {index.label(s.to)}
+              <div className="sub">gains {capabilityLabel(index, s.to)}</div>
             </td>
             <td>
               {s.attackMethod.name} <StrideChips stride={s.attackMethod.stride} />
@@ -291,8 +293,9 @@ export function ReportPage() {
                 {i + 1}. {index.label(p.entryPointId)} → {targetLabel(index, p.targetId)}
               </h3>
               <p className="path-meta">
-                <SeverityChip severity={p.severity} /> likelihood <b>{formatLikelihood(p.likelihood)}</b> · risk{' '}
-                <b>{formatRisk(p.risk)}</b> · {p.hops} steps
+                <ImpactChip impact={p.impact} />{' '}
+                <PathSeverityChip severity={p.severity} privacySeverity={p.privacySeverity} /> likelihood{' '}
+                <b>{formatLikelihood(p.likelihood)}</b> · risk <b>{formatRisk(p.risk)}</b> · {p.hops} steps
               </p>
               {pictures?.paths[p.id] ? (
                 <img src={pictures.paths[p.id]} alt={`Attack path ${i + 1} on the map`} className="path-picture" />

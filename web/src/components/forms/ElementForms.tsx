@@ -22,6 +22,8 @@ import {
   InterfaceKind,
   IntrinsicMechanism,
   PlacementStatus,
+  type InterfaceFunction,
+  type Severity,
   RiskClass,
   UpdateAssetDocument,
   UpdateChannelDocument,
@@ -50,6 +52,7 @@ import { technologyLabel } from '../../graph/to-elements';
 import {
   DEVICE_CATEGORY,
   ELEMENT_TYPE,
+  INTERFACE_FUNCTION_ORDER,
   RISK_CLASS,
   RISK_CLASS_ORDER,
   SEVERITY,
@@ -86,6 +89,15 @@ const enumOptions = (values: Record<string, string>, label: (v: string) => strin
   Object.values(values).map((v) => ({ value: v, label: label(v) }));
 
 const byLabel = (a: Option, b: Option) => a.label.localeCompare(b.label);
+
+/** A stated boolean or the default (''): the value of a three-way select. */
+type TriState = '' | 'true' | 'false';
+const triState = (b: boolean | null | undefined): TriState => (b == null ? '' : b ? 'true' : 'false');
+const fromTriState = (t: string): boolean | null => (t === '' ? null : t === 'true');
+const triOptions = (yes: string, no: string): Option[] => [
+  { value: 'true', label: yes },
+  { value: 'false', label: no },
+];
 
 function ServerForm<T extends FieldValues>({
   title,
@@ -154,6 +166,9 @@ export function ZoneForm({ ctx, element, defaults, onDone, onCancel }: FormProps
     kind: element?.kind ?? ((defaults?.kind as string) || 'CLINICAL'),
     entryPoint: element?.entryPoint ?? false,
     description: element?.description ?? '',
+    physicalAccess: triState(element?.physicalAccess),
+    network: triState(element?.network),
+    linkedZoneIds: element?.linkedZoneIds ?? [],
   };
   return (
     <ServerForm
@@ -173,6 +188,9 @@ export function ZoneForm({ ctx, element, defaults, onDone, onCancel }: FormProps
                 kind: v.kind as ZoneKind,
                 entryPoint: v.entryPoint,
                 description: opt(v.description),
+                physicalAccess: fromTriState(v.physicalAccess),
+                network: fromTriState(v.network),
+                linkedZoneIds: v.linkedZoneIds,
               },
             }),
           );
@@ -187,6 +205,9 @@ export function ZoneForm({ ctx, element, defaults, onDone, onCancel }: FormProps
                 kind: v.kind as ZoneKind,
                 entryPoint: v.entryPoint,
                 description: undef(opt(v.description)),
+                physicalAccess: undef(fromTriState(v.physicalAccess)),
+                network: undef(fromTriState(v.network)),
+                linkedZoneIds: v.linkedZoneIds.length ? v.linkedZoneIds : undefined,
               },
             }),
           );
@@ -201,6 +222,28 @@ export function ZoneForm({ ctx, element, defaults, onDone, onCancel }: FormProps
         name="entryPoint"
         label="Entry point"
         hint="An attacker can start here (Internet, guest Wi-Fi, vendor access, patient home, physical access)"
+      />
+      <div className="field-row">
+        <SelectField
+          name="physicalAccess"
+          label="Physical access"
+          emptyLabel={`Default of the kind${element ? ` (${element.effectivePhysicalAccess ? 'yes' : 'no'})` : ''}`}
+          options={triOptions('Yes: hands on the devices here', 'No')}
+          hint="Does presence here give hands on the devices located here?"
+        />
+        <SelectField
+          name="network"
+          label="Network"
+          emptyLabel={`Default of the kind${element ? ` (${element.effectiveNetwork ? 'yes' : 'no'})` : ''}`}
+          options={triOptions('Yes: a network', 'No: a place only')}
+          hint="Does presence here give network reach of what is exposed here?"
+        />
+      </div>
+      <CheckboxGroup
+        name="linkedZoneIds"
+        label="Routes to zones (zone links)"
+        options={zoneOptions(ctx.index).filter((o) => o.value !== element?.id)}
+        hint="Traffic from this zone reaches these zones without restriction (one direction)"
       />
       <TextField name="description" label="Description" multiline />
     </ServerForm>
@@ -226,6 +269,7 @@ export function DeviceForm({ ctx, element, defaults, onDone, onCancel }: FormPro
     handlesPersonalData: d?.handlesPersonalData ?? false,
     storesData: d?.storesData ?? false,
     remoteService: d?.remoteService ?? false,
+    hostDeviceId: d?.hostDeviceId ?? '',
   };
   return (
     <ServerForm
@@ -257,6 +301,7 @@ export function DeviceForm({ ctx, element, defaults, onDone, onCancel }: FormPro
                 modelName: opt(v.modelName),
                 software: opt(v.software),
                 externalId: opt(v.externalId),
+                hostDeviceId: opt(v.hostDeviceId),
               },
             }),
           );
@@ -272,6 +317,7 @@ export function DeviceForm({ ctx, element, defaults, onDone, onCancel }: FormPro
                 modelName: undef(opt(v.modelName)),
                 software: undef(opt(v.software)),
                 externalId: undef(opt(v.externalId)),
+                hostDeviceId: undef(opt(v.hostDeviceId)),
               },
             }),
           );
@@ -313,6 +359,13 @@ export function DeviceForm({ ctx, element, defaults, onDone, onCancel }: FormPro
         <TextField name="software" label="Software / OS" />
         <TextField name="externalId" label="External id (CMDB)" />
       </div>
+      <SelectField
+        name="hostDeviceId"
+        label="Hosted on"
+        emptyLabel="Not hosted software"
+        options={deviceOptions(ctx.index).filter((o) => o.value !== d?.id)}
+        hint="For an app or a cloud service: the device that runs it (its control gives control of this one)"
+      />
       <fieldset className="field group">
         <legend>Properties (MDS2)</legend>
         <CheckboxField name="generalPurposeOs" label="General-purpose OS" />
@@ -337,6 +390,8 @@ export function InterfaceForm({ ctx, element, defaults, onDone, onCancel }: Form
     authentication: i?.authentication ?? 'PASSWORD',
     exposedToZoneIds: i?.exposedToZoneIds ?? ((defaults?.exposedToZoneIds as string[]) || []),
     port: i?.port != null ? String(i.port) : '',
+    defaultFunctions: i ? i.functions == null : true,
+    functions: (i?.functions ?? i?.effectiveFunctions ?? []) as string[],
   };
   return (
     <ServerForm
@@ -354,16 +409,18 @@ export function InterfaceForm({ ctx, element, defaults, onDone, onCancel }: Form
           exposedToZoneIds: v.exposedToZoneIds,
           port: optNum(v.port),
         };
+        // null: the default functions of the kind; a list (even []) is stated
+        const functions = v.defaultFunctions ? null : (v.functions as InterfaceFunction[]);
         if (i) {
           const r = await ctx.write(() =>
-            mutate(UpdateInterfaceDocument, { modelId: ctx.modelId, id: i.id, patch: common }),
+            mutate(UpdateInterfaceDocument, { modelId: ctx.modelId, id: i.id, patch: { ...common, functions } }),
           );
           onDone(r.updateInterface.id);
         } else {
           const r = await ctx.write(() =>
             mutate(CreateInterfaceDocument, {
               modelId: ctx.modelId,
-              input: { ...common, id: undef(opt(v.id)), port: undef(common.port) },
+              input: { ...common, id: undef(opt(v.id)), port: undef(common.port), functions: undef(functions) },
             }),
           );
           onDone(r.createInterface.id);
@@ -383,6 +440,16 @@ export function InterfaceForm({ ctx, element, defaults, onDone, onCancel }: Form
       <SelectField name="authentication" label="Authentication" required options={enumOptions(Authentication)} />
       <TextField name="port" label="Port" type="number" />
       <CheckboxGroup name="exposedToZoneIds" label="Reachable from zones" options={zoneOptions(ctx.index)} />
+      <CheckboxField
+        name="defaultFunctions"
+        label="Default functions of its kind"
+        hint={i ? `Now: ${i.effectiveFunctions.map(humanize).join(', ') || 'none'}` : 'Untick to state what use allows'}
+      />
+      <CheckboxGroup
+        name="functions"
+        label="Functions (what use of it allows; used when the default is unticked)"
+        options={INTERFACE_FUNCTION_ORDER.map((f) => ({ value: f, label: humanize(f) }))}
+      />
     </ServerForm>
   );
 }
@@ -505,6 +572,14 @@ export function AssetForm({ ctx, element, defaults, onDone, onCancel }: FormProp
     name: a?.name ?? '',
     kind: a?.kind ?? '',
     severity: a?.severity ?? '',
+    manipulationSeverity: a?.manipulationSeverity ?? '',
+    denialSeverity: a?.denialSeverity ?? '',
+    disclosureRecords: a?.disclosureRecords != null ? String(a.disclosureRecords) : '',
+  };
+  const effective = (impact: 'MANIPULATE' | 'DENY' | 'DISCLOSE') => a?.impacts.find((x) => x.impact === impact);
+  const defaultLabel = (impact: 'MANIPULATE' | 'DENY') => {
+    const e = effective(impact);
+    return `Default of the kind${a ? ` (${e?.severity ? SEVERITY[e.severity].label.toLowerCase() : 'none'})` : ''}`;
   };
   return (
     <ServerForm
@@ -520,14 +595,29 @@ export function AssetForm({ ctx, element, defaults, onDone, onCancel }: FormProp
           kind: v.kind as AssetKind,
           severity: v.severity as (typeof SEVERITY_ORDER)[number],
         };
+        // '' = the default of the kind (null clears a stated value)
+        const perImpact = {
+          manipulationSeverity: (opt(v.manipulationSeverity) as Severity | null) ?? null,
+          denialSeverity: (opt(v.denialSeverity) as Severity | null) ?? null,
+          disclosureRecords: optNum(v.disclosureRecords),
+        };
         if (a) {
           const r = await ctx.write(() =>
-            mutate(UpdateAssetDocument, { modelId: ctx.modelId, id: a.id, patch: common }),
+            mutate(UpdateAssetDocument, { modelId: ctx.modelId, id: a.id, patch: { ...common, ...perImpact } }),
           );
           onDone(r.updateAsset.id);
         } else {
           const r = await ctx.write(() =>
-            mutate(CreateAssetDocument, { modelId: ctx.modelId, input: { ...common, id: undef(opt(v.id)) } }),
+            mutate(CreateAssetDocument, {
+              modelId: ctx.modelId,
+              input: {
+                ...common,
+                id: undef(opt(v.id)),
+                manipulationSeverity: undef(perImpact.manipulationSeverity),
+                denialSeverity: undef(perImpact.denialSeverity),
+                disclosureRecords: undef(perImpact.disclosureRecords),
+              },
+            }),
           );
           onDone(r.createAsset.id);
         }
@@ -549,6 +639,30 @@ export function AssetForm({ ctx, element, defaults, onDone, onCancel }: FormProp
         required
         emptyLabel="Choose"
         options={SEVERITY_ORDER.map((s) => ({ value: s, label: `${SEVERITY[s].label} — ${SEVERITY[s].description}` }))}
+      />
+      <div className="field-row">
+        <SelectField
+          name="manipulationSeverity"
+          label="If manipulated"
+          emptyLabel={defaultLabel('MANIPULATE')}
+          options={SEVERITY_ORDER.map((s) => ({ value: s, label: SEVERITY[s].label }))}
+        />
+        <SelectField
+          name="denialSeverity"
+          label="If denied"
+          emptyLabel={defaultLabel('DENY')}
+          options={SEVERITY_ORDER.map((s) => ({ value: s, label: SEVERITY[s].label }))}
+        />
+      </div>
+      <TextField
+        name="disclosureRecords"
+        label="Patients' records exposed if disclosed"
+        type="number"
+        hint={
+          effective('DISCLOSE')?.records != null
+            ? `Empty: the default (${effective('DISCLOSE')!.records!.toLocaleString('en')} records)`
+            : 'Empty: the default (personal data: by the device category; other kinds: not disclosable)'
+        }
       />
     </ServerForm>
   );
