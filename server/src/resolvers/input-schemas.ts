@@ -116,6 +116,8 @@ const DeviceInput = args({
   macAddresses: addressList.nullish(),
   assetTag: name.nullish(),
   hostDeviceId: id.nullish(),
+  outboundZoneIds: idList().nullish(),
+  outboundAccepts: enumValue.nullish(),
 });
 const DevicePatch = args({
   name: name.optional(),
@@ -135,6 +137,8 @@ const DevicePatch = args({
   macAddresses: addressList.nullish(),
   assetTag: name.nullish(),
   hostDeviceId: id.nullish(),
+  outboundZoneIds: idList().nullish(),
+  outboundAccepts: enumValue.nullish(),
 });
 
 const InterfaceInput = args({
@@ -170,6 +174,8 @@ const ChannelInput = args({
   extrinsicMechanisms: enumList().nullish(),
   carries: enumList(),
   zoneIds: idList().nullish(),
+  forwardedTo: idList().nullish(),
+  endToEndIntegrity: bool.nullish(),
 });
 const ChannelPatch = args({
   name: name.optional(),
@@ -182,6 +188,8 @@ const ChannelPatch = args({
   extrinsicMechanisms: enumList().optional(),
   carries: enumList().optional(),
   zoneIds: idList().optional(),
+  forwardedTo: idList().nullish(),
+  endToEndIntegrity: bool.nullish(),
 });
 
 /** Patients' records a disclosure exposes: an integer 1..100 000 000 (as the exchange schema). */

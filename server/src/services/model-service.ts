@@ -867,6 +867,10 @@ function cascadeDelete(doc: ModelDocument, id: string): { removed: string[]; cha
       delete d.hostDeviceId;
       changes.devices.push(d);
     }
+    if (d.outboundZoneIds?.some((z) => removed.has(z))) {
+      d.outboundZoneIds = d.outboundZoneIds.filter((z) => !removed.has(z));
+      if (!changes.devices.includes(d)) changes.devices.push(d);
+    }
     if (d.zoneIds.some((z) => removed.has(z))) {
       d.zoneIds = d.zoneIds.filter((z) => !removed.has(z));
       if (d.zoneIds.length === 0) {
@@ -896,6 +900,10 @@ function cascadeDelete(doc: ModelDocument, id: string): { removed: string[]; cha
     }
     if (c.toInterfaceId && removed.has(c.toInterfaceId)) {
       delete c.toInterfaceId;
+      touched = true;
+    }
+    if (c.forwardedTo?.some((f) => removed.has(f))) {
+      c.forwardedTo = c.forwardedTo.filter((f) => !removed.has(f));
       touched = true;
     }
     if (touched) changes.channels.push(c);

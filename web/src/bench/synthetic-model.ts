@@ -86,6 +86,8 @@ export function syntheticModel({
       zoneIds: [`z${z}`],
       externalId: null,
       hostDeviceId: null,
+      outboundZoneIds: null,
+      outboundAccepts: null,
     });
     const exposed = d % 5 === 0 ? [`z${(z + 1 + Math.floor(rnd() * (zones - 1))) % zones}`] : [];
     m.interfaces.push({
@@ -140,6 +142,8 @@ export function syntheticModel({
       extrinsicMechanisms: ['TLS'],
       carries: ['TELEMETRY'],
       zoneIds: [],
+      forwardedTo: null,
+      endToEndIntegrity: null,
     });
   }
   return m;

@@ -247,6 +247,12 @@ export function Inspector({
               ['Zones', d.zoneIds.map((z) => index.label(z)).join(', ')],
               ['Hosted on', d.hostDeviceId ? index.label(d.hostDeviceId) : null],
               [
+                'Connects out to',
+                d.outboundZoneIds?.length
+                  ? `${d.outboundZoneIds.map((z) => index.label(z)).join(', ')} (takes back ${(d.outboundAccepts ?? 'DATA').toLowerCase()})`
+                  : null,
+              ],
+              [
                 'Properties',
                 [
                   d.generalPurposeOs && 'general-purpose OS',

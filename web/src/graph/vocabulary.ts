@@ -135,10 +135,12 @@ export const IMPACT: Record<Impact, { label: string; verb: string }> = {
 /** What an attacker holds on an element (attack-graph node), in words. */
 export const CAPABILITY: Record<Capability, string> = {
   PRESENCE: 'presence',
+  PHYSICAL_ACCESS: 'physical access',
   USE: 'use',
   READ: 'read',
   INJECT: 'inject',
   ALTER: 'man in the middle',
+  FORGED: 'forged data',
   USER: 'user access',
   CONTROL: 'control',
   MANIPULATE: 'manipulated',
