@@ -18,6 +18,7 @@ import {
   CreateVulnerabilityDocument,
   CreateZoneDocument,
   DeviceCategory,
+  OutboundAccepts,
   ExtrinsicMechanism,
   InterfaceKind,
   IntrinsicMechanism,
@@ -270,6 +271,8 @@ export function DeviceForm({ ctx, element, defaults, onDone, onCancel }: FormPro
     storesData: d?.storesData ?? false,
     remoteService: d?.remoteService ?? false,
     hostDeviceId: d?.hostDeviceId ?? '',
+    outboundZoneIds: d?.outboundZoneIds ?? [],
+    outboundAccepts: d?.outboundAccepts ?? '',
   };
   return (
     <ServerForm
@@ -302,6 +305,9 @@ export function DeviceForm({ ctx, element, defaults, onDone, onCancel }: FormPro
                 software: opt(v.software),
                 externalId: opt(v.externalId),
                 hostDeviceId: opt(v.hostDeviceId),
+                outboundZoneIds: v.outboundZoneIds.length ? v.outboundZoneIds : null,
+                outboundAccepts:
+                  v.outboundZoneIds.length && v.outboundAccepts ? (v.outboundAccepts as OutboundAccepts) : null,
               },
             }),
           );
@@ -318,6 +324,9 @@ export function DeviceForm({ ctx, element, defaults, onDone, onCancel }: FormPro
                 software: undef(opt(v.software)),
                 externalId: undef(opt(v.externalId)),
                 hostDeviceId: undef(opt(v.hostDeviceId)),
+                outboundZoneIds: v.outboundZoneIds.length ? v.outboundZoneIds : undefined,
+                outboundAccepts:
+                  v.outboundZoneIds.length && v.outboundAccepts ? (v.outboundAccepts as OutboundAccepts) : undefined,
               },
             }),
           );
@@ -365,6 +374,22 @@ export function DeviceForm({ ctx, element, defaults, onDone, onCancel }: FormPro
         emptyLabel="Not hosted software"
         options={deviceOptions(ctx.index).filter((o) => o.value !== d?.id)}
         hint="For an app or a cloud service: the device that runs it (its control gives control of this one)"
+      />
+      <CheckboxGroup
+        name="outboundZoneIds"
+        label="Connects out to"
+        options={zoneOptions(ctx.index)}
+        hint="Zones of the endpoints it opens connections to itself (a vendor cloud, a fixed internet address)"
+      />
+      <SelectField
+        name="outboundAccepts"
+        label="Takes back on those connections"
+        emptyLabel="Data (default)"
+        options={[
+          { value: 'DATA', label: 'Data: readings or configuration it stores' },
+          { value: 'COMMANDS', label: 'Commands it acts on' },
+          { value: 'CODE', label: 'Files it loads and runs (a backdoor)' },
+        ]}
       />
       <fieldset className="field group">
         <legend>Properties (MDS2)</legend>
@@ -470,7 +495,13 @@ export function ChannelForm({ ctx, element, defaults, onDone, onCancel }: FormPr
     extrinsicMechanisms: c?.extrinsicMechanisms ?? [],
     carries: c?.carries ?? [],
     zoneIds: c?.zoneIds ?? ((defaults?.zoneIds as string[]) || []),
+    forwardedTo: c?.forwardedTo ?? [],
+    endToEndIntegrity: c?.endToEndIntegrity ?? false,
   };
+  // Data flow: the next hops are channels leaving this channel's receiver.
+  const nextHopOptions: Option[] = ctx.index.model.channels
+    .filter((n) => c && n.id !== c.id && n.fromDeviceId === c.toDeviceId)
+    .map((n) => ({ value: n.id, label: n.name }));
   const interfaceOptions: Option[] = ctx.index.model.interfaces
     .map((i) => ({ value: i.id, label: `${i.name}`, group: ctx.index.label(i.deviceId) }))
     .sort((a, b) => (a.group ?? '').localeCompare(b.group ?? '') || a.label.localeCompare(b.label));
@@ -496,7 +527,15 @@ export function ChannelForm({ ctx, element, defaults, onDone, onCancel }: FormPr
         };
         if (c) {
           const r = await ctx.write(() =>
-            mutate(UpdateChannelDocument, { modelId: ctx.modelId, id: c.id, patch: common }),
+            mutate(UpdateChannelDocument, {
+              modelId: ctx.modelId,
+              id: c.id,
+              patch: {
+                ...common,
+                forwardedTo: v.forwardedTo.length ? v.forwardedTo : null,
+                endToEndIntegrity: v.endToEndIntegrity ? true : null,
+              },
+            }),
           );
           onDone(r.updateChannel.id);
         } else {
@@ -508,6 +547,7 @@ export function ChannelForm({ ctx, element, defaults, onDone, onCancel }: FormPr
                 id: undef(opt(v.id)),
                 fromInterfaceId: undef(common.fromInterfaceId),
                 toInterfaceId: undef(common.toInterfaceId),
+                endToEndIntegrity: v.endToEndIntegrity ? true : undefined,
               },
             }),
           );
@@ -558,6 +598,18 @@ export function ChannelForm({ ctx, element, defaults, onDone, onCancel }: FormPr
       />
       <CheckboxGroup name="carries" label="Carries" required options={enumOptions(ChannelPayload)} />
       <CheckboxGroup name="zoneIds" label="Observable / reachable from zones" options={zoneOptions(ctx.index)} />
+      {c && nextHopOptions.length > 0 && (
+        <CheckboxGroup
+          name="forwardedTo"
+          label="Readings or alarms passed on over"
+          options={nextHopOptions}
+          hint="Data flow: the receiver forwards what it gets here on these channels (falsified data travels with it)"
+        />
+      )}
+      <CheckboxField
+        name="endToEndIntegrity"
+        label="End-to-end integrity (signed at the source, verified by the receiver)"
+      />
     </ServerForm>
   );
 }
