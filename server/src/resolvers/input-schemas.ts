@@ -82,6 +82,7 @@ const ZoneInput = args({
   physicalAccess: bool.nullish(),
   network: bool.nullish(),
   linkedZoneIds: idList().nullish(),
+  linkedZoneServices: enumList().nullish(),
 });
 const ZonePatch = args({
   name: name.optional(),
@@ -92,6 +93,7 @@ const ZonePatch = args({
   physicalAccess: bool.nullish(),
   network: bool.nullish(),
   linkedZoneIds: idList().nullish(),
+  linkedZoneServices: enumList().nullish(),
 });
 
 /** IP or MAC addresses as typed (the domain normalises them and reports each bad one at its path). */
