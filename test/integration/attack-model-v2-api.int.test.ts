@@ -388,7 +388,7 @@ describe('analysis on attack model v2', () => {
     );
     expect(g.rules.length).toBeGreaterThan(0);
     for (const rule of g.rules) {
-      expect(rule.needs).toEqual(expect.any(String));
+      expect(rule.needs.length).toBeGreaterThan(0);
       expect(rule.grants.length).toBeGreaterThan(0);
     }
   });

@@ -2,5 +2,5 @@
 // params: $modelId
 // returns: zone
 MATCH (n:Zone {modelId: $modelId})
-RETURN n {.id, .name, .kind, .entryPoint, .description, .physicalAccess, .network, .linkedZoneIds} AS zone
+RETURN n {.id, .name, .kind, .entryPoint, .description, .physicalAccess, .network, .linkedZoneIds, .linkedZoneServices} AS zone
 ORDER BY n.id

@@ -25,6 +25,7 @@ import {
   CHANNEL_PAYLOADS,
   EXTRINSIC_MECHANISMS,
   INTERFACE_FUNCTIONS,
+  INTERFACE_KINDS,
   INTRINSIC_MECHANISM_TECHNOLOGY,
   type Asset,
   type Catalogue,
@@ -691,6 +692,8 @@ export function canonicalModelDocument(doc: ModelDocument): ModelDocument {
         'network',
       ]);
       if (z.linkedZoneIds !== undefined) out.linkedZoneIds = sortedIds(z.linkedZoneIds);
+      if (z.linkedZoneServices !== undefined)
+        out.linkedZoneServices = sortedEnum(z.linkedZoneServices, INTERFACE_KINDS);
       return out;
     }),
     devices: sortById(doc.devices).map(canonicalDevice),

@@ -611,6 +611,12 @@ export interface Zone {
    * can block the step.
    */
   linkedZoneIds?: string[];
+  /**
+   * 2.0: when set, the links in `linkedZoneIds` are routed with an allowlist: only interfaces of
+   * these kinds in the linked zones are reachable from this zone (a firewall rule set between two
+   * VLANs), not the linked zones as a whole. Absent: the links are open.
+   */
+  linkedZoneServices?: InterfaceKind[];
 }
 
 /** A medical device or supporting system. */

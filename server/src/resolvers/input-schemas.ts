@@ -43,6 +43,16 @@ export const name = str()
 export const text = str().max(4000, 'must be at most 4000 characters');
 /** A list of ids, at most `max` of them. */
 export const idList = (max = MAX_IDS) => z.array(id).max(max, `must have at most ${max} ids`);
+/**
+ * An attack-graph node id (attack model v2): an element id, or `elementId#CAPABILITY`
+ * (e.g. `as-pump-therapy#DENY`, `dev-srv#USER`).
+ */
+export const nodeId = str().regex(
+  /^[A-Za-z0-9_.:-]{1,64}(#[A-Z_]{1,20})?$/,
+  'must be an element id (1-64 characters of letters, digits, _ . : -), optionally followed by #CAPABILITY',
+);
+/** A list of node ids (targets, starting points), at most `max`. */
+export const nodeIdList = (max = MAX_IDS) => z.array(nodeId).max(max, `must have at most ${max} ids`);
 /** A list of GraphQL enum values (GraphQL checks the values), at most `max`. */
 export const enumList = (max = 50) => z.array(z.string()).max(max, `must have at most ${max} values`);
 const number = () => z.number({ error: (i) => (typeof i.input === 'number' ? 'must be finite' : 'must be a number') });
@@ -82,6 +92,7 @@ const ZoneInput = args({
   physicalAccess: bool.nullish(),
   network: bool.nullish(),
   linkedZoneIds: idList().nullish(),
+  linkedZoneServices: enumList().nullish(),
 });
 const ZonePatch = args({
   name: name.optional(),
@@ -92,6 +103,7 @@ const ZonePatch = args({
   physicalAccess: bool.nullish(),
   network: bool.nullish(),
   linkedZoneIds: idList().nullish(),
+  linkedZoneServices: enumList().nullish(),
 });
 
 /** IP or MAC addresses as typed (the domain normalises them and reports each bad one at its path). */
@@ -396,8 +408,8 @@ export const FIELD_INPUTS: Readonly<Record<string, z.ZodType>> = Object.freeze({
   'ThreatModel.assets': args({ after: queryText(256).nullish() }),
   'ThreatModel.vulnerabilities': args({ after: queryText(256).nullish() }),
   'ThreatModel.controlPlacements': args({ after: queryText(256).nullish() }),
-  'ThreatModel.attackGraph': args({ fromElementIds: idList().nullish() }),
-  'ThreatModel.attackPaths': args({ targetIds: idList().nullish(), fromElementIds: idList().nullish() }),
+  'ThreatModel.attackGraph': args({ fromElementIds: nodeIdList().nullish() }),
+  'ThreatModel.attackPaths': args({ targetIds: nodeIdList().nullish(), fromElementIds: nodeIdList().nullish() }),
   'ThreatModel.whatIf': args({
     placements: z.array(PlacementInput).max(MAX_PLACEMENTS, `must have at most ${MAX_PLACEMENTS} placements`),
   }),

@@ -410,3 +410,44 @@ describe('fault 8: hosted software, IP links and supply-chain sources', () => {
     ]);
   });
 });
+
+describe('fault 4 (cont.): a routed link with an allowlist of services', () => {
+  const build = (services?: ('HL7' | 'WEB_UI')[]) =>
+    modelBuilder()
+      .zone('guest', 'GUEST_WIFI', true, {
+        linkedZoneIds: ['clinical'],
+        ...(services ? { linkedZoneServices: services } : {}),
+      })
+      .zone('clinical', 'CLINICAL')
+      .device('mon', ['clinical'])
+      .iface('web', 'mon', 'WEB_UI', ['clinical'], 'NONE')
+      .iface('hl7', 'mon', 'HL7', ['clinical'], 'NONE')
+      .asset('alarm', 'mon', 'ALARM', 'CRITICAL')
+      .asset('vitals', 'mon', 'DIAGNOSIS_MONITORING', 'SERIOUS')
+      .build();
+
+  it('lets through only the listed services: HL7 allowed reaches the readings, not the web UI’s alarm settings', () => {
+    const g = buildGraph(build(['HL7']));
+    expect(g.steps.some((s) => s.ruleId === 'zone-link')).toBe(false);
+    expect(reachableTargets(g)).toEqual(['vitals#MANIPULATE']);
+    const [p] = findAttackPaths(g, { targetIds: ['vitals#MANIPULATE'] }).paths;
+    expect(p!.stepIds).toEqual([
+      'unauthenticated-access@guest@hl7@via-clinical',
+      'interface-function-abuse@hl7@vitals#MANIPULATE',
+    ]);
+    // The boundary control on the clinical zone's edge blocks the routed access too.
+    const step = g.steps.find((s) => s.id === 'unauthenticated-access@guest@hl7@via-clinical')!;
+    expect(step.blockingControls.map((b) => `${b.controlId}@${b.elementId}`)).toContain('C29@clinical');
+    const w = whatIf(build(['HL7']), catalogue, [{ controlId: 'C29', elementId: 'clinical' }]);
+    expect(w.after.pathCount).toBe(0);
+  });
+
+  it('an open link (no allowlist) gives presence in the linked zone: both interfaces', () => {
+    expect(reachableTargets(buildGraph(build()))).toEqual([
+      'alarm#DENY',
+      'alarm#MANIPULATE',
+      'vitals#DENY',
+      'vitals#MANIPULATE',
+    ]);
+  });
+});

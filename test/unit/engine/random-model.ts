@@ -62,7 +62,10 @@ export function randomModel(seed: number, catalogue: Catalogue, o: RandomModelOp
       zoneIds.filter((id) => id !== z.id),
       2,
     );
-    if (links.length > 0 && rnd() < 0.4) z.linkedZoneIds = links;
+    if (links.length > 0 && rnd() < 0.4) {
+      z.linkedZoneIds = links;
+      if (rnd() < 0.4) z.linkedZoneServices = some(INTERFACE_KINDS, 3);
+    }
   }
   const nd = int(1, o.maxDevices ?? 4);
   for (let i = 0; i < nd; i++) {

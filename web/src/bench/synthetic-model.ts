@@ -63,6 +63,7 @@ export function syntheticModel({
       effectivePhysicalAccess: false,
       effectiveNetwork: true,
       linkedZoneIds: [],
+      linkedZoneServices: null,
     });
   }
   const byZone: string[][] = Array.from({ length: zones }, () => []);

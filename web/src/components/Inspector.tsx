@@ -208,7 +208,11 @@ export function Inspector({
                   .filter(Boolean)
                   .join(' and ') || 'nothing',
               ],
-              ['Routes to', (z.linkedZoneIds ?? []).map((l) => index.label(l)).join(', ')],
+              [
+                'Routes to',
+                (z.linkedZoneIds ?? []).map((l) => index.label(l)).join(', ') +
+                  (z.linkedZoneServices?.length ? ` (only ${z.linkedZoneServices.join(', ')})` : ''),
+              ],
               ['Description', z.description],
             ]}
           />

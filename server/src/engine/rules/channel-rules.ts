@@ -127,7 +127,7 @@ export const zoneLinkRule: AttackRule = {
   id: 'zone-link',
   title: 'Network reach through a zone link',
   description:
-    "A zone whose traffic is routed to another (linkedZoneIds: a flat network, a routed VLAN pair) gives network reach there. A boundary control on the destination zone's edge (firewall, segmentation) blocks the step.",
+    "A zone whose traffic is routed to another without restriction (linkedZoneIds: a flat network, a routed VLAN pair) gives presence there. With an allowlist (linkedZoneServices) it does not: only the listed kinds of interface in the linked zone are reachable, through the access rules, and a boundary control on the destination zone's edge blocks those steps too. A boundary control on the destination zone's edge (firewall, segmentation) blocks the step.",
   attackMethodId: 'AM19',
   fromType: 'ZONE',
   toType: 'ZONE',
@@ -139,7 +139,8 @@ export const zoneLinkRule: AttackRule = {
   evaluate(ctx: RuleContext): AttackStep[] {
     const steps: AttackStep[] = [];
     for (const z of ctx.model.zones)
-      for (const to of z.linkedZoneIds ?? [])
+      // links with an allowlist give reach of the listed services only (access rules, networkSources)
+      for (const to of z.linkedZoneServices ? [] : (z.linkedZoneIds ?? []))
         steps.push(
           ctx.step(this, {
             from: z.id,

@@ -7,6 +7,7 @@ import {
   CHANNEL_PAYLOADS,
   EXTRINSIC_MECHANISMS,
   INTERFACE_FUNCTIONS,
+  INTERFACE_KINDS,
   type AttackMethod,
   type Catalogue,
   type Control,
@@ -111,9 +112,11 @@ export function buildRuleContext(
     issues.push({ path, message });
   };
 
-  const zones: Zone[] = sortById(model.zones).map((z) =>
-    z.linkedZoneIds ? { ...z, linkedZoneIds: sortedUnique(z.linkedZoneIds).filter((id) => id !== z.id) } : z,
-  );
+  const zones: Zone[] = sortById(model.zones).map((z) => ({
+    ...z,
+    ...(z.linkedZoneIds ? { linkedZoneIds: sortedUnique(z.linkedZoneIds).filter((id) => id !== z.id) } : {}),
+    ...(z.linkedZoneServices ? { linkedZoneServices: inEnumOrder(z.linkedZoneServices, INTERFACE_KINDS) } : {}),
+  }));
   const devices: Device[] = sortById(model.devices).map((d) => ({
     ...d,
     zoneIds: sortedUnique(d.zoneIds),
@@ -309,6 +312,18 @@ export function buildRuleContext(
     interfacesByDevice: group(interfaces, (f) => f.deviceId),
     assetsByDevice: group(assets, (a) => a.deviceId),
     vulnerabilitiesByElement,
+    routedInto: (() => {
+      const into = new Map<string, { from: string; services: readonly Interface['kind'][] }[]>();
+      for (const z of zones) {
+        if (!z.linkedZoneServices) continue;
+        for (const to of z.linkedZoneIds ?? []) {
+          const list = into.get(to) ?? [];
+          list.push({ from: z.id, services: z.linkedZoneServices });
+          into.set(to, list);
+        }
+      }
+      return into;
+    })(),
     hostedBy: group(
       devices.filter((d) => d.hostDeviceId !== undefined),
       (d) => d.hostDeviceId!,
@@ -443,11 +458,19 @@ export function buildRuleContext(
   // Steps that more than one element can block (e.g. an outbound connection: egress filtering on
   // the device's zone, or removing the function on the device) share a combined list per key.
   const combinedCache = new Map<string, Blocking>();
-  const combinedBlocking = (first: Blocking, others: readonly string[], methodId: string): Blocking => {
-    const key = `${first.ordinal}\u0000${others.join('\u0000')}\u0000${methodId}`;
+  const combinedBlocking = (
+    first: Blocking,
+    others: readonly (string | { elementId: string; attackMethodId: string })[],
+    methodId: string,
+  ): Blocking => {
+    const pairs = others.map((o) => (typeof o === 'string' ? { elementId: o, attackMethodId: methodId } : o));
+    const key = `${first.ordinal}\u0000${pairs.map((o) => `${o.elementId}\u0001${o.attackMethodId}`).join('\u0000')}`;
     const cached = combinedCache.get(key);
     if (cached) return cached;
-    const parts = [first, ...others.map((id) => blockingFor(id, elementOrdinal.get(id)!, methodId))];
+    const parts = [
+      first,
+      ...pairs.map((o) => blockingFor(o.elementId, elementOrdinal.get(o.elementId)!, o.attackMethodId)),
+    ];
     const entry: Blocking = {
       list: parts.flatMap((p) => p.list),
       blocked: parts.some((p) => p.blocked),

@@ -1,5 +1,5 @@
 import type { AttackStep } from '../types';
-import { CREDENTIAL_FACTOR, isPhysicalInterface } from './factors';
+import { CREDENTIAL_FACTOR, isPhysicalInterface, networkSources } from './factors';
 import type { AttackRule, RuleContext } from './rule';
 
 /** Zone → interface protected by default credentials or a password alone (no MFA, no certificate). */
@@ -27,14 +27,17 @@ export const credentialCompromiseRule: AttackRule = {
         { property: 'authentication', value: iface.authentication },
         { property: 'interfaceKind', value: iface.kind },
       ];
-      for (const zoneId of iface.exposedToZoneIds) {
+      for (const src of networkSources(ctx.model, iface)) {
         steps.push(
           ctx.step(this, {
-            from: zoneId,
+            from: src.from,
             to: iface.id,
+            ...(src.via
+              ? { qualifier: `via-${src.via}`, alsoBlockedOn: [{ elementId: src.via, attackMethodId: 'AM19' }] }
+              : {}),
             attackMethodId: method.id,
             likelihood: method.baseLikelihood * factor,
-            evidence,
+            evidence: src.evidence ? [...evidence, src.evidence] : evidence,
             controlElementId: iface.id,
           }),
         );

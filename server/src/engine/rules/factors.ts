@@ -263,3 +263,35 @@ export function isIpHost(model: IndexedModel, device: Device, channels: readonly
     (c) => (c.fromDeviceId === device.id || c.toDeviceId === device.id) && IP_TECHNOLOGIES.includes(c.technology),
   );
 }
+
+/** Where an attacker with network presence can reach an interface from. */
+export interface NetworkSource {
+  /** Zone node the attacker is present in. */
+  from: string;
+  /** For a routed link with an allowlist: the interface's exposure zone the link leads into. */
+  via?: string;
+  evidence?: StepEvidence;
+}
+
+/**
+ * The zones from which a network interface can be reached: the zones it is exposed to, and the
+ * zones routed into one of those through an allowlist that lets its kind through
+ * (`linkedZoneServices`). Open links need no entry here: they give presence in the linked zone.
+ */
+export function networkSources(model: IndexedModel, iface: Interface): NetworkSource[] {
+  const out: NetworkSource[] = iface.exposedToZoneIds.map((from) => ({ from }));
+  const direct = new Set(iface.exposedToZoneIds);
+  const seen = new Set<string>();
+  for (const via of iface.exposedToZoneIds) {
+    for (const r of model.routedInto.get(via) ?? []) {
+      if (direct.has(r.from) || seen.has(r.from) || !r.services.includes(iface.kind)) continue;
+      seen.add(r.from);
+      out.push({
+        from: r.from,
+        via,
+        evidence: { property: 'routedVia', value: `${r.from} → ${via} (${iface.kind} allowed)` },
+      });
+    }
+  }
+  return out;
+}

@@ -1,5 +1,5 @@
 import type { AttackStep } from '../types';
-import { AUTHENTICATION_FACTOR } from './factors';
+import { AUTHENTICATION_FACTOR, networkSources } from './factors';
 import type { AttackRule, RuleContext } from './rule';
 
 /** Zone → REMOTE_SERVICE interface: abuse of the vendor's remote-service access. */
@@ -27,14 +27,17 @@ export const remoteServiceAbuseRule: AttackRule = {
         { property: 'interfaceKind', value: iface.kind },
         { property: 'authentication', value: `${iface.authentication} (×${factor})` },
       ];
-      for (const zoneId of iface.exposedToZoneIds) {
+      for (const src of networkSources(ctx.model, iface)) {
         steps.push(
           ctx.step(this, {
-            from: zoneId,
+            from: src.from,
             to: iface.id,
+            ...(src.via
+              ? { qualifier: `via-${src.via}`, alsoBlockedOn: [{ elementId: src.via, attackMethodId: 'AM19' }] }
+              : {}),
             attackMethodId: method.id,
             likelihood: method.baseLikelihood * factor,
-            evidence,
+            evidence: src.evidence ? [...evidence, src.evidence] : evidence,
             controlElementId: iface.id,
           }),
         );

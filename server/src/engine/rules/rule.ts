@@ -38,6 +38,11 @@ export interface IndexedModel {
   assetsByDevice: ReadonlyMap<string, readonly Asset[]>;
   /** Vulnerabilities of each device or interface, sorted by id. */
   vulnerabilitiesByElement: ReadonlyMap<string, readonly ScoredVulnerability[]>;
+  /**
+   * Zones routed into each zone through an allowlist (`linkedZoneServices`): from which zone, and
+   * the interface kinds it may reach there. Open links are not listed (they give presence).
+   */
+  routedInto: ReadonlyMap<string, readonly { from: string; services: readonly Interface['kind'][] }[]>;
   /** Hosted software of each host device (devices whose hostDeviceId is it), sorted by id. */
   hostedBy: ReadonlyMap<string, readonly Device[]>;
 }
@@ -55,8 +60,12 @@ export interface StepDraft {
   evidence: StepEvidence[];
   /** Element a control must sit on to block the step; null when nothing can block it. */
   controlElementId: string | null;
-  /** Other elements whose controls block the step too (their blocking controls join the step's list). */
-  alsoBlockedOn?: readonly string[];
+  /**
+   * Other elements whose controls block the step too (their blocking controls join the step's
+   * list): an element id (controls mitigating the step's method), or an element with the method
+   * its controls are chosen by (a routed link's edge: AM19, whatever the access method).
+   */
+  alsoBlockedOn?: readonly (string | { elementId: string; attackMethodId: string })[];
 }
 
 /** What a rule may use while evaluating. */

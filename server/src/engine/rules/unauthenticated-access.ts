@@ -1,5 +1,5 @@
 import type { AttackStep } from '../types';
-import { isPhysicalInterface } from './factors';
+import { isPhysicalInterface, networkSources } from './factors';
 import type { AttackRule, RuleContext } from './rule';
 
 /** Zone → network/radio interface without authentication: anyone who reaches it uses it (CWE-306). */
@@ -26,14 +26,17 @@ export const unauthenticatedAccessRule: AttackRule = {
         { property: 'authentication', value: 'NONE' },
         { property: 'interfaceKind', value: iface.kind },
       ];
-      for (const zoneId of iface.exposedToZoneIds) {
+      for (const src of networkSources(ctx.model, iface)) {
         steps.push(
           ctx.step(this, {
-            from: zoneId,
+            from: src.from,
             to: iface.id,
+            ...(src.via
+              ? { qualifier: `via-${src.via}`, alsoBlockedOn: [{ elementId: src.via, attackMethodId: 'AM19' }] }
+              : {}),
             attackMethodId: method.id,
             likelihood: method.baseLikelihood,
-            evidence,
+            evidence: src.evidence ? [...evidence, src.evidence] : evidence,
             controlElementId: iface.id,
           }),
         );

@@ -170,6 +170,7 @@ export function ZoneForm({ ctx, element, defaults, onDone, onCancel }: FormProps
     physicalAccess: triState(element?.physicalAccess),
     network: triState(element?.network),
     linkedZoneIds: element?.linkedZoneIds ?? [],
+    linkedZoneServices: element?.linkedZoneServices ?? [],
   };
   return (
     <ServerForm
@@ -192,6 +193,7 @@ export function ZoneForm({ ctx, element, defaults, onDone, onCancel }: FormProps
                 physicalAccess: fromTriState(v.physicalAccess),
                 network: fromTriState(v.network),
                 linkedZoneIds: v.linkedZoneIds,
+                linkedZoneServices: v.linkedZoneServices.length ? (v.linkedZoneServices as InterfaceKind[]) : null,
               },
             }),
           );
@@ -209,6 +211,7 @@ export function ZoneForm({ ctx, element, defaults, onDone, onCancel }: FormProps
                 physicalAccess: undef(fromTriState(v.physicalAccess)),
                 network: undef(fromTriState(v.network)),
                 linkedZoneIds: v.linkedZoneIds.length ? v.linkedZoneIds : undefined,
+                linkedZoneServices: v.linkedZoneServices.length ? (v.linkedZoneServices as InterfaceKind[]) : undefined,
               },
             }),
           );
@@ -244,7 +247,13 @@ export function ZoneForm({ ctx, element, defaults, onDone, onCancel }: FormProps
         name="linkedZoneIds"
         label="Routes to zones (zone links)"
         options={zoneOptions(ctx.index).filter((o) => o.value !== element?.id)}
-        hint="Traffic from this zone reaches these zones without restriction (one direction)"
+        hint="Traffic from this zone reaches these zones (one direction)"
+      />
+      <CheckboxGroup
+        name="linkedZoneServices"
+        label="Only these services through the links (allowlist)"
+        options={enumOptions(InterfaceKind, (v) => v.replace(/_/g, ' '))}
+        hint="None ticked: open links (presence in the linked zones). Ticked: only interfaces of these kinds there are reachable"
       />
       <TextField name="description" label="Description" multiline />
     </ServerForm>
