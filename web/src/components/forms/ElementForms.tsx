@@ -384,22 +384,25 @@ export function DeviceForm({ ctx, element, defaults, onDone, onCancel }: FormPro
         options={deviceOptions(ctx.index).filter((o) => o.value !== d?.id)}
         hint="For an app or a cloud service: the device that runs it (its control gives control of this one)"
       />
-      <CheckboxGroup
-        name="outboundZoneIds"
-        label="Connects out to"
-        options={zoneOptions(ctx.index)}
-        hint="Zones of the endpoints it opens connections to itself (a vendor cloud, a fixed internet address)"
-      />
-      <SelectField
-        name="outboundAccepts"
-        label="Takes back on those connections"
-        emptyLabel="Data (default)"
-        options={[
-          { value: 'DATA', label: 'Data: readings or configuration it stores' },
-          { value: 'COMMANDS', label: 'Commands it acts on' },
-          { value: 'CODE', label: 'Files it loads and runs (a backdoor)' },
-        ]}
-      />
+      <details className="field group" open={Boolean(d?.outboundZoneIds?.length)}>
+        <summary>Outbound connections</summary>
+        <CheckboxGroup
+          name="outboundZoneIds"
+          label="Connects out to"
+          options={zoneOptions(ctx.index)}
+          hint="Zones of the endpoints it opens connections to itself (a vendor cloud, a fixed internet address)"
+        />
+        <SelectField
+          name="outboundAccepts"
+          label="Takes back on those connections"
+          emptyLabel="Data (default)"
+          options={[
+            { value: 'DATA', label: 'Data: readings or configuration it stores' },
+            { value: 'COMMANDS', label: 'Commands it acts on' },
+            { value: 'CODE', label: 'Files it loads and runs (a backdoor)' },
+          ]}
+        />
+      </details>
       <fieldset className="field group">
         <legend>Properties (MDS2)</legend>
         <CheckboxField name="generalPurposeOs" label="General-purpose OS" />
