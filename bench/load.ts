@@ -39,6 +39,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { formatted } from './formatted';
 
 const local = require('../tools/neo4j/neo4j-local.cjs') as {
   start(o: {
@@ -641,16 +642,6 @@ async function writeDocs(report: Record<string, unknown> & { date: string }, jso
     ? current.slice(0, current.indexOf(begin)) + section + current.slice(current.indexOf(end) + end.length)
     : `${current.trimEnd()}\n\n## Load test\n\n${LOAD_INTRO}\n\n${section}\n`;
   fs.writeFileSync(file, await formatted(file, next));
-}
-
-/** `text` as Prettier formats `file` with the project's settings (`npm run lint` checks docs too). */
-async function formatted(file: string, text: string): Promise<string> {
-  try {
-    const prettier = await import('prettier');
-    return await prettier.format(text, { ...((await prettier.resolveConfig(file)) ?? {}), filepath: file });
-  } catch {
-    return text;
-  }
 }
 
 /** The prose of the "Load test" section, written once when the section is first added. */

@@ -33,6 +33,7 @@ import { loadBundledCatalogue } from '../server/src/domain/catalogue';
 import { SEVERITY_RANK, SEVERITIES } from '../server/src/domain/types';
 import { Database } from '../server/src/graph/database';
 import { generateHospital } from '../test/support/generate-hospital';
+import { formatted } from './formatted';
 
 const local = require('../tools/neo4j/neo4j-local.cjs') as {
   start(o: {
@@ -440,16 +441,6 @@ async function writeDocs(
     ? current.slice(0, current.indexOf(begin)) + section + current.slice(current.indexOf(end) + end.length)
     : `${current}\n${section}\n`;
   fs.writeFileSync(file, await formatted(file, next));
-}
-
-/** `text` as Prettier formats `file` with the project's settings (`npm run lint` checks docs too). */
-async function formatted(file: string, text: string): Promise<string> {
-  try {
-    const prettier = await import('prettier');
-    return await prettier.format(text, { ...((await prettier.resolveConfig(file)) ?? {}), filepath: file });
-  } catch {
-    return text;
-  }
 }
 
 /** `--docs-from <file>`: rewrites the docs from a record saved from stdout (a run made with --no-docs). */

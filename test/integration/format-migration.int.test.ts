@@ -54,8 +54,10 @@ describe('migrateStoredModels', () => {
       vulnerabilities: [],
       controlPlacements: [{ id: 'pl-b', controlId: 'C21', elementId: 'ch-b', status: 'PLANNED' }],
     };
-    // Written as stored data, past validation (a 1.0 write path accepted such copies).
+    // Written as stored data, past validation (a 1.0 write path accepted such copies), and without
+    // the format marker that writes of this version set.
     await new ModelRepository(h.db).importDocument(canonicalModelDocument(stored), false, null, async () => {});
+    await unmark(modelId);
 
     const report = await h.services.models.migrateStoredModels(TEST_ACTOR);
     const mine = report.find((r) => r.modelId === modelId)!;
@@ -79,12 +81,21 @@ describe('migrateStoredModels', () => {
     expect((await h.services.models.get(modelId))!.version).toBe(version);
   });
 
-  it('marks a current model checked without writing it', async () => {
-    const modelId = h.uniqueModelId('current');
-    await h.services.models.createModel(TEST_ACTOR, modelId, 'Already current');
-    const before = (await h.services.models.get(modelId))!.version;
+  it('marks an unmarked model that is already current without writing it; a model written now is not even loaded', async () => {
+    const old = h.uniqueModelId('current');
+    await h.services.models.createModel(TEST_ACTOR, old, 'Stored before the marker');
+    await unmark(old);
+    const fresh = h.uniqueModelId('fresh');
+    await h.services.models.createModel(TEST_ACTOR, fresh, 'Written in 2.0');
+    const before = (await h.services.models.get(old))!.version;
     const report = await h.services.models.migrateStoredModels(TEST_ACTOR);
-    expect(report.find((r) => r.modelId === modelId)).toEqual({ modelId, changes: [] });
-    expect((await h.services.models.get(modelId))!.version).toBe(before);
+    expect(report.find((r) => r.modelId === old)).toEqual({ modelId: old, changes: [] });
+    expect(report.find((r) => r.modelId === fresh)).toBeUndefined();
+    expect((await h.services.models.get(old))!.version).toBe(before);
   });
+
+  /** Removes the format marker, as a model stored by a version before 2.0 lacks it. */
+  async function unmark(modelId: string): Promise<void> {
+    await h.db.driver.executeQuery('MATCH (m:ThreatModel {id: $modelId}) REMOVE m.formatVersion', { modelId });
+  }
 });

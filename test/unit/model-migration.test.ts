@@ -10,6 +10,11 @@ import { migrateModelDocument } from '../../server/src/domain/model-migration';
 import { generateHospital } from '../support/generate-hospital';
 
 const catalogue = loadBundledCatalogue();
+/** A channel control (C20/C21/C26) the element has no placement of yet. */
+const FREE_CONTROL = (doc: { controlPlacements: { controlId: string; elementId: string }[] }, elementId: string) =>
+  ['C21', 'C20', 'C26'].find(
+    (c) => !doc.controlPlacements.some((p) => p.controlId === c && p.elementId === elementId),
+  )!;
 const V1_DEMO = JSON.parse(
   fs.readFileSync(path.resolve(__dirname, '../fixtures/demo-hospital-v1.json'), 'utf8'),
 ) as Record<string, unknown>;
@@ -34,7 +39,8 @@ describe('migrateModelDocument (1.0 → 2.0)', () => {
       channels: [...v2.channels, copy],
       controlPlacements: [
         ...v2.controlPlacements,
-        { id: 'zz-pl-on-copy', controlId: 'C21', elementId: copy.id, status: 'PLANNED' },
+        // a control the kept channel does not have yet, so the placement moves (not dropped)
+        { id: 'zz-pl-on-copy', controlId: FREE_CONTROL(v2, v2.channels[0]!.id), elementId: copy.id, status: 'PLANNED' },
       ],
     };
     const { changes } = migrateModelDocument(v1);
@@ -49,10 +55,7 @@ describe('migrateModelDocument (1.0 → 2.0)', () => {
     expect(doc.formatVersion).toBe('2.0');
     expect(doc.devices).toHaveLength(1000);
     expect(doc.channels).toHaveLength(v2.channels.length);
-    const moved = doc.controlPlacements.find((p) => p.id === 'zz-pl-on-copy');
-    if (moved) expect(moved.elementId).toBe(v2.channels[0]!.id);
-    else
-      expect(v2.controlPlacements.some((p) => p.controlId === 'C21' && p.elementId === v2.channels[0]!.id)).toBe(true);
+    expect(doc.controlPlacements.find((p) => p.id === 'zz-pl-on-copy')!.elementId).toBe(v2.channels[0]!.id);
     // Apart from the merge, the document is the 2.0 one.
     expect(
       canonicalModelDocument({

@@ -517,7 +517,8 @@ function checkDomain(doc: ModelDocument, catalogue: Catalogue): FieldIssue[] {
 /** Fields of the schema's `name` type ($defs/name): what labels and lists show. */
 const NAME_FIELDS = ['name', 'manufacturer', 'modelName', 'software', 'externalId', 'assetTag'] as const;
 
-const ELEMENT_LISTS = [
+/** The element lists of an exchange document, in document order. */
+export const ELEMENT_LISTS = [
   'zones',
   'devices',
   'interfaces',

@@ -12,19 +12,11 @@
  * a version before the import starts from that snapshot ({@link rewindStart}). Only imports from
  * before that (or whose snapshot an ADMIN deleted) still end the history.
  */
-import { canonicalModelDocument } from './model-document';
+import { canonicalModelDocument, ELEMENT_LISTS } from './model-document';
 import type { ModelDocument } from './types';
 
-/** The element lists of a document, by the `kind` an audit change records. */
-export const ELEMENT_KINDS = [
-  'zones',
-  'devices',
-  'interfaces',
-  'channels',
-  'assets',
-  'vulnerabilities',
-  'controlPlacements',
-] as const;
+/** The element lists of a document, by the `kind` an audit change records (model-document's list). */
+export const ELEMENT_KINDS = ELEMENT_LISTS;
 export type HistoryElementKind = (typeof ELEMENT_KINDS)[number];
 
 /** One change of an audit entry: the element (or 'model' header) before and after; null = absent. */

@@ -4,7 +4,7 @@
  */
 import { zoneIsNetwork } from '../../domain/types';
 import type { AttackStep } from '../types';
-import { isIpHost } from './factors';
+import { ipHosts } from './factors';
 import type { AttackRule, RuleContext } from './rule';
 
 /** Control of a device → user access to it (control contains it). */
@@ -272,8 +272,9 @@ export const lateralMovementRule: AttackRule = {
       true: [{ property: 'generalPurposeOs', value: 'true (×1)' }],
       false: [{ property: 'generalPurposeOs', value: 'false (×0.6)' }],
     };
+    const hosts = ipHosts(model);
     for (const device of model.devices) {
-      if (!isIpHost(model, device, model.channels)) continue;
+      if (!hosts.has(device.id)) continue;
       for (const zoneId of device.zoneIds) {
         if (!zoneIsNetwork(model.zoneById.get(zoneId)!)) continue;
         steps.push(

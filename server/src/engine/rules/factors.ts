@@ -12,8 +12,6 @@ import type {
   Interface,
   InterfaceKind,
   IntrinsicMechanism,
-  Zone,
-  Device,
 } from '../../domain/types';
 import {
   IP_INTERFACE_KINDS,
@@ -21,7 +19,6 @@ import {
   PHYSICAL_INTERFACE_KINDS,
   WIRELESS_TECHNOLOGIES,
 } from '../../domain/types';
-import type { CvssAttackVector } from '../cvss';
 import type { IndexedModel, ScoredVulnerability } from './rule';
 import type { StepEvidence } from '../types';
 
@@ -36,27 +33,6 @@ export function isPhysicalInterface(iface: Interface): boolean {
 /** A radio link, observable from the zones in range (types.ts WIRELESS_TECHNOLOGIES). */
 export function isWireless(channel: Channel): boolean {
   return WIRELESS_TECHNOLOGIES.includes(channel.technology);
-}
-
-/**
- * Whether a vulnerability with attack vector `av` can be exploited on `iface` by an attacker in
- * `zone` (FIRST CVSS v3.1 §2.1.1 attack vector):
- * - physical interfaces (USB, SERIAL_DEBUG, LOCAL_UI, only from PHYSICAL_ACCESS zones): AV:P, AV:L;
- * - radio interfaces: AV:A and AV:N (the attacker is in radio range);
- * - network interfaces: AV:N; AV:A too when the zone is a segment the device sits in.
- */
-export function attackVectorFits(av: CvssAttackVector, iface: Interface, zone: Zone, device: Device): boolean {
-  if (isPhysicalInterface(iface)) return av === 'P' || av === 'L';
-  if (RADIO_INTERFACE_KINDS.includes(iface.kind)) return av === 'A' || av === 'N';
-  if (av === 'N') return true;
-  return av === 'A' && device.zoneIds.includes(zone.id);
-}
-
-/** Vulnerabilities of an interface and of its device, sorted by id. */
-export function vulnerabilitiesOf(model: IndexedModel, iface: Interface): ScoredVulnerability[] {
-  const own = model.vulnerabilitiesByElement.get(iface.id) ?? [];
-  const device = model.vulnerabilitiesByElement.get(iface.deviceId) ?? [];
-  return [...own, ...device].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /**
@@ -76,47 +52,6 @@ export const CREDENTIAL_FACTOR: Partial<Record<Authentication, number>> = {
   DEFAULT_CREDENTIALS: 1,
   PASSWORD: 0.4,
 };
-
-/**
- * How directly access to an interface of this kind turns into control of its device
- * (interface-compromise, malware-infection): shells and service ports ×2, user interfaces and
- * file shares ×1.5, data/radio interfaces ×1.
- */
-export const INTERFACE_CONTROL_FACTOR: Record<InterfaceKind, number> = {
-  SSH: 2,
-  TELNET: 2,
-  RDP: 2,
-  REMOTE_SERVICE: 2,
-  SERIAL_DEBUG: 2,
-  WEB_UI: 1.5,
-  LOCAL_UI: 1.5,
-  USB: 1.5,
-  SMB: 1.5,
-  HL7: 1,
-  DICOM: 1,
-  FHIR_API: 1,
-  REST_API: 1,
-  BLE_GATT: 1,
-  PROPRIETARY_RF: 1,
-  WIFI: 1,
-  ZIGBEE: 1,
-  LORA: 1,
-  CELLULAR: 1,
-  ETHERNET: 1,
-  OTHER: 1,
-};
-
-/** Factor of a known vulnerability: 1 + maxScore/10 (1 with none, 2 for a 10.0). */
-export function vulnerabilityFactor(vulns: readonly ScoredVulnerability[]): number {
-  let max = 0;
-  for (const v of vulns) max = Math.max(max, v.score);
-  return 1 + max / 10;
-}
-
-/** Unpatchable devices (MDS2 CSUP) keep their flaws: ×1.25. */
-export function patchFactor(device: Device): number {
-  return device.patchable ? 1 : 1.25;
-}
 
 /**
  * Strength of each intrinsic (link-layer) mechanism against the three ways onto a link, as the
@@ -256,12 +191,19 @@ export function vulnerabilityGrants(v: ScoredVulnerability): {
   return { control: false, impacts };
 }
 
-/** Whether a device is a host on IP networks: an IP-served interface, or an IP link (types.ts IP_*). */
-export function isIpHost(model: IndexedModel, device: Device, channels: readonly Channel[]): boolean {
-  if ((model.interfacesByDevice.get(device.id) ?? []).some((i) => IP_INTERFACE_KINDS.includes(i.kind))) return true;
-  return channels.some(
-    (c) => (c.fromDeviceId === device.id || c.toDeviceId === device.id) && IP_TECHNOLOGIES.includes(c.technology),
-  );
+/**
+ * The devices that are hosts on IP networks: an IP-served interface, or an end of an IP link
+ * (types.ts IP_INTERFACE_KINDS, IP_TECHNOLOGIES). One pass over interfaces and channels.
+ */
+export function ipHosts(model: IndexedModel): Set<string> {
+  const hosts = new Set<string>();
+  for (const i of model.interfaces) if (IP_INTERFACE_KINDS.includes(i.kind)) hosts.add(i.deviceId);
+  for (const c of model.channels) {
+    if (!IP_TECHNOLOGIES.includes(c.technology)) continue;
+    hosts.add(c.fromDeviceId);
+    hosts.add(c.toDeviceId);
+  }
+  return hosts;
 }
 
 /** Where an attacker with network presence can reach an interface from. */

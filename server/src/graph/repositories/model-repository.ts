@@ -142,7 +142,14 @@ export class ModelRepository {
     try {
       return await this.db.write(async (tx) => {
         const m = summary(
-          (await tx.run('model/create-model', { modelId, name, description: description ?? null }))[0],
+          (
+            await tx.run('model/create-model', {
+              modelId,
+              name,
+              description: description ?? null,
+              formatVersion: MODEL_FORMAT_VERSION,
+            })
+          )[0],
         )!;
         await also(tx, m);
         return m;
@@ -231,6 +238,7 @@ export class ModelRepository {
             modelId,
             name: doc.model.name,
             description: doc.model.description ?? null,
+            formatVersion: MODEL_FORMAT_VERSION,
           })
         )[0];
         if (!row) throw raced(); // deleted since get-model
@@ -245,6 +253,7 @@ export class ModelRepository {
           modelId,
           name: doc.model.name,
           description: doc.model.description ?? null,
+          formatVersion: MODEL_FORMAT_VERSION,
         });
       }
       await writeElements(tx, modelId, { deleteIds: [], ...doc });
