@@ -32,7 +32,7 @@ const device = (id: string, category: string, zoneIds: string[], extra: Record<s
 /** A small 2.0 document using every new field. */
 function document(modelId: string) {
   return {
-    formatVersion: '2.0',
+    formatVersion: '2.1',
     model: { id: modelId, name: 'v2 fields' },
     zones: [
       { id: 'z-lan', name: 'Clinical LAN', kind: 'CLINICAL', entryPoint: false },

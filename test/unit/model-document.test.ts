@@ -74,7 +74,7 @@ function fixtureCatalogue(): Catalogue {
       capabilityCodes: [],
       appliesTo,
       ...extra,
-      mitigates: [],
+      effects: [],
       defaultCost: 1,
       provenance: { status: 'OWN_DESIGN', source: 'test fixture' },
     })),
@@ -325,21 +325,21 @@ describe('validateModelDocument', () => {
     const doc = fresh();
     const p = indexOf(doc.controlPlacements, 'pl-c11-ws-icu');
     doc.controlPlacements[p]!.elementId = 'z-icu-vlan';
-    expectIssue(doc, `controlPlacements[${p}].elementId`, /applies to DEVICE.*'z-icu-vlan' is a zone/);
+    expectIssue(doc, `controlPlacements[${p}].elementId`, /'z-icu-vlan' cannot carry it: C11 .*applies to DEVICE, not to a zone/);
   });
 
   it('reports a technology-specific control on a channel of another technology', () => {
     const doc = fresh();
     const p = indexOf(doc.controlPlacements, 'pl-c23-insulin-app-pump');
     doc.controlPlacements[p]!.elementId = 'ch-infserver-icu-pump-01';
-    expectIssue(doc, `controlPlacements[${p}].elementId`, /only to BLE channels.*WIFI channel/);
+    expectIssue(doc, `controlPlacements[${p}].elementId`, /only to BLE channels, not WIFI/);
   });
 
   it('reports an interface-kind-specific control on an interface of another kind', () => {
     const doc = fresh();
     const p = indexOf(doc.controlPlacements, 'pl-c28-infserver-remote');
     doc.controlPlacements[p]!.elementId = 'if-infserver-web';
-    expectIssue(doc, `controlPlacements[${p}].elementId`, /only to REMOTE_SERVICE interfaces.*WEB_UI interface/);
+    expectIssue(doc, `controlPlacements[${p}].elementId`, /only to REMOTE_SERVICE interfaces, not WEB_UI/);
   });
 
   it('reports a control whose device conditions the device lacks (C11 anti-malware needs a general-purpose OS)', () => {
@@ -349,8 +349,44 @@ describe('validateModelDocument', () => {
     expectIssue(
       doc,
       `controlPlacements[${p}].elementId`,
-      /needs a device with GENERAL_PURPOSE_OS.*'dev-insulin-pump' lacks/,
+      /'dev-insulin-pump' cannot carry it: .*needs a device with GENERAL_PURPOSE_OS/,
     );
+  });
+
+  describe('controls v2 applicability (bundled catalogue)', () => {
+    const place = (doc: ModelDocument, controlId: string, elementId: string): number => {
+      doc.controlPlacements.push({ id: `pl-test-${controlId}`, controlId, elementId, status: 'PLANNED' });
+      return doc.controlPlacements.length - 1;
+    };
+    it.each([
+      ['C13', 'if-icd-rf', /C13 .* needs an IP-based element .*\(IP_BASED\)/],
+      ['C14', 'if-icd-rf', /C14 .* needs an element with interactive user sessions \(USER_SESSION\)/],
+      ['C20', 'ch-programmer-icd', /C20 .* needs an IP-based element .*\(IP_BASED\)/],
+      ['C15', 'dev-icd', /C15 .* needs an element of no implanted device \(NOT_IMPLANTED\)/],
+      ['C15', 'dev-insulin-pump', /C15 .* needs an element of no body-worn device \(NOT_BODY_WORN\)/],
+      ['C11', 'dev-icd', /C11 .* needs a device with GENERAL_PURPOSE_OS/],
+    ])('refuses %s on %s, naming the predicate that fails', (controlId, elementId, message) => {
+      const doc = fresh();
+      const p = place(doc, controlId, elementId);
+      expectIssue(doc, `controlPlacements[${p}].elementId`, message);
+    });
+    it('accepts what fits an implant: challenge-response on its radio link and interface, patching on the device', () => {
+      const doc = fresh();
+      place(doc, 'C27', 'if-icd-rf');
+      place(doc, 'C06', 'dev-icd');
+      doc.controlPlacements.push({ id: 'pl-test-c21', controlId: 'C21', elementId: 'ch-programmer-icd', status: 'PLANNED' });
+      expect(() => validateModelDocument(doc, catalogue)).not.toThrow();
+    });
+    it('keeps placements that no longer fit when they were stored before (misfitAllowed) or the file predates 2.1', () => {
+      const doc = fresh();
+      const p = place(doc, 'C13', 'if-icd-rf');
+      expect(() => validateModelDocument(doc, catalogue)).toThrow(ValidationError);
+      const stored = doc.controlPlacements[p]!;
+      expect(() =>
+        validateModelDocument(doc, catalogue, { misfitAllowed: (x) => x.id === stored.id }),
+      ).not.toThrow();
+      expect(() => validateModelDocument({ ...doc, formatVersion: '2.0' }, catalogue)).not.toThrow();
+    });
   });
 
   it('reports a placement on an asset', () => {

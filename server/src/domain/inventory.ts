@@ -438,7 +438,7 @@ export function deviceChangeIssues(
     lists = candidate;
     at = new Map(changed.map((c) => [c.position, c]));
     try {
-      validateModelDocument(candidate, catalogue);
+      validateModelDocument(candidate, catalogue, { misfitAllowed: () => true });
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e;
       issues = e.issues;
@@ -460,7 +460,7 @@ export function deviceChangeIssues(
     lists = sub;
     at = new Map(changed.map((c, j) => [j, c]));
     try {
-      validateModelDocument(sub, catalogue);
+      validateModelDocument(sub, catalogue, { misfitAllowed: () => true });
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e;
       issues = e.issues;

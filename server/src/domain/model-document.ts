@@ -11,6 +11,7 @@
  * Every problem found is reported, each with the path of the field at fault
  * (e.g. "devices[3].zoneIds[0]"), in one {@link ValidationError}.
  */
+import { elementFacts, placementMisfit } from './applicability';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
@@ -21,7 +22,6 @@ import { BIDI_MESSAGE, hasBidiControl } from './text';
 import { normaliseIpAddress, normaliseMacAddress, sortIpAddresses } from './identifiers';
 import { channelIdentityKey, migrateModelDocument } from './model-migration';
 import {
-  deviceMeets,
   CHANNEL_PAYLOADS,
   EXTRINSIC_MECHANISMS,
   INTERFACE_FUNCTIONS,
@@ -214,7 +214,11 @@ function mechanismsOf(technology: ChannelTechnology): string[] {
     .map(([mechanism]) => mechanism);
 }
 
-function checkDomain(doc: ModelDocument, catalogue: Catalogue): FieldIssue[] {
+function checkDomain(
+  doc: ModelDocument,
+  catalogue: Catalogue,
+  misfitAllowed: (placement: ControlPlacement) => boolean,
+): FieldIssue[] {
   const issues: FieldIssue[] = [];
   const add = (path: string, message: string) => issues.push({ path, message });
 
@@ -436,6 +440,7 @@ function checkDomain(doc: ModelDocument, catalogue: Catalogue): FieldIssue[] {
   const controlIds = [...controls.keys()].sort(compareStrings);
   const controlRange = controlIds.length > 0 ? ` (${controlIds[0]!}..${controlIds[controlIds.length - 1]!})` : '';
   const placed = new Map<string, string>();
+  const facts = elementFacts(doc);
   doc.controlPlacements.forEach((placement, i) => {
     const path = `controlPlacements[${i}]`;
     const control = controls.get(placement.controlId);
@@ -460,44 +465,12 @@ function checkDomain(doc: ModelDocument, catalogue: Catalogue): FieldIssue[] {
         `'${placement.elementId}' is ${KIND_ARTICLE[target.kind]}; controls are placed on zones, devices, interfaces or channels${hint}`,
       );
     } else if (control) {
-      const label = `control ${control.id} (${control.name})`;
-      if (!control.appliesTo.includes(elementType)) {
+      const misfit = placementMisfit(control, facts.get(placement.elementId)!);
+      if (misfit !== null && !misfitAllowed(placement))
         add(
           `${path}.elementId`,
-          `${label} applies to ${control.appliesTo.join(', ')}, but '${placement.elementId}' is ${KIND_ARTICLE[target.kind]}; place it on a suitable element or choose another control`,
+          `'${placement.elementId}' cannot carry it: ${misfit}; place it on a suitable element or choose another control`,
         );
-      } else if (
-        target.kind === 'channel' &&
-        control.technologies &&
-        !control.technologies.includes((target.element as Channel).technology)
-      ) {
-        const technology = (target.element as Channel).technology;
-        add(
-          `${path}.elementId`,
-          `${label} applies only to ${control.technologies.join(', ')} channels, but '${placement.elementId}' is ${article(technology)} ${technology} channel`,
-        );
-      } else if (
-        target.kind === 'interface' &&
-        control.interfaceKinds &&
-        !control.interfaceKinds.includes((target.element as Interface).kind)
-      ) {
-        const kind = (target.element as Interface).kind;
-        add(
-          `${path}.elementId`,
-          `${label} applies only to ${control.interfaceKinds.join(', ')} interfaces, but '${placement.elementId}' is ${article(kind)} ${kind} interface`,
-        );
-      } else if (control.deviceConditions?.length && (target.kind === 'device' || target.kind === 'interface')) {
-        const device =
-          target.kind === 'device'
-            ? (target.element as Device)
-            : (byId.get((target.element as Interface).deviceId)?.element as Device | undefined);
-        if (device && !deviceMeets(device, control.deviceConditions)) {
-          add(
-            `${path}.elementId`,
-            `${label} needs a device with ${control.deviceConditions.join(' and ')}, which '${device.id}' lacks; place it on such a device or choose another control`,
-          );
-        }
-      }
     }
     const key = `${placement.controlId}\u0000${placement.elementId}`;
     const first = placed.get(key);
@@ -559,6 +532,16 @@ export function checkStoredDocument(doc: ModelDocument): void {
   );
 }
 
+/** Options of {@link validateModelDocument}. */
+export interface ValidateModelOptions {
+  /**
+   * Placements that may stay although their control no longer fits the element (controls v2
+   * applicability): those already stored before this write. Default: none. Documents older than
+   * 2.1 keep all of theirs.
+   */
+  misfitAllowed?: (placement: ControlPlacement) => boolean;
+}
+
 /**
  * Validates an exchange document on import.
  *
@@ -582,25 +565,32 @@ export function checkStoredDocument(doc: ModelDocument): void {
  *   - an intrinsic mechanism of another technology than the channel's
  *     ({@link INTRINSIC_MECHANISM_TECHNOLOGY}, after the TR 67 introduction on intrinsic
  *     security of Wi-Fi, BLE, Zigbee and LoRa);
- *   - a control not in the catalogue, placed on an element type outside its `appliesTo`, on a
- *     channel whose technology is not in its `technologies`, or on an interface whose kind is
- *     not in its `interfaceKinds`; the same control placed twice on one element;
+ *   - a control not in the catalogue, or placed where it cannot exist
+ *     ({@link placementMisfit}: appliesTo, technologies, interfaceKinds, deviceConditions,
+ *     elementConditions), unless `options.misfitAllowed` keeps it or the document predates 2.1;
+ *     the same control placed twice on one element;
  *   - a CVSS vector that does not score ({@link cvssBaseScore});
  *   - (2.0) two channels that are exact copies (same ends, interfaces, technology, mechanisms,
  *     payload and zones), naming both; a linkedZoneIds entry that is not a zone or is the zone
  *     itself; a hostDeviceId that is not another device, or a chain of hosts that loops.
  *   - a name (model, element, manufacturer, model name, software, externalId, asset tag) with a
  *     bidi override, embedding or isolate character (domain/text.ts).
- * A 1.0 document is migrated first ({@link migrateModelDocument}); the result is always 2.0.
+ * A 1.0 or 2.0 document is migrated first ({@link migrateModelDocument}); the result is always 2.1.
  */
-export function validateModelDocument(input: unknown, catalogue: Catalogue): ModelDocument {
-  const doc = migrateModelDocument(input).document;
+export function validateModelDocument(
+  input: unknown,
+  catalogue: Catalogue,
+  options: ValidateModelOptions = {},
+): ModelDocument {
+  const { document: doc, fromVersion } = migrateModelDocument(input);
   const validate = schemaValidator();
   if (!validate(doc)) {
     throw new ValidationError((validate.errors ?? []).map(schemaIssue));
   }
   const model = doc as ModelDocument;
-  const issues = checkDomain(model, catalogue);
+  // Files written before 2.1 keep placements that no longer fit (the control review lists them).
+  const older = fromVersion === '1.0' || fromVersion === '2.0';
+  const issues = checkDomain(model, catalogue, older ? () => true : (options.misfitAllowed ?? (() => false)));
   if (issues.length > 0) throw new ValidationError(issues);
   return model;
 }

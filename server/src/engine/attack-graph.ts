@@ -37,7 +37,7 @@ export function buildAttackGraph(
   catalogue: Catalogue,
   options: BuildAttackGraphOptions = {},
 ): AttackGraph {
-  const built = buildRuleContext(model, catalogue, options.extraPlacements ?? []);
+  const built = buildRuleContext(model, catalogue, options.extraPlacements ?? [], options.assume ?? 'IMPLEMENTED');
   const { ctx, nodes, nodeIds, nodeIndex, record } = built;
   const m = ctx.model;
   const n = nodeIds.length;

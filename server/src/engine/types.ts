@@ -100,7 +100,7 @@ export interface StepEvidence {
 /** Status of a control that could block a step. */
 export type BlockingControlStatus = 'IMPLEMENTED' | 'PLANNED' | 'CANDIDATE';
 
-/** A catalogue control that mitigates a step's attack method and can sit on its control element. */
+/** A catalogue control that PREVENTS a step's attack method and can sit on its control element. */
 export interface BlockingControl {
   controlId: string;
   /** The element the control sits (or would sit) on: the step's controlElementId. */
@@ -110,6 +110,27 @@ export interface BlockingControl {
   /** IMPLEMENTED blocks the step; PLANNED is placed but not in force; CANDIDATE is not placed. */
   status: BlockingControlStatus;
 }
+
+/**
+ * A control whose effect on the step's attack method is REDUCES (catalogue controls v2): while in
+ * force it multiplies the step's likelihood by `factor`. The step's `likelihood` already includes
+ * the factors of its IMPLEMENTED reducing controls; PLANNED and CANDIDATE ones are not applied.
+ */
+export interface ReducingControl extends BlockingControl {
+  /** Residual likelihood factor, 0 < factor < 1. */
+  factor: number;
+}
+
+/** A control that DETECTS or RECOVERS from a step (reported; never changes likelihood or cuts). */
+export interface EffectControl extends BlockingControl {
+  effect: 'DETECTS' | 'RECOVERS';
+}
+
+/**
+ * Which placements count as in force: IMPLEMENTED only (default), or IMPLEMENTED_AND_PLANNED
+ * (residual risk once the agreed plan is carried out).
+ */
+export type PlacementAssumption = 'IMPLEMENTED' | 'IMPLEMENTED_AND_PLANNED';
 
 /**
  * One attack step: an attacker who holds `from` gains `to` with probability `likelihood`.
@@ -137,6 +158,13 @@ export interface AttackStep {
    * read-only.
    */
   blockingControls: BlockingControl[];
+  /**
+   * Controls that REDUCE the step's attack method on its control element (same sharing rule as
+   * blockingControls), sorted by controlId. Implemented ones are already in `likelihood`.
+   */
+  reducingControls: ReducingControl[];
+  /** Controls that DETECT or RECOVER from the step's attack method there (reported only), sorted by controlId. */
+  otherControls: EffectControl[];
   /** True when some blocking control is IMPLEMENTED: the step stays in the graph (audit) but path search ignores it. */
   blocked: boolean;
 }
@@ -169,6 +197,8 @@ export interface BuildAttackGraphOptions {
    * man-in-the-middle, device control; an asset id for every impact on it).
    */
   fromElementIds?: readonly string[];
+  /** Which placements count as in force (default IMPLEMENTED). */
+  assume?: PlacementAssumption;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import {
   type ModelDocument,
 } from '../../domain/types';
 import { compareIds, sortById } from '../compare';
-import { canPlaceControl, type PlaceableElement } from '../controls';
+import { canPlaceControl, elementFacts, type PlaceableElement } from '../controls';
 import type { BaselineGap } from '../types';
 
 const WIRELESS_INTERFACE_KINDS: readonly InterfaceKind[] = [
@@ -93,6 +93,7 @@ export function findBaselineGaps(model: ModelDocument, catalogue: Catalogue): Ba
     placed.set(key, entry);
   }
 
+  const facts = elementFacts(model);
   const rows: BaselineGap[] = [];
   for (const device of sortById(model.devices)) {
     const baseline = baselines.get(device.riskClass);
@@ -100,11 +101,9 @@ export function findBaselineGaps(model: ModelDocument, catalogue: Catalogue): Ba
     const interfaces = interfacesOf.get(device.id) ?? [];
     const channels = channelsOf.get(device.id) ?? [];
     const held = deviceConditions(device, interfaces, channels);
-    const elements: [string, PlaceableElement][] = [
-      [device.id, { type: 'DEVICE', device }],
-      ...interfaces.map((i): [string, PlaceableElement] => [i.id, { type: 'INTERFACE', kind: i.kind, device }]),
-      ...channels.map((c): [string, PlaceableElement] => [c.id, { type: 'CHANNEL', technology: c.technology }]),
-    ];
+    const elements: [string, PlaceableElement][] = [device.id, ...interfaces.map((i) => i.id), ...channels.map((c) => c.id)].map(
+      (id): [string, PlaceableElement] => [id, facts.get(id)!],
+    );
     for (const req of baseline.requirements) {
       const conditionsMet = req.level === 'CONDITIONAL' ? req.conditions.filter((c) => held.has(c)) : [];
       if (req.level === 'CONDITIONAL' && conditionsMet.length === 0) continue;
