@@ -358,8 +358,10 @@ export interface AppliedPlacement {
   elementType: ElementType;
   /** Cost units. */
   cost: number;
-  /** Steps that were unblocked before and are blocked by this placement, sorted. */
+  /** Steps that were unblocked before and are blocked by this placement (it PREVENTS them), in step-id order. */
   blocksStepIds: string[];
+  /** Steps it does not block but whose likelihood it lowers (it REDUCES them), in step-id order. */
+  reducesStepIds: string[];
 }
 
 // ---------------------------------------------------------------------------------------------

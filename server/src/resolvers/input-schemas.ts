@@ -412,7 +412,9 @@ export const FIELD_INPUTS: Readonly<Record<string, z.ZodType>> = Object.freeze({
   'ThreatModel.attackPaths': args({ targetIds: nodeIdList().nullish(), fromElementIds: nodeIdList().nullish() }),
   'ThreatModel.whatIf': args({
     placements: z.array(PlacementInput).max(MAX_PLACEMENTS, `must have at most ${MAX_PLACEMENTS} placements`),
+    fromElementIds: nodeIdList().nullish(),
   }),
+  'ThreatModel.recommendControls': args({ fromElementIds: nodeIdList().nullish() }),
   'ThreatModel.baselineGaps': args({ deviceId: id.nullish() }),
   'ThreatModel.devicesByIdentifier': args({
     externalId: queryText(200).nullish(),

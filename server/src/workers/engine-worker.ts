@@ -20,6 +20,7 @@ import {
   type AttackGraph,
   type AttackPathsResult,
   type AttackStep,
+  type PlacementAssumption,
   type PlacementInput,
 } from '../engine';
 import { DomainError, EngineLimitError, ValidationError } from '../domain/errors';
@@ -31,7 +32,12 @@ export interface GraphSource {
   /** Cache key (model state, catalogue version, starting elements), as the analysis service makes it. */
   key: string;
   /** Given on the second try (or always, for documents that are not cached). */
-  build?: { document: ModelDocument; catalogue: Catalogue; fromElementIds?: readonly string[] };
+  build?: {
+    document: ModelDocument;
+    catalogue: Catalogue;
+    fromElementIds?: readonly string[];
+    assume?: PlacementAssumption;
+  };
 }
 
 /** An attack path with its steps resolved (what the API serves). */
@@ -119,8 +125,11 @@ function graphFor(source: GraphSource): AttackGraph | undefined {
     return hit;
   }
   if (!source.build) return undefined;
-  const { document, catalogue, fromElementIds } = source.build;
-  const graph = buildAttackGraph(document, catalogue, fromElementIds ? { fromElementIds } : {});
+  const { document, catalogue, fromElementIds, assume } = source.build;
+  const graph = buildAttackGraph(document, catalogue, {
+    ...(fromElementIds ? { fromElementIds } : {}),
+    ...(assume ? { assume } : {}),
+  });
   graphs.set(source.key, graph);
   while (graphs.size > GRAPH_CACHE_SIZE) graphs.delete(graphs.keys().next().value as string);
   return graph;

@@ -22,7 +22,7 @@ import {
   type ExtrinsicMechanism,
 } from '../../domain/types';
 import { compareIds, sortById } from '../compare';
-import { canPlaceControl, elementFacts, type PlaceableElement } from '../controls';
+import { canPlaceControl, elementFacts, placementMisfit, type PlaceableElement } from '../controls';
 import { cvssBaseScore, parseCvssVector } from '../cvss';
 import {
   assetDisclosureRecords,
@@ -247,12 +247,9 @@ export function buildRuleContext(
     const element = elements.get(p.elementId);
     if (!control) add(`extraPlacements[${i}].controlId`, `unknown control '${p.controlId}'`);
     if (!element) add(`extraPlacements[${i}].elementId`, `unknown element '${p.elementId}'`);
-    if (control && element && !canPlaceControl(control, element)) {
-      add(
-        `extraPlacements[${i}]`,
-        `control ${control.id} cannot be placed on ${element.type.toLowerCase()} '${p.elementId}'`,
-      );
-    }
+    const misfit = control && element ? placementMisfit(control, element) : null;
+    if (misfit !== null)
+      add(`extraPlacements[${i}]`, `${element!.type.toLowerCase()} '${p.elementId}' cannot carry it: ${misfit}`);
   });
   if (issues.length > 0) throw new ValidationError(issues);
 
