@@ -325,7 +325,11 @@ describe('validateModelDocument', () => {
     const doc = fresh();
     const p = indexOf(doc.controlPlacements, 'pl-c11-ws-icu');
     doc.controlPlacements[p]!.elementId = 'z-icu-vlan';
-    expectIssue(doc, `controlPlacements[${p}].elementId`, /'z-icu-vlan' cannot carry it: C11 .*applies to DEVICE, not to a zone/);
+    expectIssue(
+      doc,
+      `controlPlacements[${p}].elementId`,
+      /'z-icu-vlan' cannot carry it: C11 .*applies to DEVICE, not to a zone/,
+    );
   });
 
   it('reports a technology-specific control on a channel of another technology', () => {
@@ -374,7 +378,12 @@ describe('validateModelDocument', () => {
       const doc = fresh();
       place(doc, 'C27', 'if-icd-rf');
       place(doc, 'C06', 'dev-icd');
-      doc.controlPlacements.push({ id: 'pl-test-c21', controlId: 'C21', elementId: 'ch-programmer-icd', status: 'PLANNED' });
+      doc.controlPlacements.push({
+        id: 'pl-test-c21',
+        controlId: 'C21',
+        elementId: 'ch-programmer-icd',
+        status: 'PLANNED',
+      });
       expect(() => validateModelDocument(doc, catalogue)).not.toThrow();
     });
     it('keeps placements that no longer fit when they were stored before (misfitAllowed) or the file predates 2.1', () => {
@@ -382,9 +391,7 @@ describe('validateModelDocument', () => {
       const p = place(doc, 'C13', 'if-icd-rf');
       expect(() => validateModelDocument(doc, catalogue)).toThrow(ValidationError);
       const stored = doc.controlPlacements[p]!;
-      expect(() =>
-        validateModelDocument(doc, catalogue, { misfitAllowed: (x) => x.id === stored.id }),
-      ).not.toThrow();
+      expect(() => validateModelDocument(doc, catalogue, { misfitAllowed: (x) => x.id === stored.id })).not.toThrow();
       expect(() => validateModelDocument({ ...doc, formatVersion: '2.0' }, catalogue)).not.toThrow();
     });
   });

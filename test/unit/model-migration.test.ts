@@ -35,10 +35,16 @@ describe('migrateModelDocument (1.0 → 2.0)', () => {
     );
     for (const c of v1Channels)
       for (const m of c.extrinsicMechanisms) {
-        const controlId = { TLS: 'C20', VPN: 'C20', APPLICATION_ENCRYPTION: 'C26', CHALLENGE_RESPONSE: 'C27', MESSAGE_AUTHENTICATION: 'C21' }[m];
-        expect(
-          migrated.controlPlacements.find((p) => p.controlId === controlId && p.elementId === c.id)?.status,
-        ).toBe('IMPLEMENTED');
+        const controlId = {
+          TLS: 'C20',
+          VPN: 'C20',
+          APPLICATION_ENCRYPTION: 'C26',
+          CHALLENGE_RESPONSE: 'C27',
+          MESSAGE_AUTHENTICATION: 'C21',
+        }[m];
+        expect(migrated.controlPlacements.find((p) => p.controlId === controlId && p.elementId === c.id)?.status).toBe(
+          'IMPLEMENTED',
+        );
       }
     expect(V1_DEMO.formatVersion).toBe('1.0'); // the input is not modified
   });

@@ -75,6 +75,46 @@ export function mitigationIndex(catalogue: Catalogue): Map<string, Control[]> {
   return index;
 }
 
+/**
+ * What each control of the bundled catalogue 2026.11.2 (before controls v2) "mitigated": every
+ * listed attack method counted as cut. The control review compares placements against it to find
+ * those that no longer prevent what they were placed for.
+ */
+export const LEGACY_MITIGATES: Readonly<Record<string, readonly string[]>> = {
+  C01: ['AM05'],
+  C02: ['AM17'],
+  C03: ['AM05', 'AM11', 'AM15'],
+  C04: ['AM04', 'AM05'],
+  C05: ['AM06', 'AM14'],
+  C06: ['AM07', 'AM08', 'AM09', 'AM18'],
+  C07: ['AM12'],
+  C08: ['AM10'],
+  C09: ['AM10'],
+  C10: ['AM13', 'AM09'],
+  C11: ['AM08', 'AM07'],
+  C12: ['AM02', 'AM04', 'AM05'],
+  C13: ['AM07', 'AM10', 'AM19'],
+  C14: ['AM05', 'AM06', 'AM15', 'AM20'],
+  C15: ['AM11', 'AM12'],
+  C16: ['AM18', 'AM07', 'AM16'],
+  C17: ['AM07', 'AM09', 'AM11', 'AM16'],
+  C18: ['AM12', 'AM20'],
+  C19: ['AM06', 'AM12'],
+  C20: ['AM01', 'AM02'],
+  C21: ['AM02', 'AM03', 'AM13'],
+  C22: ['AM01', 'AM02', 'AM14'],
+  C23: ['AM02', 'AM04', 'AM14'],
+  C24: ['AM01', 'AM14'],
+  C25: ['AM01', 'AM03', 'AM14'],
+  C26: ['AM01', 'AM02', 'AM14'],
+  C27: ['AM03', 'AM04', 'AM05', 'AM13', 'AM14'],
+  C28: ['AM15'],
+  C29: ['AM07', 'AM08', 'AM10', 'AM15', 'AM19'],
+  C30: ['AM10'],
+  C31: ['AM12', 'AM16'],
+  C32: ['AM20'],
+};
+
 /** Rationale given to effects read from a catalogue written before effects existed. */
 export const LEGACY_MITIGATES_RATIONALE =
   'read from a catalogue without effects (its mitigates list): taken as PREVENTS; review it';
@@ -255,7 +295,10 @@ function referenceIssues(c: Catalogue): FieldIssue[] {
         );
       else effectAt.set(e.attackMethodId, j);
     });
-    if (ctl.elementConditions?.includes('USER_SESSION') && !ctl.appliesTo.some((t) => t === 'DEVICE' || t === 'INTERFACE'))
+    if (
+      ctl.elementConditions?.includes('USER_SESSION') &&
+      !ctl.appliesTo.some((t) => t === 'DEVICE' || t === 'INTERFACE')
+    )
       add(`${at}.elementConditions`, 'USER_SESSION needs appliesTo to include DEVICE or INTERFACE');
     if (ctl.technologies && !ctl.appliesTo.includes('CHANNEL')) {
       add(

@@ -89,7 +89,10 @@ const MECHANISM_CONTROL: Record<string, string> = {
  * The new placement's id is `<channelId>.<controlId>` (or `mig-<n>` when that is taken or too
  * long). The new optional fields (bodyLocation, executesSoftware, userSession) stay absent.
  */
-function migrate2to21(input: Record<string, unknown>): { document: Record<string, unknown>; changes: MigrationChange[] } {
+function migrate2to21(input: Record<string, unknown>): {
+  document: Record<string, unknown>;
+  changes: MigrationChange[];
+} {
   const changes: MigrationChange[] = [];
   const doc: Record<string, unknown> = { ...input, formatVersion: MODEL_FORMAT_VERSION };
   if (!Array.isArray(input.channels) || !Array.isArray(input.controlPlacements)) return { document: doc, changes };
@@ -152,7 +155,10 @@ function migrate2to21(input: Record<string, unknown>): { document: Record<string
 }
 
 /** 1.0 → 2.0: duplicate channels merged (see the module comment). */
-function migrate1to2(input: Record<string, unknown>): { document: Record<string, unknown>; changes: MigrationChange[] } {
+function migrate1to2(input: Record<string, unknown>): {
+  document: Record<string, unknown>;
+  changes: MigrationChange[];
+} {
   const changes: MigrationChange[] = [];
   const doc: Record<string, unknown> = { ...input, formatVersion: '2.0' };
 

@@ -13,6 +13,7 @@ export { recommendControls } from './optimise/recommend-controls';
 /** Loads the HiGHS WebAssembly solver ahead of the first recommendation (optional; cached). */
 export { loadHighs as preloadSolver } from './optimise/milp';
 export { whatIf } from './optimise/what-if';
+export { reviewControlPlacements } from './optimise/review-controls';
 export { findBaselineGaps, deviceConditions } from './baseline/find-baseline-gaps';
 export { cvssBaseScore, parseCvssVector, type CvssBase, type CvssAttackVector } from './cvss';
 export { canPlaceControl, type PlaceableElement } from './controls';

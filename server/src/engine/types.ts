@@ -199,6 +199,11 @@ export interface BuildAttackGraphOptions {
   fromElementIds?: readonly string[];
   /** Which placements count as in force (default IMPLEMENTED). */
   assume?: PlacementAssumption;
+  /**
+   * Control review only: steps of these attack methods on these elements count as blocked, as the
+   * catalogue before controls v2 had them (to show the risk the model was believed to have).
+   */
+  legacyPrevents?: readonly { elementId: string; attackMethodIds: readonly string[] }[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -362,6 +367,41 @@ export interface AppliedPlacement {
   blocksStepIds: string[];
   /** Steps it does not block but whose likelihood it lowers (it REDUCES them), in step-id order. */
   reducesStepIds: string[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Control review (controls v2 migration report)
+// ---------------------------------------------------------------------------------------------
+
+/** Why a placement needs review after controls v2. */
+export type ControlReviewProblem = 'NOT_APPLICABLE' | 'NO_LONGER_PREVENTS';
+
+/** One placement of the model that needs review. */
+export interface ControlReviewItem {
+  placementId: string;
+  controlId: string;
+  elementId: string;
+  status: 'IMPLEMENTED' | 'PLANNED';
+  problem: ControlReviewProblem;
+  /** In words: the failed applicability predicate, or what the control does now instead of preventing. */
+  reason: string;
+  /** Attack methods it used to count as cutting there and no longer cuts, sorted. */
+  attackMethodIds: string[];
+  /** Attack steps on that element of those methods (what it used to block), sorted. */
+  stepIds: string[];
+}
+
+/** Result of {@link reviewControlPlacements}. */
+export interface ControlReview {
+  /** Sorted by placementId. */
+  items: ControlReviewItem[];
+  /**
+   * Safety risk (Σ severityRank × most likely path, every SAFETY target) as the model was believed
+   * to be: the listed IMPLEMENTED placements still cutting what they used to.
+   */
+  riskBefore: number;
+  /** The same as it is now. */
+  riskAfter: number;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,5 +1,10 @@
 /** Catalogue fields: the domain Catalogue maps almost one to one; derived links are computed here. */
-import { mitigatedMethodIds, type AttackMethod as Method, type Catalogue as Cat, type Control as Ctl } from '../domain/types';
+import {
+  mitigatedMethodIds,
+  type AttackMethod as Method,
+  type Catalogue as Cat,
+  type Control as Ctl,
+} from '../domain/types';
 import type { Context } from '../context';
 
 export const Catalogue = {
@@ -16,5 +21,7 @@ export const Control = {
 
 export const AttackMethod = {
   mitigatedBy: async (m: Method, _: unknown, ctx: Context) =>
-    (await ctx.services.catalogues.current()).controls.filter((c) => mitigatedMethodIds(c).includes(m.id)).map((c) => c.id),
+    (await ctx.services.catalogues.current()).controls
+      .filter((c) => mitigatedMethodIds(c).includes(m.id))
+      .map((c) => c.id),
 };

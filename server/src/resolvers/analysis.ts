@@ -86,6 +86,7 @@ export const ThreatModelAnalysis = {
         assume: a.assume,
       }),
     ),
+  controlReview: (m: ThreatModelSummary, _a: unknown, ctx: Context) => ctx.services.analysis.controlReview(m.id),
   baselineGaps: (m: ThreatModelSummary, a: { deviceId?: string | null; onlyGaps?: boolean | null }, ctx: Context) =>
     ctx.services.analysis.baselineGaps(m.id, given(a)),
 };

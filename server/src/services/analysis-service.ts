@@ -19,6 +19,7 @@ import type {
   AttackPathsResult,
   AttackStep,
   BaselineGap,
+  ControlReview,
   FindAttackPathsOptions,
   PlacementAssumption,
   PlacementInput,
@@ -129,7 +130,14 @@ const graphKey = (
   from: readonly string[] | null,
   assume: PlacementAssumption = 'IMPLEMENTED',
 ): string =>
-  JSON.stringify([id.modelId, id.createdAt, id.version, catalogueVersion, from, ...(assume === 'IMPLEMENTED' ? [] : [assume])]);
+  JSON.stringify([
+    id.modelId,
+    id.createdAt,
+    id.version,
+    catalogueVersion,
+    from,
+    ...(assume === 'IMPLEMENTED' ? [] : [assume]),
+  ]);
 
 /** How the graph of an analysis is built: where the attacker starts, which placements count (controls v2). */
 export interface GraphOptions {
@@ -149,6 +157,8 @@ export class AnalysisService {
   private readonly recommendations = new Map<string, Promise<Recommendation & { scale: RiskScale }>>();
   /** attackPaths answers (without fromElementIds) per (model state, catalogue, arguments). */
   private readonly pathResults = new Map<string, Promise<ExpandedPathsResult>>();
+  /** Control reviews per (model state, catalogue). */
+  private readonly reviews = new Map<string, Promise<ControlReview>>();
   /** Attack paths by device per (model state, catalogue, k, minSeverity, maxDepth, scale). */
   private readonly pathsByDevice = new Map<string, Promise<DevicePathIndex>>();
   /** Recommended placements by device per (model state, catalogue, minSeverity, scale). */
@@ -423,7 +433,14 @@ export class AnalysisService {
     const scale = options.scale ?? 'SAFETY';
     const { fromElementIds, assume, ...engineOptions } = options;
     const from = fromElementIds?.length ? [...new Set(fromElementIds)].sort() : undefined;
-    const args = [options.minSeverity, options.budget ?? null, timeLimitMs, scale, from ?? null, assume ?? 'IMPLEMENTED'];
+    const args = [
+      options.minSeverity,
+      options.budget ?? null,
+      timeLimitMs,
+      scale,
+      from ?? null,
+      assume ?? 'IMPLEMENTED',
+    ];
     return this.perVersion(
       modelId,
       ['recommend', ...args],
@@ -471,6 +488,20 @@ export class AnalysisService {
       }
       throw e;
     }
+  }
+
+  /**
+   * The control review of the model (controls v2 migration report): placements that no longer fit
+   * their element, and implemented or planned ones whose control no longer prevents the steps it
+   * was counted as cutting, with the safety risk as believed and as it is. Cached per model version
+   * and catalogue version, computed in the analysis pool.
+   * @throws NotFoundError for the model
+   */
+  async controlReview(modelId: string): Promise<ControlReview> {
+    const catalogue = await this.catalogues.current();
+    return this.perVersion(modelId, ['controlReview'], this.reviews, (snap, ref) =>
+      this.run('reviewControlPlacements', [snap.document, catalogue], ref),
+    );
   }
 
   /** Risk-class baseline requirements per device (TR 67 Table 3, reconstructed), computed in a worker. */

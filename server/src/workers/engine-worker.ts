@@ -16,6 +16,7 @@ import {
   findAttackPaths,
   findBaselineGaps,
   recommendControls,
+  reviewControlPlacements,
   whatIf,
   type AttackGraph,
   type AttackPathsResult,
@@ -77,6 +78,9 @@ const OPERATIONS = {
   riskTotals: (g: AttackGraph, scale?: RiskScale) => riskTotals(g, scale),
   /** engine findBaselineGaps (no attack graph). */
   findBaselineGaps: (document: ModelDocument, catalogue: Catalogue) => findBaselineGaps(document, catalogue),
+  /** engine reviewControlPlacements on the document the graph was built from (controls v2 migration report). */
+  reviewControlPlacements: (g: AttackGraph, document: ModelDocument, catalogue: Catalogue) =>
+    reviewControlPlacements(document, catalogue, undefined, g),
 } as const;
 
 export type OperationName = keyof typeof OPERATIONS;

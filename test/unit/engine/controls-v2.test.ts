@@ -8,7 +8,7 @@
  */
 import { loadBundledCatalogue } from '../../../server/src/domain/catalogue';
 import type { ModelDocument } from '../../../server/src/domain/types';
-import { buildAttackGraph, recommendControls, whatIf } from '../../../server/src/engine';
+import { buildAttackGraph, recommendControls, reviewControlPlacements, whatIf } from '../../../server/src/engine';
 import { ValidationError } from '../../../server/src/domain/errors';
 import { modelBuilder } from '../../support/build-graph';
 
@@ -95,7 +95,8 @@ describe('point 2: applicability — nothing is proposed where it cannot exist',
     const onRadio = graph.steps.filter((s) => s.controlElementId === 'icd-rf' || s.controlElementId?.endsWith('-icd'));
     expect(onRadio.length).toBeGreaterThan(0);
     const offered = new Set(
-      graph.steps.flatMap((s) => [...s.blockingControls, ...s.reducingControls, ...s.otherControls])
+      graph.steps
+        .flatMap((s) => [...s.blockingControls, ...s.reducingControls, ...s.otherControls])
         .filter((b) => ['icd-rf', 'icd', 'prog-icd', 'home-icd'].includes(b.elementId))
         .map((b) => b.controlId),
     );
@@ -104,7 +105,9 @@ describe('point 2: applicability — nothing is proposed where it cannot exist',
   });
 
   it('whatIf refuses a placement that cannot exist, naming the predicate (BAD_USER_INPUT)', () => {
-    expect(() => whatIf(implant(), catalogue, [{ controlId: 'C13', elementId: 'icd-rf' }], {})).toThrow(ValidationError);
+    expect(() => whatIf(implant(), catalogue, [{ controlId: 'C13', elementId: 'icd-rf' }], {})).toThrow(
+      ValidationError,
+    );
     try {
       whatIf(implant(), catalogue, [{ controlId: 'C13', elementId: 'icd-rf' }], {});
     } catch (e) {
@@ -158,5 +161,47 @@ describe('assume: IMPLEMENTED_AND_PLANNED', () => {
     const id = now.steps.find((s) => s.ruleId === 'unauthenticated-access')!.id;
     expect(now.steps.find((s) => s.id === id)!.blocked).toBe(false);
     expect(planned.steps.find((s) => s.id === id)!.blocked).toBe(true);
+  });
+});
+
+describe('control review (migration report of existing models)', () => {
+  it('lists a placement that no longer fits and one whose control no longer prevents what it was placed for, with the risk before and after', () => {
+    const doc = probe();
+    // An accepted recommendation of the old engine: idle lock "cut" the unauthenticated web UI.
+    doc.controlPlacements.push({ id: 'pl-lock', controlId: 'C01', elementId: 'monitor-web', status: 'IMPLEMENTED' });
+    const imp = implant();
+    const merged: ModelDocument = {
+      ...doc,
+      zones: [...doc.zones, ...imp.zones],
+      devices: [...doc.devices, ...imp.devices],
+      interfaces: [...doc.interfaces, ...imp.interfaces],
+      channels: [...imp.channels],
+      assets: [...doc.assets, ...imp.assets],
+      controlPlacements: [
+        ...doc.controlPlacements,
+        { id: 'pl-fw', controlId: 'C13', elementId: 'icd-rf', status: 'PLANNED' },
+      ],
+    };
+    const review = reviewControlPlacements(merged, catalogue);
+    expect(review.items.map((i) => [i.placementId, i.problem])).toEqual([
+      ['pl-fw', 'NOT_APPLICABLE'],
+      ['pl-lock', 'NO_LONGER_PREVENTS'],
+    ]);
+    expect(review.items[0]!.reason).toMatch(/IP_BASED/);
+    expect(review.items[1]).toMatchObject({
+      attackMethodIds: ['AM05'],
+      reason: expect.stringMatching(/AM05 \(now REDUCES ×0\.8\)/),
+    });
+    expect(review.items[1]!.stepIds.length).toBeGreaterThan(0);
+    // Believed: the web UI was cut. Now: it is open (only 0.8 less likely).
+    expect(review.riskBefore).toBeLessThan(review.riskAfter);
+  });
+
+  it('has nothing to say about a model whose placements all still prevent what they did', () => {
+    const doc = probe();
+    doc.controlPlacements.push({ id: 'pl-pw', controlId: 'C14', elementId: 'monitor-web', status: 'IMPLEMENTED' });
+    const review = reviewControlPlacements(doc, catalogue);
+    expect(review.items).toEqual([]);
+    expect(review.riskBefore).toBe(review.riskAfter);
   });
 });

@@ -15,6 +15,7 @@ import {
   CatalogueDocument,
   ChannelsPageDocument,
   ControlPlacementsPageDocument,
+  ControlReviewDocument,
   DevicesPageDocument,
   InterfacesPageDocument,
   ModelElementsDocument,
@@ -52,6 +53,7 @@ export const keys = {
   recommend: (id: string, args: object) => ['model', id, 'recommend', args] as const,
   whatIf: (id: string, args: object) => ['model', id, 'whatIf', args] as const,
   baseline: (id: string) => ['model', id, 'baseline'] as const,
+  controlReview: (id: string) => ['model', id, 'controlReview'] as const,
   versions: (id: string) => ['model', id, 'versions'] as const,
   diff: (id: string, args: object) => ['model', id, 'diff', args] as const,
 };
@@ -211,6 +213,15 @@ export function useBaselineGaps(id: string, enabled = true) {
   return useQuery({
     queryKey: keys.baseline(id),
     queryFn: () => request(BaselineGapsDocument, { id, onlyGaps: false }).then((r) => r.model?.baselineGaps ?? null),
+    enabled,
+  });
+}
+
+/** The model's control review (controls v2 migration report): placements to look at again. */
+export function useControlReview(id: string, enabled = true) {
+  return useQuery({
+    queryKey: keys.controlReview(id),
+    queryFn: () => request(ControlReviewDocument, { id }).then((r) => r.model?.controlReview ?? null),
     enabled,
   });
 }

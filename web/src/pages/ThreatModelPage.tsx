@@ -13,6 +13,7 @@ import { downloadBlob, downloadText, slug } from '../app/download';
 import { AttackPathList, type AttackPath } from '../components/AttackPathList';
 import { AttackPathView } from '../components/AttackPathView';
 import { BaselineGapTable } from '../components/BaselineGapTable';
+import { ControlReviewNotice } from '../components/ControlReviewNotice';
 import { Empty, ErrorMessage, Loading } from '../components/Feedback';
 import { Inspector, type Panel } from '../components/Inspector';
 import { Legend } from '../components/Legend';
@@ -396,7 +397,10 @@ export function ThreatModelPage() {
             </>
           )}
           {tab === 'recommend' && (
-            <RecommendationPanel modelId={modelId} index={index} onView={setWhatIfView} canAccept={canAccept} />
+            <>
+              <ControlReviewNotice modelId={modelId} index={index} />
+              <RecommendationPanel modelId={modelId} index={index} onView={setWhatIfView} canAccept={canAccept} />
+            </>
           )}
           {tab === 'versions' && (
             <VersionsPanel modelId={modelId} canEdit={canEdit} canDeleteKept={can('deleteModel', modelId)} />

@@ -101,9 +101,11 @@ export function findBaselineGaps(model: ModelDocument, catalogue: Catalogue): Ba
     const interfaces = interfacesOf.get(device.id) ?? [];
     const channels = channelsOf.get(device.id) ?? [];
     const held = deviceConditions(device, interfaces, channels);
-    const elements: [string, PlaceableElement][] = [device.id, ...interfaces.map((i) => i.id), ...channels.map((c) => c.id)].map(
-      (id): [string, PlaceableElement] => [id, facts.get(id)!],
-    );
+    const elements: [string, PlaceableElement][] = [
+      device.id,
+      ...interfaces.map((i) => i.id),
+      ...channels.map((c) => c.id),
+    ].map((id): [string, PlaceableElement] => [id, facts.get(id)!]);
     for (const req of baseline.requirements) {
       const conditionsMet = req.level === 'CONDITIONAL' ? req.conditions.filter((c) => held.has(c)) : [];
       if (req.level === 'CONDITIONAL' && conditionsMet.length === 0) continue;

@@ -1,5 +1,5 @@
 import type { AttackStep } from '../types';
-import { INTRINSIC_FACTORS, MEDIUM_FACTOR,  } from './factors';
+import { INTRINSIC_FACTORS, MEDIUM_FACTOR } from './factors';
 import type { AttackRule, RuleContext } from './rule';
 
 /** Zone → channel: an active man-in-the-middle or relay on the link. */

@@ -124,7 +124,9 @@ export function buildRuleContext(
   catalogue: Catalogue,
   extraPlacements: readonly PlacementInput[] = [],
   assume: PlacementAssumption = 'IMPLEMENTED',
+  legacyPrevents: readonly { elementId: string; attackMethodIds: readonly string[] }[] = [],
 ): BuiltContext {
+  const legacy = new Set(legacyPrevents.flatMap((l) => l.attackMethodIds.map((m) => `${l.elementId}\u0000${m}`)));
   const issues: FieldIssue[] = [];
   const add = (path: string, message: string): void => {
     issues.push({ path, message });
@@ -482,6 +484,7 @@ export function buildRuleContext(
         reducing.push({ controlId: control.id, elementId, cost, status, factor: effect.factor! });
       } else other.push({ controlId: control.id, elementId, cost, status, effect: effect.effect });
     }
+    if (legacy.has(`${elementId}\u0000${methodId}`)) blocked = true;
     const entry: Blocking = { list, blocked, ordinal: record.listKeys.length, reducing, factor, other };
     record.listKeys.push(keys);
     record.listCosts.push(costs);

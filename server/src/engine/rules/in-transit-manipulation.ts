@@ -1,6 +1,6 @@
 import type { AssetKind } from '../../domain/types';
 import type { AttackStep } from '../types';
-import { PAYLOAD_ASSET_KIND,  } from './factors';
+import { PAYLOAD_ASSET_KIND } from './factors';
 import type { AttackRule, RuleContext } from './rule';
 
 const PAYLOADS = ['COMMANDS', 'ALARMS', 'TELEMETRY'] as const;
@@ -17,8 +17,7 @@ export const inTransitManipulationRule: AttackRule = {
   needs: ['ALTER'],
   grants: ['MANIPULATE', 'DENY'],
   controlElement: 'the channel',
-  likelihood:
-    'baseLikelihood(AM13) × Π factors of REDUCES controls in force (catalogue effects)',
+  likelihood: 'baseLikelihood(AM13) × Π factors of REDUCES controls in force (catalogue effects)',
   source: 'TR 67 Annex B (reconstructed) AM13; IEC TR 80001-2-2 TXIG/IGAU; CVE-2019-6538',
   evaluate(ctx: RuleContext): AttackStep[] {
     const steps: AttackStep[] = [];
