@@ -54,11 +54,11 @@ describe('catalogue', () => {
     const bad = JSON.parse(
       fs.readFileSync(path.resolve(__dirname, '../../seeds/catalogue/tr67-catalogue.json'), 'utf8'),
     );
-    bad.controls[3].mitigates.push('AM99');
+    bad.controls[3].effects[0].attackMethodId = 'AM99';
     const r = await h.gql(`mutation($d: JSON!) { loadCatalogue(document: $d) { version } }`, { d: bad });
     expect(firstError(r)?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(firstError(r)?.extensions?.issues?.map((i) => i.path)).toContain(
-      'document.controls[3].mitigates[' + (bad.controls[3].mitigates.length - 1) + ']',
+      'document.controls[3].effects[0].attackMethodId',
     );
     expect(await h.fingerprint()).toBe(before);
   });
@@ -127,10 +127,10 @@ describe('models and the exchange format', () => {
     expect(v2).toBeGreaterThan(v1);
   });
 
-  it('the exported demo equals the bundled seed file migrated to exchange format 2.0 (stored in canonical form)', async () => {
+  it('the exported demo equals the bundled seed file in exchange format 2.1 (stored in canonical form)', async () => {
     const exported = (await h.gqlOk<{ exportModel: { formatVersion: string } }>(`{ exportModel(id: "demo-hospital") }`))
       .exportModel;
-    expect(exported.formatVersion).toBe('2.0');
+    expect(exported.formatVersion).toBe('2.1');
     expect(exported).toEqual(migrateModelDocument(DEMO).document);
   });
 
