@@ -21,7 +21,7 @@ import {
 } from '../../domain/types';
 import { compareIds, sortById } from '../compare';
 import { canPlaceControl, type PlaceableElement } from '../controls';
-import { cvssBaseScore, parseCvssVector } from '../cvss';
+import { cvssBaseScore, cvssEngineMetrics, parseCvssVector } from '../cvss';
 import {
   assetDisclosureRecords,
   assetSafetySeverities,
@@ -225,6 +225,7 @@ export function buildRuleContext(
         cveId: v.cveId,
         elementId: v.elementId,
         cvss,
+        metrics: cvssEngineMetrics(cvss),
         score,
         label: `${v.cveId} (CVSS ${score.toFixed(1)})`,
       });
