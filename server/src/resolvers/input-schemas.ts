@@ -298,6 +298,9 @@ const DeviceUpsertInput = args({
   ipAddresses: z.array(z.unknown()).nullish(),
   macAddresses: z.array(z.unknown()).nullish(),
   assetTag: z.unknown().optional(),
+  hostDeviceId: z.unknown().optional(),
+  outboundZoneIds: z.array(z.unknown()).nullish(),
+  outboundAccepts: z.unknown().optional(),
 });
 
 const UserInput = args({
