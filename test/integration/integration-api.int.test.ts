@@ -347,6 +347,114 @@ describe('upsertDevices', () => {
   });
 });
 
+describe('upsertDevices with the exchange format 2.0 device fields (hostDeviceId, outboundZoneIds, outboundAccepts)', () => {
+  const DEVICE = `query($m: ID!, $id: ID!) { model(id: $m) { element(id: $id) { ... on Device { id hostDeviceId outboundZoneIds outboundAccepts } } } }`;
+  const phone = (extra: Item = {}): Item => ({
+    externalId: 'MDM-PHONE-1',
+    id: 'dev-phone',
+    name: 'Patient phone',
+    category: 'OTHER',
+    riskClass: 'A',
+    zoneIds: ['z-ward'],
+    ...extra,
+  });
+  const app = (extra: Item = {}): Item => ({
+    externalId: 'MDM-APP-1',
+    id: 'dev-app',
+    name: 'Pump app',
+    category: 'MOBILE_APP',
+    riskClass: 'B',
+    zoneIds: ['z-ward'],
+    hostDeviceId: 'dev-phone',
+    outboundZoneIds: ['z-internet', 'z-icu'],
+    outboundAccepts: 'COMMANDS',
+    ...extra,
+  });
+
+  it('writes them as createDevice does, reports an unknown zone or host on the item at its field, and is idempotent', async () => {
+    const m = await emptyModel('upsert-v2');
+    const feed = [
+      phone(),
+      app(),
+      pump(1, { outboundZoneIds: ['z-internet', 'z-nowhere'] }),
+      pump(2, { hostDeviceId: 'dev-missing' }),
+      pump(3, { outboundZoneIds: ['z-internet'], outboundAccepts: 'CODE' }),
+    ];
+    const first = await upsert(m, feed);
+    expect(first).toMatchObject({ created: 3, updated: 0, unchanged: 0, failed: 2, batches: 1 });
+    expect(first.errors.map((e) => [e.index, e.externalId, e.code, e.field])).toEqual([
+      [2, 'CMDB-000001', 'BAD_USER_INPUT', 'devices[2].outboundZoneIds[1]'],
+      [3, 'CMDB-000002', 'BAD_USER_INPUT', 'devices[3].hostDeviceId'],
+    ]);
+    expect(first.errors[0]!.message).toMatch(/z-nowhere/);
+    expect(first.errors[1]!.message).toMatch(/dev-missing/);
+
+    // stored as createDevice stores them (lists sorted), read back through GraphQL and the export
+    const read = await h.gqlOk<{ model: { element: Item } }>(DEVICE, { m, id: 'dev-app' });
+    expect(read.model.element).toEqual({
+      id: 'dev-app',
+      hostDeviceId: 'dev-phone',
+      outboundZoneIds: ['z-icu', 'z-internet'],
+      outboundAccepts: 'COMMANDS',
+    });
+    const doc = await exported(m);
+    expect(doc.devices.find((d) => d.externalId === 'CMDB-000003')).toMatchObject({
+      outboundZoneIds: ['z-internet'],
+      outboundAccepts: 'CODE',
+    });
+    expect(doc.devices.map((d) => d.externalId).sort()).toEqual(['CMDB-000003', 'MDM-APP-1', 'MDM-PHONE-1']);
+
+    // the same feed again (zones in another order): nothing written, not even the version
+    const before = await h.fingerprint();
+    const again = await upsert(m, [phone(), app({ outboundZoneIds: ['z-icu', 'z-internet'] }), ...feed.slice(2)]);
+    expect(again).toMatchObject({
+      created: 0,
+      updated: 0,
+      unchanged: 3,
+      failed: 2,
+      batches: 0,
+      modelVersion: first.modelVersion,
+    });
+    expect(await h.fingerprint()).toBe(before);
+  });
+
+  it('null and [] clear them; a host chain that would loop is an item error, not a failed call, judged on the call as a whole', async () => {
+    const m = await emptyModel('upsert-v2-clear');
+    const created = await upsert(m, [phone(), app()]);
+    expect(created).toMatchObject({ created: 2, failed: 0 });
+
+    // the phone cannot be hosted on the app it hosts; the app's update in the same call is written
+    const loop = await upsert(m, [
+      phone({ hostDeviceId: 'dev-app' }),
+      { externalId: 'MDM-APP-1', outboundZoneIds: [], outboundAccepts: null },
+    ]);
+    expect(loop).toMatchObject({ created: 0, updated: 1, unchanged: 0, failed: 1, batches: 1 });
+    expect(loop.errors.map((e) => [e.index, e.code, e.field])).toEqual([
+      [0, 'BAD_USER_INPUT', 'devices[0].hostDeviceId'],
+    ]);
+    expect(loop.errors[0]!.message).toMatch(/loop/);
+    const read = await h.gqlOk<{ model: { element: Item } }>(DEVICE, { m, id: 'dev-app' });
+    expect(read.model.element).toEqual({
+      id: 'dev-app',
+      hostDeviceId: 'dev-phone',
+      outboundZoneIds: null,
+      outboundAccepts: null,
+    });
+    const stored = (await exported(m)).devices.find((d) => d.id === 'dev-app')!;
+    expect(['outboundZoneIds', 'outboundAccepts'].filter((k) => k in stored)).toEqual([]);
+
+    // null clears the host; in the same call, the phone may then be hosted on the app
+    const swap = await upsert(m, [{ externalId: 'MDM-APP-1', hostDeviceId: null }, phone({ hostDeviceId: 'dev-app' })]);
+    expect(swap).toMatchObject({ updated: 2, failed: 0, errors: [] });
+    const after = await exported(m);
+    expect('hostDeviceId' in after.devices.find((d) => d.id === 'dev-app')!).toBe(false);
+    expect(after.devices.find((d) => d.id === 'dev-phone')!.hostDeviceId).toBe('dev-app');
+    // and the reverse is a loop again
+    const back = await upsert(m, [app()]);
+    expect(back.errors.map((e) => e.field)).toEqual(['devices[0].hostDeviceId']);
+  });
+});
+
 describe('createDevice / updateDevice with identifiers', () => {
   it('normalises addresses and reports a bad one at its input field', async () => {
     const m = await emptyModel('crud');

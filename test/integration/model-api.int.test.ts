@@ -360,6 +360,30 @@ describe('element CRUD', () => {
     }
   });
 
+  it('takes a CVSS v4.0 vector (scored by FIRST v4.0), and refuses a malformed one at input.cvssVector naming the metric', async () => {
+    const v = await h.gqlOk<{ createVulnerability: { id: string; cvssBaseScore: number } }>(ops.vuln, {
+      m: modelId,
+      i: {
+        id: 'v4',
+        cveId: 'CVE-2020-3549',
+        cvssVector: 'CVSS:4.0/AV:N/AC:L/AT:P/PR:N/UI:P/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N',
+        elementId: 'pump-ble',
+      },
+    });
+    expect(v.createVulnerability).toEqual({ id: 'v4', cvssBaseScore: 7.7 }); // FIRST v4.0 examples
+    const before = await h.fingerprint();
+    const r = await h.gql(
+      `mutation($m: ID!) { updateVulnerability(modelId: $m, id: "v4", patch: { cvssVector: "CVSS:4.0/AV:N/AC:L/AT:P/PR:N/UI:R/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N" }) { id } }`,
+      { m: modelId },
+    );
+    const err = firstError(r);
+    expect(err?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(err?.extensions?.field).toBe('patch.cvssVector');
+    expect(err?.message).toMatch(/UI:R is not a value of User Interaction; use one of N, P, A/);
+    expect(await h.fingerprint()).toBe(before);
+    await h.gqlOk(`mutation($m: ID!) { deleteVulnerability(modelId: $m, id: "v4") { deletedIds } }`, { m: modelId });
+  });
+
   it('refuses a duplicate id across element kinds with CONFLICT', async () => {
     const r = await h.gql(ops.zone, { m: modelId, i: { id: 'pump', name: 'Clash', kind: 'OTHER', entryPoint: false } });
     expect(firstError(r)?.extensions?.code).toBe('CONFLICT');

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { CVSS_VECTOR_PATTERN } from '../../server/src/domain/cvss';
 import { ValidationError } from '../../server/src/domain/errors';
 import { canonicalModelDocument, cvssBaseScore, validateModelDocument } from '../../server/src/domain/model-document';
 import {
@@ -274,7 +275,32 @@ describe('validateModelDocument', () => {
   it('reports a bad CVSS vector (schema) at its path', () => {
     const doc = fresh();
     doc.vulnerabilities[0]!.cvssVector = 'CVSS:3.1/AV:X/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H';
-    expectIssue(doc, 'vulnerabilities[0].cvssVector', /CVSS v3\.0\/v3\.1 base vector/);
+    expectIssue(doc, 'vulnerabilities[0].cvssVector', /CVSS v3\.0\/v3\.1 or v4\.0 base vector/);
+  });
+
+  it('accepts a CVSS v4.0 base vector (FIRST example CVE-2022-41741)', () => {
+    const doc = fresh();
+    doc.vulnerabilities[0]!.cvssVector = 'CVSS:4.0/AV:L/AC:L/AT:P/PR:L/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N';
+    expect(validateModelDocument(doc, catalogue).vulnerabilities[0]!.cvssVector).toBe(
+      'CVSS:4.0/AV:L/AC:L/AT:P/PR:L/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N',
+    );
+  });
+
+  it.each([
+    ['CVSS:4.0/AV:N/AC:L/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N', /AT \(Attack Requirements\) is missing/],
+    ['CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:R/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N', /UI:R is not a value of User Interaction/],
+    ['CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/E:A', /'E:A' is a threat/],
+  ])('reports a malformed CVSS v4.0 vector %s at its path, naming the metric', (vector, message) => {
+    const doc = fresh();
+    doc.vulnerabilities[1]!.cvssVector = vector;
+    expectIssue(doc, 'vulnerabilities[1].cvssVector', message);
+  });
+
+  it('the JSON Schema and the validator accept the same CVSS vectors (one pattern)', () => {
+    const schema = JSON.parse(readFileSync(resolve(__dirname, '../../seeds/model.schema.json'), 'utf8')) as {
+      $defs: { Vulnerability: { properties: { cvssVector: { pattern: string } } } };
+    };
+    expect(schema.$defs.Vulnerability.properties.cvssVector.pattern).toBe(CVSS_VECTOR_PATTERN);
   });
 
   it('rejects temporal metrics after the base vector', () => {
@@ -569,7 +595,15 @@ describe('cvssBaseScore', () => {
     expect(cvssBaseScore(vector)).toBe(score);
   });
 
-  it('throws a ValidationError for anything but a v3 base vector', () => {
+  it.each([
+    ['CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N', 9.3],
+    ['CVSS:4.0/AV:N/AC:L/AT:P/PR:N/UI:P/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N', 7.7], // CVE-2020-3549 (FIRST v4.0 examples)
+  ])('%s scores %d', (vector, score) => {
+    expect(cvssBaseScore(vector)).toBe(score);
+  });
+
+  it('throws a ValidationError for anything but a v3 or v4 base vector', () => {
+    expect(() => cvssBaseScore('CVSS:4.0/AV:N/AC:L/AT:N')).toThrow(ValidationError);
     expect(() => cvssBaseScore('AV:N/AC:L/Au:N/C:P/I:P/A:P')).toThrow(ValidationError);
     expect(() => cvssBaseScore('CVSS:3.1/AV:N/AC:L')).toThrow(ValidationError);
   });

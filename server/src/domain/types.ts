@@ -857,7 +857,10 @@ export interface Asset {
 export interface Vulnerability {
   id: string;
   cveId: string;
-  /** CVSS v3.1 vector, e.g. "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H". */
+  /**
+   * CVSS base vector, v3.0/v3.1 (e.g. "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H") or v4.0
+   * (e.g. "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N"); see domain/cvss.ts.
+   */
   cvssVector: string;
   /** Id of the device or interface it affects. */
   elementId: string;

@@ -317,6 +317,15 @@ export interface RecommendedPlacement {
   cutsTargetIds: string[];
 }
 
+/** A target no placement can protect, and why (controls v2). */
+export interface UncuttableTarget {
+  targetId: string;
+  /** One path to it through steps no candidate placement prevents (fewest steps), entry first. */
+  stepIds: string[];
+  /** The path in words: each step and why nothing prevents it. */
+  reason: string;
+}
+
 /** Solver outcome: OPTIMAL (within mipRelGap), TIME_LIMIT (best found), NOTHING_TO_CUT (no cuttable target reachable). */
 export type RecommendationStatus = 'OPTIMAL' | 'TIME_LIMIT' | 'NOTHING_TO_CUT';
 

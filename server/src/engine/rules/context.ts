@@ -23,7 +23,7 @@ import {
 } from '../../domain/types';
 import { compareIds, sortById } from '../compare';
 import { canPlaceControl, elementFacts, placementMisfit, type PlaceableElement } from '../controls';
-import { cvssBaseScore, parseCvssVector } from '../cvss';
+import { cvssBaseScore, cvssEngineMetrics, parseCvssVector } from '../cvss';
 import {
   assetDisclosureRecords,
   assetSafetySeverities,
@@ -232,6 +232,7 @@ export function buildRuleContext(
         cveId: v.cveId,
         elementId: v.elementId,
         cvss,
+        metrics: cvssEngineMetrics(cvss),
         score,
         label: `${v.cveId} (CVSS ${score.toFixed(1)})`,
       });

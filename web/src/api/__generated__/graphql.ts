@@ -686,6 +686,7 @@ export type UserPatch = {
 /** Fields of a new vulnerability. */
 export type VulnerabilityInput = {
   cveId: string;
+  /** CVSS v3.0/v3.1 or v4.0 base vector (base metrics only, in order); BAD_USER_INPUT at input.cvssVector names the problem (for v4.0, the metric at fault). */
   cvssVector: string;
   description?: string | null | undefined;
   elementId: string;
@@ -695,6 +696,7 @@ export type VulnerabilityInput = {
 /** Fields to change on a vulnerability. */
 export type VulnerabilityPatch = {
   cveId?: string | null | undefined;
+  /** CVSS v3.0/v3.1 or v4.0 base vector, as in VulnerabilityInput. */
   cvssVector?: string | null | undefined;
   description?: string | null | undefined;
   elementId?: string | null | undefined;
