@@ -214,7 +214,7 @@ describe('upsertDevices', () => {
       '10.30.8.31',
       '10.30.8.32',
     ]);
-    expect(doc.devices.find((d) => d.externalId === 'CMDB-004711')!['generalPurposeOs']).toBe(true);
+    expect(doc.devices.find((d) => d.externalId === 'CMDB-004711')!['generalPurposeOs']).toBe(false); // item 8 applied
   });
 
   it('a call whose items are all invalid leaves the database exactly as it was', async () => {
