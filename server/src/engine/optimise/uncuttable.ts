@@ -52,7 +52,7 @@ export function explainUncuttable(
         ? `${step.ruleId} (follows from what the attacker already holds)`
         : `${step.ruleId} (no control prevents ${step.attackMethodId} ${methodName(step.attackMethodId)} on ${step.controlElementId}` +
             (step.reducingControls.length > 0
-              ? `; ${step.reducingControls.map((r) => r.controlId).join(', ')} only reduce it)`
+              ? `; ${[...new Set(step.reducingControls.map((r) => r.controlId))].join(', ')} only reduce it)`
               : ')');
     });
     out.push({

@@ -509,16 +509,42 @@ export function buildRuleContext(
       first,
       ...pairs.map((o) => blockingFor(o.elementId, elementOrdinal.get(o.elementId)!, o.attackMethodId)),
     ];
+    // One placement may block the step on two counts (e.g. a control preventing both methods on
+    // one element): listed once, so each placement is one column of the optimiser's row.
+    const once = <T extends { controlId: string; elementId: string }>(list: T[]): T[] => {
+      const seen = new Set<string>();
+      return list.filter((b) => {
+        const k = `${b.controlId}\u0000${b.elementId}`;
+        if (seen.has(k)) return false;
+        seen.add(k);
+        return true;
+      });
+    };
+    const reducing = once(parts.flatMap((p) => p.reducing));
     const entry: Blocking = {
-      list: parts.flatMap((p) => p.list),
+      list: once(parts.flatMap((p) => p.list)),
       blocked: parts.some((p) => p.blocked),
       ordinal: record.listKeys.length,
-      reducing: parts.flatMap((p) => p.reducing),
-      factor: parts.reduce((f, p) => f * p.factor, 1),
-      other: parts.flatMap((p) => p.other),
+      reducing,
+      // A control reducing on two counts reduces once (its factor, not its square).
+      factor: reducing.reduce((f, r) => (r.status === 'IMPLEMENTED' ? f * r.factor : f), 1),
+      other: once(parts.flatMap((p) => p.other)),
     };
-    record.listKeys.push(parts.flatMap((p) => record.listKeys[p.ordinal]!));
-    record.listCosts.push(parts.flatMap((p) => record.listCosts[p.ordinal]!));
+    const keys: number[] = [];
+    const costs: number[] = [];
+    const seenKey = new Set<number>();
+    for (const p of parts) {
+      const ks = record.listKeys[p.ordinal]!;
+      const cs = record.listCosts[p.ordinal]!;
+      ks.forEach((k, i) => {
+        if (seenKey.has(k)) return;
+        seenKey.add(k);
+        keys.push(k);
+        costs.push(cs[i]!);
+      });
+    }
+    record.listKeys.push(keys);
+    record.listCosts.push(costs);
     combinedCache.set(key, entry);
     return entry;
   };
