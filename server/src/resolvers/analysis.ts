@@ -3,7 +3,13 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { actorOf, type Context } from '../context';
 import type { AnalysedGraph } from '../services/analysis-service';
 import type { RiskScale, Severity, ThreatModelSummary } from '../domain/types';
-import { ATTACK_RULES, getAttackRule, type AttackStep as Step, type PlacementInput } from '../engine';
+import {
+  ATTACK_RULES,
+  getAttackRule,
+  type AttackStep as Step,
+  type PlacementAssumption,
+  type PlacementInput,
+} from '../engine';
 
 type Nullable<T> = { [K in keyof T]?: T[K] | null };
 /** Drops null arguments (GraphQL null = not given). */
@@ -69,8 +75,11 @@ export const ThreatModelAnalysis = {
         scale: a.scale,
       }),
     ),
-  baselineGaps: (m: ThreatModelSummary, a: { deviceId?: string | null; onlyGaps?: boolean | null }, ctx: Context) =>
-    ctx.services.analysis.baselineGaps(m.id, given(a)),
+  baselineGaps: (
+    m: ThreatModelSummary,
+    a: Nullable<{ deviceId: string; onlyGaps: boolean; assume: PlacementAssumption }>,
+    ctx: Context,
+  ) => ctx.services.analysis.baselineGaps(m.id, given(a)),
 };
 
 export const AttackStep = {

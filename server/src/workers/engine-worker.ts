@@ -20,6 +20,7 @@ import {
   type AttackGraph,
   type AttackPathsResult,
   type AttackStep,
+  type FindBaselineGapsOptions,
   type PlacementInput,
 } from '../engine';
 import { DomainError, EngineLimitError, ValidationError } from '../domain/errors';
@@ -70,7 +71,8 @@ const OPERATIONS = {
   /** services/risk-totals (the engine's path search over every target). */
   riskTotals: (g: AttackGraph, scale?: RiskScale) => riskTotals(g, scale),
   /** engine findBaselineGaps (no attack graph). */
-  findBaselineGaps: (document: ModelDocument, catalogue: Catalogue) => findBaselineGaps(document, catalogue),
+  findBaselineGaps: (document: ModelDocument, catalogue: Catalogue, options?: FindBaselineGapsOptions) =>
+    findBaselineGaps(document, catalogue, options),
 } as const;
 
 export type OperationName = keyof typeof OPERATIONS;
