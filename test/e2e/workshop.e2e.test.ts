@@ -258,6 +258,10 @@ test('opens the printable committee report', async () => {
   await expect(page.getByRole('heading', { name: /Top 5 attack paths/ }).isVisible()).resolves.toBe(true);
   await expect(page.getByRole('heading', { name: /Recommended controls/ }).isVisible()).resolves.toBe(true);
   await expect(page.getByRole('heading', { name: /baseline gaps/i }).isVisible()).resolves.toBe(true);
+  // Requirements that cannot apply (automatic logoff on the implant) are listed apart, with the reason.
+  await expect(page.getByTestId('baseline-not-applicable').textContent()).resolves.toMatch(
+    /no user session: .*\(ALOF\)/,
+  );
   expect(await page.getByTestId('report-path').count()).toBeGreaterThan(0);
   const overview = await page.getByTestId('report-overview').getAttribute('src');
   expect(overview).toMatch(/^data:image\/png;base64,/);

@@ -73,14 +73,15 @@ export function deviceConditions(
  * pairing and link security, for the technology in use"): its capability code is `WIRELESS`, or
  * every one of its controls is a channel-only control bound to listed technologies (the bundled
  * catalogue's NAUT row of C22–C25).
+ * @param catalogue the catalogue, or its controls by id
  */
 export function isWirelessRequirement(
   req: Pick<BaselineRequirement, 'capabilityCode' | 'controlIds'>,
-  catalogue: Catalogue,
+  catalogue: Catalogue | ReadonlyMap<string, Control>,
 ): boolean {
   if (req.capabilityCode === 'WIRELESS') return true;
   if (req.controlIds.length === 0) return false;
-  const byId = new Map(catalogue.controls.map((c) => [c.id, c]));
+  const byId = catalogue instanceof Map ? catalogue : new Map((catalogue as Catalogue).controls.map((c) => [c.id, c]));
   return req.controlIds.every((id) => {
     const c = byId.get(id);
     return (
@@ -90,44 +91,48 @@ export function isWirelessRequirement(
 }
 
 /**
- * The channels of a device that are in telehealth use (TR 67 Table 2 applies to them), each with
- * the reason in words, sorted by channel id. A device used in a patient's home (it sits in a
- * PATIENT_HOME zone) or for remote monitoring (category HOME_MONITOR): all its channels. Any other
- * device: the channels that link it to such a device or to the cloud (the channel crosses a CLOUD
- * zone, or the device at its other end sits in one), e.g. a hospital server receiving home readings.
+ * The channels in telehealth use (TR 67 Table 2 applies to them), per device id, each with the
+ * reason in words, sorted by channel id; devices with none are absent. A device used in a
+ * patient's home (it sits in a PATIENT_HOME zone) or for remote monitoring (category HOME_MONITOR):
+ * all its channels. Any other device: its channels to such a device or to the cloud (the channel
+ * crosses a CLOUD zone, or the device at its other end sits in one), e.g. a hospital server
+ * receiving home readings. One pass over the channels.
  */
 export function telehealthChannels(
   model: Pick<ModelDocument, 'zones' | 'devices' | 'channels'>,
-  deviceId: string,
-): { channel: Channel; why: string }[] {
-  const zoneById = new Map(model.zones.map((z) => [z.id, z]));
-  const deviceById = new Map(model.devices.map((d) => [d.id, d]));
+): Map<string, { channel: Channel; why: string }[]> {
+  const zoneKind = new Map(model.zones.map((z) => [z.id, z.kind]));
   const zonesOfKind = (ids: readonly string[], kind: Zone['kind']) =>
-    ids.filter((id) => zoneById.get(id)?.kind === kind).sort(compareIds);
-  const direct = (d: Device): string | null => {
+    ids.filter((id) => zoneKind.get(id) === kind).sort(compareIds);
+  const direct = new Map<string, string>();
+  const inCloud = new Map<string, string>();
+  for (const d of model.devices) {
     const home = zonesOfKind(d.zoneIds, 'PATIENT_HOME');
-    if (home.length > 0) return `sits in the patient's home (zone ${home.join(', ')})`;
-    if (d.category === 'HOME_MONITOR') return 'is a home monitor (remote monitoring)';
-    return null;
+    if (home.length > 0) direct.set(d.id, `sits in the patient's home (zone ${home.join(', ')})`);
+    else if (d.category === 'HOME_MONITOR') direct.set(d.id, 'is a home monitor (remote monitoring)');
+    const cloud = zonesOfKind(d.zoneIds, 'CLOUD');
+    if (cloud.length > 0) inCloud.set(d.id, cloud[0]!);
+  }
+  const out = new Map<string, { channel: Channel; why: string }[]>();
+  const add = (deviceId: string, channel: Channel, why: string) => {
+    const list = out.get(deviceId);
+    if (list) list.push({ channel, why });
+    else out.set(deviceId, [{ channel, why }]);
   };
-  const device = deviceById.get(deviceId);
-  if (!device) return [];
-  const own = direct(device);
-  const out: { channel: Channel; why: string }[] = [];
   for (const c of sortById(model.channels)) {
-    if (c.fromDeviceId !== deviceId && c.toDeviceId !== deviceId) continue;
-    if (own) {
-      out.push({ channel: c, why: `the device ${own}` });
-      continue;
+    for (const deviceId of new Set([c.fromDeviceId, c.toDeviceId])) {
+      const own = direct.get(deviceId);
+      if (own) {
+        add(deviceId, c, `the device ${own}`);
+        continue;
+      }
+      const otherId = c.fromDeviceId === deviceId ? c.toDeviceId : c.fromDeviceId;
+      const otherWhy = otherId !== deviceId ? direct.get(otherId) : undefined;
+      const cloud = zonesOfKind(c.zoneIds, 'CLOUD')[0] ?? (otherId !== deviceId ? inCloud.get(otherId) : undefined);
+      if (otherWhy) add(deviceId, c, `remote monitoring: it links the device to ${otherId}, which ${otherWhy}`);
+      else if (cloud !== undefined)
+        add(deviceId, c, `remote monitoring: it links the device to the cloud (zone ${cloud})`);
     }
-    const otherId = c.fromDeviceId === deviceId ? c.toDeviceId : c.fromDeviceId;
-    const other = deviceById.get(otherId);
-    const otherWhy = other && otherId !== deviceId ? direct(other) : null;
-    const cloud = [...zonesOfKind(c.zoneIds, 'CLOUD'), ...(other ? zonesOfKind(other.zoneIds, 'CLOUD') : [])];
-    if (otherWhy)
-      out.push({ channel: c, why: `remote monitoring: it links the device to ${otherId}, which ${otherWhy}` });
-    else if (cloud.length > 0)
-      out.push({ channel: c, why: `remote monitoring: it links the device to the cloud (zone ${cloud[0]})` });
   }
   return out;
 }
@@ -151,9 +156,11 @@ const CONDITION_FAILURE: Record<ElementCondition, string> = {
  */
 const DEFICIENCY_CONDITIONS: readonly ElementCondition[] = ['PATCHABLE'];
 
+/** Placements named in a reason at most (the lists themselves are complete). */
+const REASON_PLACEMENTS = 5;
+
 type Pair = { controlId: string; elementId: string };
 type Found = Pair & { status: 'IMPLEMENTED' | 'PLANNED' };
-const byPair = (a: Pair, b: Pair) => compareIds(a.controlId, b.controlId) || compareIds(a.elementId, b.elementId);
 
 /**
  * Baseline requirements per device.
@@ -210,6 +217,9 @@ export function findBaselineGaps(
   );
   const capabilityNames = new Map(catalogue.securityCapabilities.map((c) => [c.code, c.name]));
   const baselines = new Map(catalogue.riskClassBaselines.map((b) => [b.riskClass, b]));
+  const wirelessRequirements = new Set(
+    catalogue.riskClassBaselines.flatMap((b) => b.requirements).filter((r) => isWirelessRequirement(r, controls)),
+  );
   const zoneIds = new Set(model.zones.map((z) => z.id));
   const push = <T>(map: Map<string, T[]>, key: string, item: T) => {
     const list = map.get(key);
@@ -222,17 +232,31 @@ export function findBaselineGaps(
   for (const c of sortById(model.channels)) {
     for (const d of new Set([c.fromDeviceId, c.toDeviceId])) push(channelsOf, d, c);
   }
-  const placed = new Map<string, { IMPLEMENTED: boolean; PLANNED: boolean }>();
+  // Placement status per element, then control (no composite string keys: this runs per candidate).
+  const placed = new Map<string, Map<string, { IMPLEMENTED: boolean; PLANNED: boolean }>>();
   for (const p of model.controlPlacements) {
-    const key = `${p.controlId}\u0000${p.elementId}`;
-    const entry = placed.get(key) ?? { IMPLEMENTED: false, PLANNED: false };
+    let byControl = placed.get(p.elementId);
+    if (!byControl) placed.set(p.elementId, (byControl = new Map()));
+    const entry = byControl.get(p.controlId) ?? { IMPLEMENTED: false, PLANNED: false };
     entry[p.status] = true;
-    placed.set(key, entry);
+    byControl.set(p.controlId, entry);
   }
   const facts = elementFacts(model);
   const UNRESOLVED: PlaceableElement = { type: 'ASSET' };
   const factsOf = (id: string) => facts.get(id) ?? UNRESOLVED;
-  const misfit = (control: Control, elementId: string) => placementMisfit(control, factsOf(elementId));
+  /** Why `control` cannot be on the element, or null (placementMisfit; words built only when asked). */
+  const misfit = (control: Control, elementId: string): string | null => placementMisfit(control, factsOf(elementId));
+  // Whether a control fits an element, memoised per element (0 unknown, 1 fits, 2 does not): the
+  // same pair recurs across requirements and across both ends of a channel.
+  const controlIndex = new Map([...controls.keys()].map((id, i) => [id, i]));
+  const fitCache = new Map<string, Uint8Array>();
+  const fits = (control: Control, elementId: string): boolean => {
+    let known = fitCache.get(elementId);
+    if (!known) fitCache.set(elementId, (known = new Uint8Array(controlIndex.size)));
+    const i = controlIndex.get(control.id)!;
+    if (known[i] === 0) known[i] = misfit(control, elementId) === null ? 1 : 2;
+    return known[i] === 1;
+  };
 
   // Attack methods acting on channels (TR 67 Annex B): a link control must PREVENT one of them.
   const channelMethods = new Set(catalogue.attackMethods.filter((m) => m.targets.includes('CHANNEL')).map((m) => m.id));
@@ -260,11 +284,14 @@ export function findBaselineGaps(
       element,
     ) === null;
 
+  const telehealth = catalogue.telehealthControls.length > 0 ? telehealthChannels(model) : new Map<string, never[]>();
+  const telehealthEntries = [...catalogue.telehealthControls].sort((a, b) => compareIds(a.id, b.id));
   const rows: BaselineGap[] = [];
 
   /**
-   * One row: the status of `controlIds` over `elementIds` (a control counts on an element where it
-   * fits), with its reason.
+   * One row: the status of `controlIds` over `elementIds` (sorted, without repeats; a control
+   * counts on an element where it fits), with its reason. Placements come out sorted by control,
+   * then element, as both loops run in id order.
    */
   const row = (
     base: Omit<BaselineGap, 'status' | 'reason' | 'gap' | 'satisfiedBy' | 'candidatePlacements' | 'controlIds'>,
@@ -277,53 +304,51 @@ export function findBaselineGaps(
     const implemented: Found[] = [];
     const planned: Found[] = [];
     const candidates: Pair[] = [];
-    const misfits = new Map<string, string[]>();
     for (const controlId of ids) {
       const control = controls.get(controlId);
+      if (!control) continue;
       for (const elementId of elementIds) {
-        const why = control ? misfit(control, elementId) : `${controlId} is not in the catalogue`;
-        if (why !== null) {
-          const list = misfits.get(controlId) ?? [];
-          if (!list.includes(why)) list.push(why);
-          misfits.set(controlId, list);
-          continue;
-        }
+        if (!fits(control, elementId)) continue;
         candidates.push({ controlId, elementId });
-        const p = placed.get(`${controlId}\u0000${elementId}`);
+        const p = placed.get(elementId)?.get(controlId);
         if (p?.IMPLEMENTED) implemented.push({ controlId, elementId, status: 'IMPLEMENTED' });
         else if (p?.PLANNED) planned.push({ controlId, elementId, status: 'PLANNED' });
       }
     }
-    const where = (list: readonly Pair[]) => list.map((p) => `${p.controlId} on ${p.elementId}`).join(', ');
+    const where = (list: readonly Pair[]) =>
+      list
+        .slice(0, REASON_PLACEMENTS)
+        .map((p) => `${p.controlId} on ${p.elementId}`)
+        .join(', ') + (list.length > REASON_PLACEMENTS ? ` and ${list.length - REASON_PLACEMENTS} more` : '');
     let status: BaselineGap['status'];
     let satisfiedBy: Found[] = [];
     let reason: string;
     if (implemented.length > 0) {
       status = 'MET';
       satisfiedBy = implemented;
-      reason = `implemented: ${where(implemented.sort(byPair))}`;
+      reason = `implemented: ${where(implemented)}`;
     } else if (planned.length > 0) {
       status = assumePlanned ? 'MET' : 'PLANNED';
       satisfiedBy = planned;
       reason = assumePlanned
-        ? `planned, assumed in force (IMPLEMENTED_AND_PLANNED): ${where(planned.sort(byPair))}`
-        : `only planned: ${where(planned.sort(byPair))}`;
+        ? `planned, assumed in force (IMPLEMENTED_AND_PLANNED): ${where(planned)}`
+        : `only planned: ${where(planned)}`;
     } else if (candidates.length > 0) {
       status = 'MISSING';
-      reason = `none of ${ids.join(', ')} is in force; fits ${where(candidates.sort(byPair))}`;
+      reason = `none of ${ids.join(', ')} is in force; fits ${where(candidates)}`;
     } else if (blockedByDeficiency(ids, elementIds)) {
       status = 'MISSING';
       reason = unmetReason(
         base.deviceId,
         title,
         ids,
-        misfits,
+        elementIds,
         notApplicableDetail,
         'is not met, and no control can be placed until the device changes (a deficiency of the device, not a reason it does not apply)',
       );
     } else {
       status = 'NOT_APPLICABLE';
-      reason = unmetReason(base.deviceId, title, ids, misfits, notApplicableDetail, 'cannot be met on this device');
+      reason = unmetReason(base.deviceId, title, ids, elementIds, notApplicableDetail, 'cannot be met on this device');
     }
     return {
       ...base,
@@ -331,8 +356,8 @@ export function findBaselineGaps(
       reason,
       gap: base.level !== 'RECOMMENDED' && (status === 'PLANNED' || status === 'MISSING'),
       controlIds: ids,
-      satisfiedBy: satisfiedBy.sort(byPair),
-      candidatePlacements: candidates.sort(byPair),
+      satisfiedBy,
+      candidatePlacements: candidates,
     };
   };
 
@@ -357,7 +382,7 @@ export function findBaselineGaps(
     deviceId: string,
     title: string,
     ids: readonly string[],
-    misfits: Map<string, string[]>,
+    elementIds: readonly string[],
     detail: string | undefined,
     verdict: string,
   ): string => {
@@ -369,10 +394,19 @@ export function findBaselineGaps(
         if (!conditionHolds(condition, device) && !causes.includes(words)) causes.push(words);
       }
     }
-    const misfitWords = ids
-      .flatMap((id) => (misfits.get(id) ?? []).slice(0, 2))
-      .filter((w, i, all) => all.indexOf(w) === i)
-      .join('; ');
+    // at most two distinct misfits per control, in element order
+    const words: string[] = [];
+    for (const id of ids) {
+      const control = controls.get(id);
+      const mine: string[] = [];
+      for (const elementId of elementIds) {
+        if (mine.length === 2) break;
+        const why = control ? misfit(control, elementId) : `${id} is not in the catalogue`;
+        if (why !== null && !mine.includes(why)) mine.push(why);
+      }
+      for (const w of mine) if (!words.includes(w)) words.push(w);
+    }
+    const misfitWords = words.join('; ');
     const head = causes.length > 0 ? `${causes.join(', ')}: ` : '';
     const tail = [detail, misfitWords].filter((x) => x).join('; ');
     return `${head}${title} ${verdict}${tail ? ` (${tail})` : ''}`;
@@ -383,7 +417,10 @@ export function findBaselineGaps(
     const channels = channelsOf.get(device.id) ?? [];
     const deviceZones = [...new Set(device.zoneIds.filter((z) => zoneIds.has(z)))].sort(compareIds);
     const held = deviceConditions(device, interfaces, channels);
-    const scope = [device.id, ...interfaces.map((i) => i.id), ...channels.map((c) => c.id), ...deviceZones];
+    // Sorted once, so that candidate and satisfying placements come out sorted (by control, then element).
+    const scope = [device.id, ...interfaces.map((i) => i.id), ...channels.map((c) => c.id), ...deviceZones].sort(
+      compareIds,
+    );
     const wirelessChannels = channels.filter((c) => WIRELESS_TECHNOLOGIES.includes(c.technology));
     /** A channel's elements where a link or telehealth control protects this device: the channel, the device's interface on it, the device. */
     const linkElements = (c: Channel) => {
@@ -391,7 +428,7 @@ export function findBaselineGaps(
         ...(c.fromDeviceId === device.id ? [c.fromInterfaceId] : []),
         ...(c.toDeviceId === device.id ? [c.toInterfaceId] : []),
       ].filter((i): i is string => i !== undefined && facts.has(i));
-      return [c.id, ...new Set(ownInterfaces), device.id];
+      return [c.id, ...new Set(ownInterfaces), device.id].sort(compareIds);
     };
     const capTitle = (code: string) => `${capabilityNames.get(code) ?? code} (${code})`;
 
@@ -407,7 +444,7 @@ export function findBaselineGaps(
         conditionsMet: [...conditionsMet].sort(compareIds),
         ...(req.note !== undefined ? { note: req.note } : {}),
       };
-      if (!isWirelessRequirement(req, catalogue)) {
+      if (!wirelessRequirements.has(req)) {
         rows.push(row(base, capTitle(req.capabilityCode), req.controlIds, scope));
         continue;
       }
@@ -418,7 +455,7 @@ export function findBaselineGaps(
               id: c.id,
               elements: linkElements(c),
               offered: [...req.controlIds.filter((id) => controls.has(id)), ...linkControls.map((l) => l.id)].filter(
-                (id) => misfit(controls.get(id)!, c.id) === null,
+                (id) => fits(controls.get(id)!, c.id),
               ),
             }))
           : interfaces
@@ -426,7 +463,7 @@ export function findBaselineGaps(
               .map((i) => ({
                 id: i.id,
                 elements: [i.id],
-                offered: linkControls.filter((l) => misfit(l, i.id) === null).map((l) => l.id),
+                offered: linkControls.filter((l) => fits(l, i.id)).map((l) => l.id),
               }));
       for (const radio of radios) {
         rows.push(
@@ -441,9 +478,9 @@ export function findBaselineGaps(
       }
     }
 
-    const telehealth = catalogue.telehealthControls.length > 0 ? telehealthChannels(model, device.id) : [];
-    for (const entry of [...catalogue.telehealthControls].sort((a, b) => compareIds(a.id, b.id))) {
-      for (const { channel: c, why } of telehealth.filter((t) => t.channel.technology === entry.technology)) {
+    const deviceTelehealth = telehealth.get(device.id) ?? [];
+    for (const entry of telehealthEntries) {
+      for (const { channel: c, why } of deviceTelehealth.filter((t) => t.channel.technology === entry.technology)) {
         rows.push(
           row(
             {
