@@ -655,7 +655,10 @@ export interface BaselineRequirement {
   level: RequirementLevel;
   /** For CONDITIONAL: the requirement applies when any of these device conditions holds. */
   conditions: BaselineCondition[];
-  /** Controls that satisfy the requirement; any one implemented on the device, its interfaces or its channels suffices. */
+  /**
+   * Controls that satisfy the requirement; any one implemented where it fits on the device, its
+   * interfaces, its channels or the zones it sits in suffices (engine/baseline/find-baseline-gaps.ts).
+   */
   controlIds: string[];
   note?: string;
 }
@@ -668,7 +671,11 @@ export interface RiskClassBaseline {
   provenance: Provenance;
 }
 
-/** TR 67 Table 2: telehealth mitigating controls per link technology (reconstructed). */
+/**
+ * TR 67 Table 2: telehealth mitigating controls per link technology (reconstructed). The baselines
+ * apply them to the channels of devices used at home or for remote monitoring (capability code
+ * TELEHEALTH, engine/baseline/find-baseline-gaps.ts).
+ */
 export interface TelehealthControl {
   id: string;
   technology: ChannelTechnology;

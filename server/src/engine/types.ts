@@ -417,28 +417,63 @@ export interface ControlReview {
 // Baseline
 // ---------------------------------------------------------------------------------------------
 
-/** MET: an implemented control satisfies it; PLANNED: only planned ones; MISSING: none. */
-export type BaselineStatus = 'MET' | 'PLANNED' | 'MISSING';
+/**
+ * MET: a control of the requirement is implemented where it fits (or, with `assume:
+ * IMPLEMENTED_AND_PLANNED`, planned); PLANNED: only planned placements; MISSING: none, but one
+ * could be placed; NOT_APPLICABLE: none of its controls can exist on the device, its interfaces,
+ * its channels or the zones that protect it (applicability, domain/applicability.ts). Only
+ * REQUIRED/CONDITIONAL rows that are PLANNED or MISSING are gaps.
+ */
+export type BaselineStatus = 'MET' | 'PLANNED' | 'MISSING' | 'NOT_APPLICABLE';
 
-/** One risk-class baseline requirement applied to one device (TR 67 Table 3, reconstructed). */
+/** Options of {@link findBaselineGaps}. */
+export interface FindBaselineGapsOptions {
+  /**
+   * Which placements are in force: IMPLEMENTED (default) only implemented ones; with
+   * IMPLEMENTED_AND_PLANNED a planned placement makes its requirement MET (the baseline after
+   * the agreed plan), listed in `satisfiedBy` with status PLANNED.
+   */
+  assume?: PlacementAssumption;
+}
+
+/**
+ * One baseline requirement applied to one device: a row of its HSA risk class's baseline (TR 67
+ * Table 3, reconstructed; IEC TR 80001-2-2 capability codes), or a TR 67 Table 2 telehealth
+ * control (capabilityCode `TELEHEALTH`) for a device used at home or for remote monitoring.
+ */
 export interface BaselineGap {
   deviceId: string;
   riskClass: string;
+  /** IEC TR 80001-2-2 capability code (e.g. ALOF, NAUT), or `TELEHEALTH` for TR 67 Table 2 rows. */
   capabilityCode: string;
   level: 'REQUIRED' | 'CONDITIONAL' | 'RECOMMENDED';
   /** For CONDITIONAL requirements: the listed conditions that hold for this device. */
   conditionsMet: string[];
   status: BaselineStatus;
-  /** True when the requirement counts as a gap: REQUIRED/CONDITIONAL and not MET. */
+  /**
+   * Why the row has its status, in words: the placements that meet it, where its controls would
+   * fit, or (NOT_APPLICABLE) why none can exist here, e.g. "no user session: …".
+   */
+  reason: string;
+  /** True when the requirement counts as a gap: REQUIRED/CONDITIONAL and PLANNED or MISSING (never NOT_APPLICABLE). */
   gap: boolean;
-  /** Controls of the requirement, any one of which satisfies it. */
+  /**
+   * Controls of the requirement, any one of which satisfies it. Wireless-link rows: the
+   * catalogue's link controls that fit the channel's technology; telehealth rows: the Table 2
+   * entry's controls.
+   */
   controlIds: string[];
-  /** Placements that satisfy it (IMPLEMENTED, or PLANNED when status is PLANNED), sorted. */
+  /** Placements that satisfy it (IMPLEMENTED, or PLANNED when status is PLANNED or planned ones are assumed), sorted. */
   satisfiedBy: { controlId: string; elementId: string; status: 'IMPLEMENTED' | 'PLANNED' }[];
   /**
-   * Where each requirement control could be placed on this device, its interfaces or its channels
-   * (respecting appliesTo, technologies and interfaceKinds), sorted.
+   * Where each requirement control could be placed to satisfy it (the device, its interfaces, its
+   * channels, its zones; wireless-link and telehealth rows: the channel, the device's interface on
+   * it and the device), only where it fits (placementMisfit is null), sorted.
    */
   candidatePlacements: { controlId: string; elementId: string }[];
+  /** Wireless-link and telehealth rows: the channel (or, without a wireless channel, the radio interface) the row is about. */
+  scopeElementId?: string;
+  /** TELEHEALTH rows: the TR 67 Table 2 entry (catalogue.telehealthControls id). */
+  telehealthControlId?: string;
   note?: string;
 }

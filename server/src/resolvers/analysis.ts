@@ -87,8 +87,11 @@ export const ThreatModelAnalysis = {
       }),
     ),
   controlReview: (m: ThreatModelSummary, _a: unknown, ctx: Context) => ctx.services.analysis.controlReview(m.id),
-  baselineGaps: (m: ThreatModelSummary, a: { deviceId?: string | null; onlyGaps?: boolean | null }, ctx: Context) =>
-    ctx.services.analysis.baselineGaps(m.id, given(a)),
+  baselineGaps: (
+    m: ThreatModelSummary,
+    a: Nullable<{ deviceId: string; onlyGaps: boolean; assume: PlacementAssumption }>,
+    ctx: Context,
+  ) => ctx.services.analysis.baselineGaps(m.id, given(a)),
 };
 
 export const AttackStep = {

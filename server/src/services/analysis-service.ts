@@ -504,11 +504,24 @@ export class AnalysisService {
     );
   }
 
-  /** Risk-class baseline requirements per device (TR 67 Table 3, reconstructed), computed in a worker. */
-  async baselineGaps(modelId: string, options: { deviceId?: string; onlyGaps?: boolean }): Promise<BaselineGap[]> {
+  /**
+   * Baseline requirements per device (TR 67 Table 3 and, for telehealth use, Table 2, both
+   * reconstructed; engine findBaselineGaps), computed in a worker: MET, PLANNED, MISSING or
+   * NOT_APPLICABLE with the reason. `deviceId` keeps one device's rows; `onlyGaps` the rows that
+   * count as gaps (never NOT_APPLICABLE); `assume: IMPLEMENTED_AND_PLANNED` counts planned
+   * placements as in force.
+   */
+  async baselineGaps(
+    modelId: string,
+    options: { deviceId?: string; onlyGaps?: boolean; assume?: PlacementAssumption },
+  ): Promise<BaselineGap[]> {
     const { document } = await this.models.snapshot(modelId);
     const catalogue = await this.catalogues.current();
-    const gaps = await this.run('findBaselineGaps', [document, catalogue]);
+    const gaps = await this.run('findBaselineGaps', [
+      document,
+      catalogue,
+      options.assume ? { assume: options.assume } : {},
+    ]);
     return gaps.filter((g) => (!options.deviceId || g.deviceId === options.deviceId) && (!options.onlyGaps || g.gap));
   }
 

@@ -22,6 +22,7 @@ import {
   type AttackPathsResult,
   type AttackStep,
   type PlacementAssumption,
+  type FindBaselineGapsOptions,
   type PlacementInput,
 } from '../engine';
 import { DomainError, EngineLimitError, ValidationError } from '../domain/errors';
@@ -77,7 +78,8 @@ const OPERATIONS = {
   /** services/risk-totals (the engine's path search over every target). */
   riskTotals: (g: AttackGraph, scale?: RiskScale) => riskTotals(g, scale),
   /** engine findBaselineGaps (no attack graph). */
-  findBaselineGaps: (document: ModelDocument, catalogue: Catalogue) => findBaselineGaps(document, catalogue),
+  findBaselineGaps: (document: ModelDocument, catalogue: Catalogue, options?: FindBaselineGapsOptions) =>
+    findBaselineGaps(document, catalogue, options),
   /** engine reviewControlPlacements on the document the graph was built from (controls v2 migration report). */
   reviewControlPlacements: (g: AttackGraph, document: ModelDocument, catalogue: Catalogue) =>
     reviewControlPlacements(document, catalogue, undefined, g),

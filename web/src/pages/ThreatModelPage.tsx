@@ -6,7 +6,7 @@
 import { useIsFetching, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import type { Severity } from '../api/__generated__/graphql';
+import type { PlacementAssumption, Severity } from '../api/__generated__/graphql';
 import { keys, useAttackPaths, useBaselineGaps, useCatalogue, useModel } from '../api/hooks';
 import { useCan } from '../app/auth';
 import { downloadBlob, downloadText, slug } from '../app/download';
@@ -64,6 +64,7 @@ export function ThreatModelPage() {
   const [exporting, setExporting] = useState(false);
   const [focusIds, setFocusIds] = useState<string[] | null>(null);
   const [forceMap, setForceMap] = useState(false);
+  const [baselineAssume, setBaselineAssume] = useState<PlacementAssumption>('IMPLEMENTED');
 
   const loaded = model.data ?? null;
   const index = useMemo(() => indexModel(loaded?.data ?? emptyModel()), [loaded]);
@@ -72,7 +73,7 @@ export function ThreatModelPage() {
 
   const fromIds = useCompromised && compromised.length > 0 ? compromised : null;
   const paths = useAttackPaths(modelId, { k, minSeverity, fromElementIds: fromIds }, Boolean(loaded));
-  const gaps = useBaselineGaps(modelId, Boolean(loaded) && tab === 'baseline');
+  const gaps = useBaselineGaps(modelId, Boolean(loaded) && tab === 'baseline', baselineAssume);
 
   const pathList: AttackPath[] = paths.data?.paths ?? [];
   const selectedPath = pathList.find((p) => p.id === selectedPathId) ?? null;
@@ -421,6 +422,8 @@ export function ThreatModelPage() {
                   index={index}
                   catalogue={catalogue.data}
                   onSelectDevice={(id) => setPanel({ mode: 'inspect', id })}
+                  assume={baselineAssume}
+                  onAssumeChange={setBaselineAssume}
                   onPlace={
                     canEdit
                       ? (controlId, elementId) =>
