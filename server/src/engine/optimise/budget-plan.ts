@@ -60,6 +60,8 @@ const RISK_RESOLUTION = 1e-9;
  * plan better by more than the resolution) rather than trusted to HiGHS's feasibility tolerances.
  */
 const PRECISE_GAP = 1e-6;
+/** Slack of the MILP's risk-cap row, × riskBefore (the true risk is checked after every solve). */
+const CAP_SLACK = 1e-7;
 
 /**
  * The plan costing at most `budget` that removes the most risk on one scale, and among those the
@@ -472,8 +474,8 @@ class Solver {
     this.absTol = 1e-12 * Math.max(1, problem.riskBefore);
     this.highsOptions = {
       mip_abs_gap: this.absTol,
-      primal_feasibility_tolerance: 1e-9,
-      mip_feasibility_tolerance: 1e-9,
+      primal_feasibility_tolerance: 1e-10,
+      mip_feasibility_tolerance: 1e-10,
       small_matrix_value: 1e-12,
     };
     this.nx = problem.placements.length;
@@ -787,7 +789,9 @@ class Solver {
         rowIndex.push(zCol(i));
         rowValue.push(p.targetWeight[i]!);
       }
-      endRow(-Infinity, mode.cap - p.constRisk);
+      // Looser than the cap by more than HiGHS's tolerances can move Σ w z: HiGHS then never
+      // rejects its own solution against the row; plans that truly miss the cap are cut by no-goods.
+      endRow(-Infinity, mode.cap + CAP_SLACK * p.riskBefore - p.constRisk);
     }
     // Start: the given plan with its true λ and z = exp(λ).
     if (!init)
