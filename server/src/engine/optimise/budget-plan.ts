@@ -459,6 +459,15 @@ class Solver {
   private readonly nx: number;
   private readonly colOfNode: Int32Array;
   private readonly nLambda: number;
+  /** Bounds of every local node's λ: with nothing chosen (upper) and everything chosen (lower). */
+  private readonly lnUpper: Float64Array;
+  private readonly lnLower: Float64Array;
+  /** z column of each local target (−1: its λ is fixed, its risk is in fixedRisk). */
+  private readonly zColOf: Int32Array;
+  /** Risk of targets whose likelihood no plan changes (entry points included). */
+  private readonly fixedRisk: number;
+  /** 1 for placements another one dominates (never needed: fixed at 0). */
+  private readonly dominated: Uint8Array;
 
   constructor(
     private readonly problem: Problem,
@@ -466,23 +475,41 @@ class Solver {
     private readonly deadline: number,
   ) {
     const before = evaluate(problem, new Uint8Array(problem.placements.length));
+    const after = evaluate(problem, new Uint8Array(problem.placements.length).fill(1));
+    const N = problem.nodes.length;
+    this.lnUpper = before.ln.map((x) => Math.max(LN_FLOOR, Math.min(0, x)));
+    this.lnLower = after.ln.map((x, i) => Math.min(this.lnUpper[i]!, Math.max(LN_FLOOR, x)));
     this.tangents = problem.targetNodes.map(() => []);
+    // Initial tangents: at the target's likelihood with nothing chosen, a few below it, and at its
+    // likelihood with everything chosen (more rows slow HiGHS more than they save rounds).
     problem.targetNodes.forEach((t, i) => {
-      const a = before.ln[t]!;
-      for (const d of [0, -0.7, -2.3, -4.6]) this.addTangent(i, a + d);
+      const top = this.lnUpper[t]!;
+      const bottom = Math.max(this.lnLower[t]!, top - 12, LN_TANGENT_MIN);
+      for (const d of [0, -0.7, -2.3, -4.6]) if (top + d >= bottom) this.addTangent(i, top + d);
     });
     this.absTol = 1e-12 * Math.max(1, problem.riskBefore);
     this.highsOptions = {
       mip_abs_gap: this.absTol,
-      primal_feasibility_tolerance: 1e-10,
-      mip_feasibility_tolerance: 1e-10,
       small_matrix_value: 1e-12,
+      ...(mipRelGap < PRECISE_GAP ? { primal_feasibility_tolerance: 1e-10, mip_feasibility_tolerance: 1e-10 } : {}),
     };
     this.nx = problem.placements.length;
-    this.colOfNode = new Int32Array(problem.nodes.length).fill(-1);
+    // λ is fixed where no plan changes it (entry points, nodes reached whatever is chosen as well
+    // as with nothing chosen): a constant in the model.
+    this.colOfNode = new Int32Array(N).fill(-1);
     let c = this.nx;
-    for (let i = 0; i < problem.nodes.length; i++) if (!problem.isEntry[i]) this.colOfNode[i] = c++;
+    for (let i = 0; i < N; i++) {
+      if (!problem.isEntry[i] && this.lnUpper[i]! - this.lnLower[i]! > 1e-12) this.colOfNode[i] = c++;
+    }
     this.nLambda = c - this.nx;
+    this.zColOf = new Int32Array(problem.targetNodes.length).fill(-1);
+    let fixedRisk = problem.constRisk;
+    problem.targetNodes.forEach((t, i) => {
+      if (this.colOfNode[t]! >= 0) this.zColOf[i] = c++;
+      else if (this.lnUpper[t]! > LN_FLOOR) fixedRisk += problem.targetWeight[i]! * Math.exp(before.ln[t]!);
+    });
+    this.fixedRisk = fixedRisk;
+    this.dominated = dominatedPlacements(problem);
   }
 
   /** Adds a tangent of exp at ln-likelihood a for local target i; false if it adds nothing new. */
@@ -521,7 +548,7 @@ class Solver {
     const tie = RISK_RESOLUTION * p.riskBefore;
     const empty = this.candidate(new Uint8Array(this.nx));
     if (p.riskFloor >= p.riskBefore - tie) return this.found(empty, empty.risk, 'NOTHING_TO_REDUCE', true);
-    let best = empty;
+    let best = this.greedy(budget);
     if (hint && hint.cost <= budget && hint.risk < best.risk) best = hint;
     // Everything affordable in force bounds the risk from below.
     const affordable = Uint8Array.from(p.cost, (c) => (c <= budget ? 1 : 0));
@@ -553,7 +580,7 @@ class Solver {
         }
         throw e;
       }
-      lower = Math.max(lower, res.dualBound + p.constRisk - this.floorSlack());
+      lower = Math.max(lower, res.dualBound + this.fixedRisk - this.floorSlack());
       const c = this.candidate(this.round(res.colValue));
       if (c.cost <= budget + 1e-9 && (c.risk < best.risk || (c.risk === best.risk && c.cost < best.cost))) best = c;
       const added = this.tighten(c.ln) || this.tightenAt(res.colValue);
@@ -642,6 +669,36 @@ class Solver {
     }
   }
 
+  /**
+   * A first plan within the budget (the MILP's start and a fallback): repeatedly adds the
+   * affordable placement with the most risk removed per cost unit (zero-cost ones first), until
+   * none removes more. Stops at the deadline.
+   */
+  private greedy(budget: number): Candidate {
+    let cur = this.candidate(new Uint8Array(this.nx));
+    const tie = RISK_RESOLUTION * this.problem.riskBefore;
+    for (;;) {
+      let pick: Candidate | undefined;
+      let pickScore = 0;
+      for (let j = 0; j < this.nx; j++) {
+        if (cur.chosen[j] || this.dominated[j] || cur.cost + this.problem.cost[j]! > budget) continue;
+        if (performance.now() > this.deadline) return cur;
+        const next = cur.chosen.slice();
+        next[j] = 1;
+        const c = this.candidate(next);
+        const gain = cur.risk - c.risk;
+        if (gain <= tie) continue;
+        const score = this.problem.cost[j]! > 0 ? gain / this.problem.cost[j]! : Infinity;
+        if (!pick || score > pickScore || (score === pickScore && c.risk < pick.risk)) {
+          pick = c;
+          pickScore = score;
+        }
+      }
+      if (!pick) return cur;
+      cur = pick;
+    }
+  }
+
   /** Drops placements (costliest first, then zero-cost ones) whose removal keeps the risk ≤ cap. */
   private prune(c: Candidate, cap: number): Candidate {
     const order: number[] = [];
@@ -662,7 +719,7 @@ class Solver {
   private tightenAt(colValue: Float64Array): boolean {
     let added = false;
     this.problem.targetNodes.forEach((t, i) => {
-      if (this.addTangent(i, colValue[this.colOfNode[t]!]!)) added = true;
+      if (this.colOfNode[t]! >= 0 && this.addTangent(i, colValue[this.colOfNode[t]!]!)) added = true;
     });
     return added;
   }
@@ -701,26 +758,30 @@ class Solver {
     noGoods: readonly Uint8Array[] = [],
   ): MilpModel {
     const p = this.problem;
-    const { nx, colOfNode, nLambda } = this;
+    const { nx, colOfNode, nLambda, lnUpper, lnLower, zColOf } = this;
     const T = p.targetNodes.length;
-    const zCol = (i: number) => nx + nLambda + i;
-    const numCols = nx + nLambda + T;
+    let numCols = nx + nLambda;
+    for (let i = 0; i < T; i++) if (zColOf[i]! >= 0) numCols++;
     const colCost = new Float64Array(numCols);
     const colLower = new Float64Array(numCols);
     const colUpper = new Float64Array(numCols);
     const integrality = new Int32Array(numCols);
     for (let j = 0; j < nx; j++) {
       integrality[j] = 1;
-      colUpper[j] = p.cost[j]! <= mode.budget ? 1 : 0;
+      colUpper[j] = p.cost[j]! <= mode.budget && !this.dominated[j] ? 1 : 0;
       if (mode.kind === 'cost') colCost[j] = p.cost[j]!;
     }
-    for (let c = nx; c < nx + nLambda; c++) {
-      colLower[c] = LN_FLOOR;
-      colUpper[c] = 0;
+    for (let i = 0; i < p.nodes.length; i++) {
+      const c = colOfNode[i]!;
+      if (c < 0) continue;
+      colLower[c] = lnLower[i]!;
+      colUpper[c] = lnUpper[i]!;
     }
     for (let i = 0; i < T; i++) {
-      colUpper[zCol(i)] = 1;
-      if (mode.kind === 'risk') colCost[zCol(i)] = p.targetWeight[i]!;
+      const zc = zColOf[i]!;
+      if (zc < 0) continue;
+      colUpper[zc] = 1;
+      if (mode.kind === 'risk') colCost[zc] = p.targetWeight[i]!;
     }
     const rowStart: number[] = [0];
     const rowIndex: number[] = [];
@@ -734,13 +795,17 @@ class Solver {
     };
     const K = p.lnLik.length;
     for (let k = 0; k < K; k++) {
-      // λ_v − λ_u + Σ (−ln f) x_red + M Σ x_prev ≥ ln lik.
+      // λ_v − λ_u + Σ (−ln f) x_red + M Σ x_prev ≥ ln lik, with M = max λ_u + ln lik − min λ_v:
+      // one preventer makes the row vacuous. Rows into fixed nodes, and rows that can never bind
+      // (M ≤ 0), are left out.
       const u = p.stepFrom[k]!;
       const v = p.stepTo[k]!;
+      if (colOfNode[v]! < 0) continue;
+      const M = lnUpper[u]! + p.lnLik[k]! - lnLower[v]!;
+      if (M <= 0) continue;
       const entries = new Map<number, number>();
       entries.set(colOfNode[v]!, 1);
-      if (!p.isEntry[u]) entries.set(colOfNode[u]!, -1);
-      const M = p.lnLik[k]! - LN_FLOOR;
+      if (colOfNode[u]! >= 0) entries.set(colOfNode[u]!, -1);
       for (let r = p.reduceStart[k]!; r < p.reduceStart[k + 1]!; r++) {
         const j = p.reducers[r]!;
         entries.set(j, (entries.get(j) ?? 0) - p.reduceLn[r]!);
@@ -753,14 +818,16 @@ class Solver {
         rowIndex.push(c);
         rowValue.push(val);
       }
-      endRow(p.lnLik[k]!, Infinity);
+      endRow(p.lnLik[k]! + (colOfNode[u]! >= 0 ? 0 : lnUpper[u]!), Infinity);
     }
     // Tangents: z_t − e^a λ_t ≥ e^a (1 − a).
     for (let i = 0; i < T; i++) {
+      const zc = zColOf[i]!;
+      if (zc < 0) continue;
       const lc = colOfNode[p.targetNodes[i]!]!;
       for (const a of this.tangents[i]!) {
         const ea = Math.exp(a);
-        rowIndex.push(lc, zCol(i));
+        rowIndex.push(lc, zc);
         rowValue.push(-ea, 1);
         endRow(ea * (1 - a), Infinity);
       }
@@ -786,12 +853,13 @@ class Solver {
     }
     if (mode.kind === 'cost') {
       for (let i = 0; i < T; i++) {
-        rowIndex.push(zCol(i));
+        if (zColOf[i]! < 0) continue;
+        rowIndex.push(zColOf[i]!);
         rowValue.push(p.targetWeight[i]!);
       }
       // Looser than the cap by more than HiGHS's tolerances can move Σ w z: HiGHS then never
       // rejects its own solution against the row; plans that truly miss the cap are cut by no-goods.
-      endRow(-Infinity, mode.cap + CAP_SLACK * p.riskBefore - p.constRisk);
+      endRow(-Infinity, mode.cap + CAP_SLACK * p.riskBefore - this.fixedRisk);
     }
     // Start: the given plan with its true λ and z = exp(λ).
     if (!init)
@@ -807,9 +875,10 @@ class Solver {
     for (let j = 0; j < nx; j++) start[j] = init.chosen[j] && colUpper[j]! > 0 ? 1 : 0;
     for (let i = 0; i < p.nodes.length; i++) {
       const c = colOfNode[i]!;
-      if (c >= 0) start[c] = Math.min(0, Math.max(LN_FLOOR, init.ln[i]!));
+      if (c >= 0) start[c] = Math.min(lnUpper[i]!, Math.max(lnLower[i]!, init.ln[i]!));
     }
-    for (let i = 0; i < T; i++) start[zCol(i)] = Math.exp(start[colOfNode[p.targetNodes[i]!]!]!);
+    for (let i = 0; i < T; i++)
+      if (zColOf[i]! >= 0) start[zColOf[i]!] = Math.exp(start[colOfNode[p.targetNodes[i]!]!]!);
     return {
       numCols,
       colCost,
@@ -830,6 +899,59 @@ class Solver {
       rowValue: Float64Array.from(rowValue),
     };
   }
+}
+
+/**
+ * Placements dominated by another: b is dominated by a when a costs no more and, on every kept
+ * step b acts on, a prevents it, or b only reduces it and a reduces it by a factor at least as
+ * strong. Swapping b for a never raises the cost or the risk, so b is never needed (exact).
+ * Equal placements: the later one is dropped.
+ */
+function dominatedPlacements(problem: Problem): Uint8Array {
+  const P = problem.placements.length;
+  const K = problem.lnLik.length;
+  // Per placement: its effects as (step, ln factor; −Infinity for prevents), in step order.
+  const effects: { k: number; ln: number }[][] = Array.from({ length: P }, () => []);
+  const effectOn: Map<number, number>[] = Array.from({ length: P }, () => new Map());
+  for (let k = 0; k < K; k++) {
+    for (let r = problem.preventStart[k]!; r < problem.preventStart[k + 1]!; r++) {
+      const j = problem.preventers[r]!;
+      effects[j]!.push({ k, ln: -Infinity });
+      effectOn[j]!.set(k, -Infinity);
+    }
+    for (let r = problem.reduceStart[k]!; r < problem.reduceStart[k + 1]!; r++) {
+      const j = problem.reducers[r]!;
+      if (effectOn[j]!.has(k)) continue;
+      effects[j]!.push({ k, ln: problem.reduceLn[r]! });
+      effectOn[j]!.set(k, problem.reduceLn[r]!);
+    }
+  }
+  const dominated = new Uint8Array(P);
+  for (let b = 0; b < P; b++) {
+    const own = effects[b]!;
+    if (own.length === 0) {
+      dominated[b] = 1; // acts on no kept step
+      continue;
+    }
+    const k0 = own[0]!.k;
+    const rivals: number[] = [];
+    for (let r = problem.preventStart[k0]!; r < problem.preventStart[k0 + 1]!; r++) rivals.push(problem.preventers[r]!);
+    for (let r = problem.reduceStart[k0]!; r < problem.reduceStart[k0 + 1]!; r++) rivals.push(problem.reducers[r]!);
+    for (const a of rivals) {
+      if (a === b || dominated[a] || problem.cost[a]! > problem.cost[b]!) continue;
+      const theirs = effectOn[a]!;
+      if (!own.every((e) => (theirs.get(e.k) ?? 0) <= e.ln)) continue;
+      // Mutual domination (same cost, same effects): keep the first.
+      const mutual =
+        problem.cost[a] === problem.cost[b] &&
+        effects[a]!.length === own.length &&
+        effects[a]!.every((e) => effectOn[b]!.get(e.k) === e.ln);
+      if (mutual && a > b) continue;
+      dominated[b] = 1;
+      break;
+    }
+  }
+  return dominated;
 }
 
 /** The chosen placements with the steps each prevents or reduces (unblocked steps of the whole graph). */
