@@ -9,23 +9,36 @@
  *
  * Method: a MILP in log space solved by HiGHS with outer approximation (Kelley cutting planes),
  *
- *   variables  x_p ∈ {0,1} per candidate placement, λ_v ∈ [ln 1e-15, 0] per node (ln of the best
- *              likelihood to v; the floor stands for "unreachable"), z_t ≥ 0 per target;
+ *   variables  x_p ∈ {0,1} per candidate placement, λ_v ∈ [L_v, U_v] per node (ln of the best
+ *              likelihood to v; U_v with nothing chosen, L_v with every candidate in force, at
+ *              least ln 1e-15, which stands for "unreachable"), z_t ≥ 0 per target;
  *   rows       λ_v ≥ λ_u + ln lik_s + Σ_{p reduces s} ln(f_p)·x_p − M_s·Σ_{p prevents s} x_p per
- *              step s = u→v (M_s = ln lik_s − ln 1e-15, so one preventer makes the row vacuous),
+ *              step s = u→v (M_s = U_u + ln lik_s − L_v, so one preventer makes the row vacuous),
  *              λ_entry = 0, z_t ≥ e^a (1 + λ_t − a) for tangent points a of exp;
  *   stage 1    minimise Σ_t w_t z_t subject to Σ cost_p x_p ≤ budget;
- *   stage 2    minimise Σ cost_p x_p subject to Σ_t w_t z_t ≤ best risk found + 1e-9 × riskBefore.
+ *   stage 2    minimise Σ cost_p x_p subject to Σ_t w_t z_t ≤ best risk found + 1e-9 × riskBefore
+ *              (+ a 1e-7 × riskBefore slack beyond HiGHS's tolerances: the true risk of every
+ *              plan found is checked, and a plan that misses the cap is excluded by a no-good cut
+ *              Σ_{p not in it} x_p ≥ 1, valid because more placements never raise the risk).
  * Minimisation drives λ_v down to the ln of the most likely path, and the tangents under-estimate
  * exp, so every MILP bound is a valid lower bound on the residual risk. After each solve the
  * chosen plan's true risk is computed (Dijkstra on −ln likelihood) and tangents are added at its
  * λ values: a plan seen again is then priced exactly, so the rounds end with the true optimum (a
  * finite number of plans), or earlier once the true risk of the best plan and the bound are within
- * mipRelGap. Stage 2 re-solves until the plan it finds truly meets the risk cap.
+ * mipRelGap. Stage 2 re-solves until the plan it finds truly meets the risk cap. With mipRelGap
+ * below 1e-6 (finer than HiGHS's tolerances can certify) stage 1 is also certified
+ * combinatorially: the cheapest plan better by more than 1e-9 × riskBefore is searched (with
+ * no-good cuts) until none exists.
  *
- * Reductions: only nodes reachable from the entries that co-reach a selected target are kept;
- * steps that cannot lift a node above the floor are dropped; placements that touch no kept step
- * are left out, and placements dearer than the budget are fixed at 0.
+ * Reductions (all exact): only nodes reachable from the entries that co-reach a selected target
+ * are kept; nodes whose likelihood no plan changes (U_v = L_v) are constants; rows that can never
+ * bind (M_s ≤ 0) are dropped; placements that touch no kept step, placements dominated by one at
+ * most as dear that acts at least as strongly on each of their steps, and placements dearer than
+ * the budget are fixed at 0. A greedy plan (most risk removed per cost unit) is the MILP's start.
+ *
+ * Cost: each round is a MILP over (candidate placements + kept nodes + targets) columns; the
+ * number of rounds is small on the instances tried (3–5 per plan), but HiGHS time grows quickly
+ * with the number of placements (big-M rows relax weakly): see the time limit and the gap.
  */
 import { EngineLimitError, ValidationError } from '../../domain/errors';
 import type { RiskScale, Severity } from '../../domain/types';
@@ -154,7 +167,8 @@ export async function costRiskCurve(graph: AttackGraph, options: CostRiskCurveOp
       complete = true;
       break;
     }
-    const next = await solver.bestWithin(cheapest.plan.cost, cheapest.plan);
+    // Every plan at least as good as the next breakpoint costs ≥ this: stage 2 is not needed.
+    const next = await solver.bestWithin(cheapest.plan.cost, cheapest.plan, cheapest.optimal);
     if (next.status === 'TIME_LIMIT') timedOut = true;
     if (!(next.cost > last.cost) || !(next.risk < last.risk - resolution / 2)) {
       // Only solver tolerance can get here: stop rather than emit a non-monotone point.
@@ -542,8 +556,10 @@ class Solver {
   /**
    * Stage 1 then stage 2 at one budget: the least residual risk within `budget`, then the
    * cheapest plan within 1e-9 × riskBefore of it. `hint`: a plan within the budget to start from.
+   * `budgetIsLeast`: no plan as good as the best costs less than `budget` (the curve knows this
+   * from its min-cost step), so stage 2 is skipped and only zero-cost extras are pruned.
    */
-  async bestWithin(budget: number, hint?: Candidate): Promise<Found> {
+  async bestWithin(budget: number, hint?: Candidate, budgetIsLeast = false): Promise<Found> {
     const p = this.problem;
     const tie = RISK_RESOLUTION * p.riskBefore;
     const empty = this.candidate(new Uint8Array(this.nx));
@@ -583,7 +599,8 @@ class Solver {
       lower = Math.max(lower, res.dualBound + this.fixedRisk - this.floorSlack());
       const c = this.candidate(this.round(res.colValue));
       if (c.cost <= budget + 1e-9 && (c.risk < best.risk || (c.risk === best.risk && c.cost < best.cost))) best = c;
-      const added = this.tighten(c.ln) || this.tightenAt(res.colValue);
+      const addedTrue = this.tighten(c.ln);
+      const added = this.tightenAt(res.colValue) || addedTrue;
       if (res.status === 'TIME_LIMIT') {
         timedOut = true;
         break;
@@ -614,6 +631,10 @@ class Solver {
     }
     const riskLower = Math.min(lower, best.risk);
     if (timedOut) return this.found(best, riskLower, 'TIME_LIMIT', false);
+    if (budgetIsLeast) {
+      const pruned = this.prune(best, best.risk + tie);
+      return this.found(pruned, riskLower, stage1Optimal ? 'OPTIMAL' : 'TIME_LIMIT', stage1Optimal);
+    }
     // Stage 2: the cheapest plan within `tie` of the best risk.
     const cheap = await this.cheapestWithRisk(best.risk + tie, budget, best);
     const plan = cheap.plan;
