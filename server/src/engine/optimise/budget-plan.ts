@@ -16,7 +16,7 @@
  *              step s = u→v (M_s = U_u + ln lik_s − L_v, so one preventer makes the row vacuous),
  *              λ_entry = 0, z_t ≥ e^a (1 + λ_t − a) for tangent points a of exp;
  *   stage 1    minimise Σ_t w_t z_t subject to Σ cost_p x_p ≤ budget;
- *   stage 2    minimise Σ cost_p x_p subject to Σ_t w_t z_t ≤ best risk found + 1e-9 × riskBefore
+ *   stage 2    minimise Σ cost_p x_p subject to Σ_t w_t z_t ≤ best risk found + 0.5e-9 × riskBefore
  *              (+ a 1e-7 × riskBefore slack beyond HiGHS's tolerances: the true risk of every
  *              plan found is checked, and a plan that misses the cap is excluded by a no-good cut
  *              Σ_{p not in it} x_p ≥ 1, valid because more placements never raise the risk).
@@ -27,8 +27,9 @@
  * finite number of plans), or earlier once the true risk of the best plan and the bound are within
  * mipRelGap. Stage 2 re-solves until the plan it finds truly meets the risk cap. With mipRelGap
  * below 1e-6 (finer than HiGHS's tolerances can certify) stage 1 is also certified
- * combinatorially: the cheapest plan better by more than 1e-9 × riskBefore is searched (with
- * no-good cuts) until none exists.
+ * combinatorially: the cheapest plan better by more than 0.5e-9 × riskBefore is searched (with
+ * no-good cuts) until none exists. The plan then has a risk within 1e-9 × riskBefore of the
+ * optimum and costs no more than the cheapest optimal plan.
  *
  * Reductions (all exact): only nodes reachable from the entries that co-reach a selected target
  * are kept; nodes whose likelihood no plan changes (U_v = L_v) are constants; rows that can never
@@ -613,10 +614,10 @@ class Solver {
       }
     }
     // Below the precision HiGHS's feasibility tolerances guarantee, certify stage 1 exactly: look
-    // for a plan within the budget that is better by more than `tie` until there is none.
+    // for a plan within the budget better by more than tie / 2 until there is none.
     if (!timedOut && this.mipRelGap < PRECISE_GAP) {
       for (;;) {
-        const better = await this.cheapestWithRisk(best.risk - tie, budget, undefined);
+        const better = await this.cheapestWithRisk(best.risk - tie / 2, budget, undefined);
         if (better.plan && better.plan.risk < best.risk) best = better.plan;
         if (better.timedOut) {
           timedOut = true;
@@ -632,11 +633,12 @@ class Solver {
     const riskLower = Math.min(lower, best.risk);
     if (timedOut) return this.found(best, riskLower, 'TIME_LIMIT', false);
     if (budgetIsLeast) {
-      const pruned = this.prune(best, best.risk + tie);
+      const pruned = this.prune(best, best.risk + tie / 2);
       return this.found(pruned, riskLower, stage1Optimal ? 'OPTIMAL' : 'TIME_LIMIT', stage1Optimal);
     }
-    // Stage 2: the cheapest plan within `tie` of the best risk.
-    const cheap = await this.cheapestWithRisk(best.risk + tie, budget, best);
+    // Stage 2: the cheapest plan within tie / 2 of the best risk (so, after certification, within
+    // `tie` of the optimum, and never dearer than the cheapest optimal plan).
+    const cheap = await this.cheapestWithRisk(best.risk + tie / 2, budget, best);
     const plan = cheap.plan;
     const final = plan && (plan.cost < best.cost || (plan.cost === best.cost && plan.risk < best.risk)) ? plan : best;
     if (cheap.timedOut) return this.found(final, riskLower, 'TIME_LIMIT', false);
@@ -923,10 +925,10 @@ class Solver {
 }
 
 /**
- * Placements dominated by another: b is dominated by a when a costs no more and, on every kept
- * step b acts on, a prevents it, or b only reduces it and a reduces it by a factor at least as
- * strong. Swapping b for a never raises the cost or the risk, so b is never needed (exact).
- * Equal placements: the later one is dropped.
+ * Placements dominated by another: b is dominated by a when a costs no more and PREVENTS every
+ * kept step b acts on (prevents or reduces). In any plan, replacing b by a (or dropping b if a is
+ * already in it) never raises the cost or the risk, so b is never needed (exact). Placements with
+ * the same cost preventing the same steps: the later one is dropped.
  */
 function dominatedPlacements(problem: Problem): Uint8Array {
   const P = problem.placements.length;
@@ -961,7 +963,9 @@ function dominatedPlacements(problem: Problem): Uint8Array {
     for (const a of rivals) {
       if (a === b || dominated[a] || problem.cost[a]! > problem.cost[b]!) continue;
       const theirs = effectOn[a]!;
-      if (!own.every((e) => (theirs.get(e.k) ?? 0) <= e.ln)) continue;
+      // a must PREVENT every step b acts on: reductions stack (f_a·f_b), so a reducer is never
+      // redundant next to another reducer, only next to a preventer.
+      if (!own.every((e) => theirs.get(e.k) === -Infinity)) continue;
       // Mutual domination (same cost, same effects): keep the first.
       const mutual =
         problem.cost[a] === problem.cost[b] &&
