@@ -116,19 +116,20 @@ const arbSpec: fc.Arbitrary<{ spec: GraphSpec; minSeverity: Severity; budgetFrac
     entryCount: fc.integer({ min: 1, max: 2 }),
     pool: fc.array(
       fc.record({ cost: fc.constantFrom(0, 1, 1, 2, 2, 3, 5, 8), implemented: fc.integer({ min: 0, max: 11 }) }),
-      { minLength: 1, maxLength: 14 },
+      { minLength: 1, maxLength: 16 },
     ),
     steps: fc.array(
       fc.record({
         from: fc.nat(),
         to: fc.nat(),
+        back: fc.integer({ min: 0, max: 5 }),
         likelihood: fc.oneof(fc.constant(1), fc.double({ min: 0.05, max: 1, noNaN: true })),
-        prevent: fc.array(fc.nat(), { maxLength: 2 }),
+        prevent: fc.array(fc.nat(), { maxLength: 3 }),
         reduce: fc.array(fc.record({ p: fc.nat(), factor: fc.double({ min: 0.05, max: 0.95, noNaN: true }) }), {
           maxLength: 2,
         }),
       }),
-      { minLength: 2, maxLength: 20 },
+      { minLength: 3, maxLength: 26 },
     ),
     targets: fc.array(fc.record({ node: fc.nat(), severity: fc.constantFrom(...SEVERITIES) }), {
       minLength: 1,
@@ -147,9 +148,10 @@ const arbSpec: fc.Arbitrary<{ spec: GraphSpec; minSeverity: Severity; budgetFrac
       cost: e.cost,
       implemented: e.implemented === 0,
     }));
+    // Mostly forward steps (so targets, which sit after the entries, are reachable), some back.
     const steps: StepSpec[] = r.steps.map((s) => {
-      const from = s.from % n;
-      let to = s.to % n;
+      const from = s.from % (n - 1);
+      let to = s.back === 0 ? s.to % n : from + 1 + (s.to % (n - from - 1));
       if (to === from) to = (to + 1) % n;
       return {
         from: nodes[from]!,
@@ -160,7 +162,7 @@ const arbSpec: fc.Arbitrary<{ spec: GraphSpec; minSeverity: Severity; budgetFrac
       };
     });
     const targets = new Map<string, Severity>();
-    for (const t of r.targets) targets.set(nodes[t.node % n]!, t.severity);
+    for (const t of r.targets) targets.set(nodes[r.entryCount + (t.node % (n - r.entryCount))]!, t.severity);
     return {
       spec: {
         nodes,
@@ -275,7 +277,7 @@ const keysOf = (placements: { controlId: string; elementId: string }[]) =>
 // Properties
 // ---------------------------------------------------------------------------------------------
 
-describe('planWithinBudget (property, brute force over ≤ 14 candidate placements)', () => {
+describe('planWithinBudget (property, brute force over ≤ 16 candidate placements)', () => {
   it('removes the most risk within the budget (to 1e-9 × riskBefore), then costs the least, at budgets 0, 60 % of the full cut, random and all', async () => {
     let nonTrivial = 0;
     await fc.assert(
