@@ -3,7 +3,7 @@
  * independent brute force written here: every subset of the candidate placements, with the
  * residual risk from a Bellman–Ford max-product best-path computation.
  *
- * Run count: BUDGET_PLAN_RUNS (default 60); the fast-check seed is fixed.
+ * Run count: BUDGET_PLAN_RUNS (default 60); fast-check seed: BUDGET_PLAN_SEED (default fixed).
  */
 import fc from 'fast-check';
 import { ValidationError } from '../../../server/src/domain/errors';
@@ -21,7 +21,7 @@ import type {
 } from '../../../server/src/engine/types';
 
 const RUNS = Number(process.env.BUDGET_PLAN_RUNS ?? 60);
-const SEED = 20261202;
+const SEED = Number(process.env.BUDGET_PLAN_SEED ?? 20261202);
 const SEVERITIES: Severity[] = ['NEGLIGIBLE', 'MINOR', 'SERIOUS', 'CRITICAL', 'CATASTROPHIC'];
 /** Exactness asked of the planner in these tests (HiGHS mip_rel_gap and the outer-approximation stop). */
 const GAP = 1e-9;
