@@ -249,6 +249,36 @@ test('exports the map as a PNG image', async () => {
   expect(fs.readFileSync(svgFile, 'utf8')).toMatch(/<svg[\s\S]*<\/svg>/);
 });
 
+test('shows not-applicable baseline requirements apart, and counts planned controls as in force on request', async () => {
+  await page.getByRole('tab', { name: 'Baseline gaps' }).click();
+  const table = page.getByTestId('baseline-gaps');
+  await table.waitFor({ timeout: 60_000 });
+  // Not-applicable requirements sit in a collapsed section per device, with the reason.
+  const notApplicable = page.getByTestId('baseline-not-applicable').first();
+  await expect(notApplicable.locator('summary').textContent()).resolves.toMatch(/^Not applicable \(\d+\)$/);
+  await expect(notApplicable.getAttribute('open')).resolves.toBeNull();
+  await notApplicable.locator('summary').click();
+  await expect(notApplicable.getAttribute('open')).resolves.not.toBeNull();
+  await expect(
+    page
+      .getByText(/^no user session: .*\(ALOF\)/)
+      .first()
+      .isVisible(),
+  ).resolves.toBe(true);
+  // The accepted recommendation and the demo's planned zone controls leave PLANNED rows...
+  const plannedChips = () => table.getByText('Planned', { exact: true }).count();
+  expect(await plannedChips()).toBeGreaterThan(0);
+  // ...which count as met once planned controls are assumed in force.
+  await page.getByLabel('Count planned as in force').check();
+  await waitUntil(
+    page,
+    "[...document.querySelectorAll('[data-testid=baseline-gaps] .chip')].every((e) => e.textContent !== 'Planned')",
+    60_000,
+  );
+  await page.getByLabel('Count planned as in force').uncheck();
+  await page.getByRole('tab', { name: 'Attack paths' }).click();
+});
+
 test('opens the printable committee report', async () => {
   await page.getByTestId('open-report').click();
   const report = page.getByTestId('report');
@@ -258,6 +288,10 @@ test('opens the printable committee report', async () => {
   await expect(page.getByRole('heading', { name: /Top 5 attack paths/ }).isVisible()).resolves.toBe(true);
   await expect(page.getByRole('heading', { name: /Recommended controls/ }).isVisible()).resolves.toBe(true);
   await expect(page.getByRole('heading', { name: /baseline gaps/i }).isVisible()).resolves.toBe(true);
+  // Requirements that cannot apply (automatic logoff on the implant) are listed apart, with the reason.
+  await expect(page.getByTestId('baseline-not-applicable').textContent()).resolves.toMatch(
+    /no user session: .*\(ALOF\)/,
+  );
   expect(await page.getByTestId('report-path').count()).toBeGreaterThan(0);
   const overview = await page.getByTestId('report-overview').getAttribute('src');
   expect(overview).toMatch(/^data:image\/png;base64,/);

@@ -235,23 +235,94 @@ describe('analysis on the demo hospital', () => {
     expect(g.rules.length).toBeGreaterThan(10);
   });
 
-  it('lists baseline gaps per device by risk class', async () => {
+  it('lists baseline gaps per device by risk class, never a NOT_APPLICABLE row', async () => {
     const gaps = (
       await h.gqlOk<{
-        model: { baselineGaps: { deviceId: string; riskClass: string; status: string; gap: boolean; level: string }[] };
+        model: {
+          baselineGaps: {
+            deviceId: string;
+            riskClass: string;
+            status: string;
+            gap: boolean;
+            level: string;
+            reason: string;
+          }[];
+        };
       }>(
-        `query($m: ID!) { model(id: $m) { baselineGaps(onlyGaps: true) { deviceId riskClass capabilityCode status gap level } } }`,
+        `query($m: ID!) { model(id: $m) { baselineGaps(onlyGaps: true) { deviceId riskClass capabilityCode status gap level reason } } }`,
         { m: modelId },
       )
     ).model.baselineGaps;
     expect(gaps.length).toBeGreaterThan(0);
     for (const g of gaps) {
       expect(g.gap).toBe(true);
-      expect(g.status).not.toBe('MET');
+      expect(['PLANNED', 'MISSING']).toContain(g.status);
       expect(g.level).not.toBe('RECOMMENDED');
+      expect(g.reason).not.toBe('');
     }
     const classes = new Set(gaps.map((g) => g.riskClass));
     expect(classes.has('C')).toBe(true);
+  });
+
+  type Row = {
+    deviceId: string;
+    capabilityCode: string;
+    status: string;
+    gap: boolean;
+    reason: string;
+    controlIds: string[];
+    scopeElementId: string | null;
+    telehealthControlId: string | null;
+    satisfiedBy: { controlId: string; elementId: string; status: string }[];
+    candidatePlacements: { controlId: string; elementId: string }[];
+  };
+  const ROWS = `query($m: ID!, $d: ID, $a: PlacementAssumption) { model(id: $m) { baselineGaps(deviceId: $d, assume: $a) {
+    deviceId capabilityCode status gap reason controlIds scopeElementId telehealthControlId
+    satisfiedBy { controlId elementId status } candidatePlacements { controlId elementId } } } }`;
+  const rowsOf = async (variables: Record<string, unknown>) =>
+    (await h.gqlOk<{ model: { baselineGaps: Row[] } }>(ROWS, { m: modelId, ...variables })).model.baselineGaps;
+
+  it("gives the demo's implant NOT_APPLICABLE automatic-logoff, lock and password rows with the reason, and its radio the link controls that fit", async () => {
+    const implant = DEMO.devices.find((d) => d.category === 'IMPLANTABLE_CARDIAC')!;
+    const rows = await rowsOf({ d: implant.id });
+    expect(rows.length).toBeGreaterThan(0);
+    expect(new Set(rows.map((r) => r.deviceId))).toEqual(new Set([implant.id]));
+    for (const cap of ['ALOF', 'PLOK', 'PAUT']) {
+      const r = rows.filter((x) => x.capabilityCode === cap);
+      expect(r).toEqual([expect.objectContaining({ status: 'NOT_APPLICABLE', gap: false, candidatePlacements: [] })]);
+    }
+    expect(rows.find((r) => r.capabilityCode === 'ALOF')!.reason).toMatch(/^no user session: .*\(ALOF\)/);
+    expect(rows.find((r) => r.capabilityCode === 'PLOK')!.reason).toMatch(/implanted device/);
+    const radio = DEMO.channels.filter(
+      (c) => c.technology === 'PROPRIETARY_RF' && (c.fromDeviceId === implant.id || c.toDeviceId === implant.id),
+    );
+    expect(radio.length).toBeGreaterThan(0);
+    for (const c of radio) {
+      const link = rows.find((r) => r.capabilityCode === 'NAUT' && r.scopeElementId === c.id)!;
+      expect(link.controlIds).toEqual(expect.arrayContaining(['C21', 'C26', 'C27']));
+      for (const id of ['C22', 'C23', 'C24', 'C25', 'C20', 'C12']) expect(link.controlIds).not.toContain(id);
+      // the implant sits in the patient's home: TR 67 Table 2 applies to its radio too
+      expect(
+        rows
+          .filter((r) => r.capabilityCode === 'TELEHEALTH' && r.scopeElementId === c.id)
+          .map((r) => r.telehealthControlId),
+      ).toEqual(['TH-PROPRIETARY_RF-EXTRINSIC']);
+    }
+  });
+
+  it('counts planned placements as in force with assume: IMPLEMENTED_AND_PLANNED', async () => {
+    const planned = await rowsOf({});
+    const plannedRows = planned.filter((r) => r.status === 'PLANNED');
+    expect(plannedRows.length).toBeGreaterThan(0);
+    const assumed = await rowsOf({ a: 'IMPLEMENTED_AND_PLANNED' });
+    expect(assumed.filter((r) => r.status === 'PLANNED')).toEqual([]);
+    const key = (r: Row) =>
+      `${r.deviceId}|${r.capabilityCode}|${r.scopeElementId}|${r.telehealthControlId}|${r.controlIds.join(',')}`;
+    const byKey = new Map(assumed.map((r) => [key(r), r]));
+    for (const r of plannedRows) {
+      expect(byKey.get(key(r))).toMatchObject({ status: 'MET', gap: false });
+      expect(byKey.get(key(r))!.satisfiedBy.every((s) => s.status === 'PLANNED')).toBe(true);
+    }
   });
 
   it('whatIf validates its placements like real ones and names the argument at fault', async () => {

@@ -25,12 +25,12 @@ describe('migrateStoredModels', () => {
       toDeviceId: 'pump',
       technology: 'WIFI' as const,
       intrinsicMechanism: 'WPA2_PSK' as const,
-      extrinsicMechanisms: [],
+      extrinsicMechanisms: ['TLS' as const],
       carries: ['COMMANDS' as const],
       zoneIds: ['ward'],
     };
     const stored: ModelDocument = {
-      formatVersion: '2.0',
+      formatVersion: '2.1',
       model: { id: modelId, name: 'Stored before 2.0' },
       zones: [{ id: 'ward', name: 'Ward', kind: 'CLINICAL', entryPoint: true }],
       devices: ['srv', 'pump'].map((id) => ({
@@ -45,14 +45,27 @@ describe('migrateStoredModels', () => {
         remoteService: false,
         zoneIds: ['ward'],
       })),
-      interfaces: [],
+      // An implant-style radio endpoint on the pump carrying a firewall placement, which no longer fits (controls v2).
+      interfaces: [
+        {
+          id: 'pump-rf',
+          deviceId: 'pump',
+          name: 'radio',
+          kind: 'PROPRIETARY_RF',
+          exposedToZoneIds: ['ward'],
+          authentication: 'NONE',
+        },
+      ],
       channels: [
         { id: 'ch-a', ...channel },
         { id: 'ch-b', ...channel, name: 'commands (copy)' },
       ],
       assets: [{ id: 'therapy', deviceId: 'pump', name: 'therapy', kind: 'THERAPY_DELIVERY', severity: 'CRITICAL' }],
       vulnerabilities: [],
-      controlPlacements: [{ id: 'pl-b', controlId: 'C21', elementId: 'ch-b', status: 'PLANNED' }],
+      controlPlacements: [
+        { id: 'pl-b', controlId: 'C21', elementId: 'ch-b', status: 'PLANNED' },
+        { id: 'pl-fw', controlId: 'C13', elementId: 'pump-rf', status: 'IMPLEMENTED' },
+      ],
     };
     // Written as stored data, past validation (a 1.0 write path accepted such copies), and without
     // the format marker that writes of this version set.
@@ -61,14 +74,32 @@ describe('migrateStoredModels', () => {
 
     const report = await h.services.models.migrateStoredModels(TEST_ACTOR);
     const mine = report.find((r) => r.modelId === modelId)!;
-    expect(mine.changes.map((c) => c.path)).toEqual(['channels[1]', 'controlPlacements[0]']);
+    expect(mine.changes.map((c) => c.path)).toEqual([
+      'channels[1]',
+      'controlPlacements[0]',
+      'channels[0].extrinsicMechanisms',
+    ]);
 
     const exported = await h.services.models.exportModel(modelId);
-    expect(exported.formatVersion).toBe('2.0');
-    expect(exported.channels.map((c) => c.id)).toEqual(['ch-a']);
+    expect(exported.formatVersion).toBe('2.1');
+    expect(exported.channels.map((c) => [c.id, c.extrinsicMechanisms])).toEqual([['ch-a', []]]);
+    // The TLS mechanism is now placement C20 (in force); the unfit firewall is kept, not refused.
     expect(exported.controlPlacements).toEqual([
+      { id: 'ch-a.C20', controlId: 'C20', elementId: 'ch-a', status: 'IMPLEMENTED' },
       { id: 'pl-b', controlId: 'C21', elementId: 'ch-a', status: 'PLANNED' },
+      { id: 'pl-fw', controlId: 'C13', elementId: 'pump-rf', status: 'IMPLEMENTED' },
     ]);
+    // A later write to the model does not fail because of the unfit placement.
+    await h.services.models.updateElement(TEST_ACTOR, modelId, 'devices', 'srv', { name: 'server' });
+    // ...but a new unfit placement is refused, naming the predicate.
+    await expect(
+      h.services.models.createElement(TEST_ACTOR, modelId, 'controlPlacements', {
+        id: 'pl-pw',
+        controlId: 'C14',
+        elementId: 'pump-rf',
+        status: 'PLANNED',
+      }),
+    ).rejects.toThrow(/USER_SESSION/);
 
     const audit = await h.services.audit.events({ modelId, action: 'migrate-format' });
     expect(audit.nodes).toHaveLength(1);

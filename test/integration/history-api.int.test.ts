@@ -167,7 +167,7 @@ describe('named snapshots', () => {
       modelVersion: version,
       createdById: 'test-admin',
       createdByName: 'test admin',
-      counts: { devices: 51, zones: 12, controlPlacements: 30 },
+      counts: { devices: 51, zones: 12, controlPlacements: 43 },
     });
     // attack model v2: targets are (asset, impact) nodes, counted per risk scale
     const graph = await h.gqlOk<{ model: { attackGraph: { nodes: { target: boolean; scale: string | null }[] } } }>(

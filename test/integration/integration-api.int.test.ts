@@ -172,14 +172,16 @@ describe('upsertDevices', () => {
       pump(5, { zoneIds: ['z-icu-vlan'], id: 'z-icu-vlan' }), // 5 id of a zone
       { externalId: 'CMDB-020114', name: null }, // 6 clears a required field
       { externalId: 'CMDB-020114', id: 'dev-other' }, // 7 duplicate externalId (6 was first)
-      { externalId: 'CMDB-004711', generalPurposeOs: false }, // 8 C11 anti-malware placed on it needs a GP OS
+      // 8 valid: C11 (anti-malware) placed on it needs a GP OS, but a stored placement that no longer
+      // fits never fails a write (controls v2: the control review lists it)
+      { externalId: 'CMDB-004711', generalPurposeOs: false },
       { externalId: 'CMDB-010871', ipAddresses: ['10.10.4.256'], name: 'x'.repeat(201) }, // 9 two problems
       { externalId: '   ', name: 'blank' }, // 10 blank externalId
       { externalId: 'CMDB-020201', ipAddresses: ['10.30.8.31', '10.30.8.32'] }, // 11 valid update
     ];
     const v = await version(m);
     const r = await upsert(m, items);
-    expect(r).toMatchObject({ created: 1, updated: 1, unchanged: 0, failed: 10, batches: 1 });
+    expect(r).toMatchObject({ created: 1, updated: 2, unchanged: 0, failed: 9, batches: 1 });
     expect(r.modelVersion).toBe(v + 1);
     const codes = r.errors.map((e) => [e.index, e.code, e.field]);
     expect(codes).toEqual(
@@ -194,12 +196,11 @@ describe('upsertDevices', () => {
         [5, 'CONFLICT', 'devices[5].id'],
         [6, 'BAD_USER_INPUT', 'devices[6].name'],
         [7, 'DUPLICATE_EXTERNAL_ID', 'devices[7].externalId'],
-        [8, 'BAD_USER_INPUT', 'devices[8]'],
         [9, 'BAD_USER_INPUT', 'devices[9].ipAddresses[0]'],
         [10, 'BAD_USER_INPUT', 'devices[10].externalId'],
       ]),
     );
-    expect(r.errors.find((e) => e.index === 8)!.message).toMatch(/pl-c11-infusion-server.*GENERAL_PURPOSE_OS/);
+    expect(r.errors.find((e) => e.index === 8)).toBeUndefined();
     expect(r.errors.find((e) => e.index === 2)!.message).toMatch(/'not-a-mac' is not a MAC address/);
     expect(r.errors.find((e) => e.index === 4)!.message).toMatch(/already used by devices\[0\]/);
     // item 9: its name length is a schema problem; its IP is reported too (stage 1 comes first)
@@ -213,7 +214,7 @@ describe('upsertDevices', () => {
       '10.30.8.31',
       '10.30.8.32',
     ]);
-    expect(doc.devices.find((d) => d.externalId === 'CMDB-004711')!['generalPurposeOs']).toBe(true);
+    expect(doc.devices.find((d) => d.externalId === 'CMDB-004711')!['generalPurposeOs']).toBe(false); // item 8 applied
   });
 
   it('a call whose items are all invalid leaves the database exactly as it was', async () => {
@@ -343,6 +344,114 @@ describe('upsertDevices', () => {
       { m },
     );
     expect(found.model.devicesByIdentifier).toEqual([{ externalId: 'CMDB-009999' }]);
+  });
+});
+
+describe('upsertDevices with the exchange format 2.0 device fields (hostDeviceId, outboundZoneIds, outboundAccepts)', () => {
+  const DEVICE = `query($m: ID!, $id: ID!) { model(id: $m) { element(id: $id) { ... on Device { id hostDeviceId outboundZoneIds outboundAccepts } } } }`;
+  const phone = (extra: Item = {}): Item => ({
+    externalId: 'MDM-PHONE-1',
+    id: 'dev-phone',
+    name: 'Patient phone',
+    category: 'OTHER',
+    riskClass: 'A',
+    zoneIds: ['z-ward'],
+    ...extra,
+  });
+  const app = (extra: Item = {}): Item => ({
+    externalId: 'MDM-APP-1',
+    id: 'dev-app',
+    name: 'Pump app',
+    category: 'MOBILE_APP',
+    riskClass: 'B',
+    zoneIds: ['z-ward'],
+    hostDeviceId: 'dev-phone',
+    outboundZoneIds: ['z-internet', 'z-icu'],
+    outboundAccepts: 'COMMANDS',
+    ...extra,
+  });
+
+  it('writes them as createDevice does, reports an unknown zone or host on the item at its field, and is idempotent', async () => {
+    const m = await emptyModel('upsert-v2');
+    const feed = [
+      phone(),
+      app(),
+      pump(1, { outboundZoneIds: ['z-internet', 'z-nowhere'] }),
+      pump(2, { hostDeviceId: 'dev-missing' }),
+      pump(3, { outboundZoneIds: ['z-internet'], outboundAccepts: 'CODE' }),
+    ];
+    const first = await upsert(m, feed);
+    expect(first).toMatchObject({ created: 3, updated: 0, unchanged: 0, failed: 2, batches: 1 });
+    expect(first.errors.map((e) => [e.index, e.externalId, e.code, e.field])).toEqual([
+      [2, 'CMDB-000001', 'BAD_USER_INPUT', 'devices[2].outboundZoneIds[1]'],
+      [3, 'CMDB-000002', 'BAD_USER_INPUT', 'devices[3].hostDeviceId'],
+    ]);
+    expect(first.errors[0]!.message).toMatch(/z-nowhere/);
+    expect(first.errors[1]!.message).toMatch(/dev-missing/);
+
+    // stored as createDevice stores them (lists sorted), read back through GraphQL and the export
+    const read = await h.gqlOk<{ model: { element: Item } }>(DEVICE, { m, id: 'dev-app' });
+    expect(read.model.element).toEqual({
+      id: 'dev-app',
+      hostDeviceId: 'dev-phone',
+      outboundZoneIds: ['z-icu', 'z-internet'],
+      outboundAccepts: 'COMMANDS',
+    });
+    const doc = await exported(m);
+    expect(doc.devices.find((d) => d.externalId === 'CMDB-000003')).toMatchObject({
+      outboundZoneIds: ['z-internet'],
+      outboundAccepts: 'CODE',
+    });
+    expect(doc.devices.map((d) => d.externalId).sort()).toEqual(['CMDB-000003', 'MDM-APP-1', 'MDM-PHONE-1']);
+
+    // the same feed again (zones in another order): nothing written, not even the version
+    const before = await h.fingerprint();
+    const again = await upsert(m, [phone(), app({ outboundZoneIds: ['z-icu', 'z-internet'] }), ...feed.slice(2)]);
+    expect(again).toMatchObject({
+      created: 0,
+      updated: 0,
+      unchanged: 3,
+      failed: 2,
+      batches: 0,
+      modelVersion: first.modelVersion,
+    });
+    expect(await h.fingerprint()).toBe(before);
+  });
+
+  it('null and [] clear them; a host chain that would loop is an item error, not a failed call, judged on the call as a whole', async () => {
+    const m = await emptyModel('upsert-v2-clear');
+    const created = await upsert(m, [phone(), app()]);
+    expect(created).toMatchObject({ created: 2, failed: 0 });
+
+    // the phone cannot be hosted on the app it hosts; the app's update in the same call is written
+    const loop = await upsert(m, [
+      phone({ hostDeviceId: 'dev-app' }),
+      { externalId: 'MDM-APP-1', outboundZoneIds: [], outboundAccepts: null },
+    ]);
+    expect(loop).toMatchObject({ created: 0, updated: 1, unchanged: 0, failed: 1, batches: 1 });
+    expect(loop.errors.map((e) => [e.index, e.code, e.field])).toEqual([
+      [0, 'BAD_USER_INPUT', 'devices[0].hostDeviceId'],
+    ]);
+    expect(loop.errors[0]!.message).toMatch(/loop/);
+    const read = await h.gqlOk<{ model: { element: Item } }>(DEVICE, { m, id: 'dev-app' });
+    expect(read.model.element).toEqual({
+      id: 'dev-app',
+      hostDeviceId: 'dev-phone',
+      outboundZoneIds: null,
+      outboundAccepts: null,
+    });
+    const stored = (await exported(m)).devices.find((d) => d.id === 'dev-app')!;
+    expect(['outboundZoneIds', 'outboundAccepts'].filter((k) => k in stored)).toEqual([]);
+
+    // null clears the host; in the same call, the phone may then be hosted on the app
+    const swap = await upsert(m, [{ externalId: 'MDM-APP-1', hostDeviceId: null }, phone({ hostDeviceId: 'dev-app' })]);
+    expect(swap).toMatchObject({ updated: 2, failed: 0, errors: [] });
+    const after = await exported(m);
+    expect('hostDeviceId' in after.devices.find((d) => d.id === 'dev-app')!).toBe(false);
+    expect(after.devices.find((d) => d.id === 'dev-phone')!.hostDeviceId).toBe('dev-app');
+    // and the reverse is a loop again
+    const back = await upsert(m, [app()]);
+    expect(back.errors.map((e) => e.field)).toEqual(['devices[0].hostDeviceId']);
   });
 });
 

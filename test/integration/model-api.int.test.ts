@@ -54,11 +54,11 @@ describe('catalogue', () => {
     const bad = JSON.parse(
       fs.readFileSync(path.resolve(__dirname, '../../seeds/catalogue/tr67-catalogue.json'), 'utf8'),
     );
-    bad.controls[3].mitigates.push('AM99');
+    bad.controls[3].effects[0].attackMethodId = 'AM99';
     const r = await h.gql(`mutation($d: JSON!) { loadCatalogue(document: $d) { version } }`, { d: bad });
     expect(firstError(r)?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(firstError(r)?.extensions?.issues?.map((i) => i.path)).toContain(
-      'document.controls[3].mitigates[' + (bad.controls[3].mitigates.length - 1) + ']',
+      'document.controls[3].effects[0].attackMethodId',
     );
     expect(await h.fingerprint()).toBe(before);
   });
@@ -127,10 +127,10 @@ describe('models and the exchange format', () => {
     expect(v2).toBeGreaterThan(v1);
   });
 
-  it('the exported demo equals the bundled seed file migrated to exchange format 2.0 (stored in canonical form)', async () => {
+  it('the exported demo equals the bundled seed file in exchange format 2.1 (stored in canonical form)', async () => {
     const exported = (await h.gqlOk<{ exportModel: { formatVersion: string } }>(`{ exportModel(id: "demo-hospital") }`))
       .exportModel;
-    expect(exported.formatVersion).toBe('2.0');
+    expect(exported.formatVersion).toBe('2.1');
     expect(exported).toEqual(migrateModelDocument(DEMO).document);
   });
 
@@ -358,6 +358,30 @@ describe('element CRUD', () => {
       expect(err?.extensions?.field?.startsWith(field)).toBe(true);
       expect(await h.fingerprint()).toBe(before);
     }
+  });
+
+  it('takes a CVSS v4.0 vector (scored by FIRST v4.0), and refuses a malformed one at input.cvssVector naming the metric', async () => {
+    const v = await h.gqlOk<{ createVulnerability: { id: string; cvssBaseScore: number } }>(ops.vuln, {
+      m: modelId,
+      i: {
+        id: 'v4',
+        cveId: 'CVE-2020-3549',
+        cvssVector: 'CVSS:4.0/AV:N/AC:L/AT:P/PR:N/UI:P/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N',
+        elementId: 'pump-ble',
+      },
+    });
+    expect(v.createVulnerability).toEqual({ id: 'v4', cvssBaseScore: 7.7 }); // FIRST v4.0 examples
+    const before = await h.fingerprint();
+    const r = await h.gql(
+      `mutation($m: ID!) { updateVulnerability(modelId: $m, id: "v4", patch: { cvssVector: "CVSS:4.0/AV:N/AC:L/AT:P/PR:N/UI:R/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N" }) { id } }`,
+      { m: modelId },
+    );
+    const err = firstError(r);
+    expect(err?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(err?.extensions?.field).toBe('patch.cvssVector');
+    expect(err?.message).toMatch(/UI:R is not a value of User Interaction; use one of N, P, A/);
+    expect(await h.fingerprint()).toBe(before);
+    await h.gqlOk(`mutation($m: ID!) { deleteVulnerability(modelId: $m, id: "v4") { deletedIds } }`, { m: modelId });
   });
 
   it('refuses a duplicate id across element kinds with CONFLICT', async () => {

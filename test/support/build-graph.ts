@@ -202,7 +202,8 @@ export function testCatalogue(): Catalogue {
     appliesTo,
     ...(extra?.technologies ? { technologies: extra.technologies } : {}),
     ...(extra?.interfaceKinds ? { interfaceKinds: extra.interfaceKinds } : {}),
-    mitigates,
+    // Test catalogue: every listed method is PREVENTS (the bundled catalogue has the real effects).
+    effects: mitigates.map((attackMethodId) => ({ attackMethodId, effect: 'PREVENTS' as const, rationale: 'test' })),
     defaultCost,
     provenance: P,
   }));
@@ -263,7 +264,7 @@ export interface ChannelOptions {
 /** Fluent builder of a ModelDocument; every element gets defaults a test can override. */
 export class ModelBuilder {
   readonly doc: ModelDocument = {
-    formatVersion: '2.0',
+    formatVersion: '2.1',
     model: { id: 'test-model', name: 'Test model' },
     zones: [],
     devices: [],

@@ -36,7 +36,7 @@ import type {
   Vulnerability,
   Zone,
 } from '../../server/src/domain/types';
-import { canPlaceControl } from '../../server/src/engine';
+import { canPlaceControl, elementFacts } from '../../server/src/engine/controls';
 
 export interface GenerateHospitalOptions {
   /** Number of devices (exactly). */
@@ -134,12 +134,10 @@ export function generateHospital(options: GenerateHospitalOptions): ModelDocumen
     controlId: string,
     elementId: string,
     status: ControlPlacement['status'],
-    facts: Parameters<typeof canPlaceControl>[1],
+    // The element's kind, for readers; applicability is checked on the finished model below.
+    _element: { type: string; [k: string]: unknown },
   ) => {
-    if (controls) {
-      const control = controls.get(controlId);
-      if (!control || !canPlaceControl(control, facts)) return;
-    }
+    if (controls && !controls.has(controlId)) return;
     placements.push({ id: `pl-${pad(++placementSeq)}`, controlId, elementId, status });
   };
   let vulnSeq = 0;
@@ -950,8 +948,16 @@ export function generateHospital(options: GenerateHospitalOptions): ModelDocumen
     maker(Math.floor(rnd() * wardCount));
   }
 
+  // Only placements that fit their element (controls v2 applicability, on the whole model).
+  const facts = elementFacts({ zones, devices, interfaces, channels });
+  const fitting = controls
+    ? placements.filter((p) => {
+        const element = facts.get(p.elementId);
+        return element !== undefined && canPlaceControl(controls.get(p.controlId)!, element);
+      })
+    : placements;
   return {
-    formatVersion: '2.0',
+    formatVersion: '2.1',
     model: { id: `generated-${total}-${seed}`, name: `Generated hospital (${total} devices, seed ${seed})` },
     zones,
     devices,
@@ -959,6 +965,6 @@ export function generateHospital(options: GenerateHospitalOptions): ModelDocumen
     channels,
     assets,
     vulnerabilities,
-    controlPlacements: placements,
+    controlPlacements: fitting,
   };
 }

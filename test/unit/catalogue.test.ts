@@ -14,6 +14,7 @@ import {
   RISK_CLASSES,
   STRIDE,
   type Catalogue,
+  controlEffect,
 } from '../../server/src/domain/types';
 
 const REPO = path.resolve(__dirname, '../..');
@@ -68,9 +69,9 @@ function issuesOf(doc: unknown): FieldIssue[] {
 const paths = (issues: FieldIssue[]) => issues.map((i) => i.path);
 
 describe('bundled TR 67 catalogue', () => {
-  it('validates and carries version 2026.11.2', () => {
+  it('validates and carries version 2026.12.1', () => {
     expect(() => validateCatalogue(fresh())).not.toThrow();
-    expect(bundled.catalogueVersion).toBe('2026.11.2');
+    expect(bundled.catalogueVersion).toBe('2026.12.1');
   });
 
   it('has exactly the 19 IEC TR 80001-2-2 capabilities, each CONFIRMED', () => {
@@ -126,6 +127,48 @@ describe('bundled TR 67 catalogue', () => {
     }
   });
 
+  describe('control effects (controls v2)', () => {
+    it('gives every (control, attack method) pair one effect with its reasoning; REDUCES carries a factor in (0, 1)', () => {
+      for (const c of bundled.controls) {
+        expect(c.effects.length).toBeGreaterThan(0);
+        expect(new Set(c.effects.map((e) => e.attackMethodId)).size).toBe(c.effects.length);
+        for (const e of c.effects) {
+          expect(e.rationale.length).toBeGreaterThan(10);
+          if (e.effect === 'REDUCES') expect(e.factor! > 0 && e.factor! < 1).toBe(true);
+          else expect(e.factor).toBeUndefined();
+        }
+      }
+    });
+    it('documentation, roadmaps, SBOMs, training and guidance prevent nothing', () => {
+      for (const id of ['C16', 'C18', 'C32'])
+        expect(control(bundled, id).effects.filter((e) => e.effect === 'PREVENTS')).toEqual([]);
+    });
+    it('idle lock, anti-malware and the SBOM do not prevent unauthenticated access or stolen credentials', () => {
+      for (const id of ['C01', 'C11', 'C16', 'C06'])
+        for (const m of ['AM05', 'AM06']) expect(controlEffect(control(bundled, id), m)?.effect).not.toBe('PREVENTS');
+      expect(controlEffect(control(bundled, 'C14'), 'AM05')?.effect).toBe('PREVENTS');
+      expect(controlEffect(control(bundled, 'C04'), 'AM05')?.effect).toBe('PREVENTS');
+    });
+    it('firewall, passwords and TLS need IP or a user session, so they never fit an implant radio', () => {
+      expect(control(bundled, 'C13').elementConditions).toContain('IP_BASED');
+      expect(control(bundled, 'C20').elementConditions).toContain('IP_BASED');
+      expect(control(bundled, 'C14').elementConditions).toContain('USER_SESSION');
+      expect(control(bundled, 'C15').elementConditions).toEqual(
+        expect.arrayContaining(['NOT_IMPLANTED', 'NOT_BODY_WORN']),
+      );
+    });
+    it('reads an older catalogue with mitigates instead of effects as PREVENTS, saying so', () => {
+      const old = fresh() as unknown as { controls: Record<string, unknown>[] };
+      for (const c of old.controls) {
+        c.mitigates = (c.effects as { attackMethodId: string }[]).map((e) => e.attackMethodId);
+        delete c.effects;
+      }
+      const read = validateCatalogue(old);
+      const c14 = read.controls.find((c) => c.id === 'C16')!;
+      expect(c14.effects.every((e) => e.effect === 'PREVENTS' && /mitigates/.test(e.rationale))).toBe(true);
+    });
+  });
+
   it('models the wireless intrinsic controls C22-C25 and extrinsic C26-C27 on channels', () => {
     const intrinsic: Record<string, string> = { C22: 'WIFI', C23: 'BLE', C24: 'ZIGBEE', C25: 'LORA' };
     for (const [id, tech] of Object.entries(intrinsic)) {
@@ -133,7 +176,7 @@ describe('bundled TR 67 catalogue', () => {
       expect(c.kind).toBe('WIRELESS_INTRINSIC');
       expect(c.technologies).toEqual([tech]);
       expect(c.appliesTo).toContain('CHANNEL');
-      expect(c.mitigates).toContain('AM14');
+      expect(controlEffect(c, 'AM14')?.effect).toBe('PREVENTS');
     }
     for (const id of ['C26', 'C27']) {
       const c = control(bundled, id);
@@ -204,10 +247,34 @@ describe('validateCatalogue rejects', () => {
     ]);
   });
 
-  it('a dangling mitigates id', () => {
+  it('a dangling effect attack method id', () => {
     const c = fresh();
-    c.controls[4]!.mitigates[1] = 'AM99';
-    expect(issuesOf(c)).toEqual([{ path: 'controls[4].mitigates[1]', message: expect.stringContaining('"AM99"') }]);
+    c.controls[4]!.effects[1]!.attackMethodId = 'AM99';
+    expect(issuesOf(c)).toEqual([
+      { path: 'controls[4].effects[1].attackMethodId', message: expect.stringContaining('"AM99"') },
+    ]);
+  });
+
+  it('two effects of one control on the same attack method', () => {
+    const c = fresh();
+    c.controls[4]!.effects[1]!.attackMethodId = c.controls[4]!.effects[0]!.attackMethodId;
+    expect(paths(issuesOf(c))).toEqual(['controls[4].effects[1].attackMethodId']);
+  });
+
+  it('a REDUCES effect without a factor, and a factor on PREVENTS', () => {
+    const c = fresh();
+    const reduces = c.controls[0]!.effects.find((e) => e.effect === 'REDUCES')!;
+    delete reduces.factor;
+    const prevents = c.controls.find((x) => x.id === 'C14')!.effects.find((e) => e.effect === 'PREVENTS')!;
+    prevents.factor = 0.5;
+    const c14 = c.controls.findIndex((x) => x.id === 'C14');
+    const at = c.controls[c14]!.effects.indexOf(prevents);
+    expect(paths(issuesOf(c))).toEqual(
+      expect.arrayContaining([
+        `controls[0].effects[${c.controls[0]!.effects.indexOf(reduces)}].factor`,
+        `controls[${c14}].effects[${at}]`,
+      ]),
+    );
   });
 
   it('a duplicate control id', () => {
@@ -269,7 +336,8 @@ describe('validateCatalogue rejects', () => {
 
     const licensed = fresh();
     licensed.attackMethods[0]!.id = 'B.1-eavesdrop';
-    for (const ctl of licensed.controls) ctl.mitigates = ctl.mitigates.map((m) => (m === 'AM01' ? 'B.1-eavesdrop' : m));
+    for (const ctl of licensed.controls)
+      for (const e of ctl.effects) if (e.attackMethodId === 'AM01') e.attackMethodId = 'B.1-eavesdrop';
     expect(() => validateCatalogue(licensed)).not.toThrow();
   });
 
@@ -309,7 +377,7 @@ describe('validateCatalogue rejects', () => {
     const c = fresh();
     const am19 = c.attackMethods.findIndex((m) => m.id === 'AM19');
     for (const ctl of c.controls)
-      if (ctl.appliesTo.includes('ZONE')) ctl.mitigates = ctl.mitigates.filter((m) => m !== 'AM19');
+      if (ctl.appliesTo.includes('ZONE')) ctl.effects = ctl.effects.filter((e) => e.attackMethodId !== 'AM19');
     const issues = issuesOf(c);
     expect(issues).toEqual([{ path: `attackMethods[${am19}].targets[0]`, message: expect.stringContaining('ZONE') }]);
   });
@@ -317,7 +385,8 @@ describe('validateCatalogue rejects', () => {
   it('a channel target that only technology-restricted controls mitigate', () => {
     const c = fresh();
     const am14 = c.attackMethods.findIndex((m) => m.id === 'AM14');
-    for (const id of ['C26', 'C27']) control(c, id).mitigates = control(c, id).mitigates.filter((m) => m !== 'AM14');
+    for (const id of ['C26', 'C27'])
+      control(c, id).effects = control(c, id).effects.filter((e) => e.attackMethodId !== 'AM14');
     const issues = issuesOf(c);
     expect(paths(issues)).toEqual([`attackMethods[${am14}].targets[0]`]);
     expect(issues[0]!.message).toMatch(/ETHERNET.*cannot be blocked/);

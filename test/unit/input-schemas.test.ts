@@ -10,6 +10,7 @@ import pino from 'pino';
 import type { z } from 'zod';
 import { createApollo } from '../../server/src/app';
 import type { Context } from '../../server/src/context';
+import { CVSS_VECTOR_HINT } from '../../server/src/domain/cvss';
 import { ValidationError } from '../../server/src/domain/errors';
 import {
   MUTATION_INPUTS,
@@ -251,6 +252,25 @@ describe('error paths name the argument', () => {
           { modelId: 'm', input: { cveId: 'CVE-19-1', cvssVector: 'CVSS:3.1/AV:N', elementId: 'd' } },
           'input.cveId',
           'must be a CVE id such as CVE-2019-6538',
+        ],
+        [
+          'createVulnerability',
+          {
+            modelId: 'm',
+            input: {
+              cveId: 'CVE-2024-0001',
+              cvssVector: 'CVSS:4.0/AV:N/AC:L/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N',
+              elementId: 'd',
+            },
+          },
+          'input.cvssVector',
+          'is not a CVSS v4.0 base vector: AT (Attack Requirements) is missing',
+        ],
+        [
+          'updateVulnerability',
+          { modelId: 'm', id: 'v', patch: { cvssVector: 'CVSS:3.1/AV:N/AC:L' } },
+          'patch.cvssVector',
+          CVSS_VECTOR_HINT,
         ],
         [
           'createUser',

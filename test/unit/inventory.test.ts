@@ -130,11 +130,11 @@ describe('applyDeviceUpsert', () => {
     expect(fields(o)).toEqual(['1 CONFLICT devices[1].id']);
   });
 
-  it('attributes a placement that a device change breaks to that item', () => {
+  it('accepts a device change that leaves a stored placement unfit (controls v2: no write fails because of it; the control review lists it)', () => {
     // C11 (anti-malware) on dev-infusion-server needs GENERAL_PURPOSE_OS
     const o = upsert([{ externalId: 'CMDB-004711', generalPurposeOs: false }, newPump(3)]);
-    expect(fields(o)).toEqual(['0 BAD_USER_INPUT devices[0]']);
-    expect(o.errors[0]!.message).toMatch(/control placement 'pl-c11-infusion-server' \(C11 on 'dev-infusion-server'\)/);
+    expect(fields(o)).toEqual([]);
+    expect(o.updated.map((d) => d.id)).toEqual(['dev-infusion-server']);
     expect(o.created).toHaveLength(1);
   });
 
@@ -152,10 +152,116 @@ describe('applyDeviceUpsert', () => {
   });
 });
 
+describe('applyDeviceUpsert: exchange format 2.0 fields (hosted software, outbound connections)', () => {
+  it('creates and updates with hostDeviceId, outboundZoneIds and outboundAccepts, as createDevice stores them', () => {
+    const o = upsert([
+      newPump(20, {
+        hostDeviceId: 'dev-patient-phone',
+        outboundZoneIds: ['z-internet', 'z-cloud'],
+        outboundAccepts: 'CODE',
+      }),
+      { externalId: 'CMDB-020114', outboundZoneIds: ['z-cloud'] },
+    ]);
+    expect(o.errors).toEqual([]);
+    expect(o.created[0]).toMatchObject({
+      hostDeviceId: 'dev-patient-phone',
+      outboundZoneIds: ['z-cloud', 'z-internet'],
+      outboundAccepts: 'CODE',
+    });
+    expect(o.updated[0]).toMatchObject({ externalId: 'CMDB-020114', outboundZoneIds: ['z-cloud'] });
+    expect(o.updated[0]!.outboundAccepts).toBeUndefined();
+    expect(() => validateModelDocument(o.document, catalogue)).not.toThrow();
+  });
+
+  it('an unknown zone, host or enum value is a per-item error naming the field; the other items are written', () => {
+    const o = upsert([
+      newPump(21, { outboundZoneIds: ['z-internet', 'z-nowhere'] }),
+      newPump(22, { hostDeviceId: 'dev-nowhere' }),
+      newPump(23, { hostDeviceId: 'z-icu-vlan' }),
+      newPump(24, { outboundAccepts: 'EVERYTHING' }),
+      newPump(25, { outboundZoneIds: ['z-internet'], outboundAccepts: 'COMMANDS' }),
+    ]);
+    expect(fields(o).sort()).toEqual([
+      '0 BAD_USER_INPUT devices[0].outboundZoneIds[1]',
+      '1 BAD_USER_INPUT devices[1].hostDeviceId',
+      '2 BAD_USER_INPUT devices[2].hostDeviceId',
+      '3 BAD_USER_INPUT devices[3].outboundAccepts',
+    ]);
+    expect(o.errors.find((e) => e.index === 0)!.message).toMatch(/z-nowhere/);
+    expect(o.created.map((d) => d.externalId)).toEqual(['CMDB-T25']);
+  });
+
+  it('a host chain that loops or a device hosting itself is refused on the item, not as a model conflict', () => {
+    // dev-insulin-app is hosted on dev-patient-phone: the phone cannot be hosted on the app
+    const o = upsert([
+      { externalId: 'PHONE-1', id: 'dev-patient-phone', hostDeviceId: 'dev-insulin-app' },
+      newPump(26, { id: 'dev-self', hostDeviceId: 'dev-self' }),
+      newPump(27, { hostDeviceId: 'dev-insulin-app' }), // app → phone: a chain that ends
+      { externalId: 'APP-1', id: 'dev-insulin-app', outboundZoneIds: ['z-cloud'] }, // on the loop, its host unchanged
+    ]);
+    expect(fields(o)).toEqual(['0 BAD_USER_INPUT devices[0].hostDeviceId', '1 BAD_USER_INPUT devices[1].hostDeviceId']);
+    expect(o.errors[0]!.message).toMatch(/loop/);
+    expect(o.errors[1]!.message).toMatch(/cannot host itself/);
+    // the new pump's chain (app → phone) only ran into the loop item 0 would have closed, and the
+    // app, on that loop, kept its host: neither is at fault
+    expect(o.created.map((d) => d.externalId)).toEqual(['CMDB-T27']);
+    expect(o.updated.map((d) => [d.id, d.hostDeviceId])).toEqual([['dev-insulin-app', 'dev-patient-phone']]);
+    expect(
+      fields(
+        upsert(
+          o.written.map((i) => i.fields),
+          demo,
+          'full',
+        ),
+      ),
+    ).toEqual([]);
+  });
+
+  it('null and [] clear the fields; the same values again (in another order) are unchanged', () => {
+    const first = upsert([
+      newPump(28, {
+        hostDeviceId: 'dev-patient-phone',
+        outboundZoneIds: ['z-internet', 'z-cloud'],
+        outboundAccepts: 'DATA',
+      }),
+    ]);
+    const again = upsert(
+      [
+        newPump(28, {
+          hostDeviceId: 'dev-patient-phone',
+          outboundZoneIds: ['z-cloud', 'z-internet'],
+          outboundAccepts: 'DATA',
+        }),
+        { externalId: 'CMDB-020114', outboundZoneIds: [] }, // had none
+      ],
+      first.document,
+    );
+    expect(again.errors).toEqual([]);
+    expect(again.unchanged.map((i) => i.externalId)).toEqual(['CMDB-T28', 'CMDB-020114']);
+    const cleared = upsert(
+      [{ externalId: 'CMDB-T28', hostDeviceId: null, outboundZoneIds: [], outboundAccepts: null }],
+      first.document,
+    );
+    expect(cleared.errors).toEqual([]);
+    const device = cleared.updated[0]!;
+    expect(['hostDeviceId', 'outboundZoneIds', 'outboundAccepts'].filter((k) => k in device)).toEqual([]);
+  });
+});
+
 describe('incremental validation', () => {
   const externalIds = [...demo.devices.filter((d) => d.externalId).map((d) => d.externalId!), 'CMDB-N1', 'CMDB-N2'];
-  const ids = ['dev-ehr', 'dev-infusion-server', 'dev-ws-pharmacy', 'z-icu-vlan', 'dev-new-1', 'ch-insulin-app-pump'];
+  const ids = [
+    'dev-ehr',
+    'dev-infusion-server',
+    'dev-ws-pharmacy',
+    'z-icu-vlan',
+    'dev-new-1',
+    'ch-insulin-app-pump',
+    'dev-patient-phone',
+    'dev-insulin-app',
+  ];
   const zones = ['z-icu-vlan', 'z-ward-vlan', 'z-datacentre', 'z-nowhere', 'dev-ehr'];
+  const hosts = ['dev-patient-phone', 'dev-insulin-app', 'dev-ehr', 'dev-new-1', 'z-icu-vlan', 'dev-nowhere'];
   const item = fc.record(
     {
       externalId: fc.constantFrom(...externalIds),
@@ -169,6 +275,9 @@ describe('incremental validation', () => {
       ipAddresses: fc.array(fc.constantFrom('10.0.0.1', '2001:DB8::1', '10.0.0.01'), { maxLength: 2 }),
       macAddresses: fc.array(fc.constantFrom('00:11:22:33:44:55', 'AA-BB-CC-DD-EE-FF'), { maxLength: 2 }),
       manufacturer: fc.constantFrom(null, 'Acme'),
+      hostDeviceId: fc.constantFrom(null, ...hosts),
+      outboundZoneIds: fc.array(fc.constantFrom('z-internet', ...zones), { maxLength: 2 }),
+      outboundAccepts: fc.constantFrom(null, 'DATA', 'CODE'),
     },
     { requiredKeys: ['externalId'] },
   );

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { CVSS_VECTOR_PATTERN } from '../../server/src/domain/cvss';
 import { ValidationError } from '../../server/src/domain/errors';
 import { canonicalModelDocument, cvssBaseScore, validateModelDocument } from '../../server/src/domain/model-document';
 import {
@@ -74,7 +75,7 @@ function fixtureCatalogue(): Catalogue {
       capabilityCodes: [],
       appliesTo,
       ...extra,
-      mitigates: [],
+      effects: [],
       defaultCost: 1,
       provenance: { status: 'OWN_DESIGN', source: 'test fixture' },
     })),
@@ -274,7 +275,32 @@ describe('validateModelDocument', () => {
   it('reports a bad CVSS vector (schema) at its path', () => {
     const doc = fresh();
     doc.vulnerabilities[0]!.cvssVector = 'CVSS:3.1/AV:X/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H';
-    expectIssue(doc, 'vulnerabilities[0].cvssVector', /CVSS v3\.0\/v3\.1 base vector/);
+    expectIssue(doc, 'vulnerabilities[0].cvssVector', /CVSS v3\.0\/v3\.1 or v4\.0 base vector/);
+  });
+
+  it('accepts a CVSS v4.0 base vector (FIRST example CVE-2022-41741)', () => {
+    const doc = fresh();
+    doc.vulnerabilities[0]!.cvssVector = 'CVSS:4.0/AV:L/AC:L/AT:P/PR:L/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N';
+    expect(validateModelDocument(doc, catalogue).vulnerabilities[0]!.cvssVector).toBe(
+      'CVSS:4.0/AV:L/AC:L/AT:P/PR:L/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N',
+    );
+  });
+
+  it.each([
+    ['CVSS:4.0/AV:N/AC:L/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N', /AT \(Attack Requirements\) is missing/],
+    ['CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:R/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N', /UI:R is not a value of User Interaction/],
+    ['CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/E:A', /'E:A' is a threat/],
+  ])('reports a malformed CVSS v4.0 vector %s at its path, naming the metric', (vector, message) => {
+    const doc = fresh();
+    doc.vulnerabilities[1]!.cvssVector = vector;
+    expectIssue(doc, 'vulnerabilities[1].cvssVector', message);
+  });
+
+  it('the JSON Schema and the validator accept the same CVSS vectors (one pattern)', () => {
+    const schema = JSON.parse(readFileSync(resolve(__dirname, '../../seeds/model.schema.json'), 'utf8')) as {
+      $defs: { Vulnerability: { properties: { cvssVector: { pattern: string } } } };
+    };
+    expect(schema.$defs.Vulnerability.properties.cvssVector.pattern).toBe(CVSS_VECTOR_PATTERN);
   });
 
   it('rejects temporal metrics after the base vector', () => {
@@ -325,21 +351,25 @@ describe('validateModelDocument', () => {
     const doc = fresh();
     const p = indexOf(doc.controlPlacements, 'pl-c11-ws-icu');
     doc.controlPlacements[p]!.elementId = 'z-icu-vlan';
-    expectIssue(doc, `controlPlacements[${p}].elementId`, /applies to DEVICE.*'z-icu-vlan' is a zone/);
+    expectIssue(
+      doc,
+      `controlPlacements[${p}].elementId`,
+      /'z-icu-vlan' cannot carry it: C11 .*applies to DEVICE, not to a zone/,
+    );
   });
 
   it('reports a technology-specific control on a channel of another technology', () => {
     const doc = fresh();
     const p = indexOf(doc.controlPlacements, 'pl-c23-insulin-app-pump');
     doc.controlPlacements[p]!.elementId = 'ch-infserver-icu-pump-01';
-    expectIssue(doc, `controlPlacements[${p}].elementId`, /only to BLE channels.*WIFI channel/);
+    expectIssue(doc, `controlPlacements[${p}].elementId`, /only to BLE channels, not WIFI/);
   });
 
   it('reports an interface-kind-specific control on an interface of another kind', () => {
     const doc = fresh();
     const p = indexOf(doc.controlPlacements, 'pl-c28-infserver-remote');
     doc.controlPlacements[p]!.elementId = 'if-infserver-web';
-    expectIssue(doc, `controlPlacements[${p}].elementId`, /only to REMOTE_SERVICE interfaces.*WEB_UI interface/);
+    expectIssue(doc, `controlPlacements[${p}].elementId`, /only to REMOTE_SERVICE interfaces, not WEB_UI/);
   });
 
   it('reports a control whose device conditions the device lacks (C11 anti-malware needs a general-purpose OS)', () => {
@@ -349,8 +379,47 @@ describe('validateModelDocument', () => {
     expectIssue(
       doc,
       `controlPlacements[${p}].elementId`,
-      /needs a device with GENERAL_PURPOSE_OS.*'dev-insulin-pump' lacks/,
+      /'dev-insulin-pump' cannot carry it: .*needs a device with GENERAL_PURPOSE_OS/,
     );
+  });
+
+  describe('controls v2 applicability (bundled catalogue)', () => {
+    const place = (doc: ModelDocument, controlId: string, elementId: string): number => {
+      doc.controlPlacements.push({ id: `pl-test-${controlId}`, controlId, elementId, status: 'PLANNED' });
+      return doc.controlPlacements.length - 1;
+    };
+    it.each([
+      ['C13', 'if-icd-rf', /C13 .* needs an IP-based element .*\(IP_BASED\)/],
+      ['C14', 'if-icd-rf', /C14 .* needs an element with interactive user sessions \(USER_SESSION\)/],
+      ['C20', 'ch-programmer-icd', /C20 .* needs an IP-based element .*\(IP_BASED\)/],
+      ['C15', 'dev-icd', /C15 .* needs an element of no implanted device \(NOT_IMPLANTED\)/],
+      ['C15', 'dev-insulin-pump', /C15 .* needs an element of no body-worn device \(NOT_BODY_WORN\)/],
+      ['C11', 'dev-icd', /C11 .* needs a device with GENERAL_PURPOSE_OS/],
+    ])('refuses %s on %s, naming the predicate that fails', (controlId, elementId, message) => {
+      const doc = fresh();
+      const p = place(doc, controlId, elementId);
+      expectIssue(doc, `controlPlacements[${p}].elementId`, message);
+    });
+    it('accepts what fits an implant: challenge-response on its radio link and interface, patching on the device', () => {
+      const doc = fresh();
+      place(doc, 'C27', 'if-icd-rf');
+      place(doc, 'C06', 'dev-icd');
+      doc.controlPlacements.push({
+        id: 'pl-test-c21',
+        controlId: 'C21',
+        elementId: 'ch-programmer-icd',
+        status: 'PLANNED',
+      });
+      expect(() => validateModelDocument(doc, catalogue)).not.toThrow();
+    });
+    it('keeps placements that no longer fit when they were stored before (misfitAllowed) or the file predates 2.1', () => {
+      const doc = fresh();
+      const p = place(doc, 'C13', 'if-icd-rf');
+      expect(() => validateModelDocument(doc, catalogue)).toThrow(ValidationError);
+      const stored = doc.controlPlacements[p]!;
+      expect(() => validateModelDocument(doc, catalogue, { misfitAllowed: (x) => x.id === stored.id })).not.toThrow();
+      expect(() => validateModelDocument({ ...doc, formatVersion: '2.0' }, catalogue)).not.toThrow();
+    });
   });
 
   it('reports a placement on an asset', () => {
@@ -526,7 +595,15 @@ describe('cvssBaseScore', () => {
     expect(cvssBaseScore(vector)).toBe(score);
   });
 
-  it('throws a ValidationError for anything but a v3 base vector', () => {
+  it.each([
+    ['CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N', 9.3],
+    ['CVSS:4.0/AV:N/AC:L/AT:P/PR:N/UI:P/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N', 7.7], // CVE-2020-3549 (FIRST v4.0 examples)
+  ])('%s scores %d', (vector, score) => {
+    expect(cvssBaseScore(vector)).toBe(score);
+  });
+
+  it('throws a ValidationError for anything but a v3 or v4 base vector', () => {
+    expect(() => cvssBaseScore('CVSS:4.0/AV:N/AC:L/AT:N')).toThrow(ValidationError);
     expect(() => cvssBaseScore('AV:N/AC:L/Au:N/C:P/I:P/A:P')).toThrow(ValidationError);
     expect(() => cvssBaseScore('CVSS:3.1/AV:N/AC:L')).toThrow(ValidationError);
   });

@@ -1,6 +1,6 @@
 // create-catalogue: writes a validated catalogue (domain/catalogue.ts) as a graph.
 // params: $catalogue {version, name, description, bundled}, $capabilities [{code,name,description,provenanceStatus,provenanceSource}],
-//         $attackMethods [{id, props, capabilityCodes}], $controls [{id, props, capabilityCodes, mitigates}],
+//         $attackMethods [{id, props, capabilityCodes}], $controls [{id, props, capabilityCodes, effects: [{attackMethodId, effect, factor|null, rationale}]}],
 //         $baselines [{riskClass, props, requirements [{key, props, capabilityCode, controlIds}]}],
 //         $telehealthControls [{id, props, controlIds}], $deviceExamples [{id, props}]
 // returns: version
@@ -32,9 +32,10 @@ CALL () {
     CREATE (ctl)-[:IMPLEMENTS_CAPABILITY]->(cap)
   }
   CALL (ctl, c) {
-    UNWIND c.mitigates AS amId
-    MATCH (am:AttackMethod {id: amId})
-    CREATE (ctl)-[:MITIGATES]->(am)
+    UNWIND c.effects AS e
+    MATCH (am:AttackMethod {id: e.attackMethodId})
+    CREATE (ctl)-[m:MITIGATES {effect: e.effect, rationale: e.rationale}]->(am)
+    SET m.factor = e.factor
   }
 }
 CALL () {

@@ -1,5 +1,5 @@
 // get-catalogue: the catalogue in force as one map, lists ordered by id (null if none loaded).
-// params: none
+// params: $legacyRationale (rationale given to effects of catalogues stored before effects existed)
 // returns: catalogue
 MATCH (cat:Catalogue)
 RETURN cat {
@@ -16,7 +16,13 @@ RETURN cat {
     MATCH (c:Control)
     RETURN c {.*,
       capabilityCodes: COLLECT { MATCH (c)-[:IMPLEMENTS_CAPABILITY]->(cap) RETURN cap.code ORDER BY cap.code },
-      mitigates: COLLECT { MATCH (c)-[:MITIGATES]->(am) RETURN am.id ORDER BY am.id }
+      // Catalogues stored before effects existed have bare MITIGATES links: read as PREVENTS.
+      effects: COLLECT {
+        MATCH (c)-[m:MITIGATES]->(am)
+        RETURN {attackMethodId: am.id, effect: coalesce(m.effect, 'PREVENTS'), factor: m.factor,
+                rationale: coalesce(m.rationale, $legacyRationale)} AS e
+        ORDER BY am.id
+      }
     } AS x
     ORDER BY c.id
   },

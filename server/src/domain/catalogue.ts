@@ -27,7 +27,9 @@ const BUNDLED_CATALOGUE_FILE = 'seeds/catalogue/tr67-catalogue.json';
  * If the shape is wrong, only those issues are reported. Then the cross-references:
  * - ids are unique within each list (capability codes, attack methods, controls, telehealth
  *   controls, device examples);
- * - every capability code, mitigated attack method and baseline/telehealth control id exists;
+ * - every capability code, effect's attack method and baseline/telehealth control id exists, and
+ *   a control has at most one effect per attack method;
+ * - older catalogues with `mitigates` instead of `effects` are read as PREVENTS effects;
  * - there is exactly one baseline per risk class A–D;
  * - a control with `technologies` applies to CHANNEL, one with `interfaceKinds` to INTERFACE;
  * - once the references resolve: every element type an attack method targets can carry a
@@ -37,9 +39,10 @@ const BUNDLED_CATALOGUE_FILE = 'seeds/catalogue/tr67-catalogue.json';
  * @param doc - the parsed JSON (not a string).
  * @returns the same object, typed as {@link Catalogue}.
  * @throws ValidationError listing every issue, each with a path such as
- *   `controls[4].mitigates[1]` and a message saying what to fix.
+ *   `controls[4].effects[1].attackMethodId` and a message saying what to fix.
  */
-export function validateCatalogue(doc: unknown): Catalogue {
+export function validateCatalogue(input: unknown): Catalogue {
+  const doc = withEffects(input);
   const validateShape = compiledSchema();
   if (!validateShape(doc)) {
     throw new ValidationError(schemaIssues(validateShape.errors ?? []));
@@ -60,13 +63,87 @@ export function loadBundledCatalogue(): Catalogue {
   return validateCatalogue(readJson(BUNDLED_CATALOGUE_FILE));
 }
 
-/** Attack method id → the controls that mitigate it, in catalogue order (methods no control mitigates map to []). */
+/**
+ * Attack method id → the controls with any effect on it (PREVENTS, REDUCES, DETECTS or RECOVERS),
+ * in catalogue order (methods no control acts on map to []).
+ */
 export function mitigationIndex(catalogue: Catalogue): Map<string, Control[]> {
   const index = new Map<string, Control[]>(catalogue.attackMethods.map((m) => [m.id, []]));
   for (const control of catalogue.controls) {
-    for (const methodId of control.mitigates) index.get(methodId)?.push(control);
+    for (const e of control.effects) index.get(e.attackMethodId)?.push(control);
   }
   return index;
+}
+
+/**
+ * What each control of the bundled catalogue 2026.11.2 (before controls v2) "mitigated": every
+ * listed attack method counted as cut. The control review compares placements against it to find
+ * those that no longer prevent what they were placed for.
+ */
+export const LEGACY_MITIGATES: Readonly<Record<string, readonly string[]>> = {
+  C01: ['AM05'],
+  C02: ['AM17'],
+  C03: ['AM05', 'AM11', 'AM15'],
+  C04: ['AM04', 'AM05'],
+  C05: ['AM06', 'AM14'],
+  C06: ['AM07', 'AM08', 'AM09', 'AM18'],
+  C07: ['AM12'],
+  C08: ['AM10'],
+  C09: ['AM10'],
+  C10: ['AM13', 'AM09'],
+  C11: ['AM08', 'AM07'],
+  C12: ['AM02', 'AM04', 'AM05'],
+  C13: ['AM07', 'AM10', 'AM19'],
+  C14: ['AM05', 'AM06', 'AM15', 'AM20'],
+  C15: ['AM11', 'AM12'],
+  C16: ['AM18', 'AM07', 'AM16'],
+  C17: ['AM07', 'AM09', 'AM11', 'AM16'],
+  C18: ['AM12', 'AM20'],
+  C19: ['AM06', 'AM12'],
+  C20: ['AM01', 'AM02'],
+  C21: ['AM02', 'AM03', 'AM13'],
+  C22: ['AM01', 'AM02', 'AM14'],
+  C23: ['AM02', 'AM04', 'AM14'],
+  C24: ['AM01', 'AM14'],
+  C25: ['AM01', 'AM03', 'AM14'],
+  C26: ['AM01', 'AM02', 'AM14'],
+  C27: ['AM03', 'AM04', 'AM05', 'AM13', 'AM14'],
+  C28: ['AM15'],
+  C29: ['AM07', 'AM08', 'AM10', 'AM15', 'AM19'],
+  C30: ['AM10'],
+  C31: ['AM12', 'AM16'],
+  C32: ['AM20'],
+};
+
+/** Rationale given to effects read from a catalogue written before effects existed. */
+export const LEGACY_MITIGATES_RATIONALE =
+  'read from a catalogue without effects (its mitigates list): taken as PREVENTS; review it';
+
+/**
+ * Catalogues written before controls v2 list `mitigates: [methodId]` instead of `effects`: each
+ * becomes a PREVENTS effect with {@link LEGACY_MITIGATES_RATIONALE}, so a hospital's own older
+ * catalogue still loads (and its authors can review the effects). Anything else is returned as is.
+ */
+function withEffects(doc: unknown): unknown {
+  if (typeof doc !== 'object' || doc === null || !Array.isArray((doc as { controls?: unknown }).controls)) return doc;
+  const controls = (doc as { controls: unknown[] }).controls;
+  if (!controls.some((c) => typeof c === 'object' && c !== null && 'mitigates' in c && !('effects' in c))) return doc;
+  return {
+    ...doc,
+    controls: controls.map((c) => {
+      if (typeof c !== 'object' || c === null || !('mitigates' in c) || 'effects' in c) return c;
+      const { mitigates, ...rest } = c as { mitigates: unknown };
+      if (!Array.isArray(mitigates)) return c;
+      return {
+        ...rest,
+        effects: mitigates.map((m: unknown) => ({
+          attackMethodId: m,
+          effect: 'PREVENTS',
+          rationale: LEGACY_MITIGATES_RATIONALE,
+        })),
+      };
+    }),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -203,7 +280,26 @@ function referenceIssues(c: Catalogue): FieldIssue[] {
   c.controls.forEach((ctl, i) => {
     const at = `controls[${i}]`;
     checkRefs(ctl.capabilityCodes, capabilityCodes, `${at}.capabilityCodes`, 'capability code', 'securityCapabilities');
-    checkRefs(ctl.mitigates, methodIds, `${at}.mitigates`, 'attack method', 'attackMethods');
+    const effectAt = new Map<string, number>();
+    ctl.effects.forEach((e, j) => {
+      if (!methodIds.has(e.attackMethodId))
+        add(
+          `${at}.effects[${j}].attackMethodId`,
+          `unknown attack method "${e.attackMethodId}": use one defined in attackMethods`,
+        );
+      const first = effectAt.get(e.attackMethodId);
+      if (first !== undefined)
+        add(
+          `${at}.effects[${j}].attackMethodId`,
+          `a second effect on ${e.attackMethodId} (first at effects[${first}]): one effect per attack method`,
+        );
+      else effectAt.set(e.attackMethodId, j);
+    });
+    if (
+      ctl.elementConditions?.includes('USER_SESSION') &&
+      !ctl.appliesTo.some((t) => t === 'DEVICE' || t === 'INTERFACE')
+    )
+      add(`${at}.elementConditions`, 'USER_SESSION needs appliesTo to include DEVICE or INTERFACE');
     if (ctl.technologies && !ctl.appliesTo.includes('CHANNEL')) {
       add(
         `${at}.technologies`,
@@ -298,8 +394,8 @@ function coverageIssues(
     if (placeable.length === 0) {
       add(
         at,
-        `no control that mitigates ${method.id} can be placed on a ${target}: ` +
-          `add ${method.id} to the mitigates of a control that applies to ${target}, or remove ${target} from targets`,
+        `no control with an effect on ${method.id} can be placed on a ${target}: ` +
+          `add an effect on ${method.id} to a control that applies to ${target}, or remove ${target} from targets`,
       );
       return;
     }
@@ -316,8 +412,8 @@ function coverageIssues(
       add(
         at,
         `${method.id} steps on ${target}s of ${restriction.noun} ${uncovered.join(', ')} cannot be blocked: ` +
-          `every control that mitigates it is restricted to ${[...accepted].join(', ')}; ` +
-          `add ${method.id} to the mitigates of a control without ${restriction.field}`,
+          `every control with an effect on it is restricted to ${[...accepted].join(', ')}; ` +
+          `add an effect on ${method.id} to a control without ${restriction.field}`,
       );
     }
   });

@@ -20,6 +20,7 @@ import { nameSlug, normaliseIpAddress, normaliseMacAddress } from './identifiers
 import { canonicalDevice, validateModelDocument } from './model-document';
 import {
   DEVICE_CATEGORIES,
+  OUTBOUND_ACCEPTS,
   RISK_CLASSES,
   type Catalogue,
   type ControlPlacement,
@@ -113,7 +114,8 @@ const flag = z.boolean().nullish();
 /**
  * One item of upsertDevices, as GraphQL's DeviceUpsertInput: every field but externalId
  * optional; absent (undefined) keeps the stored value, null clears an optional field.
- * externalId and assetTag are trimmed. Lengths and id patterns are left to the exchange schema
+ * externalId and assetTag are trimmed; an empty outboundZoneIds list is null (no outbound
+ * connection), as for the address lists. Lengths and id patterns are left to the exchange schema
  * (stage 3), so that the messages are the same as everywhere else.
  */
 export const deviceUpsertItemSchema = z
@@ -138,6 +140,13 @@ export const deviceUpsertItemSchema = z
     ipAddresses: ipAddressList.nullish(),
     macAddresses: macAddressList.nullish(),
     assetTag: z.string().trim().nullish(),
+    // exchange format 2.0 (attack model v2), as DeviceInput / DevicePatch
+    hostDeviceId: text,
+    outboundZoneIds: z
+      .array(z.string())
+      .transform((list) => (list.length ? list : null))
+      .nullish(),
+    outboundAccepts: z.enum(OUTBOUND_ACCEPTS).nullish(),
   })
   .strict();
 
@@ -244,7 +253,17 @@ const FLAG_DEFAULTS = {
   remoteService: false,
 } as const;
 /** Fields that null clears. */
-const CLEARABLE = new Set(['manufacturer', 'modelName', 'software', 'ipAddresses', 'macAddresses', 'assetTag']);
+const CLEARABLE = new Set([
+  'manufacturer',
+  'modelName',
+  'software',
+  'ipAddresses',
+  'macAddresses',
+  'assetTag',
+  'hostDeviceId',
+  'outboundZoneIds',
+  'outboundAccepts',
+]);
 /** Fields an item may set, in Device order. */
 const FIELDS = [
   'name',
@@ -262,6 +281,9 @@ const FIELDS = [
   'ipAddresses',
   'macAddresses',
   'assetTag',
+  'hostDeviceId',
+  'outboundZoneIds',
+  'outboundAccepts',
 ] as const;
 
 /** Random bytes drawn in blocks: one crypto call per 1024 ids instead of one per id. */
@@ -374,6 +396,10 @@ function attribute(
     if (m?.[1] === 'devices') {
       change = changedAt.get(Number(m[2]));
       field = m[3]!;
+      // A host chain that loops is reported on every device of the chain. The stored model had
+      // no loop, so a loop now runs through a device of this call, which gets the same problem:
+      // the copies on devices left as they were (or given only as context) add nothing.
+      if (!change && field === '.hostDeviceId') continue;
     } else if (m?.[1] === 'interfaces') {
       const iface = lists.interfaces[Number(m[2])];
       change = iface ? changedById.get(iface.deviceId) : undefined;
@@ -410,12 +436,13 @@ function attribute(
  *
  * `full` validates the whole candidate document with validateModelDocument. `incremental`
  * validates, with the same function, the sub-document of what a device change can affect: every
- * zone, the changed devices, their interfaces, and the control placements on the devices or those
- * interfaces. That is exact when the rest of the document is valid (it is: every stored model
+ * zone, the changed devices, their interfaces, the control placements on the devices or those
+ * interfaces, and the chains of hosts of changed hosted devices (hostDeviceId: the host must
+ * exist, and the chain must not loop). That is exact when the rest of the document is valid (it is: every stored model
  * passed validation, and ids and externalIds are resolved before): of the rules of
  * validateModelDocument, the ones that read a device are its own shape and zone references, the
- * unique id and externalId, and the device conditions of controls placed on it or on its
- * interfaces; channels, assets and vulnerabilities only check that the device exists, which a
+ * unique id and externalId, its host chain, and the device conditions of controls placed on it or
+ * on its interfaces; channels, assets and vulnerabilities only check that the device exists, which a
  * replace (same id) or a create cannot break. Unique ids and externalIds across the whole model
  * are checked here against the candidate's full lists. test/unit/inventory.test.ts checks that
  * both modes report the same problems on random changes.
@@ -438,7 +465,7 @@ export function deviceChangeIssues(
     lists = candidate;
     at = new Map(changed.map((c) => [c.position, c]));
     try {
-      validateModelDocument(candidate, catalogue);
+      validateModelDocument(candidate, catalogue, { misfitAllowed: () => true });
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e;
       issues = e.issues;
@@ -450,7 +477,7 @@ export function deviceChangeIssues(
       formatVersion: candidate.formatVersion,
       model: candidate.model,
       zones: candidate.zones,
-      devices: changed.map((c) => c.device),
+      devices: [...changed.map((c) => c.device), ...hostContext(candidate, changed, byId)],
       interfaces,
       channels: [],
       assets: [],
@@ -460,7 +487,7 @@ export function deviceChangeIssues(
     lists = sub;
     at = new Map(changed.map((c, j) => [j, c]));
     try {
-      validateModelDocument(sub, catalogue);
+      validateModelDocument(sub, catalogue, { misfitAllowed: () => true });
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e;
       issues = e.issues;
@@ -469,6 +496,33 @@ export function deviceChangeIssues(
     issues.push(...uniquenessIssues(candidate, changed));
   }
   return attribute(issues, lists, at, byId);
+}
+
+/**
+ * The devices the host rules of the changed devices read: for each changed device with a
+ * hostDeviceId, its chain of hosts in `candidate` (stopping at a changed device, a missing one or
+ * a repeat), without their externalId (their uniqueness is checked against the whole model by
+ * {@link uniquenessIssues}). Empty when no changed device is hosted.
+ */
+function hostContext(
+  candidate: ModelDocument,
+  changed: readonly ChangedDevice[],
+  changedById: ReadonlyMap<string, ChangedDevice>,
+): Device[] {
+  if (!changed.some((c) => c.device.hostDeviceId !== undefined)) return [];
+  const deviceById = new Map(candidate.devices.map((d) => [d.id, d]));
+  const context = new Map<string, Device>();
+  for (const c of changed) {
+    let hostId = c.device.hostDeviceId;
+    while (hostId !== undefined && !changedById.has(hostId) && !context.has(hostId)) {
+      const host = deviceById.get(hostId);
+      if (!host) break;
+      const { externalId: _externalId, ...rest } = host;
+      context.set(hostId, rest);
+      hostId = host.hostDeviceId;
+    }
+  }
+  return [...context.values()];
 }
 
 /** Ids and externalIds of changed devices that another element of `candidate` also has (sub-document paths). */
@@ -621,12 +675,19 @@ export function applyDeviceUpsert(
   // Stage 3, until what is left passes: shape problems (schema) are reported alone, so a round
   // with some hides the domain problems of the other items; leaving out an item cannot create a
   // problem for another (ids and externalIds are already unique among the items).
+  // A host chain that loops is the fault of the items that gave a device a new host on the loop:
+  // a device whose chain only runs into the loop, or that is on it with the host it had, waits
+  // for the next round, without the items at fault.
   let kept = changed;
   for (;;) {
-    const problems = deviceChangeIssues(candidateOf(doc, kept), kept, catalogue, mode);
+    const candidate = candidateOf(doc, kept);
+    const problems = deviceChangeIssues(candidate, kept, catalogue, mode);
     if (problems.length === 0) break;
-    errors.push(...problems);
-    const failed = new Set(problems.map((p) => p.index));
+    const notAtFault = loopsClosedByOthers(candidate, kept);
+    const own = problems.filter((p) => !(notAtFault.has(p.index) && p.field === `devices[${p.index}].hostDeviceId`));
+    const reported = own.length ? own : problems;
+    errors.push(...reported);
+    const failed = new Set(reported.map((p) => p.index));
     kept = kept.filter((c) => !failed.has(c.item.index));
   }
   // The written document: stored devices, valid replacements, valid creations, sorted by id
@@ -645,6 +706,36 @@ export function applyDeviceUpsert(
     errors,
     changed: kept,
   };
+}
+
+/**
+ * The items whose device's chain of hosts in `candidate` loops without being their doing: the
+ * chain runs into a loop the device is not on (app → phone → tablet → phone), or the device is on
+ * the loop with the host it already had (another item gave a device of the loop its new host; the
+ * stored model had no loop, so some item on it did).
+ */
+function loopsClosedByOthers(candidate: ModelDocument, changed: readonly ChangedDevice[]): Set<number> {
+  const out = new Set<number>();
+  if (!changed.some((c) => c.device.hostDeviceId !== undefined)) return out;
+  const byId = new Map(candidate.devices.map((d) => [d.id, d]));
+  for (const c of changed) {
+    const sameHost = c.before !== undefined && c.before.hostDeviceId === c.device.hostDeviceId;
+    const seen = new Set([c.device.id]);
+    let hostId = c.device.hostDeviceId;
+    while (hostId !== undefined) {
+      if (hostId === c.device.id) {
+        if (sameHost) out.add(c.item.index); // on the loop, host unchanged
+        break;
+      }
+      if (seen.has(hostId)) {
+        out.add(c.item.index); // runs into a loop it is not on
+        break;
+      }
+      seen.add(hostId);
+      hostId = byId.get(hostId)?.hostDeviceId;
+    }
+  }
+  return out;
 }
 
 /**

@@ -11,17 +11,18 @@
  * Every problem found is reported, each with the path of the field at fault
  * (e.g. "devices[3].zoneIds[0]"), in one {@link ValidationError}.
  */
+import { elementFacts, placementMisfit } from './applicability';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { Cvss3P0, Cvss3P1 } from 'ae-cvss-calculator';
+import { CVSS_VECTOR_HINT, CVSS_VECTOR_PATTERN, cvss4BaseScore, cvssVectorProblem } from './cvss';
 import { StoredDataError, ValidationError, type FieldIssue } from './errors';
 import { BIDI_MESSAGE, hasBidiControl } from './text';
 import { normaliseIpAddress, normaliseMacAddress, sortIpAddresses } from './identifiers';
 import { channelIdentityKey, migrateModelDocument } from './model-migration';
 import {
-  deviceMeets,
   CHANNEL_PAYLOADS,
   EXTRINSIC_MECHANISMS,
   INTERFACE_FUNCTIONS,
@@ -52,16 +53,13 @@ const SCHEMA_PATH = resolve(__dirname, '../../../seeds/model.schema.json');
 
 const ID_PATTERN = '^[A-Za-z0-9_.:-]{1,64}$';
 const CVE_PATTERN = '^CVE-[0-9]{4}-[0-9]{4,}$';
-const CVSS_PATTERN = '^CVSS:3\\.[01]/AV:[NALP]/AC:[LH]/PR:[NLH]/UI:[NR]/S:[UC]/C:[NLH]/I:[NLH]/A:[NLH]$';
-const CVSS_REGEX = new RegExp(CVSS_PATTERN);
 const MAC_PATTERN = '^[0-9a-f]{2}(:[0-9a-f]{2}){5}$';
 
 /** What to write instead, per schema pattern (Ajv would only repeat the regex). */
 const PATTERN_HINTS: Record<string, string> = {
   [ID_PATTERN]: 'must be an id of 1 to 64 characters from letters, digits and _ . : -',
   [CVE_PATTERN]: 'must be a CVE id such as "CVE-2019-6538"',
-  [CVSS_PATTERN]:
-    'must be a CVSS v3.0/v3.1 base vector such as "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H" (all eight base metrics in this order, no temporal or environmental metrics)',
+  [CVSS_VECTOR_PATTERN]: CVSS_VECTOR_HINT,
   [MAC_PATTERN]:
     'must be a MAC address in canonical form: six lower-case hexadecimal bytes separated by colons, e.g. "00:1a:2b:3c:4d:5e"',
 };
@@ -92,7 +90,22 @@ function joinPath(parent: string, key: string): string {
   return parent ? `${parent}.${key}` : key;
 }
 
-function schemaIssue(error: ErrorObject): FieldIssue {
+/** The value at a JSON pointer "/vulnerabilities/3/cvssVector" inside `root` (undefined if absent). */
+function valueAt(root: unknown, pointer: string): unknown {
+  let node = root;
+  for (const raw of pointer.split('/').slice(1)) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[raw.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return node;
+}
+
+/**
+ * One schema error as a field issue. With `root` (the document validated), a CVSS vector that
+ * fails the pattern gets the precise problem (e.g. which v4.0 metric is missing); without it,
+ * only the general hint (stored data: the value is not echoed).
+ */
+function schemaIssue(error: ErrorObject, root?: unknown): FieldIssue {
   const path = pointerToPath(error.instancePath);
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
@@ -113,8 +126,14 @@ function schemaIssue(error: ErrorObject): FieldIssue {
       };
     case 'const':
       return { path, message: `must be ${JSON.stringify(params.allowedValue)}` };
-    case 'pattern':
+    case 'pattern': {
+      if (params.pattern === CVSS_VECTOR_PATTERN && root !== undefined) {
+        const value = valueAt(root, error.instancePath);
+        const problem = typeof value === 'string' ? cvssVectorProblem(value) : undefined;
+        if (problem !== undefined) return { path, message: problem };
+      }
       return { path, message: PATTERN_HINTS[String(params.pattern)] ?? `must match ${String(params.pattern)}` };
+    }
     case 'type':
       return { path, message: `must be of type ${String(params.type)}` };
     case 'minLength':
@@ -146,21 +165,25 @@ function schemaIssue(error: ErrorObject): FieldIssue {
 // ---------------------------------------------------------------------------------------------
 
 /**
- * CVSS v3 base score of a base vector.
+ * CVSS base score of a base vector.
  *
  * @param vector A CVSS v3.0 or v3.1 base vector with exactly the eight base metrics in the
- *   standard order, e.g. "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H" (the form the exchange
- *   schema accepts; temporal and environmental metrics are rejected).
+ *   standard order, e.g. "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", or a CVSS v4.0 base
+ *   vector with its eleven base metrics in order, e.g.
+ *   "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N" (the forms the exchange
+ *   schema accepts; temporal, threat, environmental and supplemental metrics are rejected).
  * @returns The base score, 0.0 to 10.0 with one decimal, computed by ae-cvss-calculator with the
  *   formula of the vector's own version (FIRST CVSS v3.1 specification §7.1 for "CVSS:3.1",
- *   v3.0 §8.1 for "CVSS:3.0"; they differ only in the Roundup function), so that a published
- *   vector gives its published score. Example: the vector above gives 9.8.
- * @throws ValidationError (path "cvssVector") when the vector is not such a base vector.
+ *   v3.0 §8.1 for "CVSS:3.0"; they differ only in the Roundup function; CVSS v4.0 §8, the
+ *   macro-vector score, for "CVSS:4.0"), so that a published vector gives its published score.
+ *   Examples: the v3.1 vector above gives 9.8, the v4.0 one 9.3.
+ * @throws ValidationError (path "cvssVector") when the vector is not such a base vector; for a
+ *   v4.0 vector the message names the metric at fault (domain/cvss.ts).
  */
 export function cvssBaseScore(vector: string): number {
-  if (!CVSS_REGEX.test(vector)) {
-    throw new ValidationError(`'${vector}' ${PATTERN_HINTS[CVSS_PATTERN]!}`, 'cvssVector');
-  }
+  const problem = cvssVectorProblem(vector);
+  if (problem !== undefined) throw new ValidationError(`'${vector}' ${problem}`, 'cvssVector');
+  if (vector.startsWith('CVSS:4.0/')) return cvss4BaseScore(vector);
   const cvss = vector.startsWith('CVSS:3.0/') ? new Cvss3P0(vector) : new Cvss3P1(vector);
   const base = cvss.isBaseFullyDefined() ? cvss.calculateScores().base : undefined;
   if (base === undefined || !Number.isFinite(base)) {
@@ -214,7 +237,11 @@ function mechanismsOf(technology: ChannelTechnology): string[] {
     .map(([mechanism]) => mechanism);
 }
 
-function checkDomain(doc: ModelDocument, catalogue: Catalogue): FieldIssue[] {
+function checkDomain(
+  doc: ModelDocument,
+  catalogue: Catalogue,
+  misfitAllowed: (placement: ControlPlacement) => boolean,
+): FieldIssue[] {
   const issues: FieldIssue[] = [];
   const add = (path: string, message: string) => issues.push({ path, message });
 
@@ -436,6 +463,7 @@ function checkDomain(doc: ModelDocument, catalogue: Catalogue): FieldIssue[] {
   const controlIds = [...controls.keys()].sort(compareStrings);
   const controlRange = controlIds.length > 0 ? ` (${controlIds[0]!}..${controlIds[controlIds.length - 1]!})` : '';
   const placed = new Map<string, string>();
+  const facts = elementFacts(doc);
   doc.controlPlacements.forEach((placement, i) => {
     const path = `controlPlacements[${i}]`;
     const control = controls.get(placement.controlId);
@@ -460,44 +488,12 @@ function checkDomain(doc: ModelDocument, catalogue: Catalogue): FieldIssue[] {
         `'${placement.elementId}' is ${KIND_ARTICLE[target.kind]}; controls are placed on zones, devices, interfaces or channels${hint}`,
       );
     } else if (control) {
-      const label = `control ${control.id} (${control.name})`;
-      if (!control.appliesTo.includes(elementType)) {
+      const misfit = placementMisfit(control, facts.get(placement.elementId)!);
+      if (misfit !== null && !misfitAllowed(placement))
         add(
           `${path}.elementId`,
-          `${label} applies to ${control.appliesTo.join(', ')}, but '${placement.elementId}' is ${KIND_ARTICLE[target.kind]}; place it on a suitable element or choose another control`,
+          `'${placement.elementId}' cannot carry it: ${misfit}; place it on a suitable element or choose another control`,
         );
-      } else if (
-        target.kind === 'channel' &&
-        control.technologies &&
-        !control.technologies.includes((target.element as Channel).technology)
-      ) {
-        const technology = (target.element as Channel).technology;
-        add(
-          `${path}.elementId`,
-          `${label} applies only to ${control.technologies.join(', ')} channels, but '${placement.elementId}' is ${article(technology)} ${technology} channel`,
-        );
-      } else if (
-        target.kind === 'interface' &&
-        control.interfaceKinds &&
-        !control.interfaceKinds.includes((target.element as Interface).kind)
-      ) {
-        const kind = (target.element as Interface).kind;
-        add(
-          `${path}.elementId`,
-          `${label} applies only to ${control.interfaceKinds.join(', ')} interfaces, but '${placement.elementId}' is ${article(kind)} ${kind} interface`,
-        );
-      } else if (control.deviceConditions?.length && (target.kind === 'device' || target.kind === 'interface')) {
-        const device =
-          target.kind === 'device'
-            ? (target.element as Device)
-            : (byId.get((target.element as Interface).deviceId)?.element as Device | undefined);
-        if (device && !deviceMeets(device, control.deviceConditions)) {
-          add(
-            `${path}.elementId`,
-            `${label} needs a device with ${control.deviceConditions.join(' and ')}, which '${device.id}' lacks; place it on such a device or choose another control`,
-          );
-        }
-      }
     }
     const key = `${placement.controlId}\u0000${placement.elementId}`;
     const first = placed.get(key);
@@ -559,6 +555,16 @@ export function checkStoredDocument(doc: ModelDocument): void {
   );
 }
 
+/** Options of {@link validateModelDocument}. */
+export interface ValidateModelOptions {
+  /**
+   * Placements that may stay although their control no longer fits the element (controls v2
+   * applicability): those already stored before this write. Default: none. Documents older than
+   * 2.1 keep all of theirs.
+   */
+  misfitAllowed?: (placement: ControlPlacement) => boolean;
+}
+
 /**
  * Validates an exchange document on import.
  *
@@ -582,25 +588,32 @@ export function checkStoredDocument(doc: ModelDocument): void {
  *   - an intrinsic mechanism of another technology than the channel's
  *     ({@link INTRINSIC_MECHANISM_TECHNOLOGY}, after the TR 67 introduction on intrinsic
  *     security of Wi-Fi, BLE, Zigbee and LoRa);
- *   - a control not in the catalogue, placed on an element type outside its `appliesTo`, on a
- *     channel whose technology is not in its `technologies`, or on an interface whose kind is
- *     not in its `interfaceKinds`; the same control placed twice on one element;
+ *   - a control not in the catalogue, or placed where it cannot exist
+ *     ({@link placementMisfit}: appliesTo, technologies, interfaceKinds, deviceConditions,
+ *     elementConditions), unless `options.misfitAllowed` keeps it or the document predates 2.1;
+ *     the same control placed twice on one element;
  *   - a CVSS vector that does not score ({@link cvssBaseScore});
  *   - (2.0) two channels that are exact copies (same ends, interfaces, technology, mechanisms,
  *     payload and zones), naming both; a linkedZoneIds entry that is not a zone or is the zone
  *     itself; a hostDeviceId that is not another device, or a chain of hosts that loops.
  *   - a name (model, element, manufacturer, model name, software, externalId, asset tag) with a
  *     bidi override, embedding or isolate character (domain/text.ts).
- * A 1.0 document is migrated first ({@link migrateModelDocument}); the result is always 2.0.
+ * A 1.0 or 2.0 document is migrated first ({@link migrateModelDocument}); the result is always 2.1.
  */
-export function validateModelDocument(input: unknown, catalogue: Catalogue): ModelDocument {
-  const doc = migrateModelDocument(input).document;
+export function validateModelDocument(
+  input: unknown,
+  catalogue: Catalogue,
+  options: ValidateModelOptions = {},
+): ModelDocument {
+  const { document: doc, fromVersion } = migrateModelDocument(input);
   const validate = schemaValidator();
   if (!validate(doc)) {
-    throw new ValidationError((validate.errors ?? []).map(schemaIssue));
+    throw new ValidationError((validate.errors ?? []).map((e) => schemaIssue(e, doc)));
   }
   const model = doc as ModelDocument;
-  const issues = checkDomain(model, catalogue);
+  // Files written before 2.1 keep placements that no longer fit (the control review lists them).
+  const older = fromVersion === '1.0' || fromVersion === '2.0';
+  const issues = checkDomain(model, catalogue, older ? () => true : (options.misfitAllowed ?? (() => false)));
   if (issues.length > 0) throw new ValidationError(issues);
   return model;
 }

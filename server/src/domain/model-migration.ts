@@ -15,6 +15,10 @@
  *   severities by asset kind, physical access and network by zone kind) are the 1.0 meaning made
  *   explicit, applied by the engine (domain/types.ts `interfaceFunctions`, `assetSafetySeverities`,
  *   `assetDisclosureRecords`, `zoneGivesPhysicalAccess`, `zoneIsNetwork`).
+ * 2.0 → 2.1 (controls v2): channel extrinsic mechanisms become control placements
+ * ({@link migrate2to21}); placements that no longer fit their element are kept (the model's
+ * control review lists them; the engine ignores them).
+ *
  * Pure: the input is not modified.
  */
 import { MODEL_FORMAT_VERSION, type Channel } from './types';
@@ -59,9 +63,104 @@ const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'obj
 export function migrateModelDocument(input: unknown): MigrationResult {
   if (!isRecord(input)) return { document: input, fromVersion: undefined, changes: [] };
   const fromVersion = typeof input.formatVersion === 'string' ? input.formatVersion : undefined;
-  if (fromVersion !== '1.0') return { document: input, fromVersion, changes: [] };
+  if (fromVersion === '1.0') {
+    const step = migrate1to2(input);
+    const next = migrate2to21(step.document);
+    return { document: next.document, fromVersion, changes: [...step.changes, ...next.changes] };
+  }
+  if (fromVersion === '2.0') return { ...migrate2to21(input), fromVersion };
+  return { document: input, fromVersion, changes: [] };
+}
+
+/** The control each channel extrinsic mechanism stands for (same table as the engine's). */
+const MECHANISM_CONTROL: Record<string, string> = {
+  TLS: 'C20',
+  VPN: 'C20',
+  APPLICATION_ENCRYPTION: 'C26',
+  CHALLENGE_RESPONSE: 'C27',
+  MESSAGE_AUTHENTICATION: 'C21',
+};
+
+/**
+ * 2.0 → 2.1 (controls v2, one representation): each extrinsic mechanism of a channel becomes an
+ * IMPLEMENTED placement of its control on the channel (TLS/VPN → C20, APPLICATION_ENCRYPTION →
+ * C26, CHALLENGE_RESPONSE → C27, MESSAGE_AUTHENTICATION → C21) unless that control is already
+ * placed there (a PLANNED placement becomes IMPLEMENTED), and the channel's list is emptied.
+ * The new placement's id is `<channelId>.<controlId>` (or `mig-<n>` when that is taken or too
+ * long). The new optional fields (bodyLocation, executesSoftware, userSession) stay absent.
+ */
+function migrate2to21(input: Record<string, unknown>): {
+  document: Record<string, unknown>;
+  changes: MigrationChange[];
+} {
   const changes: MigrationChange[] = [];
   const doc: Record<string, unknown> = { ...input, formatVersion: MODEL_FORMAT_VERSION };
+  if (!Array.isArray(input.channels) || !Array.isArray(input.controlPlacements)) return { document: doc, changes };
+  const placements = input.controlPlacements.map((p) => (isRecord(p) ? { ...p } : p)) as unknown[];
+  const used = new Set<string>();
+  for (const list of ['zones', 'devices', 'interfaces', 'channels', 'assets', 'vulnerabilities', 'controlPlacements']) {
+    const l = input[list];
+    if (Array.isArray(l)) for (const x of l) if (isRecord(x) && typeof x.id === 'string') used.add(x.id);
+  }
+  let seq = 0;
+  const freshId = (preferred: string): string => {
+    if (preferred.length <= 40 && /^[A-Za-z0-9_.-]+$/.test(preferred) && !used.has(preferred)) {
+      used.add(preferred);
+      return preferred;
+    }
+    let id: string;
+    do id = `mig-${++seq}`;
+    while (used.has(id));
+    used.add(id);
+    return id;
+  };
+  const channels = input.channels.map((c, i) => {
+    if (!isRecord(c) || !Array.isArray(c.extrinsicMechanisms) || c.extrinsicMechanisms.length === 0) return c;
+    if (typeof c.id !== 'string') return c;
+    for (const mechanism of c.extrinsicMechanisms) {
+      const controlId = MECHANISM_CONTROL[String(mechanism)];
+      if (controlId === undefined) return c; // unknown value: left for schema validation to report
+    }
+    for (const mechanism of c.extrinsicMechanisms as string[]) {
+      const controlId = MECHANISM_CONTROL[mechanism]!;
+      const existing = placements.find(
+        (p): p is Record<string, unknown> => isRecord(p) && p.controlId === controlId && p.elementId === c.id,
+      );
+      if (existing) {
+        if (existing.status !== 'IMPLEMENTED') {
+          existing.status = 'IMPLEMENTED';
+          changes.push({
+            path: `channels[${i}].extrinsicMechanisms`,
+            message: `${mechanism} on '${c.id}' is in force: its placement '${String(existing.id)}' of ${controlId} becomes IMPLEMENTED`,
+          });
+        } else
+          changes.push({
+            path: `channels[${i}].extrinsicMechanisms`,
+            message: `${mechanism} on '${c.id}' was also placement '${String(existing.id)}' of ${controlId}: kept once, as the placement`,
+          });
+        continue;
+      }
+      const id = freshId(`${c.id}.${controlId}`);
+      placements.push({ id, controlId, elementId: c.id, status: 'IMPLEMENTED' });
+      changes.push({
+        path: `channels[${i}].extrinsicMechanisms`,
+        message: `${mechanism} on '${c.id}' became placement '${id}' of ${controlId} (IMPLEMENTED)`,
+      });
+    }
+    return { ...c, extrinsicMechanisms: [] };
+  });
+  doc.channels = channels;
+  doc.controlPlacements = placements;
+  return { document: doc, changes };
+}
+
+/** 1.0 → 2.0: duplicate channels merged (see the module comment). */
+function migrate1to2(input: Record<string, unknown>): {
+  document: Record<string, unknown>;
+  changes: MigrationChange[];
+} {
+  const changes: MigrationChange[] = [];
+  const doc: Record<string, unknown> = { ...input, formatVersion: '2.0' };
 
   if (Array.isArray(input.channels) && input.channels.every(isRecord)) {
     const channels = input.channels as unknown as Channel[];
@@ -121,5 +220,5 @@ export function migrateModelDocument(input: unknown): MigrationResult {
       moveRefs('vulnerabilities', (x) => `${String(x.cveId)}\u0000${String(x.elementId)}`);
     }
   }
-  return { document: doc, fromVersion, changes };
+  return { document: doc, changes };
 }

@@ -219,9 +219,9 @@ export const SEVERITY_RANK: Record<Severity, number> = {
  * only adds optional fields, each with a documented migration default; 1.0 documents are migrated
  * by domain/model-migration.ts on every read (import, stored snapshot, audit image).
  */
-export const MODEL_FORMAT_VERSION = '2.0' as const;
+export const MODEL_FORMAT_VERSION = '2.1' as const;
 /** Exchange format versions read (1.0 is migrated to 2.0). */
-export const READABLE_FORMAT_VERSIONS = ['1.0', '2.0'] as const;
+export const READABLE_FORMAT_VERSIONS = ['1.0', '2.0', '2.1'] as const;
 
 /**
  * Channel technologies carried over IP (attack model v2): a device with such a link, or with an
@@ -467,6 +467,115 @@ export function deviceMeets(
 export const REQUIREMENT_LEVELS = ['REQUIRED', 'CONDITIONAL', 'RECOMMENDED'] as const;
 export type RequirementLevel = (typeof REQUIREMENT_LEVELS)[number];
 
+/**
+ * What a control in force does to the steps of one attack method (controls v2, docs/attack-model.md
+ * "Control effects"):
+ * - PREVENTS: the step cannot happen while the control is in force (only these cut paths);
+ * - REDUCES: the step's likelihood is multiplied by the effect's `factor` (0 < factor < 1);
+ * - DETECTS: the attack is noticed sooner (shorter dwell); reported, changes no likelihood;
+ * - RECOVERS: the harm is undone or shortened (backup, safe fallback); reported, changes no likelihood.
+ */
+export const CONTROL_EFFECTS = ['PREVENTS', 'REDUCES', 'DETECTS', 'RECOVERS'] as const;
+export type ControlEffectKind = (typeof CONTROL_EFFECTS)[number];
+
+/** One (control, attack method) pair of the catalogue, with its reasoning in our own words. */
+export interface ControlEffect {
+  attackMethodId: string;
+  effect: ControlEffectKind;
+  /** REDUCES only: residual likelihood factor, 0 < factor < 1. */
+  factor?: number;
+  /** Why, citing the capability meaning (e.g. "80001-2-2 TXCF: confidentiality in transit"). */
+  rationale: string;
+}
+
+/**
+ * Applicability predicates beyond element type, technology and kind (controls v2). Each holds for:
+ * - IP_BASED: a zone that is a network, a device that is an IP host, an interface of an IP kind,
+ *   a channel over an IP technology (firewalls, TLS and certificates need IP);
+ * - USER_SESSION: an interface with interactive user sessions, a device with such an interface
+ *   (passwords, idle lock, roles);
+ * - PATCHABLE: a device (or the device of an interface) whose software can be updated in the
+ *   field (MDS2 CSUP; patching a listed vulnerability needs it);
+ * - EXECUTES_SOFTWARE: a device (or the device of an interface) that can run installed software
+ *   (allowlisting, anti-malware);
+ * - NOT_IMPLANTED / NOT_BODY_WORN: no device concerned (the device, the interface's device, either
+ *   end of a channel) is implanted / worn on the body (locks, port blockers);
+ * - ON_PREMISES: a zone or device in the hospital's own premises, not only a patient's home, the
+ *   internet or a cloud (what the hospital can physically change).
+ */
+export const ELEMENT_CONDITIONS = [
+  'IP_BASED',
+  'PATCHABLE',
+  'USER_SESSION',
+  'EXECUTES_SOFTWARE',
+  'NOT_IMPLANTED',
+  'NOT_BODY_WORN',
+  'ON_PREMISES',
+] as const;
+export type ElementCondition = (typeof ELEMENT_CONDITIONS)[number];
+
+/** The effect `control` has on `attackMethodId`, if any. */
+export function controlEffect(control: Pick<Control, 'effects'>, attackMethodId: string): ControlEffect | undefined {
+  return control.effects.find((e) => e.attackMethodId === attackMethodId);
+}
+
+/** Attack methods whose steps the control prevents or reduces (the old `mitigates` list), sorted. */
+export function mitigatedMethodIds(control: Pick<Control, 'effects'>): string[] {
+  return control.effects
+    .filter((e) => e.effect === 'PREVENTS' || e.effect === 'REDUCES')
+    .map((e) => e.attackMethodId)
+    .sort();
+}
+
+/** Where a device sits relative to the patient's body (2.1; physical controls do not fit implants). */
+export const BODY_LOCATIONS = ['IMPLANTED', 'BODY_WORN', 'NONE'] as const;
+export type BodyLocation = (typeof BODY_LOCATIONS)[number];
+
+/** A device's body location: its own `bodyLocation`, else by category (implants, worn pumps and sensors). */
+export function deviceBodyLocation(device: Pick<Device, 'category' | 'bodyLocation'>): BodyLocation {
+  if (device.bodyLocation) return device.bodyLocation;
+  if (device.category === 'IMPLANTABLE_CARDIAC') return 'IMPLANTED';
+  if (device.category === 'INSULIN_PUMP' || device.category === 'CGM') return 'BODY_WORN';
+  return 'NONE';
+}
+
+/** Categories that run installed software by nature (apps, servers, workstations, cloud services). */
+export const SOFTWARE_HOST_CATEGORIES: readonly DeviceCategory[] = [
+  'MOBILE_APP',
+  'WORKSTATION',
+  'SERVER',
+  'CLOUD_SERVICE',
+  'EHR',
+  'PACS',
+  'INTERFACE_ENGINE',
+  'INFUSION_SERVER',
+  'CENTRAL_STATION',
+  'UPDATE_SERVER',
+  'APP_STORE',
+];
+
+/** Whether a device can run installed executable software: its own `executesSoftware`, else a general-purpose OS or a software category. */
+export function deviceExecutesSoftware(
+  device: Pick<Device, 'category' | 'generalPurposeOs' | 'executesSoftware'>,
+): boolean {
+  return device.executesSoftware ?? (device.generalPurposeOs || SOFTWARE_HOST_CATEGORIES.includes(device.category));
+}
+
+/** Interface kinds with interactive user sessions (login, screens, shells). */
+export const USER_SESSION_INTERFACE_KINDS: readonly InterfaceKind[] = [
+  'WEB_UI',
+  'LOCAL_UI',
+  'SSH',
+  'TELNET',
+  'RDP',
+  'REMOTE_SERVICE',
+];
+
+/** Whether an interface has user sessions: its own `userSession`, else by kind. */
+export function interfaceHasUserSession(iface: Pick<Interface, 'kind' | 'userSession'>): boolean {
+  return iface.userSession ?? USER_SESSION_INTERFACE_KINDS.includes(iface.kind);
+}
+
 /** Annex/table a control belongs to. */
 export const CONTROL_KINDS = ['MITIGATING', 'WIRELESS_INTRINSIC', 'WIRELESS_EXTRINSIC', 'ORGANISATIONAL'] as const;
 export type ControlKind = (typeof CONTROL_KINDS)[number];
@@ -524,8 +633,17 @@ export interface Control {
    * see {@link DEVICE_CONDITIONS}.
    */
   deviceConditions?: DeviceCondition[];
-  /** Attack method ids it mitigates (TR 67 Annex B mapping). */
-  mitigates: string[];
+  /**
+   * Where else it can exist (controls v2): every condition must hold for the element, see
+   * {@link ELEMENT_CONDITIONS} (e.g. a firewall needs an IP-based element, passwords a user session).
+   */
+  elementConditions?: ElementCondition[];
+  /**
+   * What it does to each attack method it acts on (controls v2): one entry per method, sorted by
+   * method id. Only PREVENTS cuts attack steps; REDUCES multiplies their likelihood; DETECTS and
+   * RECOVERS are reported, never counted as a cut.
+   */
+  effects: ControlEffect[];
   /** Default relative cost in cost units (1 = cheap configuration change, 10 = major project). */
   defaultCost: number;
   provenance: Provenance;
@@ -537,7 +655,10 @@ export interface BaselineRequirement {
   level: RequirementLevel;
   /** For CONDITIONAL: the requirement applies when any of these device conditions holds. */
   conditions: BaselineCondition[];
-  /** Controls that satisfy the requirement; any one implemented on the device, its interfaces or its channels suffices. */
+  /**
+   * Controls that satisfy the requirement; any one implemented where it fits on the device, its
+   * interfaces, its channels or the zones it sits in suffices (engine/baseline/find-baseline-gaps.ts).
+   */
   controlIds: string[];
   note?: string;
 }
@@ -550,7 +671,11 @@ export interface RiskClassBaseline {
   provenance: Provenance;
 }
 
-/** TR 67 Table 2: telehealth mitigating controls per link technology (reconstructed). */
+/**
+ * TR 67 Table 2: telehealth mitigating controls per link technology (reconstructed). The baselines
+ * apply them to the channels of devices used at home or for remote monitoring (capability code
+ * TELEHEALTH, engine/baseline/find-baseline-gaps.ts).
+ */
 export interface TelehealthControl {
   id: string;
   technology: ChannelTechnology;
@@ -668,6 +793,10 @@ export interface Device {
   outboundZoneIds?: string[];
   /** 2.0: what the device accepts back on those connections (default DATA). */
   outboundAccepts?: OutboundAccepts;
+  /** 2.1: implanted, worn on the body, or neither (default by category: {@link deviceBodyLocation}). */
+  bodyLocation?: BodyLocation;
+  /** 2.1: can run installed executable software (default: {@link deviceExecutesSoftware}). */
+  executesSoftware?: boolean;
 }
 
 /** A port, service, API, UI or radio endpoint on a device. */
@@ -683,6 +812,8 @@ export interface Interface {
   port?: number;
   /** 2.0: what use of the interface allows (default by kind: {@link DEFAULT_INTERFACE_FUNCTIONS}). */
   functions?: InterfaceFunction[];
+  /** 2.1: has interactive user sessions (default by kind: {@link USER_SESSION_INTERFACE_KINDS}). */
+  userSession?: boolean;
 }
 
 /** A communication link between two devices (optionally between named interfaces). Direction from → to is the direction of commands. */
@@ -733,7 +864,10 @@ export interface Asset {
 export interface Vulnerability {
   id: string;
   cveId: string;
-  /** CVSS v3.1 vector, e.g. "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H". */
+  /**
+   * CVSS base vector, v3.0/v3.1 (e.g. "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H") or v4.0
+   * (e.g. "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N"); see domain/cvss.ts.
+   */
   cvssVector: string;
   /** Id of the device or interface it affects. */
   elementId: string;

@@ -37,7 +37,13 @@ export function buildAttackGraph(
   catalogue: Catalogue,
   options: BuildAttackGraphOptions = {},
 ): AttackGraph {
-  const built = buildRuleContext(model, catalogue, options.extraPlacements ?? []);
+  const built = buildRuleContext(
+    model,
+    catalogue,
+    options.extraPlacements ?? [],
+    options.assume ?? 'IMPLEMENTED',
+    options.legacyPrevents ?? [],
+  );
   const { ctx, nodes, nodeIds, nodeIndex, record } = built;
   const m = ctx.model;
   const n = nodeIds.length;

@@ -16,8 +16,18 @@ export { planWithinBudget, costRiskCurve } from './optimise/budget-plan';
 /** Loads the HiGHS WebAssembly solver ahead of the first recommendation (optional; cached). */
 export { loadHighs as preloadSolver } from './optimise/milp';
 export { whatIf } from './optimise/what-if';
+export { reviewControlPlacements } from './optimise/review-controls';
 export { findBaselineGaps, deviceConditions } from './baseline/find-baseline-gaps';
-export { cvssBaseScore, parseCvssVector, type CvssBase, type CvssAttackVector } from './cvss';
+export {
+  cvssBaseScore,
+  cvssEngineMetrics,
+  parseCvssVector,
+  type CvssBase,
+  type Cvss3Base,
+  type Cvss4Base,
+  type CvssAttackVector,
+  type CvssEngineMetrics,
+} from './cvss';
 export { canPlaceControl, type PlaceableElement } from './controls';
 export { ATTACK_RULES, getAttackRule } from './rules/registry';
 export type { AttackRule, RuleContext, StepDraft, IndexedModel, ScoredVulnerability } from './rules/rule';

@@ -100,7 +100,7 @@ export interface StepEvidence {
 /** Status of a control that could block a step. */
 export type BlockingControlStatus = 'IMPLEMENTED' | 'PLANNED' | 'CANDIDATE';
 
-/** A catalogue control that mitigates a step's attack method and can sit on its control element. */
+/** A catalogue control that PREVENTS a step's attack method and can sit on its control element. */
 export interface BlockingControl {
   controlId: string;
   /** The element the control sits (or would sit) on: the step's controlElementId. */
@@ -112,14 +112,25 @@ export interface BlockingControl {
 }
 
 /**
- * A catalogue control whose effect on a step's attack method is REDUCES (issue 10 point 1): while
- * in force it multiplies the step's likelihood by `factor`. IMPLEMENTED reducers are already
- * included in the step's `likelihood`; PLANNED and CANDIDATE ones are not.
+ * A control whose effect on the step's attack method is REDUCES (catalogue controls v2): while in
+ * force it multiplies the step's likelihood by `factor`. The step's `likelihood` already includes
+ * the factors of its IMPLEMENTED reducing controls; PLANNED and CANDIDATE ones are not applied.
  */
 export interface ReducingControl extends BlockingControl {
-  /** Multiplier of the step's likelihood while the control is in force, 0 < factor < 1. */
+  /** Residual likelihood factor, 0 < factor < 1. */
   factor: number;
 }
+
+/** A control that DETECTS or RECOVERS from a step (reported; never changes likelihood or cuts). */
+export interface EffectControl extends BlockingControl {
+  effect: 'DETECTS' | 'RECOVERS';
+}
+
+/**
+ * Which placements count as in force: IMPLEMENTED only (default), or IMPLEMENTED_AND_PLANNED
+ * (residual risk once the agreed plan is carried out).
+ */
+export type PlacementAssumption = 'IMPLEMENTED' | 'IMPLEMENTED_AND_PLANNED';
 
 /**
  * One attack step: an attacker who holds `from` gains `to` with probability `likelihood`.
@@ -148,11 +159,12 @@ export interface AttackStep {
    */
   blockingControls: BlockingControl[];
   /**
-   * Catalogue controls whose effect on `attackMethodId` is REDUCES and that can be placed on
-   * `controlElementId`, sorted by controlId (read-only, may be shared like `blockingControls`).
-   * The likelihood already includes the factors of the IMPLEMENTED ones. Missing means none.
+   * Controls that REDUCE the step's attack method on its control element (same sharing rule as
+   * blockingControls), sorted by controlId. Implemented ones are already in `likelihood`.
    */
-  reducingControls?: ReducingControl[];
+  reducingControls: ReducingControl[];
+  /** Controls that DETECT or RECOVER from the step's attack method there (reported only), sorted by controlId. */
+  otherControls: EffectControl[];
   /** True when some blocking control is IMPLEMENTED: the step stays in the graph (audit) but path search ignores it. */
   blocked: boolean;
 }
@@ -185,6 +197,13 @@ export interface BuildAttackGraphOptions {
    * man-in-the-middle, device control; an asset id for every impact on it).
    */
   fromElementIds?: readonly string[];
+  /** Which placements count as in force (default IMPLEMENTED). */
+  assume?: PlacementAssumption;
+  /**
+   * Control review only: steps of these attack methods on these elements count as blocked, as the
+   * catalogue before controls v2 had them (to show the risk the model was believed to have).
+   */
+  legacyPrevents?: readonly { elementId: string; attackMethodIds: readonly string[] }[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -298,6 +317,15 @@ export interface RecommendedPlacement {
   cutsTargetIds: string[];
 }
 
+/** A target no placement can protect, and why (controls v2). */
+export interface UncuttableTarget {
+  targetId: string;
+  /** One path to it through steps no candidate placement prevents (fewest steps), entry first. */
+  stepIds: string[];
+  /** The path in words: each step and why nothing prevents it. */
+  reason: string;
+}
+
 /** Solver outcome: OPTIMAL (within mipRelGap), TIME_LIMIT (best found), NOTHING_TO_CUT (no cuttable target reachable). */
 export type RecommendationStatus = 'OPTIMAL' | 'TIME_LIMIT' | 'NOTHING_TO_CUT';
 
@@ -344,8 +372,45 @@ export interface AppliedPlacement {
   elementType: ElementType;
   /** Cost units. */
   cost: number;
-  /** Steps that were unblocked before and are blocked by this placement, sorted. */
+  /** Steps that were unblocked before and are blocked by this placement (it PREVENTS them), in step-id order. */
   blocksStepIds: string[];
+  /** Steps it does not block but whose likelihood it lowers (it REDUCES them), in step-id order. */
+  reducesStepIds: string[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Control review (controls v2 migration report)
+// ---------------------------------------------------------------------------------------------
+
+/** Why a placement needs review after controls v2. */
+export type ControlReviewProblem = 'NOT_APPLICABLE' | 'NO_LONGER_PREVENTS';
+
+/** One placement of the model that needs review. */
+export interface ControlReviewItem {
+  placementId: string;
+  controlId: string;
+  elementId: string;
+  status: 'IMPLEMENTED' | 'PLANNED';
+  problem: ControlReviewProblem;
+  /** In words: the failed applicability predicate, or what the control does now instead of preventing. */
+  reason: string;
+  /** Attack methods it used to count as cutting there and no longer cuts, sorted. */
+  attackMethodIds: string[];
+  /** Attack steps on that element of those methods (what it used to block), sorted. */
+  stepIds: string[];
+}
+
+/** Result of {@link reviewControlPlacements}. */
+export interface ControlReview {
+  /** Sorted by placementId. */
+  items: ControlReviewItem[];
+  /**
+   * Safety risk (Σ severityRank × most likely path, every SAFETY target) as the model was believed
+   * to be: the listed IMPLEMENTED placements still cutting what they used to.
+   */
+  riskBefore: number;
+  /** The same as it is now. */
+  riskAfter: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -498,28 +563,63 @@ export interface CostRiskCurve {
 // Baseline
 // ---------------------------------------------------------------------------------------------
 
-/** MET: an implemented control satisfies it; PLANNED: only planned ones; MISSING: none. */
-export type BaselineStatus = 'MET' | 'PLANNED' | 'MISSING';
+/**
+ * MET: a control of the requirement is implemented where it fits (or, with `assume:
+ * IMPLEMENTED_AND_PLANNED`, planned); PLANNED: only planned placements; MISSING: none, but one
+ * could be placed; NOT_APPLICABLE: none of its controls can exist on the device, its interfaces,
+ * its channels or the zones that protect it (applicability, domain/applicability.ts). Only
+ * REQUIRED/CONDITIONAL rows that are PLANNED or MISSING are gaps.
+ */
+export type BaselineStatus = 'MET' | 'PLANNED' | 'MISSING' | 'NOT_APPLICABLE';
 
-/** One risk-class baseline requirement applied to one device (TR 67 Table 3, reconstructed). */
+/** Options of {@link findBaselineGaps}. */
+export interface FindBaselineGapsOptions {
+  /**
+   * Which placements are in force: IMPLEMENTED (default) only implemented ones; with
+   * IMPLEMENTED_AND_PLANNED a planned placement makes its requirement MET (the baseline after
+   * the agreed plan), listed in `satisfiedBy` with status PLANNED.
+   */
+  assume?: PlacementAssumption;
+}
+
+/**
+ * One baseline requirement applied to one device: a row of its HSA risk class's baseline (TR 67
+ * Table 3, reconstructed; IEC TR 80001-2-2 capability codes), or a TR 67 Table 2 telehealth
+ * control (capabilityCode `TELEHEALTH`) for a device used at home or for remote monitoring.
+ */
 export interface BaselineGap {
   deviceId: string;
   riskClass: string;
+  /** IEC TR 80001-2-2 capability code (e.g. ALOF, NAUT), or `TELEHEALTH` for TR 67 Table 2 rows. */
   capabilityCode: string;
   level: 'REQUIRED' | 'CONDITIONAL' | 'RECOMMENDED';
   /** For CONDITIONAL requirements: the listed conditions that hold for this device. */
   conditionsMet: string[];
   status: BaselineStatus;
-  /** True when the requirement counts as a gap: REQUIRED/CONDITIONAL and not MET. */
+  /**
+   * Why the row has its status, in words: the placements that meet it, where its controls would
+   * fit, or (NOT_APPLICABLE) why none can exist here, e.g. "no user session: …".
+   */
+  reason: string;
+  /** True when the requirement counts as a gap: REQUIRED/CONDITIONAL and PLANNED or MISSING (never NOT_APPLICABLE). */
   gap: boolean;
-  /** Controls of the requirement, any one of which satisfies it. */
+  /**
+   * Controls of the requirement, any one of which satisfies it. Wireless-link rows: the
+   * catalogue's link controls that fit the channel's technology; telehealth rows: the Table 2
+   * entry's controls.
+   */
   controlIds: string[];
-  /** Placements that satisfy it (IMPLEMENTED, or PLANNED when status is PLANNED), sorted. */
+  /** Placements that satisfy it (IMPLEMENTED, or PLANNED when status is PLANNED or planned ones are assumed), sorted. */
   satisfiedBy: { controlId: string; elementId: string; status: 'IMPLEMENTED' | 'PLANNED' }[];
   /**
-   * Where each requirement control could be placed on this device, its interfaces or its channels
-   * (respecting appliesTo, technologies and interfaceKinds), sorted.
+   * Where each requirement control could be placed to satisfy it (the device, its interfaces, its
+   * channels, its zones; wireless-link and telehealth rows: the channel, the device's interface on
+   * it and the device), only where it fits (placementMisfit is null), sorted.
    */
   candidatePlacements: { controlId: string; elementId: string }[];
+  /** Wireless-link and telehealth rows: the channel (or, without a wireless channel, the radio interface) the row is about. */
+  scopeElementId?: string;
+  /** TELEHEALTH rows: the TR 67 Table 2 entry (catalogue.telehealthControls id). */
+  telehealthControlId?: string;
   note?: string;
 }

@@ -91,7 +91,12 @@ export function catalogueParams(c: Catalogue, bundled: boolean): Record<string, 
     controls: c.controls.map((x) => ({
       id: x.id,
       capabilityCodes: x.capabilityCodes,
-      mitigates: x.mitigates,
+      effects: x.effects.map((e) => ({
+        attackMethodId: e.attackMethodId,
+        effect: e.effect,
+        factor: e.factor ?? null,
+        rationale: e.rationale,
+      })),
       props: {
         name: x.name,
         description: x.description,
@@ -100,6 +105,7 @@ export function catalogueParams(c: Catalogue, bundled: boolean): Record<string, 
         ...(x.technologies ? { technologies: x.technologies } : {}),
         ...(x.interfaceKinds ? { interfaceKinds: x.interfaceKinds } : {}),
         ...(x.deviceConditions ? { deviceConditions: x.deviceConditions } : {}),
+        ...(x.elementConditions ? { elementConditions: x.elementConditions } : {}),
         defaultCost: x.defaultCost,
         ...provenanceProps(x.provenance),
       },
@@ -156,7 +162,14 @@ export function catalogueFromRow(c: Row): Catalogue {
     description: c['description'] as string,
     securityCapabilities: list('securityCapabilities').map((r) => withProvenance(r)),
     attackMethods: list('attackMethods').map((r) => withProvenance(r)),
-    controls: list('controls').map((r) => withProvenance(r)),
+    controls: list('controls').map((r) => {
+      const control = withProvenance<Catalogue['controls'][number]>(r);
+      // Neo4j returns factor: null for effects without one; the domain leaves it out.
+      control.effects = control.effects.map((e) =>
+        e.factor === null || e.factor === undefined ? without(e as unknown as Row, 'factor') : e,
+      ) as typeof control.effects;
+      return control;
+    }),
     riskClassBaselines: list('riskClassBaselines').map((r) => ({
       riskClass: r['riskClass'] as never,
       description: r['description'] as string,

@@ -1,5 +1,10 @@
 /** Catalogue fields: the domain Catalogue maps almost one to one; derived links are computed here. */
-import type { AttackMethod as Method, Catalogue as Cat, Control as Ctl } from '../domain/types';
+import {
+  mitigatedMethodIds,
+  type AttackMethod as Method,
+  type Catalogue as Cat,
+  type Control as Ctl,
+} from '../domain/types';
 import type { Context } from '../context';
 
 export const Catalogue = {
@@ -10,9 +15,13 @@ export const Control = {
   technologies: (c: Ctl) => c.technologies ?? [],
   interfaceKinds: (c: Ctl) => c.interfaceKinds ?? [],
   deviceConditions: (c: Ctl) => c.deviceConditions ?? [],
+  elementConditions: (c: Ctl) => c.elementConditions ?? [],
+  mitigates: (c: Ctl) => mitigatedMethodIds(c),
 };
 
 export const AttackMethod = {
   mitigatedBy: async (m: Method, _: unknown, ctx: Context) =>
-    (await ctx.services.catalogues.current()).controls.filter((c) => c.mitigates.includes(m.id)).map((c) => c.id),
+    (await ctx.services.catalogues.current()).controls
+      .filter((c) => mitigatedMethodIds(c).includes(m.id))
+      .map((c) => c.id),
 };

@@ -3,7 +3,13 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { actorOf, type Context } from '../context';
 import type { AnalysedGraph } from '../services/analysis-service';
 import type { RiskScale, Severity, ThreatModelSummary } from '../domain/types';
-import { ATTACK_RULES, getAttackRule, type AttackStep as Step, type PlacementInput } from '../engine';
+import {
+  ATTACK_RULES,
+  getAttackRule,
+  type AttackStep as Step,
+  type PlacementAssumption,
+  type PlacementInput,
+} from '../engine';
 
 type Nullable<T> = { [K in keyof T]?: T[K] | null };
 /** Drops null arguments (GraphQL null = not given). */
@@ -34,6 +40,7 @@ export const ThreatModelAnalysis = {
       scale: RiskScale;
       targetIds: string[];
       fromElementIds: string[];
+      assume: PlacementAssumption;
       maxDepth: number;
       maxPaths: number;
       timeLimitMs: number;
@@ -42,7 +49,13 @@ export const ThreatModelAnalysis = {
   ) => ctx.services.analysis.attackPaths(m.id, given(a)),
   recommendControls: (
     m: ThreatModelSummary,
-    a: { minSeverity: Severity; budget?: number | null; timeLimitMs?: number | null; scale?: RiskScale | null },
+    a: { minSeverity: Severity } & Nullable<{
+      budget: number;
+      timeLimitMs: number;
+      scale: RiskScale;
+      fromElementIds: string[];
+      assume: PlacementAssumption;
+    }>,
     ctx: Context,
   ) => ctx.services.analysis.recommendControls(m.id, given(a) as { minSeverity: Severity }),
   whatIf: (
@@ -54,6 +67,8 @@ export const ThreatModelAnalysis = {
       maxPaths: number;
       timeLimitMs: number;
       scale: RiskScale;
+      fromElementIds: string[];
+      assume: PlacementAssumption;
     }>,
     ctx: Context,
   ) =>
@@ -67,10 +82,16 @@ export const ThreatModelAnalysis = {
         maxPaths: a.maxPaths,
         timeLimitMs: a.timeLimitMs,
         scale: a.scale,
+        fromElementIds: a.fromElementIds,
+        assume: a.assume,
       }),
     ),
-  baselineGaps: (m: ThreatModelSummary, a: { deviceId?: string | null; onlyGaps?: boolean | null }, ctx: Context) =>
-    ctx.services.analysis.baselineGaps(m.id, given(a)),
+  controlReview: (m: ThreatModelSummary, _a: unknown, ctx: Context) => ctx.services.analysis.controlReview(m.id),
+  baselineGaps: (
+    m: ThreatModelSummary,
+    a: Nullable<{ deviceId: string; onlyGaps: boolean; assume: PlacementAssumption }>,
+    ctx: Context,
+  ) => ctx.services.analysis.baselineGaps(m.id, given(a)),
 };
 
 export const AttackStep = {

@@ -14,6 +14,7 @@
  */
 import type { GraphQLResolveInfo } from 'graphql';
 import { z } from 'zod';
+import { cvssVectorProblem } from '../domain/cvss';
 import { ValidationError, type FieldIssue } from '../domain/errors';
 import { BIDI_MESSAGE, SURROGATE_MESSAGE, findIllFormedText, hasBidiControl } from '../domain/text';
 
@@ -232,7 +233,16 @@ const AssetPatch = args({
 });
 
 const cveId = str().regex(/^CVE-[0-9]{4}-[0-9]{4,12}$/, 'must be a CVE id such as CVE-2019-6538');
-const cvssVector = str().max(200, 'must be at most 200 characters');
+/**
+ * A CVSS v3.0/v3.1 or v4.0 base vector (domain/cvss.ts): checked here so that the error names the
+ * argument (`input.cvssVector`) and, for v4.0, the metric at fault.
+ */
+const cvssVector = str()
+  .max(200, 'must be at most 200 characters')
+  .superRefine((vector, ctx) => {
+    const problem = cvssVectorProblem(vector);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+  });
 const VulnerabilityInput = args({
   id: id.nullish(),
   cveId,
@@ -288,6 +298,9 @@ const DeviceUpsertInput = args({
   ipAddresses: z.array(z.unknown()).nullish(),
   macAddresses: z.array(z.unknown()).nullish(),
   assetTag: z.unknown().optional(),
+  hostDeviceId: z.unknown().optional(),
+  outboundZoneIds: z.array(z.unknown()).nullish(),
+  outboundAccepts: z.unknown().optional(),
 });
 
 const UserInput = args({
@@ -412,7 +425,9 @@ export const FIELD_INPUTS: Readonly<Record<string, z.ZodType>> = Object.freeze({
   'ThreatModel.attackPaths': args({ targetIds: nodeIdList().nullish(), fromElementIds: nodeIdList().nullish() }),
   'ThreatModel.whatIf': args({
     placements: z.array(PlacementInput).max(MAX_PLACEMENTS, `must have at most ${MAX_PLACEMENTS} placements`),
+    fromElementIds: nodeIdList().nullish(),
   }),
+  'ThreatModel.recommendControls': args({ fromElementIds: nodeIdList().nullish() }),
   'ThreatModel.baselineGaps': args({ deviceId: id.nullish() }),
   'ThreatModel.devicesByIdentifier': args({
     externalId: queryText(200).nullish(),

@@ -19,7 +19,9 @@ import type {
   AttackPathsResult,
   AttackStep,
   BaselineGap,
+  ControlReview,
   FindAttackPathsOptions,
+  PlacementAssumption,
   PlacementInput,
   Recommendation,
   RecommendedPlacement,
@@ -121,9 +123,27 @@ function checkRange(name: string, value: number | undefined, range: { min: numbe
   }
 }
 
-/** Cache key of an attack graph: the model state, the catalogue and the starting elements. */
-const graphKey = (id: DocumentIdentity, catalogueVersion: string, from: readonly string[] | null): string =>
-  JSON.stringify([id.modelId, id.createdAt, id.version, catalogueVersion, from]);
+/** Cache key of an attack graph: the model state, the catalogue, the starting elements and which placements count. */
+const graphKey = (
+  id: DocumentIdentity,
+  catalogueVersion: string,
+  from: readonly string[] | null,
+  assume: PlacementAssumption = 'IMPLEMENTED',
+): string =>
+  JSON.stringify([
+    id.modelId,
+    id.createdAt,
+    id.version,
+    catalogueVersion,
+    from,
+    ...(assume === 'IMPLEMENTED' ? [] : [assume]),
+  ]);
+
+/** How the graph of an analysis is built: where the attacker starts, which placements count (controls v2). */
+export interface GraphOptions {
+  fromElementIds?: readonly string[];
+  assume?: PlacementAssumption;
+}
 
 let uncached = 0;
 
@@ -137,6 +157,8 @@ export class AnalysisService {
   private readonly recommendations = new Map<string, Promise<Recommendation & { scale: RiskScale }>>();
   /** attackPaths answers (without fromElementIds) per (model state, catalogue, arguments). */
   private readonly pathResults = new Map<string, Promise<ExpandedPathsResult>>();
+  /** Control reviews per (model state, catalogue). */
+  private readonly reviews = new Map<string, Promise<ControlReview>>();
   /** Attack paths by device per (model state, catalogue, k, minSeverity, maxDepth, scale). */
   private readonly pathsByDevice = new Map<string, Promise<DevicePathIndex>>();
   /** Recommended placements by device per (model state, catalogue, minSeverity, scale). */
@@ -226,6 +248,7 @@ export class AnalysisService {
   private async graphOf(
     modelId: string,
     fromElementIds?: readonly string[],
+    assume: PlacementAssumption = 'IMPLEMENTED',
   ): Promise<{ ref: GraphRef; snap: ModelSnapshot }> {
     if (fromElementIds && fromElementIds.length > ANALYSIS_LIMITS.fromElementIds.max) {
       throw new ValidationError(`at most ${ANALYSIS_LIMITS.fromElementIds.max} starting elements`, 'fromElementIds');
@@ -250,10 +273,18 @@ export class AnalysisService {
         );
       }
     }
-    const key = graphKey({ modelId, createdAt, version }, catalogue.catalogueVersion, from ?? null);
+    const key = graphKey({ modelId, createdAt, version }, catalogue.catalogueVersion, from ?? null, assume);
     return {
       snap,
-      ref: { key, build: async () => ({ document, catalogue, ...(from ? { fromElementIds: from } : {}) }) },
+      ref: {
+        key,
+        build: async () => ({
+          document,
+          catalogue,
+          ...(from ? { fromElementIds: from } : {}),
+          ...(assume !== 'IMPLEMENTED' ? { assume } : {}),
+        }),
+      },
     };
   }
 
@@ -341,21 +372,26 @@ export class AnalysisService {
       scale?: RiskScale;
       targetIds?: string[];
       fromElementIds?: string[];
+      assume?: PlacementAssumption;
     } & PathLimits,
   ): Promise<ExpandedPathsResult> {
     checkRange('k', options.k, ANALYSIS_LIMITS.k);
     checkRange('first', options.first, ANALYSIS_LIMITS.first);
     const limits = pathLimits(options);
     const timeLimitMs = this.capTimeLimit(limits.timeLimitMs, PATHS_DEFAULT_TIME_LIMIT_MS);
-    const { fromElementIds, first, maxDepth: _d, maxPaths: _p, timeLimitMs: _t, ...rest } = options;
+    const { fromElementIds, assume, first, maxDepth: _d, maxPaths: _p, timeLimitMs: _t, ...rest } = options;
     const args: OperationArgs<'findAttackPaths'> = [{ ...rest, ...limits, timeLimitMs }, first];
     if (fromElementIds?.length) {
-      const { ref } = await this.graphOf(modelId, fromElementIds);
+      const { ref } = await this.graphOf(modelId, fromElementIds, assume);
       return this.run('findAttackPaths', args, ref);
     }
     // the same question on the same model state is answered once (identical dashboards, polling clients)
-    return this.perVersion(modelId, ['attackPaths', args], this.pathResults, (_snap, ref) =>
-      this.run('findAttackPaths', args, ref),
+    return this.perVersion(
+      modelId,
+      ['attackPaths', args, assume ?? 'IMPLEMENTED'],
+      this.pathResults,
+      (_snap, ref) => this.run('findAttackPaths', args, ref),
+      { ...(assume ? { assume } : {}) },
     );
   }
 
@@ -369,7 +405,12 @@ export class AnalysisService {
    */
   async recommendControls(
     modelId: string,
-    options: { minSeverity: Severity; budget?: number; timeLimitMs?: number; scale?: RiskScale },
+    options: {
+      minSeverity: Severity;
+      budget?: number;
+      timeLimitMs?: number;
+      scale?: RiskScale;
+    } & GraphOptions,
   ): Promise<Recommendation & { scale: RiskScale }> {
     checkRange('timeLimitMs', options.timeLimitMs, ANALYSIS_LIMITS.recommendTimeLimitMs);
     const timeLimitMs = this.capTimeLimit(options.timeLimitMs, RECOMMEND_DEFAULT_TIME_LIMIT_MS);
@@ -390,11 +431,26 @@ export class AnalysisService {
       points.add(options.budget);
     }
     const scale = options.scale ?? 'SAFETY';
-    const args = [options.minSeverity, options.budget ?? null, timeLimitMs, scale];
-    return this.perVersion(modelId, ['recommend', ...args], this.recommendations, async (_snap, ref) => ({
-      ...(await this.run('recommendControls', [{ ...options, scale, timeLimitMs }], ref)),
+    const { fromElementIds, assume, ...engineOptions } = options;
+    const from = fromElementIds?.length ? [...new Set(fromElementIds)].sort() : undefined;
+    const args = [
+      options.minSeverity,
+      options.budget ?? null,
+      timeLimitMs,
       scale,
-    }));
+      from ?? null,
+      assume ?? 'IMPLEMENTED',
+    ];
+    return this.perVersion(
+      modelId,
+      ['recommend', ...args],
+      this.recommendations,
+      async (_snap, ref) => ({
+        ...(await this.run('recommendControls', [{ ...engineOptions, scale, timeLimitMs }], ref)),
+        scale,
+      }),
+      { ...(from ? { fromElementIds: from } : {}), ...(assume ? { assume } : {}) },
+    );
   }
 
   /**
@@ -405,7 +461,7 @@ export class AnalysisService {
   async whatIf(
     modelId: string,
     placements: PlacementInput[],
-    options: { minSeverity?: Severity; k?: number; scale?: RiskScale } & PathLimits,
+    options: { minSeverity?: Severity; k?: number; scale?: RiskScale } & PathLimits & GraphOptions,
   ): Promise<Omit<WhatIfResult, 'before' | 'after'> & { before: ExpandedPathsResult; after: ExpandedPathsResult }> {
     if (placements.length > ANALYSIS_LIMITS.placements.max) {
       throw new ValidationError(`at most ${ANALYSIS_LIMITS.placements.max} placements`, 'placements');
@@ -417,11 +473,12 @@ export class AnalysisService {
         throw new ValidationError('cost must be a non-negative number of cost units', `placements[${i}].cost`);
       }
     });
-    const { ref, snap } = await this.graphOf(modelId);
+    const { ref, snap } = await this.graphOf(modelId, options.fromElementIds, options.assume);
     const catalogue = await this.catalogues.current();
     try {
-      const { maxDepth: _d, maxPaths: _p, timeLimitMs: _t, ...rest } = options;
-      return await this.run('whatIf', [snap.document, catalogue, placements, { ...rest, ...limits }], ref);
+      const { maxDepth: _d, maxPaths: _p, timeLimitMs: _t, fromElementIds, ...rest } = options;
+      const from = fromElementIds?.length ? { fromElementIds: [...new Set(fromElementIds)].sort() } : {};
+      return await this.run('whatIf', [snap.document, catalogue, placements, { ...rest, ...from, ...limits }], ref);
     } catch (e) {
       // the engine names its input extraPlacements; the API argument is placements
       if (e instanceof ValidationError) {
@@ -433,11 +490,38 @@ export class AnalysisService {
     }
   }
 
-  /** Risk-class baseline requirements per device (TR 67 Table 3, reconstructed), computed in a worker. */
-  async baselineGaps(modelId: string, options: { deviceId?: string; onlyGaps?: boolean }): Promise<BaselineGap[]> {
+  /**
+   * The control review of the model (controls v2 migration report): placements that no longer fit
+   * their element, and implemented or planned ones whose control no longer prevents the steps it
+   * was counted as cutting, with the safety risk as believed and as it is. Cached per model version
+   * and catalogue version, computed in the analysis pool.
+   * @throws NotFoundError for the model
+   */
+  async controlReview(modelId: string): Promise<ControlReview> {
+    const catalogue = await this.catalogues.current();
+    return this.perVersion(modelId, ['controlReview'], this.reviews, (snap, ref) =>
+      this.run('reviewControlPlacements', [snap.document, catalogue], ref),
+    );
+  }
+
+  /**
+   * Baseline requirements per device (TR 67 Table 3 and, for telehealth use, Table 2, both
+   * reconstructed; engine findBaselineGaps), computed in a worker: MET, PLANNED, MISSING or
+   * NOT_APPLICABLE with the reason. `deviceId` keeps one device's rows; `onlyGaps` the rows that
+   * count as gaps (never NOT_APPLICABLE); `assume: IMPLEMENTED_AND_PLANNED` counts planned
+   * placements as in force.
+   */
+  async baselineGaps(
+    modelId: string,
+    options: { deviceId?: string; onlyGaps?: boolean; assume?: PlacementAssumption },
+  ): Promise<BaselineGap[]> {
     const { document } = await this.models.snapshot(modelId);
     const catalogue = await this.catalogues.current();
-    const gaps = await this.run('findBaselineGaps', [document, catalogue]);
+    const gaps = await this.run('findBaselineGaps', [
+      document,
+      catalogue,
+      options.assume ? { assume: options.assume } : {},
+    ]);
     return gaps.filter((g) => (!options.deviceId || g.deviceId === options.deviceId) && (!options.onlyGaps || g.gap));
   }
 
@@ -579,6 +663,7 @@ export class AnalysisService {
     extra: unknown[],
     cache: Map<string, Promise<T>>,
     build: (snap: ModelSnapshot, ref: GraphRef) => T | Promise<T>,
+    graph: GraphOptions = {},
   ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const snap = await this.models.snapshot(modelId);
@@ -591,7 +676,7 @@ export class AnalysisService {
       } else {
         const shared = new AbortController();
         const computing = withAnalysisSignal(shared.signal, async () => {
-          const { ref, snap: built } = await this.graphOf(modelId);
+          const { ref, snap: built } = await this.graphOf(modelId, graph.fromElementIds, graph.assume);
           const value = await build(built, ref);
           const after = await this.models.snapshot(modelId);
           if (after.version !== built.version || after.createdAt !== built.createdAt) {

@@ -102,6 +102,12 @@ interface ChangeMode {
   skipEmpty?: boolean;
 }
 
+/** Placements of `stored` (same id, control and element) may stay although they no longer fit (controls v2). */
+function storedPlacement(stored: ModelDocument): (p: ControlPlacement) => boolean {
+  const keys = new Set(stored.controlPlacements.map((p) => `${p.id}\u0000${p.controlId}\u0000${p.elementId}`));
+  return (p) => keys.has(`${p.id}\u0000${p.controlId}\u0000${p.elementId}`);
+}
+
 export class ModelService {
   /** modelId → last snapshot read; valid while the stored version is unchanged. */
   private readonly snapshots = new Map<string, ModelSnapshot>();
@@ -180,6 +186,7 @@ export class ModelService {
    * document is the one at the version the header step locks (re-read and retried otherwise).
    * @param options.replace overwrite an existing model with the same id (default false)
    * @param options.targetModelId import under this id instead of document.model.id
+   * @param options.keepMisfits keep placements whose control no longer fits their element (start-up migration; the control review lists them)
    * @throws ValidationError (paths prefixed `document.`; nothing written, not even the snapshot),
    *   ConflictError (`document.model.id`) if the id exists and replace is false, ConflictError
    *   (`modelId`) when other writers kept changing the model during every attempt
@@ -187,7 +194,7 @@ export class ModelService {
   async importModel(
     actor: Actor,
     document: unknown,
-    options: { replace?: boolean; targetModelId?: string } = {},
+    options: { replace?: boolean; targetModelId?: string; keepMisfits?: boolean } = {},
     note?: string,
   ): Promise<ThreatModelSummary> {
     const catalogue = await this.catalogues.current();
@@ -195,7 +202,9 @@ export class ModelService {
     if (options.targetModelId !== undefined && isObject(document) && isObject(document['model'])) {
       candidate = { ...document, model: { ...document['model'], id: options.targetModelId } };
     }
-    const doc = withPathPrefix('document', () => validateModelDocument(candidate, catalogue));
+    const doc = withPathPrefix('document', () =>
+      validateModelDocument(candidate, catalogue, options.keepMisfits ? { misfitAllowed: () => true } : {}),
+    );
     const canonical = canonicalModelDocument(doc);
     const replace = options.replace ?? false;
     const modelId = canonical.model.id;
@@ -283,7 +292,7 @@ export class ModelService {
         await this.importModel(
           { ...actor, action: 'migrate-format' },
           migrated.document,
-          { replace: true },
+          { replace: true, keepMisfits: true },
           `migrated to format ${MODEL_FORMAT_VERSION}: ${migrated.changes.map((c) => `${c.path}: ${c.message}`).join('; ')}`,
         );
       }
@@ -690,7 +699,7 @@ export class ModelService {
       }
       try {
         if (mode.validate) mode.validate(doc, catalogue);
-        else validateModelDocument(doc, catalogue);
+        else validateModelDocument(doc, catalogue, { misfitAllowed: storedPlacement(snap.document) });
       } catch (e) {
         if (e instanceof ValidationError && focus) throw refocus(e, focus);
         if (e instanceof ValidationError) throw new ConflictError(e.message, e.field);

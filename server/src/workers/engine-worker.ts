@@ -16,10 +16,13 @@ import {
   findAttackPaths,
   findBaselineGaps,
   recommendControls,
+  reviewControlPlacements,
   whatIf,
   type AttackGraph,
   type AttackPathsResult,
   type AttackStep,
+  type PlacementAssumption,
+  type FindBaselineGapsOptions,
   type PlacementInput,
 } from '../engine';
 import { DomainError, EngineLimitError, ValidationError } from '../domain/errors';
@@ -31,7 +34,12 @@ export interface GraphSource {
   /** Cache key (model state, catalogue version, starting elements), as the analysis service makes it. */
   key: string;
   /** Given on the second try (or always, for documents that are not cached). */
-  build?: { document: ModelDocument; catalogue: Catalogue; fromElementIds?: readonly string[] };
+  build?: {
+    document: ModelDocument;
+    catalogue: Catalogue;
+    fromElementIds?: readonly string[];
+    assume?: PlacementAssumption;
+  };
 }
 
 /** An attack path with its steps resolved (what the API serves). */
@@ -70,7 +78,11 @@ const OPERATIONS = {
   /** services/risk-totals (the engine's path search over every target). */
   riskTotals: (g: AttackGraph, scale?: RiskScale) => riskTotals(g, scale),
   /** engine findBaselineGaps (no attack graph). */
-  findBaselineGaps: (document: ModelDocument, catalogue: Catalogue) => findBaselineGaps(document, catalogue),
+  findBaselineGaps: (document: ModelDocument, catalogue: Catalogue, options?: FindBaselineGapsOptions) =>
+    findBaselineGaps(document, catalogue, options),
+  /** engine reviewControlPlacements on the document the graph was built from (controls v2 migration report). */
+  reviewControlPlacements: (g: AttackGraph, document: ModelDocument, catalogue: Catalogue) =>
+    reviewControlPlacements(document, catalogue, undefined, g),
 } as const;
 
 export type OperationName = keyof typeof OPERATIONS;
@@ -119,8 +131,11 @@ function graphFor(source: GraphSource): AttackGraph | undefined {
     return hit;
   }
   if (!source.build) return undefined;
-  const { document, catalogue, fromElementIds } = source.build;
-  const graph = buildAttackGraph(document, catalogue, fromElementIds ? { fromElementIds } : {});
+  const { document, catalogue, fromElementIds, assume } = source.build;
+  const graph = buildAttackGraph(document, catalogue, {
+    ...(fromElementIds ? { fromElementIds } : {}),
+    ...(assume ? { assume } : {}),
+  });
   graphs.set(source.key, graph);
   while (graphs.size > GRAPH_CACHE_SIZE) graphs.delete(graphs.keys().next().value as string);
   return graph;

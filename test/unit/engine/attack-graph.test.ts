@@ -173,7 +173,17 @@ describe('control applicability by device conditions', () => {
     ) as typeof import('../../../server/src/domain/catalogue');
     const c11 = loadBundledCatalogue().controls.find((c) => c.id === 'C11')!;
     expect(c11.deviceConditions).toEqual(['GENERAL_PURPOSE_OS']);
-    const base = { handlesPersonalData: true, storesData: true, remoteService: false };
+    const base = {
+      handlesPersonalData: true,
+      storesData: true,
+      remoteService: false,
+      patchable: true,
+      executesSoftware: true,
+      bodyLocation: 'NONE' as const,
+      userSession: true,
+      ipHost: true,
+      onPremises: true,
+    };
     expect(canPlaceControl(c11, { type: 'DEVICE', device: { ...base, generalPurposeOs: true } })).toBe(true);
     expect(canPlaceControl(c11, { type: 'DEVICE', device: { ...base, generalPurposeOs: false } })).toBe(false);
     expect(canPlaceControl(c11, { type: 'DEVICE' })).toBe(false);

@@ -99,6 +99,7 @@ function makeGraph(spec: GraphSpec): AttackGraph {
       controlElementId: null,
       blockingControls,
       reducingControls,
+      otherControls: [],
       blocked: blockingControls.some((b) => b.status === 'IMPLEMENTED'),
     };
   });

@@ -40,7 +40,7 @@ export function randomModel(seed: number, catalogue: Catalogue, o: RandomModelOp
     return [...out];
   };
   const doc: ModelDocument = {
-    formatVersion: '2.0',
+    formatVersion: '2.1',
     model: { id: `random-${seed}`, name: `Random ${seed}` },
     zones: [],
     devices: [],
@@ -162,6 +162,8 @@ export function randomModel(seed: number, catalogue: Catalogue, o: RandomModelOp
     'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H',
     'CVSS:3.1/AV:A/AC:H/PR:L/UI:R/S:C/C:L/I:H/A:N',
     'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:L/I:L/A:N',
+    // CVSS v4.0: AT and UI:P lower complexity, a subsequent-system impact is the changed scope.
+    'CVSS:4.0/AV:A/AC:L/AT:P/PR:N/UI:P/VC:N/VI:H/VA:N/SC:L/SI:N/SA:N',
   ];
   const vulnerable = [...doc.devices.map((d) => d.id), ...doc.interfaces.map((i) => i.id)];
   for (let v = 0, nv = int(0, 2); v < nv; v++) {

@@ -148,6 +148,7 @@ describe('whatIf', () => {
         elementType: 'INTERFACE',
         cost: 2,
         blocksStepIds: ['remote-service-abuse@z-vendor@rs'],
+        reducesStepIds: [],
       },
     ]);
     expect(w.after.totalRisk).toBeLessThan(w.before.totalRisk);

@@ -390,31 +390,41 @@ describe('channel rules (zone → channel)', () => {
     expect(lesc.likelihood).toBeCloseTo(0.6 * 0.3);
   });
 
-  it('an extrinsic mechanism lowers man-in-the-middle', () => {
+  it('an extrinsic mechanism is an implemented placement of its control, counted once (controls v2)', () => {
     const plain = only(buildGraph(radio({ technology: 'BLE', intrinsic: 'BLE_JUST_WORKS' }).build()), 'channel-mitm');
     const tls = only(
       buildGraph(radio({ technology: 'BLE', intrinsic: 'BLE_JUST_WORKS', extrinsic: ['TLS'] }).build()),
       'channel-mitm',
     );
     expect(plain.likelihood).toBeCloseTo(0.4 * 0.9);
-    expect(tls.likelihood).toBeCloseTo(0.4 * 0.9 * 0.2);
-    expect(evidence(tls, 'extrinsicMechanism')).toBe('TLS (×0.2)');
+    expect(plain.blocked).toBe(false);
+    // TLS stands for C20, IMPLEMENTED on the channel: it blocks; the likelihood is not lowered a second time.
+    expect(tls.likelihood).toBeCloseTo(0.4 * 0.9);
+    expect(tls.blocked).toBe(true);
+    expect(tls.blockingControls.find((b) => b.controlId === 'C20')).toMatchObject({ status: 'IMPLEMENTED' });
+    // The mechanism and a placement of the same control are one placement.
+    const both = buildGraph(
+      radio({ technology: 'BLE', intrinsic: 'BLE_JUST_WORKS', extrinsic: ['TLS'] })
+        .place('C20', 'c', 'IMPLEMENTED')
+        .build(),
+    );
+    expect(only(both, 'channel-mitm').blockingControls.filter((b) => b.controlId === 'C20')).toHaveLength(1);
   });
 
-  it('challenge-response removes replay; a wired link halves it', () => {
-    expect(
-      byRule(
-        buildGraph(
-          radio({
-            technology: 'BLE',
-            intrinsic: 'BLE_JUST_WORKS',
-            carries: ['COMMANDS'],
-            extrinsic: ['CHALLENGE_RESPONSE'],
-          }).build(),
-        ),
-        'channel-replay',
+  it('challenge-response blocks replay (C27 in force); a wired link halves it', () => {
+    const replay = only(
+      buildGraph(
+        radio({
+          technology: 'BLE',
+          intrinsic: 'BLE_JUST_WORKS',
+          carries: ['COMMANDS'],
+          extrinsic: ['CHALLENGE_RESPONSE'],
+        }).build(),
       ),
-    ).toHaveLength(0);
+      'channel-replay',
+    );
+    expect(replay.blocked).toBe(true);
+    expect(replay.blockingControls.find((b) => b.controlId === 'C27')).toMatchObject({ status: 'IMPLEMENTED' });
     const wired = only(
       buildGraph(radio({ technology: 'ETHERNET', intrinsic: 'NONE', carries: ['COMMANDS'] }).build()),
       'channel-replay',
@@ -466,16 +476,20 @@ describe('channel rules (channel → asset / device)', () => {
       .channel('c', 'srv', 'pump', { technology: 'WIFI', intrinsic: 'WPA2_PSK', zoneIds: ['z'], ...opts });
 
   it('command-spoofing: injection on a COMMANDS link manipulates or denies the receiver’s therapy (never control of it), blocked at the channel', () => {
-    const steps = byRule(
-      buildGraph(link({ carries: ['COMMANDS'], extrinsic: ['CHALLENGE_RESPONSE'] }).build()),
-      'command-spoofing',
-    );
+    const steps = byRule(buildGraph(link({ carries: ['COMMANDS'] }).build()), 'command-spoofing');
     expect(steps.map((s) => [s.from, s.to])).toEqual([
       ['c#INJECT', 'therapy#DENY'],
       ['c#INJECT', 'therapy#MANIPULATE'],
     ]);
-    expect(steps[0]).toMatchObject({ attackMethodId: 'AM04', controlElementId: 'c' });
-    expect(steps[0]!.likelihood).toBeCloseTo(0.5 * 0.1);
+    expect(steps[0]).toMatchObject({ attackMethodId: 'AM04', controlElementId: 'c', blocked: false });
+    expect(steps[0]!.likelihood).toBeCloseTo(0.5);
+    expect(steps[0]!.blockingControls.map((b) => `${b.controlId}@${b.elementId}`)).toContain('C27@c');
+    // (receiver-side authentication on the receiving interface or device: test/unit/engine/controls-v2.test.ts)
+    const responded = byRule(
+      buildGraph(link({ carries: ['COMMANDS'], extrinsic: ['CHALLENGE_RESPONSE'] }).build()),
+      'command-spoofing',
+    );
+    for (const s of responded) expect(s.blocked).toBe(true);
   });
 
   it('firmware-tampering: injected firmware gives control, blocked on the receiving device (signed updates)', () => {
@@ -502,12 +516,15 @@ describe('channel rules (channel → asset / device)', () => {
     expect(byRule(g, 'forged-at-source').map((s) => [s.from, s.to])).toEqual([['srv', 'c#FORGED']]);
   });
 
-  it('in-transit-disclosure: reading a PERSONAL_DATA link discloses the receiver’s records, lowered by end-to-end encryption', () => {
+  it('in-transit-disclosure: reading a PERSONAL_DATA link discloses the receiver’s records, blocked by end-to-end encryption', () => {
+    const plain = only(buildGraph(link({ carries: ['PERSONAL_DATA'] }).build()), 'in-transit-disclosure');
+    expect(plain).toMatchObject({ from: 'c#READ', to: 'pii#DISCLOSE', attackMethodId: 'AM01', likelihood: 1 });
     const step = only(
       buildGraph(link({ carries: ['PERSONAL_DATA'], extrinsic: ['APPLICATION_ENCRYPTION'] }).build()),
       'in-transit-disclosure',
     );
-    expect(step).toMatchObject({ from: 'c#READ', to: 'pii#DISCLOSE', attackMethodId: 'AM01', likelihood: 0.05 });
+    expect(step).toMatchObject({ likelihood: 1, blocked: true });
+    expect(step.blockingControls.find((b) => b.controlId === 'C26')).toMatchObject({ status: 'IMPLEMENTED' });
   });
 
   it('trusted-peer-abuse: a controlled sender commands its peer, unblockably (its false readings are forged-at-source)', () => {

@@ -15,6 +15,7 @@ import {
   CatalogueDocument,
   ChannelsPageDocument,
   ControlPlacementsPageDocument,
+  ControlReviewDocument,
   DevicesPageDocument,
   InterfacesPageDocument,
   ModelElementsDocument,
@@ -29,6 +30,7 @@ import {
   type ModelRevisionInput,
   type ModelSummaryFieldsFragment,
   type PageInfoFieldsFragment,
+  type PlacementAssumption,
   type PlacementInput,
   type Severity,
 } from './__generated__/graphql';
@@ -51,7 +53,8 @@ export const keys = {
   paths: (id: string, args: object) => ['model', id, 'paths', args] as const,
   recommend: (id: string, args: object) => ['model', id, 'recommend', args] as const,
   whatIf: (id: string, args: object) => ['model', id, 'whatIf', args] as const,
-  baseline: (id: string) => ['model', id, 'baseline'] as const,
+  baseline: (id: string, assume: PlacementAssumption = 'IMPLEMENTED') => ['model', id, 'baseline', assume] as const,
+  controlReview: (id: string) => ['model', id, 'controlReview'] as const,
   versions: (id: string) => ['model', id, 'versions'] as const,
   diff: (id: string, args: object) => ['model', id, 'diff', args] as const,
 };
@@ -207,10 +210,25 @@ export function useWhatIf(id: string, placements: PlacementInput[], minSeverity:
   });
 }
 
-export function useBaselineGaps(id: string, enabled = true) {
+/**
+ * Every baseline row of the model (MET, PLANNED, MISSING, NOT_APPLICABLE); `assume`
+ * IMPLEMENTED_AND_PLANNED counts planned placements as in force.
+ */
+export function useBaselineGaps(id: string, enabled = true, assume: PlacementAssumption = 'IMPLEMENTED') {
   return useQuery({
-    queryKey: keys.baseline(id),
-    queryFn: () => request(BaselineGapsDocument, { id, onlyGaps: false }).then((r) => r.model?.baselineGaps ?? null),
+    queryKey: keys.baseline(id, assume),
+    queryFn: () =>
+      request(BaselineGapsDocument, { id, onlyGaps: false, assume }).then((r) => r.model?.baselineGaps ?? null),
+    enabled,
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** The model's control review (controls v2 migration report): placements to look at again. */
+export function useControlReview(id: string, enabled = true) {
+  return useQuery({
+    queryKey: keys.controlReview(id),
+    queryFn: () => request(ControlReviewDocument, { id }).then((r) => r.model?.controlReview ?? null),
     enabled,
   });
 }

@@ -127,10 +127,10 @@ export function AttackPathView({
               )}
               <div className="blockers">
                 {s.blockingControls.length === 0 ? (
-                  <span className="no-blocker">No catalogue control blocks this step</span>
+                  <span className="no-blocker">No catalogue control prevents this step</span>
                 ) : (
                   <>
-                    <span className="blockers-title">Blocked by</span>
+                    <span className="blockers-title">Prevented by</span>
                     <ul>
                       {(compact ? s.blockingControls.slice(0, 3) : s.blockingControls).map((b) => (
                         <li key={`${b.controlId}@${b.elementId}`}>
@@ -141,6 +141,25 @@ export function AttackPathView({
                       {compact && s.blockingControls.length > 3 && <li>… {s.blockingControls.length - 3} more</li>}
                     </ul>
                   </>
+                )}
+                {!compact && s.reducingControls.length > 0 && (
+                  <>
+                    <span className="blockers-title">Reduced by (not a cut)</span>
+                    <ul aria-label="Reducing controls">
+                      {s.reducingControls.map((b) => (
+                        <li key={`${b.controlId}@${b.elementId}`}>
+                          <b>{b.controlId}</b> {controlName(b.controlId)} on {index.label(b.elementId)} · ×{b.factor}{' '}
+                          <BlockingStatusChip status={b.status} />
+                        </li>
+                      ))}
+                    </ul>
+                  </>
+                )}
+                {!compact && s.otherControls.length > 0 && (
+                  <p className="sub">
+                    Detect or recover (no effect on likelihood):{' '}
+                    {s.otherControls.map((b) => `${b.controlId} (${b.effect.toLowerCase()})`).join(', ')}
+                  </p>
                 )}
               </div>
             </article>

@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import type { DeviceCategory } from '../api/__generated__/graphql';
 import { BADGE, DEVICE_CATEGORY, OKABE_ITO, PATH_STYLE, RISK_CLASS, RISK_CLASS_ORDER } from '../graph/vocabulary';
+import { LINK_LEGEND } from '../graph/styles';
 import { ShapeIcon } from './ShapeIcon';
 
 function Line({ color, dash, width = 2 }: { color: string; dash?: string; width?: number }) {
@@ -126,24 +127,11 @@ export function Legend({
           </div>
           <div className="legend-group">
             <h4>Links</h4>
-            <div className="legend-item">
-              <Line color="#5A5A5A" /> Wired channel (→ command direction)
-            </div>
-            <div className="legend-item">
-              <Line color="#5A5A5A" dash="6 3" /> Wireless channel
-            </div>
-            <div className="legend-item">
-              <Line color={OKABE_ITO.vermillion} dash="6 3" /> Unprotected channel (labelled)
-            </div>
-            <div className="legend-item">
-              <Line color="#9A9A9A" dash="1 3" /> Interface exposed to another zone
-            </div>
-            <div className="legend-item">
-              <Line color={OKABE_ITO.blue} dash="10 4" width={2} /> Zone link (traffic routed on)
-            </div>
-            <div className="legend-item">
-              <Line color={OKABE_ITO.reddishPurple} width={2} /> Hosts (device → hosted software)
-            </div>
+            {LINK_LEGEND.map((l) => (
+              <div key={l.selector} className="legend-item" data-legend={l.selector}>
+                <Line color={l.color} dash={l.dash} width={l.width} /> {l.label}
+              </div>
+            ))}
             <div className="legend-item">
               <Line color={PATH_STYLE.active.color} width={4} /> {PATH_STYLE.active.label}
             </div>

@@ -256,11 +256,14 @@ export function createGraph(
 
   const runLayout = (options: LayoutOptions): number => {
     const t0 = performance.now();
-    // Exposure, "also in" and zone-link edges are drawn but do not pull nodes: zones stay compact.
+    // Exposure, "also in", zone-link, outbound and data-flow edges are drawn but do not pull
+    // nodes: zones stay compact, and a flow repeats the channels it runs along.
     const eles =
       options.name === 'preset'
         ? cy.elements()
-        : cy.elements().not('edge.exposure, edge.membership, edge.overlay, edge.zone-link');
+        : cy
+            .elements()
+            .not('edge.exposure, edge.membership, edge.overlay, edge.zone-link, edge.outbound, edge.data-flow');
     const layout = eles.layout(options as unknown as cytoscape.LayoutOptions);
     // fcose randomises its start with Math.random; a PRNG seeded from the element ids makes the
     // same model lay out the same way in every browser (the report's pictures match the map).

@@ -157,6 +157,36 @@ export const mapStyles: StyleRule[] = [
       color: OKABE_ITO.reddishPurple,
     },
   },
+  {
+    // device → zone: a connection the device opens itself (attack model v2 outbound connections)
+    // dash-dot with a dot at the device that opens the connection: apart from the (vermillion)
+    // unprotected channels by pattern and ends, not by colour alone
+    selector: 'edge.outbound',
+    style: {
+      'line-style': 'dashed',
+      'line-dash-pattern': [12, 4, 2, 4],
+      'line-color': OKABE_ITO.orange,
+      width: 2.5,
+      'source-arrow-shape': 'circle',
+      'source-arrow-color': OKABE_ITO.orange,
+      'target-arrow-shape': 'vee',
+      'target-arrow-color': OKABE_ITO.orange,
+      label: 'data(label)',
+    },
+  },
+  {
+    // receiver → next receiver: readings or alarms passed on (attack model v2 data flows)
+    selector: 'edge.data-flow',
+    style: {
+      'line-style': 'dotted',
+      'line-color': OKABE_ITO.bluishGreen,
+      width: 2.5,
+      'target-arrow-shape': 'triangle',
+      'target-arrow-color': OKABE_ITO.bluishGreen,
+      label: 'data(label)',
+      color: OKABE_ITO.bluishGreen,
+    },
+  },
 
   // Search and filter.
   { selector: 'node.device.dimmed', style: { opacity: 0.15 } },
@@ -280,5 +310,50 @@ export const mapStyles: StyleRule[] = [
   {
     selector: 'node.draw-source',
     style: { 'overlay-color': OKABE_ITO.bluishGreen, 'overlay-opacity': 0.35, 'overlay-padding': 10 },
+  },
+];
+
+/** One kind of link as the legend shows it: the line of an edge class as the stylesheet draws it. */
+export interface LinkLegendEntry {
+  /** The edge selector whose line this is, e.g. "edge.channel.wireless". */
+  selector: string;
+  label: string;
+  color: string;
+  /** SVG stroke-dasharray for dashed or dotted lines (absent: solid). */
+  dash?: string;
+  width: number;
+}
+
+/**
+ * The map's links, in the legend's order. test/unit/web/map-edges.test.ts checks that each entry
+ * matches its stylesheet rule (colour, solid or not) and that every kind of edge the map draws
+ * has an entry.
+ */
+export const LINK_LEGEND: readonly LinkLegendEntry[] = [
+  { selector: 'edge.channel', label: 'Wired channel (→ command direction)', color: '#5A5A5A', width: 2 },
+  { selector: 'edge.channel.wireless', label: 'Wireless channel', color: '#5A5A5A', dash: '6 3', width: 2 },
+  {
+    // the colour is the cue: an unprotected channel is solid or dashed as it is wired or wireless
+    selector: 'edge.channel.unprotected',
+    label: 'Unprotected channel (labelled)',
+    color: OKABE_ITO.vermillion,
+    width: 2,
+  },
+  { selector: 'edge.exposure', label: 'Interface exposed to another zone', color: '#9A9A9A', dash: '1 3', width: 2 },
+  { selector: 'edge.zone-link', label: 'Zone link (traffic routed on)', color: OKABE_ITO.blue, dash: '10 4', width: 2 },
+  { selector: 'edge.hosting', label: 'Hosts (device → hosted software)', color: OKABE_ITO.reddishPurple, width: 2 },
+  {
+    selector: 'edge.outbound',
+    label: 'Outbound connection (device ● → zone it connects to; what it accepts back)',
+    color: OKABE_ITO.orange,
+    dash: '12 4 2 4',
+    width: 2.5,
+  },
+  {
+    selector: 'edge.data-flow',
+    label: 'Data flow (receiver forwards readings or alarms on)',
+    color: OKABE_ITO.bluishGreen,
+    dash: '2 3',
+    width: 2.5,
   },
 ];

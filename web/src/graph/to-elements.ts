@@ -10,6 +10,12 @@
  *   zone → zone edges, one per direction listed in the zone's linkedZoneIds.
  * - Hosted software (a device with hostDeviceId: an app on a phone) is joined to its host by a
  *   host → hosted "hosts" edge.
+ * - Outbound connections (a device's outboundZoneIds: it connects out to endpoints in those zones)
+ *   are dashed device → zone edges, one per zone, labelled with what the device accepts back
+ *   (outboundAccepts, default DATA): "outbound (accepts commands)".
+ * - Data flows (a channel's forwardedTo: its receiver passes the readings or alarms on) are dotted
+ *   edges from the channel's receiving device to the forwarded channel's receiving device,
+ *   labelled "forwards", one per (receiver, forwarded channel).
  * - Devices carry colour (HSA class), shape (category), and a glyph with the class letter and
  *   badges for known vulnerabilities and implemented / planned controls (on the device, its
  *   interfaces and its assets).
@@ -17,7 +23,7 @@
 import { deviceGlyph } from './badges';
 import type { ModelData } from './model-index';
 import { DEVICE_CATEGORY, RISK_CLASS, SEVERITY, ZONE_KIND, humanize, severityRank } from './vocabulary';
-import type { ChannelTechnology, IntrinsicMechanism, Severity } from '../api/__generated__/graphql';
+import type { ChannelTechnology, IntrinsicMechanism, OutboundAccepts, Severity } from '../api/__generated__/graphql';
 
 export interface MapNodeData {
   id: string;
@@ -32,7 +38,7 @@ export interface MapEdgeData {
   source: string;
   target: string;
   label: string;
-  type: 'CHANNEL' | 'EXPOSURE' | 'MEMBERSHIP' | 'OVERLAY' | 'ZONE_LINK' | 'HOSTS';
+  type: 'CHANNEL' | 'EXPOSURE' | 'MEMBERSHIP' | 'OVERLAY' | 'ZONE_LINK' | 'HOSTS' | 'OUTBOUND' | 'DATA_FLOW';
   [key: string]: unknown;
 }
 
@@ -92,6 +98,22 @@ export function zoneLinkEdgeId(fromZoneId: string, toZoneId: string): string {
 export function hostingEdgeId(hostDeviceId: string, deviceId: string): string {
   return `hosts:${hostDeviceId}->${deviceId}`;
 }
+
+export function outboundEdgeId(deviceId: string, zoneId: string): string {
+  return `outbound:${deviceId}->${zoneId}`;
+}
+
+/** The data-flow edge of a forwarded channel, from the device that forwards onto it. */
+export function dataFlowEdgeId(fromDeviceId: string, forwardedChannelId: string): string {
+  return `dataflow:${fromDeviceId}->${forwardedChannelId}`;
+}
+
+/** What an outbound edge says the device accepts back (attack model v2, OutboundAccepts). */
+const OUTBOUND_LABEL: Record<OutboundAccepts, string> = {
+  DATA: 'outbound (accepts data)',
+  COMMANDS: 'outbound (accepts commands)',
+  CODE: 'outbound (runs code it gets)',
+};
 
 const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
@@ -269,7 +291,57 @@ export function toElements(model: ModelData): MapElement[] {
     });
   }
 
-  return [...out, ...memberships, ...exposureEdges, ...zoneLinks, ...hosting];
+  const outbound: MapElement[] = [];
+  for (const d of devices) {
+    const accepts = d.outboundAccepts ?? 'DATA';
+    for (const z of [...new Set(d.outboundZoneIds ?? [])].sort()) {
+      if (!zoneIds.has(z)) continue;
+      outbound.push({
+        group: 'edges',
+        data: {
+          id: outboundEdgeId(d.id, z),
+          type: 'OUTBOUND',
+          source: d.id,
+          target: z,
+          label: OUTBOUND_LABEL[accepts],
+          accepts,
+        },
+        classes: `outbound accepts-${accepts.toLowerCase()}`,
+      });
+    }
+  }
+
+  const channelById = new Map(model.channels.map((c) => [c.id, c] as const));
+  const flows = new Map<string, { source: string; target: string; channelId: string; from: string[] }>();
+  for (const c of [...model.channels].sort(byId)) {
+    for (const nextId of c.forwardedTo ?? []) {
+      const next = channelById.get(nextId);
+      if (!next || next.id === c.id || !deviceIds.has(c.toDeviceId) || !deviceIds.has(next.toDeviceId)) continue;
+      if (c.toDeviceId === next.toDeviceId) continue;
+      const id = dataFlowEdgeId(c.toDeviceId, next.id);
+      const f = flows.get(id) ?? { source: c.toDeviceId, target: next.toDeviceId, channelId: next.id, from: [] };
+      f.from.push(c.id);
+      flows.set(id, f);
+    }
+  }
+  const dataFlows: MapElement[] = [...flows.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([id, f]) => ({
+      group: 'edges',
+      data: {
+        id,
+        type: 'DATA_FLOW',
+        source: f.source,
+        target: f.target,
+        label: 'forwards',
+        channelId: f.channelId,
+        fromChannelIds: f.from,
+        endToEndIntegrity: channelById.get(f.channelId)?.endToEndIntegrity === true,
+      },
+      classes: 'data-flow',
+    }));
+
+  return [...out, ...memberships, ...exposureEdges, ...zoneLinks, ...hosting, ...outbound, ...dataFlows];
 }
 
 /** Looks up the map edge joining two map nodes (either direction), for path highlighting. */

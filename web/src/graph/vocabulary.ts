@@ -304,6 +304,7 @@ export const BASELINE_STATUS: Record<BaselineStatus, Swatch> = {
   MET: { label: 'Met', color: OKABE_ITO.bluishGreen, text: '#FFFFFF' },
   PLANNED: { label: 'Planned', color: OKABE_ITO.skyBlue, text: '#000000' },
   MISSING: { label: 'Missing', color: OKABE_ITO.vermillion, text: '#FFFFFF' },
+  NOT_APPLICABLE: { label: 'Not applicable', color: '#F2F2F2', text: '#000000' },
 };
 
 /** How attack paths are drawn on the map. */

@@ -131,7 +131,7 @@ function StepTable({
             </td>
             <td>
               {s.blockingControls.length === 0
-                ? 'no catalogue control'
+                ? 'no catalogue control prevents it'
                 : [...s.blockingControls]
                     .sort((a, b) => a.cost - b.cost)
                     .slice(0, 3)
@@ -142,6 +142,11 @@ function StepTable({
                       </div>
                     ))}
               {s.blockingControls.length > 3 && <div className="sub">… and {s.blockingControls.length - 3} more</div>}
+              {s.reducingControls.length > 0 && (
+                <div className="sub">
+                  reduced (not cut) by {s.reducingControls.map((r) => `${r.controlId} ×${r.factor}`).join(', ')}
+                </div>
+              )}
             </td>
           </tr>
         ))}

@@ -6,13 +6,14 @@
 import { useIsFetching, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import type { Severity } from '../api/__generated__/graphql';
+import type { PlacementAssumption, Severity } from '../api/__generated__/graphql';
 import { keys, useAttackPaths, useBaselineGaps, useCatalogue, useModel } from '../api/hooks';
 import { useCan } from '../app/auth';
 import { downloadBlob, downloadText, slug } from '../app/download';
 import { AttackPathList, type AttackPath } from '../components/AttackPathList';
 import { AttackPathView } from '../components/AttackPathView';
 import { BaselineGapTable } from '../components/BaselineGapTable';
+import { ControlReviewNotice } from '../components/ControlReviewNotice';
 import { Empty, ErrorMessage, Loading } from '../components/Feedback';
 import { Inspector, type Panel } from '../components/Inspector';
 import { Legend } from '../components/Legend';
@@ -63,6 +64,7 @@ export function ThreatModelPage() {
   const [exporting, setExporting] = useState(false);
   const [focusIds, setFocusIds] = useState<string[] | null>(null);
   const [forceMap, setForceMap] = useState(false);
+  const [baselineAssume, setBaselineAssume] = useState<PlacementAssumption>('IMPLEMENTED');
 
   const loaded = model.data ?? null;
   const index = useMemo(() => indexModel(loaded?.data ?? emptyModel()), [loaded]);
@@ -71,7 +73,7 @@ export function ThreatModelPage() {
 
   const fromIds = useCompromised && compromised.length > 0 ? compromised : null;
   const paths = useAttackPaths(modelId, { k, minSeverity, fromElementIds: fromIds }, Boolean(loaded));
-  const gaps = useBaselineGaps(modelId, Boolean(loaded) && tab === 'baseline');
+  const gaps = useBaselineGaps(modelId, Boolean(loaded) && tab === 'baseline', baselineAssume);
 
   const pathList: AttackPath[] = paths.data?.paths ?? [];
   const selectedPath = pathList.find((p) => p.id === selectedPathId) ?? null;
@@ -396,7 +398,10 @@ export function ThreatModelPage() {
             </>
           )}
           {tab === 'recommend' && (
-            <RecommendationPanel modelId={modelId} index={index} onView={setWhatIfView} canAccept={canAccept} />
+            <>
+              <ControlReviewNotice modelId={modelId} index={index} />
+              <RecommendationPanel modelId={modelId} index={index} onView={setWhatIfView} canAccept={canAccept} />
+            </>
           )}
           {tab === 'versions' && (
             <VersionsPanel modelId={modelId} canEdit={canEdit} canDeleteKept={can('deleteModel', modelId)} />
@@ -417,6 +422,8 @@ export function ThreatModelPage() {
                   index={index}
                   catalogue={catalogue.data}
                   onSelectDevice={(id) => setPanel({ mode: 'inspect', id })}
+                  assume={baselineAssume}
+                  onAssumeChange={setBaselineAssume}
                   onPlace={
                     canEdit
                       ? (controlId, elementId) =>

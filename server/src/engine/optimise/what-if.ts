@@ -5,15 +5,27 @@ import type { Catalogue, ModelDocument } from '../../domain/types';
 import { buildAttackGraph } from '../attack-graph';
 import { compareIds } from '../compare';
 import { findAttackPaths } from '../paths/find-attack-paths';
-import type { AppliedPlacement, AttackGraph, FindAttackPathsOptions, PlacementInput, WhatIfResult } from '../types';
+import type {
+  AppliedPlacement,
+  AttackGraph,
+  BuildAttackGraphOptions,
+  FindAttackPathsOptions,
+  PlacementInput,
+  WhatIfResult,
+} from '../types';
+
+/** Options of {@link whatIf}: path options, plus where the attacker starts and which placements count. */
+export type WhatIfOptions = FindAttackPathsOptions & Pick<BuildAttackGraphOptions, 'fromElementIds' | 'assume'>;
 
 /**
  * Compares the attack paths of `model` with and without `placements` (treated as IMPLEMENTED).
  * Pure: neither the model nor the catalogue is modified.
  *
- * @param placements - controls to try; each must exist and fit its element (appliesTo,
- *   technologies, interfaceKinds). Duplicates are merged.
- * @param options - as {@link findAttackPaths} (minSeverity, k, ... apply to both runs).
+ * @param placements - controls to try; each must exist and fit its element (domain/applicability.ts
+ *   placementMisfit). Duplicates are merged.
+ * @param options - as {@link findAttackPaths} (minSeverity, k, ... apply to both runs), plus
+ *   `fromElementIds` (start from what the attacker already holds) and `assume` (count PLANNED
+ *   placements as in force) for both graphs.
  * @param beforeGraph - the model's attack graph without the placements, when the caller already
  *   has it (e.g. cached per model version); built here otherwise.
  * @returns before/after path results, the placements applied with the steps each newly blocks,
@@ -25,16 +37,21 @@ export function whatIf(
   model: ModelDocument,
   catalogue: Catalogue,
   placements: readonly PlacementInput[],
-  options: FindAttackPathsOptions = {},
-  beforeGraph: AttackGraph = buildAttackGraph(model, catalogue),
+  options: WhatIfOptions = {},
+  beforeGraph?: AttackGraph,
 ): WhatIfResult {
-  const afterGraph = buildAttackGraph(model, catalogue, { extraPlacements: placements });
+  const graphOptions: BuildAttackGraphOptions = {
+    ...(options.fromElementIds ? { fromElementIds: options.fromElementIds } : {}),
+    ...(options.assume ? { assume: options.assume } : {}),
+  };
+  beforeGraph ??= buildAttackGraph(model, catalogue, graphOptions);
+  const afterGraph = buildAttackGraph(model, catalogue, { ...graphOptions, extraPlacements: placements });
   const before = findAttackPaths(beforeGraph, options);
   const after = findAttackPaths(afterGraph, options);
 
   const nowBlocked = new Map<string, boolean>();
   afterGraph.steps.forEach((s, i) => {
-    if (s.blocked && !beforeGraph.steps[i]!.blocked) nowBlocked.set(s.id, true);
+    if (s.blocked && !beforeGraph!.steps[i]!.blocked) nowBlocked.set(s.id, true);
   });
 
   const controls = new Map(catalogue.controls.map((c) => [c.id, c]));
@@ -49,19 +66,27 @@ export function whatIf(
     .map((p) => {
       let cost = p.cost;
       const blocksStepIds: string[] = [];
-      for (const step of afterGraph.steps) {
-        if (step.controlElementId !== p.elementId || !nowBlocked.has(step.id)) continue;
-        const b = step.blockingControls.find((x) => x.controlId === p.controlId);
-        if (!b) continue;
-        blocksStepIds.push(step.id);
-        cost ??= b.cost;
-      }
+      const reducesStepIds: string[] = [];
+      afterGraph.steps.forEach((step, i) => {
+        // The step's blocking list covers every element that can block it (e.g. a receiving interface).
+        const b = step.blockingControls.find((x) => x.controlId === p.controlId && x.elementId === p.elementId);
+        if (b && nowBlocked.has(step.id)) {
+          blocksStepIds.push(step.id);
+          cost ??= b.cost;
+        }
+        const r = step.reducingControls.find((x) => x.controlId === p.controlId && x.elementId === p.elementId);
+        if (r && !step.blocked && step.likelihood < beforeGraph!.steps[i]!.likelihood) {
+          reducesStepIds.push(step.id);
+          cost ??= r.cost;
+        }
+      });
       return {
         controlId: p.controlId,
         elementId: p.elementId,
         elementType: types.get(p.elementId)!,
         cost: cost ?? controls.get(p.controlId)!.defaultCost,
         blocksStepIds,
+        reducesStepIds,
       };
     });
 

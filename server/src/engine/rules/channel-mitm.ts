@@ -1,15 +1,6 @@
 import type { AttackStep } from '../types';
-import { INTRINSIC_FACTORS, MEDIUM_FACTOR, extrinsicFactor, type ExtrinsicTable } from './factors';
+import { INTRINSIC_FACTORS, MEDIUM_FACTOR } from './factors';
 import type { AttackRule, RuleContext } from './rule';
-
-/** Extrinsic mechanisms against an active man-in-the-middle (peer authentication matters most). */
-export const MITM_EXTRINSIC: ExtrinsicTable = {
-  TLS: 0.2,
-  VPN: 0.2,
-  CHALLENGE_RESPONSE: 0.3,
-  MESSAGE_AUTHENTICATION: 0.3,
-  APPLICATION_ENCRYPTION: 0.5,
-};
 
 /** Zone → channel: an active man-in-the-middle or relay on the link. */
 export const channelMitmRule: AttackRule = {
@@ -24,7 +15,7 @@ export const channelMitmRule: AttackRule = {
   grants: ['ALTER'],
   controlElement: 'the channel',
   likelihood:
-    'baseLikelihood(AM02) × intrinsic.mitm(mechanism) × medium(technology) × Π extrinsic (TLS 0.2, VPN 0.2, CHALLENGE_RESPONSE 0.3, MESSAGE_AUTHENTICATION 0.3, APPLICATION_ENCRYPTION 0.5)',
+    'baseLikelihood(AM02) × intrinsic.mitm(mechanism) × medium(technology) × Π factors of REDUCES controls in force (catalogue effects)',
   source:
     'TR 67 §0 wireless mechanisms (intrinsic and extrinsic); TR 67 Annex B (reconstructed) AM02; IEC TR 80001-2-2 NAUT/TXCF/TXIG; CVE-2017-12721',
   evaluate(ctx: RuleContext): AttackStep[] {
@@ -33,12 +24,10 @@ export const channelMitmRule: AttackRule = {
     for (const channel of ctx.model.channels) {
       const intrinsic = INTRINSIC_FACTORS[channel.intrinsicMechanism].mitm;
       const medium = MEDIUM_FACTOR[channel.technology];
-      const extrinsic = extrinsicFactor(channel, MITM_EXTRINSIC);
       // Shared by the steps of every zone (plain data, not mutated).
       const evidence = [
         { property: 'technology', value: `${channel.technology} (×${medium})` },
         { property: 'intrinsicMechanism', value: `${channel.intrinsicMechanism} (×${intrinsic})` },
-        ...extrinsic.evidence,
       ];
       for (const zoneId of channel.zoneIds) {
         steps.push(
@@ -46,7 +35,7 @@ export const channelMitmRule: AttackRule = {
             from: zoneId,
             to: channel.id,
             attackMethodId: method.id,
-            likelihood: method.baseLikelihood * intrinsic * medium * extrinsic.factor,
+            likelihood: method.baseLikelihood * intrinsic * medium,
             evidence,
             controlElementId: channel.id,
           }),

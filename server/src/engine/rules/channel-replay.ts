@@ -1,14 +1,6 @@
 import type { AttackStep } from '../types';
-import { INTRINSIC_FACTORS, MEDIUM_FACTOR, extrinsicFactor, type ExtrinsicTable } from './factors';
+import { INTRINSIC_FACTORS, MEDIUM_FACTOR } from './factors';
 import type { AttackRule, RuleContext } from './rule';
-
-/** Extrinsic mechanisms against replay: challenge-response removes it (a stale response never matches a fresh challenge). */
-export const REPLAY_EXTRINSIC: ExtrinsicTable = {
-  CHALLENGE_RESPONSE: 0,
-  MESSAGE_AUTHENTICATION: 0.3,
-  TLS: 0.1,
-  VPN: 0.1,
-};
 
 /** Zone → channel carrying commands, alarms, telemetry or firmware: capture and replay of messages. */
 export const channelReplayRule: AttackRule = {
@@ -23,7 +15,7 @@ export const channelReplayRule: AttackRule = {
   grants: ['INJECT'],
   controlElement: 'the channel',
   likelihood:
-    'baseLikelihood(AM03) × intrinsic.replay(mechanism) × medium(technology) × Π extrinsic (CHALLENGE_RESPONSE 0 = removed, MESSAGE_AUTHENTICATION 0.3, TLS 0.1, VPN 0.1); only for COMMANDS/ALARMS/TELEMETRY/FIRMWARE',
+    'baseLikelihood(AM03) × intrinsic.replay(mechanism) × medium(technology) × Π factors of REDUCES controls in force (catalogue effects); only for COMMANDS/ALARMS/TELEMETRY/FIRMWARE',
   source:
     'TR 67 §0 wireless mechanisms (challenge-response as extrinsic mechanism); TR 67 Annex B (reconstructed) AM03; IEC TR 80001-2-2 TXIG/NAUT; CVE-2019-6538',
   evaluate(ctx: RuleContext): AttackStep[] {
@@ -31,8 +23,6 @@ export const channelReplayRule: AttackRule = {
     const method = ctx.method(this.attackMethodId);
     for (const channel of ctx.model.channels) {
       if (!channel.carries.some((p) => p !== 'PERSONAL_DATA')) continue;
-      const extrinsic = extrinsicFactor(channel, REPLAY_EXTRINSIC);
-      if (extrinsic.factor === 0) continue;
       const intrinsic = INTRINSIC_FACTORS[channel.intrinsicMechanism].replay;
       const medium = MEDIUM_FACTOR[channel.technology];
       // Shared by the steps of every zone (plain data, not mutated).
@@ -40,7 +30,6 @@ export const channelReplayRule: AttackRule = {
         { property: 'carries', value: channel.carries.join(', ') },
         { property: 'technology', value: `${channel.technology} (×${medium})` },
         { property: 'intrinsicMechanism', value: `${channel.intrinsicMechanism} (×${intrinsic})` },
-        ...extrinsic.evidence,
       ];
       for (const zoneId of channel.zoneIds) {
         steps.push(
@@ -48,7 +37,7 @@ export const channelReplayRule: AttackRule = {
             from: zoneId,
             to: ctx.node(channel.id, 'INJECT'),
             attackMethodId: method.id,
-            likelihood: method.baseLikelihood * intrinsic * medium * extrinsic.factor,
+            likelihood: method.baseLikelihood * intrinsic * medium,
             evidence,
             controlElementId: channel.id,
           }),

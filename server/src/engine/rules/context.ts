@@ -18,10 +18,12 @@ import {
   type Device,
   type Interface,
   type Zone,
+  type ControlEffect,
+  type ExtrinsicMechanism,
 } from '../../domain/types';
 import { compareIds, sortById } from '../compare';
-import { canPlaceControl, type PlaceableElement } from '../controls';
-import { cvssBaseScore, parseCvssVector } from '../cvss';
+import { canPlaceControl, elementFacts, placementMisfit, type PlaceableElement } from '../controls';
+import { cvssBaseScore, cvssEngineMetrics, parseCvssVector } from '../cvss';
 import {
   assetDisclosureRecords,
   assetSafetySeverities,
@@ -37,9 +39,24 @@ import {
   type AttackStep,
   type BlockingControl,
   type Capability,
+  type EffectControl,
+  type PlacementAssumption,
   type PlacementInput,
+  type ReducingControl,
 } from '../types';
 import type { AttackRule, IndexedModel, RuleContext, ScoredVulnerability, StepDraft } from './rule';
+
+/**
+ * The control each extrinsic mechanism of a channel stands for (controls v2, one representation):
+ * the mechanism is read as an IMPLEMENTED placement of that control, never counted twice.
+ */
+export const EXTRINSIC_MECHANISM_CONTROL: Record<ExtrinsicMechanism, string> = {
+  TLS: 'C20',
+  VPN: 'C20',
+  APPLICATION_ENCRYPTION: 'C26',
+  CHALLENGE_RESPONSE: 'C27',
+  MESSAGE_AUTHENTICATION: 'C21',
+};
 
 /** Smallest likelihood a step can have: keeps −ln(likelihood) finite. */
 export const MIN_LIKELIHOOD = 1e-6;
@@ -106,7 +123,10 @@ export function buildRuleContext(
   model: ModelDocument,
   catalogue: Catalogue,
   extraPlacements: readonly PlacementInput[] = [],
+  assume: PlacementAssumption = 'IMPLEMENTED',
+  legacyPrevents: readonly { elementId: string; attackMethodIds: readonly string[] }[] = [],
 ): BuiltContext {
+  const legacy = new Set(legacyPrevents.flatMap((l) => l.attackMethodIds.map((m) => `${l.elementId}\u0000${m}`)));
   const issues: FieldIssue[] = [];
   const add = (path: string, message: string): void => {
     issues.push({ path, message });
@@ -153,35 +173,20 @@ export function buildRuleContext(
     factsBySlot.push(f);
     return f;
   };
-  const ZONE = slotted({ type: 'ZONE' });
   const ASSET = slotted({ type: 'ASSET' });
-  // Devices and interfaces also depend on the device properties that controls' deviceConditions test.
-  const deviceFacts = (d: Device | undefined): NonNullable<PlaceableElement['device']> => ({
-    generalPurposeOs: d?.generalPurposeOs ?? false,
-    handlesPersonalData: d?.handlesPersonalData ?? false,
-    storesData: d?.storesData ?? false,
-    remoteService: d?.remoteService ?? false,
-  });
+  // Facts shared by elements with the same signature (type, kind/technology, device facts).
   const bySignature = new Map<string, SlottedFacts>();
   const shared = (facts: PlaceableElement): SlottedFacts => {
-    const key = JSON.stringify([facts.type, facts.kind ?? null, facts.technology ?? null, facts.device ?? null]);
+    const key = JSON.stringify(facts);
     let f = bySignature.get(key);
     if (!f) bySignature.set(key, (f = slotted(facts)));
     return f;
   };
-  const rawDeviceById = new Map(model.devices.map((d) => [d.id, d]));
-  model.zones.forEach((z, i) => register(z.id, ZONE, `zones[${i}]`));
-  model.devices.forEach((d, i) => register(d.id, shared({ type: 'DEVICE', device: deviceFacts(d) }), `devices[${i}]`));
-  model.interfaces.forEach((f, i) =>
-    register(
-      f.id,
-      shared({ type: 'INTERFACE', kind: f.kind, device: deviceFacts(rawDeviceById.get(f.deviceId)) }),
-      `interfaces[${i}]`,
-    ),
-  );
-  model.channels.forEach((c, i) =>
-    register(c.id, shared({ type: 'CHANNEL', technology: c.technology }), `channels[${i}]`),
-  );
+  const facts = elementFacts(model);
+  model.zones.forEach((z, i) => register(z.id, shared(facts.get(z.id)!), `zones[${i}]`));
+  model.devices.forEach((d, i) => register(d.id, shared(facts.get(d.id)!), `devices[${i}]`));
+  model.interfaces.forEach((f, i) => register(f.id, shared(facts.get(f.id)!), `interfaces[${i}]`));
+  model.channels.forEach((c, i) => register(c.id, shared(facts.get(c.id)!), `channels[${i}]`));
   model.assets.forEach((a, i) => register(a.id, ASSET, `assets[${i}]`));
 
   const expect = (id: string, type: ElementType, path: string): void => {
@@ -204,6 +209,8 @@ export function buildRuleContext(
   model.channels.forEach((c, i) => {
     expect(c.fromDeviceId, 'DEVICE', `channels[${i}].fromDeviceId`);
     expect(c.toDeviceId, 'DEVICE', `channels[${i}].toDeviceId`);
+    if (c.fromInterfaceId !== undefined) expect(c.fromInterfaceId, 'INTERFACE', `channels[${i}].fromInterfaceId`);
+    if (c.toInterfaceId !== undefined) expect(c.toInterfaceId, 'INTERFACE', `channels[${i}].toInterfaceId`);
     c.zoneIds.forEach((z, j) => expect(z, 'ZONE', `channels[${i}].zoneIds[${j}]`));
     c.forwardedTo?.forEach((f, j) => expect(f, 'CHANNEL', `channels[${i}].forwardedTo[${j}]`));
   });
@@ -225,6 +232,7 @@ export function buildRuleContext(
         cveId: v.cveId,
         elementId: v.elementId,
         cvss,
+        metrics: cvssEngineMetrics(cvss),
         score,
         label: `${v.cveId} (CVSS ${score.toFixed(1)})`,
       });
@@ -242,12 +250,9 @@ export function buildRuleContext(
     const element = elements.get(p.elementId);
     if (!control) add(`extraPlacements[${i}].controlId`, `unknown control '${p.controlId}'`);
     if (!element) add(`extraPlacements[${i}].elementId`, `unknown element '${p.elementId}'`);
-    if (control && element && !canPlaceControl(control, element)) {
-      add(
-        `extraPlacements[${i}]`,
-        `control ${control.id} cannot be placed on ${element.type.toLowerCase()} '${p.elementId}'`,
-      );
-    }
+    const misfit = control && element ? placementMisfit(control, element) : null;
+    if (misfit !== null)
+      add(`extraPlacements[${i}]`, `${element!.type.toLowerCase()} '${p.elementId}' cannot carry it: ${misfit}`);
   });
   if (issues.length > 0) throw new ValidationError(issues);
 
@@ -276,15 +281,28 @@ export function buildRuleContext(
   }
   for (const p of modelPlacements) {
     if (p.status === 'IMPLEMENTED' || p.status === 'PLANNED')
-      put(p.elementId, p.controlId, { status: p.status, cost: p.cost });
+      put(p.elementId, p.controlId, {
+        status: assume === 'IMPLEMENTED_AND_PLANNED' ? 'IMPLEMENTED' : p.status,
+        cost: p.cost,
+      });
+  }
+  // One representation (controls v2): a channel's extrinsic mechanism is an implemented placement
+  // of its control (TLS/VPN → C20, application encryption → C26, challenge-response → C27, message
+  // authentication → C21); a placement of the same control on the channel is the same placement.
+  for (const c of channels) {
+    for (const mechanism of c.extrinsicMechanisms) {
+      const controlId = EXTRINSIC_MECHANISM_CONTROL[mechanism];
+      if (controls.has(controlId)) put(c.id, controlId, { status: 'IMPLEMENTED', cost: 0 });
+    }
   }
 
-  const controlsByMethod = new Map<string, Control[]>();
+  // Controls by attack method and effect (catalogue controls v2: only PREVENTS blocks a step).
+  const controlsByMethod = new Map<string, { control: Control; effect: ControlEffect }[]>();
   for (const control of controls.values()) {
-    for (const methodId of control.mitigates) {
-      const list = controlsByMethod.get(methodId) ?? [];
-      list.push(control);
-      controlsByMethod.set(methodId, list);
+    for (const effect of control.effects) {
+      const list = controlsByMethod.get(effect.attackMethodId) ?? [];
+      list.push({ control, effect });
+      controlsByMethod.set(effect.attackMethodId, list);
     }
   }
   const methods = new Map<string, AttackMethod>(catalogue.attackMethods.map((m) => [m.id, m]));
@@ -403,28 +421,39 @@ export function buildRuleContext(
   // technology/kind: computed once per combination.
   const methodIds = [...methods.keys()].sort(compareIds);
   const methodOrdinal = new Map<string, number>(methodIds.map((m, i) => [m, i]));
-  const applicableCache: ({ control: Control; ordinal: number }[] | undefined)[] = [];
-  const applicableControls = (element: SlottedFacts, methodOrd: number): { control: Control; ordinal: number }[] => {
+  interface Applicable {
+    control: Control;
+    ordinal: number;
+    effect: ControlEffect;
+  }
+  const applicableCache: (Applicable[] | undefined)[] = [];
+  const applicableControls = (element: SlottedFacts, methodOrd: number): Applicable[] => {
     const slot = element.slot * methodIds.length + methodOrd;
     let list = applicableCache[slot];
     if (!list) {
       list = (controlsByMethod.get(methodIds[methodOrd]!) ?? [])
-        .filter((c) => canPlaceControl(c, element))
-        .map((control) => ({ control, ordinal: controlOrdinal.get(control.id)! }));
+        .filter((c) => canPlaceControl(c.control, element))
+        .map(({ control, effect }) => ({ control, effect, ordinal: controlOrdinal.get(control.id)! }));
       applicableCache[slot] = list;
     }
     return list;
   };
 
   // Blocking lists are shared by the steps with the same control element and method (do not
-  // mutate them), cached in a flat array indexed by element node × method ordinal.
+  // mutate them), cached in a flat array indexed by element node × method ordinal. Besides the
+  // PREVENTS controls (the blocking list proper) each entry keeps the REDUCES controls (implemented
+  // ones multiply the step's likelihood by `factor`) and the DETECTS/RECOVERS controls (reported).
   interface Blocking {
     list: BlockingControl[];
     blocked: boolean;
     ordinal: number;
+    reducing: ReducingControl[];
+    /** Product of the factors of IMPLEMENTED reducing controls. */
+    factor: number;
+    other: EffectControl[];
   }
   const blockingCache: (Blocking | undefined)[] = new Array(n * methodIds.length);
-  const EMPTY: Blocking = { list: [], blocked: false, ordinal: 0 };
+  const EMPTY: Blocking = { list: [], blocked: false, ordinal: 0, reducing: [], factor: 1, other: [] };
   const blockingFor = (elementId: string | null, elementNode: number, methodId: string): Blocking => {
     if (elementId === null) return EMPTY;
     const methodOrd = methodOrdinal.get(methodId)!;
@@ -433,22 +462,31 @@ export function buildRuleContext(
     if (cached) return cached;
     const element = elements.get(elementId)!;
     const list: BlockingControl[] = [];
+    const reducing: ReducingControl[] = [];
+    const other: EffectControl[] = [];
     const keys: number[] = [];
     const costs: number[] = [];
     let blocked = false;
+    let factor = 1;
     const byControl = placed.get(elementId);
-    for (const { control, ordinal } of applicableControls(element, methodOrd)) {
+    for (const { control, ordinal, effect } of applicableControls(element, methodOrd)) {
       const p = byControl?.get(control.id);
       const status = p ? p.status : 'CANDIDATE';
       const cost = p?.cost ?? control.defaultCost;
-      if (status === 'IMPLEMENTED') blocked = true;
-      else {
-        keys.push(ordinal * n + elementNode);
-        costs.push(cost);
-      }
-      list.push({ controlId: control.id, elementId, cost, status });
+      if (effect.effect === 'PREVENTS') {
+        if (status === 'IMPLEMENTED') blocked = true;
+        else {
+          keys.push(ordinal * n + elementNode);
+          costs.push(cost);
+        }
+        list.push({ controlId: control.id, elementId, cost, status });
+      } else if (effect.effect === 'REDUCES') {
+        if (status === 'IMPLEMENTED') factor *= effect.factor!;
+        reducing.push({ controlId: control.id, elementId, cost, status, factor: effect.factor! });
+      } else other.push({ controlId: control.id, elementId, cost, status, effect: effect.effect });
     }
-    const entry: Blocking = { list, blocked, ordinal: record.listKeys.length };
+    if (legacy.has(`${elementId}\u0000${methodId}`)) blocked = true;
+    const entry: Blocking = { list, blocked, ordinal: record.listKeys.length, reducing, factor, other };
     record.listKeys.push(keys);
     record.listCosts.push(costs);
     blockingCache[slot] = entry;
@@ -471,13 +509,42 @@ export function buildRuleContext(
       first,
       ...pairs.map((o) => blockingFor(o.elementId, elementOrdinal.get(o.elementId)!, o.attackMethodId)),
     ];
+    // One placement may block the step on two counts (e.g. a control preventing both methods on
+    // one element): listed once, so each placement is one column of the optimiser's row.
+    const once = <T extends { controlId: string; elementId: string }>(list: T[]): T[] => {
+      const seen = new Set<string>();
+      return list.filter((b) => {
+        const k = `${b.controlId}\u0000${b.elementId}`;
+        if (seen.has(k)) return false;
+        seen.add(k);
+        return true;
+      });
+    };
+    const reducing = once(parts.flatMap((p) => p.reducing));
     const entry: Blocking = {
-      list: parts.flatMap((p) => p.list),
+      list: once(parts.flatMap((p) => p.list)),
       blocked: parts.some((p) => p.blocked),
       ordinal: record.listKeys.length,
+      reducing,
+      // A control reducing on two counts reduces once (its factor, not its square).
+      factor: reducing.reduce((f, r) => (r.status === 'IMPLEMENTED' ? f * r.factor : f), 1),
+      other: once(parts.flatMap((p) => p.other)),
     };
-    record.listKeys.push(parts.flatMap((p) => record.listKeys[p.ordinal]!));
-    record.listCosts.push(parts.flatMap((p) => record.listCosts[p.ordinal]!));
+    const keys: number[] = [];
+    const costs: number[] = [];
+    const seenKey = new Set<number>();
+    for (const p of parts) {
+      const ks = record.listKeys[p.ordinal]!;
+      const cs = record.listCosts[p.ordinal]!;
+      ks.forEach((k, i) => {
+        if (seenKey.has(k)) return;
+        seenKey.add(k);
+        keys.push(k);
+        costs.push(cs[i]!);
+      });
+    }
+    record.listKeys.push(keys);
+    record.listCosts.push(costs);
     combinedCache.set(key, entry);
     return entry;
   };
@@ -523,10 +590,20 @@ export function buildRuleContext(
         to: d.to,
         ruleId: rule.id,
         attackMethodId: d.attackMethodId,
-        likelihood: normaliseLikelihood(d.likelihood),
-        evidence: d.evidence,
+        likelihood: normaliseLikelihood(d.likelihood * blocking.factor),
+        evidence:
+          blocking.factor === 1
+            ? d.evidence
+            : [
+                ...d.evidence,
+                ...blocking.reducing
+                  .filter((r) => r.status === 'IMPLEMENTED')
+                  .map((r) => ({ property: 'reducedBy', value: `${r.controlId} on ${r.elementId} (×${r.factor})` })),
+              ],
         controlElementId: d.controlElementId,
         blockingControls: blocking.list,
+        reducingControls: blocking.reducing,
+        otherControls: blocking.other,
         blocked: blocking.blocked,
       };
       record.steps.push(step);

@@ -5,11 +5,7 @@
  */
 import type { Channel } from '../../domain/types';
 import type { AttackStep } from '../types';
-import { extrinsicFactor, type ExtrinsicTable } from './factors';
 import type { AttackRule, RuleContext } from './rule';
-
-/** Extrinsic mechanisms against falsified data on the hop itself (as for manipulation in transit). */
-const FORGERY_EXTRINSIC: ExtrinsicTable = { MESSAGE_AUTHENTICATION: 0.1, TLS: 0.2, VPN: 0.2, CHALLENGE_RESPONSE: 0.5 };
 
 const isDataChannel = (c: Channel) => c.carries.includes('TELEMETRY') || c.carries.includes('ALARMS');
 
@@ -26,13 +22,12 @@ export const dataFalsificationRule: AttackRule = {
   grants: ['FORGED'],
   controlElement: 'the channel',
   likelihood:
-    'ALTER: baseLikelihood(AM13) × Π extrinsic (MESSAGE_AUTHENTICATION 0.1, TLS 0.2, VPN 0.2, CHALLENGE_RESPONSE 0.5); INJECT: baseLikelihood(AM04) × the same',
+    'ALTER: baseLikelihood(AM13) × Π factors of REDUCES controls in force (catalogue effects); INJECT: baseLikelihood(AM04) × the same',
   source: 'TR 67 Annex B (reconstructed) AM04/AM13; IEC TR 80001-2-2 TXIG/IGAU',
   evaluate(ctx: RuleContext): AttackStep[] {
     const steps: AttackStep[] = [];
     for (const c of ctx.model.channels) {
       if (!isDataChannel(c) || c.endToEndIntegrity) continue;
-      const extrinsic = extrinsicFactor(c, FORGERY_EXTRINSIC);
       for (const [from, methodId] of [
         [c.id, 'AM13'],
         [ctx.node(c.id, 'INJECT'), 'AM04'],
@@ -42,8 +37,8 @@ export const dataFalsificationRule: AttackRule = {
             from,
             to: ctx.node(c.id, 'FORGED'),
             attackMethodId: methodId,
-            likelihood: ctx.method(methodId).baseLikelihood * extrinsic.factor,
-            evidence: [{ property: 'carries', value: c.carries.join(', ') }, ...extrinsic.evidence],
+            likelihood: ctx.method(methodId).baseLikelihood,
+            evidence: [{ property: 'carries', value: c.carries.join(', ') }],
             controlElementId: c.id,
           }),
         );

@@ -152,21 +152,27 @@ export const PAYLOAD_ASSET_KIND = {
  * AC × PR × UI from FIRST CVSS v3.1 §7.4 (PR weighted by scope), normalised so that the easiest
  * case (AC:L/PR:N/UI:N) is 1. AV is not counted here (the path already placed the attacker), and
  * the score is not counted anywhere else: CVSS counts once.
+ *
+ * A v4.0 vector is read through {@link cvssEngineMetrics} (FIRST CVSS v4.0 §2.1): AC:H or AT:P
+ * take v3.1's AC:H weight (0.44; EQ2, Table 25, puts them in one level), UI:P and UI:A take
+ * UI:R's (0.62), and any subsequent-system impact (SC/SI/SA not N) weighs PR as a changed scope.
+ * v4.0 publishes no per-metric weights (its score comes from macro-vectors), so the v3.1 weights
+ * are kept for both versions: a v3.1 vector and its v4.0 rewriting get the same likelihood.
  */
 export function exploitability(v: ScoredVulnerability): number {
-  const c = v.cvss;
-  const ac = c.attackComplexity === 'L' ? 0.77 : 0.44;
+  const c = v.metrics;
+  const ac = c.complexityHigh ? 0.44 : 0.77;
   const pr =
     c.privilegesRequired === 'N'
       ? 0.85
       : c.privilegesRequired === 'L'
-        ? c.scope === 'C'
+        ? c.scopeChanged
           ? 0.68
           : 0.62
-        : c.scope === 'C'
+        : c.scopeChanged
           ? 0.5
           : 0.27;
-  const ui = c.userInteraction === 'N' ? 0.85 : 0.62;
+  const ui = c.userInteractionRequired ? 0.62 : 0.85;
   return (ac * pr * ui) / (0.77 * 0.85 * 0.85);
 }
 
@@ -177,13 +183,17 @@ export function exploitability(v: ScoredVulnerability): number {
  * - otherwise, per metric: C (L/H) → DISCLOSE, I (L/H) → MANIPULATE, A (L/H) → DENY of the
  *   device's assets that can suffer that impact;
  * - C:N/I:N/A:N → nothing.
+ * A v4.0 vector is read through {@link cvssEngineMetrics}: VC/VI/VA are C/I/A and any SC/SI/SA not
+ * N is the changed scope (FIRST CVSS v4.0 §2.2). So VI:H with VC:H, or VI:H with a
+ * subsequent-system impact, is control; impacts only on subsequent systems
+ * (VC:N/VI:N/VA:N/SC:L/SI:L/SA:N) grant nothing on the device.
  */
 export function vulnerabilityGrants(v: ScoredVulnerability): {
   control: boolean;
   impacts: ('MANIPULATE' | 'DENY' | 'DISCLOSE')[];
 } {
-  const c = v.cvss;
-  if (c.integrity === 'H' && (c.confidentiality === 'H' || c.scope === 'C')) return { control: true, impacts: [] };
+  const c = v.metrics;
+  if (c.integrity === 'H' && (c.confidentiality === 'H' || c.scopeChanged)) return { control: true, impacts: [] };
   const impacts: ('MANIPULATE' | 'DENY' | 'DISCLOSE')[] = [];
   if (c.integrity !== 'N') impacts.push('MANIPULATE');
   if (c.availability !== 'N') impacts.push('DENY');

@@ -1,13 +1,5 @@
 import type { AttackStep } from '../types';
-import { extrinsicFactor, type ExtrinsicTable } from './factors';
 import type { AttackRule, RuleContext } from './rule';
-
-/** Extrinsic mechanisms against a tampered update in transit. */
-export const FIRMWARE_EXTRINSIC: ExtrinsicTable = {
-  MESSAGE_AUTHENTICATION: 0.2,
-  TLS: 0.3,
-  VPN: 0.3,
-};
 
 /** Channel carrying FIRMWARE → its receiving device: a tampered or malicious update is installed. */
 export const firmwareTamperingRule: AttackRule = {
@@ -22,7 +14,7 @@ export const firmwareTamperingRule: AttackRule = {
   grants: ['CONTROL'],
   controlElement: 'the receiving device (signed updates are checked there)',
   likelihood:
-    'baseLikelihood(AM09) × Π extrinsic (MESSAGE_AUTHENTICATION 0.2, TLS 0.3, VPN 0.3); only when the channel carries FIRMWARE',
+    'baseLikelihood(AM09) × Π factors of REDUCES controls in force (catalogue effects); only when the channel carries FIRMWARE',
   source:
     'TR 67 Annex B (reconstructed) AM09; IEC TR 80001-2-2 SAHD/CSUP/IGAU; CLS(MD) secure firmware update theme; CVE-2020-6965',
   evaluate(ctx: RuleContext): AttackStep[] {
@@ -30,14 +22,13 @@ export const firmwareTamperingRule: AttackRule = {
     const method = ctx.method(this.attackMethodId);
     for (const channel of ctx.model.channels) {
       if (!channel.carries.includes('FIRMWARE')) continue;
-      const extrinsic = extrinsicFactor(channel, FIRMWARE_EXTRINSIC);
       steps.push(
         ctx.step(this, {
           from: ctx.node(channel.id, 'INJECT'),
           to: channel.toDeviceId,
           attackMethodId: method.id,
-          likelihood: method.baseLikelihood * extrinsic.factor,
-          evidence: [{ property: 'carries', value: 'FIRMWARE' }, ...extrinsic.evidence],
+          likelihood: method.baseLikelihood,
+          evidence: [{ property: 'carries', value: 'FIRMWARE' }],
           controlElementId: channel.toDeviceId,
         }),
       );

@@ -1,13 +1,5 @@
 import type { AttackStep } from '../types';
-import { extrinsicFactor, type ExtrinsicTable } from './factors';
 import type { AttackRule, RuleContext } from './rule';
-
-/** Extrinsic end-to-end encryption keeps captured personal data unreadable. */
-export const DISCLOSURE_EXTRINSIC: ExtrinsicTable = {
-  APPLICATION_ENCRYPTION: 0.05,
-  TLS: 0.1,
-  VPN: 0.1,
-};
 
 /** Channel carrying PERSONAL_DATA → PERSONAL_DATA assets of the receiving device: disclosure of captured data. */
 export const inTransitDisclosureRule: AttackRule = {
@@ -21,7 +13,7 @@ export const inTransitDisclosureRule: AttackRule = {
   needs: ['READ'],
   grants: ['DISCLOSE'],
   controlElement: 'the channel',
-  likelihood: '1 × Π extrinsic (APPLICATION_ENCRYPTION 0.05, TLS 0.1, VPN 0.1)',
+  likelihood: 'Π factors of REDUCES controls in force (catalogue effects)',
   source:
     'TR 67 §0 (additional application-layer encryption); TR 67 Annex B (reconstructed) AM01; IEC TR 80001-2-2 TXCF; CVE-2025-0683',
   evaluate(ctx: RuleContext): AttackStep[] {
@@ -29,7 +21,6 @@ export const inTransitDisclosureRule: AttackRule = {
     const method = ctx.method(this.attackMethodId);
     for (const channel of ctx.model.channels) {
       if (!channel.carries.includes('PERSONAL_DATA')) continue;
-      const extrinsic = extrinsicFactor(channel, DISCLOSURE_EXTRINSIC);
       for (const asset of ctx.model.assetsByDevice.get(channel.toDeviceId) ?? []) {
         if (asset.kind !== 'PERSONAL_DATA' || !ctx.has(ctx.node(asset.id, 'DISCLOSE'))) continue;
         steps.push(
@@ -37,8 +28,8 @@ export const inTransitDisclosureRule: AttackRule = {
             from: ctx.node(channel.id, 'READ'),
             to: ctx.node(asset.id, 'DISCLOSE'),
             attackMethodId: method.id,
-            likelihood: extrinsic.factor,
-            evidence: [{ property: 'carries', value: 'PERSONAL_DATA' }, ...extrinsic.evidence],
+            likelihood: 1,
+            evidence: [{ property: 'carries', value: 'PERSONAL_DATA' }],
             controlElementId: channel.id,
           }),
         );

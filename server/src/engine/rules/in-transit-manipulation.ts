@@ -1,15 +1,7 @@
 import type { AssetKind } from '../../domain/types';
 import type { AttackStep } from '../types';
-import { PAYLOAD_ASSET_KIND, extrinsicFactor, type ExtrinsicTable } from './factors';
+import { PAYLOAD_ASSET_KIND } from './factors';
 import type { AttackRule, RuleContext } from './rule';
-
-/** Extrinsic mechanisms against modification in transit. */
-export const MANIPULATION_EXTRINSIC: ExtrinsicTable = {
-  MESSAGE_AUTHENTICATION: 0.1,
-  TLS: 0.2,
-  VPN: 0.2,
-  CHALLENGE_RESPONSE: 0.5,
-};
 
 const PAYLOADS = ['COMMANDS', 'ALARMS', 'TELEMETRY'] as const;
 
@@ -25,8 +17,7 @@ export const inTransitManipulationRule: AttackRule = {
   needs: ['ALTER'],
   grants: ['MANIPULATE', 'DENY'],
   controlElement: 'the channel',
-  likelihood:
-    'baseLikelihood(AM13) × Π extrinsic (MESSAGE_AUTHENTICATION 0.1, TLS 0.2, VPN 0.2, CHALLENGE_RESPONSE 0.5)',
+  likelihood: 'baseLikelihood(AM13) × Π factors of REDUCES controls in force (catalogue effects)',
   source: 'TR 67 Annex B (reconstructed) AM13; IEC TR 80001-2-2 TXIG/IGAU; CVE-2019-6538',
   evaluate(ctx: RuleContext): AttackStep[] {
     const steps: AttackStep[] = [];
@@ -35,7 +26,6 @@ export const inTransitManipulationRule: AttackRule = {
       const kinds = new Map<AssetKind, string>();
       for (const p of PAYLOADS) if (channel.carries.includes(p)) kinds.set(PAYLOAD_ASSET_KIND[p], p);
       if (kinds.size === 0) continue;
-      const extrinsic = extrinsicFactor(channel, MANIPULATION_EXTRINSIC);
       for (const asset of ctx.model.assetsByDevice.get(channel.toDeviceId) ?? []) {
         const payload = kinds.get(asset.kind);
         if (payload === undefined) continue;
@@ -47,11 +37,10 @@ export const inTransitManipulationRule: AttackRule = {
               from: channel.id,
               to: target,
               attackMethodId: method.id,
-              likelihood: method.baseLikelihood * extrinsic.factor,
+              likelihood: method.baseLikelihood,
               evidence: [
                 { property: 'carries', value: payload },
                 { property: 'assetKind', value: asset.kind },
-                ...extrinsic.evidence,
               ],
               controlElementId: channel.id,
             }),

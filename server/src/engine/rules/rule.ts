@@ -3,7 +3,7 @@
  * A rule turns facts of the model into attack steps; rules/registry.ts lists them all.
  */
 import type { AttackMethod, Channel, Device, ElementType, Interface, Zone, Asset } from '../../domain/types';
-import type { CvssBase } from '../cvss';
+import type { CvssBase, CvssEngineMetrics } from '../cvss';
 import type { Impact } from '../../domain/types';
 import type { AttackStep, Capability, StepEvidence } from '../types';
 
@@ -13,6 +13,8 @@ export interface ScoredVulnerability {
   cveId: string;
   elementId: string;
   cvss: CvssBase;
+  /** The metrics the rules read, version-independent (v4.0 mapped as in engine/cvss.ts). */
+  metrics: CvssEngineMetrics;
   /** CVSS base score 0–10. */
   score: number;
   /** "CVE-2019-6538 (CVSS 8.8)": how evidence shows it. */

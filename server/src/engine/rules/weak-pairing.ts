@@ -1,13 +1,6 @@
 import type { AttackStep } from '../types';
-import { WEAK_PAIRING_FACTOR, extrinsicFactor, isWireless, type ExtrinsicTable } from './factors';
+import { WEAK_PAIRING_FACTOR, isWireless } from './factors';
 import type { AttackRule, RuleContext } from './rule';
-
-/** Extrinsic end-to-end protection keeps the content safe even when the link keys are lost. */
-export const WEAK_PAIRING_EXTRINSIC: ExtrinsicTable = {
-  TLS: 0.3,
-  VPN: 0.3,
-  APPLICATION_ENCRYPTION: 0.3,
-};
 
 /** Zone → wireless channel with a weak pairing / key-establishment mechanism. */
 export const weakPairingRule: AttackRule = {
@@ -22,7 +15,7 @@ export const weakPairingRule: AttackRule = {
   grants: ['ALTER'],
   controlElement: 'the channel',
   likelihood:
-    'baseLikelihood(AM14) × weakness(mechanism: NONE/PROPRIETARY_UNENCRYPTED/WEP 1, BLE_LEGACY_JUST_WORKS 0.95, BLE_JUST_WORKS 0.9, ZIGBEE_DEFAULT_TC_LINK_KEY 0.9, WPA_TKIP 0.8, ZIGBEE_SHARED_NETWORK_KEY 0.7, LORAWAN_ABP 0.7) × Π extrinsic (TLS/VPN/APPLICATION_ENCRYPTION 0.3)',
+    'baseLikelihood(AM14) × weakness(mechanism: NONE/PROPRIETARY_UNENCRYPTED/WEP 1, BLE_LEGACY_JUST_WORKS 0.95, BLE_JUST_WORKS 0.9, ZIGBEE_DEFAULT_TC_LINK_KEY 0.9, WPA_TKIP 0.8, ZIGBEE_SHARED_NETWORK_KEY 0.7, LORAWAN_ABP 0.7) × Π factors of REDUCES controls in force (catalogue effects)',
   source:
     'TR 67 §0 wireless mechanisms (WEP/WPA, BLE Just Works vs Passkey/OOB, Zigbee network/link keys, LoRaWAN keys); TR 67 Annex B (reconstructed) AM14; CVE-2022-32537',
   evaluate(ctx: RuleContext): AttackStep[] {
@@ -31,12 +24,10 @@ export const weakPairingRule: AttackRule = {
     for (const channel of ctx.model.channels) {
       const weakness = WEAK_PAIRING_FACTOR[channel.intrinsicMechanism];
       if (weakness === undefined || !isWireless(channel)) continue;
-      const extrinsic = extrinsicFactor(channel, WEAK_PAIRING_EXTRINSIC);
       // Shared by the steps of every zone (plain data, not mutated).
       const evidence = [
         { property: 'technology', value: channel.technology },
         { property: 'intrinsicMechanism', value: `${channel.intrinsicMechanism} (×${weakness})` },
-        ...extrinsic.evidence,
       ];
       for (const zoneId of channel.zoneIds) {
         steps.push(
@@ -44,7 +35,7 @@ export const weakPairingRule: AttackRule = {
             from: zoneId,
             to: channel.id,
             attackMethodId: method.id,
-            likelihood: method.baseLikelihood * weakness * extrinsic.factor,
+            likelihood: method.baseLikelihood * weakness,
             evidence,
             controlElementId: channel.id,
           }),

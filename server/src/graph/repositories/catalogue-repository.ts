@@ -3,6 +3,7 @@
  * controls with MITIGATES, baselines, telehealth controls, device examples). Replacing it is one
  * transaction that keeps every model's control placements linked.
  */
+import { LEGACY_MITIGATES_RATIONALE } from '../../domain/catalogue';
 import { ConflictError } from '../../domain/errors';
 import type { Catalogue } from '../../domain/types';
 import type { Database, Tx } from '../database';
@@ -20,7 +21,7 @@ export class CatalogueRepository {
 
   /** The catalogue in force, or null if none has been loaded. */
   async get(): Promise<Catalogue | null> {
-    const rows = await this.db.query('catalogue/get-catalogue');
+    const rows = await this.db.query('catalogue/get-catalogue', { legacyRationale: LEGACY_MITIGATES_RATIONALE });
     const row = rows[0]?.['catalogue'] as Record<string, unknown> | undefined;
     return row ? catalogueFromRow(row) : null;
   }

@@ -778,7 +778,12 @@ export function VulnerabilityForm({ ctx, element, defaults, onDone, onCancel }: 
     >
       {!v0 && <TextField name="id" label="Id" hint="Optional" />}
       <TextField name="cveId" label="CVE" required placeholder="CVE-2019-6538" />
-      <TextField name="cvssVector" label="CVSS v3.1 vector" required hint="The base score is computed by the server" />
+      <TextField
+        name="cvssVector"
+        label="CVSS vector (v3.1 or v4.0)"
+        required
+        hint="Base metrics only, e.g. CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N; the base score is computed by the server"
+      />
       <SelectField
         name="elementId"
         label="Affected device or interface"
