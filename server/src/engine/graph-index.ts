@@ -52,13 +52,28 @@ export interface GraphIndex {
   inSteps: Int32Array;
   entries: Int32Array;
   targets: Int32Array;
-  /** Candidate placements: distinct (controlId, elementId) with status PLANNED or CANDIDATE on some step, sorted. */
+  /**
+   * Candidate placements: distinct (controlId, elementId) with status PLANNED or CANDIDATE in some
+   * step's blocking (PREVENTS) or reducing (REDUCES) list, sorted. A placement may prevent some
+   * steps and reduce others; a reduce-only placement appears in no step's blocking list.
+   */
   placementControlId: readonly string[];
   placementElementId: readonly string[];
   placementCost: Float64Array;
-  /** Candidate placements that would block step s: stepPlacements[stepPlacementStart[s] .. stepPlacementStart[s+1]). */
+  /**
+   * Candidate placements that would block (PREVENT) step s, ascending:
+   * stepPlacements[stepPlacementStart[s] .. stepPlacementStart[s+1]). Only these cut paths.
+   */
   stepPlacementStart: Int32Array;
   stepPlacements: Int32Array;
+  /**
+   * Candidate placements that would REDUCE step s, ascending, and the factor (0 < f < 1) each
+   * multiplies its likelihood by: stepReducers[q] and stepReducerFactor[q] for q in
+   * stepReducerStart[s] .. stepReducerStart[s+1]).
+   */
+  stepReducerStart: Int32Array;
+  stepReducers: Int32Array;
+  stepReducerFactor: Float64Array;
 }
 
 const cache = new WeakMap<AttackGraph, GraphIndex>();
@@ -107,10 +122,25 @@ export interface IndexInput {
   controlIds: readonly string[];
   entries: Int32Array;
   targets: Int32Array;
+  /** Reducing list of each step (an index into the reducerList* arrays), −1 for none. Omitted: no reducers. */
+  stepReducerList?: Int32Array;
+  /** Per reducing list: placement keys (as listKeys) of its non-IMPLEMENTED controls. */
+  reducerListKeys?: readonly (readonly number[])[];
+  /** Per reducing list: the cost of each key. */
+  reducerListCosts?: readonly (readonly number[])[];
+  /** Per reducing list: the factor of each key, 0 < f < 1. */
+  reducerListFactors?: readonly (readonly number[])[];
 }
 
 /** Records the index of a graph built by buildAttackGraph (which has all the integers at hand). */
 export function setGraphIndex(graph: AttackGraph, index: GraphIndex): void {
+  // An index assembled without the reducing lists of a graph that has candidate reducers would
+  // hide them from the budget planner: leave it out, indexGraph then builds it from the JSON.
+  if (
+    index.stepReducers.length === 0 &&
+    graph.steps.some((st) => st.reducingControls?.some((r) => r.status !== 'IMPLEMENTED'))
+  )
+    return;
   cache.set(graph, index);
 }
 
@@ -128,7 +158,10 @@ function buildIndex(graph: AttackGraph): GraphIndex {
     if (x.scale) scale[i] = x.scale === 'SAFETY' ? 1 : 2;
   });
   const elementSet = new Set<string>();
-  for (const step of graph.steps) for (const b of step.blockingControls) elementSet.add(b.elementId);
+  for (const step of graph.steps) {
+    for (const b of step.blockingControls) elementSet.add(b.elementId);
+    for (const b of step.reducingControls ?? []) elementSet.add(b.elementId);
+  }
   const elementIds = [...elementSet].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const elementOrdinal = new Map<string, number>(elementIds.map((e, i) => [e, i]));
   const E = elementIds.length;
@@ -138,13 +171,21 @@ function buildIndex(graph: AttackGraph): GraphIndex {
   const blocked = new Uint8Array(m);
   const implied = new Uint8Array(m);
   const controlSet = new Set<string>();
-  for (const step of graph.steps) for (const b of step.blockingControls) controlSet.add(b.controlId);
+  for (const step of graph.steps) {
+    for (const b of step.blockingControls) controlSet.add(b.controlId);
+    for (const b of step.reducingControls ?? []) controlSet.add(b.controlId);
+  }
   const controlIds = [...controlSet].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const ordinal = new Map<string, number>(controlIds.map((c, i) => [c, i]));
   const listOf = new Map<readonly unknown[], number>();
   const listKeys: number[][] = [];
   const listCosts: number[][] = [];
   const stepList = new Int32Array(m);
+  const reducerListOf = new Map<readonly unknown[], number>();
+  const reducerListKeys: number[][] = [];
+  const reducerListCosts: number[][] = [];
+  const reducerListFactors: number[][] = [];
+  const stepReducerList = new Int32Array(m).fill(-1);
   for (let s = 0; s < m; s++) {
     const step = graph.steps[s]!;
     const from = nodeIndex.get(step.from);
@@ -172,6 +213,27 @@ function buildIndex(graph: AttackGraph): GraphIndex {
       listOf.set(step.blockingControls, list);
     }
     stepList[s] = list;
+    const reducers = step.reducingControls;
+    if (reducers && reducers.length > 0) {
+      let r = reducerListOf.get(reducers);
+      if (r === undefined) {
+        const keys: number[] = [];
+        const costs: number[] = [];
+        const factors: number[] = [];
+        for (const b of reducers) {
+          if (b.status === 'IMPLEMENTED') continue;
+          keys.push(ordinal.get(b.controlId)! * E + elementOrdinal.get(b.elementId)!);
+          costs.push(b.cost);
+          factors.push(b.factor);
+        }
+        r = reducerListKeys.length;
+        reducerListKeys.push(keys);
+        reducerListCosts.push(costs);
+        reducerListFactors.push(factors);
+        reducerListOf.set(reducers, r);
+      }
+      stepReducerList[s] = r;
+    }
   }
   return assembleIndex({
     nodeIds,
@@ -191,6 +253,10 @@ function buildIndex(graph: AttackGraph): GraphIndex {
     controlIds,
     entries: Int32Array.from(graph.entryPointIds.map((id) => nodeIndex.get(id)!)),
     targets: Int32Array.from(graph.targetIds.map((id) => nodeIndex.get(id)!)),
+    stepReducerList,
+    reducerListKeys,
+    reducerListCosts,
+    reducerListFactors,
   });
 }
 
@@ -206,11 +272,14 @@ export function assembleIndex(input: IndexInput): GraphIndex {
   const weight = new Float64Array(m);
   for (let s = 0; s < m; s++) weight[s] = -Math.log(input.likelihood[s]!);
 
+  const reducerKeys = input.reducerListKeys ?? [];
   let total = 0;
   for (const keys of input.listKeys) total += keys.length;
+  for (const keys of reducerKeys) total += keys.length;
   const all = new Float64Array(total);
   let q = 0;
   for (const keys of input.listKeys) for (const k of keys) all[q++] = k;
+  for (const keys of reducerKeys) for (const k of keys) all[q++] = k;
   all.sort();
   let unique = 0;
   for (let i = 0; i < total; i++) if (i === 0 || all[i] !== all[i - 1]) all[unique++] = all[i]!;
@@ -260,6 +329,33 @@ export function assembleIndex(input: IndexInput): GraphIndex {
     stepPlacements.set(listFlat.subarray(listStart[l]!, listStart[l + 1]!), stepPlacementStart[s]!);
   }
 
+  // Reducing placements of each step with their factors, ascending by placement.
+  const stepReducerStart = new Int32Array(m + 1);
+  const reducerList = input.stepReducerList;
+  const reducerCosts = input.reducerListCosts ?? [];
+  const reducerFactors = input.reducerListFactors ?? [];
+  const reducerFlat: { p: Int32Array; f: Float64Array }[] = reducerKeys.map((keys, l) => {
+    const pairs = keys.map((k, i) => {
+      const p = find(k);
+      placementCost[p] = reducerCosts[l]![i]!;
+      return [p, reducerFactors[l]![i]!] as const;
+    });
+    pairs.sort((a, b) => a[0] - b[0]);
+    return { p: Int32Array.from(pairs, (x) => x[0]), f: Float64Array.from(pairs, (x) => x[1]) };
+  });
+  for (let s = 0; s < m; s++) {
+    const l = reducerList ? reducerList[s]! : -1;
+    stepReducerStart[s + 1] = stepReducerStart[s]! + (l >= 0 ? reducerFlat[l]!.p.length : 0);
+  }
+  const stepReducers = new Int32Array(stepReducerStart[m]!);
+  const stepReducerFactor = new Float64Array(stepReducerStart[m]!);
+  for (let s = 0; s < m; s++) {
+    const l = reducerList ? reducerList[s]! : -1;
+    if (l < 0) continue;
+    stepReducers.set(reducerFlat[l]!.p, stepReducerStart[s]!);
+    stepReducerFactor.set(reducerFlat[l]!.f, stepReducerStart[s]!);
+  }
+
   const out = csr(n, m, input.stepFrom);
   const inn = csr(n, m, input.stepTo);
   return {
@@ -287,5 +383,8 @@ export function assembleIndex(input: IndexInput): GraphIndex {
     placementCost,
     stepPlacementStart,
     stepPlacements,
+    stepReducerStart,
+    stepReducers,
+    stepReducerFactor,
   };
 }

@@ -4,12 +4,15 @@
  * - {@link buildAttackGraph}: model + catalogue → attack graph (rules in rules/registry.ts);
  * - {@link findAttackPaths}, {@link reachableTargets}: ranked paths and reachability;
  * - {@link recommendControls}: exact minimum-cost (or budgeted) control placement (HiGHS MILP);
+ * - {@link planWithinBudget}, {@link costRiskCurve}: budget plans with partial credit (PREVENTS and
+ *   REDUCES controls) and the cost–risk efficient frontier;
  * - {@link whatIf}: paths before/after trying placements;
  * - {@link findBaselineGaps}: risk-class baseline requirements per device.
  */
 export { buildAttackGraph } from './attack-graph';
 export { findAttackPaths, reachableTargets } from './paths/find-attack-paths';
 export { recommendControls } from './optimise/recommend-controls';
+export { planWithinBudget, costRiskCurve } from './optimise/budget-plan';
 /** Loads the HiGHS WebAssembly solver ahead of the first recommendation (optional; cached). */
 export { loadHighs as preloadSolver } from './optimise/milp';
 export { whatIf } from './optimise/what-if';

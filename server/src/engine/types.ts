@@ -414,6 +414,152 @@ export interface ControlReview {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Budget plans and the cost–risk curve (issue 10 point 4)
+// ---------------------------------------------------------------------------------------------
+
+/** Options of {@link planWithinBudget}. */
+export interface BudgetPlanOptions {
+  /** Most the plan may cost, cost units, ≥ 0. */
+  budget: number;
+  /** Weigh targets of at least this severity (on the PRIVACY scale: of at least this rank). Default NEGLIGIBLE (all). */
+  minSeverity?: Severity;
+  /** Risk scale of the targets (default SAFETY): one scale at a time, figures of the two are never added. */
+  scale?: RiskScale;
+  /** Wall-clock budget for the whole computation, ms. Default 10000. */
+  timeLimitMs?: number;
+  /**
+   * Relative optimality gap on the residual risk at which the search may stop (default 1e-6):
+   * the plan's residual risk is at most (1 + gap) × the best possible, up to the solver's
+   * feasibility tolerance (1e-9).
+   */
+  mipRelGap?: number;
+}
+
+/** How a chosen placement acts: it makes steps impossible (PREVENTS), lowers their likelihood (REDUCES), or both on different steps. */
+export type PlacementEffect = 'PREVENTS' | 'REDUCES' | 'PREVENTS_AND_REDUCES';
+
+/** A step whose likelihood a planned placement multiplies by `factor`. */
+export interface ReducedStep {
+  stepId: string;
+  /** Multiplier of the step's likelihood, 0 < factor < 1. */
+  factor: number;
+}
+
+/** One placement of a budget plan or of a cost–risk breakpoint. */
+export interface PlannedPlacement {
+  controlId: string;
+  elementId: string;
+  elementType: ElementType;
+  /** Cost units. */
+  cost: number;
+  effect: PlacementEffect;
+  /** Unblocked steps the placement makes impossible (its effect on their method is PREVENTS), sorted. */
+  preventsStepIds: string[];
+  /** Unblocked steps whose likelihood the placement multiplies (effect REDUCES), sorted by step id. */
+  reduces: ReducedStep[];
+}
+
+/**
+ * Outcome of a budget plan or a curve: OPTIMAL (within the gap), TIME_LIMIT (best found, gap
+ * reported), NOTHING_TO_REDUCE (no candidate placement can lower the risk of a selected target).
+ */
+export type BudgetPlanStatus = 'OPTIMAL' | 'TIME_LIMIT' | 'NOTHING_TO_REDUCE';
+
+/**
+ * Result of {@link planWithinBudget}: the placements costing at most `budget` that remove the most
+ * risk on one scale (PREVENTS placements remove steps, REDUCES placements multiply their
+ * likelihoods, partial cuts count: a target's risk falls to that of its next most likely path),
+ * and among those the cheapest.
+ */
+export interface BudgetPlan {
+  /** Sorted by controlId, then elementId. */
+  placements: PlannedPlacement[];
+  /** Σ cost of the placements, cost units (≤ budget). */
+  totalCost: number;
+  /** The budget asked for, cost units. */
+  budget: number;
+  scale: RiskScale;
+  minSeverity: Severity;
+  /** Σ over selected targets of severityRank × likelihood of the most likely path (probability 0–1) before the plan. */
+  riskBefore: number;
+  /** The same with the plan in force. */
+  riskAfter: number;
+  /** riskBefore − riskAfter. */
+  riskRemoved: number;
+  /** A proven lower bound on the residual risk of any plan within the budget (≤ riskAfter). */
+  riskAfterLowerBound: number;
+  /** Relative gap (riskAfter − riskAfterLowerBound) / riskAfter (0 when riskAfter is 0). */
+  mipGap: number;
+  /** True when both stages (most risk removed, then cheapest) were solved to the gap asked for. */
+  optimal: boolean;
+  status: BudgetPlanStatus;
+  /** Solver calls made (outer-approximation rounds of both stages). */
+  solverCalls: number;
+  /** Wall-clock ms (not deterministic; everything else is, unless the time limit was hit). */
+  solveTimeMs: number;
+}
+
+/** Options of {@link costRiskCurve}. */
+export interface CostRiskCurveOptions {
+  /** As in {@link BudgetPlanOptions}. Default NEGLIGIBLE. */
+  minSeverity?: Severity;
+  /** Default SAFETY. */
+  scale?: RiskScale;
+  /** Wall-clock budget for the whole curve, ms. Default 30000. */
+  timeLimitMs?: number;
+  /** Relative optimality gap of each breakpoint's residual risk (default 1e-6). */
+  mipRelGap?: number;
+  /** At most this many breakpoints (the first one, budget 0, included). Default: no cap. */
+  maxBreakpoints?: number;
+}
+
+/** One point of the efficient frontier: from budget `cost` on (up to the next breakpoint's cost), this plan is best. */
+export interface CostRiskBreakpoint {
+  /** The plan's cost = the least budget at which this residual risk is reachable, cost units. */
+  cost: number;
+  /** Residual risk of the plan (probability × severity rank, summed over the selected targets). */
+  riskAfter: number;
+  /** riskBefore − riskAfter. */
+  riskRemoved: number;
+  /** Sorted by controlId, then elementId. */
+  placements: PlannedPlacement[];
+  /** Relative gap of this breakpoint's residual risk (see {@link BudgetPlan.mipGap}). */
+  mipGap: number;
+  optimal: boolean;
+}
+
+/** Result of {@link costRiskCurve}. */
+export interface CostRiskCurve {
+  /** Cost strictly increasing, riskAfter strictly decreasing; the first is the best zero-cost plan. */
+  breakpoints: CostRiskBreakpoint[];
+  scale: RiskScale;
+  minSeverity: Severity;
+  riskBefore: number;
+  /** Residual risk with every candidate placement in force: no budget gets below it. */
+  riskFloor: number;
+  /**
+   * True when the curve reaches `riskFloor` (risk can fall no more); false when cut short by
+   * maxBreakpoints or the time limit.
+   */
+  complete: boolean;
+  /**
+   * Smallest risk decrease that makes a new breakpoint: plans within this much of the previous
+   * breakpoint's risk count as no better (1e-9 × riskBefore).
+   */
+  riskResolution: number;
+  /** How the curve was computed, in words. */
+  method: string;
+  /** Largest breakpoint gap. */
+  mipGap: number;
+  /** True when every breakpoint is optimal and the curve is complete or capped by maxBreakpoints only. */
+  optimal: boolean;
+  status: BudgetPlanStatus;
+  solverCalls: number;
+  /** Wall-clock ms. */
+  solveTimeMs: number;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Baseline
 // ---------------------------------------------------------------------------------------------
 

@@ -41,18 +41,53 @@ export interface MilpResult {
   objective: number;
   /** Relative gap HiGHS reports (0 when proven optimal with no gap). */
   mipGap: number;
+  /** HiGHS's proven bound on the objective (mip_dual_bound); the objective itself if it reports none. */
+  dualBound: number;
 }
+
+/** Further HiGHS options (e.g. tighter feasibility tolerances, mip_abs_gap). */
+export type HighsExtraOptions = Record<string, number | string | boolean>;
 
 /**
  * Solves a MILP.
  *
  * @param timeLimitMs - wall-clock budget; HiGHS gets 90 % of it as `time_limit` (seconds).
  * @param mipRelGap - HiGHS `mip_rel_gap`.
+ * @param extraOptions - further HiGHS options, set after the defaults.
  * @throws EngineLimitError('timeLimitMs') when the time limit passes before any feasible solution.
  * @throws Error for any other non-optimal outcome (infeasible, unbounded, solver error): the
  *   models built by the engine are always feasible and bounded, so this is a bug.
  */
-export async function solveMilp(model: MilpModel, timeLimitMs: number, mipRelGap: number): Promise<MilpResult> {
+export async function solveMilp(
+  model: MilpModel,
+  timeLimitMs: number,
+  mipRelGap: number,
+  extraOptions?: HighsExtraOptions,
+): Promise<MilpResult> {
+  const result = await solve(model, timeLimitMs, mipRelGap, extraOptions, false);
+  return result!;
+}
+
+/**
+ * As {@link solveMilp}, for models that may be infeasible: null when HiGHS proves the model
+ * infeasible (or infeasible-or-unbounded: the callers' models are bounded).
+ */
+export async function solveMilpOrInfeasible(
+  model: MilpModel,
+  timeLimitMs: number,
+  mipRelGap: number,
+  extraOptions?: HighsExtraOptions,
+): Promise<MilpResult | null> {
+  return solve(model, timeLimitMs, mipRelGap, extraOptions, true);
+}
+
+async function solve(
+  model: MilpModel,
+  timeLimitMs: number,
+  mipRelGap: number,
+  extraOptions: HighsExtraOptions | undefined,
+  allowInfeasible: boolean,
+): Promise<MilpResult | null> {
   const highs = await loadHighs();
   const numRows = model.rowLower.length;
   const m = highs.createModel({
@@ -83,6 +118,7 @@ export async function solveMilp(model: MilpModel, timeLimitMs: number, mipRelGap
       // The engine reduces the model itself (recommend-controls.ts); HiGHS's MIP presolve on these
       // covering models costs more time than it saves.
       presolve: 'off',
+      ...extraOptions,
     });
     if (model.start) m.setSolution({ colValue: model.start });
     const { modelStatus } = m.run();
@@ -94,6 +130,7 @@ export async function solveMilp(model: MilpModel, timeLimitMs: number, mipRelGap
         colValue: m.getSolution().colValue,
         objective: m.getObjectiveValue(),
         mipGap: gapOf(m),
+        dualBound: dualBoundOf(m),
       };
     }
     if (modelStatus === S.timeLimit || modelStatus === S.interrupted || modelStatus === S.iterationLimit) {
@@ -109,8 +146,10 @@ export async function solveMilp(model: MilpModel, timeLimitMs: number, mipRelGap
         colValue: m.getSolution().colValue,
         objective: m.getObjectiveValue(),
         mipGap: gapOf(m),
+        dualBound: dualBoundOf(m),
       };
     }
+    if (allowInfeasible && (modelStatus === S.infeasible || modelStatus === S.unboundedOrInfeasible)) return null;
     throw new Error(`HiGHS ended with model status ${modelStatus}`);
   } finally {
     m.dispose();
@@ -125,4 +164,10 @@ function gapOf(m: { info: { get(name: string): number | bigint }; getObjectiveVa
   const dual = Number(m.info.get('mip_dual_bound'));
   if (!Number.isFinite(primal) || !Number.isFinite(dual)) return 1;
   return Math.abs(primal - dual) / Math.max(Math.abs(primal), 1e-9);
+}
+
+/** HiGHS's mip_dual_bound, or the objective when it reports no finite bound (pure LP). */
+function dualBoundOf(m: { info: { get(name: string): number | bigint }; getObjectiveValue(): number }): number {
+  const dual = Number(m.info.get('mip_dual_bound'));
+  return Number.isFinite(dual) ? dual : m.getObjectiveValue();
 }

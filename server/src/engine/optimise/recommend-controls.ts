@@ -108,7 +108,7 @@ export async function recommendControls(
   const solved: MilpResult =
     model.milp.numCols > 0
       ? await solveMilp(model.milp, remaining, mipRelGap)
-      : { status: 'OPTIMAL', colValue: new Float64Array(0), objective: 0, mipGap: 0 };
+      : { status: 'OPTIMAL', colValue: new Float64Array(0), objective: 0, mipGap: 0, dualBound: 0 };
 
   const chosen: number[] = [...model.forced];
   for (let j = 0; j < model.placementOfCol.length; j++) {
