@@ -101,6 +101,7 @@ export function buildAttackGraph(
   const blocked = new Uint8Array(M);
   const implied = new Uint8Array(M);
   const stepList = new Int32Array(M);
+  const stepReducerList = new Int32Array(M);
   for (let s = 0; s < M; s++) {
     const i = order[s]!;
     const st = created[i]!;
@@ -112,6 +113,7 @@ export function buildAttackGraph(
     blocked[s] = st.blocked ? 1 : 0;
     implied[s] = IMPLIED_RULE_IDS.has(st.ruleId) ? 1 : 0;
     stepList[s] = record.list[i]!;
+    stepReducerList[s] = record.reducer[i]!;
   }
 
   const graph: AttackGraph = { nodes, steps, entryPointIds, targetIds };
@@ -132,6 +134,10 @@ export function buildAttackGraph(
       stepList,
       listKeys: record.listKeys,
       listCosts: record.listCosts,
+      stepReducerList,
+      reducerListKeys: record.reducerListKeys,
+      reducerListCosts: record.reducerListCosts,
+      reducerListFactors: record.reducerListFactors,
       controlIds: built.controlIds,
       entries: Int32Array.from(entryPointIds, (id) => nodeIndex.get(id)!),
       targets: Int32Array.from(targetIds, (id) => nodeIndex.get(id)!),

@@ -6,11 +6,14 @@
  * passwords and TLS were offered on an implant's radio; spoofed commands could only be cut per
  * channel).
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { loadBundledCatalogue } from '../../../server/src/domain/catalogue';
 import type { ModelDocument } from '../../../server/src/domain/types';
 import { buildAttackGraph, recommendControls, reviewControlPlacements, whatIf } from '../../../server/src/engine';
 import { ValidationError } from '../../../server/src/domain/errors';
 import { modelBuilder } from '../../support/build-graph';
+import { indexGraph } from '../../../server/src/engine/graph-index';
 
 const catalogue = loadBundledCatalogue();
 
@@ -203,5 +206,34 @@ describe('control review (migration report of existing models)', () => {
     const review = reviewControlPlacements(doc, catalogue);
     expect(review.items).toEqual([]);
     expect(review.riskBefore).toBe(review.riskAfter);
+  });
+});
+
+describe('graph index of a built graph', () => {
+  it('equals the index rebuilt from the graph’s JSON, reducers included (the fast path hides nothing from the planner)', () => {
+    const demo = JSON.parse(
+      fs.readFileSync(path.resolve(__dirname, '../../../seeds/demo-hospital.json'), 'utf8'),
+    ) as ModelDocument;
+    const graph = buildAttackGraph(demo, catalogue);
+    const fast = indexGraph(graph);
+    const slow = indexGraph(JSON.parse(JSON.stringify(graph)) as typeof graph);
+    expect(fast).not.toBe(slow);
+    expect(fast.stepReducers.length).toBeGreaterThan(0);
+    for (const key of [
+      'placementControlId',
+      'placementElementId',
+      'placementCost',
+      'stepPlacementStart',
+      'stepPlacements',
+      'stepReducerStart',
+      'stepReducers',
+      'stepReducerFactor',
+      'blocked',
+      'likelihood',
+    ] as const)
+      expect([key, Array.from(fast[key] as ArrayLike<unknown>)]).toEqual([
+        key,
+        Array.from(slow[key] as ArrayLike<unknown>),
+      ]);
   });
 });

@@ -82,6 +82,12 @@ export interface StepRecord {
   /** Per blocking list: placement keys controlOrdinal·E + elementOrdinal of its non-IMPLEMENTED controls. */
   listKeys: number[][];
   listCosts: number[][];
+  /** Reducing list of each step (index into reducerListKeys/Costs/Factors), −1 when it has no candidate reducer. */
+  reducer: number[];
+  /** Per reducing list: placement keys (as listKeys), costs and factors of its non-IMPLEMENTED reducers. */
+  reducerListKeys: number[][];
+  reducerListCosts: number[][];
+  reducerListFactors: number[][];
 }
 
 /** Element facts shared by all elements of one type / kind / technology, numbered for caches. */
@@ -415,7 +421,35 @@ export function buildRuleContext(
   const n = elementIds.length;
   const controlIds = [...controls.keys()];
   const controlOrdinal = new Map<string, number>(controlIds.map((c, i) => [c, i]));
-  const record: StepRecord = { steps: [], from: [], to: [], list: [], listKeys: [[]], listCosts: [[]] };
+  const record: StepRecord = {
+    steps: [],
+    from: [],
+    to: [],
+    list: [],
+    listKeys: [[]],
+    listCosts: [[]],
+    reducer: [],
+    reducerListKeys: [],
+    reducerListCosts: [],
+    reducerListFactors: [],
+  };
+  /** Records a reducing list (its candidate reducers as placement keys); −1 when it has none. */
+  const recordReducers = (reducing: readonly ReducingControl[]): number => {
+    const keys: number[] = [];
+    const costs: number[] = [];
+    const factors: number[] = [];
+    for (const r of reducing) {
+      if (r.status === 'IMPLEMENTED') continue;
+      keys.push(controlOrdinal.get(r.controlId)! * n + elementOrdinal.get(r.elementId)!);
+      costs.push(r.cost);
+      factors.push(r.factor);
+    }
+    if (keys.length === 0) return -1;
+    record.reducerListKeys.push(keys);
+    record.reducerListCosts.push(costs);
+    record.reducerListFactors.push(factors);
+    return record.reducerListKeys.length - 1;
+  };
 
   // Controls mitigating a method that fit an element depend only on the element's type and
   // technology/kind: computed once per combination.
@@ -451,9 +485,19 @@ export function buildRuleContext(
     /** Product of the factors of IMPLEMENTED reducing controls. */
     factor: number;
     other: EffectControl[];
+    /** Its reducing list in the record (−1: no candidate reducer). */
+    reducerOrdinal: number;
   }
   const blockingCache: (Blocking | undefined)[] = new Array(n * methodIds.length);
-  const EMPTY: Blocking = { list: [], blocked: false, ordinal: 0, reducing: [], factor: 1, other: [] };
+  const EMPTY: Blocking = {
+    list: [],
+    blocked: false,
+    ordinal: 0,
+    reducing: [],
+    factor: 1,
+    other: [],
+    reducerOrdinal: -1,
+  };
   const blockingFor = (elementId: string | null, elementNode: number, methodId: string): Blocking => {
     if (elementId === null) return EMPTY;
     const methodOrd = methodOrdinal.get(methodId)!;
@@ -486,7 +530,15 @@ export function buildRuleContext(
       } else other.push({ controlId: control.id, elementId, cost, status, effect: effect.effect });
     }
     if (legacy.has(`${elementId}\u0000${methodId}`)) blocked = true;
-    const entry: Blocking = { list, blocked, ordinal: record.listKeys.length, reducing, factor, other };
+    const entry: Blocking = {
+      list,
+      blocked,
+      ordinal: record.listKeys.length,
+      reducing,
+      factor,
+      other,
+      reducerOrdinal: recordReducers(reducing),
+    };
     record.listKeys.push(keys);
     record.listCosts.push(costs);
     blockingCache[slot] = entry;
@@ -529,6 +581,7 @@ export function buildRuleContext(
       // A control reducing on two counts reduces once (its factor, not its square).
       factor: reducing.reduce((f, r) => (r.status === 'IMPLEMENTED' ? f * r.factor : f), 1),
       other: once(parts.flatMap((p) => p.other)),
+      reducerOrdinal: recordReducers(reducing),
     };
     const keys: number[] = [];
     const costs: number[] = [];
@@ -610,6 +663,7 @@ export function buildRuleContext(
       record.from.push(from);
       record.to.push(to);
       record.list.push(blocking.ordinal);
+      record.reducer.push(blocking.reducerOrdinal);
       return step;
     },
   };
