@@ -315,6 +315,10 @@ export interface RecommendedPlacement {
   cutsStepIds: string[];
   /** Targets (≥ minSeverity) that become reachable again if only this placement is left out. Sorted. */
   cutsTargetIds: string[];
+  /** PREVENTS (cuts steps), REDUCES (lowers their likelihood) or both; the minimum-cost cut only has PREVENTS. */
+  effect: PlacementEffect;
+  /** Budget plans: unblocked steps whose likelihood it multiplies (REDUCES), sorted. Empty in the minimum-cost cut. */
+  reducesStepIds: string[];
 }
 
 /** A target no placement can protect, and why (controls v2). */
@@ -347,6 +351,8 @@ export interface Recommendation {
   budget?: number;
   /** Targets ≥ minSeverity reachable through steps no candidate control can block. Sorted. */
   uncuttableTargetIds: string[];
+  /** The same targets with why: a path through steps no control prevents, in words. */
+  uncuttableTargets: UncuttableTarget[];
   /** Σ over targets ≥ minSeverity of severityRank × max path likelihood, before the placements. */
   riskBefore: number;
   /** The same after the placements. */

@@ -87,6 +87,18 @@ export const ThreatModelAnalysis = {
       }),
     ),
   controlReview: (m: ThreatModelSummary, _a: unknown, ctx: Context) => ctx.services.analysis.controlReview(m.id),
+  costRiskCurve: (
+    m: ThreatModelSummary,
+    a: Nullable<{
+      minSeverity: Severity;
+      scale: RiskScale;
+      maxBreakpoints: number;
+      timeLimitMs: number;
+      fromElementIds: string[];
+      assume: PlacementAssumption;
+    }>,
+    ctx: Context,
+  ) => ctx.services.analysis.costRiskCurve(m.id, given(a)),
   baselineGaps: (
     m: ThreatModelSummary,
     a: Nullable<{ deviceId: string; onlyGaps: boolean; assume: PlacementAssumption }>,
@@ -103,6 +115,12 @@ export const AttackStep = {
 export const RecommendedPlacement = {
   control: async (p: { controlId: string }, _: unknown, ctx: Context) =>
     (await ctx.services.catalogues.current()).controls.find((c) => c.id === p.controlId),
+};
+
+/** A curve point's placement: the engine's PlannedPlacement, its reductions as step ids. */
+export const PlannedPlacement = {
+  control: RecommendedPlacement.control,
+  reducesStepIds: (p: { reduces: { stepId: string }[] }) => p.reduces.map((r) => r.stepId),
 };
 
 export const AnalysisMutation = {

@@ -3,7 +3,7 @@
  * with their access policy (resolvers/access.ts).
  */
 import { JSONResolver } from 'graphql-scalars';
-import { AnalysisMutation, AttackStep, RecommendedPlacement, ThreatModelAnalysis } from './analysis';
+import { AnalysisMutation, AttackStep, PlannedPlacement, RecommendedPlacement, ThreatModelAnalysis } from './analysis';
 import { AttackMethod, Catalogue, Control } from './Catalogue';
 import { Asset, ControlPlacement, Interface, ModelElement, Vulnerability, Zone } from './elements';
 import { guardRoot } from './access';
@@ -75,6 +75,7 @@ export const resolvers = {
   Device: inAnalysisScope(validateFieldInputs('Device', Device)),
   AttackStep,
   RecommendedPlacement,
+  PlannedPlacement,
   Catalogue,
   Control,
   AttackMethod,

@@ -428,6 +428,7 @@ export const FIELD_INPUTS: Readonly<Record<string, z.ZodType>> = Object.freeze({
     fromElementIds: nodeIdList().nullish(),
   }),
   'ThreatModel.recommendControls': args({ fromElementIds: nodeIdList().nullish() }),
+  'ThreatModel.costRiskCurve': args({ fromElementIds: nodeIdList().nullish() }),
   'ThreatModel.baselineGaps': args({ deviceId: id.nullish() }),
   'ThreatModel.devicesByIdentifier': args({
     externalId: queryText(200).nullish(),

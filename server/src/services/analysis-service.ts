@@ -20,6 +20,7 @@ import type {
   AttackStep,
   BaselineGap,
   ControlReview,
+  CostRiskCurve,
   FindAttackPathsOptions,
   PlacementAssumption,
   PlacementInput,
@@ -76,6 +77,7 @@ export const ANALYSIS_LIMITS = {
   pathsTimeLimitMs: { min: 1, max: 30000 },
   recommendTimeLimitMs: { min: 100, max: 60000 },
   fromElementIds: { max: 1000 },
+  maxBreakpoints: { min: 1, max: 200 },
   placements: { max: 1000 },
 } as const;
 
@@ -157,6 +159,8 @@ export class AnalysisService {
   private readonly recommendations = new Map<string, Promise<Recommendation & { scale: RiskScale }>>();
   /** attackPaths answers (without fromElementIds) per (model state, catalogue, arguments). */
   private readonly pathResults = new Map<string, Promise<ExpandedPathsResult>>();
+  /** Cost–risk curves per (model state, catalogue, arguments): many MILP solves, worth keeping. */
+  private readonly curves = new Map<string, Promise<CostRiskCurve>>();
   /** Control reviews per (model state, catalogue). */
   private readonly reviews = new Map<string, Promise<ControlReview>>();
   /** Attack paths by device per (model state, catalogue, k, minSeverity, maxDepth, scale). */
@@ -491,6 +495,43 @@ export class AnalysisService {
   }
 
   /**
+   * The cost–risk curve of the model (controls v2; engine costRiskCurve): the budgets at which the
+   * best plan changes, each with its plan and residual risk, on one `scale`. Cached per model
+   * version, catalogue version and arguments; computed in the analysis pool.
+   * @param options.maxBreakpoints 1..200 (default 30)
+   * @param options.timeLimitMs ms, 100..60000 (default 30000), capped by the caller's role
+   * @throws ValidationError for arguments out of range or unknown starting elements
+   */
+  async costRiskCurve(
+    modelId: string,
+    options: {
+      minSeverity?: Severity;
+      scale?: RiskScale;
+      maxBreakpoints?: number;
+      timeLimitMs?: number;
+    } & GraphOptions,
+  ): Promise<CostRiskCurve> {
+    checkRange('maxBreakpoints', options.maxBreakpoints, ANALYSIS_LIMITS.maxBreakpoints);
+    checkRange('timeLimitMs', options.timeLimitMs, ANALYSIS_LIMITS.recommendTimeLimitMs);
+    const timeLimitMs = this.capTimeLimit(options.timeLimitMs, CURVE_DEFAULT_TIME_LIMIT_MS);
+    const { fromElementIds, assume, ...rest } = options;
+    const from = fromElementIds?.length ? [...new Set(fromElementIds)].sort() : undefined;
+    const engineOptions = {
+      minSeverity: rest.minSeverity ?? 'CRITICAL',
+      scale: rest.scale ?? 'SAFETY',
+      maxBreakpoints: rest.maxBreakpoints ?? 30,
+      timeLimitMs,
+    } as const;
+    return this.perVersion(
+      modelId,
+      ['curve', engineOptions, from ?? null, assume ?? 'IMPLEMENTED'],
+      this.curves,
+      (_snap, ref) => this.run('costRiskCurve', [engineOptions], ref),
+      { ...(from ? { fromElementIds: from } : {}), ...(assume ? { assume } : {}) },
+    );
+  }
+
+  /**
    * The control review of the model (controls v2 migration report): placements that no longer fit
    * their element, and implemented or planned ones whose control no longer prevents the steps it
    * was counted as cutting, with the safety risk as believed and as it is. Cached per model version
@@ -736,6 +777,8 @@ function lookups(graph: AttackGraph): AnalysedGraph {
 /** The engine's default time limits (engine/paths, engine/optimise), capped by role when omitted. */
 const PATHS_DEFAULT_TIME_LIMIT_MS = 5000;
 const RECOMMEND_DEFAULT_TIME_LIMIT_MS = 10000;
+/** Default wall-clock budget of a cost–risk curve, ms (many solves). */
+const CURVE_DEFAULT_TIME_LIMIT_MS = 30000;
 
 /** Entries kept in each cache of derived results (recommendations, device indexes). */
 const DERIVED_CACHE_SIZE = 16;

@@ -15,6 +15,7 @@ import {
   buildAttackGraph,
   findAttackPaths,
   findBaselineGaps,
+  costRiskCurve,
   recommendControls,
   reviewControlPlacements,
   whatIf,
@@ -80,6 +81,8 @@ const OPERATIONS = {
   /** engine findBaselineGaps (no attack graph). */
   findBaselineGaps: (document: ModelDocument, catalogue: Catalogue, options?: FindBaselineGapsOptions) =>
     findBaselineGaps(document, catalogue, options),
+  /** engine costRiskCurve (HiGHS, outer approximation). */
+  costRiskCurve: (g: AttackGraph, options: Parameters<typeof costRiskCurve>[1]) => costRiskCurve(g, options),
   /** engine reviewControlPlacements on the document the graph was built from (controls v2 migration report). */
   reviewControlPlacements: (g: AttackGraph, document: ModelDocument, catalogue: Catalogue) =>
     reviewControlPlacements(document, catalogue, undefined, g),

@@ -438,9 +438,11 @@ describe('planWithinBudget: hand-written graphs', () => {
     const plan = await planWithinBudget(graph, { budget: 1 });
     expect(plan.placements.map((p) => p.controlId)).toEqual(['A']);
     expect(plan.riskAfter).toBeCloseTo(4 * 0.3, 12);
-    // The full-cut-only budget variant of recommendControls finds nothing to buy for 1.
-    const old = await recommendControls(graph, { minSeverity: 'NEGLIGIBLE', budget: 1 });
-    expect(old.riskAfter).toBeCloseTo(old.riskBefore, 12);
+    // recommendControls with a budget is this plan (before controls v2 it credited only full cuts
+    // and bought nothing for 1).
+    const rec = await recommendControls(graph, { minSeverity: 'NEGLIGIBLE', budget: 1 });
+    expect(rec.placements.map((p) => [p.controlId, p.effect])).toEqual([['A', 'PREVENTS']]);
+    expect(rec.riskAfter).toBeCloseTo(4 * 0.3, 12);
   });
 
   it('stacks two reductions of one step (a free reducer does not make a paid one redundant)', async () => {

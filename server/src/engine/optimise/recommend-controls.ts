@@ -11,8 +11,10 @@
  * Along any entry→t path r falls from 1 to 0, so some step on it has a chosen blocker; conversely
  * a set of placements that cuts every such path gives a feasible r (1 on what stays reachable).
  *
- * Budget variant: maximise Σ_t w_t (1 − r_t), w_t = severityRank × max path likelihood, subject to
- * Σ cost_p x_p ≤ budget (implemented as: minimise Σ w_t r_t).
+ * Only PREVENTS placements (controls v2) are candidates: a control that only reduces a step never
+ * counts as cutting it. Budget variant (`budget` set): delegated to {@link planWithinBudget}
+ * (budget-plan.ts: the most risk removed within budget, partial cuts and REDUCES placements
+ * counted, then the cheapest such plan).
  *
  * Exact reductions before solving (docs/attack-model.md §3): targets reachable through steps that
  * no candidate can block are reported as uncuttable and left out; the nodes such steps reach from
@@ -27,15 +29,18 @@ import { indexGraph, type GraphIndex } from '../graph-index';
 import { selectTargets } from '../paths/find-attack-paths';
 import { reachableFrom, shortestFromEntries } from '../paths/search';
 import type { AttackGraph, Recommendation, RecommendControlsOptions, RecommendedPlacement } from '../types';
+import { planWithinBudget } from './budget-plan';
 import { solveMilp, type MilpModel, type MilpResult } from './milp';
+import { explainUncuttable } from './uncuttable';
 
 const DEFAULT_TIME_LIMIT_MS = 10000;
 const DEFAULT_MIP_REL_GAP = 1e-6;
 
 /**
- * Recommends the cheapest set of control placements that leaves no target of severity ≥
+ * Recommends the cheapest set of PREVENTS placements that leaves no cuttable target of severity ≥
  * `minSeverity` reachable (or, with `budget`, the placements within budget that remove the most
- * risk).
+ * risk, reductions and partial cuts counted). Targets no placement can protect are listed in
+ * `uncuttableTargets` with the reason.
  *
  * @param options.minSeverity - targets to protect (or weigh, with a budget).
  * @param options.timeLimitMs - solver time budget, ms (default 10000); on timeout the best
@@ -75,13 +80,61 @@ export async function recommendControls(
   const before = bestLikelihoods(index, blocked);
   const riskOf = (lik: Float64Array) => targets.reduce((sum, t) => sum + index.severityRank[t]! * lik[t]!, 0);
   const riskBefore = riskOf(before);
+  const uncuttableTargetIds = uncuttable.map((t) => index.nodeIds[t]!);
   const base = {
     minSeverity,
     ...(options.budget !== undefined ? { budget: options.budget } : {}),
-    uncuttableTargetIds: uncuttable.map((t) => index.nodeIds[t]!),
+    uncuttableTargetIds,
+    uncuttableTargets: explainUncuttable(graph, index, uncuttableTargetIds),
     riskBefore,
   };
-  if (cuttable.length === 0 || (options.budget !== undefined && options.budget === 0)) {
+
+  // Budget variant (controls v2): the plan within budget that removes the most risk, counting
+  // partial cuts and REDUCES placements, then the cheapest such plan (budget-plan.ts).
+  if (options.budget !== undefined) {
+    const plan = await planWithinBudget(graph, {
+      budget: options.budget,
+      minSeverity,
+      scale: options.scale ?? 'SAFETY',
+      timeLimitMs: Math.max(1, timeLimitMs - (performance.now() - t0)),
+      mipRelGap,
+    });
+    const placementOf = new Map<string, number>();
+    index.placementControlId.forEach((c, i) => placementOf.set(`${c}\u0000${index.placementElementId[i]!}`, i));
+    const chosen = plan.placements
+      .map((p) => placementOf.get(`${p.controlId}\u0000${p.elementId}`))
+      .filter((p): p is number => p !== undefined)
+      .sort((a, b) => a - b);
+    const after = blockedWith(index, chosen);
+    const protects = new Map(
+      describePlacements(graph, index, chosen, after, cuttable).map((d) => [
+        `${d.controlId}\u0000${d.elementId}`,
+        d.cutsTargetIds,
+      ]),
+    );
+    return {
+      placements: plan.placements.map((p) => ({
+        controlId: p.controlId,
+        elementId: p.elementId,
+        elementType: p.elementType,
+        cost: p.cost,
+        effect: p.effect,
+        cutsStepIds: p.preventsStepIds,
+        reducesStepIds: p.reduces.map((r) => r.stepId),
+        cutsTargetIds: protects.get(`${p.controlId}\u0000${p.elementId}`) ?? [],
+      })),
+      totalCost: plan.totalCost,
+      optimal: plan.optimal,
+      mipGap: plan.mipGap,
+      solveTimeMs: performance.now() - t0,
+      status: plan.status === 'NOTHING_TO_REDUCE' ? 'NOTHING_TO_CUT' : plan.status,
+      ...base,
+      riskBefore: plan.riskBefore,
+      riskAfter: plan.riskAfter,
+    };
+  }
+
+  if (cuttable.length === 0) {
     return {
       placements: [],
       totalCost: 0,
@@ -94,16 +147,7 @@ export async function recommendControls(
     };
   }
 
-  const budgetMode = options.budget !== undefined;
-  const weight = new Float64Array(index.n);
-  for (const t of cuttable) weight[t] = index.severityRank[t]! * before[t]!;
-  const model = buildModel(
-    index,
-    reach,
-    source,
-    cuttable,
-    budgetMode ? { budget: options.budget!, weight } : undefined,
-  );
+  const model = buildModel(index, reach, source, cuttable);
   const remaining = Math.max(1, timeLimitMs - (performance.now() - t0));
   const solved: MilpResult =
     model.milp.numCols > 0
@@ -114,9 +158,8 @@ export async function recommendControls(
   for (let j = 0; j < model.placementOfCol.length; j++) {
     if (solved.colValue[j]! > 0.5) chosen.push(model.placementOfCol[j]!);
   }
-  // Solutions cut short by the time limit, and budget solutions (which may carry placements that
-  // cut nothing more), lose the placements the cut targets do not need.
-  if (solved.status === 'TIME_LIMIT' || budgetMode)
+  // Solutions cut short by the time limit lose the placements the cut targets do not need.
+  if (solved.status === 'TIME_LIMIT')
     pruneRedundant(index, chosen, cuttable, t0 + Math.max(timeLimitMs, 1000));
   chosen.sort((a, b) => a - b);
 
@@ -173,13 +216,7 @@ interface BuiltModel {
   forced: number[];
 }
 
-function buildModel(
-  index: GraphIndex,
-  reach: Uint8Array,
-  source: Uint8Array,
-  cuttable: readonly number[],
-  budget?: { budget: number; weight: Float64Array },
-): BuiltModel {
+function buildModel(index: GraphIndex, reach: Uint8Array, source: Uint8Array, cuttable: readonly number[]): BuiltModel {
   const {
     n,
     m,
@@ -202,16 +239,14 @@ function buildModel(
     zero[t] = 1;
     stack.push(t);
   }
-  if (!budget) {
-    while (stack.length > 0) {
-      const v = stack.pop()!;
-      for (let q = inStart[v]!; q < inStart[v + 1]!; q++) {
-        const s = inSteps[q]!;
-        const u = stepFrom[s]!;
-        if (blocked[s] || zero[u] || !reach[u] || !unblockable(s)) continue;
-        zero[u] = 1;
-        stack.push(u);
-      }
+  while (stack.length > 0) {
+    const v = stack.pop()!;
+    for (let q = inStart[v]!; q < inStart[v + 1]!; q++) {
+      const s = inSteps[q]!;
+      const u = stepFrom[s]!;
+      if (blocked[s] || zero[u] || !reach[u] || !unblockable(s)) continue;
+      zero[u] = 1;
+      stack.push(u);
     }
   }
   // Nodes reachable from the entries that co-reach a sink without passing through one.
@@ -247,16 +282,7 @@ function buildModel(
 
   rows = dedupeRows(rows);
 
-  // Budget variant: node weights in the objective. A target whose only row in is unblockable
-  // from u has r_t = r_u at the optimum, so its weight moves to u (repeatedly: a device inherits
-  // the weights of its assets). Weighted nodes are never eliminated.
-  const weight = new Float64Array(n);
   const keep = zero;
-  if (budget) {
-    for (const t of cuttable) weight[t] = budget.weight[t]!;
-    rows = mergeWeights(rows, n, weight);
-    for (let v = 0; v < n; v++) keep[v] = weight[v]! > 0 ? 1 : 0;
-  }
 
   // Reduce to a fixpoint: eliminate pass-through nodes, drop dominated placements and implied
   // rows, and (min-cost) take placements that alone can cut a row from the source.
@@ -266,14 +292,12 @@ function buildModel(
     rows = eliminateNodes(rows, n, keep);
     rows = dropDominatedPlacements(rows, placementCost);
     rows = dropImpliedRows(rows);
-    if (!budget) {
-      const take = new Set<number>();
-      // r_t + x ≥ 1 with r_t fixed at 0 (a sink): x = 1.
-      for (const row of rows) if (row.u < 0 && zero[row.v] && row.placements.length === 1) take.add(row.placements[0]!);
-      if (take.size > 0) {
-        forced.push(...take);
-        rows = rows.filter((row) => !row.placements.some((p) => take.has(p)));
-      }
+    const take = new Set<number>();
+    // r_t + x ≥ 1 with r_t fixed at 0 (a sink): x = 1.
+    for (const row of rows) if (row.u < 0 && zero[row.v] && row.placements.length === 1) take.add(row.placements[0]!);
+    if (take.size > 0) {
+      forced.push(...take);
+      rows = rows.filter((row) => !row.placements.some((p) => take.has(p)));
     }
     // Later rounds gain little: stop below 2 % (every round is exact, this only trades speed).
     const after = rows.length + rows.reduce((k, r) => k + r.placements.length, 0);
@@ -292,7 +316,7 @@ function buildModel(
   let ncols = nx;
   const rNodes: number[] = [];
   const addNode = (v: number) => {
-    if (v >= 0 && colOfNode[v] === -1 && (budget || !zero[v])) {
+    if (v >= 0 && colOfNode[v] === -1 && !zero[v]) {
       colOfNode[v] = ncols++;
       rNodes.push(v);
     }
@@ -324,15 +348,6 @@ function buildModel(
     rowLower.push(row.u < 0 ? 1 : 0);
     rowUpper.push(Infinity);
   }
-  if (budget) {
-    for (let j = 0; j < nx; j++) {
-      rowIndex.push(j);
-      rowValue.push(placementCost[placementOfCol[j]!]!);
-    }
-    rowStart.push(rowIndex.length);
-    rowLower.push(-Infinity);
-    rowUpper.push(budget.budget);
-  }
 
   const colCost = new Float64Array(ncols);
   const colLower = new Float64Array(ncols);
@@ -340,14 +355,12 @@ function buildModel(
   const integrality = new Int32Array(ncols);
   for (let j = 0; j < nx; j++) {
     integrality[j] = 1;
-    if (!budget) colCost[j] = placementCost[placementOfCol[j]!]!;
+    colCost[j] = placementCost[placementOfCol[j]!]!;
   }
-  if (budget) for (const v of rNodes) colCost[colOfNode[v]!] = weight[v]!;
 
-  // A feasible start: every candidate chosen, nothing reachable (min-cost); nothing chosen (budget).
+  // A feasible start: every candidate chosen, nothing reachable.
   const start = new Float64Array(ncols);
-  if (budget) for (const v of rNodes) start[colOfNode[v]!] = 1;
-  else start.fill(1, 0, nx);
+  start.fill(1, 0, nx);
 
   return {
     milp: {
@@ -477,49 +490,6 @@ function eliminateNodes(input: readonly Row[], n: number, keep: Uint8Array): Row
       outs[v] = undefined;
     }
     queue = next.sort((a, b) => a - b);
-  }
-  return dedupeRows(rows);
-}
-
-/**
- * Budget variant: a node v whose only row in is unblockable (u → v, no blockers, u not the
- * source) has r_v = r_u at the optimum (nothing else bounds r_v from below, and the objective and
- * v's rows out want it low). So v is merged into u: its weight moves to u and its rows out start
- * at u (a device inherits the weights of its assets). Repeats while it applies.
- */
-function mergeWeights(input: readonly Row[], n: number, weight: Float64Array): Row[] {
-  const rows: (Row | null)[] = input.map((row) => ({ ...row }));
-  const ins: number[][] = Array.from({ length: n }, () => []);
-  const outs: number[][] = Array.from({ length: n }, () => []);
-  rows.forEach((row, r) => {
-    ins[row!.v]!.push(r);
-    if (row!.u >= 0) outs[row!.u]!.push(r);
-  });
-  const queue: number[] = [];
-  for (let v = 0; v < n; v++) if (weight[v]! > 0) queue.push(v);
-  while (queue.length > 0) {
-    const v = queue.shift()!;
-    const live = ins[v]!.filter((r) => rows[r] !== null);
-    if (live.length !== 1 || weight[v] === 0) continue;
-    const row = rows[live[0]!]!;
-    const u = row.u;
-    if (u < 0 || row.placements.length > 0) continue;
-    rows[live[0]!] = null;
-    for (const r of outs[v]!) {
-      const out = rows[r];
-      if (!out) continue;
-      if (out.v === u)
-        rows[r] = null; // r_u ≥ r_u − Σ x always holds
-      else {
-        rows[r] = { ...out, u };
-        outs[u]!.push(r);
-      }
-    }
-    outs[v] = [];
-    const fresh = weight[u] === 0;
-    weight[u]! += weight[v]!;
-    weight[v] = 0;
-    if (fresh) queue.push(u);
   }
   return dedupeRows(rows);
 }
@@ -770,6 +740,8 @@ function describePlacements(
       cost: index.placementCost[p]!,
       cutsStepIds: cuts[i]!.map((s) => graph.steps[s]!.id),
       cutsTargetIds: protectedTargets.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+      effect: 'PREVENTS' as const,
+      reducesStepIds: [],
     };
   });
 }
