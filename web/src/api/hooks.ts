@@ -16,6 +16,7 @@ import {
   ChannelsPageDocument,
   ControlPlacementsPageDocument,
   ControlReviewDocument,
+  CostRiskCurveDocument,
   DevicesPageDocument,
   InterfacesPageDocument,
   ModelElementsDocument,
@@ -55,6 +56,7 @@ export const keys = {
   whatIf: (id: string, args: object) => ['model', id, 'whatIf', args] as const,
   baseline: (id: string, assume: PlacementAssumption = 'IMPLEMENTED') => ['model', id, 'baseline', assume] as const,
   controlReview: (id: string) => ['model', id, 'controlReview'] as const,
+  curve: (id: string, minSeverity: string) => ['model', id, 'curve', minSeverity] as const,
   versions: (id: string) => ['model', id, 'versions'] as const,
   diff: (id: string, args: object) => ['model', id, 'diff', args] as const,
 };
@@ -221,6 +223,21 @@ export function useBaselineGaps(id: string, enabled = true, assume: PlacementAss
       request(BaselineGapsDocument, { id, onlyGaps: false, assume }).then((r) => r.model?.baselineGaps ?? null),
     enabled,
     placeholderData: keepPreviousData,
+  });
+}
+
+/**
+ * The model's cost–risk curve for `minSeverity` (at most 12 points in 20 s: what each extra cost unit
+ * buys; `complete` false when cut short).
+ */
+export function useCostRiskCurve(id: string, minSeverity: Severity, enabled = true) {
+  return useQuery({
+    queryKey: keys.curve(id, minSeverity),
+    queryFn: () =>
+      request(CostRiskCurveDocument, { id, minSeverity, maxBreakpoints: 12, timeLimitMs: 20000 }).then(
+        (r) => r.model?.costRiskCurve ?? null,
+      ),
+    enabled,
   });
 }
 

@@ -6,7 +6,8 @@
  */
 import { useEffect, useMemo, useState } from 'react';
 import type { PlacementInput, Severity, WhatIfQuery } from '../api/__generated__/graphql';
-import { useAcceptRecommendation, useRecommendation, useWhatIf } from '../api/hooks';
+import { useAcceptRecommendation, useCostRiskCurve, useRecommendation, useWhatIf } from '../api/hooks';
+import { CostRiskCurveView } from './CostRiskCurve';
 import type { ModelIndex } from '../graph/model-index';
 import { ELEMENT_TYPE, SEVERITY, SEVERITY_ORDER, formatCost, formatRisk } from '../graph/vocabulary';
 import type { AttackPath } from './AttackPathList';
@@ -44,6 +45,8 @@ export function RecommendationPanel({
   const full = useRecommendation(modelId, { minSeverity, budget: null });
   const budgeted = useRecommendation(modelId, { minSeverity, budget }, budgetOn);
   const rec = budgetOn ? budgeted : full;
+  const [showCurve, setShowCurve] = useState(false);
+  const curve = useCostRiskCurve(modelId, minSeverity, showCurve);
   const recommendation = rec.data ?? null;
   const maxBudget = Math.max(1, Math.ceil(full.data?.totalCost ?? 10));
 
@@ -135,7 +138,22 @@ export function RecommendationPanel({
             <output>{formatCost(budget)} units</output>
           </>
         )}
+        <label>
+          <input type="checkbox" checked={showCurve} onChange={(e) => setShowCurve(e.target.checked)} /> Show the
+          cost–risk curve
+        </label>
       </div>
+      {showCurve && (
+        <CostRiskCurveView
+          curve={curve.data}
+          loading={curve.isPending}
+          error={curve.error}
+          onChoose={(b) => {
+            setBudgetOn(true);
+            setBudget(b);
+          }}
+        />
+      )}
 
       {rec.isPending && <Loading label="Computing the optimal control set…" />}
       {rec.error && <ErrorMessage error={rec.error} title="Recommendation failed" onRetry={() => void rec.refetch()} />}
@@ -191,10 +209,17 @@ export function RecommendationPanel({
               </>
             )}
           </p>
-          {recommendation.uncuttableTargetIds.length > 0 && (
-            <div className="warning-box" role="note">
-              No catalogue control can cut the paths to:{' '}
-              {recommendation.uncuttableTargetIds.map((id) => targetLabel(index, id)).join('; ')}.
+          {recommendation.uncuttableTargets.length > 0 && (
+            <div className="warning-box" role="note" data-testid="uncuttable">
+              No catalogue control can prevent the paths to:
+              <ul>
+                {recommendation.uncuttableTargets.map((u) => (
+                  <li key={u.targetId}>
+                    <b>{targetLabel(index, u.targetId)}</b>
+                    <div className="sub">{u.reason}</div>
+                  </li>
+                ))}
+              </ul>
             </div>
           )}
 
@@ -251,6 +276,18 @@ export function RecommendationPanel({
                     <span className="cost">{formatCost(p.cost)}</span>
                   </label>
                   <div className="cuts">
+                    <span className={`effect effect-${p.effect.toLowerCase()}`}>
+                      {p.effect === 'PREVENTS'
+                        ? 'Prevents'
+                        : p.effect === 'REDUCES'
+                          ? 'Reduces'
+                          : 'Prevents and reduces'}
+                    </span>{' '}
+                    {p.reducesStepIds.length > 0 && (
+                      <>
+                        (lowers {p.reducesStepIds.length} step{p.reducesStepIds.length === 1 ? '' : 's'}){' '}
+                      </>
+                    )}
                     Blocks {p.cutsStepIds.length} step{p.cutsStepIds.length === 1 ? '' : 's'}
                     {p.cutsTargetIds.length > 0 && (
                       <>; without it, reachable again: {p.cutsTargetIds.map((t) => targetLabel(index, t)).join('; ')}</>
