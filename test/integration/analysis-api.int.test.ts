@@ -343,3 +343,117 @@ describe('analysis on the demo hospital', () => {
     expect(r2.errors?.[0]?.extensions?.['field']).toBe('budget');
   });
 });
+
+describe('controls v2 over GraphQL', () => {
+  type Plan = {
+    totalCost: number;
+    status: string;
+    mipGap: number;
+    riskBefore: number;
+    riskAfter: number;
+    uncuttableTargets: { targetId: string; reason: string; stepIds: string[] }[];
+    placements: {
+      controlId: string;
+      elementId: string;
+      effect: string;
+      cutsStepIds: string[];
+      reducesStepIds: string[];
+    }[];
+  };
+  const PLAN = `query($m: ID!, $budget: Float, $from: [ID!], $assume: PlacementAssumption) { model(id: $m) {
+    recommendControls(minSeverity: CRITICAL, budget: $budget, fromElementIds: $from, assume: $assume, timeLimitMs: 20000) {
+      totalCost status mipGap riskBefore riskAfter uncuttableTargets { targetId reason stepIds }
+      placements { controlId elementId effect cutsStepIds reducesStepIds } } } }`;
+
+  it('a budget of 30 % of the full cut buys a non-empty plan that removes risk, prevents and reduces', async () => {
+    const full = (await h.gqlOk<{ model: { recommendControls: Plan } }>(PLAN, { m: modelId })).model.recommendControls;
+    expect(full.placements.every((p) => p.effect === 'PREVENTS')).toBe(true);
+    const budget = Math.round(full.totalCost * 0.3);
+    const plan = (await h.gqlOk<{ model: { recommendControls: Plan } }>(PLAN, { m: modelId, budget })).model
+      .recommendControls;
+    expect(plan.placements.length).toBeGreaterThan(0);
+    expect(plan.totalCost).toBeLessThanOrEqual(budget);
+    expect(plan.riskAfter).toBeLessThan(plan.riskBefore / 2);
+    expect(plan.mipGap).toBeLessThan(1e-3);
+    // Budget 0 on the demo: nothing costs 0, so nothing is bought (and that is optimal).
+    const zero = (await h.gqlOk<{ model: { recommendControls: Plan } }>(PLAN, { m: modelId, budget: 0 })).model
+      .recommendControls;
+    expect(zero.placements).toEqual([]);
+  });
+
+  it('starts from what the attacker already holds (fromElementIds) and counts the agreed plan (assume)', async () => {
+    const fromCloud = (
+      await h.gqlOk<{ model: { recommendControls: Plan } }>(PLAN, { m: modelId, from: ['dev-carelink-cloud'] })
+    ).model.recommendControls;
+    const normal = (await h.gqlOk<{ model: { recommendControls: Plan } }>(PLAN, { m: modelId })).model
+      .recommendControls;
+    expect(fromCloud.riskBefore).not.toBe(normal.riskBefore);
+    const planned = (
+      await h.gqlOk<{ model: { recommendControls: Plan } }>(PLAN, { m: modelId, assume: 'IMPLEMENTED_AND_PLANNED' })
+    ).model.recommendControls;
+    expect(planned.riskBefore).toBeLessThanOrEqual(normal.riskBefore);
+  });
+
+  it('serves the cost–risk curve: monotone, from the zero-cost plan, with its method and gap', async () => {
+    const c = (
+      await h.gqlOk<{
+        model: {
+          costRiskCurve: {
+            breakpoints: { cost: number; riskAfter: number; optimal: boolean }[];
+            complete: boolean;
+            method: string;
+            mipGap: number;
+            riskBefore: number;
+          };
+        };
+      }>(
+        `query($m: ID!) { model(id: $m) { costRiskCurve(minSeverity: CRITICAL, maxBreakpoints: 4, timeLimitMs: 30000) {
+          breakpoints { cost riskAfter optimal } complete method mipGap riskBefore } } }`,
+        { m: modelId },
+      )
+    ).model.costRiskCurve;
+    expect(c.breakpoints.length).toBeGreaterThan(1);
+    expect(c.breakpoints.length).toBeLessThanOrEqual(4);
+    expect(c.breakpoints[0]!.cost).toBe(0);
+    for (let i = 1; i < c.breakpoints.length; i++) {
+      expect(c.breakpoints[i]!.cost).toBeGreaterThan(c.breakpoints[i - 1]!.cost);
+      expect(c.breakpoints[i]!.riskAfter).toBeLessThan(c.breakpoints[i - 1]!.riskAfter);
+    }
+    expect(c.method).toMatch(/outer approximation|MILP/i);
+    expect(c.complete).toBe(false);
+  });
+
+  it('reports the control review of the demo: placements that no longer prevent what they were placed for', async () => {
+    const r = (
+      await h.gqlOk<{
+        model: {
+          controlReview: {
+            items: { placementId: string; problem: string; reason: string }[];
+            riskBefore: number;
+            riskAfter: number;
+          };
+        };
+      }>(
+        `query($m: ID!) { model(id: $m) { controlReview { items { placementId problem reason } riskBefore riskAfter } } }`,
+        {
+          m: modelId,
+        },
+      )
+    ).model.controlReview;
+    expect(r.items.length).toBeGreaterThan(0);
+    expect(r.items.find((i) => i.placementId === 'pl-c11-ws-icu')).toMatchObject({
+      problem: 'NO_LONGER_PREVENTS',
+      reason: expect.stringMatching(/AM07 \(now REDUCES/),
+    });
+    expect(r.riskBefore).toBeLessThanOrEqual(r.riskAfter);
+  });
+
+  it('refuses a placement that cannot exist with BAD_USER_INPUT naming the predicate', async () => {
+    const r = await h.gql(
+      `mutation($m: ID!, $p: [PlacementInput!]!) { acceptRecommendation(modelId: $m, placements: $p) { id } }`,
+      { m: modelId, p: [{ controlId: 'C13', elementId: 'if-icd-rf' }] },
+    );
+    expect(r.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(JSON.stringify(r.errors)).toMatch(/IP_BASED/);
+  });
+});

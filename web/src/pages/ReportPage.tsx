@@ -322,8 +322,8 @@ export function ReportPage() {
                 {rec.data.status === 'NOTHING_TO_CUT'
                   ? 'No target at this severity is reachable.'
                   : `${rec.data.placements.length} placements, total cost ${formatCost(rec.data.totalCost)} cost units (${rec.data.optimal ? 'proven minimum' : 'best found within the time limit'}); risk ${formatRisk(rec.data.riskBefore)} → ${formatRisk(rec.data.riskAfter)}.`}
-                {rec.data.uncuttableTargetIds.length > 0 &&
-                  ` No catalogue control cuts the paths to: ${rec.data.uncuttableTargetIds.map((t) => targetLabel(index, t)).join('; ')}.`}
+                {rec.data.uncuttableTargets.length > 0 &&
+                  ` No catalogue control cuts the paths to: ${rec.data.uncuttableTargets.map((u) => `${targetLabel(index, u.targetId)} (${u.reason})`).join('; ')}.`}
               </p>
               <table className="data-table">
                 <thead>
