@@ -8,6 +8,7 @@
  *   node tools/neo4j/neo4j-local.cjs start [--port N] [--instance NAME] [--fresh]
  *   node tools/neo4j/neo4j-local.cjs stop  [--instance NAME]
  *   node tools/neo4j/neo4j-local.cjs status [--instance NAME]
+ *   node tools/neo4j/neo4j-local.cjs reset  [--instance NAME] --yes   # stop, then delete the instance
  *
  * Layout (all git-ignored): .neo4j/lib/*.jar (runtime closure of org.neo4j:neo4j), and per
  * instance .neo4j/<instance>/{conf,data,logs,run,neo4j.pid,console.log,neo4j-password}. The server
@@ -475,10 +476,50 @@ async function stop({ instance = 'local', graceMs = 30000 } = {}) {
   return true;
 }
 
+/** Total size in bytes of the files under `dir` (0 if it does not exist); symlinks are not followed. */
+function diskUsage(dir) {
+  let total = 0;
+  let entries;
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  for (const e of entries) {
+    const f = path.join(dir, e.name);
+    if (e.isDirectory()) total += diskUsage(f);
+    else if (e.isFile()) total += fs.statSync(f).size;
+  }
+  return total;
+}
+
+/**
+ * Deletes a local instance for good: stops its Neo4j (as stop()), then removes .neo4j/<instance>
+ * (database, logs, the database password and initial-admin-password). The next start provisions
+ * an empty database, and `npm start` loads the catalogue and the demo hospital into it again. The
+ * downloaded jars in .neo4j/lib are kept. Resolves to `{ home, bytes, existed }` (bytes freed).
+ * Throws for an instance name that is not a plain folder name (no separators, not `lib`, not
+ * starting with a dot), so it can never delete outside .neo4j/ or the shared jars.
+ */
+async function reset({ instance = 'local' } = {}) {
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(instance) || instance === 'lib' || instance.endsWith('.tmp')) {
+    throw new Error(`refusing to reset instance ${JSON.stringify(instance)}: not a plain instance folder name`);
+  }
+  const { home } = instancePaths(instance);
+  if (path.dirname(home) !== NEO4J_DIR) throw new Error(`refusing to reset ${home}: not directly under ${NEO4J_DIR}`);
+  const existed = fs.existsSync(home);
+  const bytes = diskUsage(home);
+  await stop({ instance });
+  fs.rmSync(home, { recursive: true, force: true });
+  return { home, bytes, existed };
+}
+
 module.exports = {
   provision,
   start,
   stop,
+  reset,
+  diskUsage,
   readPid,
   pinnedVersion,
   credentials,
@@ -513,9 +554,28 @@ if (require.main === module) {
         console.log(pid ? `running (pid ${pid})` : 'stopped');
         break;
       }
+      case 'reset': {
+        // like `npm start` and `npm run admin:reset-password`: NEO4J_LOCAL_INSTANCE names the instance
+        const instance = opt('instance') || process.env.NEO4J_LOCAL_INSTANCE || 'local';
+        const home = instancePaths(instance).home;
+        const mb = (diskUsage(home) / 1048576).toFixed(0);
+        if (!rest.includes('--yes')) {
+          console.error(
+            `[neo4j-local] this stops instance '${instance}' and deletes ${path.relative(ROOT, home)} (${mb} MB): its database, logs and passwords. Add --yes to do it.`,
+          );
+          process.exit(2);
+        }
+        const r = await reset({ instance });
+        console.error(
+          r.existed
+            ? `[neo4j-local] deleted ${path.relative(ROOT, r.home)} (${mb} MB); the next start begins with an empty database`
+            : `[neo4j-local] no instance '${instance}' (nothing to delete)`,
+        );
+        break;
+      }
       default:
         console.error(
-          'usage: neo4j-local.cjs provision | start [--port N] [--instance NAME] [--fresh] | stop | status',
+          'usage: neo4j-local.cjs provision | start [--port N] [--instance NAME] [--fresh] | stop | status | reset --yes [--instance NAME]',
         );
         process.exit(2);
     }
