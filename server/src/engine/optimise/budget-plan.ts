@@ -384,6 +384,12 @@ function prepare(graph: AttackGraph, minSeverity: Severity, scale: RiskScale): P
 
 /** True risk of a plan (chosen[j] = 1 for local placement j) and ln of the best likelihood to every local node. */
 function evaluate(problem: Problem, chosen: Uint8Array): { risk: number; ln: Float64Array } {
+  const { risk, ln } = evaluateTree(problem, chosen);
+  return { risk, ln };
+}
+
+/** {@link evaluate}, also returning the local step by which each node is best reached (−1: entry or unreached). */
+function evaluateTree(problem: Problem, chosen: Uint8Array): { risk: number; ln: Float64Array; parent: Int32Array } {
   const {
     nodes,
     isEntry,
@@ -399,6 +405,7 @@ function evaluate(problem: Problem, chosen: Uint8Array): { risk: number; ln: Flo
   } = problem;
   const N = nodes.length;
   const dist = new Float64Array(N).fill(Infinity);
+  const parent = new Int32Array(N).fill(-1);
   const done = new Uint8Array(N);
   const heap = new MinHeap(N + 16);
   for (let i = 0; i < N; i++) {
@@ -420,6 +427,7 @@ function evaluate(problem: Problem, chosen: Uint8Array): { risk: number; ln: Flo
       const u = stepTo[k]!;
       if (d + w < dist[u]!) {
         dist[u] = d + w;
+        parent[u] = k;
         heap.push(d + w, u);
       }
     }
@@ -430,8 +438,11 @@ function evaluate(problem: Problem, chosen: Uint8Array): { risk: number; ln: Flo
   });
   const ln = new Float64Array(N);
   for (let i = 0; i < N; i++) ln[i] = -dist[i]!;
-  return { risk, ln };
+  return { risk, ln, parent };
 }
+
+/** Above this many candidate placements the start plan is built by path credit, not by trying each. */
+const PATH_GREEDY_FROM = 300;
 
 // ---------------------------------------------------------------------------------------------
 // The solver
@@ -698,6 +709,7 @@ class Solver {
    * none removes more. Stops at the deadline.
    */
   private greedy(budget: number): Candidate {
+    if (this.nx > PATH_GREEDY_FROM) return this.pathGreedy(budget);
     let cur = this.candidate(new Uint8Array(this.nx));
     const tie = RISK_RESOLUTION * this.problem.riskBefore;
     for (;;) {
@@ -720,6 +732,50 @@ class Solver {
       if (!pick) return cur;
       cur = pick;
     }
+  }
+
+  /**
+   * The start plan on large instances (one shortest-path tree per round instead of one per
+   * candidate): each round credits every unchosen placement acting on a step of a target's most
+   * likely path with the risk it would take off that path (all of it for a preventer, 1 − factor
+   * for a reducer), then takes the best credit per cost unit that fits the budget (a quarter of the
+   * credited ones at most per round), and repeats on the new paths. Stops at the deadline.
+   */
+  private pathGreedy(budget: number): Candidate {
+    const p = this.problem;
+    const chosen = new Uint8Array(this.nx);
+    let spent = 0;
+    for (;;) {
+      if (performance.now() > this.deadline) break;
+      const { parent, ln } = evaluateTree(p, chosen);
+      const credit = new Float64Array(this.nx);
+      p.targetNodes.forEach((t, i) => {
+        if (!Number.isFinite(ln[t]!)) return;
+        const at = p.targetWeight[i]! * Math.exp(ln[t]!);
+        for (let v = t, k = parent[v]!; k >= 0; v = p.stepFrom[k]!, k = parent[v]!) {
+          for (let r = p.preventStart[k]!; r < p.preventStart[k + 1]!; r++) credit[p.preventers[r]!]! += at;
+          for (let r = p.reduceStart[k]!; r < p.reduceStart[k + 1]!; r++)
+            credit[p.reducers[r]!]! += at * (1 - Math.exp(p.reduceLn[r]!));
+        }
+      });
+      const order: number[] = [];
+      for (let j = 0; j < this.nx; j++)
+        if (!chosen[j] && !this.dominated[j] && credit[j]! > 0 && spent + p.cost[j]! <= budget) order.push(j);
+      if (order.length === 0) break;
+      const ratio = (j: number) => (p.cost[j]! > 0 ? credit[j]! / p.cost[j]! : Infinity);
+      order.sort((a, b) => ratio(b) - ratio(a) || a - b);
+      const take = Math.max(1, Math.ceil(order.length / 4));
+      let taken = 0;
+      for (const j of order) {
+        if (taken >= take) break;
+        if (spent + p.cost[j]! > budget) continue;
+        chosen[j] = 1;
+        spent += p.cost[j]!;
+        taken++;
+      }
+      if (taken === 0) break;
+    }
+    return this.candidate(chosen);
   }
 
   /** Drops placements (costliest first, then zero-cost ones) whose removal keeps the risk ≤ cap. */
