@@ -96,7 +96,8 @@ export async function recommendControls(
       budget: options.budget,
       minSeverity,
       scale: options.scale ?? 'SAFETY',
-      timeLimitMs: Math.max(1, timeLimitMs - (performance.now() - t0)),
+      // 90 %: describing the plan and its protected targets comes after the planner's deadline.
+      timeLimitMs: Math.max(1, 0.9 * timeLimitMs - (performance.now() - t0)),
       mipRelGap,
     });
     const placementOf = new Map<string, number>();
@@ -159,8 +160,7 @@ export async function recommendControls(
     if (solved.colValue[j]! > 0.5) chosen.push(model.placementOfCol[j]!);
   }
   // Solutions cut short by the time limit lose the placements the cut targets do not need.
-  if (solved.status === 'TIME_LIMIT')
-    pruneRedundant(index, chosen, cuttable, t0 + Math.max(timeLimitMs, 1000));
+  if (solved.status === 'TIME_LIMIT') pruneRedundant(index, chosen, cuttable, t0 + Math.max(timeLimitMs, 1000));
   chosen.sort((a, b) => a - b);
 
   const after = blockedWith(index, chosen);
