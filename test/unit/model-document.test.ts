@@ -412,6 +412,14 @@ describe('validateModelDocument', () => {
       });
       expect(() => validateModelDocument(doc, catalogue)).not.toThrow();
     });
+    it('refuses an extrinsic mechanism whose control cannot exist on the channel (TLS on a radio link), as it would the placement', () => {
+      const doc = fresh();
+      const c = indexOf(doc.channels, 'ch-programmer-icd');
+      doc.channels[c]!.extrinsicMechanisms = ['TLS'];
+      expectIssue(doc, `channels[${c}].extrinsicMechanisms[0]`, /TLS stands for control C20.*\(IP_BASED\)/);
+      // A 2.0 file is migrated instead: the mechanism becomes a placement the review lists.
+      expect(() => validateModelDocument({ ...doc, formatVersion: '2.0' }, catalogue)).not.toThrow();
+    });
     it('keeps placements that no longer fit when they were stored before (misfitAllowed) or the file predates 2.1', () => {
       const doc = fresh();
       const p = place(doc, 'C13', 'if-icd-rf');

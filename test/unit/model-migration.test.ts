@@ -71,6 +71,21 @@ describe('migrateModelDocument (1.0 → 2.0)', () => {
     ]);
     expect(onCh.find((p) => p.controlId === 'C20')!.id).toMatch(/^mig-\d+$/); // '<ch>.C20' was taken
     expect(changes.map((c) => c.message).join('\n')).toMatch(/becomes IMPLEMENTED/);
+    // Two mechanisms of one control make one placement, said so.
+    const both = {
+      ...v20,
+      channels: v20.channels.map((x, i) => (i === 1 ? { ...x, extrinsicMechanisms: ['TLS', 'VPN'] } : x)),
+    };
+    const m2 = migrateModelDocument(both);
+    const second = (m2.document as ModelDocument).channels[1]!;
+    expect(
+      (m2.document as ModelDocument).controlPlacements.filter(
+        (p) => p.elementId === second.id && p.controlId === 'C20',
+      ),
+    ).toHaveLength(1);
+    expect(m2.changes.map((c) => c.message)).toContainEqual(
+      expect.stringMatching(/^VPN on .* maps to the same placement/),
+    );
   });
 
   it('migrates a v1 export of a generated 1,000-device hospital, merging an exact duplicate channel and moving its placement', () => {

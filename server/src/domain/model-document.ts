@@ -26,6 +26,7 @@ import {
   CHANNEL_PAYLOADS,
   EXTRINSIC_MECHANISMS,
   INTERFACE_FUNCTIONS,
+  EXTRINSIC_MECHANISM_CONTROL,
   INTERFACE_KINDS,
   INTRINSIC_MECHANISM_TECHNOLOGY,
   type Asset,
@@ -464,6 +465,27 @@ function checkDomain(
   const controlRange = controlIds.length > 0 ? ` (${controlIds[0]!}..${controlIds[controlIds.length - 1]!})` : '';
   const placed = new Map<string, string>();
   const facts = elementFacts(doc);
+  // A channel's extrinsic mechanism is a placement of its control (one representation): it must
+  // fit the channel as the placement would (TLS needs IP), unless kept as stored.
+  doc.channels.forEach((channel, i) => {
+    channel.extrinsicMechanisms.forEach((mechanism, j) => {
+      const control = controls.get(EXTRINSIC_MECHANISM_CONTROL[mechanism]);
+      const element = facts.get(channel.id);
+      if (!control || !element) return;
+      const misfit = placementMisfit(control, element);
+      const asPlacement = {
+        id: `${channel.id}#${mechanism}`,
+        controlId: control.id,
+        elementId: channel.id,
+        status: 'IMPLEMENTED' as const,
+      };
+      if (misfit !== null && !misfitAllowed(asPlacement))
+        add(
+          `channels[${i}].extrinsicMechanisms[${j}]`,
+          `${mechanism} stands for control ${control.id}, and '${channel.id}' cannot carry it: ${misfit}; remove the mechanism or describe the protection with a control that fits`,
+        );
+    });
+  });
   doc.controlPlacements.forEach((placement, i) => {
     const path = `controlPlacements[${i}]`;
     const control = controls.get(placement.controlId);

@@ -21,7 +21,7 @@
  *
  * Pure: the input is not modified.
  */
-import { MODEL_FORMAT_VERSION, type Channel } from './types';
+import { EXTRINSIC_MECHANISM_CONTROL, MODEL_FORMAT_VERSION, type Channel, type ExtrinsicMechanism } from './types';
 
 /** One change the migration made, for the import result and the migration report. */
 export interface MigrationChange {
@@ -72,15 +72,6 @@ export function migrateModelDocument(input: unknown): MigrationResult {
   return { document: input, fromVersion, changes: [] };
 }
 
-/** The control each channel extrinsic mechanism stands for (same table as the engine's). */
-const MECHANISM_CONTROL: Record<string, string> = {
-  TLS: 'C20',
-  VPN: 'C20',
-  APPLICATION_ENCRYPTION: 'C26',
-  CHALLENGE_RESPONSE: 'C27',
-  MESSAGE_AUTHENTICATION: 'C21',
-};
-
 /**
  * 2.0 → 2.1 (controls v2, one representation): each extrinsic mechanism of a channel becomes an
  * IMPLEMENTED placement of its control on the channel (TLS/VPN → C20, APPLICATION_ENCRYPTION →
@@ -103,6 +94,7 @@ function migrate2to21(input: Record<string, unknown>): {
     if (Array.isArray(l)) for (const x of l) if (isRecord(x) && typeof x.id === 'string') used.add(x.id);
   }
   let seq = 0;
+  const created = new Set<unknown>();
   const freshId = (preferred: string): string => {
     if (preferred.length <= 40 && /^[A-Za-z0-9_.-]+$/.test(preferred) && !used.has(preferred)) {
       used.add(preferred);
@@ -118,14 +110,21 @@ function migrate2to21(input: Record<string, unknown>): {
     if (!isRecord(c) || !Array.isArray(c.extrinsicMechanisms) || c.extrinsicMechanisms.length === 0) return c;
     if (typeof c.id !== 'string') return c;
     for (const mechanism of c.extrinsicMechanisms) {
-      const controlId = MECHANISM_CONTROL[String(mechanism)];
+      const controlId = (EXTRINSIC_MECHANISM_CONTROL as Record<string, string | undefined>)[String(mechanism)];
       if (controlId === undefined) return c; // unknown value: left for schema validation to report
     }
     for (const mechanism of c.extrinsicMechanisms as string[]) {
-      const controlId = MECHANISM_CONTROL[mechanism]!;
+      const controlId = EXTRINSIC_MECHANISM_CONTROL[mechanism as ExtrinsicMechanism];
       const existing = placements.find(
         (p): p is Record<string, unknown> => isRecord(p) && p.controlId === controlId && p.elementId === c.id,
       );
+      if (existing && created.has(existing)) {
+        changes.push({
+          path: `channels[${i}].extrinsicMechanisms`,
+          message: `${mechanism} on '${c.id}' maps to the same placement '${String(existing.id)}' of ${controlId}`,
+        });
+        continue;
+      }
       if (existing) {
         if (existing.status !== 'IMPLEMENTED') {
           existing.status = 'IMPLEMENTED';
@@ -141,7 +140,9 @@ function migrate2to21(input: Record<string, unknown>): {
         continue;
       }
       const id = freshId(`${c.id}.${controlId}`);
-      placements.push({ id, controlId, elementId: c.id, status: 'IMPLEMENTED' });
+      const placement = { id, controlId, elementId: c.id, status: 'IMPLEMENTED' };
+      created.add(placement);
+      placements.push(placement);
       changes.push({
         path: `channels[${i}].extrinsicMechanisms`,
         message: `${mechanism} on '${c.id}' became placement '${id}' of ${controlId} (IMPLEMENTED)`,

@@ -195,6 +195,19 @@ export const EXTRINSIC_MECHANISMS = [
 ] as const;
 export type ExtrinsicMechanism = (typeof EXTRINSIC_MECHANISMS)[number];
 
+/**
+ * The control each extrinsic mechanism of a channel stands for (controls v2, one representation):
+ * the mechanism is read as an IMPLEMENTED placement of that control, never counted twice; format
+ * 2.1 migrates mechanisms into such placements.
+ */
+export const EXTRINSIC_MECHANISM_CONTROL: Readonly<Record<ExtrinsicMechanism, string>> = {
+  TLS: 'C20',
+  VPN: 'C20',
+  APPLICATION_ENCRYPTION: 'C26',
+  CHALLENGE_RESPONSE: 'C27',
+  MESSAGE_AUTHENTICATION: 'C21',
+};
+
 /** What a channel carries. */
 export const CHANNEL_PAYLOADS = ['COMMANDS', 'PERSONAL_DATA', 'TELEMETRY', 'ALARMS', 'FIRMWARE'] as const;
 export type ChannelPayload = (typeof CHANNEL_PAYLOADS)[number];

@@ -15,7 +15,7 @@ export { recommendControls } from './optimise/recommend-controls';
 export { planWithinBudget, costRiskCurve } from './optimise/budget-plan';
 /** Loads the HiGHS WebAssembly solver ahead of the first recommendation (optional; cached). */
 export { loadHighs as preloadSolver } from './optimise/milp';
-export { whatIf } from './optimise/what-if';
+export { whatIf, whatIfWithGraph } from './optimise/what-if';
 export { reviewControlPlacements } from './optimise/review-controls';
 export { findBaselineGaps, deviceConditions } from './baseline/find-baseline-gaps';
 export {

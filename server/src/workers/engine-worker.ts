@@ -18,7 +18,7 @@ import {
   costRiskCurve,
   recommendControls,
   reviewControlPlacements,
-  whatIf,
+  whatIfWithGraph,
   type AttackGraph,
   type AttackPathsResult,
   type AttackStep,
@@ -71,10 +71,12 @@ const OPERATIONS = {
     document: ModelDocument,
     catalogue: Catalogue,
     placements: PlacementInput[],
-    options: Parameters<typeof whatIf>[3],
+    options: Parameters<typeof whatIfWithGraph>[3],
   ) => {
-    const result = whatIf(document, catalogue, placements, options, g);
-    return { ...result, before: expand(g, result.before), after: expand(g, result.after) };
+    // The after paths' steps come from the graph with the placements applied (their reduced
+    // likelihoods, IMPLEMENTED statuses), not from the model's graph.
+    const { result, afterGraph } = whatIfWithGraph(document, catalogue, placements, options, g);
+    return { ...result, before: expand(g, result.before), after: expand(afterGraph, result.after) };
   },
   /** services/risk-totals (the engine's path search over every target). */
   riskTotals: (g: AttackGraph, scale?: RiskScale) => riskTotals(g, scale),

@@ -10,7 +10,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadBundledCatalogue } from '../../../server/src/domain/catalogue';
 import type { ModelDocument } from '../../../server/src/domain/types';
-import { buildAttackGraph, recommendControls, reviewControlPlacements, whatIf } from '../../../server/src/engine';
+import {
+  buildAttackGraph,
+  recommendControls,
+  reviewControlPlacements,
+  whatIf,
+  whatIfWithGraph,
+} from '../../../server/src/engine';
 import { ValidationError } from '../../../server/src/domain/errors';
 import { modelBuilder } from '../../support/build-graph';
 import { indexGraph } from '../../../server/src/engine/graph-index';
@@ -235,5 +241,38 @@ describe('graph index of a built graph', () => {
         key,
         Array.from(slow[key] as ArrayLike<unknown>),
       ]);
+  });
+});
+
+describe('review fixes', () => {
+  it('receiver-side authentication on the device still works when the channels name the receiving interface', () => {
+    const doc = implant();
+    expect(doc.channels.every((c) => c.toInterfaceId === 'icd-rf')).toBe(true);
+    const spoofing = buildAttackGraph(doc, catalogue).steps.filter((s) => s.ruleId === 'command-spoofing');
+    for (const s of spoofing) {
+      const on = s.blockingControls.map((b) => b.elementId);
+      expect(on).toContain('icd-rf');
+      expect(on).toContain('icd');
+    }
+    const applied = whatIf(doc, catalogue, [{ controlId: 'C27', elementId: 'icd' }], {});
+    expect(applied.placementsApplied[0]!.blocksStepIds.filter((id) => id.startsWith('command-spoofing@'))).toHaveLength(
+      spoofing.length,
+    );
+  });
+
+  it('whatIfWithGraph gives the after graph, whose steps carry the placements in force', () => {
+    const { result, afterGraph } = whatIfWithGraph(
+      probe(),
+      catalogue,
+      [{ controlId: 'C01', elementId: 'monitor-web' }],
+      {},
+    );
+    const byId = new Map(afterGraph.steps.map((s) => [s.id, s]));
+    const access = afterGraph.steps.find((s) => s.ruleId === 'unauthenticated-access')!;
+    expect(access.reducingControls.find((r) => r.controlId === 'C01')).toMatchObject({ status: 'IMPLEMENTED' });
+    for (const p of result.after.paths) {
+      const product = p.stepIds.reduce((l, id) => l * byId.get(id)!.likelihood, 1);
+      expect(product).toBeCloseTo(p.likelihood, 9);
+    }
   });
 });

@@ -63,7 +63,8 @@ export async function recommendControls(
   const minSeverity: Severity = options.minSeverity;
   if (!(timeLimitMs > 0)) throw new ValidationError('timeLimitMs must be positive', 'timeLimitMs');
   if (!(mipRelGap >= 0)) throw new ValidationError('mipRelGap must be ≥ 0', 'mipRelGap');
-  if (options.budget !== undefined && !(options.budget >= 0)) throw new ValidationError('budget must be ≥ 0', 'budget');
+  if (options.budget !== undefined && !(Number.isFinite(options.budget) && options.budget >= 0))
+    throw new ValidationError('budget must be a finite number ≥ 0', 'budget');
 
   const index = indexGraph(graph);
   const { m, blocked, stepPlacementStart: ps } = index;

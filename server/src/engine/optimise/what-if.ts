@@ -40,6 +40,21 @@ export function whatIf(
   options: WhatIfOptions = {},
   beforeGraph?: AttackGraph,
 ): WhatIfResult {
+  return whatIfWithGraph(model, catalogue, placements, options, beforeGraph).result;
+}
+
+/**
+ * {@link whatIf}, also returning the attack graph with the placements applied, so that a caller
+ * resolving the `after` paths' steps reads them from the graph they belong to (likelihoods with
+ * the placements' reductions, statuses IMPLEMENTED).
+ */
+export function whatIfWithGraph(
+  model: ModelDocument,
+  catalogue: Catalogue,
+  placements: readonly PlacementInput[],
+  options: WhatIfOptions = {},
+  beforeGraph?: AttackGraph,
+): { result: WhatIfResult; afterGraph: AttackGraph } {
   const graphOptions: BuildAttackGraphOptions = {
     ...(options.fromElementIds ? { fromElementIds: options.fromElementIds } : {}),
     ...(options.assume ? { assume: options.assume } : {}),
@@ -94,5 +109,8 @@ export function whatIf(
     .filter((path) => path.stepIds.some((id) => nowBlocked.has(id)))
     .map((path) => path.id)
     .sort(compareIds);
-  return { before, after, placementsApplied: applied, pathsCut, riskReduction: before.totalRisk - after.totalRisk };
+  return {
+    result: { before, after, placementsApplied: applied, pathsCut, riskReduction: before.totalRisk - after.totalRisk },
+    afterGraph,
+  };
 }

@@ -12,7 +12,7 @@ export const commandSpoofingRule: AttackRule = {
   toType: 'ASSET',
   needs: ['INJECT'],
   grants: ['MANIPULATE', 'DENY'],
-  controlElement: 'the channel, or the receiving interface (else device)',
+  controlElement: 'the channel, or the receiving interface or device',
   likelihood:
     'baseLikelihood(AM04) × Π factors of REDUCES controls in force (catalogue effects); only when the channel carries COMMANDS',
   source:
@@ -33,9 +33,9 @@ export const commandSpoofingRule: AttackRule = {
               likelihood: method.baseLikelihood,
               evidence: [{ property: 'carries', value: 'COMMANDS' }],
               controlElementId: channel.id,
-              // Receiver-side authentication (controls v2): the receiving interface, else the
-              // receiving device, checks every command whatever link it came over.
-              alsoBlockedOn: [channel.toInterfaceId ?? channel.toDeviceId],
+              // Receiver-side authentication (controls v2): the receiving interface and the
+              // receiving device check every command whatever link it came over.
+              alsoBlockedOn: [...(channel.toInterfaceId ? [channel.toInterfaceId] : []), channel.toDeviceId],
             }),
           );
       }

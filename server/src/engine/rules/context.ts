@@ -6,6 +6,7 @@ import { ValidationError, type FieldIssue } from '../../domain/errors';
 import {
   CHANNEL_PAYLOADS,
   EXTRINSIC_MECHANISMS,
+  EXTRINSIC_MECHANISM_CONTROL,
   INTERFACE_FUNCTIONS,
   INTERFACE_KINDS,
   type AttackMethod,
@@ -19,7 +20,6 @@ import {
   type Interface,
   type Zone,
   type ControlEffect,
-  type ExtrinsicMechanism,
 } from '../../domain/types';
 import { compareIds, sortById } from '../compare';
 import { canPlaceControl, elementFacts, placementMisfit, type PlaceableElement } from '../controls';
@@ -45,18 +45,6 @@ import {
   type ReducingControl,
 } from '../types';
 import type { AttackRule, IndexedModel, RuleContext, ScoredVulnerability, StepDraft } from './rule';
-
-/**
- * The control each extrinsic mechanism of a channel stands for (controls v2, one representation):
- * the mechanism is read as an IMPLEMENTED placement of that control, never counted twice.
- */
-export const EXTRINSIC_MECHANISM_CONTROL: Record<ExtrinsicMechanism, string> = {
-  TLS: 'C20',
-  VPN: 'C20',
-  APPLICATION_ENCRYPTION: 'C26',
-  CHALLENGE_RESPONSE: 'C27',
-  MESSAGE_AUTHENTICATION: 'C21',
-};
 
 /** Smallest likelihood a step can have: keeps −ln(likelihood) finite. */
 export const MIN_LIKELIHOOD = 1e-6;
