@@ -130,13 +130,8 @@ export function generateHospital(options: GenerateHospitalOptions): ModelDocumen
     wards.push(zone(`z-ward-${pad(w + 1, 3)}`, `Ward ${w + 1} clinical network`, 'CLINICAL', false));
 
   let placementSeq = 0;
-  const place = (
-    controlId: string,
-    elementId: string,
-    status: ControlPlacement['status'],
-    // The element's kind, for readers; applicability is checked on the finished model below.
-    _element: { type: string; [k: string]: unknown },
-  ) => {
+  const place = (controlId: string, elementId: string, status: ControlPlacement['status']) => {
+    // Applicability is checked on the finished model (below), where every fact is known.
     if (controls && !controls.has(controlId)) return;
     placements.push({ id: `pl-${pad(++placementSeq)}`, controlId, elementId, status });
   };
@@ -177,9 +172,8 @@ export function generateHospital(options: GenerateHospitalOptions): ModelDocumen
     };
     if (flags.manufacturer) d.manufacturer = flags.manufacturer;
     devices.push(d);
-    if (d.patchable && chance(0.25)) place('C06', d.id, 'IMPLEMENTED', { type: 'DEVICE', device: d });
-    if (d.generalPurposeOs && chance(0.4))
-      place('C11', d.id, chance(0.7) ? 'IMPLEMENTED' : 'PLANNED', { type: 'DEVICE', device: d });
+    if (d.patchable && chance(0.25)) place('C06', d.id, 'IMPLEMENTED');
+    if (d.generalPurposeOs && chance(0.4)) place('C11', d.id, chance(0.7) ? 'IMPLEMENTED' : 'PLANNED');
     return d;
   };
   const iface = (
@@ -201,11 +195,9 @@ export function generateHospital(options: GenerateHospitalOptions): ModelDocumen
     if (port !== undefined) f.port = port;
     interfaces.push(f);
     if ((kind === 'WEB_UI' || kind === 'SSH' || kind === 'RDP') && chance(0.3))
-      place('C14', f.id, chance(0.75) ? 'IMPLEMENTED' : 'PLANNED', { type: 'INTERFACE', kind, device: d });
-    if (kind === 'REMOTE_SERVICE' && chance(0.3))
-      place('C28', f.id, 'IMPLEMENTED', { type: 'INTERFACE', kind, device: d });
-    if ((kind === 'USB' || kind === 'SERIAL_DEBUG') && chance(0.2))
-      place('C15', f.id, 'IMPLEMENTED', { type: 'INTERFACE', kind, device: d });
+      place('C14', f.id, chance(0.75) ? 'IMPLEMENTED' : 'PLANNED');
+    if (kind === 'REMOTE_SERVICE' && chance(0.3)) place('C28', f.id, 'IMPLEMENTED');
+    if ((kind === 'USB' || kind === 'SERIAL_DEBUG') && chance(0.2)) place('C15', f.id, 'IMPLEMENTED');
     return f;
   };
   let channelSeq = 0;
@@ -231,9 +223,8 @@ export function generateHospital(options: GenerateHospitalOptions): ModelDocumen
       zoneIds,
     };
     channels.push(c);
-    if (technology === 'WIFI' && chance(0.25)) place('C22', c.id, 'IMPLEMENTED', { type: 'CHANNEL', technology });
-    if (carries.includes('COMMANDS') && chance(0.1))
-      place('C21', c.id, chance(0.5) ? 'IMPLEMENTED' : 'PLANNED', { type: 'CHANNEL', technology });
+    if (technology === 'WIFI' && chance(0.25)) place('C22', c.id, 'IMPLEMENTED');
+    if (carries.includes('COMMANDS') && chance(0.1)) place('C21', c.id, chance(0.5) ? 'IMPLEMENTED' : 'PLANNED');
     return c;
   };
   const asset = (d: Device, kind: AssetKind, severity: Severity, name: string) => {
@@ -935,7 +926,7 @@ export function generateHospital(options: GenerateHospitalOptions): ModelDocumen
   ];
   const weightSum = makers.reduce((s, [, w]) => s + w, 0);
 
-  if (total > 0) place('C29', Z.enterprise, 'PLANNED', { type: 'ZONE' });
+  if (total > 0) place('C29', Z.enterprise, 'PLANNED');
   while (devices.length < total) {
     let r = rnd() * weightSum;
     let maker = makers[0]![0];

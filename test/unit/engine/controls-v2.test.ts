@@ -86,15 +86,23 @@ describe('point 1: effects — only PREVENTS cuts', () => {
     expect(after.blocked).toBe(false);
     expect(after.likelihood).toBeCloseTo(before.likelihood * 0.8, 6);
     expect(after.evidence).toContainEqual({ property: 'reducedBy', value: 'C01 on monitor-web (×0.8)' });
-    // C02 protected audit logging DETECTS credential use (AM06): listed, never a cut.
-    const pw = modelBuilder()
+    // C10 integrity checking DETECTS firmware tampering (AM09) on a device that stores data:
+    // listed with the step's other controls, never as a blocker or a reduction.
+    const fw = modelBuilder()
       .zone('lan', 'CLINICAL', true)
       .device('srv', ['lan'], { category: 'SERVER' })
-      .iface('srv-ssh', 'srv', 'SSH', ['lan'], 'DEFAULT_CREDENTIALS')
-      .asset('data', 'srv', 'PERSONAL_DATA', 'SERIOUS')
+      .device('pump', ['lan'], { category: 'INFUSION_PUMP', storesData: true })
+      .channel('upd', 'srv', 'pump', { technology: 'ETHERNET', carries: ['FIRMWARE'], zoneIds: ['lan'] })
+      .asset('therapy', 'pump', 'THERAPY_DELIVERY', 'CRITICAL')
       .build();
-    const cred = buildAttackGraph(pw, catalogue).steps.find((s) => s.ruleId === 'credential-compromise')!;
-    expect(cred.blockingControls.map((b) => b.controlId)).not.toContain('C02');
+    const tamper = buildAttackGraph(fw, catalogue).steps.find((s) => s.ruleId === 'firmware-tampering')!;
+    expect(tamper.otherControls).toContainEqual(expect.objectContaining({ controlId: 'C10', effect: 'DETECTS' }));
+    expect(tamper.blockingControls.map((b) => b.controlId)).not.toContain('C10');
+    expect(tamper.reducingControls.map((b) => b.controlId)).not.toContain('C10');
+    // Placing it changes nothing on the step.
+    fw.controlPlacements.push({ id: 'pl-c10', controlId: 'C10', elementId: 'pump', status: 'IMPLEMENTED' });
+    const with10 = buildAttackGraph(fw, catalogue).steps.find((s) => s.id === tamper.id)!;
+    expect([with10.likelihood, with10.blocked]).toEqual([tamper.likelihood, false]);
   });
 });
 

@@ -940,16 +940,16 @@ class Solver {
       // rejects its own solution against the row; plans that truly miss the cap are cut by no-goods.
       endRow(-Infinity, mode.cap + CAP_SLACK * p.riskBefore - this.fixedRisk);
     }
+    const model: MilpModel = {
+      numCols,
+      colCost,
+      colLower,
+      colUpper,
+      integrality,
+      ...this.rows(rowStart, rowIndex, rowValue, rowLower, rowUpper),
+    };
     // Start: the given plan with its true λ and z = exp(λ).
-    if (!init)
-      return {
-        numCols,
-        colCost,
-        colLower,
-        colUpper,
-        integrality,
-        ...this.rows(rowStart, rowIndex, rowValue, rowLower, rowUpper),
-      };
+    if (!init) return model;
     const start = new Float64Array(numCols);
     for (let j = 0; j < nx; j++) start[j] = init.chosen[j] && colUpper[j]! > 0 ? 1 : 0;
     for (let i = 0; i < p.nodes.length; i++) {
@@ -958,15 +958,7 @@ class Solver {
     }
     for (let i = 0; i < T; i++)
       if (zColOf[i]! >= 0) start[zColOf[i]!] = Math.exp(start[colOfNode[p.targetNodes[i]!]!]!);
-    return {
-      numCols,
-      colCost,
-      colLower,
-      colUpper,
-      integrality,
-      ...this.rows(rowStart, rowIndex, rowValue, rowLower, rowUpper),
-      start,
-    };
+    return { ...model, start };
   }
 
   private rows(rowStart: number[], rowIndex: number[], rowValue: number[], rowLower: number[], rowUpper: number[]) {

@@ -8,7 +8,6 @@ import type {
   Authentication,
   Channel,
   ChannelTechnology,
-  ExtrinsicMechanism,
   Interface,
   InterfaceKind,
   IntrinsicMechanism,
@@ -118,26 +117,6 @@ export const MEDIUM_FACTOR: Record<ChannelTechnology, number> = {
   SERIAL: 0.8,
   IP: 0.5,
 };
-
-/**
- * Extrinsic mechanisms (TR 67 §0: protection added above the link) as residual factors per rule;
- * a mechanism missing from a table does not affect that rule; 0 removes the step.
- * The product over the channel's mechanisms is applied.
- */
-export type ExtrinsicTable = Partial<Record<ExtrinsicMechanism, number>>;
-
-/** Product of a table's factors over the channel's extrinsic mechanisms, with evidence for each that applied. */
-export function extrinsicFactor(channel: Channel, table: ExtrinsicTable): { factor: number; evidence: StepEvidence[] } {
-  let factor = 1;
-  const evidence: StepEvidence[] = [];
-  for (const mechanism of channel.extrinsicMechanisms) {
-    const f = table[mechanism];
-    if (f === undefined) continue;
-    factor *= f;
-    evidence.push({ property: 'extrinsicMechanism', value: `${mechanism} (×${f})` });
-  }
-  return { factor, evidence };
-}
 
 /** Asset kinds affected by each payload a channel carries (brief: COMMANDS→THERAPY_DELIVERY, ...). */
 export const PAYLOAD_ASSET_KIND = {
