@@ -60,6 +60,7 @@ export const QUERY_NAMES = [
   'model/get-model-version',
   'model/list-models',
   'model/list-models-to-migrate',
+  'model/lock-model-version',
   'model/replace-model-info',
   'model/set-model-format-version',
   'model/update-model-info',
