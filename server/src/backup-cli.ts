@@ -73,7 +73,7 @@ async function main(): Promise<void> {
         .join(', ');
       process.stdout.write(
         `backed up ${document.counts.nodes} nodes and ${document.counts.relationships} relationships to ${command.out} (mode 0600: it holds password and API-key hashes)\n` +
-          `  ${labels}\n`,
+          (labels ? `  ${labels}\n` : ''),
       );
       for (const o of other) {
         process.stderr.write(
