@@ -18,7 +18,7 @@ import path from 'node:path';
 import { APP_LABELS, type BackupDocument } from '../../server/src/domain/backup';
 import { Database } from '../../server/src/graph/database';
 import { BackupService } from '../../server/src/services/backup-service';
-import { TestHelper } from '../support/neo4j';
+import { TEST_ACTOR, TestHelper } from '../support/neo4j';
 
 const local = require('../../tools/neo4j/neo4j-local.cjs') as {
   start(o: { port: number; instance: string; fresh: boolean }): Promise<Connection>;
@@ -121,6 +121,10 @@ beforeAll(async () => {
       u: EDITOR.username,
       p: EDITOR.password,
     });
+    // a signed-out session: a revocation (RevokedSession) to back up too
+    const session = await h.services.auth.login(EDITOR.username, EDITOR.password);
+    const principal = await h.services.auth.authenticate(`Bearer ${session.token}`);
+    expect(await h.services.auth.logout({ ...TEST_ACTOR, principal })).toBe(true);
     // a refused sign-in: a limiter counter (AuthThrottle) to back up too
     await h.gql(`mutation($u: String!) { login(username: $u, password: "wrong-password-000") { token } }`, {
       u: EDITOR.username,
