@@ -319,12 +319,15 @@ const UserPatch = args({
 });
 const ApiKeyInput = args({ name, role: enumValue, modelIds: idList().nullish(), expiresAt: dateTime.nullish() });
 
+/** Optimistic concurrency: the model version the client last loaded (a model version is ≥ 0). */
+const expectedVersion = z.number().int('must be an integer').min(0, 'must be at least 0').nullish();
+
 /** create/update/delete arguments of one element kind. */
 function crud(typeName: string, input: z.ZodType, patch: z.ZodType): Record<string, z.ZodType> {
   return {
-    [`create${typeName}`]: args({ modelId: id, input }),
-    [`update${typeName}`]: args({ modelId: id, id, patch }),
-    [`delete${typeName}`]: args({ modelId: id, id }),
+    [`create${typeName}`]: args({ modelId: id, input, expectedVersion }),
+    [`update${typeName}`]: args({ modelId: id, id, patch, expectedVersion }),
+    [`delete${typeName}`]: args({ modelId: id, id, expectedVersion }),
   };
 }
 
@@ -335,10 +338,10 @@ function crud(typeName: string, input: z.ZodType, patch: z.ZodType): Record<stri
 /** The arguments of every Mutation field. Keys: field names; schema keys: argument names. */
 export const MUTATION_INPUTS: Readonly<Record<string, z.ZodType>> = Object.freeze({
   // models (schema/model.graphql)
-  importModel: args({ document, replace: bool.nullish(), targetModelId: id.nullish() }),
+  importModel: args({ document, replace: bool.nullish(), targetModelId: id.nullish(), expectedVersion }),
   createModel: args({ id, name, description: text.nullish() }),
-  updateModel: args({ id, name: name.optional(), description: text.nullish() }),
-  deleteModel: args({ id }),
+  updateModel: args({ id, name: name.optional(), description: text.nullish(), expectedVersion }),
+  deleteModel: args({ id, expectedVersion }),
   ...crud('Zone', ZoneInput, ZonePatch),
   ...crud('Device', DeviceInput, DevicePatch),
   ...crud('Interface', InterfaceInput, InterfacePatch),
@@ -350,6 +353,7 @@ export const MUTATION_INPUTS: Readonly<Record<string, z.ZodType>> = Object.freez
   acceptRecommendation: args({
     modelId: id,
     placements: z.array(PlacementInput).max(MAX_PLACEMENTS, `must have at most ${MAX_PLACEMENTS} placements`),
+    expectedVersion,
   }),
   // snapshots (schema/history.graphql)
   createSnapshot: args({
@@ -373,6 +377,7 @@ export const MUTATION_INPUTS: Readonly<Record<string, z.ZodType>> = Object.freez
       .array(DeviceUpsertInput)
       .max(10_000, 'must have at most 10000 devices; split the feed into several calls'),
     batchSize: z.number().int('must be an integer').min(1, 'must be 1-2000').max(2000, 'must be 1-2000').nullish(),
+    expectedVersion,
   }),
   // catalogue (schema/catalogue.graphql)
   loadCatalogue: args({ document }),
