@@ -152,13 +152,24 @@ export async function costRiskCurve(graph: AttackGraph, options: CostRiskCurveOp
   if (!(Number.isInteger(enumerateUpTo) && enumerateUpTo >= 0 && enumerateUpTo <= 16))
     throw new ValidationError('enumerateUpTo must be an integer from 0 to 16', 'enumerateUpTo');
   const { parts, constRisk } = splitProblem(problem);
+  // Smallest first, so that a time limit cuts short the largest part only.
+  parts.sort((a, b) => a.placements.length - b.placements.length);
   const frontiers: PartFrontier[] = [];
   let solverCalls = 0;
   let timedOut = false;
   let enumerated = 0;
   let largest = 0;
+  /** Cost up to which the merged frontier is exact (Infinity: all of it). */
+  let exactUpTo = Infinity;
+  let allOptimal = true;
   for (const part of parts) {
     largest = Math.max(largest, part.placements.length);
+    if (timedOut) {
+      // Not reached: only its plan with nothing chosen (valid, not optimal).
+      frontiers.push({ points: [nothingChosen(part)], complete: false, solverCalls: 0 });
+      allOptimal = false;
+      continue;
+    }
     const small = part.placements.length <= enumerateUpTo;
     const f = small
       ? enumerateFrontier(part, resolution)
@@ -167,19 +178,21 @@ export async function costRiskCurve(graph: AttackGraph, options: CostRiskCurveOp
     solverCalls += f.solverCalls;
     frontiers.push(f);
     if (!f.complete) {
+      // Its frontier is known up to its last point's cost: merged points up to there are exact.
       timedOut = true;
-      break;
+      exactUpTo = f.points[f.points.length - 1]!.cost;
     }
   }
-  const merged = timedOut ? null : mergeFrontiers(frontiers, constRisk, resolution);
+  const merged = mergeFrontiers(frontiers, constRisk, resolution);
   let points: Found[];
   let complete: boolean;
   if (merged) {
-    points = merged;
-    complete = true;
+    points = merged
+      .filter((q) => q.cost <= exactUpTo)
+      .map((q) => (allOptimal ? q : { ...q, optimal: false, status: 'TIME_LIMIT' as const }));
+    complete = !timedOut;
   } else {
-    // Cut short (time, or a merge too large to hold): the whole problem's alternating MILPs, as
-    // far as the remaining time allows.
+    // A merge too large to hold: the whole problem's alternating MILPs, as far as time allows.
     const whole = await milpFrontier(problem, common.mipRelGap, deadline, resolution, maxBreakpoints);
     solverCalls += whole.solverCalls;
     points = whole.points;
@@ -199,7 +212,7 @@ export async function costRiskCurve(graph: AttackGraph, options: CostRiskCurveOp
     optimal: found.optimal,
   }));
   const mipGap = breakpoints.reduce((g, b) => Math.max(g, b.mipGap), 0);
-  const allOptimal = breakpoints.every((b) => b.optimal) && !timedOut;
+  const everyOptimal = breakpoints.every((b) => b.optimal) && !timedOut;
   const status: BudgetPlanStatus =
     problem.riskFloor >= problem.riskBefore - resolution ? 'NOTHING_TO_REDUCE' : timedOut ? 'TIME_LIMIT' : 'OPTIMAL';
   return {
@@ -221,7 +234,7 @@ export async function costRiskCurve(graph: AttackGraph, options: CostRiskCurveOp
         'outer approximation of exp): cheapest plan with risk below the previous breakpoint, then ' +
         'the least risk within that cost, cheapest among equals',
     mipGap,
-    optimal: allOptimal,
+    optimal: everyOptimal,
     status,
     solverCalls,
     solveTimeMs: performance.now() - t0,
@@ -282,6 +295,12 @@ async function milpFrontier(
     complete = last.risk <= problem.riskFloor + resolution;
   }
   return { points, complete: complete && !timedOut, solverCalls: solver.calls };
+}
+
+/** A problem's plan with nothing chosen, as a frontier point (not proven optimal). */
+function nothingChosen(problem: Problem): Found {
+  const risk = evaluate(problem, new Uint8Array(problem.placements.length)).risk;
+  return { plan: [], cost: 0, risk, lowerBound: 0, gap: risk > 0 ? 1 : 0, optimal: false, status: 'TIME_LIMIT' };
 }
 
 /**
