@@ -101,6 +101,8 @@ interface ChangeMode {
   keepSnapshot?: boolean;
   /** With an empty change set write nothing: no version step, no audit entry. */
   skipEmpty?: boolean;
+  /** Put first in the audit summary, e.g. the imported file and its SHA-256. */
+  note?: string;
   /** The client's expectedVersion: StaleVersionError (nothing written) unless the model is at it. */
   expectedVersion?: number;
 }
@@ -511,6 +513,52 @@ export class ModelService {
   }
 
   /**
+   * Writes what an evidence importer derived (CSAF advisory, CycloneDX SBOM/VEX: server/src/importers),
+   * all or nothing, in one transaction with one audit entry whose summary starts with `note`
+   * (name the source file and its SHA-256 there). `build` gets the current model and catalogue and
+   * returns the new document (validated) and a result; only devices, vulnerabilities and control
+   * placements may change (an importer adds and updates, never deletes). Nothing is written when
+   * nothing changes. Retried on a concurrent write unless `expectedVersion` is given.
+   * @throws ConflictError (`expectedVersion`) when the model is no longer at that version;
+   *   ValidationError from `build`; NotFoundError for the model
+   */
+  async applyImport<T>(
+    actor: Actor,
+    modelId: string,
+    build: (doc: ModelDocument, catalogue: Catalogue) => { document: ModelDocument; result: T },
+    options: { note: string; expectedVersion?: number },
+  ): Promise<{ result: T; modelVersion: number }> {
+    const catalogue = await this.catalogues.current();
+    let modelVersion = 0;
+    const result = await this.change(
+      actor,
+      modelId,
+      {
+        note: options.note,
+        skipEmpty: true,
+        ...(options.expectedVersion !== undefined ? { expectedVersion: options.expectedVersion } : {}),
+      },
+      (doc) => {
+        const { document, result } = build(doc, catalogue);
+        const changes = emptyChangeSet();
+        const changed = <E extends { id: string }>(before: readonly E[], after: readonly E[]): E[] => {
+          const old = new Map(before.map((e) => [e.id, JSON.stringify(e)]));
+          return after.filter((e) => old.get(e.id) !== JSON.stringify(e));
+        };
+        changes.devices = changed(doc.devices, document.devices);
+        changes.vulnerabilities = changed(doc.vulnerabilities, document.vulnerabilities);
+        changes.controlPlacements = changed(doc.controlPlacements, document.controlPlacements);
+        doc.devices = document.devices;
+        doc.vulnerabilities = document.vulnerabilities;
+        doc.controlPlacements = document.controlPlacements;
+        return { result, changes };
+      },
+      (v) => (modelVersion = v),
+    );
+    return { result, modelVersion };
+  }
+
+  /**
    * Accepts recommended placements as PLANNED control placements, all in one transaction. A
    * placement of the same control on the same element that already exists is returned as it is.
    * Errors: ValidationError (paths `placements[i]...`) when a control does not exist or does not
@@ -754,7 +802,8 @@ export class ModelService {
         const audit = auditChanges(snap.document, doc, changes);
         const version = await this.db.write(async (tx) => {
           const v = await this.repo.applyChanges(tx, modelId, snap.version, changes, mode.expectedVersion);
-          await this.audit.record(tx, actor, { modelId, modelVersion: v, summary: describe(audit), changes: audit });
+          const summary = mode.note ? `${mode.note}: ${describe(audit) || 'no change'}` : describe(audit);
+          await this.audit.record(tx, actor, { modelId, modelVersion: v, summary, changes: audit });
           return v;
         });
         onVersion?.(version);
