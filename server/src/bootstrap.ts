@@ -44,7 +44,14 @@ export function createServices(
   const audit = new AuditRepository(db);
   const catalogues = new CatalogueService(new CatalogueRepository(db), audit);
   const snapshots = new SnapshotRepository(db);
-  const models = new ModelService(db, new ModelRepository(db), catalogues, audit, snapshots);
+  const models = new ModelService(
+    db,
+    new ModelRepository(db),
+    catalogues,
+    audit,
+    snapshots,
+    analysisOptions?.cache?.modelBytes,
+  );
   const authService = new AuthService(db, new IdentityRepository(db), audit, {
     devNoAuth: auth.devNoAuth ?? false,
     sessionSecret: auth.sessionSecret ?? randomBytes(32),

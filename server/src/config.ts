@@ -283,6 +283,8 @@ function parseTrustProxy(value: string | undefined): boolean | number | string {
 // Analysis pool (issue 11): worker threads, queue, per-caller concurrency, per-role caps.
 // ---------------------------------------------------------------------------------------------
 
+const MIB = 1024 * 1024;
+
 /**
  * Reads the MEDTHREAT_ANALYSIS_* variables (see the README's "Analysis pool" table) over
  * {@link defaultAnalysisOptions} for this machine's cores. Throws an Error naming each bad variable.
@@ -304,6 +306,8 @@ export function loadAnalysisOptions(
     MEDTHREAT_ANALYSIS_QUEUE: count(0, 100_000, d.pool.maxQueue),
     MEDTHREAT_ANALYSIS_PER_PRINCIPAL: count(1, 64, d.pool.perPrincipal),
     MEDTHREAT_ANALYSIS_PER_PRINCIPAL_QUEUE: count(0, 1000, d.pool.perPrincipalQueue),
+    MEDTHREAT_ANALYSIS_CACHE_MB: count(1, 1_000_000, Math.round((d.cache?.analysisBytes ?? 0) / MIB)),
+    MEDTHREAT_MODEL_CACHE_MB: count(1, 1_000_000, Math.round((d.cache?.modelBytes ?? 0) / MIB)),
     ...role('VIEWER'),
     ...role('EDITOR'),
     ...role('ADMIN'),
@@ -328,5 +332,9 @@ export function loadAnalysisOptions(
       perPrincipalQueue: e['MEDTHREAT_ANALYSIS_PER_PRINCIPAL_QUEUE']!,
     }),
     roles: Object.freeze({ VIEWER: policy('VIEWER'), EDITOR: policy('EDITOR'), ADMIN: policy('ADMIN') }),
+    cache: Object.freeze({
+      analysisBytes: e['MEDTHREAT_ANALYSIS_CACHE_MB']! * MIB,
+      modelBytes: e['MEDTHREAT_MODEL_CACHE_MB']! * MIB,
+    }),
   });
 }

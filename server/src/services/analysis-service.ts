@@ -36,9 +36,11 @@ import type { FindNewPathsOptions } from '../engine/new-paths';
 import type { CatalogueService } from './catalogue-service';
 import type { ModelService, ModelSnapshot } from './model-service';
 import { EnginePool } from '../workers/engine-pool';
+import { cacheView, SizedPromiseCache, type PromiseCacheView } from './sized-cache';
 import type { GraphSource, OperationArgs, OperationName, OperationResult } from '../workers/engine-worker';
 import {
   currentAnalysisScope,
+  DEFAULT_CACHE_BYTES,
   defaultAnalysisOptions,
   taskDeadlineMs,
   withAnalysisSignal,
@@ -81,8 +83,6 @@ export const ANALYSIS_LIMITS = {
   maxBreakpoints: { min: 1, max: 200 },
   placements: { max: 1000 },
 } as const;
-
-const CACHE_SIZE = 32;
 
 /**
  * Paths kept when the caller gives no maxPaths: the top this many, with `truncated` set when
@@ -154,22 +154,28 @@ let uncached = 0;
 type GraphRef = { key: string; build: () => Promise<NonNullable<GraphSource['build']>> };
 
 export class AnalysisService {
+  /**
+   * Every kept result (graphs, paths, recommendations, curves, reviews, per-device indexes, risk
+   * totals) under one budget of estimated bytes (MEDTHREAT_ANALYSIS_CACHE_MB), least recently
+   * used first out: a few results of a large model do not pile up beside many of small ones.
+   */
+  private readonly cache: SizedPromiseCache<unknown>;
   /** Attack graphs fetched from the workers (only for callers that want the whole graph). */
-  private readonly graphs = new Map<string, Promise<AnalysedGraph>>();
+  private readonly graphs: PromiseCacheView<AnalysedGraph>;
   /** Exact recommendations per (model state, catalogue, arguments): a MILP solve is worth keeping. */
-  private readonly recommendations = new Map<string, Promise<Recommendation & { scale: RiskScale }>>();
+  private readonly recommendations: PromiseCacheView<Recommendation & { scale: RiskScale }>;
   /** attackPaths answers (without fromElementIds) per (model state, catalogue, arguments). */
-  private readonly pathResults = new Map<string, Promise<ExpandedPathsResult>>();
+  private readonly pathResults: PromiseCacheView<ExpandedPathsResult>;
   /** Cost–risk curves per (model state, catalogue, arguments): many MILP solves, worth keeping. */
-  private readonly curves = new Map<string, Promise<CostRiskCurve>>();
+  private readonly curves: PromiseCacheView<CostRiskCurve>;
   /** Control reviews per (model state, catalogue). */
-  private readonly reviews = new Map<string, Promise<ControlReview>>();
+  private readonly reviews: PromiseCacheView<ControlReview>;
   /** Attack paths by device per (model state, catalogue, k, minSeverity, maxDepth, scale). */
-  private readonly pathsByDevice = new Map<string, Promise<DevicePathIndex>>();
+  private readonly pathsByDevice: PromiseCacheView<DevicePathIndex>;
   /** Recommended placements by device per (model state, catalogue, minSeverity, scale). */
-  private readonly placementsByDevice = new Map<string, Promise<DeviceRecommendationIndex>>();
+  private readonly placementsByDevice: PromiseCacheView<DeviceRecommendationIndex>;
   /** Risk totals per (attack-graph key, scale). */
-  private readonly totals = new Map<string, Promise<RiskTotals>>();
+  private readonly totals: PromiseCacheView<RiskTotals>;
   private readonly options: AnalysisOptions;
   private readonly pool: EnginePool;
 
@@ -184,6 +190,20 @@ export class AnalysisService {
   ) {
     this.options = options ?? defaultAnalysisOptions(os.availableParallelism());
     this.pool = new EnginePool(this.options.pool);
+    this.cache = new SizedPromiseCache<unknown>(this.options.cache?.analysisBytes ?? DEFAULT_CACHE_BYTES);
+    this.graphs = cacheView(this.cache, 'graph');
+    this.recommendations = cacheView(this.cache, 'recommend');
+    this.pathResults = cacheView(this.cache, 'paths');
+    this.curves = cacheView(this.cache, 'curve');
+    this.reviews = cacheView(this.cache, 'review');
+    this.pathsByDevice = cacheView(this.cache, 'pathsByDevice');
+    this.placementsByDevice = cacheView(this.cache, 'placementsByDevice');
+    this.totals = cacheView(this.cache, 'totals');
+  }
+
+  /** Entries and estimated bytes the analysis cache holds (its budget: MEDTHREAT_ANALYSIS_CACHE_MB). */
+  cacheStats(): { entries: number; bytes: number; maxBytes: number } {
+    return { entries: this.cache.size, bytes: this.cache.bytes, maxBytes: this.cache.maxBytes };
   }
 
   /** Counters of the analysis pool (running, waiting, completed, cancelled, timed out, refused). */
@@ -302,15 +322,13 @@ export class AnalysisService {
     return { key, build: async () => ({ document, catalogue }) };
   }
 
-  /** The whole graph of `ref`, fetched from a worker once and kept here (LRU, {@link CACHE_SIZE}). */
+  /** The whole graph of `ref`, fetched from a worker once and kept here (size-bounded LRU). */
   private fetchGraph(ref: GraphRef, cache: boolean): Promise<AnalysedGraph> {
     const hit = this.graphs.get(ref.key);
     if (hit) return hit;
     const fetching = this.run('graph', [], ref).then(lookups);
     if (!cache) return fetching;
     this.graphs.set(ref.key, fetching);
-    fetching.catch(() => this.graphs.get(ref.key) === fetching && this.graphs.delete(ref.key));
-    while (this.graphs.size > CACHE_SIZE) this.graphs.delete(this.graphs.keys().next().value as string);
     return fetching;
   }
 
@@ -354,8 +372,6 @@ export class AnalysisService {
     if (hit) return hit;
     const computing = this.run('riskTotals', [scale], ref);
     this.totals.set(key, computing);
-    computing.catch(() => this.totals.get(key) === computing && this.totals.delete(key));
-    while (this.totals.size > CACHE_SIZE) this.totals.delete(this.totals.keys().next().value as string);
     return computing;
   }
 
@@ -721,7 +737,7 @@ export class AnalysisService {
   private async perVersion<T>(
     modelId: string,
     extra: unknown[],
-    cache: Map<string, Promise<T>>,
+    cache: PromiseCacheView<T>,
     build: (snap: ModelSnapshot, ref: GraphRef) => T | Promise<T>,
     graph: GraphOptions = {},
   ): Promise<T> {
@@ -729,11 +745,8 @@ export class AnalysisService {
       const snap = await this.models.snapshot(modelId);
       const catalogue = await this.catalogues.current();
       const key = JSON.stringify([modelId, snap.createdAt, snap.version, catalogue.catalogueVersion, ...extra]);
-      let entry = cache.get(key);
-      if (entry) {
-        cache.delete(key);
-        cache.set(key, entry); // LRU order
-      } else {
+      let entry = cache.get(key); // also makes it the most recently used
+      if (!entry) {
         const shared = new AbortController();
         const computing = withAnalysisSignal(shared.signal, async () => {
           const { ref, snap: built } = await this.graphOf(modelId, graph.fromElementIds, graph.assume);
@@ -746,9 +759,7 @@ export class AnalysisService {
         });
         entry = computing;
         this.waiters.set(computing, { count: 0, controller: shared });
-        cache.set(key, computing);
-        computing.catch(() => cache.get(key) === computing && cache.delete(key));
-        while (cache.size > DERIVED_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+        cache.set(key, computing); // dropped again if it fails
       }
       try {
         return await this.join(entry);
@@ -800,7 +811,6 @@ const RECOMMEND_DEFAULT_TIME_LIMIT_MS = 10000;
 const CURVE_DEFAULT_TIME_LIMIT_MS = 30000;
 
 /** Entries kept in each cache of derived results (recommendations, device indexes). */
-const DERIVED_CACHE_SIZE = 16;
 
 /**
  * The model's attack paths that pass through a device, per device. Paths keep the engine's
