@@ -239,6 +239,10 @@ describe('previewCsafImport and applyCsafImport', () => {
         sha256: sha256Hex(JSON.stringify(sampleAdvisory())),
       },
     });
+    // the CSAF VEX justification of known_not_affected is kept as evidence
+    expect(p.vulnerabilities.find((c) => c.id === 'vuln:mon:CVE-2030-0001')!.vulnerability.source!.detail).toBe(
+      'CSAFPID-3: not affected (vulnerable_code_not_present; The monitor has no web service.)',
+    );
     expect(upd.before!.cvssVector).toBe('CVSS:3.1/AV:A/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H');
     expect(p.vulnerabilities.find((c) => c.id === 'vuln:gw:CVE-2030-0001')!.vulnerability.remediation).toBe(
       'workaround: Disable the web service.',
