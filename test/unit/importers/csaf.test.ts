@@ -294,6 +294,17 @@ describe('previewCsafImport and applyCsafImport', () => {
     ).toBe(true); // 0001 NOT_AFFECTED
     expect(stepsOn('mon').length).toBeGreaterThan(0);
     expect(stepsOn('pump-a').length).toBeGreaterThan(0);
+    // the advisory shows as evidence on the steps it opens
+    expect(stepsOn('pump-a')[0]!.evidence).toContainEqual({
+      property: 'evidenceSource',
+      value: 'CSAF ACME-2030-01 (CSAFPID-1): CSAFPID-1: affected',
+    });
+    expect(
+      stepsOn('mon')
+        .flatMap((s) => s.evidence)
+        .filter((e) => e.property === 'vulnerabilityStatus')
+        .map((e) => e.value),
+    ).toEqual(['AFFECTED']); // CVE-2030-0002's; the NOT_AFFECTED one opens none
   });
 
   it('refuses a confirmation of an id that is not in the preview, and a skipped change is left out', () => {
