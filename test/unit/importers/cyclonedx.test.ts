@@ -175,6 +175,17 @@ describe('previewCycloneDxImport and applyCycloneDxImport', () => {
     );
   });
 
+  it('cleans names: bidi controls removed, a lone surrogate made U+FFFD, long names cut to 200 characters', () => {
+    const bom = sampleSbom() as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    bom.components[1].name = 'open\u202Essl\uD800';
+    bom.components[0].name = 'x'.repeat(300);
+    const doc = hospital();
+    const out = applyCycloneDxImport(doc, previewCycloneDxImport(bom, doc, { deviceId: 'pump' }), { catalogue });
+    const names = out.devices[0]!.components!.map((c) => c.name);
+    expect(names).toContain('openssl/openssl\uFFFD');
+    expect(names[0]).toHaveLength(200);
+  });
+
   it('refuses an unknown device and says which affected refs are not the device’s components', () => {
     expect(fail(() => previewCycloneDxImport(sampleSbom(), hospital(), { deviceId: 'nope' })).issues).toEqual([
       { path: 'deviceId', message: "unknown device 'nope'" },
