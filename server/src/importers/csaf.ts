@@ -484,7 +484,10 @@ export interface DeviceMatch {
   deviceName: string;
   /** The best match over all products (EXACT > FUZZY > NO_MATCH). */
   level: MatchLevel;
-  /** The products matched at that level (empty for NO_MATCH). */
+  /**
+   * The products matched, EXACT ones first, then FUZZY ones (empty for NO_MATCH). A vulnerability
+   * uses the device's EXACT products it names, else its FUZZY ones (then the change is FUZZY).
+   */
   products: ProductMatch[];
   /** For NO_MATCH: the nearest miss (same vendor and product, other version), if any. */
   reason: string;
@@ -623,7 +626,7 @@ export function matchCsafDevices(advisory: CsafAdvisory, devices: readonly Devic
           deviceId: device.id,
           deviceName: device.name,
           level: 'EXACT',
-          products: exact,
+          products: [...exact, ...fuzzy],
           reason: exact[0]!.reasons.join('; '),
         };
       if (fuzzy.length > 0)
@@ -764,7 +767,9 @@ export function previewCsafImport(
     if (!v.cve) continue;
     for (const m of devices) {
       if (m.level === 'NO_MATCH') continue;
-      const productIds = m.products.map((p) => p.productId).filter((id) => v.productStatus.has(id));
+      const named = m.products.filter((p) => v.productStatus.has(p.productId));
+      const level: 'EXACT' | 'FUZZY' = named.some((p) => p.level === 'EXACT') ? 'EXACT' : 'FUZZY';
+      const productIds = named.filter((p) => p.level === level).map((p) => p.productId);
       if (productIds.length === 0) continue;
       const status = productIds
         .map((id) => v.productStatus.get(id)!)
@@ -810,7 +815,7 @@ export function previewCsafImport(
         action: before === undefined ? 'ADD' : same ? 'UNCHANGED' : 'UPDATE',
         deviceId: m.deviceId,
         cveId: v.cve,
-        match: m.level,
+        match: level,
         productIds,
         vulnerability,
         ...(before !== undefined ? { before } : {}),
@@ -822,10 +827,11 @@ export function previewCsafImport(
           const key = `${m.deviceId}\u0000${controlId}`;
           const s = suggestions.get(key) ?? {
             deviceId: m.deviceId,
-            match: m.level,
+            match: level,
             cves: new Set(),
             categories: new Set(),
           };
+          if (level === 'EXACT') s.match = 'EXACT'; // one EXACT reason is enough
           s.cves.add(v.cve);
           s.categories.add(r.category);
           suggestions.set(key, s);

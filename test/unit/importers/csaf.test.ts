@@ -163,6 +163,45 @@ describe('parseCsafAdvisory', () => {
   });
 });
 
+describe('a device with an EXACT and a FUZZY product', () => {
+  it('a CVE naming only the FUZZY product is a FUZZY change, applied only when confirmed', () => {
+    const a = sampleAdvisory() as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    a.product_tree.branches[0].branches[0].branches.push({
+      category: 'product_version_range',
+      name: 'B7 and earlier',
+      product: { name: 'InfuPump 3000 builds B7 and earlier', product_id: 'CSAFPID-5' },
+    });
+    a.vulnerabilities.push({
+      cve: 'CVE-2030-0004',
+      scores: [
+        {
+          products: ['CSAFPID-5'],
+          cvss_v3: { version: '3.0', vectorString: 'CVSS:3.0/AV:A/AC:L/PR:N/UI:N/S:U/C:N/I:H/A:H' },
+        },
+      ],
+      product_status: { known_affected: ['CSAFPID-5'] },
+    });
+    const doc = hospital();
+    const m = matchCsafDevices(parseCsafAdvisory(a), doc.devices).find((d) => d.deviceId === 'pump-a')!;
+    expect(m.products.map((p) => [p.productId, p.level])).toEqual([
+      ['CSAFPID-1', 'EXACT'],
+      ['CSAFPID-5', 'FUZZY'],
+    ]);
+    const p = previewCsafImport(a, doc, catalogue);
+    expect(p.vulnerabilities.filter((c) => c.deviceId === 'pump-a').map((c) => [c.cveId, c.match])).toEqual([
+      ['CVE-2030-0001', 'EXACT'],
+      ['CVE-2030-0004', 'FUZZY'],
+    ]);
+    const cves = (out: ModelDocument) =>
+      out.vulnerabilities.filter((v) => v.elementId === 'pump-a').map((v) => v.cveId);
+    expect(cves(applyCsafImport(doc, p, { catalogue }))).toEqual(['CVE-2030-0001']);
+    expect(cves(applyCsafImport(doc, p, { confirm: ['vuln:pump-a:CVE-2030-0004'], catalogue }))).toEqual([
+      'CVE-2030-0001',
+      'CVE-2030-0004',
+    ]);
+  });
+});
+
 describe('relationships and product groups', () => {
   it('a relationship product is matched as its component; a remediation by group_ids reaches the group’s products', () => {
     const a = sampleAdvisory() as any; // eslint-disable-line @typescript-eslint/no-explicit-any
