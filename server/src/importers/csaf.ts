@@ -594,7 +594,7 @@ export function matchProduct(device: Device, product: CsafProduct): ProductMatch
     reasons.push(
       version === 'TRUE'
         ? `all versions are affected ('${product.versionText}')`
-        : `the device has no softwareVersion to compare with '${product.versionText}'${device.software ? ` (software: '${device.software}')` : ''}`,
+        : `the device has no softwareVersion to compare with '${product.versionText}'${device.software ? ` (software: '${device.software}'${softwareHint(device.software, product.range)})` : ''}`,
     );
   else
     reasons.push(
@@ -611,6 +611,19 @@ export function matchProduct(device: Device, product: CsafProduct): ProductMatch
         ? 'EXACT'
         : 'FUZZY';
   return { ...base, level, vendor, product: name, version, reasons };
+}
+
+/**
+ * A hint, never a match: the last version-like token of the device's free-text `software` (e.g.
+ * "12.1" in "PC unit software 12.1") against the range, so that the person confirming a FUZZY
+ * match sees it; the match stays FUZZY until softwareVersion is set.
+ */
+function softwareHint(software: string, range: VersionRange): string {
+  const token = [...software.matchAll(/[A-Za-z]*\d[A-Za-z0-9.+_-]*/g)].map((m) => m[0]).pop();
+  if (!token) return '';
+  const r = versionInRange(token, range);
+  const verdict = r === 'TRUE' ? 'inside' : r === 'FALSE' ? 'outside' : 'not comparable with';
+  return `; '${token}' read from it would be ${verdict} the range: set softwareVersion to decide`;
 }
 
 /** Matches every device of the model against every product of the advisory (devices by id order). */

@@ -252,6 +252,13 @@ describe('matching devices', () => {
     expect(byId['other']!.reason).toMatch(/no product of the advisory names this device/);
     expect(byId['pump-c']!.reason).toMatch(/version 'L81' cannot be compared with '<= 2.4'/);
     expect(byId['pump-d']!.reason).toMatch(/the device has no softwareVersion/);
+    const doc = hospital();
+    doc.devices.find((d) => d.id === 'pump-d')!.software = 'PC unit software 2.3';
+    const hint = matchCsafDevices(parseCsafAdvisory(sampleAdvisory()), doc.devices).find(
+      (d) => d.deviceId === 'pump-d',
+    )!;
+    expect(hint.level).toBe('FUZZY'); // a hint, never a match
+    expect(hint.reason).toMatch(/'2\.3' read from it would be inside the range: set softwareVersion to decide/);
     expect(byId['pump-e']!.reason).toMatch(/resembles model 'InfuPump 3000 Plus'/);
   });
 
