@@ -8,12 +8,15 @@
  * - product_tree.branches, recursively: `vendor`, `product_family`, `product_name`,
  *   `product_version` and `product_version_range` branches; the product at a leaf with its
  *   `product_identification_helper` (cpe, purl); product_tree.full_product_names the same way
- *   (no vendor, no version). Version strings are not semver (see ./versions.ts).
+ *   (no vendor, no version); product_tree.relationships (a component installed on a platform: matched
+ *   as its component); product_groups (for remediations' group_ids). Version strings are not
+ *   semver (see ./versions.ts).
  * - vulnerabilities[]: `cve`, `title`, `scores[]` (`cvss_v3.vectorString` of version 3.0 or 3.1,
  *   `cvss_v4.vectorString` when present; `products`), `product_status` (known_affected,
  *   first_affected, last_affected → AFFECTED; under_investigation → UNDER_INVESTIGATION; fixed,
  *   first_fixed → FIXED; known_not_affected → NOT_AFFECTED; `recommended` is read as FIXED),
- *   `remediations[]` (category, details, url, product_ids).
+ *   `remediations[]` (category, details, url, product_ids); for CSAF VEX profile documents the
+ *   justification of a status (`flags[].label`, `threats[]` of category impact) is kept as evidence.
  *
  * Matching a product to a device (manufacturer, modelName, softwareVersion; see
  * {@link matchProduct}): EXACT when the vendor, the product name and the version all agree (or a
@@ -99,6 +102,8 @@ export interface CsafVulnerability {
   /** The status of each product the vulnerability names. */
   productStatus: Map<string, VulnerabilityStatus>;
   remediations: CsafRemediation[];
+  /** CSAF VEX justifications: `flags[].label` and `threats[category=impact].details` per product id. */
+  justifications: Map<string, string[]>;
   path: string;
 }
 
@@ -280,14 +285,56 @@ export function parseCsafAdvisory(input: unknown, options: CsafReadOptions = {})
       if (!Array.isArray(full)) bad('/product_tree/full_product_names', 'must be an array of products');
       else full.forEach((p, i) => readProduct(p, `/product_tree/full_product_names/${i}`, {}));
     }
-    if (tree['branches'] === undefined && full === undefined)
-      bad('/product_tree', 'the product tree names no product (no branches, no full_product_names)');
+    if (tree['branches'] === undefined && full === undefined && tree['relationships'] === undefined)
+      bad('/product_tree', 'the product tree names no product (no branches, full_product_names or relationships)');
   }
   const seen = new Map<string, string>();
   for (const p of products) {
     const first = seen.get(p.productId);
     if (first !== undefined) bad(`${p.path}/product_id`, `product id '${p.productId}' is already defined at ${first}`);
     else seen.set(p.productId, p.path);
+  }
+  // Relationships (CSAF §3.1.5: "component X installed_on platform Y") define products of their
+  // own; each is matched as its component (product_reference): vendor, name and version range.
+  const groups = new Map<string, string[]>();
+  if (isRecord(tree)) {
+    const rels = tree['relationships'];
+    if (rels !== undefined && !Array.isArray(rels)) bad('/product_tree/relationships', 'must be an array');
+    if (Array.isArray(rels))
+      rels.forEach((r, i) => {
+        const path = `/product_tree/relationships/${i}`;
+        if (!isRecord(r)) return bad(path, 'must be an object');
+        const fpn = r['full_product_name'];
+        const ref = r['product_reference'];
+        if (!isRecord(fpn) || typeof fpn['product_id'] !== 'string' || typeof fpn['name'] !== 'string')
+          return bad(`${path}/full_product_name`, 'must be a product with name and product_id');
+        if (typeof ref !== 'string') return bad(`${path}/product_reference`, 'must be a product id');
+        const component = products.find((p) => p.productId === ref);
+        if (!component) {
+          warnings.push({
+            path: `${path}/product_reference`,
+            message: `product id '${ref}' is not defined: relationship skipped`,
+          });
+          return;
+        }
+        const productId = fpn['product_id'];
+        if (seen.has(productId))
+          return bad(
+            `${path}/full_product_name/product_id`,
+            `product id '${productId}' is already defined at ${seen.get(productId)}`,
+          );
+        seen.set(productId, `${path}/full_product_name`);
+        products.push({ ...component, productId, name: fpn['name'], path: `${path}/full_product_name` });
+      });
+    const pg = tree['product_groups'];
+    if (Array.isArray(pg))
+      pg.forEach((g) => {
+        if (isRecord(g) && typeof g['group_id'] === 'string' && Array.isArray(g['product_ids']))
+          groups.set(
+            g['group_id'],
+            g['product_ids'].filter((x): x is string => typeof x === 'string'),
+          );
+      });
   }
 
   // Vulnerabilities
@@ -312,7 +359,22 @@ export function parseCsafAdvisory(input: unknown, options: CsafReadOptions = {})
     vulns.forEach((v, i) => {
       const path = pointer('vulnerabilities', i);
       if (!isRecord(v)) return bad(path, 'must be an object');
-      const out: CsafVulnerability = { scores: [], productStatus: new Map(), remediations: [], path };
+      const out: CsafVulnerability = {
+        scores: [],
+        productStatus: new Map(),
+        remediations: [],
+        justifications: new Map(),
+        path,
+      };
+      const justify = (ids: unknown, text: unknown) => {
+        if (!Array.isArray(ids) || typeof text !== 'string') return;
+        for (const id of ids)
+          if (typeof id === 'string') out.justifications.set(id, [...(out.justifications.get(id) ?? []), text]);
+      };
+      if (Array.isArray(v['flags'])) for (const f of v['flags']) if (isRecord(f)) justify(f['product_ids'], f['label']);
+      if (Array.isArray(v['threats']))
+        for (const t of v['threats'])
+          if (isRecord(t) && t['category'] === 'impact') justify(t['product_ids'], t['details']);
       if (v['cve'] !== undefined) {
         if (typeof v['cve'] !== 'string' || !/^CVE-[0-9]{4}-[0-9]{4,}$/.test(v['cve']))
           bad(`${path}/cve`, 'must be a CVE id such as "CVE-2019-6538"');
@@ -375,10 +437,18 @@ export function parseCsafAdvisory(input: unknown, options: CsafReadOptions = {})
           const rem: CsafRemediation = {
             category,
             details,
-            productIds: idList(r['product_ids'], `${rp}/product_ids`, false),
+            productIds: [
+              ...new Set([
+                ...idList(r['product_ids'], `${rp}/product_ids`, false),
+                ...known(
+                  (Array.isArray(r['group_ids']) ? r['group_ids'] : []).flatMap((g) => groups.get(String(g)) ?? []),
+                  `${rp}/group_ids`,
+                ),
+              ]),
+            ],
           };
           if (typeof r['url'] === 'string') rem.url = r['url'];
-          if (rem.productIds.length === 0 && r['group_ids'] === undefined)
+          if (rem.productIds.length === 0)
             warnings.push({ path: rp, message: 'remediation names no product: not attached to any device' });
           out.remediations.push(rem);
         });
@@ -414,7 +484,10 @@ export interface DeviceMatch {
   deviceName: string;
   /** The best match over all products (EXACT > FUZZY > NO_MATCH). */
   level: MatchLevel;
-  /** The products matched at that level (empty for NO_MATCH). */
+  /**
+   * The products matched, EXACT ones first, then FUZZY ones (empty for NO_MATCH). A vulnerability
+   * uses the device's EXACT products it names, else its FUZZY ones (then the change is FUZZY).
+   */
   products: ProductMatch[];
   /** For NO_MATCH: the nearest miss (same vendor and product, other version), if any. */
   reason: string;
@@ -521,7 +594,7 @@ export function matchProduct(device: Device, product: CsafProduct): ProductMatch
     reasons.push(
       version === 'TRUE'
         ? `all versions are affected ('${product.versionText}')`
-        : `the device has no softwareVersion to compare with '${product.versionText}'${device.software ? ` (software: '${device.software}')` : ''}`,
+        : `the device has no softwareVersion to compare with '${product.versionText}'${device.software ? ` (software: '${device.software}'${softwareHint(device.software, product.range)})` : ''}`,
     );
   else
     reasons.push(
@@ -540,6 +613,19 @@ export function matchProduct(device: Device, product: CsafProduct): ProductMatch
   return { ...base, level, vendor, product: name, version, reasons };
 }
 
+/**
+ * A hint, never a match: the last version-like token of the device's free-text `software` (e.g.
+ * "12.1" in "PC unit software 12.1") against the range, so that the person confirming a FUZZY
+ * match sees it; the match stays FUZZY until softwareVersion is set.
+ */
+function softwareHint(software: string, range: VersionRange): string {
+  const token = [...software.matchAll(/[A-Za-z]*\d[A-Za-z0-9.+_-]*/g)].map((m) => m[0]).pop();
+  if (!token) return '';
+  const r = versionInRange(token, range);
+  const verdict = r === 'TRUE' ? 'inside' : r === 'FALSE' ? 'outside' : 'not comparable with';
+  return `; '${token}' read from it would be ${verdict} the range: set softwareVersion to decide`;
+}
+
 /** Matches every device of the model against every product of the advisory (devices by id order). */
 export function matchCsafDevices(advisory: CsafAdvisory, devices: readonly Device[]): DeviceMatch[] {
   return [...devices]
@@ -553,7 +639,7 @@ export function matchCsafDevices(advisory: CsafAdvisory, devices: readonly Devic
           deviceId: device.id,
           deviceName: device.name,
           level: 'EXACT',
-          products: exact,
+          products: [...exact, ...fuzzy],
           reason: exact[0]!.reasons.join('; '),
         };
       if (fuzzy.length > 0)
@@ -694,7 +780,9 @@ export function previewCsafImport(
     if (!v.cve) continue;
     for (const m of devices) {
       if (m.level === 'NO_MATCH') continue;
-      const productIds = m.products.map((p) => p.productId).filter((id) => v.productStatus.has(id));
+      const named = m.products.filter((p) => v.productStatus.has(p.productId));
+      const level: 'EXACT' | 'FUZZY' = named.some((p) => p.level === 'EXACT') ? 'EXACT' : 'FUZZY';
+      const productIds = named.filter((p) => p.level === level).map((p) => p.productId);
       if (productIds.length === 0) continue;
       const status = productIds
         .map((id) => v.productStatus.get(id)!)
@@ -740,7 +828,7 @@ export function previewCsafImport(
         action: before === undefined ? 'ADD' : same ? 'UNCHANGED' : 'UPDATE',
         deviceId: m.deviceId,
         cveId: v.cve,
-        match: m.level,
+        match: level,
         productIds,
         vulnerability,
         ...(before !== undefined ? { before } : {}),
@@ -752,10 +840,11 @@ export function previewCsafImport(
           const key = `${m.deviceId}\u0000${controlId}`;
           const s = suggestions.get(key) ?? {
             deviceId: m.deviceId,
-            match: m.level,
+            match: level,
             cves: new Set(),
             categories: new Set(),
           };
+          if (level === 'EXACT') s.match = 'EXACT'; // one EXACT reason is enough
           s.cves.add(v.cve);
           s.categories.add(r.category);
           suggestions.set(key, s);
@@ -816,13 +905,16 @@ export function previewCsafImport(
   };
 }
 
+/** The product's status in words, with its CSAF VEX justification (flag label, impact statement) if any. */
 function statusWord(v: CsafVulnerability, productId: string): string {
-  return {
+  const word = {
     AFFECTED: 'affected',
     UNDER_INVESTIGATION: 'under investigation',
     FIXED: 'fixed',
     NOT_AFFECTED: 'not affected',
   }[v.productStatus.get(productId)!];
+  const why = v.justifications.get(productId);
+  return why ? `${word} (${why.join('; ')})` : word;
 }
 
 const canonicalVuln = (v: Vulnerability) => [
