@@ -180,7 +180,6 @@ const NOTE_REF = /^(?:note\s*(?:#|no\.?)?\s*)?(\d{1,3})$/i;
 const NOTE_DEF = /^note\s*(?:#|no\.?)?\s*(\d{1,3})\s*[:.)\-–]?\s*(.*)$/is;
 
 const clip = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
-// eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g;
 const cleanText = (s: string) => s.replace(CONTROL_CHARS, '').trim();
 
