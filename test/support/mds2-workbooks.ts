@@ -6,6 +6,8 @@
  */
 import { deflateRawSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
+import { validateModelDocument } from '../../server/src/domain/model-document';
+import type { Catalogue, ModelDocument } from '../../server/src/domain/types';
 
 /** One form row: id, answer, optional note. */
 export type Row = [id: string, answer: string, note?: string];
@@ -207,4 +209,123 @@ export function zipArchive(entries: ZipEntry[]): Buffer {
   end.writeUInt32LE(cd.length, 12);
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, cd, end]);
+}
+
+/** A small hospital: two Acme pumps (one with a front panel and a Wi-Fi channel), a server, a standalone analyser. */
+export function mds2Hospital(catalogue: Catalogue): ModelDocument {
+  return validateModelDocument(
+    {
+      formatVersion: '2.1',
+      model: { id: 'm-mds2', name: 'MDS2 test hospital' },
+      zones: [
+        { id: 'z-clinical', name: 'Clinical VLAN', kind: 'CLINICAL', entryPoint: false },
+        { id: 'z-dc', name: 'Datacentre', kind: 'OTHER', entryPoint: false },
+        { id: 'z-physical', name: 'Ward floor', kind: 'PHYSICAL_ACCESS', entryPoint: true },
+        { id: 'z-vendor', name: 'Vendor remote access', kind: 'VENDOR_REMOTE_ACCESS', entryPoint: true },
+      ],
+      devices: [
+        pump('dev-pump-1', 'ACME MEDICAL', 'infusenet  3000'),
+        pump('dev-pump-2', 'Acme Medical', 'InfuseNet 3000'),
+        pump('dev-pump-other', 'Acme Medical', 'InfuseNet 2000'),
+        {
+          id: 'dev-server',
+          name: 'Pump server',
+          category: 'INFUSION_SERVER',
+          riskClass: 'B',
+          generalPurposeOs: true,
+          patchable: true,
+          handlesPersonalData: true,
+          storesData: true,
+          remoteService: false,
+          zoneIds: ['z-dc'],
+        },
+        {
+          id: 'dev-analyser',
+          name: 'Glucose analyser',
+          category: 'OTHER',
+          manufacturer: 'Beta Diagnostics',
+          modelName: 'GlucoCheck SA',
+          riskClass: 'B',
+          generalPurposeOs: false,
+          patchable: true,
+          handlesPersonalData: false,
+          storesData: false,
+          remoteService: true,
+          zoneIds: ['z-physical'],
+        },
+      ],
+      interfaces: [
+        {
+          id: 'if-pump-1-ui',
+          deviceId: 'dev-pump-1',
+          name: 'Front panel',
+          kind: 'LOCAL_UI',
+          exposedToZoneIds: ['z-physical'],
+          authentication: 'PASSWORD',
+        },
+        {
+          id: 'if-pump-1-wifi',
+          deviceId: 'dev-pump-1',
+          name: 'Wi-Fi',
+          kind: 'WIFI',
+          exposedToZoneIds: ['z-clinical'],
+          authentication: 'NONE',
+        },
+        {
+          id: 'if-server-api',
+          deviceId: 'dev-server',
+          name: 'Pump API',
+          kind: 'REST_API',
+          exposedToZoneIds: ['z-dc', 'z-clinical'],
+          authentication: 'CERTIFICATE',
+        },
+        {
+          id: 'if-analyser-remote',
+          deviceId: 'dev-analyser',
+          name: 'Remote support',
+          kind: 'REMOTE_SERVICE',
+          exposedToZoneIds: ['z-vendor'],
+          authentication: 'PASSWORD',
+        },
+      ],
+      channels: [
+        {
+          id: 'ch-server-pump-1',
+          name: 'Server to pump 1',
+          fromDeviceId: 'dev-server',
+          toDeviceId: 'dev-pump-1',
+          fromInterfaceId: 'if-server-api',
+          toInterfaceId: 'if-pump-1-wifi',
+          technology: 'WIFI',
+          intrinsicMechanism: 'WPA2_ENTERPRISE',
+          extrinsicMechanisms: [],
+          carries: ['COMMANDS', 'PERSONAL_DATA'],
+          zoneIds: ['z-clinical'],
+        },
+      ],
+      assets: [],
+      vulnerabilities: [],
+      controlPlacements: [
+        { id: 'pl-c20-pump-1', controlId: 'C20', elementId: 'ch-server-pump-1', status: 'IMPLEMENTED' },
+      ],
+    },
+    catalogue,
+  );
+}
+
+function pump(id: string, manufacturer: string, modelName: string) {
+  return {
+    id,
+    name: `Pump ${id}`,
+    category: 'INFUSION_PUMP',
+    manufacturer,
+    modelName,
+    riskClass: 'C',
+    generalPurposeOs: false,
+    patchable: false,
+    handlesPersonalData: false,
+    storesData: false,
+    remoteService: false,
+    zoneIds: ['z-clinical'],
+  };
 }

@@ -5,8 +5,6 @@
  */
 import { ValidationError } from '../../server/src/domain/errors';
 import { loadBundledCatalogue } from '../../server/src/domain/catalogue';
-import { validateModelDocument } from '../../server/src/domain/model-document';
-import type { ModelDocument } from '../../server/src/domain/types';
 import { applyMds2, previewMds2, type Mds2Change } from '../../server/src/importers/mds2';
 import { deriveMds2Profile } from '../../server/src/importers/mds2-mapping';
 import { canonicalQuestionId, normaliseAnswer, readMds2Workbook } from '../../server/src/importers/mds2-workbook';
@@ -14,131 +12,14 @@ import {
   PUMP_ROWS,
   formulaWorkbook,
   headedWorkbook,
+  mds2Hospital,
   mergedTyposWorkbook,
   standaloneWorkbook,
   zipArchive,
 } from '../support/mds2-workbooks';
 
 const catalogue = loadBundledCatalogue();
-
-/** A small hospital: two Acme pumps (one with a front panel and a Wi-Fi channel), a server, a standalone analyser. */
-function hospital(): ModelDocument {
-  return validateModelDocument(
-    {
-      formatVersion: '2.1',
-      model: { id: 'm-mds2', name: 'MDS2 test hospital' },
-      zones: [
-        { id: 'z-clinical', name: 'Clinical VLAN', kind: 'CLINICAL', entryPoint: false },
-        { id: 'z-dc', name: 'Datacentre', kind: 'OTHER', entryPoint: false },
-        { id: 'z-physical', name: 'Ward floor', kind: 'PHYSICAL_ACCESS', entryPoint: true },
-        { id: 'z-vendor', name: 'Vendor remote access', kind: 'VENDOR_REMOTE_ACCESS', entryPoint: true },
-      ],
-      devices: [
-        pump('dev-pump-1', 'ACME MEDICAL', 'infusenet  3000'),
-        pump('dev-pump-2', 'Acme Medical', 'InfuseNet 3000'),
-        pump('dev-pump-other', 'Acme Medical', 'InfuseNet 2000'),
-        {
-          id: 'dev-server',
-          name: 'Pump server',
-          category: 'INFUSION_SERVER',
-          riskClass: 'B',
-          generalPurposeOs: true,
-          patchable: true,
-          handlesPersonalData: true,
-          storesData: true,
-          remoteService: false,
-          zoneIds: ['z-dc'],
-        },
-        {
-          id: 'dev-analyser',
-          name: 'Glucose analyser',
-          category: 'OTHER',
-          manufacturer: 'Beta Diagnostics',
-          modelName: 'GlucoCheck SA',
-          riskClass: 'B',
-          generalPurposeOs: false,
-          patchable: true,
-          handlesPersonalData: false,
-          storesData: false,
-          remoteService: true,
-          zoneIds: ['z-physical'],
-        },
-      ],
-      interfaces: [
-        {
-          id: 'if-pump-1-ui',
-          deviceId: 'dev-pump-1',
-          name: 'Front panel',
-          kind: 'LOCAL_UI',
-          exposedToZoneIds: ['z-physical'],
-          authentication: 'PASSWORD',
-        },
-        {
-          id: 'if-pump-1-wifi',
-          deviceId: 'dev-pump-1',
-          name: 'Wi-Fi',
-          kind: 'WIFI',
-          exposedToZoneIds: ['z-clinical'],
-          authentication: 'NONE',
-        },
-        {
-          id: 'if-server-api',
-          deviceId: 'dev-server',
-          name: 'Pump API',
-          kind: 'REST_API',
-          exposedToZoneIds: ['z-dc', 'z-clinical'],
-          authentication: 'CERTIFICATE',
-        },
-        {
-          id: 'if-analyser-remote',
-          deviceId: 'dev-analyser',
-          name: 'Remote support',
-          kind: 'REMOTE_SERVICE',
-          exposedToZoneIds: ['z-vendor'],
-          authentication: 'PASSWORD',
-        },
-      ],
-      channels: [
-        {
-          id: 'ch-server-pump-1',
-          name: 'Server to pump 1',
-          fromDeviceId: 'dev-server',
-          toDeviceId: 'dev-pump-1',
-          fromInterfaceId: 'if-server-api',
-          toInterfaceId: 'if-pump-1-wifi',
-          technology: 'WIFI',
-          intrinsicMechanism: 'WPA2_ENTERPRISE',
-          extrinsicMechanisms: [],
-          carries: ['COMMANDS', 'PERSONAL_DATA'],
-          zoneIds: ['z-clinical'],
-        },
-      ],
-      assets: [],
-      vulnerabilities: [],
-      controlPlacements: [
-        { id: 'pl-c20-pump-1', controlId: 'C20', elementId: 'ch-server-pump-1', status: 'IMPLEMENTED' },
-      ],
-    },
-    catalogue,
-  );
-}
-
-function pump(id: string, manufacturer: string, modelName: string) {
-  return {
-    id,
-    name: `Pump ${id}`,
-    category: 'INFUSION_PUMP',
-    manufacturer,
-    modelName,
-    riskClass: 'C',
-    generalPurposeOs: false,
-    patchable: false,
-    handlesPersonalData: false,
-    storesData: false,
-    remoteService: false,
-    zoneIds: ['z-clinical'],
-  };
-}
+const hospital = () => mds2Hospital(catalogue);
 
 const changesOf = (changes: Mds2Change[], kind: Mds2Change['kind']) => changes.filter((c) => c.kind === kind);
 

@@ -181,7 +181,9 @@ const NOTE_DEF = /^note\s*(?:#|no\.?)?\s*(\d{1,3})\s*[:.)\-–]?\s*(.*)$/is;
 
 const clip = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
 const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g;
-const cleanText = (s: string) => s.replace(CONTROL_CHARS, '').trim();
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+/** Text as stored: no control or bidi characters, no lone surrogates (the model rejects them), trimmed. */
+const cleanText = (s: string) => s.replace(CONTROL_CHARS, '').replace(LONE_SURROGATE, '\uFFFD').trim();
 
 interface ReadCell {
   text: string;

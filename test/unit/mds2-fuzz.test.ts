@@ -1,0 +1,187 @@
+/**
+ * Fuzz test of the MDS2 importer (issue 12 "a fuzz test of each importer with malformed inputs:
+ * typed errors, nothing written"): truncated, bit-flipped, spliced and random files, and ZIP
+ * archives of workbook parts with damaged XML. Each input either reads (and then applies without
+ * error, leaving the input document unchanged) or is refused with a ValidationError; nothing else
+ * is thrown.
+ *
+ * Run count: IMPORT_FUZZ_RUNS (default 40 per property); seed: IMPORT_FUZZ_SEED (default fixed).
+ */
+import { inflateRawSync } from 'node:zlib';
+import fc from 'fast-check';
+import { loadBundledCatalogue } from '../../server/src/domain/catalogue';
+import { ValidationError } from '../../server/src/domain/errors';
+import { applyMds2 } from '../../server/src/importers/mds2';
+import { deriveMds2Profile } from '../../server/src/importers/mds2-mapping';
+import { readMds2Workbook } from '../../server/src/importers/mds2-workbook';
+import { PUMP_ROWS, headedWorkbook, mds2Hospital, mergedTyposWorkbook, zipArchive } from '../support/mds2-workbooks';
+
+const RUNS = Number(process.env.IMPORT_FUZZ_RUNS ?? 40);
+const SEED = Number(process.env.IMPORT_FUZZ_SEED ?? 20261202);
+const catalogue = loadBundledCatalogue();
+
+jest.setTimeout(Math.max(60_000, RUNS * 3_000));
+
+/** The entries of a ZIP written by exceljs (deflate or stored), read from its central directory. */
+function unzip(bytes: Buffer): { name: string; data: Buffer }[] {
+  const eocd = bytes.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const count = bytes.readUInt16LE(eocd + 10);
+  let p = bytes.readUInt32LE(eocd + 16);
+  const out: { name: string; data: Buffer }[] = [];
+  for (let n = 0; n < count; n++) {
+    const method = bytes.readUInt16LE(p + 10);
+    const size = bytes.readUInt32LE(p + 20);
+    const nameLength = bytes.readUInt16LE(p + 28);
+    const local = bytes.readUInt32LE(p + 42);
+    const name = bytes.subarray(p + 46, p + 46 + nameLength).toString('utf8');
+    p += 46 + nameLength + bytes.readUInt16LE(p + 30) + bytes.readUInt16LE(p + 32);
+    const start = local + 30 + bytes.readUInt16LE(local + 26) + bytes.readUInt16LE(local + 28);
+    const raw = bytes.subarray(start, start + size);
+    out.push({ name, data: method === 8 ? inflateRawSync(raw) : Buffer.from(raw) });
+  }
+  return out;
+}
+
+/** Reads, derives and applies; returns what happened. Fails the property on anything but a ValidationError. */
+async function importOnce(bytes: Buffer): Promise<'read' | 'refused'> {
+  const doc = mds2Hospital(catalogue);
+  const before = structuredClone(doc);
+  try {
+    const wb = await readMds2Workbook(bytes);
+    const profile = deriveMds2Profile(wb);
+    applyMds2(doc, catalogue, profile, { deviceId: 'dev-pump-1' });
+    applyMds2(doc, catalogue, profile, { manufacturer: 'Acme Medical', modelName: 'InfuseNet 3000' });
+    expect(doc).toEqual(before);
+    return 'read';
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e;
+    expect(e.issues.length).toBeGreaterThan(0);
+    expect(typeof e.issues[0]!.path).toBe('string');
+    expect(doc).toEqual(before);
+    return 'refused';
+  }
+}
+
+describe('MDS2 importer fuzz', () => {
+  let valid: Buffer[];
+  let parts: { name: string; data: Buffer }[];
+  beforeAll(async () => {
+    valid = [await headedWorkbook(PUMP_ROWS), await mergedTyposWorkbook()];
+    parts = unzip(valid[0]!);
+  });
+
+  it('the unmodified workbooks read', async () => {
+    for (const bytes of valid) expect(await importOnce(bytes)).toBe('read');
+  });
+
+  it('truncated, bit-flipped, spliced and random bytes: typed errors only', async () => {
+    const outcomes = { read: 0, refused: 0 };
+    await fc.assert(
+      fc.asyncProperty(
+        fc.nat(1),
+        fc.oneof(
+          fc.record({ op: fc.constant('truncate' as const), at: fc.double({ min: 0, max: 1, noNaN: true }) }),
+          fc.record({
+            op: fc.constant('flip' as const),
+            flips: fc.array(
+              fc.tuple(fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }), fc.integer({ min: 1, max: 255 })),
+              {
+                minLength: 1,
+                maxLength: 8,
+              },
+            ),
+          }),
+          fc.record({
+            op: fc.constant('splice' as const),
+            at: fc.double({ min: 0, max: 1, noNaN: true }),
+            junk: fc.uint8Array({ minLength: 1, maxLength: 64 }),
+          }),
+          fc.record({
+            op: fc.constant('random' as const),
+            junk: fc.uint8Array({ maxLength: 2048 }),
+            zipHead: fc.boolean(),
+          }),
+        ),
+        async (which, m) => {
+          const base = valid[which]!;
+          let bytes: Buffer;
+          switch (m.op) {
+            case 'truncate':
+              bytes = base.subarray(0, Math.floor(m.at * base.length));
+              break;
+            case 'flip':
+              bytes = Buffer.from(base);
+              for (const [at, x] of m.flips) {
+                const i = Math.floor(at * bytes.length);
+                bytes[i] = bytes[i]! ^ x;
+              }
+              break;
+            case 'splice': {
+              const i = Math.floor(m.at * base.length);
+              bytes = Buffer.concat([base.subarray(0, i), Buffer.from(m.junk), base.subarray(i)]);
+              break;
+            }
+            case 'random':
+              bytes = Buffer.concat([
+                m.zipHead ? Buffer.from('PK\x03\x04', 'latin1') : Buffer.alloc(0),
+                Buffer.from(m.junk),
+              ]);
+              break;
+          }
+          outcomes[await importOnce(bytes)]++;
+        },
+      ),
+      { seed: SEED, numRuns: RUNS },
+    );
+    expect(outcomes.refused).toBeGreaterThan(0);
+  });
+
+  it('well-formed archives of damaged workbook XML: typed errors only', async () => {
+    const outcomes = { read: 0, refused: 0 };
+    await fc.assert(
+      fc.asyncProperty(
+        fc.nat(),
+        fc.oneof(
+          fc.record({ op: fc.constant('cut' as const), at: fc.double({ min: 0, max: 1, noNaN: true }) }),
+          fc.record({
+            op: fc.constant('insert' as const),
+            at: fc.double({ min: 0, max: 1, noNaN: true }),
+            text: fc.constantFrom(
+              '<',
+              '>',
+              '&',
+              '"',
+              '<c r="ZZZ99999999"/>',
+              '<v>1e999</v>',
+              '<f>SUM(A1)</f>',
+              '\u0000',
+              '<x:row>',
+              ']]>',
+              '<!DOCTYPE x [<!ENTITY a "aaaa">]>',
+            ),
+          }),
+          fc.record({ op: fc.constant('drop' as const) }),
+        ),
+        async (k, m) => {
+          const victim = k % parts.length;
+          const entries = parts.flatMap((e, i) => {
+            if (i !== victim) return [e];
+            const text = e.data.toString('utf8');
+            if (m.op === 'drop') return [];
+            const at = Math.floor(m.at * text.length);
+            const changed = m.op === 'cut' ? text.slice(0, at) : text.slice(0, at) + m.text + text.slice(at);
+            return [{ name: e.name, data: Buffer.from(changed, 'utf8') }];
+          });
+          outcomes[await importOnce(zipArchive(entries))]++;
+        },
+      ),
+      { seed: SEED + 1, numRuns: RUNS },
+    );
+    expect(outcomes.read + outcomes.refused).toBe(RUNS);
+    // Damage reaches the parser: some workbooks still read (damage outside the answers), some are refused.
+    if (RUNS >= 20) {
+      expect(outcomes.read).toBeGreaterThan(0);
+      expect(outcomes.refused).toBeGreaterThan(0);
+    }
+  });
+});
