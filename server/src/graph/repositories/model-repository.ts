@@ -22,9 +22,12 @@ import {
   assetParams,
   channelParams,
   compact,
+  deviceFromRow,
   deviceParams,
   interfaceParams,
+  placementFromRow,
   placementParams,
+  vulnerabilityFromRow,
   vulnerabilityParams,
   zoneParams,
 } from '../mappers';
@@ -113,12 +116,16 @@ export class ModelRepository {
         formatVersion: MODEL_FORMAT_VERSION,
         model: compact({ id: head.id, name: head.name, description: head.description }),
         zones: await rows<Zone>('element/load-zones', 'zone'),
-        devices: await rows<Device>('element/load-devices', 'device'),
+        devices: (await rows<Device>('element/load-devices', 'device')).map(deviceFromRow),
         interfaces: await rows<Interface>('element/load-interfaces', 'interface'),
         channels: await rows<Channel>('element/load-channels', 'channel'),
         assets: await rows<Asset>('element/load-assets', 'asset'),
-        vulnerabilities: await rows<Vulnerability>('element/load-vulnerabilities', 'vulnerability'),
-        controlPlacements: await rows<ControlPlacement>('element/load-control-placements', 'placement'),
+        vulnerabilities: (await rows<Vulnerability>('element/load-vulnerabilities', 'vulnerability')).map(
+          vulnerabilityFromRow,
+        ),
+        controlPlacements: (await rows<ControlPlacement>('element/load-control-placements', 'placement')).map(
+          placementFromRow,
+        ),
       };
       // Read committed: a write that committed while we read would make this a mix of versions.
       // Re-check the stamp at the end; on a change the caller's retry reads again.
