@@ -138,6 +138,23 @@ describe('networked infusion pump (Wi-Fi, AUTH yes, TXCF no)', () => {
     expect(c14?.kind === 'ADD_PLACEMENT' && c14.placement.note).toBe(
       'MDS2 ACME-MDS2-2024-01: PAUT-1 Yes; PAUT-4 Yes; PAUT-5 Yes',
     );
+    // Format 2.2 provenance on the placement: question ids, answers, the form's document id and file hash.
+    const sha256 = preview.sha256;
+    expect(
+      document.controlPlacements.find((x) => x.controlId === 'C14' && x.elementId === 'dev-pump-1')?.source,
+    ).toEqual({
+      kind: 'MDS2',
+      document: 'ACME-MDS2-2024-01',
+      reference: 'PAUT-1, PAUT-4, PAUT-5',
+      detail: 'PAUT-1 Yes; PAUT-4 Yes; PAUT-5 Yes',
+      sha256,
+    });
+    expect(
+      document.controlPlacements.find((x) => x.controlId === 'C19' && x.elementId === 'dev-pump-1')?.source,
+    ).toMatchObject({
+      reference: 'STCF-1, STCF-1.2',
+      detail: 'STCF-1 Yes; STCF-1.2 No (note: Encryption must be enabled by biomed)',
+    });
     // TXCF-2 No: encryption in transit is absent, and the model's IMPLEMENTED C20 is a conflict (kept).
     expect(p1.absent.map((a) => `${a.capability}:${a.controlId ?? '-'}`)).toEqual(['PAUT:-', 'TXCF:C20']);
     expect(p1.conflicts).toEqual([
@@ -180,6 +197,21 @@ describe('networked infusion pump (Wi-Fi, AUTH yes, TXCF no)', () => {
     // The new document holds it all.
     const dev2 = document.devices.find((d) => d.id === 'dev-pump-2')!;
     expect(dev2).toMatchObject({ handlesPersonalData: true, storesData: true, patchable: true, remoteService: true });
+    // Device.evidence (format 2.2): one entry per derived flag and interface, changed or confirmed.
+    expect(dev2.evidence?.map((e) => `${e.reference} → ${e.detail}`)).toEqual([
+      'MPII-1 → handlesPersonalData = true: MPII-1 Yes',
+      'MPII-2.2 → storesData = true: MPII-2.2 Yes (note: Drug library and last 500 infusions with patient ids)',
+      'MLDP-1 → executesSoftware = false: MLDP-1 No',
+      'CSUP-2 → generalPurposeOs = false: CSUP-2 No',
+      'CSUP-1, CSUP-3.2 → patchable = true: CSUP-1 Yes; CSUP-3.2 Yes (note: Firmware installed by vendor service only)',
+      'RMOT-1 → remoteService = true: RMOT-1 Yes',
+      'CONN-1.1.1 → WIFI interface: CONN-1.1.1 Yes (note: 802.11a/b/g/n, WPA2-Enterprise supported)',
+      'CONN-1.2.2 → USB interface: CONN-1.2.2 Yes (note: Service USB port behind the battery door)',
+      'RMOT-1, PAUT-1, PAUT-8 → REMOTE_SERVICE interface: RMOT-1 Yes; PAUT-1 Yes; PAUT-8 No',
+    ]);
+    expect(
+      dev2.evidence?.every((e) => e.kind === 'MDS2' && e.sha256 === sha256 && e.document === 'ACME-MDS2-2024-01'),
+    ).toBe(true);
     expect(document.interfaces.filter((i) => i.deviceId === 'dev-pump-2').map((i) => i.kind)).toEqual([
       'WIFI',
       'USB',

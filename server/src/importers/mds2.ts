@@ -31,6 +31,7 @@ import {
   type Catalogue,
   type ControlPlacement,
   type Device,
+  type EvidenceSource,
   type Interface,
   type ModelDocument,
   type PlacementStatus,
@@ -58,6 +59,8 @@ export type Mds2Change =
   | { kind: 'SET_FLAG'; deviceId: string; field: Mds2DeviceFlag; from: boolean; to: boolean; sources: Mds2Source[] }
   | { kind: 'ADD_INTERFACE'; deviceId: string; interface: Interface; sources: Mds2Source[] }
   | { kind: 'ADD_PLACEMENT'; deviceId: string; placement: ControlPlacement; sources: Mds2Source[] }
+  /** Evidence entries added to Device.evidence (format 2.2) for its flags and interfaces. */
+  | { kind: 'ADD_EVIDENCE'; deviceId: string; evidence: EvidenceSource[]; sources: Mds2Source[] }
   | {
       kind: 'SET_PLACEMENT_STATUS';
       deviceId: string;
@@ -136,15 +139,45 @@ function uniqueId(base: string, taken: Set<string>): string {
   return id;
 }
 
-/** "MDS2 <doc>: PAUT-1 Yes; PAUT-5 Yes (note: ...)", at most 4000 characters (the schema's text limit). */
-function provenanceNote(profile: Mds2Profile, sources: Mds2Source[]): string {
-  const doc = profile.document.documentId ?? `sha256 ${profile.sha256.slice(0, 12)}`;
-  const parts = sources.map(
-    (s) =>
-      `${s.questionId} ${s.text || s.answer}${s.note ? ` (note: ${s.note.replace(/\s+/g, ' ').slice(0, 200)})` : ''}`,
-  );
-  return `MDS2 ${doc}: ${parts.join('; ')}`.slice(0, 4000);
+/** Options of {@link previewMds2} and {@link applyMds2}. */
+export interface Mds2ApplyOptions {
+  /** The uploaded file's name, used as the evidence document when the form has no document id (DOC-4). */
+  fileName?: string;
 }
+
+const oneLine = (s: string, max: number) => s.replace(/\s+/g, ' ').trim().slice(0, max);
+
+/** The evidence document's name: the form's document id (DOC-4), else the file name, else make and model. */
+function documentName(profile: Mds2Profile, options: Mds2ApplyOptions): string {
+  const d = profile.document;
+  const name =
+    d.documentId ??
+    options.fileName ??
+    (d.manufacturer || d.model ? `MDS2 ${d.manufacturer ?? ''} ${d.model ?? ''}` : 'MDS2 form');
+  return oneLine(name, 200) || 'MDS2 form';
+}
+
+/** "PAUT-1 Yes; PAUT-5 Yes (note: ...)": the answers as given, at most `max` characters. */
+function answersText(sources: Mds2Source[], max: number): string {
+  return sources
+    .map((s) => `${s.questionId} ${oneLine(s.text, 60) || s.answer}${s.note ? ` (note: ${oneLine(s.note, 200)})` : ''}`)
+    .join('; ')
+    .slice(0, max);
+}
+
+/** Format 2.2 provenance of a fact derived from `sources`: question ids in `reference`, answers and notes in `detail`. */
+function evidenceOf(document: string, sha256: string, sources: Mds2Source[], what?: string): EvidenceSource {
+  return {
+    kind: 'MDS2',
+    document,
+    reference: oneLine(sources.map((s) => s.questionId).join(', '), 200) || 'MDS2',
+    detail: `${what ? `${what}: ` : ''}${answersText(sources, 3800)}`,
+    sha256,
+  };
+}
+
+const sameEvidence = (a: EvidenceSource, b: EvidenceSource) =>
+  a.kind === b.kind && a.document === b.document && a.reference === b.reference && a.detail === b.detail;
 
 const API_KINDS = new Set(['REST_API', 'FHIR_API', 'HL7', 'DICOM']);
 
@@ -158,8 +191,10 @@ function plan(
   catalogue: Catalogue,
   profile: Mds2Profile,
   target: Mds2Target,
+  options: Mds2ApplyOptions,
 ): { doc: ModelDocument; preview: Mds2Preview } {
   const doc = structuredClone(input);
+  const docName = documentName(profile, options);
   const devices = mds2TargetDevices(doc, target);
   const taken = new Set<string>(
     [
@@ -191,10 +226,19 @@ function plan(
       expectations: [],
     };
     previews.push(p);
+    const evidence: EvidenceSource[] = [];
+    const evidenceSources: Mds2Source[] = [];
+    const witness = (what: string, sources: Mds2Source[]) => {
+      const e = evidenceOf(docName, profile.sha256, sources, what);
+      if ([...(device.evidence ?? []), ...evidence].some((x) => sameEvidence(x, e))) return;
+      evidence.push(e);
+      evidenceSources.push(...sources);
+    };
 
     // 1. Flags.
     for (const f of profile.flags) {
       const from = f.field === 'executesSoftware' ? deviceExecutesSoftware(device) : device[f.field];
+      witness(`${f.field} = ${String(f.value)}`, f.sources);
       if (from === f.value) {
         p.confirmed.push({ elementId: device.id, what: `${f.field} = ${String(f.value)}`, sources: f.sources });
         continue;
@@ -208,6 +252,7 @@ function plan(
     const unmatched = own();
     const deviceZones = device.zoneIds.map((id) => zoneById.get(id)).filter((z): z is Zone => z !== undefined);
     for (const fact of profile.interfaces) {
+      witness(`${fact.kind} interface`, fact.sources);
       const k = unmatched.findIndex((i) => i.kind === fact.kind);
       if (k >= 0) {
         const [match] = unmatched.splice(k, 1);
@@ -337,13 +382,19 @@ function plan(
           controlId: fact.controlId,
           elementId,
           status: fact.status,
-          note: provenanceNote(profile, fact.sources),
+          note: oneLine(`MDS2 ${docName}: ${answersText(fact.sources, 3700)}`, 4000),
+          source: evidenceOf(docName, profile.sha256, fact.sources),
         };
         doc.controlPlacements.push(placement);
         p.changes.push({ kind: 'ADD_PLACEMENT', deviceId: device.id, placement, sources: fact.sources });
       }
     };
     profile.controls.forEach(placeOne);
+
+    if (evidence.length > 0) {
+      device.evidence = [...(device.evidence ?? []), ...evidence];
+      p.changes.push({ kind: 'ADD_EVIDENCE', deviceId: device.id, evidence, sources: [...new Set(evidenceSources)] });
+    }
 
     // 4. Conflicts: IMPLEMENTED placements of controls the MDS2 says the device lacks.
     const mine = new Set([device.id, ...own().map((i) => i.id)]);
@@ -385,8 +436,9 @@ export function previewMds2(
   catalogue: Catalogue,
   profile: Mds2Profile,
   target: Mds2Target,
+  options: Mds2ApplyOptions = {},
 ): Mds2Preview {
-  return plan(doc, catalogue, profile, target).preview;
+  return plan(doc, catalogue, profile, target, options).preview;
 }
 
 /**
@@ -403,7 +455,8 @@ export function applyMds2(
   catalogue: Catalogue,
   profile: Mds2Profile,
   target: Mds2Target,
+  options: Mds2ApplyOptions = {},
 ): { document: ModelDocument; preview: Mds2Preview } {
-  const { doc: next, preview } = plan(doc, catalogue, profile, target);
+  const { doc: next, preview } = plan(doc, catalogue, profile, target, options);
   return { document: validateModelDocument(next, catalogue), preview };
 }
