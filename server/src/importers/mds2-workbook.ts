@@ -10,9 +10,9 @@
  *
  * Pure apart from the parser (no I/O, no database); async only because exceljs is.
  */
-import { createHash } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { ValidationError, type FieldIssue } from '../domain/errors';
+import { sha256Hex } from './common';
 import { checkZipArchive, DEFAULT_ZIP_LIMITS, type ZipLimits } from './zip-guard';
 
 /**
@@ -240,7 +240,7 @@ function isErrorCell(cell: ExcelJS.Cell): boolean {
 /**
  * Reads an MDS2 2019 workbook.
  *
- * @param bytes The uploaded file.
+ * @param input The uploaded file's bytes.
  * @returns The answers by canonical id, the DOC header facts, the file's SHA-256 and warnings
  *   (corrected ids, formula cells read by cached value, Excel error values, repeated ids with the
  *   same answer, rows beyond the limit).
@@ -249,8 +249,9 @@ function isErrorCell(cell: ExcelJS.Cell): boolean {
  *   MDS2 question id at all; with path `Sheet!A1` for each formula cell read (unless
  *   `formulaCells: 'useCachedValue'`) and each question answered twice differently.
  */
-export async function readMds2Workbook(bytes: Buffer, options: ReadMds2Options = {}): Promise<Mds2Workbook> {
-  if (!Buffer.isBuffer(bytes)) throw new ValidationError('expected the file bytes', 'file');
+export async function readMds2Workbook(input: Uint8Array, options: ReadMds2Options = {}): Promise<Mds2Workbook> {
+  if (!(input instanceof Uint8Array)) throw new ValidationError('expected the file bytes', 'file');
+  const bytes = Buffer.isBuffer(input) ? input : Buffer.from(input);
   const limits = { ...DEFAULT_ZIP_LIMITS, ...options.limits };
   const entries = checkZipArchive(bytes, limits);
   const names = new Set(entries.map((e) => e.name.replace(/^\//, '')));
@@ -431,7 +432,7 @@ export async function readMds2Workbook(bytes: Buffer, options: ReadMds2Options =
       ...(model ? { model } : {}),
       ...(documentId ? { documentId } : {}),
     },
-    sha256: createHash('sha256').update(bytes).digest('hex'),
+    sha256: sha256Hex(bytes),
     warnings,
   };
 }

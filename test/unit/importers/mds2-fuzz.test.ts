@@ -9,12 +9,12 @@
  */
 import { inflateRawSync } from 'node:zlib';
 import fc from 'fast-check';
-import { loadBundledCatalogue } from '../../server/src/domain/catalogue';
-import { ValidationError } from '../../server/src/domain/errors';
-import { applyMds2 } from '../../server/src/importers/mds2';
-import { deriveMds2Profile } from '../../server/src/importers/mds2-mapping';
-import { readMds2Workbook } from '../../server/src/importers/mds2-workbook';
-import { PUMP_ROWS, headedWorkbook, mds2Hospital, mergedTyposWorkbook, zipArchive } from '../support/mds2-workbooks';
+import { loadBundledCatalogue } from '../../../server/src/domain/catalogue';
+import { ValidationError } from '../../../server/src/domain/errors';
+import { applyMds2 } from '../../../server/src/importers/mds2';
+import { deriveMds2Profile } from '../../../server/src/importers/mds2-mapping';
+import { readMds2Workbook } from '../../../server/src/importers/mds2-workbook';
+import { PUMP_ROWS, headedWorkbook, mds2Hospital, mergedTyposWorkbook, zipArchive } from '../../support/mds2-workbooks';
 
 const RUNS = Number(process.env.IMPORT_FUZZ_RUNS ?? 40);
 const SEED = Number(process.env.IMPORT_FUZZ_SEED ?? 20261202);

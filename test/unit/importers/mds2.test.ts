@@ -3,11 +3,11 @@
  * yes, TXCF no), a standalone device (N/A answers, "See note"), a form with merged cells and id
  * typos, formulas, and files that are not workbooks (zip bombs, truncation, other formats).
  */
-import { ValidationError } from '../../server/src/domain/errors';
-import { loadBundledCatalogue } from '../../server/src/domain/catalogue';
-import { applyMds2, previewMds2, type Mds2Change } from '../../server/src/importers/mds2';
-import { deriveMds2Profile } from '../../server/src/importers/mds2-mapping';
-import { canonicalQuestionId, normaliseAnswer, readMds2Workbook } from '../../server/src/importers/mds2-workbook';
+import { ValidationError } from '../../../server/src/domain/errors';
+import { loadBundledCatalogue } from '../../../server/src/domain/catalogue';
+import { applyMds2, previewMds2, type Mds2Change } from '../../../server/src/importers/mds2';
+import { deriveMds2Profile } from '../../../server/src/importers/mds2-mapping';
+import { canonicalQuestionId, normaliseAnswer, readMds2Workbook } from '../../../server/src/importers/mds2-workbook';
 import {
   PUMP_ROWS,
   formulaWorkbook,
@@ -16,7 +16,7 @@ import {
   mergedTyposWorkbook,
   standaloneWorkbook,
   zipArchive,
-} from '../support/mds2-workbooks';
+} from '../../support/mds2-workbooks';
 
 const catalogue = loadBundledCatalogue();
 const hospital = () => mds2Hospital(catalogue);
