@@ -4,7 +4,7 @@
  * our own placeholders, not the form's wording), and a minimal ZIP writer for hand-made archives
  * (zip bombs, lying size fields, non-workbook archives).
  */
-import { deflateRawSync } from 'node:zlib';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import { validateModelDocument } from '../../server/src/domain/model-document';
 import type { Catalogue, ModelDocument } from '../../server/src/domain/types';
@@ -328,4 +328,35 @@ function pump(id: string, manufacturer: string, modelName: string) {
     remoteService: false,
     zoneIds: ['z-clinical'],
   };
+}
+
+/** The entries of a ZIP written by exceljs (deflate or stored), read from its central directory. */
+export function unzip(bytes: Buffer): { name: string; data: Buffer }[] {
+  const eocd = bytes.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const count = bytes.readUInt16LE(eocd + 10);
+  let p = bytes.readUInt32LE(eocd + 16);
+  const out: { name: string; data: Buffer }[] = [];
+  for (let n = 0; n < count; n++) {
+    const method = bytes.readUInt16LE(p + 10);
+    const size = bytes.readUInt32LE(p + 20);
+    const nameLength = bytes.readUInt16LE(p + 28);
+    const local = bytes.readUInt32LE(p + 42);
+    const name = bytes.subarray(p + 46, p + 46 + nameLength).toString('utf8');
+    p += 46 + nameLength + bytes.readUInt16LE(p + 30) + bytes.readUInt16LE(p + 32);
+    const start = local + 30 + bytes.readUInt16LE(local + 26) + bytes.readUInt16LE(local + 28);
+    const raw = bytes.subarray(start, start + size);
+    out.push({ name, data: method === 8 ? inflateRawSync(raw) : Buffer.from(raw) });
+  }
+  return out;
+}
+
+/** The workbook with the XML of its first worksheet rewritten by `edit` (re-zipped with {@link zipArchive}). */
+export function editSheetXml(bytes: Buffer, edit: (xml: string) => string): Buffer {
+  return zipArchive(
+    unzip(bytes).map((e) =>
+      /^xl\/worksheets\/sheet1\.xml$/.test(e.name)
+        ? { name: e.name, data: Buffer.from(edit(e.data.toString('utf8'))) }
+        : e,
+    ),
+  );
 }

@@ -237,6 +237,42 @@ function isErrorCell(cell: ExcelJS.Cell): boolean {
   return source.type === ExcelJS.ValueType.Error || (v !== null && typeof v === 'object' && 'error' in v);
 }
 
+const WORKSHEET_PART = /^\/?xl\/worksheets\/[^/]+\.xml$/;
+const IGNORED_SHEET_NODES = ['dataValidations', 'hyperlinks', 'autoFilter', 'rowBreaks', 'picture', 'drawing'];
+const MERGE_REF = /<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref\s*=\s*["']([^"']*)["']/g;
+const CELL_RANGE = /^\$?([A-Z]{1,3})\$?(\d{1,7})(?::\$?([A-Z]{1,3})\$?(\d{1,7}))?$/;
+/** Most cells all merged ranges of a workbook may cover (a filled MDS2 merges a few thousand at most). */
+export const MAX_MERGED_CELLS = 100_000;
+
+const colNumber = (letters: string) => [...letters].reduce((n, c) => n * 26 + c.charCodeAt(0) - 64, 0);
+
+/**
+ * Refuses merged ranges the parser would expand into more than {@link MAX_MERGED_CELLS} cells (it
+ * creates every cell of a merge: a one-line "A1:XFD1048576" would be 17 billion) or that are not
+ * cell ranges. Reads the worksheet XML before the parser does.
+ * @throws ValidationError (path "file: <part>")
+ */
+function checkMergedRanges(entries: { name: string; data?: Buffer }[]): void {
+  let total = 0;
+  for (const e of entries) {
+    if (!e.data) continue;
+    const xml = e.data.toString('latin1');
+    for (const m of xml.matchAll(MERGE_REF)) {
+      const ref = m[1]!.trim().toUpperCase();
+      const r = CELL_RANGE.exec(ref);
+      if (!r) throw new ValidationError(`merged range '${clip(ref, 40)}' in ${e.name} is not a cell range`, 'file');
+      const rows = Math.abs(Number(r[4] ?? r[2]) - Number(r[2])) + 1;
+      const cols = Math.abs(colNumber(r[3] ?? r[1]!) - colNumber(r[1]!)) + 1;
+      total += rows * cols;
+      if (total > MAX_MERGED_CELLS)
+        throw new ValidationError(
+          `merged cells in ${e.name} cover more than ${MAX_MERGED_CELLS} cells (range '${clip(ref, 40)}'); an MDS2 form needs far fewer`,
+          'file',
+        );
+    }
+  }
+}
+
 /**
  * Reads an MDS2 2019 workbook.
  *
@@ -253,7 +289,8 @@ export async function readMds2Workbook(input: Uint8Array, options: ReadMds2Optio
   if (!(input instanceof Uint8Array)) throw new ValidationError('expected the file bytes', 'file');
   const bytes = Buffer.isBuffer(input) ? input : Buffer.from(input);
   const limits = { ...DEFAULT_ZIP_LIMITS, ...options.limits };
-  const entries = checkZipArchive(bytes, limits);
+  const entries = checkZipArchive(bytes, limits, (name) => WORKSHEET_PART.test(name));
+  checkMergedRanges(entries);
   const names = new Set(entries.map((e) => e.name.replace(/^\//, '')));
   if (!names.has('[Content_Types].xml') || !names.has('xl/workbook.xml'))
     throw new ValidationError(
@@ -264,7 +301,9 @@ export async function readMds2Workbook(input: Uint8Array, options: ReadMds2Optio
     );
   const workbook = new ExcelJS.Workbook();
   try {
-    await workbook.xlsx.load(bytes as unknown as ExcelJS.Buffer);
+    // Parts an MDS2 answer never needs, some of which the parser expands cell by cell (a data
+    // validation over a whole sheet is millions of cells): not parsed.
+    await workbook.xlsx.load(bytes as unknown as ExcelJS.Buffer, { ignoreNodes: IGNORED_SHEET_NODES });
   } catch (e) {
     const reason = e instanceof Error ? clip(e.message.replace(CONTROL_CHARS, ''), 120) : 'unknown error';
     throw new ValidationError(`the workbook could not be read as .xlsx (${reason})`, 'file');

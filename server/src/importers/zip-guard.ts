@@ -39,6 +39,8 @@ export interface ZipEntryInfo {
   method: number;
   compressedSize: number;
   uncompressedSize: number;
+  /** The inflated bytes, for the entries `keep` selected. */
+  data?: Buffer;
 }
 
 const EOCD_SIGNATURE = 0x06054b50;
@@ -64,6 +66,8 @@ function describeNonZip(bytes: Buffer): string {
  * Checks that `bytes` are a complete ZIP archive within `limits`, inflating every entry under the
  * limit to prove the sizes the archive states.
  *
+ * @param keep Which entries to return with their inflated bytes (e.g. the worksheets, to check them
+ *   before the parser does).
  * @returns The entries, in central-directory order.
  * @throws ValidationError (path "file") when the file is empty or larger than `maxFileBytes`; not a
  *   ZIP archive (PDF, legacy .xls or encrypted .xlsx are named); truncated (records that point
@@ -72,7 +76,11 @@ function describeNonZip(bytes: Buffer): string {
  *   size limit, or with a ratio above `maxRatio` (a zip bomb); an entry whose data do not inflate
  *   to the size it states.
  */
-export function checkZipArchive(bytes: Buffer, limits: ZipLimits = DEFAULT_ZIP_LIMITS): ZipEntryInfo[] {
+export function checkZipArchive(
+  bytes: Buffer,
+  limits: ZipLimits = DEFAULT_ZIP_LIMITS,
+  keep: (name: string) => boolean = () => false,
+): ZipEntryInfo[] {
   if (bytes.length === 0) fail('the file is empty');
   if (bytes.length > limits.maxFileBytes)
     fail(`the file has ${bytes.length} bytes, more than the limit of ${limits.maxFileBytes}`);
@@ -138,6 +146,7 @@ export function checkZipArchive(bytes: Buffer, limits: ZipLimits = DEFAULT_ZIP_L
     const dataStart = localOffset + 30 + bytes.readUInt16LE(localOffset + 26) + bytes.readUInt16LE(localOffset + 28);
     if (dataStart + compressedSize > cdOffset) fail(`the file is truncated or damaged: ${label} data run past its end`);
     const data = bytes.subarray(dataStart, dataStart + compressedSize);
+    let content: Buffer = data;
     if (method === 0) {
       if (compressedSize !== uncompressedSize) fail(`${label} states two sizes for stored data`);
     } else {
@@ -149,8 +158,9 @@ export function checkZipArchive(bytes: Buffer, limits: ZipLimits = DEFAULT_ZIP_L
       }
       if (inflated.length !== uncompressedSize)
         fail(`${label} inflates to ${inflated.length} bytes, not the ${uncompressedSize} it states`);
+      content = inflated;
     }
-    entries.push({ name, method, compressedSize, uncompressedSize });
+    entries.push({ name, method, compressedSize, uncompressedSize, ...(keep(name) ? { data: content } : {}) });
   }
   return entries;
 }

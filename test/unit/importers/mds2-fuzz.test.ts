@@ -7,40 +7,26 @@
  *
  * Run count: IMPORT_FUZZ_RUNS (default 40 per property); seed: IMPORT_FUZZ_SEED (default fixed).
  */
-import { inflateRawSync } from 'node:zlib';
 import fc from 'fast-check';
 import { loadBundledCatalogue } from '../../../server/src/domain/catalogue';
 import { ValidationError } from '../../../server/src/domain/errors';
 import { applyMds2 } from '../../../server/src/importers/mds2';
 import { deriveMds2Profile } from '../../../server/src/importers/mds2-mapping';
 import { readMds2Workbook } from '../../../server/src/importers/mds2-workbook';
-import { PUMP_ROWS, headedWorkbook, mds2Hospital, mergedTyposWorkbook, zipArchive } from '../../support/mds2-workbooks';
+import {
+  PUMP_ROWS,
+  headedWorkbook,
+  mds2Hospital,
+  mergedTyposWorkbook,
+  unzip,
+  zipArchive,
+} from '../../support/mds2-workbooks';
 
 const RUNS = Number(process.env.IMPORT_FUZZ_RUNS ?? 40);
 const SEED = Number(process.env.IMPORT_FUZZ_SEED ?? 20261202);
 const catalogue = loadBundledCatalogue();
 
 jest.setTimeout(Math.max(60_000, RUNS * 3_000));
-
-/** The entries of a ZIP written by exceljs (deflate or stored), read from its central directory. */
-function unzip(bytes: Buffer): { name: string; data: Buffer }[] {
-  const eocd = bytes.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  const count = bytes.readUInt16LE(eocd + 10);
-  let p = bytes.readUInt32LE(eocd + 16);
-  const out: { name: string; data: Buffer }[] = [];
-  for (let n = 0; n < count; n++) {
-    const method = bytes.readUInt16LE(p + 10);
-    const size = bytes.readUInt32LE(p + 20);
-    const nameLength = bytes.readUInt16LE(p + 28);
-    const local = bytes.readUInt32LE(p + 42);
-    const name = bytes.subarray(p + 46, p + 46 + nameLength).toString('utf8');
-    p += 46 + nameLength + bytes.readUInt16LE(p + 30) + bytes.readUInt16LE(p + 32);
-    const start = local + 30 + bytes.readUInt16LE(local + 26) + bytes.readUInt16LE(local + 28);
-    const raw = bytes.subarray(start, start + size);
-    out.push({ name, data: method === 8 ? inflateRawSync(raw) : Buffer.from(raw) });
-  }
-  return out;
-}
 
 /** Reads, derives and applies; returns what happened. Fails the property on anything but a ValidationError. */
 async function importOnce(bytes: Buffer): Promise<'read' | 'refused'> {

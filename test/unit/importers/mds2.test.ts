@@ -10,11 +10,13 @@ import { deriveMds2Profile } from '../../../server/src/importers/mds2-mapping';
 import { canonicalQuestionId, normaliseAnswer, readMds2Workbook } from '../../../server/src/importers/mds2-workbook';
 import {
   PUMP_ROWS,
+  editSheetXml,
   formulaWorkbook,
   headedWorkbook,
   mds2Hospital,
   mergedTyposWorkbook,
   standaloneWorkbook,
+  unzip,
   zipArchive,
 } from '../../support/mds2-workbooks';
 
@@ -422,6 +424,33 @@ describe('files that are not MDS2 workbooks', () => {
     expect(err).toBeInstanceOf(ValidationError);
     expect((err as ValidationError).field).toBe('file');
     expect((err as ValidationError).message).toMatch(message);
+  });
+
+  it('a merged range the parser would expand into billions of cells is refused before parsing', async () => {
+    const bytes = editSheetXml(await mergedTyposWorkbook(), (xml) => xml.replace('ref="D9:E9"', 'ref="A1:XFD1048576"'));
+    const started = Date.now();
+    await expect(readMds2Workbook(bytes)).rejects.toThrow(
+      /merged cells in xl\/worksheets\/sheet1\.xml cover more than 100000 cells \(range 'A1:XFD1048576'\)/,
+    );
+    expect(Date.now() - started).toBeLessThan(2000);
+    const notARange = editSheetXml(await mergedTyposWorkbook(), (xml) => xml.replace('ref="D9:E9"', 'ref="A:A"'));
+    await expect(readMds2Workbook(notARange)).rejects.toThrow(/merged range 'A:A' .* is not a cell range/);
+  });
+
+  it('a data validation over the whole sheet is not expanded (the parser alone would hang)', async () => {
+    const bytes = editSheetXml(await headedWorkbook(PUMP_ROWS), (xml) =>
+      xml.replace(
+        '</sheetData>',
+        '</sheetData><dataValidations count="1"><dataValidation type="list" allowBlank="1" sqref="A1:XFD1048576"><formula1>"Yes,No"</formula1></dataValidation></dataValidations>',
+      ),
+    );
+    expect(
+      unzip(bytes)
+        .find((e) => e.name === 'xl/worksheets/sheet1.xml')
+        ?.data.toString(),
+    ).toContain('sqref="A1:XFD1048576"');
+    const wb = await readMds2Workbook(bytes);
+    expect(wb.answers.get('AUTH-1')?.answer).toBe('YES');
   });
 
   it('a workbook without question ids', async () => {
