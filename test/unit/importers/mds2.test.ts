@@ -3,7 +3,11 @@
  * yes, TXCF no), a standalone device (N/A answers, "See note"), a form with merged cells and id
  * typos, formulas, and files that are not workbooks (zip bombs, truncation, other formats).
  */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { ValidationError } from '../../../server/src/domain/errors';
+import { validateModelDocument } from '../../../server/src/domain/model-document';
+import { buildAttackGraph } from '../../../server/src/engine';
 import { loadBundledCatalogue } from '../../../server/src/domain/catalogue';
 import { applyMds2, previewMds2, type Mds2Change } from '../../../server/src/importers/mds2';
 import { deriveMds2Profile } from '../../../server/src/importers/mds2-mapping';
@@ -463,5 +467,59 @@ describe('files that are not MDS2 workbooks', () => {
     await expect(readMds2Workbook(bytes, { limits: { maxFileBytes: 1000 } })).rejects.toThrow(
       /more than the limit of 1000/,
     );
+  });
+});
+
+describe('on the demo hospital', () => {
+  it('an MDS2 of the BD Alaris pump applies to its five pumps, and the engine counts what it placed', async () => {
+    const demo = validateModelDocument(
+      JSON.parse(readFileSync(resolve(__dirname, '../../../seeds/demo-hospital.json'), 'utf8')),
+      catalogue,
+    );
+    const bytes = await headedWorkbook([
+      ['DOC-1', 'BD'],
+      ['DOC-3', 'Alaris 8015 PC unit with 8100 LVP module'],
+      ['CONN-1.1.1', 'Yes'],
+      ['CONN-1.2.4', 'Yes', 'RS-232 service port'],
+      ['TXIG-1', 'Yes', 'Messages signed (HMAC) with sequence numbers'],
+      ['MLDP-1', 'No'],
+    ]);
+    const wb = await readMds2Workbook(bytes);
+    const profile = deriveMds2Profile(wb);
+    const target = { manufacturer: wb.document.manufacturer!, modelName: wb.document.model! };
+    const { document, preview } = applyMds2(demo, catalogue, profile, target, { fileName: 'alaris-mds2.xlsx' });
+    expect(preview.devices.map((d) => d.deviceId)).toEqual([
+      'dev-icu-pump-01',
+      'dev-icu-pump-02',
+      'dev-ward-pump-01',
+      'dev-ward-pump-02',
+      'dev-ward-pump-03',
+    ]);
+    // The Wi-Fi and serial interfaces are already in the demo: evidence, no new interface.
+    for (const d of preview.devices) {
+      expect(changesOf(d.changes, 'ADD_INTERFACE')).toEqual([]);
+      expect(d.confirmed.map((c) => c.what)).toEqual(
+        expect.arrayContaining(['WIFI interface', 'SERIAL_DEBUG interface']),
+      );
+    }
+    const c21 = document.controlPlacements.filter((p) => p.controlId === 'C21');
+    expect(c21.map((p) => p.elementId).sort()).toEqual([
+      'ch-infserver-icu-pump-01',
+      'ch-infserver-icu-pump-02',
+      'ch-infserver-ward-pump-01',
+      'ch-infserver-ward-pump-02',
+      'ch-infserver-ward-pump-03',
+    ]);
+    expect(c21[0]!.source).toMatchObject({ kind: 'MDS2', document: 'alaris-mds2.xlsx', reference: 'TXIG-1' });
+    // The engine: replayed or altered pump commands (AM03, AM13) on those channels were partly open; now C21 blocks all.
+    const onPumpChannels = (doc: typeof demo) =>
+      buildAttackGraph(doc, catalogue).steps.filter(
+        (s) => c21.some((p) => p.elementId === s.controlElementId) && ['AM03', 'AM13'].includes(s.attackMethodId),
+      );
+    const before = onPumpChannels(demo);
+    expect(before.filter((s) => !s.blocked).length).toBeGreaterThan(0);
+    const after = onPumpChannels(document);
+    expect(after.map((s) => s.id)).toEqual(before.map((s) => s.id));
+    expect(after.every((s) => s.blocked)).toBe(true);
   });
 });
