@@ -28,24 +28,33 @@ const catalogue = loadBundledCatalogue();
 
 jest.setTimeout(Math.max(60_000, RUNS * 3_000));
 
-/** Reads, derives and applies; returns what happened. Fails the property on anything but a ValidationError. */
+/**
+ * Reads, derives and applies; returns what happened. Reading may refuse the file with a
+ * ValidationError; once read, deriving and applying to devices that exist must not throw at all
+ * (the applied document passes validateModelDocument inside applyMds2), and the input document is
+ * never changed.
+ */
 async function importOnce(bytes: Buffer): Promise<'read' | 'refused'> {
   const doc = mds2Hospital(catalogue);
   const before = structuredClone(doc);
+  let wb: Awaited<ReturnType<typeof readMds2Workbook>>;
   try {
-    const wb = await readMds2Workbook(bytes);
-    const profile = deriveMds2Profile(wb);
-    applyMds2(doc, catalogue, profile, { deviceId: 'dev-pump-1' });
-    applyMds2(doc, catalogue, profile, { manufacturer: 'Acme Medical', modelName: 'InfuseNet 3000' });
-    expect(doc).toEqual(before);
-    return 'read';
+    wb = await readMds2Workbook(bytes);
   } catch (e) {
     if (!(e instanceof ValidationError)) throw e;
     expect(e.issues.length).toBeGreaterThan(0);
     expect(typeof e.issues[0]!.path).toBe('string');
-    expect(doc).toEqual(before);
     return 'refused';
   }
+  const profile = deriveMds2Profile(wb);
+  const one = applyMds2(doc, catalogue, profile, { deviceId: 'dev-pump-1' });
+  applyMds2(doc, catalogue, profile, { manufacturer: 'Acme Medical', modelName: 'InfuseNet 3000' });
+  // Applying the result again changes nothing more.
+  expect(applyMds2(one.document, catalogue, profile, { deviceId: 'dev-pump-1' }).preview.devices[0]!.changes).toEqual(
+    [],
+  );
+  expect(doc).toEqual(before);
+  return 'read';
 }
 
 describe('MDS2 importer fuzz', () => {
@@ -120,6 +129,33 @@ describe('MDS2 importer fuzz', () => {
       { seed: SEED, numRuns: RUNS },
     );
     expect(outcomes.refused).toBeGreaterThan(0);
+  });
+
+  it('well-formed workbooks with arbitrary ids, answers and notes: an applied document that validates', async () => {
+    const ids = [...new Set(PUMP_ROWS.map(([id]) => id))];
+    const text = fc.oneof(
+      fc.constantFrom('Yes', 'No', 'N/A', 'See note', 'yes, see note 1', '', ' ', '#N/A', 'Note 1'),
+      fc.string({ maxLength: 40 }),
+      fc.string({ unit: 'binary', maxLength: 20 }),
+      fc.constantFrom('\u202eevil', 'a\u0000b', '\ud800', 'x'.repeat(5000)),
+    );
+    const row = fc.tuple(
+      fc.oneof(
+        fc.constantFrom(...ids),
+        fc.constantFrom('auth 01', 'SHAD-3.2', 'CONN\u20131.1.1', 'XAUT-1', 'Note 1'),
+        fc.string({ maxLength: 12 }),
+      ),
+      text,
+      fc.option(text, { nil: undefined }),
+    );
+    let read = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(row, { maxLength: 40 }), async (rows) => {
+        if ((await importOnce(await headedWorkbook(rows))) === 'read') read++;
+      }),
+      { seed: SEED + 2, numRuns: RUNS },
+    );
+    if (RUNS >= 20) expect(read).toBeGreaterThan(0);
   });
 
   it('well-formed archives of damaged workbook XML: typed errors only', async () => {

@@ -246,6 +246,30 @@ describe('networked infusion pump (Wi-Fi, AUTH yes, TXCF no)', () => {
     expect(document.controlPlacements.find((p) => p.id === 'pl-c19')?.status).toBe('IMPLEMENTED');
   });
 
+  it('never places a control where it cannot exist, and says which rule refused it', async () => {
+    // Anti-malware (MLDP-2) on a pump without a general-purpose OS (CSUP-2 No); C28 without a remote-service interface.
+    const bytes = await headedWorkbook([
+      ['CSUP-2', 'No'],
+      ['MLDP-1', 'Yes'],
+      ['MLDP-2', 'Yes'],
+      ['RMOT-1.1', 'Yes'],
+      ['AUTH-4', 'Yes'],
+    ]);
+    const profile = deriveMds2Profile(await readMds2Workbook(bytes));
+    expect(profile.controls.map((c) => c.controlId)).toEqual(['C04', 'C11']);
+    const doc = hospital();
+    const { document, preview } = applyMds2(doc, catalogue, profile, { deviceId: 'dev-pump-1' });
+    expect(preview.devices[0]!.notPlaced).toEqual([
+      expect.objectContaining({ controlId: 'C04', reason: expect.stringContaining('no API interface') }),
+      expect.objectContaining({
+        controlId: 'C11',
+        elementId: 'dev-pump-1',
+        reason: expect.stringMatching(/^C11 \(.*\) needs a device with GENERAL_PURPOSE_OS$/),
+      }),
+    ]);
+    expect(document.controlPlacements).toEqual(doc.controlPlacements);
+  });
+
   it('refuses a target that names no device', async () => {
     const profile = deriveMds2Profile(await readMds2Workbook(bytes));
     expect(() => previewMds2(hospital(), catalogue, profile, { deviceId: 'nope' })).toThrow(ValidationError);
