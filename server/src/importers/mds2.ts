@@ -185,6 +185,24 @@ function physicalAccess(zone: Zone): boolean {
   return zone.physicalAccess ?? (zone.kind === 'PHYSICAL_ACCESS' || zone.kind === 'PATIENT_HOME');
 }
 
+/**
+ * The part of a model whose applicability facts depend on `device`: the zones, the device, the
+ * peers of its channels, its interfaces and its channels; `ids` are the elements a placement
+ * concerning the device can sit on (the device, its interfaces, its channels).
+ */
+function neighbourhood(doc: ModelDocument, device: Device) {
+  const interfaces = doc.interfaces.filter((i) => i.deviceId === device.id);
+  const channels = doc.channels.filter((c) => c.fromDeviceId === device.id || c.toDeviceId === device.id);
+  const peers = new Set(channels.flatMap((c) => [c.fromDeviceId, c.toDeviceId]));
+  const model = {
+    zones: doc.zones,
+    devices: doc.devices.filter((d) => d.id === device.id || peers.has(d.id)),
+    interfaces: doc.interfaces.filter((i) => i.deviceId === device.id || peers.has(i.deviceId)),
+    channels: doc.channels.filter((c) => peers.has(c.fromDeviceId) && peers.has(c.toDeviceId)),
+  };
+  return { model, ids: new Set([device.id, ...interfaces.map((i) => i.id), ...channels.map((c) => c.id)]) };
+}
+
 /** Works on a copy of `doc`: the plan and the document it leads to. */
 function plan(
   input: ModelDocument,
@@ -243,7 +261,38 @@ function plan(
         p.confirmed.push({ elementId: device.id, what: `${f.field} = ${String(f.value)}`, sources: f.sources });
         continue;
       }
+      // A flag change that would leave an existing placement where its control cannot exist (C19 on
+      // a device that stores nothing, C06 on one that cannot be patched) is not made: a conflict.
+      const local = neighbourhood(doc, device);
+      const factsBefore = elementFacts(local.model);
+      const raw = device[f.field];
       device[f.field] = f.value;
+      const factsAfter = elementFacts(local.model);
+      const broken = doc.controlPlacements.filter((pl) => {
+        const control = controlById.get(pl.controlId);
+        const was = factsBefore.get(pl.elementId);
+        const now = factsAfter.get(pl.elementId);
+        return (
+          local.ids.has(pl.elementId) &&
+          control &&
+          was &&
+          now &&
+          !placementMisfit(control, was) &&
+          placementMisfit(control, now)
+        );
+      });
+      if (broken.length > 0) {
+        if (raw === undefined) delete device[f.field];
+        else device[f.field] = raw;
+        p.conflicts.push({
+          elementId: device.id,
+          message: `the MDS2 gives ${f.field} = ${String(f.value)}, but then ${broken
+            .map((pl) => `${pl.controlId} on '${pl.elementId}'`)
+            .join(', ')} could not exist; the flag is left as it is: check the model or the form`,
+          sources: f.sources,
+        });
+        continue;
+      }
       p.changes.push({ kind: 'SET_FLAG', deviceId: device.id, field: f.field, from, to: f.value, sources: f.sources });
     }
 

@@ -270,6 +270,32 @@ describe('networked infusion pump (Wi-Fi, AUTH yes, TXCF no)', () => {
     expect(document.controlPlacements).toEqual(doc.controlPlacements);
   });
 
+  it('leaves a flag as it is when changing it would strand a placement, and lists the conflict', async () => {
+    const doc = hospital();
+    const pump1 = doc.devices.find((d) => d.id === 'dev-pump-1')!;
+    pump1.storesData = true;
+    pump1.patchable = true;
+    doc.controlPlacements.push({ id: 'pl-c19', controlId: 'C19', elementId: 'dev-pump-1', status: 'IMPLEMENTED' });
+    // MPII-2 No (keeps no personal data) would make storesData false, where C19 cannot exist; CSUP-1 No likewise for C06 (none here).
+    const bytes = await headedWorkbook([
+      ['MPII-2', 'No'],
+      ['CSUP-1', 'No'],
+    ]);
+    const profile = deriveMds2Profile(await readMds2Workbook(bytes));
+    const { document, preview } = applyMds2(doc, catalogue, profile, { deviceId: 'dev-pump-1' });
+    const d = preview.devices[0]!;
+    expect(changesOf(d.changes, 'SET_FLAG')).toEqual([expect.objectContaining({ field: 'patchable', to: false })]);
+    expect(d.conflicts).toEqual([
+      expect.objectContaining({
+        elementId: 'dev-pump-1',
+        message: expect.stringContaining("storesData = false, but then C19 on 'dev-pump-1' could not exist"),
+        sources: [expect.objectContaining({ questionId: 'MPII-2', answer: 'NO' })],
+      }),
+    ]);
+    expect(document.devices.find((x) => x.id === 'dev-pump-1')).toMatchObject({ storesData: true, patchable: false });
+    expect(document.controlPlacements.find((x) => x.id === 'pl-c19')?.status).toBe('IMPLEMENTED');
+  });
+
   it('refuses a target that names no device', async () => {
     const profile = deriveMds2Profile(await readMds2Workbook(bytes));
     expect(() => previewMds2(hospital(), catalogue, profile, { deviceId: 'nope' })).toThrow(ValidationError);
