@@ -350,7 +350,7 @@ export function parseCsafAdvisory(input: unknown, options: CsafReadOptions = {})
         if (!isRecord(status)) bad(`${path}/product_status`, 'must be an object');
         else
           for (const [key, list] of Object.entries(status)) {
-            const s = STATUS_OF[key];
+            const s = Object.hasOwn(STATUS_OF, key) ? STATUS_OF[key] : undefined;
             if (!s) {
               bad(`${path}/product_status/${key}`, `unknown product status '${key}'`);
               continue;
@@ -690,7 +690,7 @@ export function previewCsafImport(
 
   for (const v of advisory.vulnerabilities) {
     for (const r of v.remediations)
-      if (!CSAF_REMEDIATION_CONTROLS[r.category]) unmapped[r.category] = (unmapped[r.category] ?? 0) + 1;
+      if (!Object.hasOwn(CSAF_REMEDIATION_CONTROLS, r.category)) unmapped[r.category] = (unmapped[r.category] ?? 0) + 1;
     if (!v.cve) continue;
     for (const m of devices) {
       if (m.level === 'NO_MATCH') continue;

@@ -202,7 +202,7 @@ export function parseCycloneDx(input: unknown, options: { maxBytes?: number } = 
     const state = typeof analysis['state'] === 'string' ? analysis['state'] : undefined;
     const out: CycloneDxVulnerability = {
       sourceId,
-      status: state !== undefined ? (STATE_STATUS[state] ?? 'AFFECTED') : 'AFFECTED',
+      status: state !== undefined && Object.hasOwn(STATE_STATUS, state) ? STATE_STATUS[state]! : 'AFFECTED',
       responses: Array.isArray(analysis['response'])
         ? analysis['response'].filter((x): x is string => typeof x === 'string')
         : [],
@@ -221,7 +221,7 @@ export function parseCycloneDx(input: unknown, options: { maxBytes?: number } = 
     const ratings = Array.isArray(v['ratings']) ? v['ratings'].filter(isRecord) : [];
     const vectors: { method: string; vector: string }[] = [];
     for (const r of ratings) {
-      const prefix = METHOD_PREFIX[String(r['method'])];
+      const prefix = Object.hasOwn(METHOD_PREFIX, String(r['method'])) ? METHOD_PREFIX[String(r['method'])] : undefined;
       if (!prefix || typeof r['vector'] !== 'string') continue;
       const raw = r['vector'].startsWith('CVSS:') ? r['vector'] : `${prefix}/${r['vector']}`;
       const vector = baseCvssVector(raw);

@@ -332,6 +332,11 @@ function crud(typeName: string, input: z.ZodType, patch: z.ZodType): Record<stri
 // Mutation field → schema of its arguments
 // ---------------------------------------------------------------------------------------------
 
+/** Ids of an import preview's devices or changes (e.g. "vuln:pump-3:CVE-2021-33885"): at most 10 000, each 1-200 characters. */
+const changeIds = z
+  .array(str().min(1, 'must not be empty').max(200, 'must be at most 200 characters'))
+  .max(10_000, 'must have at most 10000 ids');
+
 /** The arguments of every Mutation field. Keys: field names; schema keys: argument names. */
 export const MUTATION_INPUTS: Readonly<Record<string, z.ZodType>> = Object.freeze({
   // models (schema/model.graphql)
@@ -374,6 +379,23 @@ export const MUTATION_INPUTS: Readonly<Record<string, z.ZodType>> = Object.freez
       .max(10_000, 'must have at most 10000 devices; split the feed into several calls'),
     batchSize: z.number().int('must be an integer').min(1, 'must be 1-2000').max(2000, 'must be 1-2000').nullish(),
   }),
+  // evidence imports (schema/imports.graphql): the file is checked by its importer
+  commitCsafImport: args({
+    modelId: id,
+    document,
+    confirm: changeIds.nullish(),
+    skip: changeIds.nullish(),
+    expectedVersion: z.number().int('must be an integer').min(0, 'must not be negative').nullish(),
+    fileName: name.nullish(),
+  }),
+  commitCycloneDxImport: args({
+    modelId: id,
+    deviceId: id,
+    document,
+    skip: changeIds.nullish(),
+    expectedVersion: z.number().int('must be an integer').min(0, 'must not be negative').nullish(),
+    fileName: name.nullish(),
+  }),
   // catalogue (schema/catalogue.graphql)
   loadCatalogue: args({ document }),
   // accounts and keys (schema/auth.graphql)
@@ -401,6 +423,8 @@ const first = z.number().int('must be an integer').nullish();
  */
 export const FIELD_INPUTS: Readonly<Record<string, z.ZodType>> = Object.freeze({
   'Query.model': args({ id }),
+  'Query.previewCsafImport': args({ modelId: id, fileName: name.nullish() }),
+  'Query.previewCycloneDxImport': args({ modelId: id, deviceId: id, fileName: name.nullish() }),
   'Query.exportModel': args({ id }),
   'Query.modelDiff': args({ modelId: id }),
   'Query.auditEvents': args({

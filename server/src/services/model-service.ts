@@ -100,6 +100,10 @@ interface ChangeMode {
   keepSnapshot?: boolean;
   /** With an empty change set write nothing: no version step, no audit entry. */
   skipEmpty?: boolean;
+  /** Put first in the audit summary, e.g. the imported file and its SHA-256. */
+  note?: string;
+  /** Refuse (ConflictError at `expectedVersion`) when the model is no longer at this version. */
+  expectedVersion?: number;
 }
 
 /** Placements of `stored` (same id, control and element) may stay although they no longer fit (controls v2). */
@@ -485,6 +489,52 @@ export class ModelService {
   }
 
   /**
+   * Writes what an evidence importer derived (CSAF advisory, CycloneDX SBOM/VEX: server/src/importers),
+   * all or nothing, in one transaction with one audit entry whose summary starts with `note`
+   * (name the source file and its SHA-256 there). `build` gets the current model and catalogue and
+   * returns the new document (validated) and a result; only devices, vulnerabilities and control
+   * placements may change (an importer adds and updates, never deletes). Nothing is written when
+   * nothing changes. Retried on a concurrent write unless `expectedVersion` is given.
+   * @throws ConflictError (`expectedVersion`) when the model is no longer at that version;
+   *   ValidationError from `build`; NotFoundError for the model
+   */
+  async applyImport<T>(
+    actor: Actor,
+    modelId: string,
+    build: (doc: ModelDocument, catalogue: Catalogue) => { document: ModelDocument; result: T },
+    options: { note: string; expectedVersion?: number },
+  ): Promise<{ result: T; modelVersion: number }> {
+    const catalogue = await this.catalogues.current();
+    let modelVersion = 0;
+    const result = await this.change(
+      actor,
+      modelId,
+      (doc) => {
+        const { document, result } = build(doc, catalogue);
+        const changes = emptyChangeSet();
+        const changed = <E extends { id: string }>(before: readonly E[], after: readonly E[]): E[] => {
+          const old = new Map(before.map((e) => [e.id, JSON.stringify(e)]));
+          return after.filter((e) => old.get(e.id) !== JSON.stringify(e));
+        };
+        changes.devices = changed(doc.devices, document.devices);
+        changes.vulnerabilities = changed(doc.vulnerabilities, document.vulnerabilities);
+        changes.controlPlacements = changed(doc.controlPlacements, document.controlPlacements);
+        doc.devices = document.devices;
+        doc.vulnerabilities = document.vulnerabilities;
+        doc.controlPlacements = document.controlPlacements;
+        return { result, changes };
+      },
+      (v) => (modelVersion = v),
+      {
+        note: options.note,
+        skipEmpty: true,
+        ...(options.expectedVersion !== undefined ? { expectedVersion: options.expectedVersion } : {}),
+      },
+    );
+    return { result, modelVersion };
+  }
+
+  /**
    * Accepts recommended placements as PLANNED control placements, all in one transaction. A
    * placement of the same control on the same element that already exists is returned as it is.
    * Errors: ValidationError (paths `placements[i]...`) when a control does not exist or does not
@@ -690,6 +740,11 @@ export class ModelService {
   ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const snap = await this.snapshot(modelId);
+      if (mode.expectedVersion !== undefined && snap.version !== mode.expectedVersion)
+        throw new ConflictError(
+          `model '${modelId}' is at version ${snap.version}, not ${mode.expectedVersion}: it changed since the preview; preview again`,
+          'expectedVersion',
+        );
       const catalogue = await this.catalogues.current();
       const doc = mode.copy ? mode.copy(snap.document) : structuredClone(snap.document);
       const { result, changes, focus } = edit(doc);
@@ -709,7 +764,8 @@ export class ModelService {
         const audit = auditChanges(snap.document, doc, changes);
         const version = await this.db.write(async (tx) => {
           const v = await this.repo.applyChanges(tx, modelId, snap.version, changes);
-          await this.audit.record(tx, actor, { modelId, modelVersion: v, summary: describe(audit), changes: audit });
+          const summary = mode.note ? `${mode.note}: ${describe(audit) || 'no change'}` : describe(audit);
+          await this.audit.record(tx, actor, { modelId, modelVersion: v, summary, changes: audit });
           return v;
         });
         onVersion?.(version);
