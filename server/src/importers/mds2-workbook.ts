@@ -392,12 +392,9 @@ export async function readMds2Workbook(input: Uint8Array, options: ReadMds2Optio
       let answerCell: ReadCell | undefined;
       let noteCell: ReadCell | undefined;
       const isDoc = parsed.group === 'DOC';
-      if (answerCol !== undefined && answerCol > idCell.col) {
-        answerCell = after.find((c) => c.col === answerCol);
-        if (noteCol !== undefined) noteCell = after.find((c) => c.col === noteCol);
-        else noteCell = after.find((c) => c.col > answerCol! && !REFERENCE_CELL.test(c.text));
-      } else {
-        // No heading: the answer is the first answer-like cell after the question text (DOC rows: the second cell).
+      // Without a heading (or with the heading's column empty on this row): the answer is the first
+      // answer-like cell after the question text (DOC rows: the second cell), the note the next cell.
+      const byValue = () => {
         const i = isDoc
           ? after.length >= 2
             ? 1
@@ -407,7 +404,14 @@ export async function readMds2Workbook(input: Uint8Array, options: ReadMds2Optio
           answerCell = after[i];
           noteCell = after.slice(i + 1).find((c) => !REFERENCE_CELL.test(c.text));
         }
-      }
+      };
+      if (answerCol !== undefined && answerCol > idCell.col) {
+        const col = answerCol;
+        answerCell = after.find((c) => c.col === col);
+        if (noteCol !== undefined) noteCell = after.find((c) => c.col === noteCol);
+        else noteCell = after.find((c) => c.col > col && !REFERENCE_CELL.test(c.text));
+        if (!answerCell) byValue();
+      } else byValue();
       const text = answerCell ? clip(answerCell.text, 500) : '';
       const norm = isDoc
         ? { answer: (text ? 'TEXT' : 'BLANK') as Mds2AnswerValue, seeNote: false }

@@ -4,6 +4,7 @@
  * typos, formulas, and files that are not workbooks (zip bombs, truncation, other formats).
  */
 import { readFileSync } from 'node:fs';
+import ExcelJS from 'exceljs';
 import { resolve } from 'node:path';
 import { ValidationError } from '../../../server/src/domain/errors';
 import { validateModelDocument } from '../../../server/src/domain/model-document';
@@ -402,6 +403,25 @@ describe('merged cells and id typos', () => {
       'SAHD-8',
       'SAHD-9',
     ]);
+  });
+
+  it('falls back to the answer-like cell when the heading column is empty on a row', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Shifted');
+    ws.addRow(['Question ID', 'Question', 'Response', 'Comments']);
+    ws.addRow(['AUTH-1', 'Placeholder', null, 'Yes', 'typed one column too far']);
+    ws.addRow(['AUTH-2', 'Placeholder', 'No', 'Single role only']);
+    const read = await readMds2Workbook(Buffer.from(await wb.xlsx.writeBuffer()));
+    expect(read.answers.get('AUTH-1')).toMatchObject({
+      answer: 'YES',
+      note: 'typed one column too far',
+      answerLocation: { cell: 'D2' },
+    });
+    expect(read.answers.get('AUTH-2')).toMatchObject({
+      answer: 'NO',
+      note: 'Single role only',
+      answerLocation: { cell: 'C3' },
+    });
   });
 
   it('refuses a question answered twice differently, naming both cells', async () => {
