@@ -19,7 +19,7 @@ import type {
   InterfaceKind,
   PlacementStatus,
 } from '../domain/types';
-import type { CellLocation, Mds2Answer, Mds2AnswerValue, Mds2Workbook } from './mds2-workbook';
+import type { CellLocation, Mds2Answer, Mds2AnswerValue, Mds2Warning, Mds2Workbook } from './mds2-workbook';
 
 /** The evidence behind a derived fact: one answered question. */
 export interface Mds2Source {
@@ -119,6 +119,8 @@ export interface Mds2Profile {
   review: Mds2ReviewItem[];
   /** Question ids answered N/A. */
   notApplicable: string[];
+  /** The reader's warnings (corrected ids, cached formula values, ignored rows), shown with the preview. */
+  warnings: Mds2Warning[];
 }
 
 function sourceOf(a: Mds2Answer): Mds2Source {
@@ -377,5 +379,6 @@ export function deriveMds2Profile(workbook: Mds2Workbook): Mds2Profile {
     expectations,
     review,
     notApplicable,
+    warnings: workbook.warnings,
   };
 }

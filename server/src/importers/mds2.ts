@@ -48,8 +48,10 @@ import type {
   Mds2Source,
 } from './mds2-mapping';
 
-export { readMds2Workbook } from './mds2-workbook';
-export { deriveMds2Profile } from './mds2-mapping';
+import { readMds2Workbook, type Mds2Warning, type ReadMds2Options } from './mds2-workbook';
+import { deriveMds2Profile } from './mds2-mapping';
+
+export { readMds2Workbook, deriveMds2Profile };
 
 /** Which devices the MDS2 is applied to: one device by id, or every device of a manufacturer and model. */
 export type Mds2Target = { deviceId: string } | { manufacturer: string; modelName: string };
@@ -107,6 +109,7 @@ export interface Mds2Preview {
   devices: Mds2DevicePreview[];
   review: Mds2ReviewItem[];
   notApplicable: string[];
+  warnings: Mds2Warning[];
 }
 
 const norm = (s: string | undefined) => (s ?? '').normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
@@ -467,6 +470,7 @@ function plan(
       devices: previews,
       review: profile.review,
       notApplicable: profile.notApplicable,
+      warnings: profile.warnings,
     },
   };
 }
@@ -508,4 +512,33 @@ export function applyMds2(
 ): { document: ModelDocument; preview: Mds2Preview } {
   const { doc: next, preview } = plan(doc, catalogue, profile, target, options);
   return { document: validateModelDocument(next, catalogue), preview };
+}
+
+/**
+ * The whole import in one call, for the CLI and the upload route: reads the workbook, derives the
+ * profile, and applies it to `target`, or, when no target is given, to every device of the
+ * manufacturer (DOC-1) and model (DOC-3) the form names.
+ *
+ * @param bytes The uploaded .xlsx file.
+ * @param doc A valid model document (not modified).
+ * @returns The new document (validated) and the preview of what changed.
+ * @throws ValidationError: from {@link readMds2Workbook} (path "file" or "Sheet!A1"); path
+ *   "target" when no target is given and the form lacks DOC-1 or DOC-3, or no device matches.
+ */
+export async function importMds2(
+  bytes: Uint8Array,
+  doc: ModelDocument,
+  catalogue: Catalogue,
+  target?: Mds2Target,
+  options: Mds2ApplyOptions & ReadMds2Options = {},
+): Promise<{ document: ModelDocument; preview: Mds2Preview }> {
+  const workbook = await readMds2Workbook(bytes, options);
+  const profile = deriveMds2Profile(workbook);
+  const { manufacturer, model } = workbook.document;
+  if (!target && (!manufacturer || !model))
+    throw new ValidationError(
+      'the form does not name its manufacturer (DOC-1) and model (DOC-3); name the device or the make and model to apply it to',
+      'target',
+    );
+  return applyMds2(doc, catalogue, profile, target ?? { manufacturer: manufacturer!, modelName: model! }, options);
 }

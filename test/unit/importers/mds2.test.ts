@@ -10,7 +10,7 @@ import { ValidationError } from '../../../server/src/domain/errors';
 import { validateModelDocument } from '../../../server/src/domain/model-document';
 import { buildAttackGraph } from '../../../server/src/engine';
 import { loadBundledCatalogue } from '../../../server/src/domain/catalogue';
-import { applyMds2, previewMds2, type Mds2Change } from '../../../server/src/importers/mds2';
+import { applyMds2, importMds2, previewMds2, type Mds2Change } from '../../../server/src/importers/mds2';
 import { deriveMds2Profile } from '../../../server/src/importers/mds2-mapping';
 import { canonicalQuestionId, normaliseAnswer, readMds2Workbook } from '../../../server/src/importers/mds2-workbook';
 import {
@@ -591,5 +591,23 @@ describe('on the demo hospital', () => {
     const after = onPumpChannels(document);
     expect(after.map((s) => s.id)).toEqual(before.map((s) => s.id));
     expect(after.every((s) => s.blocked)).toBe(true);
+  });
+});
+
+describe('importMds2 (read, derive, apply in one call)', () => {
+  it('applies to the make and model the form names (DOC-1, DOC-3) when no target is given', async () => {
+    const { preview, document } = await importMds2(await headedWorkbook(PUMP_ROWS), hospital(), catalogue);
+    expect(preview.devices.map((d) => d.deviceId)).toEqual(['dev-pump-1', 'dev-pump-2']);
+    expect(document.devices.find((d) => d.id === 'dev-pump-2')?.remoteService).toBe(true);
+  });
+
+  it('carries the reader warnings into the preview, and needs a target when the form names no model', async () => {
+    const bytes = await mergedTyposWorkbook();
+    const { preview } = await importMds2(bytes, hospital(), catalogue, { deviceId: 'dev-pump-1' });
+    expect(preview.warnings.map((w) => w.location?.cell)).toEqual(['A5', 'A6', 'A12']);
+    await expect(importMds2(bytes, hospital(), catalogue)).rejects.toMatchObject({
+      field: 'target',
+      message: expect.stringContaining('does not name its manufacturer (DOC-1) and model (DOC-3)'),
+    });
   });
 });
