@@ -259,8 +259,8 @@ function plan(
     // 1. Flags.
     for (const f of profile.flags) {
       const from = f.field === 'executesSoftware' ? deviceExecutesSoftware(device) : device[f.field];
-      witness(`${f.field} = ${String(f.value)}`, f.sources);
       if (from === f.value) {
+        witness(`${f.field} = ${String(f.value)}`, f.sources);
         p.confirmed.push({ elementId: device.id, what: `${f.field} = ${String(f.value)}`, sources: f.sources });
         continue;
       }
@@ -296,6 +296,7 @@ function plan(
         });
         continue;
       }
+      witness(`${f.field} = ${String(f.value)}`, f.sources);
       p.changes.push({ kind: 'SET_FLAG', deviceId: device.id, field: f.field, from, to: f.value, sources: f.sources });
     }
 

@@ -293,7 +293,10 @@ describe('networked infusion pump (Wi-Fi, AUTH yes, TXCF no)', () => {
         sources: [expect.objectContaining({ questionId: 'MPII-2', answer: 'NO' })],
       }),
     ]);
-    expect(document.devices.find((x) => x.id === 'dev-pump-1')).toMatchObject({ storesData: true, patchable: false });
+    const after = document.devices.find((x) => x.id === 'dev-pump-1')!;
+    expect(after).toMatchObject({ storesData: true, patchable: false });
+    // Evidence only for what was applied.
+    expect(after.evidence?.map((e) => e.detail)).toEqual(['patchable = false: CSUP-1 No']);
     expect(document.controlPlacements.find((x) => x.id === 'pl-c19')?.status).toBe('IMPLEMENTED');
   });
 
