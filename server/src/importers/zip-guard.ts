@@ -25,6 +25,7 @@ export interface ZipLimits {
   maxRatio: number;
 }
 
+/** The limits used when the caller sets none (see {@link ZipLimits} for each). */
 export const DEFAULT_ZIP_LIMITS: ZipLimits = {
   maxFileBytes: 10 * 1024 * 1024,
   maxEntryBytes: 20 * 1024 * 1024,
