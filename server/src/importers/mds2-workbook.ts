@@ -189,30 +189,21 @@ interface ReadCell {
   text: string;
   location: CellLocation;
   col: number;
+  /** Holds a formula: `text` is its cached value. Refused or flagged only when the cell is used. */
+  formula: boolean;
 }
 
-type CellOutcome = { text: string } | { issue: string } | { warning: string; text: string };
-
-/** The text of one cell (the master of a merged range), or what is wrong with it. */
-function cellText(cell: ExcelJS.Cell, formulaCells: 'reject' | 'useCachedValue'): CellOutcome {
+/**
+ * The text of one cell (the master of a merged range) and whether it holds a formula; for a
+ * formula, the value Excel last stored for it (the formula itself is never evaluated).
+ */
+function cellText(cell: ExcelJS.Cell): { text: string; formula: boolean } {
   const source = cell.isMerged ? cell.master : cell;
   const value: unknown = source.value;
-  const isFormula =
+  const formula =
     source.type === ExcelJS.ValueType.Formula ||
     (value !== null && typeof value === 'object' && ('formula' in value || 'sharedFormula' in value));
-  if (isFormula) {
-    if (formulaCells === 'reject')
-      return {
-        issue:
-          'contains a formula; MDS2 answers must be typed values (formulas are never evaluated; save the workbook with values only)',
-      };
-    const result = (value as { result?: unknown }).result;
-    return {
-      warning: 'contains a formula; its cached value was read, the formula was not evaluated',
-      text: scalarText(result),
-    };
-  }
-  return { text: scalarText(value) };
+  return { text: scalarText(formula ? (value as { result?: unknown }).result : value), formula };
 }
 
 function scalarText(value: unknown): string {
@@ -336,13 +327,8 @@ export async function readMds2Workbook(input: Uint8Array, options: ReadMds2Optio
           warnings.push({ location: loc(master), message: 'holds an Excel error value; read as empty' });
           continue;
         }
-        const outcome = cellText(cell, formulaCells);
-        if ('issue' in outcome) {
-          issues.push({ path: where(loc(master)), message: outcome.issue });
-          continue;
-        }
-        if ('warning' in outcome) warnings.push({ location: loc(master), message: outcome.warning });
-        if (outcome.text !== '') out.push({ text: outcome.text, location: loc(master), col: master.fullAddress.col });
+        const { text, formula } = cellText(cell);
+        if (text !== '') out.push({ text, location: loc(master), col: master.fullAddress.col, formula });
       }
       return out;
     };
@@ -412,6 +398,22 @@ export async function readMds2Workbook(input: Uint8Array, options: ReadMds2Optio
         else noteCell = after.find((c) => c.col > col && !REFERENCE_CELL.test(c.text));
         if (!answerCell) byValue();
       } else byValue();
+      // Formulas in the cells used (id, answer, note): refused, or their cached values flagged.
+      const formulaCellsUsed = [idCell, answerCell, noteCell].filter((c): c is ReadCell => c?.formula === true);
+      for (const c of formulaCellsUsed) {
+        if (formulaCells === 'reject')
+          issues.push({
+            path: where(c.location),
+            message:
+              'contains a formula; MDS2 ids, answers and notes must be typed values (formulas are never evaluated; save the workbook with values only)',
+          });
+        else
+          warnings.push({
+            location: c.location,
+            message: 'contains a formula; its cached value was read, the formula was not evaluated',
+          });
+      }
+      if (formulaCellsUsed.length > 0 && formulaCells === 'reject') continue;
       const text = answerCell ? clip(answerCell.text, 500) : '';
       const norm = isDoc
         ? { answer: (text ? 'TEXT' : 'BLANK') as Mds2AnswerValue, seeNote: false }

@@ -447,6 +447,18 @@ describe('formulas', () => {
     ]);
   });
 
+  it('ignores formulas in cells it does not read (a question text copied by formula)', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('MDS2');
+    ws.addRow(['Question ID', 'Question', 'Answer', 'Notes']);
+    ws.addRow(['DOC-3', 'Device model', 'InfuseNet 3000']);
+    ws.addRow(['AUTH-1', { formula: 'CONCAT("Login for ",C2)', result: 'Login for InfuseNet 3000' }, 'Yes']);
+    ws.addRow([null, { formula: 'NOW()', result: new Date(0) }]);
+    const read = await readMds2Workbook(Buffer.from(await wb.xlsx.writeBuffer()));
+    expect(read.answers.get('AUTH-1')?.answer).toBe('YES');
+    expect(read.warnings).toEqual([]);
+  });
+
   it('reads the cached value when asked, with a warning; the formula is not evaluated', async () => {
     // The formula would give "Yes"; the cached value says "No": the cached value is what is read.
     const wb = await readMds2Workbook(await formulaWorkbook('PAUT-1', 'No'), { formulaCells: 'useCachedValue' });
