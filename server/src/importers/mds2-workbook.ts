@@ -108,6 +108,8 @@ export interface ReadMds2Options {
   maxRows?: number;
   /** Columns read per row (default 30). */
   maxColumns?: number;
+  /** Sheets read (default 30, in workbook order); later sheets are ignored with a warning. */
+  maxSheets?: number;
 }
 
 const ID_RE = /^([A-Za-z]{3,4})\s*[-_\u2010-\u2015\s]?\s*(\d{1,3}(?:\s*\.\s*\d{1,3}){0,3})$/;
@@ -302,55 +304,57 @@ export async function readMds2Workbook(input: Uint8Array, options: ReadMds2Optio
   const formulaCells = options.formulaCells ?? 'reject';
   const maxRows = options.maxRows ?? 3000;
   const maxColumns = options.maxColumns ?? 30;
+  const maxSheets = options.maxSheets ?? 30;
   const issues: FieldIssue[] = [];
   const warnings: Mds2Warning[] = [];
   const answers = new Map<string, Mds2Answer>();
 
-  for (const sheet of workbook.worksheets) {
+  if (workbook.worksheets.length > maxSheets)
+    warnings.push({
+      message: `the workbook has ${workbook.worksheets.length} sheets; only the first ${maxSheets} were read`,
+    });
+  for (const sheet of workbook.worksheets.slice(0, maxSheets)) {
     const sheetName = clip(cleanText(sheet.name), 60);
     const loc = (cell: ExcelJS.Cell): CellLocation => ({ sheet: sheetName, cell: cell.address });
     const where = (l: CellLocation) => `${l.sheet}!${l.cell}`;
     /** Distinct (by merge master) non-empty cells of a row, left to right. */
     const rowCells = (row: ExcelJS.Row): ReadCell[] => {
       const out: ReadCell[] = [];
-      const seen = new Set<string>();
-      const last = Math.min(row.cellCount, maxColumns);
-      for (let c = 1; c <= last; c++) {
-        const cell = row.getCell(c);
+      // Only the cells the file has (no empty cell is created), left to right, up to maxColumns.
+      row.eachCell((cell, col) => {
+        if (col > maxColumns) return;
         // A merged range is read once, at its top-left (master) cell: its other cells, in this
         // row or in later rows, repeat the master's value.
-        if (cell.isMerged && cell.master.address !== cell.address) continue;
-        const master = cell;
-        if (seen.has(master.address)) continue;
-        seen.add(master.address);
+        if (cell.isMerged && cell.master.address !== cell.address) return;
         if (isErrorCell(cell)) {
-          warnings.push({ location: loc(master), message: 'holds an Excel error value; read as empty' });
-          continue;
+          warnings.push({ location: loc(cell), message: 'holds an Excel error value; read as empty' });
+          return;
         }
         const { text, formula } = cellText(cell);
-        if (text !== '') out.push({ text, location: loc(master), col: master.fullAddress.col, formula });
-      }
+        if (text !== '') out.push({ text, location: loc(cell), col, formula });
+      });
       return out;
     };
 
     // First pass: numbered notes ("Note 3: ..." in one cell, or "Note 3" then the text).
     const numberedNotes = new Map<string, string>();
     const rows: { cells: ReadCell[] }[] = [];
-    const lastRow = Math.min(sheet.rowCount, maxRows);
-    if (sheet.rowCount > maxRows)
-      warnings.push({ message: `sheet '${sheetName}': rows after ${maxRows} were not read` });
-    for (let r = 1; r <= lastRow; r++) {
-      const row = sheet.getRow(r);
-      if (!row.hasValues) continue;
+    let rowsBeyond = false;
+    sheet.eachRow((row, r) => {
+      if (r > maxRows) {
+        rowsBeyond = true;
+        return;
+      }
       const cells = rowCells(row);
-      if (cells.length === 0) continue;
+      if (cells.length === 0) return;
       rows.push({ cells });
       const def = NOTE_DEF.exec(cells[0]!.text);
       if (def) {
         const text = def[2]!.trim() || cells[1]?.text || '';
         if (text) numberedNotes.set(String(Number(def[1])), text);
       }
-    }
+    });
+    if (rowsBeyond) warnings.push({ message: `sheet '${sheetName}': rows after ${maxRows} were not read` });
 
     // Second pass: headings fix the answer and note columns; question rows give answers.
     let answerCol: number | undefined;

@@ -547,6 +547,27 @@ describe('files that are not MDS2 workbooks', () => {
     await expect(readMds2Workbook(bytes)).rejects.toThrow(/no MDS2 question ids/);
   });
 
+  it('reads at most maxSheets sheets and maxRows rows per sheet, with warnings', async () => {
+    const wb = new ExcelJS.Workbook();
+    for (const [name, id] of [
+      ['One', 'AUTH-1'],
+      ['Two', 'AUTH-2'],
+      ['Three', 'AUTH-4'],
+    ] as const) {
+      const ws = wb.addWorksheet(name);
+      ws.addRow([id, 'Placeholder', 'Yes']);
+      ws.getCell('A5000').value = 'PAUT-1';
+      ws.getCell('C5000').value = 'Yes';
+    }
+    const read = await readMds2Workbook(Buffer.from(await wb.xlsx.writeBuffer()), { maxSheets: 2, maxRows: 100 });
+    expect([...read.answers.keys()]).toEqual(['AUTH-1', 'AUTH-2']);
+    expect(read.warnings.map((w) => w.message)).toEqual([
+      'the workbook has 3 sheets; only the first 2 were read',
+      "sheet 'One': rows after 100 were not read",
+      "sheet 'Two': rows after 100 were not read",
+    ]);
+  });
+
   it('a file over the size limit', async () => {
     const bytes = await headedWorkbook(PUMP_ROWS);
     await expect(readMds2Workbook(bytes, { limits: { maxFileBytes: 1000 } })).rejects.toThrow(
