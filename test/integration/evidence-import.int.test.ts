@@ -4,6 +4,7 @@
  * in one transaction, audit entry with the file's SHA-256, expectedVersion guard); a bad file
  * changes nothing; a CycloneDX SBOM then VEX onto one device.
  */
+import fc from 'fast-check';
 import type { ModelDocument } from '../../server/src/domain/types';
 import { sha256Hex } from '../../server/src/importers/common';
 import { sampleAdvisory } from '../samples/csaf/sample-advisory';
@@ -118,6 +119,36 @@ describe('evidence imports (GraphQL)', () => {
     expect(missing.errors?.[0]?.message).toMatch(/\/document\/tracking\/id/);
     const unknown = await h.gql(COMMIT, { m, d: sampleAdvisory(), c: ['no-such-device'] });
     expect(unknown.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
+    expect(await h.fingerprint()).toBe(before);
+  });
+
+  it('fuzz: truncated, junk and wrong-format files through both commits are BAD_USER_INPUT and write nothing', async () => {
+    const m = await model();
+    const before = await h.fingerprint();
+    const junk = fc.oneof(
+      fc.nat().map((n) => {
+        const text = JSON.stringify(sampleAdvisory());
+        return text.slice(0, n % (text.length - 1)); // always cut short
+      }),
+      fc.nat().map((n) => {
+        const text = JSON.stringify(sampleSbom());
+        return text.slice(0, n % (text.length - 1));
+      }),
+      fc.string({ maxLength: 200 }),
+      fc.jsonValue({ maxDepth: 3 }).filter((v) => v !== null),
+    );
+    await fc.assert(
+      fc.asyncProperty(junk, async (d) => {
+        for (const mutation of [
+          `mutation($m: ID!, $d: JSON!) { commitCsafImport(modelId: $m, document: $d) { modelVersion } }`,
+          `mutation($m: ID!, $d: JSON!) { commitCycloneDxImport(modelId: $m, deviceId: "pump-a", document: $d) { modelVersion } }`,
+        ]) {
+          const r = await h.gql(mutation, { m, d });
+          expect(r.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
+        }
+      }),
+      { numRuns: Number(process.env.IMPORT_FUZZ_RUNS ?? 25) },
+    );
     expect(await h.fingerprint()).toBe(before);
   });
 

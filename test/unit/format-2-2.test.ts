@@ -132,11 +132,17 @@ describe('vulnerability status in the engine', () => {
     return buildGraph(m).steps.filter((s) => s.ruleId === 'vulnerability-exploitation');
   };
 
-  it('AFFECTED, UNDER_INVESTIGATION and an absent status open the same steps', () => {
+  it('AFFECTED, UNDER_INVESTIGATION and an absent status open the same steps (a stated status shows as evidence)', () => {
     const base = pump();
     expect(base.length).toBeGreaterThan(0);
-    expect(pump('AFFECTED')).toEqual(base);
-    expect(pump('UNDER_INVESTIGATION')).toEqual(base);
+    const statusOf = (steps: ReturnType<typeof pump>) =>
+      steps.map((s) => s.evidence.find((e) => e.property === 'vulnerabilityStatus')?.value);
+    const withoutStatus = (steps: ReturnType<typeof pump>) =>
+      steps.map((s) => ({ ...s, evidence: s.evidence.filter((e) => e.property !== 'vulnerabilityStatus') }));
+    expect(statusOf(base).every((v) => v === undefined)).toBe(true);
+    expect(withoutStatus(pump('AFFECTED'))).toEqual(base);
+    expect(withoutStatus(pump('UNDER_INVESTIGATION'))).toEqual(base);
+    expect(new Set(statusOf(pump('UNDER_INVESTIGATION')))).toEqual(new Set(['UNDER_INVESTIGATION']));
   });
 
   it('FIXED and NOT_AFFECTED open none', () => {

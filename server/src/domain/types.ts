@@ -261,6 +261,15 @@ export interface EvidenceSource {
 }
 
 /**
+ * An evidence source as one line for step evidence and reports, e.g.
+ * "CSAF ICSMA-21-294-01 (CSAFPID-0003): CSAFPID-0003: affected" (detail cut to 200 characters).
+ */
+export function evidenceSourceText(e: EvidenceSource): string {
+  const detail = e.detail && e.detail.length > 200 ? `${e.detail.slice(0, 199)}…` : e.detail;
+  return `${e.kind} ${e.document}${e.reference ? ` (${e.reference})` : ''}${detail ? `: ${detail}` : ''}`;
+}
+
+/**
  * 2.2: whether a vulnerability affects the element (CSAF 2.0 product_status, CycloneDX VEX
  * analysis.state): AFFECTED (known_affected, exploitable), UNDER_INVESTIGATION (in_triage), FIXED
  * (fixed, resolved), NOT_AFFECTED (known_not_affected, not_affected). Absent means AFFECTED.

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { cvssVectorProblem } from '../domain/cvss';
 import { ValidationError } from '../domain/errors';
+import { BIDI_CONTROL_CLASS } from '../domain/text';
 
 /** Default bound on an uploaded evidence file (bytes): 20 MiB, far above any advisory or SBOM seen. */
 export const DEFAULT_MAX_IMPORT_BYTES = 20 * 1024 * 1024;
@@ -136,15 +137,30 @@ export class IdAllocator {
   }
 }
 
-/** Text cut to at most `max` characters (the exchange format's free-text bound is 4000), with an ellipsis when cut. */
-export function clip(text: string, max = 4000): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+const BIDI = new RegExp(`[${BIDI_CONTROL_CLASS}]`, 'gu');
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * Text as the model may keep it: bidi override/embedding/isolate controls removed (the format
+ * refuses them in names: a file must not reorder what a label shows), lone UTF-16 surrogates
+ * made U+FFFD (Neo4j would store them so).
+ */
+export function cleanText(text: string): string {
+  return text.replace(BIDI, '').replace(LONE_SURROGATE, '\uFFFD');
 }
 
-/** A name for the exchange format's `name` type: control characters made spaces, 1..200 characters. */
+/** Clean text ({@link cleanText}) cut to at most `max` characters (the format's free-text bound is 4000), with an ellipsis when cut. */
+export function clip(text: string, max = 4000): string {
+  const t = cleanText(text);
+  return t.length <= max ? t : cleanText(`${t.slice(0, max - 1)}…`);
+}
+
+/** A name for the exchange format's `name` type: clean text, control characters made spaces, at most 200 characters. */
 export function asName(text: string): string {
-  const t = text.replace(/[\u0000-\u001f\u007f]/g, ' ').trim();
-  return t.length <= 200 ? t : `${t.slice(0, 199)}…`;
+  const t = cleanText(text)
+    .replace(/[\u0000-\u001f\u007f]/g, ' ')
+    .trim();
+  return t.length <= 200 ? t : cleanText(`${t.slice(0, 199)}…`); // a cut pair becomes U+FFFD
 }
 
 export const isRecord = (x: unknown): x is Record<string, unknown> =>

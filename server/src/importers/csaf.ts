@@ -13,7 +13,8 @@
  *   `cvss_v4.vectorString` when present; `products`), `product_status` (known_affected,
  *   first_affected, last_affected → AFFECTED; under_investigation → UNDER_INVESTIGATION; fixed,
  *   first_fixed → FIXED; known_not_affected → NOT_AFFECTED; `recommended` is read as FIXED),
- *   `remediations[]` (category, details, url, product_ids).
+ *   `remediations[]` (category, details, url, product_ids); for CSAF VEX profile documents the
+ *   justification of a status (`flags[].label`, `threats[]` of category impact) is kept as evidence.
  *
  * Matching a product to a device (manufacturer, modelName, softwareVersion; see
  * {@link matchProduct}): EXACT when the vendor, the product name and the version all agree (or a
@@ -99,6 +100,8 @@ export interface CsafVulnerability {
   /** The status of each product the vulnerability names. */
   productStatus: Map<string, VulnerabilityStatus>;
   remediations: CsafRemediation[];
+  /** CSAF VEX justifications: `flags[].label` and `threats[category=impact].details` per product id. */
+  justifications: Map<string, string[]>;
   path: string;
 }
 
@@ -312,7 +315,22 @@ export function parseCsafAdvisory(input: unknown, options: CsafReadOptions = {})
     vulns.forEach((v, i) => {
       const path = pointer('vulnerabilities', i);
       if (!isRecord(v)) return bad(path, 'must be an object');
-      const out: CsafVulnerability = { scores: [], productStatus: new Map(), remediations: [], path };
+      const out: CsafVulnerability = {
+        scores: [],
+        productStatus: new Map(),
+        remediations: [],
+        justifications: new Map(),
+        path,
+      };
+      const justify = (ids: unknown, text: unknown) => {
+        if (!Array.isArray(ids) || typeof text !== 'string') return;
+        for (const id of ids)
+          if (typeof id === 'string') out.justifications.set(id, [...(out.justifications.get(id) ?? []), text]);
+      };
+      if (Array.isArray(v['flags'])) for (const f of v['flags']) if (isRecord(f)) justify(f['product_ids'], f['label']);
+      if (Array.isArray(v['threats']))
+        for (const t of v['threats'])
+          if (isRecord(t) && t['category'] === 'impact') justify(t['product_ids'], t['details']);
       if (v['cve'] !== undefined) {
         if (typeof v['cve'] !== 'string' || !/^CVE-[0-9]{4}-[0-9]{4,}$/.test(v['cve']))
           bad(`${path}/cve`, 'must be a CVE id such as "CVE-2019-6538"');
@@ -816,13 +834,16 @@ export function previewCsafImport(
   };
 }
 
+/** The product's status in words, with its CSAF VEX justification (flag label, impact statement) if any. */
 function statusWord(v: CsafVulnerability, productId: string): string {
-  return {
+  const word = {
     AFFECTED: 'affected',
     UNDER_INVESTIGATION: 'under investigation',
     FIXED: 'fixed',
     NOT_AFFECTED: 'not affected',
   }[v.productStatus.get(productId)!];
+  const why = v.justifications.get(productId);
+  return why ? `${word} (${why.join('; ')})` : word;
 }
 
 const canonicalVuln = (v: Vulnerability) => [

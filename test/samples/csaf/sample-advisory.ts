@@ -5,7 +5,8 @@
  * - CSAFPID-3 "CareMonitor X2", range ">= 1.0 | <= 1.9" (known_not_affected for CVE-2030-0001,
  *   known_affected for CVE-2030-0002 with a CVSS v4.0 vector only);
  * - CSAFPID-4 "Gateway G7", "vers:all/*" (under_investigation);
- * remediations: a vendor_fix and a mitigation for CSAFPID-1, a workaround for CSAFPID-4.
+ * remediations: a vendor_fix and a mitigation for CSAFPID-1, a workaround for CSAFPID-4; a CSAF VEX
+ * flag and impact statement justifying CSAFPID-3's known_not_affected.
  * A function, so that each test gets a fresh object to spoil.
  */
 export function sampleAdvisory(): Record<string, unknown> {
@@ -98,6 +99,8 @@ export function sampleAdvisory(): Record<string, unknown> {
           known_not_affected: ['CSAFPID-3'],
           under_investigation: ['CSAFPID-4'],
         },
+        flags: [{ label: 'vulnerable_code_not_present', product_ids: ['CSAFPID-3'] }],
+        threats: [{ category: 'impact', details: 'The monitor has no web service.', product_ids: ['CSAFPID-3'] }],
         remediations: [
           {
             category: 'vendor_fix',

@@ -239,6 +239,10 @@ describe('previewCsafImport and applyCsafImport', () => {
         sha256: sha256Hex(JSON.stringify(sampleAdvisory())),
       },
     });
+    // the CSAF VEX justification of known_not_affected is kept as evidence
+    expect(p.vulnerabilities.find((c) => c.id === 'vuln:mon:CVE-2030-0001')!.vulnerability.source!.detail).toBe(
+      'CSAFPID-3: not affected (vulnerable_code_not_present; The monitor has no web service.)',
+    );
     expect(upd.before!.cvssVector).toBe('CVSS:3.1/AV:A/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H');
     expect(p.vulnerabilities.find((c) => c.id === 'vuln:gw:CVE-2030-0001')!.vulnerability.remediation).toBe(
       'workaround: Disable the web service.',
@@ -290,6 +294,17 @@ describe('previewCsafImport and applyCsafImport', () => {
     ).toBe(true); // 0001 NOT_AFFECTED
     expect(stepsOn('mon').length).toBeGreaterThan(0);
     expect(stepsOn('pump-a').length).toBeGreaterThan(0);
+    // the advisory shows as evidence on the steps it opens
+    expect(stepsOn('pump-a')[0]!.evidence).toContainEqual({
+      property: 'evidenceSource',
+      value: 'CSAF ACME-2030-01 (CSAFPID-1): CSAFPID-1: affected',
+    });
+    expect(
+      stepsOn('mon')
+        .flatMap((s) => s.evidence)
+        .filter((e) => e.property === 'vulnerabilityStatus')
+        .map((e) => e.value),
+    ).toEqual(['AFFECTED']); // CVE-2030-0002's; the NOT_AFFECTED one opens none
   });
 
   it('refuses a confirmation of an id that is not in the preview, and a skipped change is left out', () => {

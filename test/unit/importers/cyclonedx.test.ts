@@ -159,6 +159,31 @@ describe('previewCycloneDxImport and applyCycloneDxImport', () => {
     const out = applyCycloneDxImport(withSbom, p, { catalogue });
     expect(out.devices[0]!.components).toHaveLength(3);
     expect(new Set(exploitSteps(out))).toEqual(new Set(['CVE-2019-5482', 'CVE-2021-42374']));
+    // in_triage shows on its steps, with the VEX as their source
+    const triage = buildGraph(out, {}, catalogue).steps.find((s) =>
+      s.evidence.some((e) => e.property === 'vulnerability' && e.value.startsWith('CVE-2021-42374')),
+    )!;
+    expect(triage.evidence).toEqual(
+      expect.arrayContaining([
+        { property: 'vulnerabilityStatus', value: 'UNDER_INVESTIGATION' },
+        {
+          property: 'evidenceSource',
+          value:
+            'VEX pump.vex.json (urn:cdx:6f1a3c1e-0000-4000-8000-000000000001/2#pkg:generic/busybox@1.31.1): in_triage',
+        },
+      ]),
+    );
+  });
+
+  it('cleans names: bidi controls removed, a lone surrogate made U+FFFD, long names cut to 200 characters', () => {
+    const bom = sampleSbom() as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    bom.components[1].name = 'open\u202Essl\uD800';
+    bom.components[0].name = 'x'.repeat(300);
+    const doc = hospital();
+    const out = applyCycloneDxImport(doc, previewCycloneDxImport(bom, doc, { deviceId: 'pump' }), { catalogue });
+    const names = out.devices[0]!.components!.map((c) => c.name);
+    expect(names).toContain('openssl/openssl\uFFFD');
+    expect(names[0]).toHaveLength(200);
   });
 
   it('refuses an unknown device and says which affected refs are not the device’s components', () => {

@@ -10,6 +10,7 @@ import {
   INTERFACE_FUNCTIONS,
   INTERFACE_KINDS,
   vulnerabilityCreatesSteps,
+  evidenceSourceText,
   type AttackMethod,
   type Catalogue,
   type Control,
@@ -232,6 +233,8 @@ export function buildRuleContext(
         metrics: cvssEngineMetrics(cvss),
         score,
         label: `${v.cveId} (CVSS ${score.toFixed(1)})`,
+        ...(v.status === 'AFFECTED' || v.status === 'UNDER_INVESTIGATION' ? { status: v.status } : {}),
+        ...(v.source ? { source: evidenceSourceText(v.source) } : {}),
       });
       vulnerabilitiesByElement.set(v.elementId, list);
     } catch (e) {

@@ -19,6 +19,10 @@ export interface ScoredVulnerability {
   score: number;
   /** "CVE-2019-6538 (CVSS 8.8)": how evidence shows it. */
   label: string;
+  /** 2.2: the status when the model states it (only AFFECTED and UNDER_INVESTIGATION reach the rules). */
+  status?: 'AFFECTED' | 'UNDER_INVESTIGATION';
+  /** 2.2: where it was imported from, as one line (domain/types.ts evidenceSourceText). */
+  source?: string;
 }
 
 /**
