@@ -627,6 +627,13 @@ describe('on the demo hospital', () => {
     const after = onPumpChannels(document);
     expect(after.map((s) => s.id)).toEqual(before.map((s) => s.id));
     expect(after.every((s) => s.blocked)).toBe(true);
+    // Each such step shows where the blocking control comes from: the form, its question and answer.
+    for (const s of after)
+      expect(s.evidence).toContainEqual({
+        property: 'controlSource',
+        value: `C21 on ${s.controlElementId}: MDS2 alaris-mds2.xlsx (TXIG-1): TXIG-1 Yes (note: Messages signed (HMAC) with sequence numbers)`,
+      });
+    expect(before.flatMap((s) => s.evidence).some((e) => e.property === 'controlSource')).toBe(false);
   });
 });
 
