@@ -47,6 +47,24 @@ async function importOnce(bytes: Buffer): Promise<'read' | 'refused'> {
     return 'refused';
   }
   const profile = deriveMds2Profile(wb);
+  // A pump whose flags carry placements (C19 needs stored data, C06 patching, C11 a general-purpose
+  // OS, C14 a user session): whatever the form says, no placement is stranded.
+  const loaded = mds2Hospital(catalogue);
+  Object.assign(
+    loaded.devices.find((d) => d.id === 'dev-pump-1')!,
+    {
+      storesData: true,
+      patchable: true,
+      generalPurposeOs: true,
+      executesSoftware: true,
+    },
+  );
+  for (const controlId of ['C19', 'C06', 'C11', 'C14', 'C10'])
+    loaded.controlPlacements.push({ id: `pl-${controlId}`, controlId, elementId: 'dev-pump-1', status: 'IMPLEMENTED' });
+  const loadedBefore = structuredClone(loaded);
+  const stranded = applyMds2(loaded, catalogue, profile, { deviceId: 'dev-pump-1' });
+  expect(stranded.document.controlPlacements.filter((p) => p.id.startsWith('pl-C'))).toHaveLength(5);
+  expect(loaded).toEqual(loadedBefore);
   const one = applyMds2(doc, catalogue, profile, { deviceId: 'dev-pump-1' });
   applyMds2(doc, catalogue, profile, { manufacturer: 'Acme Medical', modelName: 'InfuseNet 3000' });
   // Applying the result again changes nothing more.
