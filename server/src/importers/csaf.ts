@@ -8,7 +8,9 @@
  * - product_tree.branches, recursively: `vendor`, `product_family`, `product_name`,
  *   `product_version` and `product_version_range` branches; the product at a leaf with its
  *   `product_identification_helper` (cpe, purl); product_tree.full_product_names the same way
- *   (no vendor, no version). Version strings are not semver (see ./versions.ts).
+ *   (no vendor, no version); product_tree.relationships (a component installed on a platform: matched
+ *   as its component); product_groups (for remediations' group_ids). Version strings are not
+ *   semver (see ./versions.ts).
  * - vulnerabilities[]: `cve`, `title`, `scores[]` (`cvss_v3.vectorString` of version 3.0 or 3.1,
  *   `cvss_v4.vectorString` when present; `products`), `product_status` (known_affected,
  *   first_affected, last_affected → AFFECTED; under_investigation → UNDER_INVESTIGATION; fixed,
@@ -283,14 +285,56 @@ export function parseCsafAdvisory(input: unknown, options: CsafReadOptions = {})
       if (!Array.isArray(full)) bad('/product_tree/full_product_names', 'must be an array of products');
       else full.forEach((p, i) => readProduct(p, `/product_tree/full_product_names/${i}`, {}));
     }
-    if (tree['branches'] === undefined && full === undefined)
-      bad('/product_tree', 'the product tree names no product (no branches, no full_product_names)');
+    if (tree['branches'] === undefined && full === undefined && tree['relationships'] === undefined)
+      bad('/product_tree', 'the product tree names no product (no branches, full_product_names or relationships)');
   }
   const seen = new Map<string, string>();
   for (const p of products) {
     const first = seen.get(p.productId);
     if (first !== undefined) bad(`${p.path}/product_id`, `product id '${p.productId}' is already defined at ${first}`);
     else seen.set(p.productId, p.path);
+  }
+  // Relationships (CSAF §3.1.5: "component X installed_on platform Y") define products of their
+  // own; each is matched as its component (product_reference): vendor, name and version range.
+  const groups = new Map<string, string[]>();
+  if (isRecord(tree)) {
+    const rels = tree['relationships'];
+    if (rels !== undefined && !Array.isArray(rels)) bad('/product_tree/relationships', 'must be an array');
+    if (Array.isArray(rels))
+      rels.forEach((r, i) => {
+        const path = `/product_tree/relationships/${i}`;
+        if (!isRecord(r)) return bad(path, 'must be an object');
+        const fpn = r['full_product_name'];
+        const ref = r['product_reference'];
+        if (!isRecord(fpn) || typeof fpn['product_id'] !== 'string' || typeof fpn['name'] !== 'string')
+          return bad(`${path}/full_product_name`, 'must be a product with name and product_id');
+        if (typeof ref !== 'string') return bad(`${path}/product_reference`, 'must be a product id');
+        const component = products.find((p) => p.productId === ref);
+        if (!component) {
+          warnings.push({
+            path: `${path}/product_reference`,
+            message: `product id '${ref}' is not defined: relationship skipped`,
+          });
+          return;
+        }
+        const productId = fpn['product_id'];
+        if (seen.has(productId))
+          return bad(
+            `${path}/full_product_name/product_id`,
+            `product id '${productId}' is already defined at ${seen.get(productId)}`,
+          );
+        seen.set(productId, `${path}/full_product_name`);
+        products.push({ ...component, productId, name: fpn['name'], path: `${path}/full_product_name` });
+      });
+    const pg = tree['product_groups'];
+    if (Array.isArray(pg))
+      pg.forEach((g) => {
+        if (isRecord(g) && typeof g['group_id'] === 'string' && Array.isArray(g['product_ids']))
+          groups.set(
+            g['group_id'],
+            g['product_ids'].filter((x): x is string => typeof x === 'string'),
+          );
+      });
   }
 
   // Vulnerabilities
@@ -393,10 +437,18 @@ export function parseCsafAdvisory(input: unknown, options: CsafReadOptions = {})
           const rem: CsafRemediation = {
             category,
             details,
-            productIds: idList(r['product_ids'], `${rp}/product_ids`, false),
+            productIds: [
+              ...new Set([
+                ...idList(r['product_ids'], `${rp}/product_ids`, false),
+                ...known(
+                  (Array.isArray(r['group_ids']) ? r['group_ids'] : []).flatMap((g) => groups.get(String(g)) ?? []),
+                  `${rp}/group_ids`,
+                ),
+              ]),
+            ],
           };
           if (typeof r['url'] === 'string') rem.url = r['url'];
-          if (rem.productIds.length === 0 && r['group_ids'] === undefined)
+          if (rem.productIds.length === 0)
             warnings.push({ path: rp, message: 'remediation names no product: not attached to any device' });
           out.remediations.push(rem);
         });
@@ -432,7 +484,10 @@ export interface DeviceMatch {
   deviceName: string;
   /** The best match over all products (EXACT > FUZZY > NO_MATCH). */
   level: MatchLevel;
-  /** The products matched at that level (empty for NO_MATCH). */
+  /**
+   * The products matched, EXACT ones first, then FUZZY ones (empty for NO_MATCH). A vulnerability
+   * uses the device's EXACT products it names, else its FUZZY ones (then the change is FUZZY).
+   */
   products: ProductMatch[];
   /** For NO_MATCH: the nearest miss (same vendor and product, other version), if any. */
   reason: string;
@@ -571,7 +626,7 @@ export function matchCsafDevices(advisory: CsafAdvisory, devices: readonly Devic
           deviceId: device.id,
           deviceName: device.name,
           level: 'EXACT',
-          products: exact,
+          products: [...exact, ...fuzzy],
           reason: exact[0]!.reasons.join('; '),
         };
       if (fuzzy.length > 0)
@@ -712,7 +767,9 @@ export function previewCsafImport(
     if (!v.cve) continue;
     for (const m of devices) {
       if (m.level === 'NO_MATCH') continue;
-      const productIds = m.products.map((p) => p.productId).filter((id) => v.productStatus.has(id));
+      const named = m.products.filter((p) => v.productStatus.has(p.productId));
+      const level: 'EXACT' | 'FUZZY' = named.some((p) => p.level === 'EXACT') ? 'EXACT' : 'FUZZY';
+      const productIds = named.filter((p) => p.level === level).map((p) => p.productId);
       if (productIds.length === 0) continue;
       const status = productIds
         .map((id) => v.productStatus.get(id)!)
@@ -758,7 +815,7 @@ export function previewCsafImport(
         action: before === undefined ? 'ADD' : same ? 'UNCHANGED' : 'UPDATE',
         deviceId: m.deviceId,
         cveId: v.cve,
-        match: m.level,
+        match: level,
         productIds,
         vulnerability,
         ...(before !== undefined ? { before } : {}),
@@ -770,10 +827,11 @@ export function previewCsafImport(
           const key = `${m.deviceId}\u0000${controlId}`;
           const s = suggestions.get(key) ?? {
             deviceId: m.deviceId,
-            match: m.level,
+            match: level,
             cves: new Set(),
             categories: new Set(),
           };
+          if (level === 'EXACT') s.match = 'EXACT'; // one EXACT reason is enough
           s.cves.add(v.cve);
           s.categories.add(r.category);
           suggestions.set(key, s);

@@ -8,7 +8,9 @@
  * licence-id and JSF signature schemas they refer to), as shipped by the maintained
  * `@cyclonedx/cyclonedx-library` package (res/schema; Apache-2.0), checked with Ajv in allErrors
  * mode. Formats: date-time, uri, email and the like by ajv-formats; `iri-reference` and
- * `idn-email` (not in ajv-formats) are accepted as any string.
+ * `idn-email` (not in ajv-formats) are accepted as any string. Violations in parts the import does
+ * not read (metadata, licences, hashes, ...: {@link IGNORABLE_PATH}) are warnings; the rest refuse
+ * the file.
  *
  * Analysis state (CycloneDX 1.4+ `vulnerabilities[].analysis.state`) → status:
  * exploitable → AFFECTED; in_triage → UNDER_INVESTIGATION; resolved, resolved_with_pedigree →
@@ -22,7 +24,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import Ajv, { type ValidateFunction } from 'ajv';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { ValidationError, type FieldIssue } from '../domain/errors';
 import { validateModelDocument } from '../domain/model-document';
@@ -159,16 +161,17 @@ export function parseCycloneDx(input: unknown, options: { maxBytes?: number } = 
   const depthProblem = nestingProblem(json['components'], '/components', 1);
   if (depthProblem) throw new ValidationError([depthProblem]);
   const validate = schemaValidator(specVersion);
-  if (!validate(json)) {
-    const errors = validate.errors ?? [];
-    throw new ValidationError(
-      errors.slice(0, 50).map((e) => ({
-        path: e.instancePath,
-        message: `CycloneDX ${specVersion} schema: ${e.message ?? 'invalid'}${e.keyword === 'additionalProperties' ? ` ('${String((e.params as { additionalProperty?: string }).additionalProperty)}')` : e.keyword === 'enum' ? ` (${((e.params as { allowedValues?: unknown[] }).allowedValues ?? []).join(', ')})` : ''}`,
-      })),
-    );
-  }
   const warnings: FieldIssue[] = [];
+  if (!validate(json)) {
+    const issues = (validate.errors ?? []).map((e) => ({
+      path: e.instancePath,
+      message: schemaMessage(specVersion, e),
+    }));
+    const fatal = issues.filter((i) => !IGNORABLE_PATH.test(i.path));
+    if (fatal.length > 0) throw new ValidationError(fatal.slice(0, 50));
+    for (const i of issues.slice(0, 50))
+      warnings.push({ path: i.path, message: `${i.message} (in a part the import does not read: accepted)` });
+  }
   const components: DeviceComponent[] = [];
   const componentsByRef = new Map<string, DeviceComponent>();
   const walk = (list: unknown, path: string) => {
@@ -245,6 +248,29 @@ export function parseCycloneDx(input: unknown, options: { maxBytes?: number } = 
   if (typeof json['serialNumber'] === 'string') bom.serialNumber = json['serialNumber'];
   if (typeof json['version'] === 'number') bom.version = json['version'];
   return bom;
+}
+
+/**
+ * Schema violations in parts of a BOM the import does not read — metadata, licences, hashes,
+ * external references, signatures, properties, evidence, pedigree, supplier/author data,
+ * dependencies, services, compositions, annotations, formulation, definitions — are reported as
+ * warnings, not refusals: real SBOMs often carry a licence id newer than the schema's SPDX list.
+ * Everything the import reads (components' names, versions, purl, cpe, bom-refs, vulnerabilities)
+ * and the document's own shape stay strict.
+ */
+const IGNORABLE_PATH =
+  /^\/(metadata|dependencies|services|compositions|annotations|formulation|definitions|declarations|externalReferences|properties|signature)(\/|$)|\/(licenses|hashes|externalReferences|signature|properties|evidence|pedigree|supplier|manufacturer|author|authors|publisher|swid|releaseNotes|modelCard|data|cryptoProperties|omniborId|swhid|tags|copyright)(\/|$)/;
+
+/** One schema error in words: the keyword's message, the unknown property or a few allowed values. */
+function schemaMessage(specVersion: string, e: ErrorObject): string {
+  const params = e.params as { additionalProperty?: string; allowedValues?: unknown[] };
+  let extra = '';
+  if (e.keyword === 'additionalProperties') extra = ` ('${String(params.additionalProperty)}')`;
+  else if (e.keyword === 'enum') {
+    const values = (params.allowedValues ?? []).map(String);
+    extra = ` (${values.slice(0, 12).join(', ')}${values.length > 12 ? `, … ${values.length - 12} more` : ''})`;
+  }
+  return `CycloneDX ${specVersion} schema: ${e.message ?? 'invalid'}${extra}`;
 }
 
 function nestingProblem(list: unknown, path: string, depth: number): FieldIssue | undefined {

@@ -14,10 +14,11 @@
  *
  * Ranges ({@link parseVersionRange}): a `|`-separated list of parts, each one of
  * - `vers:all/*`, `*`, `all`, `all versions` (every version);
- * - a comparator `<= X`, `< X`, `>= X`, `> X`, `= X`, `== X`, `!= X` (spaces optional);
+ * - a comparator `<= X`, `< X`, `>= X`, `> X`, `= X`, `== X`, `!= X` (spaces optional), or a lower
+ *   and an upper one in one part (`>=3.0 <4.0`, `>= 3.0, < 4.0`): an interval;
  * - `A < B`, `A - B`, `A to B`, `A through B`: A to B inclusive (CISA advisories write "A10 < A11"
  *   for "versions A10 and A11": both ends are affected);
- * - free text: `X and earlier|prior|below|older` (<= X), `prior to X`/`before X` (< X),
+ * - free text: `X and earlier|prior|below|older` (<= X), `[all] [versions] prior to X`/`before X` (< X),
  *   `X and later|above|newer|higher` (>= X);
  * - a bare version X (= X).
  * A lower bound directly followed by an upper bound (`>= 4.0 | <= 4.6`, the vers: URI form
@@ -114,7 +115,9 @@ const ALL_RE = /^(vers:[a-z0-9.+-]*\/\*|\*|all|all versions?|any|any versions?)$
 const CMP_RE = /^(<=|>=|==|!=|=<|=>|<|>|=)\s*(.+)$/;
 const BETWEEN_RE = /^(.+?)(?:\s*<\s*|\s+(?:-|–|to|through)\s+)(.+)$/i;
 const AND_EARLIER_RE = /^(?:versions?\s+)?(.+?)\s+(?:and|or)\s+(?:earlier|prior|below|older|lower)$/i;
-const PRIOR_TO_RE = /^(?:versions?\s+)?(?:prior to|before|older than|below)\s+(.+)$/i;
+const PRIOR_TO_RE = /^(?:all\s+)?(?:versions?\s+)?(?:prior to|before|older than|below|earlier than)\s+(.+)$/i;
+/** Two comparators in one part, e.g. ">=3.0 <4.0" or ">= 3.0, < 4.0": an interval. */
+const TWO_CMP_RE = /^(>=|>|=>)\s*([^\s,<>=]+)\s*,?\s*(<=|<|=<)\s*([^\s,<>=]+)$/;
 const AND_LATER_RE = /^(?:versions?\s+)?(.+?)\s+(?:and|or)\s+(?:later|above|newer|higher)$/i;
 /** A plausible single version: a letter or digit, no spaces beyond one group gap ("HD 16"), short. */
 const VERSION_RE = /^[A-Za-z0-9][A-Za-z0-9._+~-]*(?: [A-Za-z0-9._+~-]+)?$/;
@@ -133,6 +136,15 @@ function parsePart(part: string): VersionClause | undefined {
   const p = part.trim();
   if (p === '') return undefined;
   if (ALL_RE.test(p)) return { kind: 'ALL' };
+  const two = TWO_CMP_RE.exec(p);
+  if (two && looksLikeVersion(two[2]!) && looksLikeVersion(two[4]!))
+    return {
+      kind: 'CONSTRAINTS',
+      constraints: [
+        { op: normaliseOp(two[1]!), version: two[2]! },
+        { op: normaliseOp(two[3]!), version: two[4]! },
+      ],
+    };
   const cmp = CMP_RE.exec(p);
   if (cmp) {
     const version = cmp[2]!.trim();

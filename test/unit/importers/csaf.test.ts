@@ -163,6 +163,75 @@ describe('parseCsafAdvisory', () => {
   });
 });
 
+describe('a device with an EXACT and a FUZZY product', () => {
+  it('a CVE naming only the FUZZY product is a FUZZY change, applied only when confirmed', () => {
+    const a = sampleAdvisory() as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    a.product_tree.branches[0].branches[0].branches.push({
+      category: 'product_version_range',
+      name: 'B7 and earlier',
+      product: { name: 'InfuPump 3000 builds B7 and earlier', product_id: 'CSAFPID-5' },
+    });
+    a.vulnerabilities.push({
+      cve: 'CVE-2030-0004',
+      scores: [
+        {
+          products: ['CSAFPID-5'],
+          cvss_v3: { version: '3.0', vectorString: 'CVSS:3.0/AV:A/AC:L/PR:N/UI:N/S:U/C:N/I:H/A:H' },
+        },
+      ],
+      product_status: { known_affected: ['CSAFPID-5'] },
+    });
+    const doc = hospital();
+    const m = matchCsafDevices(parseCsafAdvisory(a), doc.devices).find((d) => d.deviceId === 'pump-a')!;
+    expect(m.products.map((p) => [p.productId, p.level])).toEqual([
+      ['CSAFPID-1', 'EXACT'],
+      ['CSAFPID-5', 'FUZZY'],
+    ]);
+    const p = previewCsafImport(a, doc, catalogue);
+    expect(p.vulnerabilities.filter((c) => c.deviceId === 'pump-a').map((c) => [c.cveId, c.match])).toEqual([
+      ['CVE-2030-0001', 'EXACT'],
+      ['CVE-2030-0004', 'FUZZY'],
+    ]);
+    const cves = (out: ModelDocument) =>
+      out.vulnerabilities.filter((v) => v.elementId === 'pump-a').map((v) => v.cveId);
+    expect(cves(applyCsafImport(doc, p, { catalogue }))).toEqual(['CVE-2030-0001']);
+    expect(cves(applyCsafImport(doc, p, { confirm: ['vuln:pump-a:CVE-2030-0004'], catalogue }))).toEqual([
+      'CVE-2030-0001',
+      'CVE-2030-0004',
+    ]);
+  });
+});
+
+describe('relationships and product groups', () => {
+  it('a relationship product is matched as its component; a remediation by group_ids reaches the group’s products', () => {
+    const a = sampleAdvisory() as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    a.product_tree.relationships = [
+      {
+        category: 'installed_on',
+        product_reference: 'CSAFPID-1',
+        relates_to_product_reference: 'CSAFPID-4',
+        full_product_name: { name: 'InfuPump 3000 <= 2.4 on Gateway G7', product_id: 'CSAFPID-REL-1' },
+      },
+    ];
+    a.product_tree.product_groups = [{ group_id: 'CSAFGID-1', product_ids: ['CSAFPID-REL-1', 'CSAFPID-3'] }];
+    a.vulnerabilities[1].product_status.known_affected.push('CSAFPID-REL-1');
+    a.vulnerabilities[1].scores[0].products.push('CSAFPID-REL-1');
+    a.vulnerabilities[1].remediations = [{ category: 'vendor_fix', details: 'Update all.', group_ids: ['CSAFGID-1'] }];
+    const parsed = parseCsafAdvisory(a);
+    expect(parsed.products.find((p) => p.productId === 'CSAFPID-REL-1')).toMatchObject({
+      vendor: 'Acme Medical Inc.',
+      productName: 'InfuPump 3000',
+      versionText: '<= 2.4',
+      name: 'InfuPump 3000 <= 2.4 on Gateway G7',
+    });
+    expect(parsed.vulnerabilities[1]!.remediations[0]!.productIds).toEqual(['CSAFPID-REL-1', 'CSAFPID-3']);
+    const p = previewCsafImport(a, hospital(), catalogue);
+    const c = p.vulnerabilities.find((x) => x.id === 'vuln:pump-a:CVE-2030-0002')!;
+    expect(c).toMatchObject({ match: 'EXACT', productIds: ['CSAFPID-REL-1'] });
+    expect(c.vulnerability.remediation).toBe('vendor_fix: Update all.');
+  });
+});
+
 describe('matching devices', () => {
   it('EXACT when vendor, model and version agree; FUZZY when similar or undecidable; NO_MATCH with the reason', () => {
     const m = matchCsafDevices(parseCsafAdvisory(sampleAdvisory()), hospital().devices);

@@ -73,6 +73,22 @@ describe('parseCycloneDx', () => {
     expect(e.issues[0]!.message).toMatch(message);
   });
 
+  it('a violation in a part the import does not read (a licence id newer than the schema) is a warning, not a refusal', () => {
+    const bom = sampleSbom() as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    bom.components[1].licenses = [{ license: { id: 'NOT-YET-SPDX-1.0' } }];
+    bom.metadata.timestamp = 'yesterday';
+    const parsed = parseCycloneDx(bom);
+    expect(parsed.components).toHaveLength(3);
+    expect(parsed.warnings.map((w) => w.path)).toEqual(
+      expect.arrayContaining(['/components/1/licenses/0/license/id', '/metadata/timestamp']),
+    );
+    expect(parsed.warnings.every((w) => w.message.endsWith('(in a part the import does not read: accepted)'))).toBe(
+      true,
+    );
+    // an enum of thousands of licence ids is not echoed whole
+    expect(Math.max(...parsed.warnings.map((w) => w.message.length))).toBeLessThan(600);
+  });
+
   it('validates against the official schema of the spec version, every violation with its JSON pointer', () => {
     const bad = sampleSbom() as any; // eslint-disable-line @typescript-eslint/no-explicit-any
     bad.components[1].type = 'gadget';

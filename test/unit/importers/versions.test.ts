@@ -89,6 +89,10 @@ describe('parseVersionRange and versionInRange', () => {
     expect(inRange('2.4', 'prior to 2.4')).toBe('FALSE');
     expect(inRange('5.1', '5.0 and later')).toBe('TRUE');
     expect(inRange('2.3', 'see the vendor advisory for affected builds')).toBe('UNKNOWN');
+    expect(inRange('4.1', 'All versions prior to 4.2')).toBe('TRUE');
+    expect(inRange('4.2', 'All versions prior to 4.2')).toBe('FALSE');
+    expect(inRange('3.5', '>=3.0 <4.0')).toBe('TRUE');
+    expect(inRange('4.0', '>= 3.0, < 4.0')).toBe('FALSE');
     // an unreadable part does not hide a readable one that holds
     expect(inRange('2.3', 'see vendor | 2.3')).toBe('TRUE');
   });
