@@ -45,6 +45,7 @@ import {
   type PlacementAssumption,
   type PlacementInput,
   type ReducingControl,
+  type StepEvidence,
 } from '../types';
 import type { AttackRule, IndexedModel, RuleContext, ScoredVulnerability, StepDraft } from './rule';
 
@@ -60,6 +61,8 @@ export function normaliseLikelihood(x: number): number {
 interface PlacedControl {
   status: 'IMPLEMENTED' | 'PLANNED';
   cost?: number;
+  /** 2.2: where the placement was imported from, as one line (evidenceSourceText). */
+  source?: string;
 }
 
 /** Every step made through {@link RuleContext.step}, in creation order, with its integers. */
@@ -284,6 +287,7 @@ export function buildRuleContext(
       put(p.elementId, p.controlId, {
         status: assume === 'IMPLEMENTED_AND_PLANNED' ? 'IMPLEMENTED' : p.status,
         cost: p.cost,
+        ...(p.source ? { source: evidenceSourceText(p.source) } : {}),
       });
   }
   // One representation (controls v2): a channel's extrinsic mechanism is an implemented placement
@@ -481,6 +485,8 @@ export function buildRuleContext(
     other: EffectControl[];
     /** Its reducing list in the record (−1: no candidate reducer). */
     reducerOrdinal: number;
+    /** 2.2: where its IMPLEMENTED placements come from (MDS2 answers, advisories), as step evidence. */
+    sources: StepEvidence[];
   }
   const blockingCache: (Blocking | undefined)[] = new Array(n * methodIds.length);
   const EMPTY: Blocking = {
@@ -491,6 +497,7 @@ export function buildRuleContext(
     factor: 1,
     other: [],
     reducerOrdinal: -1,
+    sources: [],
   };
   const blockingFor = (elementId: string | null, elementNode: number, methodId: string): Blocking => {
     if (elementId === null) return EMPTY;
@@ -506,10 +513,13 @@ export function buildRuleContext(
     const costs: number[] = [];
     let blocked = false;
     let factor = 1;
+    const sources: StepEvidence[] = [];
     const byControl = placed.get(elementId);
     for (const { control, ordinal, effect } of applicableControls(element, methodOrd)) {
       const p = byControl?.get(control.id);
       const status = p ? p.status : 'CANDIDATE';
+      if (p?.status === 'IMPLEMENTED' && p.source)
+        sources.push({ property: 'controlSource', value: `${control.id} on ${elementId}: ${p.source}` });
       const cost = p?.cost ?? control.defaultCost;
       if (effect.effect === 'PREVENTS') {
         if (status === 'IMPLEMENTED') blocked = true;
@@ -532,6 +542,7 @@ export function buildRuleContext(
       factor,
       other,
       reducerOrdinal: recordReducers(reducing),
+      sources,
     };
     record.listKeys.push(keys);
     record.listCosts.push(costs);
@@ -576,6 +587,7 @@ export function buildRuleContext(
       factor: reducing.reduce((f, r) => (r.status === 'IMPLEMENTED' ? f * r.factor : f), 1),
       other: once(parts.flatMap((p) => p.other)),
       reducerOrdinal: recordReducers(reducing),
+      sources: [...new Map(parts.flatMap((p) => p.sources).map((e) => [e.value, e])).values()],
     };
     const keys: number[] = [];
     const costs: number[] = [];
@@ -639,13 +651,14 @@ export function buildRuleContext(
         attackMethodId: d.attackMethodId,
         likelihood: normaliseLikelihood(d.likelihood * blocking.factor),
         evidence:
-          blocking.factor === 1
+          blocking.factor === 1 && blocking.sources.length === 0
             ? d.evidence
             : [
                 ...d.evidence,
                 ...blocking.reducing
                   .filter((r) => r.status === 'IMPLEMENTED')
                   .map((r) => ({ property: 'reducedBy', value: `${r.controlId} on ${r.elementId} (×${r.factor})` })),
+                ...blocking.sources,
               ],
         controlElementId: d.controlElementId,
         blockingControls: blocking.list,
