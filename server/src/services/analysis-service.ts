@@ -774,9 +774,9 @@ function lookups(graph: AttackGraph): AnalysedGraph {
   };
 }
 
-/** The engine's default time limits (engine/paths, engine/optimise), capped by role when omitted. */
-const PATHS_DEFAULT_TIME_LIMIT_MS = 5000;
-const RECOMMEND_DEFAULT_TIME_LIMIT_MS = 10000;
+/** The engine's default time limits (engine/paths, engine/optimise), capped by role when omitted; ms. The CLI uses the same. */
+export const PATHS_DEFAULT_TIME_LIMIT_MS = 5000;
+export const RECOMMEND_DEFAULT_TIME_LIMIT_MS = 10000;
 /** Default wall-clock budget of a cost–risk curve, ms (many solves). */
 const CURVE_DEFAULT_TIME_LIMIT_MS = 30000;
 
