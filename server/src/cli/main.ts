@@ -137,7 +137,7 @@ async function analyse(args: string[], io: CliStreams): Promise<number> {
     format === 'json'
       ? JSON.stringify({ ...analysis, thresholds: { failed: failures.length > 0, reasons: failures } }, null, 2)
       : formatAnalysisText(analysis, top);
-  writeOutput(values.output as string | undefined, report);
+  emit(io, values.output as string | undefined, report);
   for (const f of failures) io.err(`medthreat: ${f}`);
   return failures.length ? EXIT.THRESHOLD : EXIT.OK;
 }
@@ -161,6 +161,12 @@ async function validate(args: string[], io: CliStreams): Promise<number> {
 }
 
 const round = (x: number) => Math.round(x * 1e6) / 1e6;
+
+/** Writes a report to `file`, or to the command's output stream when none (or '-') is given. */
+export function emit(io: CliStreams, file: string | undefined, text: string): void {
+  if (file === undefined || file === '-') io.out(text);
+  else writeOutput(file, text);
+}
 
 /**
  * Runs the command line on `argv` (without node and the script) and returns the exit code;
