@@ -12,10 +12,10 @@ import { EngineLimitError, ValidationError } from '../domain/errors';
 import { migrateModelDocument } from '../domain/model-migration';
 import { RISK_SCALES, SEVERITIES, type RiskScale, type Severity } from '../domain/types';
 import { analyseModel, loadModelDocument, severityRankOf, worstRank, type CliAnalysis } from './analyse';
-import { CliError, EXIT, loadCatalogueFile, readJsonFile, withLocatedIssues, writeOutput } from './io';
+import { CliError, EXIT, loadCatalogueFile, readJsonFile, withLocatedIssues } from './io';
 import { formatAnalysisText } from './format';
 import { validateModelDocument } from '../domain/model-document';
-import { EXTRA_COMMANDS } from './commands';
+import { EXTRA_COMMANDS, emit, type CommandStreams } from './commands';
 
 const USAGE = `medthreat <command> [options]
 
@@ -35,10 +35,7 @@ ${EXTRA_COMMANDS.map((c) => c.usage).join('\n')}
 Exit codes: 0 ok, 1 threshold exceeded, 2 bad input or usage, 3 engine limit.`;
 
 /** Output streams, replaceable in tests. */
-export interface CliStreams {
-  out: (text: string) => void;
-  err: (text: string) => void;
-}
+export type CliStreams = CommandStreams;
 
 const defaultStreams: CliStreams = {
   out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
@@ -161,12 +158,6 @@ async function validate(args: string[], io: CliStreams): Promise<number> {
 }
 
 const round = (x: number) => Math.round(x * 1e6) / 1e6;
-
-/** Writes a report to `file`, or to the command's output stream when none (or '-') is given. */
-export function emit(io: CliStreams, file: string | undefined, text: string): void {
-  if (file === undefined || file === '-') io.out(text);
-  else writeOutput(file, text);
-}
 
 /**
  * Runs the command line on `argv` (without node and the script) and returns the exit code;
