@@ -21,6 +21,7 @@ import {
   type Interface,
   type ModelDocument,
   type Severity,
+  type Vulnerability,
   type Zone,
   type ZoneKind,
 } from '../domain/types';
@@ -42,7 +43,10 @@ export interface ModelImportReport {
   /** The source format, e.g. "OTM 0.2.0" or "Threat Dragon 2.3.0". */
   source: string;
   /** Elements created, per list of the exchange document. */
-  created: Record<'zones' | 'devices' | 'interfaces' | 'channels' | 'assets' | 'controlPlacements', number>;
+  created: Record<
+    'zones' | 'devices' | 'interfaces' | 'channels' | 'assets' | 'vulnerabilities' | 'controlPlacements',
+    number
+  >;
   unmapped: UnmappedItem[];
   /** Things imported with a guess or a default to review (path in the source, message). */
   warnings: { path: string; message: string }[];
@@ -130,6 +134,7 @@ export class ModelBuilder {
   readonly channels: Channel[] = [];
   readonly assets: Asset[] = [];
   readonly controlPlacements: ControlPlacement[] = [];
+  readonly vulnerabilities: Vulnerability[] = [];
   readonly unmapped: UnmappedItem[] = [];
   readonly warnings: { path: string; message: string }[] = [];
   private readonly taken = new Set<string>();
@@ -239,7 +244,7 @@ export class ModelBuilder {
       interfaces: this.interfaces,
       channels: this.channels,
       assets: this.assets,
-      vulnerabilities: [],
+      vulnerabilities: this.vulnerabilities,
       controlPlacements: this.controlPlacements,
     };
     let valid: ModelDocument;
@@ -263,6 +268,7 @@ export class ModelBuilder {
           interfaces: this.interfaces.length,
           channels: this.channels.length,
           assets: this.assets.length,
+          vulnerabilities: this.vulnerabilities.length,
           controlPlacements: this.controlPlacements.length,
         },
         unmapped: this.unmapped,

@@ -28,6 +28,7 @@ import { z } from 'zod';
 import { ValidationError } from '../domain/errors';
 import {
   ASSET_KINDS,
+  BODY_LOCATIONS,
   AUTHENTICATIONS,
   INTERFACE_FUNCTIONS,
   CHANNEL_PAYLOADS,
@@ -223,6 +224,8 @@ const medthreatZone = z.object({
   entryPoint: z.boolean(),
   physicalAccess: z.boolean().optional(),
   network: z.boolean().optional(),
+  linkedZoneIds: z.array(z.string()).optional(),
+  linkedZoneServices: z.array(z.enum(INTERFACE_KINDS)).optional(),
 });
 const medthreatDevice = z.object({
   category: z.enum(DEVICE_CATEGORIES),
@@ -242,6 +245,8 @@ const medthreatDevice = z.object({
   outboundAccepts: z.enum(OUTBOUND_ACCEPTS).optional(),
   zoneIds: z.array(z.string()).optional(),
   outboundZoneIds: z.array(z.string()).optional(),
+  bodyLocation: z.enum(BODY_LOCATIONS).optional(),
+  executesSoftware: z.boolean().optional(),
 });
 const medthreatInterface = z.object({
   elementType: z.literal('INTERFACE'),
@@ -259,6 +264,8 @@ const medthreatChannel = z.object({
   zoneIds: z.array(z.string()),
   fromInterfaceId: z.string().optional(),
   toInterfaceId: z.string().optional(),
+  forwardedTo: z.array(z.string()).optional(),
+  endToEndIntegrity: z.boolean().optional(),
 });
 const medthreatAsset = z.object({
   kind: z.enum(ASSET_KINDS),
@@ -266,6 +273,12 @@ const medthreatAsset = z.object({
   manipulationSeverity: z.enum(SEVERITIES).optional(),
   denialSeverity: z.enum(SEVERITIES).optional(),
   disclosureRecords: z.number().optional(),
+});
+const medthreatVulnerability = z.object({
+  cveId: z.string(),
+  cvssVector: z.string(),
+  elementId: z.string(),
+  description: z.string().optional(),
 });
 const medthreatPlacement = z.object({
   controlId: z.string(),
@@ -410,15 +423,22 @@ export function importOtm(input: unknown, catalogue: Catalogue): ModelImportResu
       ...(host ? { hostDeviceId: host } : {}),
     };
     if (mt) {
-      for (const k of ['manufacturer', 'modelName', 'software', 'externalId', 'assetTag', 'outboundAccepts'] as const) {
+      for (const k of [
+        'manufacturer',
+        'modelName',
+        'software',
+        'externalId',
+        'assetTag',
+        'outboundAccepts',
+        'bodyLocation',
+        'executesSoftware',
+      ] as const) {
         if (mt[k] !== undefined) (device as unknown as Record<string, unknown>)[k] = mt[k];
       }
       if (mt.ipAddresses?.length) device.ipAddresses = mt.ipAddresses;
       if (mt.macAddresses?.length) device.macAddresses = mt.macAddresses;
-      if (mt.zoneIds?.length) {
-        const more = mt.zoneIds.map((z) => zoneIds.get(z)).filter((z): z is string => !!z);
-        device.zoneIds = [...new Set([...device.zoneIds, ...more])];
-      }
+      const listed = (mt.zoneIds ?? []).map((z) => zoneIds.get(z)).filter((z): z is string => !!z);
+      if (listed.length) device.zoneIds = [...new Set(listed)];
       const outbound = (mt.outboundZoneIds ?? []).map((z) => zoneIds.get(z)).filter((z): z is string => !!z);
       if (outbound.length) device.outboundZoneIds = outbound;
     } else {
@@ -486,6 +506,7 @@ export function importOtm(input: unknown, catalogue: Catalogue): ModelImportResu
 
   // data flows between components
   const seen = new Map<string, string>();
+  const forwards: { id: string; to: string[] }[] = [];
   (otm.dataflows ?? []).forEach((f, i) => {
     const path = `dataflows[${i}]`;
     const from = deviceIds.get(f.source) ?? hostOf(b, interfaceIds.get(f.source));
@@ -547,12 +568,28 @@ export function importOtm(input: unknown, catalogue: Catalogue): ModelImportResu
       extrinsicMechanisms: [],
       carries,
       zoneIds: zones,
+      ...(mt?.endToEndIntegrity !== undefined ? { endToEndIntegrity: mt.endToEndIntegrity } : {}),
     });
+    if (mt?.forwardedTo?.length) forwards.push({ id, to: mt.forwardedTo });
     if (!mt) {
       b.warn(path, `channel technology ${technology}, carries ${carries.join(', ')}, no link security assumed: review`);
       if (f.bidirectional)
         b.warn(path, 'bidirectional: one channel (from source to destination) stands for both directions');
     }
+  });
+
+  // references between elements of one list, once the list is complete
+  for (const { id, to } of forwards) {
+    const ids = to.map((f) => elementIds.get(f)).filter((f): f is string => !!f);
+    const channel = b.channels.find((c) => c.id === id)!;
+    if (ids.length) channel.forwardedTo = ids;
+  }
+  (otm.trustZones ?? []).forEach((tz) => {
+    const mt = fromAttributes(medthreatZone, tz.attributes);
+    const zone = b.zones.find((x) => x.id === zoneIds.get(tz.id));
+    const linked = (mt?.linkedZoneIds ?? []).map((l) => zoneIds.get(l)).filter((l): l is string => !!l);
+    if (zone && linked.length) zone.linkedZoneIds = linked;
+    if (zone && mt?.linkedZoneServices) zone.linkedZoneServices = mt.linkedZoneServices;
   });
 
   // control placements written by MedThreat's export; other mitigations and threats are reported
@@ -583,15 +620,27 @@ export function importOtm(input: unknown, catalogue: Catalogue): ModelImportResu
         : 'an OTM mitigation names no MedThreat catalogue control; place controls in MedThreat',
     });
   });
-  (otm.threats ?? []).forEach((t, i) =>
+  (otm.threats ?? []).forEach((t, i) => {
+    const mt = fromAttributes(medthreatVulnerability, t.attributes);
+    const elementId = mt ? elementIds.get(mt.elementId) : undefined;
+    if (mt && elementId) {
+      b.vulnerabilities.push({
+        id: b.id(t.id, 'vulnerability'),
+        cveId: mt.cveId,
+        cvssVector: mt.cvssVector,
+        elementId,
+        ...(b.text(mt.description) ? { description: b.text(mt.description)! } : {}),
+      });
+      return;
+    }
     b.skip({
       path: `threats[${i}]`,
       kind: 'threat',
       id: t.id,
       name: t.name,
       reason: 'MedThreat derives threats from its attack rules (TR 67 Annex B attack methods); not imported',
-    }),
-  );
+    });
+  });
   (otm.representations ?? []).forEach((r, i) =>
     b.skip({
       path: `representations[${i}]`,
