@@ -224,6 +224,9 @@ export class ModelBuilder {
    * @throws ValidationError when the result is not a valid model (paths in the built document)
    */
   finish(model: { id: unknown; name: unknown; description?: unknown }, catalogue: Catalogue): ModelImportResult {
+    if (this.zones.length && !this.zones.some((z) => z.entryPoint)) {
+      this.warn('model', 'no zone is an entry point, so no attack path starts anywhere: mark where an attacker starts');
+    }
     const document: ModelDocument = {
       formatVersion: MODEL_FORMAT_VERSION,
       model: {
