@@ -8,7 +8,13 @@ import { canonicalModelDocument } from '../domain/model-document';
 import { applyInventoryCsv, type InventoryIssue } from '../importers/inventory-csv';
 import { loadModelDocument } from './analyse';
 import { CliError, EXIT, loadCatalogueFile, readInputFile, readJsonFile, withLocatedIssues, writeOutput } from './io';
-import { ValidationError } from '../domain/errors';
+import { EngineLimitError, ValidationError } from '../domain/errors';
+import { RISK_SCALES, type Catalogue, type ModelDocument, type RiskScale } from '../domain/types';
+import { exportOpenGraph } from '../exporters/opengraph';
+import { exportOtm } from '../exporters/otm';
+import type { ModelImportResult } from '../importers/model-builder';
+import { importOtm } from '../importers/otm';
+import { importThreatDragon } from '../importers/threat-dragon';
 
 /** Output streams of a command (main.ts passes process.stdout/stderr, tests their own). */
 export interface CommandStreams {
@@ -96,5 +102,131 @@ const importInventory: CliCommand = {
   },
 };
 
+/** Prints an import report to the error stream: what was created, warnings, what was not mapped. */
+function printReport(io: CommandStreams, file: string, result: ModelImportResult): void {
+  const { report } = result;
+  const created = Object.entries(report.created)
+    .map(([k, n]) => `${n} ${k}`)
+    .join(', ');
+  for (const w of report.warnings) io.err(`${file}: ${w.path}: warning: ${w.message}`);
+  for (const u of report.unmapped) {
+    io.err(
+      `${file}: ${u.path}: not mapped: ${u.kind}${u.name ? ` '${u.name}'` : u.id ? ` '${u.id}'` : ''}: ${u.reason}`,
+    );
+  }
+  io.err(
+    `${file}: ${report.source} → model '${result.document.model.id}': ${created}; ${report.unmapped.length} item(s) not mapped`,
+  );
+}
+
+/** An import command from another tool's JSON model into a new model file. */
+function modelImport(
+  name: string,
+  what: string,
+  run: (input: unknown, catalogue: Catalogue) => ModelImportResult,
+): CliCommand {
+  const usage = `  ${name} <file.json>   ${what} into a new model file (report on standard error)
+      --output FILE           write the model here (default: standard output)
+      --report FILE           also write the import report as JSON
+      --catalogue FILE`;
+  return {
+    name,
+    usage,
+    async run(args, io) {
+      const { values, positionals } = parse(
+        args,
+        { output: { type: 'string', short: 'o' }, report: { type: 'string' }, catalogue: { type: 'string' } },
+        usage,
+      );
+      if (positionals.length !== 1) throw new CliError(`expected one file\nusage:\n${usage}`);
+      const file = positionals[0]!;
+      const catalogue = loadCatalogueFile(values.catalogue as string | undefined);
+      const json = readJsonFile(file);
+      const result = withLocatedIssues(file, json, () => run(json.value, catalogue));
+      printReport(io, file, result);
+      if (values.report) writeOutput(values.report as string, JSON.stringify(result.report, null, 2));
+      emit(io, values.output as string | undefined, JSON.stringify(canonicalModelDocument(result.document), null, 2));
+      return EXIT.OK;
+    },
+  };
+}
+
+/** An export command from a model file. */
+function modelExport(
+  name: string,
+  what: string,
+  extraOptions: NonNullable<ParseArgsConfig['options']>,
+  extraUsage: string,
+  run: (doc: ModelDocument, catalogue: Catalogue, values: Record<string, unknown>) => unknown,
+): CliCommand {
+  const usage = `  ${name} <model.json>   ${what}
+      --output FILE           write it here (default: standard output)
+${extraUsage}      --catalogue FILE`;
+  return {
+    name,
+    usage,
+    async run(args, io) {
+      const { values, positionals } = parse(
+        args,
+        { output: { type: 'string', short: 'o' }, catalogue: { type: 'string' }, ...extraOptions },
+        usage,
+      );
+      if (positionals.length !== 1) throw new CliError(`expected one model file\nusage:\n${usage}`);
+      const file = positionals[0]!;
+      const catalogue = loadCatalogueFile(values.catalogue as string | undefined);
+      const json = readJsonFile(file);
+      const doc = withLocatedIssues(file, json, () => loadModelDocument(json.value, catalogue));
+      let out: unknown;
+      try {
+        out = run(doc, catalogue, values as Record<string, unknown>);
+      } catch (e) {
+        if (e instanceof EngineLimitError) throw new CliError(`${file}: export stopped: ${e.message}`, EXIT.LIMIT);
+        throw e;
+      }
+      emit(io, values.output as string | undefined, JSON.stringify(out, null, 2));
+      return EXIT.OK;
+    },
+  };
+}
+
+function topOption(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 5000)
+    throw new CliError(`--top must be an integer between 1 and 5000, got '${String(value)}'`);
+  return n;
+}
+
+function scaleOption(value: unknown): RiskScale {
+  const s = String(value ?? 'SAFETY').toUpperCase();
+  if (!(RISK_SCALES as readonly string[]).includes(s))
+    throw new CliError(`--scale must be one of ${RISK_SCALES.join(', ')}`);
+  return s as RiskScale;
+}
+
 /** Import and export commands, in the order the usage lists them. */
-export const EXTRA_COMMANDS: CliCommand[] = [importInventory];
+export const EXTRA_COMMANDS: CliCommand[] = [
+  importInventory,
+  modelImport('import-otm', 'an Open Threat Model (OTM 0.2.0) file, validated strictly,', importOtm),
+  modelImport('import-threat-dragon', 'an OWASP Threat Dragon v2 model, read leniently,', importThreatDragon),
+  modelExport('export-otm', 'the model as an Open Threat Model (OTM 0.2.0) document', {}, '', (doc, catalogue) =>
+    exportOtm(doc, catalogue),
+  ),
+  modelExport(
+    'export-opengraph',
+    'the attack graph and paths as BloodHound OpenGraph JSON',
+    { top: { type: 'string' }, scale: { type: 'string' }, 'include-blocked': { type: 'boolean' } },
+    `      --top N                 only the steps and nodes of the N highest-risk paths
+      --scale SAFETY|PRIVACY  risk scale of the paths (default SAFETY)
+      --include-blocked       also the steps an implemented control blocks
+`,
+    (doc, catalogue, values) => {
+      const top = topOption(values['top']);
+      return exportOpenGraph(doc, catalogue, {
+        scale: scaleOption(values['scale']),
+        ...(top !== undefined ? { top } : {}),
+        includeBlocked: values['include-blocked'] === true,
+      });
+    },
+  ),
+];
