@@ -79,10 +79,17 @@ const CATEGORY_WORDS: readonly [RegExp, DeviceCategory][] = [
   [/server|service|api|backend|web|process|worker|application|function|lambda|container/i, 'SERVER'],
 ];
 
-/** Device category from the words of a name and a type; OTHER when none matches. */
+/**
+ * Device category from words: the texts are tried in the order given (e.g. the element's type,
+ * then its name), the first one with a known word decides; OTHER when none has one.
+ */
 export function categoryFromWords(...texts: (string | null | undefined)[]): DeviceCategory {
-  const text = texts.filter((t): t is string => typeof t === 'string').join(' ');
-  return CATEGORY_WORDS.find(([re]) => re.test(text))?.[1] ?? 'OTHER';
+  for (const text of texts) {
+    if (typeof text !== 'string') continue;
+    const hit = CATEGORY_WORDS.find(([re]) => re.test(text));
+    if (hit) return hit[1];
+  }
+  return 'OTHER';
 }
 
 /** Words → channel technology (tags, protocol, name); IP when none matches. */
@@ -106,11 +113,11 @@ export function technologyFromWords(...texts: (string | null | undefined)[]): Ch
 export function zoneKindFromWords(...texts: (string | null | undefined)[]): ZoneKind {
   const text = texts.filter((t): t is string => typeof t === 'string').join(' ');
   const rules: [RegExp, ZoneKind][] = [
+    [/cloud|saas|aws|azure|gcp/i, 'CLOUD'],
     [/internet|public|untrusted|external|outside/i, 'INTERNET'],
     [/guest/i, 'GUEST_WIFI'],
     [/vendor|remote access|third.?party/i, 'VENDOR_REMOTE_ACCESS'],
     [/home|patient/i, 'PATIENT_HOME'],
-    [/cloud|saas|aws|azure|gcp/i, 'CLOUD'],
     [/\bdmz\b|perimeter/i, 'DMZ'],
     [/physical/i, 'PHYSICAL_ACCESS'],
     [/clinical|ward|icu|medical|biomed/i, 'CLINICAL'],

@@ -407,7 +407,11 @@ export function importOtm(input: unknown, catalogue: Catalogue): ModelImportResu
     deviceIds.set(c.id, id);
     elementIds.set(c.id, id);
     const mt = fromAttributes(medthreatDevice, c.attributes);
-    const category = mt?.category ?? categoryFromWords(c.type, c.name, ...(c.tags ?? []));
+    const guessed = categoryFromWords(c.type, c.name, ...(c.tags ?? []));
+    // a server or unknown component in a cloud zone is a cloud service
+    const inCloud = zones.some((z) => b.zones.find((x) => x.id === z)?.kind === 'CLOUD');
+    const category =
+      mt?.category ?? (inCloud && (guessed === 'SERVER' || guessed === 'OTHER') ? 'CLOUD_SERVICE' : guessed);
     const stores = (c.assets?.stored ?? []).some((a) => a);
     const device: Device = {
       id,
