@@ -5,6 +5,7 @@
  * hospital through upsertDevices' rules, and a bounded fuzz run (IMPORT_FUZZ_RUNS).
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { loadBundledCatalogue } from '../../server/src/domain/catalogue';
@@ -12,6 +13,7 @@ import { ValidationError } from '../../server/src/domain/errors';
 import { canonicalModelDocument, validateModelDocument } from '../../server/src/domain/model-document';
 import type { ModelDocument } from '../../server/src/domain/types';
 import { applyInventoryCsv, parseInventoryCsv } from '../../server/src/importers/inventory-csv';
+import { main } from '../../server/src/cli/main';
 
 const catalogue = loadBundledCatalogue();
 const DEMO = canonicalModelDocument(
@@ -192,6 +194,47 @@ describe('applyInventoryCsv on the demo hospital', () => {
     expect(upsert[0]!.message).toMatch(/^BAD_USER_INPUT: '999\.1\.1\.1'/);
     expect(upsert[1]!.message).toMatch(/^MISSING_FIELD: .*riskClass/);
     expect(upsert[2]!.message).toMatch(/^DUPLICATE_EXTERNAL_ID/);
+  });
+});
+
+describe('medthreat import-inventory', () => {
+  it('writes the updated model, or nothing with every error at its line and column (exit 2)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'medthreat-inv-'));
+    try {
+      const run = async (...args: string[]) => {
+        const out: string[] = [];
+        const err: string[] = [];
+        const code = await main(args, { out: (t) => out.push(t), err: (t) => err.push(t) });
+        return { code, out: out.join('\n'), err: err.join('\n') };
+      };
+      const demoFile = path.resolve(__dirname, '../../seeds/demo-hospital.json');
+      const good = path.join(dir, 'good.csv');
+      fs.writeFileSync(good, 'Asset tag;Name;Type;HSA class\nBME-777;Spare monitor;Monitor;B\n');
+      const output = path.join(dir, 'out.json');
+      const ok = await run('import-inventory', demoFile, good, '--default-zone', 'z-icu-vlan', '--output', output);
+      expect(ok.code).toBe(0);
+      expect(ok.err).toContain('1 device(s) created, 0 updated');
+      const written = JSON.parse(fs.readFileSync(output, 'utf8')) as ModelDocument;
+      expect(written.devices.find((d) => d.externalId === 'BME-777')).toMatchObject({
+        name: 'Spare monitor',
+        category: 'PATIENT_MONITOR',
+        riskClass: 'B',
+        zoneIds: ['z-icu-vlan'],
+        assetTag: 'BME-777',
+      });
+
+      const bad = path.join(dir, 'bad.csv');
+      fs.writeFileSync(bad, 'External ID,Name,Zone\nX-1,=cmd,nowhere\n');
+      const out2 = path.join(dir, 'out2.json');
+      const r = await run('import-inventory', demoFile, bad, '--output', out2);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain(`${bad}:2: column 'Name': error: FORMULA`);
+      expect(r.err).toContain(`${bad}:2: column 'Zone': error: UNKNOWN_ZONE`);
+      expect(r.err).toContain('2 errors; nothing written');
+      expect(fs.existsSync(out2)).toBe(false);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
