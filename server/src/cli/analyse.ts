@@ -20,8 +20,8 @@ import {
   DEFAULT_MAX_PATHS,
   PATHS_DEFAULT_TIME_LIMIT_MS,
   RECOMMEND_DEFAULT_TIME_LIMIT_MS,
-  type ExpandedPathsResult,
-} from '../services/analysis-service';
+} from '../services/analysis-defaults';
+import type { ExpandedPathsResult } from '../services/analysis-service';
 
 /** Options of {@link analyseModel}; the defaults are the API's. */
 export interface CliAnalysisOptions {

@@ -21,7 +21,7 @@
  * severity, top 500), as `medthreat analyse` reports them.
  */
 import { buildAttackGraph, findAttackPaths, type AttackGraphNode, type AttackStep } from '../engine';
-import { DEFAULT_MAX_PATHS, PATHS_DEFAULT_TIME_LIMIT_MS } from '../services/analysis-service';
+import { DEFAULT_MAX_PATHS, PATHS_DEFAULT_TIME_LIMIT_MS } from '../services/analysis-defaults';
 import type { Catalogue, ModelDocument, RiskScale } from '../domain/types';
 
 /** A property value OpenGraph accepts. */
