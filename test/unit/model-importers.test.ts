@@ -128,6 +128,19 @@ describe('OTM import (strict)', () => {
     expect(report.created).toMatchObject({ zones: 4, devices: 4, channels: 2, assets: 1 });
   });
 
+  it('reports a second trust zone or component with an id already used, and keeps the first', () => {
+    const otm = hospitalOtm();
+    otm.trustZones.push({ id: 'tz-clinical', name: 'Copy', type: 'internet', risk: { trustRating: 0 } });
+    otm.components.push({ id: 'pump', name: 'Another pump', type: 'monitor', parent: { trustZone: 'tz-internet' } });
+    const { document: doc, report } = importOtm(otm, catalogue);
+    expect(doc.zones.filter((z) => z.name === 'Copy')).toEqual([]);
+    expect(doc.devices.find((d) => d.id === 'pump')!.name).toBe('Ward 7 infusion pump');
+    expect(report.unmapped.filter((u) => /an earlier/.test(u.reason)).map((u) => u.path)).toEqual([
+      'trustZones[4]',
+      'components[5]',
+    ]);
+  });
+
   it('refuses a document that is not OTM 0.2 with every problem at its path; nothing is imported', () => {
     const bad = hospitalOtm() as Record<string, unknown>;
     delete (bad['project'] as Record<string, unknown>)['id'];

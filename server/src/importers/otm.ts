@@ -313,6 +313,16 @@ export function importOtm(input: unknown, catalogue: Catalogue): ModelImportResu
 
   (otm.trustZones ?? []).forEach((tz, i) => {
     const path = `trustZones[${i}]`;
+    if (zoneIds.has(tz.id)) {
+      b.skip({
+        path,
+        kind: 'trust zone',
+        id: tz.id,
+        name: tz.name,
+        reason: `an earlier trust zone has the id '${tz.id}'`,
+      });
+      return;
+    }
     const id = b.id(tz.id, 'zone');
     zoneIds.set(tz.id, id);
     elementIds.set(tz.id, id);
@@ -347,7 +357,18 @@ export function importOtm(input: unknown, catalogue: Catalogue): ModelImportResu
 
   // components: hosts before what they host (a component may name a later one as its parent)
   const components = otm.components ?? [];
-  const byId = new Map(components.map((c, i) => [c.id, { c, i }]));
+  const byId = new Map<string, { c: (typeof components)[number]; i: number }>();
+  components.forEach((c, i) => {
+    if (byId.has(c.id)) {
+      b.skip({
+        path: `components[${i}]`,
+        kind: 'component',
+        id: c.id,
+        name: c.name,
+        reason: `an earlier component has the id '${c.id}'`,
+      });
+    } else byId.set(c.id, { c, i });
+  });
   const done = new Set<string>();
   const visiting = new Set<string>();
   const place = (compId: string): void => {
@@ -588,7 +609,10 @@ export function importOtm(input: unknown, catalogue: Catalogue): ModelImportResu
     const channel = b.channels.find((c) => c.id === id)!;
     if (ids.length) channel.forwardedTo = ids;
   }
+  const linkedDone = new Set<string>();
   (otm.trustZones ?? []).forEach((tz) => {
+    if (linkedDone.has(tz.id)) return; // a duplicate, reported above
+    linkedDone.add(tz.id);
     const mt = fromAttributes(medthreatZone, tz.attributes);
     const zone = b.zones.find((x) => x.id === zoneIds.get(tz.id));
     const linked = (mt?.linkedZoneIds ?? []).map((l) => zoneIds.get(l)).filter((l): l is string => !!l);
