@@ -87,6 +87,27 @@ describe('medthreat analyse agrees with the API', () => {
     expect(mine.totals).toEqual(totals);
   });
 
+  it('--assume-planned: the residual risk after the agreed plan, as the API’s assume: IMPLEMENTED_AND_PLANNED', async () => {
+    const planned = await service.attackPaths('demo-hospital', { k: 3, assume: 'IMPLEMENTED_AND_PLANNED' });
+    const plannedRec = await service.recommendControls('demo-hospital', {
+      minSeverity: 'CRITICAL',
+      assume: 'IMPLEMENTED_AND_PLANNED',
+    });
+    const doc = loadModelDocument(DEMO, catalogue);
+    const mine = await analyseModel(doc, catalogue, { assume: 'IMPLEMENTED_AND_PLANNED' });
+    const now = await analyseModel(doc, catalogue);
+    expect(mine.paths.paths.map((p) => p.id)).toEqual(planned.paths.map((p) => p.id));
+    expect(mine.paths.totalRisk).toBe(planned.totalRisk);
+    expect(mine.recommendation.placements).toEqual(plannedRec.placements);
+    // the demo's planned controls lower the risk: a threshold between the two passes only with the plan
+    expect(mine.paths.totalRisk).toBeLessThan(now.paths.totalRisk);
+    const threshold = String((mine.paths.totalRisk + now.paths.totalRisk) / 2);
+    expect((await run('analyse', DEMO_FILE, '--fail-on-risk', threshold, '--top', '1')).code).toBe(1);
+    const r = await run('analyse', DEMO_FILE, '--fail-on-risk', threshold, '--top', '1', '--assume-planned');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('planned controls counted as in force');
+  });
+
   it('prints the same analysis as JSON from the process, and the paths in text', async () => {
     const json = cli('analyse', DEMO_FILE, '--format', 'json', '--top', '5');
     expect(json.code).toBe(0);

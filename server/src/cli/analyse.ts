@@ -5,7 +5,14 @@
  * document is validated (and migrated) as an import is, then put in canonical form, which is what
  * the server stores and analyses; so the CLI and the server agree under the same catalogue.
  */
-import { buildAttackGraph, findAttackPaths, recommendControls, type AttackStep, type Recommendation } from '../engine';
+import {
+  buildAttackGraph,
+  findAttackPaths,
+  recommendControls,
+  type AttackStep,
+  type PlacementAssumption,
+  type Recommendation,
+} from '../engine';
 import { canonicalModelDocument, validateModelDocument } from '../domain/model-document';
 import {
   PRIVACY_SEVERITIES,
@@ -33,6 +40,11 @@ export interface CliAnalysisOptions {
   k?: number;
   /** Severity the recommendation must cut (recommendControls `minSeverity`), default CRITICAL. */
   minSeverity?: Severity;
+  /**
+   * Which placements count as in force (attackPaths/recommendControls `assume`): IMPLEMENTED
+   * (default) or IMPLEMENTED_AND_PLANNED (the residual risk once the agreed plan is done).
+   */
+  assume?: PlacementAssumption;
 }
 
 /** What `medthreat analyse` reports. */
@@ -40,6 +52,8 @@ export interface CliAnalysis {
   model: { id: string; name: string };
   catalogueVersion: string;
   scale: RiskScale;
+  /** Which placements counted as in force. */
+  assume: PlacementAssumption;
   /** attackPaths(k, first: top, minSeverity: NEGLIGIBLE, scale): ranked paths with steps, and the totals over every target. */
   paths: ExpandedPathsResult;
   /** services/risk-totals on the same graph and scale (worst severity, targets reachable, …). */
@@ -73,7 +87,8 @@ export async function analyseModel(
   options: CliAnalysisOptions = {},
 ): Promise<CliAnalysis> {
   const scale = options.scale ?? 'SAFETY';
-  const graph = buildAttackGraph(document, catalogue);
+  const assume = options.assume ?? 'IMPLEMENTED';
+  const graph = buildAttackGraph(document, catalogue, assume === 'IMPLEMENTED' ? {} : { assume });
   const found = findAttackPaths(graph, {
     k: options.k ?? 3,
     minSeverity: 'NEGLIGIBLE',
@@ -100,6 +115,7 @@ export async function analyseModel(
     model: { id: document.model.id, name: document.model.name },
     catalogueVersion: catalogue.catalogueVersion,
     scale,
+    assume,
     paths,
     totals: riskTotals(graph, scale),
     recommendation: { ...recommendation, scale },

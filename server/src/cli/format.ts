@@ -13,7 +13,10 @@ export function formatAnalysisText(a: CliAnalysis, top?: number): string {
   const lines: string[] = [];
   const label = (id: string) => a.nodeLabels[id] ?? id;
   const t = a.totals;
-  lines.push(`${a.model.name} (${a.model.id}), catalogue ${a.catalogueVersion}, scale ${a.scale}`);
+  lines.push(
+    `${a.model.name} (${a.model.id}), catalogue ${a.catalogueVersion}, scale ${a.scale}` +
+      (a.assume === 'IMPLEMENTED' ? '' : ', planned controls counted as in force'),
+  );
   lines.push(
     `total risk ${fixed(a.paths.totalRisk)} · ${t.targetsReachable} of ${t.targetCount} targets reachable · ` +
       `worst ${t.worstSeverity ?? t.worstPrivacySeverity ?? 'none'} · ` +

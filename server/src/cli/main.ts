@@ -25,6 +25,7 @@ Commands:
       --top N                 only the N highest-risk paths (default: all found, at most 500)
       --scale SAFETY|PRIVACY  risk scale of the targets (default SAFETY)
       --min-severity S        severity the recommendation cuts (default CRITICAL)
+      --assume-planned        count PLANNED control placements as in force (residual risk after the plan)
       --catalogue FILE        analyse with this catalogue (default: the bundled TR 67 catalogue)
       --fail-on-risk N        exit 1 when the total risk (Σ severity rank × likelihood) is above N
       --fail-on-severity S    exit 1 when a path reaches a target of severity S or worse
@@ -72,6 +73,7 @@ async function analyse(args: string[], io: CliStreams): Promise<number> {
     top: { type: 'string' },
     scale: { type: 'string', default: 'SAFETY' },
     'min-severity': { type: 'string', default: 'CRITICAL' },
+    'assume-planned': { type: 'boolean' },
     catalogue: { type: 'string' },
     'fail-on-risk': { type: 'string' },
     'fail-on-severity': { type: 'string' },
@@ -112,6 +114,7 @@ async function analyse(args: string[], io: CliStreams): Promise<number> {
     analysis = await analyseModel(document, catalogue, {
       scale: scale as RiskScale,
       minSeverity: minSeverity as Severity,
+      assume: values['assume-planned'] === true ? 'IMPLEMENTED_AND_PLANNED' : 'IMPLEMENTED',
       ...(top !== undefined ? { top } : {}),
     });
   } catch (e) {
