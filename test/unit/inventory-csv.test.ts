@@ -97,6 +97,17 @@ describe('parseInventoryCsv', () => {
     ]);
   });
 
+  it('reads Excel’s sep= hint and UTF-16 exports', () => {
+    const r = parseInventoryCsv('sep=|\nExternal ID|Name|Zone\nE-1|Pump, ward 3|z-icu-vlan\n');
+    expect(r.items).toEqual([{ externalId: 'E-1', name: 'Pump, ward 3', zoneIds: ['z-icu-vlan'] }]);
+    expect(r.lines).toEqual([3]);
+    const text = '\ufeffExternal ID\tName\nU-1\tMonitor ü\n';
+    const le = Buffer.from(text, 'utf16le');
+    expect(parseInventoryCsv(le).items).toEqual([{ externalId: 'U-1', name: 'Monitor ü' }]);
+    const be = Buffer.from(le).swap16();
+    expect(parseInventoryCsv(be).items).toEqual([{ externalId: 'U-1', name: 'Monitor ü' }]);
+  });
+
   it('flags formula-looking cells at their row and column, keeping the text and never evaluating it', () => {
     const csv = 'External ID,Name,Model\nX-1,=1+2,@SUM(A1)\nX-2,"+cmd|\' /C calc\'!A0",ok\nX-3,Safe,-\n';
     const strict = parseInventoryCsv(csv);

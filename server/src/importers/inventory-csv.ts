@@ -8,8 +8,9 @@
  *   underscore-insensitively against {@link INVENTORY_COLUMNS} and their aliases ("Make" is the
  *   manufacturer, "Firmware" the software version, "HSA class" the risk class, ...). Unknown
  *   columns are reported once (warning) and ignored.
- * - Comma, semicolon or tab separated (chosen from the header row), UTF-8 with or without a
- *   byte-order mark, quoted cells per RFC 4180 (csv-parse).
+ * - Comma, semicolon or tab separated (chosen from the header row, or Excel's `sep=` first line),
+ *   UTF-8 with or without a byte-order mark (or UTF-16 with one), quoted cells per RFC 4180
+ *   (csv-parse).
  * - An empty cell leaves the field absent (an update keeps the stored value); "-", "—", "n/a"
  *   and "none" are read as empty too.
  * - Cells that a spreadsheet would run as a formula (first character `=`, `+`, `-`, `@`, or a
@@ -249,18 +250,28 @@ export function parseInventoryCsv(input: string | Uint8Array, options: Inventory
         'file',
       );
     }
-    text = new TextDecoder('utf-8', { fatal: false }).decode(input);
+    // Excel's "Unicode text" and some CMDB exports are UTF-16 with a byte-order mark
+    const encoding =
+      input[0] === 0xff && input[1] === 0xfe
+        ? 'utf-16le'
+        : input[0] === 0xfe && input[1] === 0xff
+          ? 'utf-16be'
+          : 'utf-8';
+    text = new TextDecoder(encoding, { fatal: false }).decode(input);
   }
   if (text.includes('\u0000')) throw new ValidationError('the file is binary, not CSV text', 'file');
   if (text.includes('\ufffd')) {
     throw new ValidationError('the file is not UTF-8 text: save the sheet as CSV (UTF-8)', 'file');
   }
 
+  // Excel's separator hint ("sep=;" as the first line): used, and left out as an empty line
+  const hint = /^\ufeff?sep=(.)\r?\n/i.exec(text);
+  if (hint) text = `\n${text.slice(hint[0].length)}`;
   let records: { record: string[]; info: { lines: number } }[];
   try {
     records = parse(text, {
       bom: true,
-      delimiter: sniffDelimiter(text.replace(/^\ufeff/, '')),
+      delimiter: hint?.[1] ?? sniffDelimiter(text.replace(/^\ufeff/, '')),
       relax_column_count: true,
       relax_quotes: true,
       skip_empty_lines: true,
