@@ -18,7 +18,14 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { loadGraphqlHardening, type GraphqlHardening } from './config';
 import { buildContext, type Context, type Services } from './context';
-import { DomainError, RateLimitedError, StoredDataError, TooManyRequestsError, ValidationError } from './domain/errors';
+import {
+  DomainError,
+  RateLimitedError,
+  StaleVersionError,
+  StoredDataError,
+  TooManyRequestsError,
+  ValidationError,
+} from './domain/errors';
 import { clip, clipEchoes } from './domain/text';
 import type { Database } from './graph/database';
 import { createHttpDrainer } from './http-drain';
@@ -61,7 +68,8 @@ const CLIENT_CODES = new Set([
  * Maps errors to what clients see: domain errors keep their message and get
  * `extensions.code` (BAD_USER_INPUT, NOT_FOUND, CONFLICT, ENGINE_LIMIT, SERVICE_UNAVAILABLE,
  * RATE_LIMITED), `extensions.field`, for validation `extensions.issues` [{path, message}], for
- * RATE_LIMITED `extensions.retryAfterMs`; BAD_STORED_DATA also `extensions.elementId` and
+ * RATE_LIMITED `extensions.retryAfterMs`; a stale `expectedVersion` (CONFLICT)
+ * `extensions.currentVersion`; BAD_STORED_DATA also `extensions.elementId` and
  * `extensions.property`. Values a message echoes are clipped to 80 characters with an ellipsis
  * (domain/text.ts clipEchoes), paths to 200. Everything else
  * is logged and returned as INTERNAL_SERVER_ERROR with a generic message: no stack traces, driver
@@ -89,6 +97,7 @@ export function makeFormatError(log: Logger) {
           ...(original instanceof StoredDataError
             ? { elementId: original.elementId, property: original.property }
             : {}),
+          ...(original instanceof StaleVersionError ? { currentVersion: original.currentVersion } : {}),
         },
       };
     }

@@ -17,6 +17,7 @@ import { AuditService } from './services/audit-service';
 import { AuthService, type AuthOptions } from './services/auth-service';
 import { CatalogueService } from './services/catalogue-service';
 import { HistoryService } from './services/history-service';
+import { ImportService } from './services/import-service';
 import { ModelService } from './services/model-service';
 import type { Database } from './graph/database';
 import { AuditRepository } from './graph/repositories/audit-repository';
@@ -59,6 +60,7 @@ export function createServices(
     auth: authService,
     audit: new AuditService(audit),
     history: new HistoryService(db, models, analysis, audit, snapshots),
+    imports: new ImportService(models, catalogues),
   };
 }
 

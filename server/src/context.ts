@@ -9,6 +9,7 @@ import type { AuditService } from './services/audit-service';
 import type { AuthService } from './services/auth-service';
 import type { CatalogueService } from './services/catalogue-service';
 import type { HistoryService } from './services/history-service';
+import type { ImportService } from './services/import-service';
 import type { ModelService } from './services/model-service';
 
 export interface Services {
@@ -19,6 +20,8 @@ export interface Services {
   audit: AuditService;
   /** Named snapshots, earlier versions and diffs of models. */
   history: HistoryService;
+  /** Evidence imports (CSAF advisories, CycloneDX SBOM/VEX): preview and commit. */
+  imports: ImportService;
 }
 
 export interface Context {

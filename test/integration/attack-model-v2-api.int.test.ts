@@ -32,7 +32,7 @@ const device = (id: string, category: string, zoneIds: string[], extra: Record<s
 /** A small 2.0 document using every new field. */
 function document(modelId: string) {
   return {
-    formatVersion: '2.1',
+    formatVersion: '2.2',
     model: { id: modelId, name: 'v2 fields' },
     zones: [
       { id: 'z-lan', name: 'Clinical LAN', kind: 'CLINICAL', entryPoint: false },
@@ -122,7 +122,7 @@ describe('2.0 element fields', () => {
     const out = await exportOf(m);
     const doc = document(m);
     const byId = <T extends { id: string }>(xs: T[]) => [...xs].sort((a, b) => (a.id < b.id ? -1 : 1));
-    expect(out.formatVersion).toBe('2.1');
+    expect(out.formatVersion).toBe('2.2');
     expect(out.zones).toEqual(byId(doc.zones));
     expect(out.devices.find((d) => d.id === 'dev-app')).toMatchObject({ hostDeviceId: 'dev-phone' });
     expect(out.interfaces).toEqual(byId(doc.interfaces));

@@ -46,6 +46,8 @@ const SPEC: Record<'Query' | 'Mutation', Record<string, Spec>> = {
     apiKeys: { role: 'ADMIN' },
     auditEvents: { role: 'ADMIN' },
     modelDiff: { role: 'VIEWER', model: 'modelId' },
+    previewCsafImport: { role: 'VIEWER', model: 'modelId' }, // nothing written
+    previewCycloneDxImport: { role: 'VIEWER', model: 'modelId' },
   },
   Mutation: {
     login: { role: 'PUBLIC' },
@@ -65,6 +67,8 @@ const SPEC: Record<'Query' | 'Mutation', Record<string, Spec>> = {
     createSnapshot: { role: 'EDITOR', model: 'modelId' },
     deleteSnapshot: { role: 'EDITOR', model: 'modelId' },
     upsertDevices: { role: 'EDITOR', model: 'modelId' },
+    commitCsafImport: { role: 'EDITOR', model: 'modelId' },
+    commitCycloneDxImport: { role: 'EDITOR', model: 'modelId' },
     ...Object.fromEntries(
       ['Zone', 'Device', 'Interface', 'Channel', 'Asset', 'Vulnerability', 'ControlPlacement'].flatMap((t) =>
         ['create', 'update', 'delete'].map((verb) => [`${verb}${t}`, { role: 'EDITOR', model: 'modelId' } as Spec]),

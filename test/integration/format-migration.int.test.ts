@@ -30,7 +30,7 @@ describe('migrateStoredModels', () => {
       zoneIds: ['ward'],
     };
     const stored: ModelDocument = {
-      formatVersion: '2.1',
+      formatVersion: '2.2',
       model: { id: modelId, name: 'Stored before 2.0' },
       zones: [{ id: 'ward', name: 'Ward', kind: 'CLINICAL', entryPoint: true }],
       devices: ['srv', 'pump'].map((id) => ({
@@ -81,7 +81,7 @@ describe('migrateStoredModels', () => {
     ]);
 
     const exported = await h.services.models.exportModel(modelId);
-    expect(exported.formatVersion).toBe('2.1');
+    expect(exported.formatVersion).toBe('2.2');
     expect(exported.channels.map((c) => [c.id, c.extrinsicMechanisms])).toEqual([['ch-a', []]]);
     // The TLS mechanism is now placement C20 (in force); the unfit firewall is kept, not refused.
     expect(exported.controlPlacements).toEqual([
@@ -123,6 +123,95 @@ describe('migrateStoredModels', () => {
     expect(report.find((r) => r.modelId === old)).toEqual({ modelId: old, changes: [] });
     expect(report.find((r) => r.modelId === fresh)).toBeUndefined();
     expect((await h.services.models.get(old))!.version).toBe(before);
+  });
+
+  it('2.2 evidence fields are stored in Neo4j and exported unchanged (export → import → export), also over GraphQL', async () => {
+    const modelId = h.uniqueModelId('evidence');
+    const sha = 'b'.repeat(64);
+    const doc = {
+      formatVersion: '2.2',
+      model: { id: modelId, name: 'Evidence' },
+      zones: [{ id: 'ward', name: 'Ward', kind: 'CLINICAL', entryPoint: true }],
+      devices: [
+        {
+          id: 'pump',
+          name: 'Pump',
+          category: 'INFUSION_PUMP',
+          manufacturer: 'B. Braun',
+          modelName: 'Infusomat Space',
+          riskClass: 'C',
+          generalPurposeOs: false,
+          patchable: true,
+          handlesPersonalData: false,
+          storesData: false,
+          remoteService: false,
+          zoneIds: ['ward'],
+          softwareVersion: 'L81',
+          components: [{ name: 'openssl', version: '1.0.2k', purl: 'pkg:generic/openssl@1.0.2k' }, { name: 'zlib' }],
+          evidence: [{ kind: 'MDS2', document: 'pump.xlsx', reference: 'MLDP-1', detail: 'No', sha256: sha }],
+        },
+      ],
+      interfaces: [],
+      channels: [],
+      assets: [],
+      vulnerabilities: [
+        {
+          id: 'v1',
+          cveId: 'CVE-2021-33885',
+          cvssVector: 'CVSS:3.0/AV:A/AC:H/PR:N/UI:N/S:U/C:H/I:H/A:H',
+          elementId: 'pump',
+          status: 'NOT_AFFECTED',
+          remediation: 'none needed',
+          source: { kind: 'VEX', document: 'pump.vex.json', reference: 'pump-fw', detail: 'code_not_reachable' },
+        },
+      ],
+      controlPlacements: [
+        {
+          id: 'p1',
+          controlId: 'C06',
+          elementId: 'pump',
+          status: 'PLANNED',
+          source: { kind: 'CSAF', document: 'ICSMA-21-294-01', detail: 'vendor_fix', sha256: sha },
+        },
+      ],
+    };
+    await h.services.models.importModel(TEST_ACTOR, doc);
+    const first = await h.services.models.exportModel(modelId);
+    expect(first.formatVersion).toBe('2.2');
+    expect(first.devices[0]).toMatchObject({
+      softwareVersion: 'L81',
+      components: doc.devices[0]!.components,
+      evidence: doc.devices[0]!.evidence,
+    });
+    expect(first.vulnerabilities).toEqual(doc.vulnerabilities);
+    expect(first.controlPlacements).toEqual(doc.controlPlacements);
+    // stored as JSON text properties, not as nested maps
+    const stored = await h.db.driver.executeQuery(
+      'MATCH (v:Vulnerability {modelId: $modelId, id: "v1"}) RETURN v.sourceJson AS s',
+      { modelId },
+    );
+    expect(JSON.parse(stored.records[0]!.get('s') as string)).toEqual(doc.vulnerabilities[0]!.source);
+    await h.services.models.importModel(TEST_ACTOR, first, { replace: true });
+    expect(await h.services.models.exportModel(modelId)).toEqual(first);
+    const q = await h.gqlOk<{ model: { devices: { nodes: unknown[] }; vulnerabilities: { nodes: unknown[] } } }>(
+      `query($id: ID!) { model(id: $id) {
+        devices { nodes { softwareVersion components { name version purl cpe } evidence { kind document reference detail sha256 } } }
+        vulnerabilities { nodes { status remediation source { kind document reference detail } } } } }`,
+      { id: modelId },
+    );
+    expect(q.model.devices.nodes[0]).toEqual({
+      softwareVersion: 'L81',
+      components: [
+        { name: 'openssl', version: '1.0.2k', purl: 'pkg:generic/openssl@1.0.2k', cpe: null },
+        { name: 'zlib', version: null, purl: null, cpe: null },
+      ],
+      evidence: [{ kind: 'MDS2', document: 'pump.xlsx', reference: 'MLDP-1', detail: 'No', sha256: sha }],
+    });
+    expect(q.model.vulnerabilities.nodes[0]).toEqual({
+      status: 'NOT_AFFECTED',
+      remediation: 'none needed',
+      source: { kind: 'VEX', document: 'pump.vex.json', reference: 'pump-fw', detail: 'code_not_reachable' },
+    });
   });
 
   /** Removes the format marker, as a model stored by a version before 2.0 lacks it. */

@@ -264,7 +264,7 @@ export interface ChannelOptions {
 /** Fluent builder of a ModelDocument; every element gets defaults a test can override. */
 export class ModelBuilder {
   readonly doc: ModelDocument = {
-    formatVersion: '2.1',
+    formatVersion: '2.2',
     model: { id: 'test-model', name: 'Test model' },
     zones: [],
     devices: [],

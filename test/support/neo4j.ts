@@ -41,13 +41,14 @@ export class TestHelper {
   private readonly modelIds = new Set<string>();
   private started = false;
 
-  constructor() {
-    const uri = process.env.NEO4J_URI;
+  /** @param connection another database than the suite's (NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD) */
+  constructor(connection?: { uri: string; user: string; password: string }) {
+    const uri = connection?.uri ?? process.env.NEO4J_URI;
     if (!uri) throw new Error('NEO4J_URI is not set: run integration tests through jest (global setup starts Neo4j)');
     this.db = new Database({
       uri,
-      user: process.env.NEO4J_USER ?? 'neo4j',
-      password: process.env.NEO4J_PASSWORD ?? '',
+      user: connection?.user ?? process.env.NEO4J_USER ?? 'neo4j',
+      password: connection?.password ?? process.env.NEO4J_PASSWORD ?? '',
     });
     this.services = createServices(this.db);
   }

@@ -61,6 +61,25 @@ export class ConflictError extends DomainError {
   readonly code = 'CONFLICT' as const;
 }
 
+/**
+ * Optimistic concurrency: the caller sent `expectedVersion` (the model version it last loaded)
+ * and the model is at another version now, so nothing was written. `currentVersion` is the
+ * model's version at the time of the check (GraphQL `extensions.currentVersion`); the client
+ * reloads and applies its change again. Field: `expectedVersion`.
+ */
+export class StaleVersionError extends ConflictError {
+  constructor(
+    readonly modelId: string,
+    readonly expectedVersion: number,
+    readonly currentVersion: number,
+  ) {
+    super(
+      `model '${modelId}' is at version ${currentVersion}, not ${expectedVersion}: it was changed by someone else since you loaded it; reload and try again`,
+      'expectedVersion',
+    );
+  }
+}
+
 /** An analysis hit a hard limit (depth, number of paths, time). `limit` names it. */
 export class EngineLimitError extends DomainError {
   readonly code = 'ENGINE_LIMIT' as const;

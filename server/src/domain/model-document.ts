@@ -1,5 +1,5 @@
 /**
- * The model exchange document (`ModelDocument`, format "2.0"; 1.0 is migrated on read by
+ * The model exchange document (`ModelDocument`, format "2.2"; older versions are migrated on read by
  * domain/model-migration.ts): validation on import, CVSS base
  * scores of its vulnerabilities, and the canonical form used for deterministic export.
  *
@@ -36,7 +36,9 @@ import {
   type Control,
   type ControlPlacement,
   type Device,
+  type DeviceComponent,
   type ElementType,
+  type EvidenceSource,
   type Interface,
   type IntrinsicMechanism,
   type ModelDocument,
@@ -270,6 +272,8 @@ function checkDomain(
     list.forEach((element, i) => {
       const path = `${listName}[${i}]`;
       checkNames(path, element);
+      if (kind === 'device')
+        (element as Device).components?.forEach((c, j) => checkNames(`${path}.components[${j}]`, c));
       const previous = byId.get(element.id);
       if (previous) {
         add(
@@ -533,7 +537,15 @@ function checkDomain(
 }
 
 /** Fields of the schema's `name` type ($defs/name): what labels and lists show. */
-const NAME_FIELDS = ['name', 'manufacturer', 'modelName', 'software', 'externalId', 'assetTag'] as const;
+const NAME_FIELDS = [
+  'name',
+  'manufacturer',
+  'modelName',
+  'software',
+  'softwareVersion',
+  'externalId',
+  'assetTag',
+] as const;
 
 /** The element lists of an exchange document, in document order. */
 export const ELEMENT_LISTS = [
@@ -620,7 +632,7 @@ export interface ValidateModelOptions {
  *     itself; a hostDeviceId that is not another device, or a chain of hosts that loops.
  *   - a name (model, element, manufacturer, model name, software, externalId, asset tag) with a
  *     bidi override, embedding or isolate character (domain/text.ts).
- * A 1.0 or 2.0 document is migrated first ({@link migrateModelDocument}); the result is always 2.1.
+ * A 1.0, 2.0 or 2.1 document is migrated first ({@link migrateModelDocument}); the result is always 2.2.
  */
 export function validateModelDocument(
   input: unknown,
@@ -691,7 +703,20 @@ export function canonicalDevice(d: Device): Device {
   if (d.macAddresses !== undefined) out.macAddresses = sortedIds(d.macAddresses);
   withOptional(out, d, ['assetTag', 'hostDeviceId']);
   if (d.outboundZoneIds !== undefined) out.outboundZoneIds = sortedIds(d.outboundZoneIds);
-  return withOptional(out, d, ['outboundAccepts']);
+  withOptional(out, d, ['outboundAccepts', 'bodyLocation', 'executesSoftware', 'softwareVersion']);
+  if (d.components !== undefined) out.components = d.components.map(canonicalComponent);
+  if (d.evidence !== undefined) out.evidence = d.evidence.map(canonicalEvidence);
+  return out;
+}
+
+/** An SBOM component with keys in the order of DeviceComponent (list order is kept: it is the SBOM's). */
+function canonicalComponent(c: DeviceComponent): DeviceComponent {
+  return withOptional({ name: c.name } as DeviceComponent, c, ['version', 'purl', 'cpe']);
+}
+
+/** An evidence source with keys in the order of EvidenceSource, absent fields absent. */
+export function canonicalEvidence(e: EvidenceSource): EvidenceSource {
+  return withOptional({ kind: e.kind, document: e.document } as EvidenceSource, e, ['reference', 'detail', 'sha256']);
 }
 
 /**
@@ -744,7 +769,7 @@ export function canonicalModelDocument(doc: ModelDocument): ModelDocument {
           authentication: i.authentication,
         } as Interface,
         i,
-        ['port'],
+        ['port', 'userSession'],
       );
       if (i.functions !== undefined) out.functions = sortedEnum(i.functions, INTERFACE_FUNCTIONS);
       return out;
@@ -768,17 +793,23 @@ export function canonicalModelDocument(doc: ModelDocument): ModelDocument {
         'disclosureRecords',
       ]),
     ),
-    vulnerabilities: sortById(doc.vulnerabilities).map((v) =>
-      withOptional({ id: v.id, cveId: v.cveId, cvssVector: v.cvssVector, elementId: v.elementId } as Vulnerability, v, [
-        'description',
-      ]),
-    ),
-    controlPlacements: sortById(doc.controlPlacements).map((p) =>
-      withOptional(
+    vulnerabilities: sortById(doc.vulnerabilities).map((v) => {
+      const out = withOptional(
+        { id: v.id, cveId: v.cveId, cvssVector: v.cvssVector, elementId: v.elementId } as Vulnerability,
+        v,
+        ['description', 'status', 'remediation'],
+      );
+      if (v.source !== undefined) out.source = canonicalEvidence(v.source);
+      return out;
+    }),
+    controlPlacements: sortById(doc.controlPlacements).map((p) => {
+      const out = withOptional(
         { id: p.id, controlId: p.controlId, elementId: p.elementId, status: p.status } as ControlPlacement,
         p,
         ['cost', 'note'],
-      ),
-    ),
+      );
+      if (p.source !== undefined) out.source = canonicalEvidence(p.source);
+      return out;
+    }),
   };
 }

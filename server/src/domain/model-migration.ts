@@ -18,10 +18,14 @@
  * 2.0 → 2.1 (controls v2): channel extrinsic mechanisms become control placements
  * ({@link migrate2to21}); placements that no longer fit their element are kept (the model's
  * control review lists them; the engine ignores them).
+ * 2.1 → 2.2 (imported evidence): only `formatVersion` changes. The new optional fields
+ * (vulnerability status, remediation and source; placement source; device softwareVersion,
+ * components and evidence) stay absent: an absent status is AFFECTED, as every vulnerability was
+ * read before 2.2.
  *
  * Pure: the input is not modified.
  */
-import { EXTRINSIC_MECHANISM_CONTROL, MODEL_FORMAT_VERSION, type Channel, type ExtrinsicMechanism } from './types';
+import { EXTRINSIC_MECHANISM_CONTROL, type Channel, type ExtrinsicMechanism } from './types';
 
 /** One change the migration made, for the import result and the migration report. */
 export interface MigrationChange {
@@ -56,7 +60,7 @@ export function channelIdentityKey(c: Channel): string {
 const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 /**
- * Migrates a document of any readable version to the current one ({@link MODEL_FORMAT_VERSION}).
+ * Migrates a document of any readable version to the current one (MODEL_FORMAT_VERSION, 2.2).
  * A document that is not an object, or whose version is unknown, is returned unchanged: schema
  * validation then reports it with its path.
  */
@@ -66,10 +70,19 @@ export function migrateModelDocument(input: unknown): MigrationResult {
   if (fromVersion === '1.0') {
     const step = migrate1to2(input);
     const next = migrate2to21(step.document);
-    return { document: next.document, fromVersion, changes: [...step.changes, ...next.changes] };
+    return { document: migrate21to22(next.document), fromVersion, changes: [...step.changes, ...next.changes] };
   }
-  if (fromVersion === '2.0') return { ...migrate2to21(input), fromVersion };
+  if (fromVersion === '2.0') {
+    const next = migrate2to21(input);
+    return { document: migrate21to22(next.document), fromVersion, changes: next.changes };
+  }
+  if (fromVersion === '2.1') return { document: migrate21to22(input), fromVersion, changes: [] };
   return { document: input, fromVersion, changes: [] };
+}
+
+/** 2.1 → 2.2: a version bump only (the fields new in 2.2 are optional and stay absent). */
+function migrate21to22(input: Record<string, unknown>): Record<string, unknown> {
+  return { ...input, formatVersion: '2.2' };
 }
 
 /**
@@ -85,7 +98,7 @@ function migrate2to21(input: Record<string, unknown>): {
   changes: MigrationChange[];
 } {
   const changes: MigrationChange[] = [];
-  const doc: Record<string, unknown> = { ...input, formatVersion: MODEL_FORMAT_VERSION };
+  const doc: Record<string, unknown> = { ...input, formatVersion: '2.1' };
   if (!Array.isArray(input.channels) || !Array.isArray(input.controlPlacements)) return { document: doc, changes };
   const placements = input.controlPlacements.map((p) => (isRecord(p) ? { ...p } : p)) as unknown[];
   const used = new Set<string>();

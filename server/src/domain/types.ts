@@ -232,9 +232,60 @@ export const SEVERITY_RANK: Record<Severity, number> = {
  * only adds optional fields, each with a documented migration default; 1.0 documents are migrated
  * by domain/model-migration.ts on every read (import, stored snapshot, audit image).
  */
-export const MODEL_FORMAT_VERSION = '2.1' as const;
-/** Exchange format versions read (1.0 is migrated to 2.0). */
-export const READABLE_FORMAT_VERSIONS = ['1.0', '2.0', '2.1'] as const;
+export const MODEL_FORMAT_VERSION = '2.2' as const;
+/** Exchange format versions read (each older one is migrated step by step to the current one). */
+export const READABLE_FORMAT_VERSIONS = ['1.0', '2.0', '2.1', '2.2'] as const;
+
+/**
+ * 2.2: the kind of evidence a fact of the model was imported from: a CSAF 2.0 advisory, a
+ * CycloneDX VEX document, a CycloneDX SBOM, an MDS2 form (ANSI/NEMA HN 1-2019), the hospital's
+ * device inventory, or typed in by hand.
+ */
+export const EVIDENCE_KINDS = ['CSAF', 'VEX', 'SBOM', 'MDS2', 'INVENTORY', 'MANUAL'] as const;
+export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
+
+/**
+ * 2.2: where one fact of the model comes from (a vulnerability, a control placement, a derived
+ * device flag), so that it can be shown as evidence on the attack steps it affects.
+ */
+export interface EvidenceSource {
+  kind: EvidenceKind;
+  /** The document: a file name or an advisory id (e.g. "ICSMA-21-294-01"). */
+  document: string;
+  /** The item inside the document, e.g. a CSAF product id ("CSAFPID-0001") or an MDS2 question id ("MLDP-1"). */
+  reference?: string;
+  /** The answer or justification as given (e.g. "Yes", "code_not_reachable"). */
+  detail?: string;
+  /** SHA-256 of the source file, 64 lower-case hexadecimal digits. */
+  sha256?: string;
+}
+
+/**
+ * 2.2: whether a vulnerability affects the element (CSAF 2.0 product_status, CycloneDX VEX
+ * analysis.state): AFFECTED (known_affected, exploitable), UNDER_INVESTIGATION (in_triage), FIXED
+ * (fixed, resolved), NOT_AFFECTED (known_not_affected, not_affected). Absent means AFFECTED.
+ * FIXED and NOT_AFFECTED vulnerabilities create no attack step ({@link vulnerabilityCreatesSteps}).
+ */
+export const VULNERABILITY_STATUSES = ['AFFECTED', 'UNDER_INVESTIGATION', 'FIXED', 'NOT_AFFECTED'] as const;
+export type VulnerabilityStatus = (typeof VULNERABILITY_STATUSES)[number];
+
+/**
+ * Whether the engine builds attack steps from a vulnerability: yes unless its status is FIXED or
+ * NOT_AFFECTED (an absent status is AFFECTED; UNDER_INVESTIGATION counts, as the cautious reading).
+ */
+export function vulnerabilityCreatesSteps(v: Pick<Vulnerability, 'status'>): boolean {
+  return v.status !== 'FIXED' && v.status !== 'NOT_AFFECTED';
+}
+
+/** 2.2: one software component of a device (a CycloneDX SBOM component). */
+export interface DeviceComponent {
+  name: string;
+  version?: string;
+  /** Package URL (purl-spec), e.g. "pkg:npm/lodash@4.17.21". */
+  purl?: string;
+  /** CPE 2.3 (or 2.2 URI) name. */
+  cpe?: string;
+}
 
 /**
  * Channel technologies carried over IP (attack model v2): a device with such a link, or with an
@@ -810,6 +861,12 @@ export interface Device {
   bodyLocation?: BodyLocation;
   /** 2.1: can run installed executable software (default: {@link deviceExecutesSoftware}). */
   executesSoftware?: boolean;
+  /** 2.2: the version of the device's software or firmware alone (e.g. "L81"), as advisories name it. */
+  softwareVersion?: string;
+  /** 2.2: software components (from an SBOM); absent when none is known (never empty). */
+  components?: DeviceComponent[];
+  /** 2.2: where the device's derived flags come from (e.g. MDS2 answers); absent when none (never empty). */
+  evidence?: EvidenceSource[];
 }
 
 /** A port, service, API, UI or radio endpoint on a device. */
@@ -885,6 +942,12 @@ export interface Vulnerability {
   /** Id of the device or interface it affects. */
   elementId: string;
   description?: string;
+  /** 2.2: whether it affects the element (absent: AFFECTED); FIXED and NOT_AFFECTED create no step. */
+  status?: VulnerabilityStatus;
+  /** 2.2: what the vendor advises (fix, mitigation, workaround), as text. */
+  remediation?: string;
+  /** 2.2: the advisory, VEX or SBOM it was imported from. */
+  source?: EvidenceSource;
 }
 
 /** A catalogue control placed on a model element. */
@@ -896,6 +959,8 @@ export interface ControlPlacement {
   /** Cost units; when absent the control's defaultCost applies. */
   cost?: number;
   note?: string;
+  /** 2.2: the evidence the placement was derived from (e.g. an MDS2 answer, a CSAF remediation). */
+  source?: EvidenceSource;
 }
 
 /** The exchange document: one JSON per model (schema seeds/model.schema.json). */

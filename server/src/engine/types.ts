@@ -517,6 +517,12 @@ export interface CostRiskCurveOptions {
   mipRelGap?: number;
   /** At most this many breakpoints (the first one, budget 0, included). Default: no cap. */
   maxBreakpoints?: number;
+  /**
+   * Independent parts with at most this many candidate placements get their frontier by
+   * evaluating every plan (2^n best-path passes); larger ones by the MILPs. Default 12; 0 sends
+   * every part to the MILPs (tests compare both ways). Integer 0–16.
+   */
+  enumerateUpTo?: number;
 }
 
 /** One point of the efficient frontier: from budget `cost` on (up to the next breakpoint's cost), this plan is best. */

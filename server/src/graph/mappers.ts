@@ -1,7 +1,9 @@
 /**
  * Neo4j ⇄ domain mapping. Relationship-backed fields (zoneIds, deviceId, ...) are written as
  * relationships and read back from them; everything else is a node property. Optional fields
- * that are absent stay absent in both directions (export is lossless).
+ * that are absent stay absent in both directions (export is lossless). Nested fields (2.2: a
+ * vulnerability's or placement's `source`, a device's `components` and `evidence`) cannot be Neo4j
+ * properties: they are stored as JSON text under `<field>Json` and parsed back on load.
  */
 import type {
   Asset,
@@ -35,8 +37,56 @@ function props<T extends object>(element: T, relationshipFields: readonly (keyof
   return out;
 }
 
+/** The nested (object-valued) fields of each element kind, stored as JSON text under `<field>Json`. */
+const NESTED_FIELDS = {
+  device: ['components', 'evidence'],
+  vulnerability: ['source'],
+  placement: ['source'],
+} as const;
+
+/** Replaces each nested field of `p` by its JSON text under `<field>Json` (absent stays absent). */
+function encodeNested(p: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> {
+  for (const f of fields) {
+    if (p[f] === undefined) continue;
+    p[`${f}Json`] = JSON.stringify(p[f]);
+    delete p[f];
+  }
+  return p;
+}
+
+/**
+ * The inverse of encodeNested on a loaded row: `<field>Json` parsed back to `<field>`. Text that
+ * does not parse is kept as the string itself, so the stored-document check reports the property
+ * (BAD_STORED_DATA) instead of the load crashing.
+ */
+function decodeNested<T>(row: T, fields: readonly string[]): T {
+  const r = row as Record<string, unknown>;
+  for (const f of fields) {
+    const text = r[`${f}Json`];
+    if (text === undefined) continue;
+    delete r[`${f}Json`];
+    try {
+      r[f] = typeof text === 'string' ? JSON.parse(text) : text;
+    } catch {
+      r[f] = text;
+    }
+  }
+  return row;
+}
+
+/** A loaded device row with its nested fields (components, evidence) parsed. */
+export const deviceFromRow = <T>(row: T): T => decodeNested(row, NESTED_FIELDS.device);
+/** A loaded vulnerability row with its `source` parsed. */
+export const vulnerabilityFromRow = <T>(row: T): T => decodeNested(row, NESTED_FIELDS.vulnerability);
+/** A loaded control placement row with its `source` parsed. */
+export const placementFromRow = <T>(row: T): T => decodeNested(row, NESTED_FIELDS.placement);
+
 export const zoneParams = (z: Zone) => ({ id: z.id, props: props(z, []) });
-export const deviceParams = (d: Device) => ({ id: d.id, props: props(d, ['zoneIds']), zoneIds: d.zoneIds });
+export const deviceParams = (d: Device) => ({
+  id: d.id,
+  props: encodeNested(props(d, ['zoneIds']), NESTED_FIELDS.device),
+  zoneIds: d.zoneIds,
+});
 export const interfaceParams = (i: Interface) => ({
   id: i.id,
   props: props(i, ['deviceId', 'exposedToZoneIds']),
@@ -55,12 +105,12 @@ export const channelParams = (c: Channel) => ({
 export const assetParams = (a: Asset) => ({ id: a.id, props: props(a, ['deviceId']), deviceId: a.deviceId });
 export const vulnerabilityParams = (v: Vulnerability) => ({
   id: v.id,
-  props: props(v, ['elementId']),
+  props: encodeNested(props(v, ['elementId']), NESTED_FIELDS.vulnerability),
   elementId: v.elementId,
 });
 export const placementParams = (p: ControlPlacement) => ({
   id: p.id,
-  props: props(p, ['elementId']),
+  props: encodeNested(props(p, ['elementId']), NESTED_FIELDS.placement),
   elementId: p.elementId,
 });
 

@@ -53,6 +53,8 @@ export const ACCESS_POLICY: { Query: Record<string, Requirement>; Mutation: Reco
     apiKeys: ADMIN,
     auditEvents: ADMIN,
     modelDiff: viewModel('modelId'),
+    previewCsafImport: viewModel('modelId'), // schema/imports.graphql: nothing written
+    previewCycloneDxImport: viewModel('modelId'),
   },
   Mutation: {
     login: 'PUBLIC',
@@ -70,6 +72,8 @@ export const ACCESS_POLICY: { Query: Record<string, Requirement>; Mutation: Reco
     deleteModel: { role: 'ADMIN', model: byArg('id') },
     acceptRecommendation: editModel('modelId'),
     upsertDevices: editModel('modelId'), // schema/integration.graphql
+    commitCsafImport: editModel('modelId'), // schema/imports.graphql
+    commitCycloneDxImport: editModel('modelId'),
     createSnapshot: editModel('modelId'),
     deleteSnapshot: editModel('modelId'),
     ...Object.fromEntries(ELEMENT_MUTATIONS.map((f) => [f, editModel('modelId')])),

@@ -126,7 +126,7 @@ export const PlannedPlacement = {
 export const AnalysisMutation = {
   acceptRecommendation: (
     _: unknown,
-    a: { modelId: string; placements: PlacementInput[] },
+    a: { modelId: string; placements: PlacementInput[]; expectedVersion?: number | null },
     ctx: Context,
     info: GraphQLResolveInfo,
   ) =>
@@ -134,5 +134,6 @@ export const AnalysisMutation = {
       actorOf(ctx, info.fieldName),
       a.modelId,
       a.placements.map((p) => given(p) as PlacementInput),
+      a.expectedVersion ?? undefined,
     ),
 };

@@ -8,6 +8,7 @@ import { AttackMethod, Catalogue, Control } from './Catalogue';
 import { Asset, ControlPlacement, Interface, ModelElement, Vulnerability, Zone } from './elements';
 import { guardRoot } from './access';
 import { Device, InventoryMutation, ThreatModelInventory } from './inventory';
+import { ImportMutation, ImportQuery } from './imports';
 import { validateFieldInputs, validateInputs } from './input-schemas';
 import { AuthMutation, AuthQuery } from './auth';
 import {
@@ -51,12 +52,21 @@ export const resolvers = {
   JSON: JSONResolver,
   // access policy first, then the arguments (ids, text: input-schemas.ts FIELD_INPUTS), then the resolver, in the
   // request's analysis scope
-  Query: inAnalysisScope(guardRoot('Query', validateFieldInputs('Query', { ...Query, ...AuthQuery, ...HistoryQuery }))),
+  Query: inAnalysisScope(
+    guardRoot('Query', validateFieldInputs('Query', { ...Query, ...AuthQuery, ...HistoryQuery, ...ImportQuery })),
+  ),
   // access policy first, then the arguments' shape and bounds (input-schemas.ts), then the resolver
   Mutation: inAnalysisScope(
     guardRoot(
       'Mutation',
-      validateInputs({ ...Mutation, ...AnalysisMutation, ...AuthMutation, ...InventoryMutation, ...HistoryMutation }),
+      validateInputs({
+        ...Mutation,
+        ...AnalysisMutation,
+        ...AuthMutation,
+        ...InventoryMutation,
+        ...HistoryMutation,
+        ...ImportMutation,
+      }),
     ),
   ),
   // types whose fields run analyses: in the request's analysis scope, arguments checked first

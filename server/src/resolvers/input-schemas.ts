@@ -319,12 +319,15 @@ const UserPatch = args({
 });
 const ApiKeyInput = args({ name, role: enumValue, modelIds: idList().nullish(), expiresAt: dateTime.nullish() });
 
+/** Optimistic concurrency: the model version the client last loaded (a model version is ≥ 0). */
+const expectedVersion = z.number().int('must be an integer').min(0, 'must be at least 0').nullish();
+
 /** create/update/delete arguments of one element kind. */
 function crud(typeName: string, input: z.ZodType, patch: z.ZodType): Record<string, z.ZodType> {
   return {
-    [`create${typeName}`]: args({ modelId: id, input }),
-    [`update${typeName}`]: args({ modelId: id, id, patch }),
-    [`delete${typeName}`]: args({ modelId: id, id }),
+    [`create${typeName}`]: args({ modelId: id, input, expectedVersion }),
+    [`update${typeName}`]: args({ modelId: id, id, patch, expectedVersion }),
+    [`delete${typeName}`]: args({ modelId: id, id, expectedVersion }),
   };
 }
 
@@ -332,13 +335,18 @@ function crud(typeName: string, input: z.ZodType, patch: z.ZodType): Record<stri
 // Mutation field → schema of its arguments
 // ---------------------------------------------------------------------------------------------
 
+/** Ids of an import preview's devices or changes (e.g. "vuln:pump-3:CVE-2021-33885"): at most 10 000, each 1-200 characters. */
+const changeIds = z
+  .array(str().min(1, 'must not be empty').max(200, 'must be at most 200 characters'))
+  .max(10_000, 'must have at most 10000 ids');
+
 /** The arguments of every Mutation field. Keys: field names; schema keys: argument names. */
 export const MUTATION_INPUTS: Readonly<Record<string, z.ZodType>> = Object.freeze({
   // models (schema/model.graphql)
-  importModel: args({ document, replace: bool.nullish(), targetModelId: id.nullish() }),
+  importModel: args({ document, replace: bool.nullish(), targetModelId: id.nullish(), expectedVersion }),
   createModel: args({ id, name, description: text.nullish() }),
-  updateModel: args({ id, name: name.optional(), description: text.nullish() }),
-  deleteModel: args({ id }),
+  updateModel: args({ id, name: name.optional(), description: text.nullish(), expectedVersion }),
+  deleteModel: args({ id, expectedVersion }),
   ...crud('Zone', ZoneInput, ZonePatch),
   ...crud('Device', DeviceInput, DevicePatch),
   ...crud('Interface', InterfaceInput, InterfacePatch),
@@ -350,6 +358,7 @@ export const MUTATION_INPUTS: Readonly<Record<string, z.ZodType>> = Object.freez
   acceptRecommendation: args({
     modelId: id,
     placements: z.array(PlacementInput).max(MAX_PLACEMENTS, `must have at most ${MAX_PLACEMENTS} placements`),
+    expectedVersion,
   }),
   // snapshots (schema/history.graphql)
   createSnapshot: args({
@@ -373,6 +382,24 @@ export const MUTATION_INPUTS: Readonly<Record<string, z.ZodType>> = Object.freez
       .array(DeviceUpsertInput)
       .max(10_000, 'must have at most 10000 devices; split the feed into several calls'),
     batchSize: z.number().int('must be an integer').min(1, 'must be 1-2000').max(2000, 'must be 1-2000').nullish(),
+    expectedVersion,
+  }),
+  // evidence imports (schema/imports.graphql): the file is checked by its importer
+  commitCsafImport: args({
+    modelId: id,
+    document,
+    confirm: changeIds.nullish(),
+    skip: changeIds.nullish(),
+    expectedVersion: z.number().int('must be an integer').min(0, 'must not be negative').nullish(),
+    fileName: name.nullish(),
+  }),
+  commitCycloneDxImport: args({
+    modelId: id,
+    deviceId: id,
+    document,
+    skip: changeIds.nullish(),
+    expectedVersion: z.number().int('must be an integer').min(0, 'must not be negative').nullish(),
+    fileName: name.nullish(),
   }),
   // catalogue (schema/catalogue.graphql)
   loadCatalogue: args({ document }),
@@ -401,6 +428,8 @@ const first = z.number().int('must be an integer').nullish();
  */
 export const FIELD_INPUTS: Readonly<Record<string, z.ZodType>> = Object.freeze({
   'Query.model': args({ id }),
+  'Query.previewCsafImport': args({ modelId: id, fileName: name.nullish() }),
+  'Query.previewCycloneDxImport': args({ modelId: id, deviceId: id, fileName: name.nullish() }),
   'Query.exportModel': args({ id }),
   'Query.modelDiff': args({ modelId: id }),
   'Query.auditEvents': args({

@@ -50,20 +50,18 @@ function perRequest<T>(ctx: Context, key: string, make: () => Promise<T>): Promi
 
 type Nullable<T> = { [K in keyof T]?: T[K] | null };
 
-/** Mutation.upsertDevices: ModelService.upsertDevices with the request's actor (batchSize default 500). */
+/** Mutation.upsertDevices: ModelService.upsertDevices with the request's actor (batchSize default 500, optional expectedVersion). */
 export const InventoryMutation = {
   upsertDevices: (
     _: unknown,
-    a: { modelId: string; devices: unknown[]; batchSize?: number | null },
+    a: { modelId: string; devices: unknown[]; batchSize?: number | null; expectedVersion?: number | null },
     ctx: Context,
     info: GraphQLResolveInfo,
   ) =>
-    ctx.services.models.upsertDevices(
-      actorOf(ctx, info.fieldName),
-      a.modelId,
-      a.devices,
-      a.batchSize === null || a.batchSize === undefined ? {} : { batchSize: a.batchSize },
-    ),
+    ctx.services.models.upsertDevices(actorOf(ctx, info.fieldName), a.modelId, a.devices, {
+      ...(a.batchSize === null || a.batchSize === undefined ? {} : { batchSize: a.batchSize }),
+      ...(a.expectedVersion === null || a.expectedVersion === undefined ? {} : { expectedVersion: a.expectedVersion }),
+    }),
 };
 
 /** ThreatModel.devicesByIdentifier: the matching devices of the model, registered as its own. */

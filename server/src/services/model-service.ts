@@ -22,6 +22,7 @@ import {
   ConflictError,
   DomainError,
   NotFoundError,
+  StaleVersionError,
   ValidationError,
   withPathPrefix,
   type FieldIssue,
@@ -100,6 +101,10 @@ interface ChangeMode {
   keepSnapshot?: boolean;
   /** With an empty change set write nothing: no version step, no audit entry. */
   skipEmpty?: boolean;
+  /** Put first in the audit summary, e.g. the imported file and its SHA-256. */
+  note?: string;
+  /** The client's expectedVersion: StaleVersionError (nothing written) unless the model is at it. */
+  expectedVersion?: number;
 }
 
 /** Placements of `stored` (same id, control and element) may stay although they no longer fit (controls v2). */
@@ -187,14 +192,18 @@ export class ModelService {
    * @param options.replace overwrite an existing model with the same id (default false)
    * @param options.targetModelId import under this id instead of document.model.id
    * @param options.keepMisfits keep placements whose control no longer fits their element (start-up migration; the control review lists them)
-   * @throws ValidationError (paths prefixed `document.`; nothing written, not even the snapshot),
+   * @param options.expectedVersion optimistic concurrency: the version of the model being replaced
+   *   that the client last loaded; checked under the model's write lock in the import's transaction
+   * @throws StaleVersionError (CONFLICT, field `expectedVersion`, nothing written) when the model
+   *   replaced is at another version; NotFoundError when expectedVersion is given and the model does
+   *   not exist; ValidationError (paths prefixed `document.`; nothing written, not even the snapshot),
    *   ConflictError (`document.model.id`) if the id exists and replace is false, ConflictError
    *   (`modelId`) when other writers kept changing the model during every attempt
    */
   async importModel(
     actor: Actor,
     document: unknown,
-    options: { replace?: boolean; targetModelId?: string; keepMisfits?: boolean } = {},
+    options: { replace?: boolean; targetModelId?: string; keepMisfits?: boolean; expectedVersion?: number } = {},
     note?: string,
   ): Promise<ThreatModelSummary> {
     const catalogue = await this.catalogues.current();
@@ -213,6 +222,9 @@ export class ModelService {
       for (let attempt = 1; ; attempt++) {
         // the model as it is now (consistent, cached): what a replace keeps as its snapshot
         const before = replace && (await this.repo.version(modelId)) ? await this.snapshotOrNull(modelId) : null;
+        if (options.expectedVersion !== undefined && before && before.version !== options.expectedVersion) {
+          throw new StaleVersionError(modelId, options.expectedVersion, before.version);
+        }
         try {
           return await this.repo.importDocument(
             canonical,
@@ -255,6 +267,7 @@ export class ModelService {
                 ],
               });
             },
+            options.expectedVersion,
           );
         } catch (e) {
           const raced = e instanceof ConflictError && e.field === 'modelId';
@@ -361,12 +374,16 @@ export class ModelService {
     );
   }
 
-  /** Changes a model's name and/or description. NotFoundError if absent. */
+  /**
+   * Changes a model's name and/or description. NotFoundError if absent; with `expectedVersion`
+   * StaleVersionError (CONFLICT, nothing written) when the model is at another version.
+   */
   async updateModel(
     actor: Actor,
     id: string,
     name?: string | null,
     description?: string | null,
+    expectedVersion?: number,
   ): Promise<ThreatModelSummary> {
     const current = await this.repo.get(id);
     if (!current) throw new NotFoundError(`model '${id}' does not exist`, 'id');
@@ -385,31 +402,39 @@ export class ModelService {
           after: { id, name: m.name, description: m.description ?? null },
         },
       ]),
+      expectedVersion,
     );
   }
 
-  /** Deletes a model with all its elements; false if it did not exist. */
-  async deleteModel(actor: Actor, id: string): Promise<boolean> {
+  /**
+   * Deletes a model with all its elements; false if it did not exist. With `expectedVersion`:
+   * NotFoundError if absent, StaleVersionError (CONFLICT, nothing deleted) at another version.
+   */
+  async deleteModel(actor: Actor, id: string, expectedVersion?: number): Promise<boolean> {
     this.snapshots.delete(id);
     return this.repo.delete(
       id,
       this.audited(actor, `deleted model '${id}' with all its elements`, (m) => [
         { kind: 'model', id, before: { id, name: m.name, description: m.description ?? null }, after: null },
       ]),
+      expectedVersion,
     );
   }
 
   /**
    * Creates an element of `kind`. `input.id` is generated when absent. Errors:
    * ValidationError (paths prefixed `input.`), ConflictError for a duplicate id, NotFoundError for the model.
+   * `expectedVersion` (every element write takes it): the model version the client last loaded;
+   * StaleVersionError (CONFLICT with the current version, nothing written) when it is stale.
    */
   async createElement<K extends ElementKind>(
     actor: Actor,
     modelId: string,
     kind: K,
     input: Partial<ElementOf<K>>,
+    expectedVersion?: number,
   ): Promise<ElementOf<K>> {
-    return this.change(actor, modelId, (doc) => {
+    return this.change(actor, modelId, expectedMode(expectedVersion), (doc) => {
       const id = input.id ?? generateId(ID_PREFIX[kind], (input as { name?: string }).name);
       if (findElement(doc, id)) {
         throw new ConflictError(`an element with id '${id}' already exists in model '${modelId}'`, 'input.id');
@@ -433,8 +458,9 @@ export class ModelService {
     kind: K,
     id: string,
     patch: Record<string, unknown>,
+    expectedVersion?: number,
   ): Promise<ElementOf<K>> {
-    return this.change(actor, modelId, (doc) => {
+    return this.change(actor, modelId, expectedMode(expectedVersion), (doc) => {
       const list = doc[kind] as ElementOf<K>[];
       const index = list.findIndex((e) => e.id === id);
       if (index < 0) throw new NotFoundError(`${singular(kind)} '${id}' does not exist in model '${modelId}'`, 'id');
@@ -467,11 +493,13 @@ export class ModelService {
     modelId: string,
     kind: ElementKind,
     id: string,
+    expectedVersion?: number,
   ): Promise<{ deletedIds: string[]; modelVersion: number }> {
     let newVersion = 0;
     const deletedIds = await this.change(
       actor,
       modelId,
+      expectedMode(expectedVersion),
       (doc) => {
         if (!(doc[kind] as AnyElement[]).some((e) => e.id === id)) {
           throw new NotFoundError(`${singular(kind)} '${id}' does not exist in model '${modelId}'`, 'id');
@@ -485,6 +513,52 @@ export class ModelService {
   }
 
   /**
+   * Writes what an evidence importer derived (CSAF advisory, CycloneDX SBOM/VEX: server/src/importers),
+   * all or nothing, in one transaction with one audit entry whose summary starts with `note`
+   * (name the source file and its SHA-256 there). `build` gets the current model and catalogue and
+   * returns the new document (validated) and a result; only devices, vulnerabilities and control
+   * placements may change (an importer adds and updates, never deletes). Nothing is written when
+   * nothing changes. Retried on a concurrent write unless `expectedVersion` is given.
+   * @throws ConflictError (`expectedVersion`) when the model is no longer at that version;
+   *   ValidationError from `build`; NotFoundError for the model
+   */
+  async applyImport<T>(
+    actor: Actor,
+    modelId: string,
+    build: (doc: ModelDocument, catalogue: Catalogue) => { document: ModelDocument; result: T },
+    options: { note: string; expectedVersion?: number },
+  ): Promise<{ result: T; modelVersion: number }> {
+    const catalogue = await this.catalogues.current();
+    let modelVersion = 0;
+    const result = await this.change(
+      actor,
+      modelId,
+      {
+        note: options.note,
+        skipEmpty: true,
+        ...(options.expectedVersion !== undefined ? { expectedVersion: options.expectedVersion } : {}),
+      },
+      (doc) => {
+        const { document, result } = build(doc, catalogue);
+        const changes = emptyChangeSet();
+        const changed = <E extends { id: string }>(before: readonly E[], after: readonly E[]): E[] => {
+          const old = new Map(before.map((e) => [e.id, JSON.stringify(e)]));
+          return after.filter((e) => old.get(e.id) !== JSON.stringify(e));
+        };
+        changes.devices = changed(doc.devices, document.devices);
+        changes.vulnerabilities = changed(doc.vulnerabilities, document.vulnerabilities);
+        changes.controlPlacements = changed(doc.controlPlacements, document.controlPlacements);
+        doc.devices = document.devices;
+        doc.vulnerabilities = document.vulnerabilities;
+        doc.controlPlacements = document.controlPlacements;
+        return { result, changes };
+      },
+      (v) => (modelVersion = v),
+    );
+    return { result, modelVersion };
+  }
+
+  /**
    * Accepts recommended placements as PLANNED control placements, all in one transaction. A
    * placement of the same control on the same element that already exists is returned as it is.
    * Errors: ValidationError (paths `placements[i]...`) when a control does not exist or does not
@@ -494,9 +568,10 @@ export class ModelService {
     actor: Actor,
     modelId: string,
     placements: { controlId: string; elementId: string; cost?: number }[],
+    expectedVersion?: number,
   ): Promise<ControlPlacement[]> {
     if (placements.length > 1000) throw new ValidationError('at most 1000 placements per call', 'placements');
-    return this.change(actor, modelId, (doc) => {
+    return this.change(actor, modelId, expectedMode(expectedVersion), (doc) => {
       const changes = emptyChangeSet();
       const result: ControlPlacement[] = [];
       const seen = new Map(doc.controlPlacements.map((p) => [`${p.controlId}\u0000${p.elementId}`, p]));
@@ -545,14 +620,19 @@ export class ModelService {
    * the next version, so batches do not re-read the model.
    *
    * @param devices items of DeviceUpsertInput shape (externalId required), at most 10 000
-   * @throws ValidationError for more than 10 000 items or a batchSize outside 1..2000 (nothing
+   * @param options.expectedVersion the model version the client last loaded: the first batch is
+   *   written only on that version and each later one only on the version the batch before it
+   *   wrote, so no other write slips in between (a later batch that meets another writer is
+   *   reported NOT_WRITTEN, as above)
+   * @throws StaleVersionError (CONFLICT, nothing written) when the model is not at
+   *   `options.expectedVersion`; ValidationError for more than 10 000 items or a batchSize outside 1..2000 (nothing
    *   written); NotFoundError for the model
    */
   async upsertDevices(
     actor: Actor,
     modelId: string,
     devices: readonly unknown[],
-    options: { batchSize?: number; validation?: UpsertValidation } = {},
+    options: { batchSize?: number; validation?: UpsertValidation; expectedVersion?: number } = {},
   ): Promise<UpsertDevicesResult> {
     if (devices.length > MAX_UPSERT_DEVICES) {
       throw new ValidationError(
@@ -566,6 +646,9 @@ export class ModelService {
     }
     const mode = options.validation ?? 'incremental';
     const snap = await this.snapshot(modelId);
+    let expected = options.expectedVersion;
+    if (expected !== undefined && snap.version !== expected)
+      throw new StaleVersionError(modelId, expected, snap.version);
     const catalogue = await this.catalogues.current();
     const parsed = parseDeviceUpsertItems(devices);
     const plan = applyDeviceUpsert(snap.document, parsed.items, catalogue, mode);
@@ -581,15 +664,6 @@ export class ModelService {
         const done = await this.change(
           actor,
           modelId,
-          (doc) => {
-            before = { ...doc };
-            outcome = applyDeviceUpsert(before, chunk, catalogue, mode);
-            doc.devices = outcome.document.devices;
-            const changes = emptyChangeSet();
-            changes.devices = outcome.changed.map((c) => c.device);
-            return { result: outcome, changes };
-          },
-          (v) => (modelVersion = v),
           {
             copy: (d) => ({ ...d }),
             // the gate: what is written passes the same checks the items passed
@@ -601,6 +675,19 @@ export class ModelService {
             },
             keepSnapshot: true,
             skipEmpty: true,
+            ...(expected !== undefined ? { expectedVersion: expected } : {}),
+          },
+          (doc) => {
+            before = { ...doc };
+            outcome = applyDeviceUpsert(before, chunk, catalogue, mode);
+            doc.devices = outcome.document.devices;
+            const changes = emptyChangeSet();
+            changes.devices = outcome.changed.map((c) => c.device);
+            return { result: outcome, changes };
+          },
+          (v) => {
+            modelVersion = v;
+            if (expected !== undefined) expected = v; // the next batch writes on this one
           },
         );
         totals.created += done.created.length;
@@ -610,6 +697,8 @@ export class ModelService {
         errors.push(...done.errors);
       } catch (e) {
         if (!(e instanceof DomainError)) throw e;
+        // a stale expectedVersion before anything was written: the whole call is refused
+        if (e instanceof StaleVersionError && totals.batches === 0) throw e;
         for (const item of pending.slice(start)) {
           errors.push({
             index: item.index,
@@ -655,9 +744,9 @@ export class ModelService {
   private change<T>(
     actor: Actor,
     modelId: string,
+    mode: ChangeMode,
     edit: (doc: ModelDocument) => { result: T; changes: ChangeSet; focus?: Map<string, string> },
     onVersion?: (version: number) => void,
-    mode: ChangeMode = {},
   ): Promise<T> {
     return this.oneWriterAtATime(modelId, () => this.changeNow(actor, modelId, edit, onVersion, mode));
   }
@@ -690,6 +779,10 @@ export class ModelService {
   ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const snap = await this.snapshot(modelId);
+      // stale before any work (the write below checks again under the model's lock)
+      if (mode.expectedVersion !== undefined && snap.version !== mode.expectedVersion) {
+        throw new StaleVersionError(modelId, mode.expectedVersion, snap.version);
+      }
       const catalogue = await this.catalogues.current();
       const doc = mode.copy ? mode.copy(snap.document) : structuredClone(snap.document);
       const { result, changes, focus } = edit(doc);
@@ -708,8 +801,9 @@ export class ModelService {
       try {
         const audit = auditChanges(snap.document, doc, changes);
         const version = await this.db.write(async (tx) => {
-          const v = await this.repo.applyChanges(tx, modelId, snap.version, changes);
-          await this.audit.record(tx, actor, { modelId, modelVersion: v, summary: describe(audit), changes: audit });
+          const v = await this.repo.applyChanges(tx, modelId, snap.version, changes, mode.expectedVersion);
+          const summary = mode.note ? `${mode.note}: ${describe(audit) || 'no change'}` : describe(audit);
+          await this.audit.record(tx, actor, { modelId, modelVersion: v, summary, changes: audit });
           return v;
         });
         onVersion?.(version);
@@ -729,6 +823,11 @@ export class ModelService {
 // ---------------------------------------------------------------------------------------------
 // Helpers (pure)
 // ---------------------------------------------------------------------------------------------
+
+/** The change mode of a plain edit with the client's optional expectedVersion. */
+function expectedMode(expectedVersion: number | undefined): ChangeMode {
+  return expectedVersion === undefined ? {} : { expectedVersion };
+}
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

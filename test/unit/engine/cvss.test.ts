@@ -177,11 +177,19 @@ describe('CVSS v4.0 in the attack graph (vulnerability-exploitation)', () => {
     );
   });
 
-  it('VI:H with a subsequent-system impact (SC/SI/SA) is control, as v3.1 I:H with S:C', () => {
+  it('a changed scope is not code execution: VI:H with SC/SI/SA, or v3.1 I:H with S:C, manipulates (CVSS v3.1 §2.2)', () => {
     expect(exploits('CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:N/VI:H/VA:N/SC:H/SI:H/SA:H').map((s) => s.to)).toEqual([
-      'pump',
+      'therapy#MANIPULATE',
     ]);
-    expect(exploits('CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:N/I:H/A:N').map((s) => s.to)).toEqual(['pump']);
+    expect(exploits('CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:N/I:H/A:N').map((s) => s.to)).toEqual(['therapy#MANIPULATE']);
+    // CVE-2019-6538's vector (Conexus telemetry): manipulates and denies, never control
+    expect(
+      exploits('CVSS:3.1/AV:A/AC:L/PR:N/UI:N/S:C/C:N/I:H/A:H')
+        .map((s) => s.to)
+        .sort(),
+    ).toEqual(['therapy#DENY', 'therapy#MANIPULATE']);
+    // C:H with I:H is control whatever the scope
+    expect(exploits('CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H').map((s) => s.to)).toEqual(['pump']);
     // without the subsequent impact, VI:H alone manipulates
     expect(exploits('CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:N/VI:H/VA:N/SC:N/SI:N/SA:N').map((s) => s.to)).toEqual([
       'therapy#MANIPULATE',

@@ -116,6 +116,31 @@ describe('recommendation (property)', () => {
     expect(cutSomething).toBeGreaterThan(30);
   });
 
+  it("lists as each placement's protected targets exactly those reachable again when it alone is left out", async () => {
+    let listed = 0;
+    for (const seed of SEEDS) {
+      const graph = buildAttackGraph(modelOf(seed), catalogue);
+      const minSeverity = SEVERITIES[seed % 3]!;
+      const rec = await recommendControls(graph, { minSeverity });
+      if (rec.placements.length === 0) continue;
+      // Independent: the steps each chosen placement blocks, read off the steps' blocking lists.
+      const chosen = rec.placements.map((p) => `${p.controlId}@${p.elementId}`);
+      const blockers = graph.steps.map(
+        (s) =>
+          new Set(s.blockingControls.map((b) => `${b.controlId}@${b.elementId}`).filter((k) => chosen.includes(k))),
+      );
+      const withAll = bfsTargets(graph, minSeverity, (i) => blockers[i]!.size > 0);
+      for (const key of chosen) {
+        const without = bfsTargets(graph, minSeverity, (i) => [...blockers[i]!].some((k) => k !== key));
+        const expected = [...without].filter((t) => !withAll.has(t)).sort();
+        const placement = rec.placements.find((p) => `${p.controlId}@${p.elementId}` === key)!;
+        expect(placement.cutsTargetIds).toEqual(expected);
+        listed += expected.length;
+      }
+    }
+    expect(listed).toBeGreaterThan(30);
+  });
+
   it('costs exactly the brute-force optimum on every instance with at most 16 candidate placements', async () => {
     let compared = 0;
     for (const seed of SEEDS) {

@@ -40,7 +40,7 @@ export function randomModel(seed: number, catalogue: Catalogue, o: RandomModelOp
     return [...out];
   };
   const doc: ModelDocument = {
-    formatVersion: '2.1',
+    formatVersion: '2.2',
     model: { id: `random-${seed}`, name: `Random ${seed}` },
     zones: [],
     devices: [],

@@ -64,4 +64,21 @@ describe('web/src/api/errors', () => {
       guided,
     );
   });
+
+  test('a stale expectedVersion (CONFLICT with currentVersion) tells the user to reload', () => {
+    const stale = new GraphQLRequestError([
+      {
+        message:
+          "model 'm' is at version 7, not 6: it was changed by someone else since you loaded it; reload and try again",
+        extensions: { code: 'CONFLICT', field: 'expectedVersion', currentVersion: 7 },
+      },
+    ]);
+    expect(describeError(stale)).toMatch(/changed by someone else since you loaded it.*version 7.*Reload/);
+    expect(fieldErrors(stale)).toEqual({ expectedVersion: expect.any(String) });
+    // other conflicts keep the server's message
+    const dup = new GraphQLRequestError([
+      { message: 'duplicate id', extensions: { code: 'CONFLICT', field: 'input.id' } },
+    ]);
+    expect(describeError(dup)).toBe('duplicate id');
+  });
 });

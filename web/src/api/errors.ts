@@ -65,6 +65,10 @@ export function describeError(error: unknown): string {
     const code = error.code;
     const msg = error.errors.map((e) => e.message).join(' · ');
     if (code === 'INTERNAL_SERVER_ERROR') return `${msg} (the server logged the details)`;
+    // a stale expectedVersion (optimistic concurrency): someone else wrote since this page loaded
+    const current = error.errors[0]?.extensions?.['currentVersion'];
+    if (code === 'CONFLICT' && typeof current === 'number')
+      return `This model was changed by someone else since you loaded it (it is now at version ${current}); nothing was saved. Reload the model, then make your change again.`;
     // The server's ENGINE_LIMIT messages usually say what to narrow; add a hint only when not.
     if (code === 'ENGINE_LIMIT' && !/narrow|raise|fewer/i.test(msg))
       return `${msg} — narrow the analysis (fewer paths per target, a higher minimum severity)`;

@@ -181,7 +181,9 @@ export function Inspector({
     setDeleteError(null);
     try {
       const doc = DELETE_DOC[entry.type];
-      await ctx.write(() => request(doc as typeof DeleteZoneDocument, { modelId: ctx.modelId, id: panel.id }));
+      await ctx.write(() =>
+        request(doc as typeof DeleteZoneDocument, { modelId: ctx.modelId, id: panel.id, expectedVersion: ctx.version }),
+      );
       setConfirming(null);
       setPanel(null);
     } catch (e) {

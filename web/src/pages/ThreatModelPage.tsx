@@ -134,9 +134,10 @@ export function ThreatModelPage() {
     },
     [qc, modelId],
   );
+  const loadedVersion = loaded?.summary.version ?? 0;
   const ctx: EditorContext = useMemo(
-    () => ({ modelId, index, catalogue: catalogue.data, write }),
-    [modelId, index, catalogue.data, write],
+    () => ({ modelId, index, catalogue: catalogue.data, write, version: loadedVersion }),
+    [modelId, index, catalogue.data, write, loadedVersion],
   );
 
   const onSelectElement = useCallback(

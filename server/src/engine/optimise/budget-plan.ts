@@ -142,22 +142,136 @@ export async function costRiskCurve(graph: AttackGraph, options: CostRiskCurveOp
   if (!(maxBreakpoints >= 1) || (Number.isFinite(maxBreakpoints) && !Number.isInteger(maxBreakpoints)))
     throw new ValidationError('maxBreakpoints must be an integer ≥ 1', 'maxBreakpoints');
   const problem = prepare(graph, common.minSeverity, common.scale);
-  const solver = new Solver(problem, common.mipRelGap, t0 + common.timeLimitMs);
+  const deadline = t0 + common.timeLimitMs;
   const resolution = RISK_RESOLUTION * problem.riskBefore;
-  const breakpoints: CostRiskBreakpoint[] = [];
-  const point = (found: Found): CostRiskBreakpoint => ({
+  // The problem falls apart into parts that share no placement and no node whose likelihood a
+  // plan can change; each part's frontier is computed on its own (by evaluating every plan when
+  // it is small, else by the alternating MILPs) and the frontiers are merged exactly (costs and
+  // risks add up across parts).
+  const enumerateUpTo = options.enumerateUpTo ?? ENUMERATE_UP_TO;
+  if (!(Number.isInteger(enumerateUpTo) && enumerateUpTo >= 0 && enumerateUpTo <= 16))
+    throw new ValidationError('enumerateUpTo must be an integer from 0 to 16', 'enumerateUpTo');
+  const { parts, constRisk } = splitProblem(problem);
+  // Smallest first, so that a time limit cuts short the largest part only.
+  parts.sort((a, b) => a.placements.length - b.placements.length);
+  const frontiers: PartFrontier[] = [];
+  let solverCalls = 0;
+  let timedOut = false;
+  let enumerated = 0;
+  let largest = 0;
+  /** Cost up to which the merged frontier is exact (Infinity: all of it). */
+  let exactUpTo = Infinity;
+  let allOptimal = true;
+  for (const part of parts) {
+    largest = Math.max(largest, part.placements.length);
+    if (timedOut) {
+      // Not reached: only its plan with nothing chosen (valid, not optimal).
+      frontiers.push({ points: [nothingChosen(part)], complete: false, solverCalls: 0 });
+      allOptimal = false;
+      continue;
+    }
+    const small = part.placements.length <= enumerateUpTo;
+    const f = small
+      ? enumerateFrontier(part, resolution)
+      : await milpFrontier(part, common.mipRelGap, deadline, resolution);
+    if (small) enumerated++;
+    solverCalls += f.solverCalls;
+    frontiers.push(f);
+    if (!f.complete) {
+      // Its frontier is known up to its last point's cost: merged points up to there are exact.
+      timedOut = true;
+      exactUpTo = f.points[f.points.length - 1]!.cost;
+    }
+  }
+  const merged = mergeFrontiers(frontiers, constRisk, resolution);
+  let points: Found[];
+  let complete: boolean;
+  if (merged) {
+    points = merged
+      .filter((q) => q.cost <= exactUpTo)
+      .map((q) => (allOptimal ? q : { ...q, optimal: false, status: 'TIME_LIMIT' as const }));
+    complete = !timedOut;
+  } else {
+    // A merge too large to hold: the whole problem's alternating MILPs, as far as time allows.
+    const whole = await milpFrontier(problem, common.mipRelGap, deadline, resolution, maxBreakpoints);
+    solverCalls += whole.solverCalls;
+    points = whole.points;
+    complete = whole.complete;
+    timedOut = !whole.complete;
+  }
+  if (points.length > maxBreakpoints) {
+    points = points.slice(0, maxBreakpoints);
+    complete = false;
+  }
+  const breakpoints: CostRiskBreakpoint[] = points.map((found) => ({
     cost: found.cost,
     riskAfter: found.risk,
     riskRemoved: problem.riskBefore - found.risk,
     placements: describe(graph, problem.index, found.plan),
     mipGap: found.gap,
     optimal: found.optimal,
-  });
+  }));
+  const mipGap = breakpoints.reduce((g, b) => Math.max(g, b.mipGap), 0);
+  const everyOptimal = breakpoints.every((b) => b.optimal) && !timedOut;
+  const status: BudgetPlanStatus =
+    problem.riskFloor >= problem.riskBefore - resolution ? 'NOTHING_TO_REDUCE' : timedOut ? 'TIME_LIMIT' : 'OPTIMAL';
+  return {
+    breakpoints,
+    scale: common.scale,
+    minSeverity: common.minSeverity,
+    riskBefore: problem.riskBefore,
+    riskFloor: problem.riskFloor,
+    complete,
+    riskResolution: resolution,
+    method: merged
+      ? `efficient frontier of ${parts.length} independent part(s) (sharing no placement and no node a plan ` +
+        `can change), merged exactly (costs and risks add up): ${enumerated} part(s) of at most ` +
+        `${enumerateUpTo} candidate placements by evaluating every plan, the others (largest: ${largest} ` +
+        'candidates) by alternating exact MILPs (HiGHS, log-space best-path model with outer approximation ' +
+        'of exp): cheapest plan with risk below the previous breakpoint, then the least risk within that ' +
+        'cost, cheapest among equals'
+      : 'efficient frontier by alternating exact MILPs (HiGHS, log-space best-path model with ' +
+        'outer approximation of exp): cheapest plan with risk below the previous breakpoint, then ' +
+        'the least risk within that cost, cheapest among equals',
+    mipGap,
+    optimal: everyOptimal,
+    status,
+    solverCalls,
+    solveTimeMs: performance.now() - t0,
+  };
+}
+
+/** Parts with at most this many candidate placements get their frontier by enumerating every plan. */
+const ENUMERATE_UP_TO = 12;
+/** Most (plan, plan) pairs one merge step may form before the merge gives up. */
+const MERGE_PAIR_LIMIT = 4_000_000;
+
+/** One part's efficient frontier (cost strictly increasing, risk strictly decreasing). */
+interface PartFrontier {
+  points: Found[];
+  complete: boolean;
+  solverCalls: number;
+}
+
+/**
+ * The frontier of a problem by alternating MILPs: the best zero-cost plan, then repeatedly the
+ * cheapest plan with risk below the last breakpoint and the least risk within that cost, until
+ * the risk can fall no more, `maxPoints` are found or the deadline passes.
+ */
+async function milpFrontier(
+  problem: Problem,
+  mipRelGap: number,
+  deadline: number,
+  resolution: number,
+  maxPoints = Infinity,
+): Promise<PartFrontier> {
+  const solver = new Solver(problem, mipRelGap, deadline);
+  const points: Found[] = [];
   let last = await solver.bestWithin(0);
-  breakpoints.push(point(last));
+  points.push(last);
   let complete = last.risk <= problem.riskFloor + resolution;
   let timedOut = last.status === 'TIME_LIMIT';
-  while (!complete && !timedOut && breakpoints.length < maxBreakpoints) {
+  while (!complete && !timedOut && points.length < maxPoints) {
     const cheapest = await solver.cheapestWithRisk(last.risk - resolution, Infinity, undefined);
     if (cheapest.timedOut) {
       timedOut = true;
@@ -176,32 +290,263 @@ export async function costRiskCurve(graph: AttackGraph, options: CostRiskCurveOp
       timedOut = true;
       break;
     }
-    breakpoints.push(point(next));
+    points.push(next);
     last = next;
     complete = last.risk <= problem.riskFloor + resolution;
   }
-  const mipGap = breakpoints.reduce((g, b) => Math.max(g, b.mipGap), 0);
-  const allOptimal = breakpoints.every((b) => b.optimal) && !timedOut;
-  const status: BudgetPlanStatus =
-    problem.riskFloor >= problem.riskBefore - resolution ? 'NOTHING_TO_REDUCE' : timedOut ? 'TIME_LIMIT' : 'OPTIMAL';
-  return {
-    breakpoints,
-    scale: common.scale,
-    minSeverity: common.minSeverity,
-    riskBefore: problem.riskBefore,
-    riskFloor: problem.riskFloor,
-    complete,
-    riskResolution: resolution,
-    method:
-      'efficient frontier by alternating exact MILPs (HiGHS, log-space best-path model with ' +
-      'outer approximation of exp): cheapest plan with risk below the previous breakpoint, then ' +
-      'the least risk within that cost, cheapest among equals',
-    mipGap,
-    optimal: allOptimal,
-    status,
-    solverCalls: solver.calls,
-    solveTimeMs: performance.now() - t0,
+  return { points, complete: complete && !timedOut, solverCalls: solver.calls };
+}
+
+/** A problem's plan with nothing chosen, as a frontier point (not proven optimal). */
+function nothingChosen(problem: Problem): Found {
+  const risk = evaluate(problem, new Uint8Array(problem.placements.length)).risk;
+  return { plan: [], cost: 0, risk, lowerBound: 0, gap: risk > 0 ? 1 : 0, optimal: false, status: 'TIME_LIMIT' };
+}
+
+/**
+ * The frontier of a small problem by evaluating every plan (2^placements of them): for each cost,
+ * the least risk; kept where the risk falls by more than `resolution`; among plans of equal cost
+ * and risk the one listing the lowest placement indices. Exact.
+ */
+function enumerateFrontier(problem: Problem, resolution: number): PartFrontier {
+  const k = problem.placements.length;
+  const plans: { mask: number; cost: number; risk: number }[] = [];
+  for (let mask = 0; mask < 1 << k; mask++) {
+    const chosen = new Uint8Array(k);
+    let cost = 0;
+    for (let j = 0; j < k; j++) {
+      if (mask & (1 << j)) {
+        chosen[j] = 1;
+        cost += problem.cost[j]!;
+      }
+    }
+    plans.push({ mask, cost, risk: evaluate(problem, chosen).risk });
+  }
+  plans.sort((a, b) => a.cost - b.cost || a.risk - b.risk || a.mask - b.mask);
+  const points: Found[] = [];
+  let lastRisk = Infinity;
+  for (const q of plans) {
+    if (!(q.risk < lastRisk - resolution)) continue;
+    const plan: number[] = [];
+    for (let j = 0; j < k; j++) if (q.mask & (1 << j)) plan.push(problem.placements[j]!);
+    plan.sort((a, b) => a - b);
+    points.push({ plan, cost: q.cost, risk: q.risk, lowerBound: q.risk, gap: 0, optimal: true, status: 'OPTIMAL' });
+    lastRisk = q.risk;
+  }
+  return { points, complete: true, solverCalls: 0 };
+}
+
+/**
+ * The frontier of the whole problem from its independent parts' frontiers: every combination of
+ * one point per part (cost and risk add up; `constRisk` is the risk of targets that are entry
+ * points), kept where the risk falls by more than `resolution`. Exact (a multiple-choice
+ * knapsack solved by merging Pareto sets). Null when a merge step would form more than
+ * MERGE_PAIR_LIMIT pairs.
+ */
+function mergeFrontiers(frontiers: readonly PartFrontier[], constRisk: number, resolution: number): Found[] | null {
+  interface Point {
+    cost: number;
+    risk: number;
+    gap: number;
+    optimal: boolean;
+    picks: number[];
+  }
+  let set: Point[] = [{ cost: 0, risk: constRisk, gap: 0, optimal: true, picks: [] }];
+  for (const f of frontiers) {
+    if (set.length * f.points.length > MERGE_PAIR_LIMIT) return null;
+    const pairs: Point[] = [];
+    for (const a of set) {
+      f.points.forEach((b, i) =>
+        pairs.push({
+          cost: a.cost + b.cost,
+          risk: a.risk + b.risk,
+          gap: Math.max(a.gap, b.gap),
+          optimal: a.optimal && b.optimal,
+          picks: [...a.picks, i],
+        }),
+      );
+    }
+    pairs.sort((x, y) => x.cost - y.cost || x.risk - y.risk);
+    set = [];
+    for (const q of pairs) if (set.length === 0 || q.risk < set[set.length - 1]!.risk - resolution) set.push(q);
+  }
+  return set.map((q) => {
+    const plan = q.picks.flatMap((i, part) => frontiers[part]!.points[i]!.plan).sort((a, b) => a - b);
+    return {
+      plan,
+      cost: q.cost,
+      risk: q.risk,
+      lowerBound: q.risk * (1 - q.gap),
+      gap: q.gap,
+      optimal: q.optimal,
+      status: q.optimal ? 'OPTIMAL' : 'TIME_LIMIT',
+    };
+  });
+}
+
+/**
+ * Splits a problem into parts that share no placement and no node other than entry points (whose
+ * likelihood is 1 whatever is chosen): nodes joined by a step out of a non-entry node, and the
+ * heads of the steps one placement acts on, are in one part. Each part keeps its targets, the
+ * steps into its nodes, the sources they start from (entry points, and nodes no plan changes, at
+ * their fixed likelihood) and the placements acting on them; its constRisk is 0. `constRisk` is
+ * the risk no plan changes (targets that are entry points or fixed nodes), counted once. Parts
+ * without a target are dropped: nothing chosen there changes the risk.
+ */
+function splitProblem(problem: Problem): { parts: Problem[]; constRisk: number } {
+  const N = problem.nodes.length;
+  const K = problem.stepFrom.length;
+  // Nodes whose best likelihood is the same with no placement and with every placement in force
+  // are the same under every plan (more placements never raise a likelihood): sources of the
+  // parts, like entry points, that join nothing.
+  const none = evaluate(problem, new Uint8Array(problem.placements.length)).ln;
+  const all = evaluate(problem, new Uint8Array(problem.placements.length).fill(1)).ln;
+  const fixed = Uint8Array.from({ length: N }, (_, i) =>
+    problem.isEntry[i] || none[i] === all[i] || none[i]! - all[i]! <= 1e-12 ? 1 : 0,
+  );
+  const parent = Int32Array.from({ length: N }, (_, i) => i);
+  const find = (x: number): number => {
+    while (parent[x] !== x) {
+      parent[x] = parent[parent[x]!]!;
+      x = parent[x]!;
+    }
+    return x;
   };
+  const union = (a: number, b: number) => {
+    const ra = find(a);
+    const rb = find(b);
+    if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
+  };
+  const firstHead = new Int32Array(problem.placements.length).fill(-1);
+  const joinPlacement = (j: number, head: number) => {
+    if (firstHead[j]! < 0) firstHead[j] = head;
+    else union(firstHead[j]!, head);
+  };
+  const live: number[] = [];
+  for (let k = 0; k < K; k++) {
+    const u = problem.stepFrom[k]!;
+    const v = problem.stepTo[k]!;
+    if (fixed[v]) continue; // what acts on a step into a fixed node changes nothing
+    live.push(k);
+    if (!fixed[u]) union(u, v);
+    for (let r = problem.preventStart[k]!; r < problem.preventStart[k + 1]!; r++)
+      joinPlacement(problem.preventers[r]!, v);
+    for (let r = problem.reduceStart[k]!; r < problem.reduceStart[k + 1]!; r++) joinPlacement(problem.reducers[r]!, v);
+  }
+  const partOfRoot = new Map<number, number>();
+  const targetsOf: number[][] = [];
+  let constRisk = problem.constRisk;
+  problem.targetNodes.forEach((t, i) => {
+    if (fixed[t]) {
+      if (Number.isFinite(none[t]!)) constRisk += problem.targetWeight[i]! * Math.exp(none[t]!);
+      return;
+    }
+    const root = find(t);
+    let part = partOfRoot.get(root);
+    if (part === undefined) {
+      part = targetsOf.length;
+      partOfRoot.set(root, part);
+      targetsOf.push([]);
+    }
+    targetsOf[part]!.push(i);
+  });
+  const stepsOf: number[][] = targetsOf.map(() => []);
+  for (const k of live) {
+    const part = partOfRoot.get(find(problem.stepTo[k]!));
+    if (part !== undefined) stepsOf[part]!.push(k);
+  }
+  return {
+    parts: targetsOf.map((targets, part) => subProblem(problem, stepsOf[part]!, targets, fixed, none)),
+    constRisk,
+  };
+}
+
+/** The problem restricted to some of its steps (all steps into their heads) and targets. */
+function subProblem(
+  problem: Problem,
+  steps: readonly number[],
+  targets: readonly number[],
+  fixed: Uint8Array,
+  fixedLn: Float64Array,
+): Problem {
+  const localNode = new Map<number, number>();
+  const nodes: number[] = [];
+  const node = (i: number): number => {
+    let l = localNode.get(i);
+    if (l === undefined) {
+      l = nodes.length;
+      localNode.set(i, l);
+      nodes.push(i);
+    }
+    return l;
+  };
+  for (const t of targets) node(problem.targetNodes[t]!);
+  const localPlacement = new Map<number, number>();
+  const placements: number[] = [];
+  const placement = (j: number): number => {
+    let l = localPlacement.get(j);
+    if (l === undefined) {
+      l = placements.length;
+      localPlacement.set(j, l);
+      placements.push(j);
+    }
+    return l;
+  };
+  const K = steps.length;
+  const stepFrom = new Int32Array(K);
+  const stepTo = new Int32Array(K);
+  const lnLik = new Float64Array(K);
+  const preventStart = new Int32Array(K + 1);
+  const reduceStart = new Int32Array(K + 1);
+  const prev: number[] = [];
+  const red: number[] = [];
+  const redLn: number[] = [];
+  steps.forEach((k, i) => {
+    stepFrom[i] = node(problem.stepFrom[k]!);
+    stepTo[i] = node(problem.stepTo[k]!);
+    lnLik[i] = problem.lnLik[k]!;
+    for (let r = problem.preventStart[k]!; r < problem.preventStart[k + 1]!; r++)
+      prev.push(placement(problem.preventers[r]!));
+    for (let r = problem.reduceStart[k]!; r < problem.reduceStart[k + 1]!; r++) {
+      red.push(placement(problem.reducers[r]!));
+      redLn.push(problem.reduceLn[r]!);
+    }
+    preventStart[i + 1] = prev.length;
+    reduceStart[i + 1] = red.length;
+  });
+  const N = nodes.length;
+  const outStart = new Int32Array(N + 1);
+  for (let i = 0; i < K; i++) outStart[stepFrom[i]! + 1]!++;
+  for (let i = 0; i < N; i++) outStart[i + 1]! += outStart[i]!;
+  const fill = outStart.slice(0, N);
+  const outSteps = new Int32Array(K);
+  for (let i = 0; i < K; i++) outSteps[fill[stepFrom[i]!]!++] = i;
+  const part: Problem = {
+    index: problem.index,
+    nodes: nodes.map((i) => problem.nodes[i]!),
+    isEntry: Uint8Array.from(nodes, (i) => fixed[i]!),
+    entryLn: Float64Array.from(nodes, (i) => (fixed[i] ? fixedLn[i]! : 0)),
+    stepFrom,
+    stepTo,
+    lnLik,
+    outStart,
+    outSteps,
+    preventStart,
+    preventers: Int32Array.from(prev),
+    reduceStart,
+    reducers: Int32Array.from(red),
+    reduceLn: Float64Array.from(redLn),
+    placements: placements.map((j) => problem.placements[j]!),
+    cost: Float64Array.from(placements, (j) => problem.cost[j]!),
+    targetNodes: targets.map((t) => localNode.get(problem.targetNodes[t]!)!),
+    targetWeight: targets.map((t) => problem.targetWeight[t]!),
+    constRisk: 0,
+    riskBefore: 0,
+    riskFloor: 0,
+  };
+  part.riskBefore = evaluate(part, new Uint8Array(part.placements.length)).risk;
+  part.riskFloor = evaluate(part, new Uint8Array(part.placements.length).fill(1)).risk;
+  return part;
 }
 
 interface CommonOptions {
@@ -231,8 +576,13 @@ interface Problem {
   index: GraphIndex;
   /** Kept nodes (graph node indices); local node i is nodes[i]. */
   nodes: number[];
-  /** 1 for local nodes that are entry points (λ = 0). */
+  /**
+   * 1 for local nodes whose likelihood no plan changes: entry points (λ = 0) and, in a part of a
+   * split problem, nodes fixed at `entryLn` (the part's sources).
+   */
   isEntry: Uint8Array;
+  /** ln of the likelihood each source starts at (absent: 0 for every entry point). */
+  entryLn?: Float64Array;
   /** Kept steps: local from/to, ln likelihood, and their effects as local placement indices. */
   stepFrom: Int32Array;
   stepTo: Int32Array;
@@ -410,8 +760,8 @@ function evaluateTree(problem: Problem, chosen: Uint8Array): { risk: number; ln:
   const heap = new MinHeap(N + 16);
   for (let i = 0; i < N; i++) {
     if (isEntry[i]) {
-      dist[i] = 0;
-      heap.push(0, i);
+      dist[i] = -(problem.entryLn?.[i] ?? 0);
+      heap.push(dist[i]!, i);
     }
   }
   while (heap.size > 0) {

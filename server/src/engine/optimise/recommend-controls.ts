@@ -702,36 +702,61 @@ function describePlacements(
       }
     }
   }
-  // Targets p protects: reachable when p alone is left out. Incremental BFS from the region
-  // still reachable with every placement, through the steps only p blocks.
+  // Targets p protects: the cuttable targets reachable when p alone is left out. The region the
+  // attacker holds with every placement in force (reachAll) stays; leaving p out opens the steps
+  // only p blocks. From their heads the attacker follows every step no chosen placement blocks,
+  // so the targets gained are the union of what each head reaches in that unblocked graph,
+  // computed once for all placements (targetsBeyond). Only when p also blocks a step out of the
+  // newly opened region (its tail outside reachAll) can leaving p out open more; then a BFS
+  // through "unblocked or only-p" steps decides, as before.
   const reachAll = reachableFrom(index, index.entries, after);
   const isCuttable = new Uint8Array(n);
   for (const t of cuttable) isCuttable[t] = 1;
+  // Targets listed in id order: rank the cuttable targets by id once, sort ranks per placement.
+  const byId = [...cuttable].sort((a, b) => compareIds(index.nodeIds[a]!, index.nodeIds[b]!));
+  const rank = new Int32Array(n);
+  byId.forEach((t, r) => (rank[t] = r));
+  const beyond = targetsBeyond(index, after, reachAll, isCuttable);
   const mark = new Int32Array(n);
+  let stamp = 0;
   const elementType = (id: string) => index.nodeType[index.nodeIndex.get(id)!]!;
   return chosen.map((p, i) => {
-    const stamp = i + 1;
-    const queue: number[] = [];
-    const protectedTargets: string[] = [];
-    const visit = (v: number) => {
-      if (reachAll[v] || mark[v] === stamp) return;
-      mark[v] = stamp;
-      queue.push(v);
-      if (isCuttable[v]) protectedTargets.push(index.nodeIds[v]!);
-    };
-    const onlyP = (s: number) => {
-      if (blocked[s]) return false;
-      if (!after[s]) return true;
-      if (chosenCount[s] !== 1) return false;
-      for (let q = ps[s]!; q < ps[s + 1]!; q++) if (stepPlacements[q] === p) return true;
-      return false;
-    };
-    for (const s of cuts[i]!) if (chosenCount[s] === 1 && reachAll[stepFrom[s]!]) visit(stepTo[s]!);
-    while (queue.length > 0) {
-      const v = queue.pop()!;
-      for (let k = outStart[v]!; k < outStart[v + 1]!; k++) {
-        const s = outSteps[k]!;
-        if (onlyP(s)) visit(stepTo[s]!);
+    stamp++;
+    const protectedTargets: number[] = [];
+    const latent = cuts[i]!.some((s) => chosenCount[s] === 1 && !reachAll[stepFrom[s]!]);
+    if (!latent) {
+      for (const s of cuts[i]!) {
+        if (chosenCount[s] !== 1 || !reachAll[stepFrom[s]!]) continue;
+        const h = stepTo[s]!;
+        if (reachAll[h]) continue;
+        for (const t of beyond(h)) {
+          if (mark[t] === stamp) continue;
+          mark[t] = stamp;
+          protectedTargets.push(rank[t]!);
+        }
+      }
+    } else {
+      const queue: number[] = [];
+      const visit = (v: number) => {
+        if (reachAll[v] || mark[v] === stamp) return;
+        mark[v] = stamp;
+        queue.push(v);
+        if (isCuttable[v]) protectedTargets.push(rank[v]!);
+      };
+      const onlyP = (s: number) => {
+        if (blocked[s]) return false;
+        if (!after[s]) return true;
+        if (chosenCount[s] !== 1) return false;
+        for (let q = ps[s]!; q < ps[s + 1]!; q++) if (stepPlacements[q] === p) return true;
+        return false;
+      };
+      for (const s of cuts[i]!) if (chosenCount[s] === 1 && reachAll[stepFrom[s]!]) visit(stepTo[s]!);
+      while (queue.length > 0) {
+        const v = queue.pop()!;
+        for (let k = outStart[v]!; k < outStart[v + 1]!; k++) {
+          const s = outSteps[k]!;
+          if (onlyP(s)) visit(stepTo[s]!);
+        }
       }
     }
     return {
@@ -740,9 +765,113 @@ function describePlacements(
       elementType: elementType(index.placementElementId[p]!),
       cost: index.placementCost[p]!,
       cutsStepIds: cuts[i]!.map((s) => graph.steps[s]!.id),
-      cutsTargetIds: protectedTargets.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+      cutsTargetIds: Array.from(Int32Array.from(protectedTargets).sort(), (r) => index.nodeIds[byId[r]!]!),
       effect: 'PREVENTS' as const,
       reducesStepIds: [],
     };
   });
+}
+
+/**
+ * For every node outside `reachAll`: the cuttable targets (node indices) it reaches through steps
+ * not blocked in `after`, never entering `reachAll`. One pass over the strongly connected
+ * components of that subgraph (iterative Tarjan, which closes components sinks first), merging
+ * the successors' sets; a component with one successor set and no target of its own shares that
+ * set. Returns a lookup by node index (an empty list for nodes inside `reachAll`).
+ */
+function targetsBeyond(
+  index: GraphIndex,
+  after: Uint8Array,
+  reachAll: Uint8Array,
+  isCuttable: Uint8Array,
+): (v: number) => readonly number[] {
+  const { n, outStart, outSteps, stepTo } = index;
+  const EMPTY: readonly number[] = [];
+  const order = new Int32Array(n).fill(-1);
+  const low = new Int32Array(n);
+  const onStack = new Uint8Array(n);
+  const comp = new Int32Array(n).fill(-1);
+  const compSets: (readonly number[])[] = [];
+  const stack: number[] = [];
+  const frames: number[] = []; // pairs: node, next out-step position
+  const mark = new Int32Array(n);
+  let stamp = 0;
+  let counter = 0;
+  const next = (v: number, k: number): number => {
+    for (; k < outStart[v + 1]!; k++) {
+      const s = outSteps[k]!;
+      if (!after[s] && !reachAll[stepTo[s]!]) return k;
+    }
+    return k;
+  };
+  for (let root = 0; root < n; root++) {
+    if (reachAll[root] || order[root] !== -1) continue;
+    order[root] = low[root] = counter++;
+    stack.push(root);
+    onStack[root] = 1;
+    frames.push(root, next(root, outStart[root]!));
+    while (frames.length > 0) {
+      const v = frames[frames.length - 2]!;
+      const k = frames[frames.length - 1]!;
+      if (k < outStart[v + 1]!) {
+        frames[frames.length - 1] = next(v, k + 1);
+        const w = stepTo[outSteps[k]!]!;
+        if (order[w] === -1) {
+          order[w] = low[w] = counter++;
+          stack.push(w);
+          onStack[w] = 1;
+          frames.push(w, next(w, outStart[w]!));
+        } else if (onStack[w]) low[v] = Math.min(low[v]!, order[w]!);
+        continue;
+      }
+      frames.length -= 2;
+      if (frames.length > 0) {
+        const parent = frames[frames.length - 2]!;
+        low[parent] = Math.min(low[parent]!, low[v]!);
+      }
+      if (low[v] !== order[v]) continue;
+      // v closes a component: its members are on the stack down to v.
+      const c = compSets.length;
+      const members: number[] = [];
+      let u: number;
+      do {
+        u = stack.pop()!;
+        onStack[u] = 0;
+        comp[u] = c;
+        members.push(u);
+      } while (u !== v);
+      const own: number[] = [];
+      const successorSets: (readonly number[])[] = [];
+      for (const x of members) {
+        if (isCuttable[x]) own.push(x);
+        for (let j = outStart[x]!; j < outStart[x + 1]!; j++) {
+          const s = outSteps[j]!;
+          const w = stepTo[s]!;
+          if (after[s] || reachAll[w] || comp[w] === c) continue;
+          const set = compSets[comp[w]!]!;
+          if (set.length > 0 && !successorSets.includes(set)) successorSets.push(set);
+        }
+      }
+      if (own.length === 0 && successorSets.length <= 1) {
+        compSets.push(successorSets[0] ?? EMPTY);
+        continue;
+      }
+      stamp++;
+      const merged: number[] = [];
+      for (const list of [own, ...successorSets]) {
+        for (const t of list) {
+          if (mark[t] === stamp) continue;
+          mark[t] = stamp;
+          merged.push(t);
+        }
+      }
+      compSets.push(merged);
+    }
+  }
+  return (v) => (comp[v] === -1 ? EMPTY : compSets[comp[v]!]!);
+}
+
+/** Code-unit order of two ids (the order `cutsTargetIds` are listed in). */
+function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

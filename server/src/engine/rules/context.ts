@@ -9,6 +9,7 @@ import {
   EXTRINSIC_MECHANISM_CONTROL,
   INTERFACE_FUNCTIONS,
   INTERFACE_KINDS,
+  vulnerabilityCreatesSteps,
   type AttackMethod,
   type Catalogue,
   type Control,
@@ -219,6 +220,8 @@ export function buildRuleContext(
     }
     try {
       const cvss = parseCvssVector(v.cvssVector, `vulnerabilities[${i}].cvssVector`);
+      // 2.2: a FIXED or NOT_AFFECTED vulnerability (CSAF product status, VEX analysis) opens no step.
+      if (!vulnerabilityCreatesSteps(v)) return;
       const list = vulnerabilitiesByElement.get(v.elementId) ?? [];
       const score = cvssBaseScore(cvss);
       list.push({

@@ -157,14 +157,17 @@ export function exploitability(v: ScoredVulnerability): number {
 
 /**
  * What exploiting a vulnerability grants, from its CVSS impact metrics (attack model v2):
- * - CONTROL of the device when integrity and confidentiality are both High, or integrity is High
- *   with a changed scope (the code-execution pattern of CVSS v3.1 §2.3 / §7.3 scoring practice);
+ * - CONTROL of the device when confidentiality and integrity are both High: the code-execution
+ *   pattern (CVSS v3.1 §2.3; MITRE Rubric for Applying CVSS to Medical Devices, where arbitrary
+ *   code execution is scored C:H/I:H). A changed scope does not make a flaw code execution: under
+ *   S:C the impact metrics may describe a component beyond the vulnerable one (CVSS v3.1 §2.2),
+ *   so a protocol flaw scored S:C/C:N/I:H/A:H (e.g. CVE-2019-6538, unauthenticated implant
+ *   telemetry) manipulates and denies, it does not take over the device it was filed on;
  * - otherwise, per metric: C (L/H) → DISCLOSE, I (L/H) → MANIPULATE, A (L/H) → DENY of the
  *   device's assets that can suffer that impact;
  * - C:N/I:N/A:N → nothing.
- * A v4.0 vector is read through {@link cvssEngineMetrics}: VC/VI/VA are C/I/A and any SC/SI/SA not
- * N is the changed scope (FIRST CVSS v4.0 §2.2). So VI:H with VC:H, or VI:H with a
- * subsequent-system impact, is control; impacts only on subsequent systems
+ * A v4.0 vector is read through {@link cvssEngineMetrics}: VC/VI/VA are C/I/A (FIRST CVSS v4.0
+ * §2.2), so VC:H with VI:H is control; impacts only on subsequent systems
  * (VC:N/VI:N/VA:N/SC:L/SI:L/SA:N) grant nothing on the device.
  */
 export function vulnerabilityGrants(v: ScoredVulnerability): {
@@ -172,7 +175,7 @@ export function vulnerabilityGrants(v: ScoredVulnerability): {
   impacts: ('MANIPULATE' | 'DENY' | 'DISCLOSE')[];
 } {
   const c = v.metrics;
-  if (c.integrity === 'H' && (c.confidentiality === 'H' || c.scopeChanged)) return { control: true, impacts: [] };
+  if (c.integrity === 'H' && c.confidentiality === 'H') return { control: true, impacts: [] };
   const impacts: ('MANIPULATE' | 'DENY' | 'DISCLOSE')[] = [];
   if (c.integrity !== 'N') impacts.push('MANIPULATE');
   if (c.availability !== 'N') impacts.push('DENY');

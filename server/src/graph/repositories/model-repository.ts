@@ -3,7 +3,7 @@
  * elements of a model (:ModelElement plus :Zone, :Device, ...), loaded as one ModelDocument and
  * written as a change set inside one transaction guarded by the model version.
  */
-import { ConflictError, NotFoundError } from '../../domain/errors';
+import { ConflictError, NotFoundError, StaleVersionError } from '../../domain/errors';
 import { checkStoredDocument } from '../../domain/model-document';
 import type {
   Asset,
@@ -22,9 +22,12 @@ import {
   assetParams,
   channelParams,
   compact,
+  deviceFromRow,
   deviceParams,
   interfaceParams,
+  placementFromRow,
   placementParams,
+  vulnerabilityFromRow,
   vulnerabilityParams,
   zoneParams,
 } from '../mappers';
@@ -113,12 +116,16 @@ export class ModelRepository {
         formatVersion: MODEL_FORMAT_VERSION,
         model: compact({ id: head.id, name: head.name, description: head.description }),
         zones: await rows<Zone>('element/load-zones', 'zone'),
-        devices: await rows<Device>('element/load-devices', 'device'),
+        devices: (await rows<Device>('element/load-devices', 'device')).map(deviceFromRow),
         interfaces: await rows<Interface>('element/load-interfaces', 'interface'),
         channels: await rows<Channel>('element/load-channels', 'channel'),
         assets: await rows<Asset>('element/load-assets', 'asset'),
-        vulnerabilities: await rows<Vulnerability>('element/load-vulnerabilities', 'vulnerability'),
-        controlPlacements: await rows<ControlPlacement>('element/load-control-placements', 'placement'),
+        vulnerabilities: (await rows<Vulnerability>('element/load-vulnerabilities', 'vulnerability')).map(
+          vulnerabilityFromRow,
+        ),
+        controlPlacements: (await rows<ControlPlacement>('element/load-control-placements', 'placement')).map(
+          placementFromRow,
+        ),
       };
       // Read committed: a write that committed while we read would make this a mix of versions.
       // Re-check the stamp at the end; on a change the caller's retry reads again.
@@ -160,14 +167,20 @@ export class ModelRepository {
     }
   }
 
-  /** Changes name/description and bumps the version (then runs `also`). NotFoundError if absent. */
+  /**
+   * Changes name/description and bumps the version (then runs `also`). NotFoundError if absent.
+   * With `expectedVersion`, StaleVersionError (nothing written) unless the model is at that
+   * version under its write lock.
+   */
   async updateInfo(
     modelId: string,
     name: string,
     description: string | undefined,
     also: InTransaction,
+    expectedVersion?: number,
   ): Promise<ThreatModelSummary> {
     return this.db.write(async (tx) => {
+      if (expectedVersion !== undefined) await this.checkVersion(tx, modelId, expectedVersion, 'id');
       const m = summary(
         (await tx.run('model/update-model-info', { modelId, name, description: description ?? null }))[0],
       );
@@ -177,9 +190,14 @@ export class ModelRepository {
     });
   }
 
-  /** Deletes a model and its elements (then runs `also` with the header it had); false if it did not exist. */
-  async delete(modelId: string, also: InTransaction): Promise<boolean> {
+  /**
+   * Deletes a model and its elements (then runs `also` with the header it had); false if it did
+   * not exist. With `expectedVersion`, NotFoundError if absent and StaleVersionError (nothing
+   * deleted) unless the model is at that version under its write lock.
+   */
+  async delete(modelId: string, also: InTransaction, expectedVersion?: number): Promise<boolean> {
     return this.db.write(async (tx) => {
+      if (expectedVersion !== undefined) await this.checkVersion(tx, modelId, expectedVersion, 'id');
       const before = summary((await tx.run('model/get-model', { modelId }))[0]);
       const rows = await tx.run('model/delete-model', { modelId });
       const deleted = (rows[0]?.['deleted'] as number) === 1;
@@ -189,14 +207,39 @@ export class ModelRepository {
   }
 
   /**
-   * Writes a change set in the caller's transaction, after bumping the model version from
-   * `expectedVersion`. Throws ConflictError if the model changed since it was read (the caller
-   * re-reads and retries). Returns the new version.
+   * Takes the model's write lock in `tx` and compares its version with the client's
+   * `expectedVersion`. NotFoundError (field `notFoundField`) if the model does not exist,
+   * StaleVersionError (with the current version) on a mismatch; the caller's transaction then
+   * rolls back, so nothing is written.
    */
-  async applyChanges(tx: Tx, modelId: string, expectedVersion: number, changes: ChangeSet): Promise<number> {
+  async checkVersion(tx: Tx, modelId: string, expectedVersion: number, notFoundField = 'modelId'): Promise<void> {
+    const row = (await tx.run('model/lock-model-version', { modelId }))[0];
+    if (!row) throw new NotFoundError(`model '${modelId}' does not exist`, notFoundField);
+    const current = row['version'] as number;
+    if (current !== expectedVersion) throw new StaleVersionError(modelId, expectedVersion, current);
+  }
+
+  /**
+   * Writes a change set in the caller's transaction, after bumping the model version from
+   * `readVersion` (the version the caller's snapshot was read at). Throws ConflictError (field
+   * `modelId`) if the model changed since it was read (the caller re-reads and retries). With
+   * `clientVersion` (the client's expectedVersion), a model not at that version under the lock
+   * throws StaleVersionError instead (not to be retried). Returns the new version.
+   */
+  async applyChanges(
+    tx: Tx,
+    modelId: string,
+    readVersion: number,
+    changes: ChangeSet,
+    clientVersion?: number,
+  ): Promise<number> {
     const bumped = await tx.run('model/bump-model-version', { modelId });
     if (bumped.length === 0) throw new NotFoundError(`model '${modelId}' does not exist`, 'modelId');
-    if (bumped[0]!['previous'] !== expectedVersion) {
+    const previous = bumped[0]!['previous'] as number;
+    if (clientVersion !== undefined && previous !== clientVersion) {
+      throw new StaleVersionError(modelId, clientVersion, previous);
+    }
+    if (previous !== readVersion) {
       // another write committed since our snapshot: abort (roll back) so the caller retries on fresh data
       throw new ConflictError(`model '${modelId}' was changed by another request; reload and retry`, 'modelId');
     }
@@ -212,6 +255,8 @@ export class ModelRepository {
    *   or null if it read no model. The header step takes the model's write lock, then compares;
    *   on a mismatch (another write, a deletion or a creation committed since) it throws
    *   ConflictError (field `modelId`) and nothing is written, so the caller re-reads and retries.
+   * @param clientVersion the client's expectedVersion of the model replaced: StaleVersionError
+   *   when the model is at another version under the lock, NotFoundError when it does not exist
    * @throws ConflictError (`document.model.id`) if the model exists and `replace` is false
    */
   async importDocument(
@@ -219,6 +264,7 @@ export class ModelRepository {
     replace: boolean,
     expected: ModelStamp | null,
     also: (tx: Tx, model: ThreatModelSummary, replaced: ModelStamp | null) => Promise<void>,
+    clientVersion?: number,
   ): Promise<ThreatModelSummary> {
     const modelId = doc.model.id;
     const raced = () =>
@@ -243,11 +289,17 @@ export class ModelRepository {
         )[0];
         if (!row) throw raced(); // deleted since get-model
         replaced = { version: row['previous'] as number, createdAt: (row['model'] as Row)['createdAt'] as string };
+        if (clientVersion !== undefined && replaced.version !== clientVersion) {
+          throw new StaleVersionError(modelId, clientVersion, replaced.version);
+        }
         if (!expected || expected.version !== replaced.version || expected.createdAt !== replaced.createdAt) {
           throw raced();
         }
         await tx.run('model/delete-model-elements', { modelId });
       } else {
+        if (clientVersion !== undefined) {
+          throw new NotFoundError(`model '${modelId}' does not exist (expectedVersion was given)`, 'document.model.id');
+        }
         if (expected) throw raced(); // deleted since the caller read it
         await tx.run('model/create-model', {
           modelId,

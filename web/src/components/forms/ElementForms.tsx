@@ -70,6 +70,12 @@ export interface EditorContext {
   catalogue: Catalogue | undefined;
   /** Runs a write and refreshes the model and its analysis. */
   write: <T>(op: () => Promise<T>) => Promise<T>;
+  /**
+   * The model version the page last loaded (ThreatModel.version). Writes send it as
+   * `expectedVersion`, so a change made meanwhile by someone else is refused (CONFLICT) instead of
+   * silently overwritten; a form sends the version it was opened at.
+   */
+  version: number;
 }
 
 export interface FormProps<E> {
@@ -108,21 +114,26 @@ function ServerForm<T extends FieldValues>({
   onCancel,
   children,
   testId,
+  version,
 }: {
   title: string;
   defaultValues: T;
   submitLabel: string;
-  onSubmit: (values: T) => Promise<void>;
+  /** `expectedVersion`: the model version the form was opened at (its values were read at it). */
+  onSubmit: (values: T, expectedVersion: number) => Promise<void>;
   onCancel: () => void;
   children: ReactNode;
   testId: string;
+  /** The model version loaded when the form opens (EditorContext.version). */
+  version: number;
 }) {
+  const [openedAt] = useState(version);
   const form = useForm<T>({ defaultValues: defaultValues as DefaultValues<T> });
   const [formError, setFormError] = useState<unknown>(null);
   const submit = form.handleSubmit(async (values) => {
     setFormError(null);
     try {
-      await onSubmit(values);
+      await onSubmit(values, openedAt);
     } catch (e) {
       const byField = fieldErrors(e);
       const known = Object.entries(byField).filter(([f]) => f in defaultValues);
@@ -174,16 +185,18 @@ export function ZoneForm({ ctx, element, defaults, onDone, onCancel }: FormProps
   };
   return (
     <ServerForm
+      version={ctx.version}
       title={element ? `Edit zone “${element.name}”` : 'New zone'}
       testId="zone-form"
       defaultValues={values}
       submitLabel={element ? 'Save zone' : 'Create zone'}
       onCancel={onCancel}
-      onSubmit={async (v) => {
+      onSubmit={async (v, expectedVersion) => {
         if (element) {
           const r = await ctx.write(() =>
             mutate(UpdateZoneDocument, {
               modelId: ctx.modelId,
+              expectedVersion,
               id: element.id,
               patch: {
                 name: v.name.trim(),
@@ -202,6 +215,7 @@ export function ZoneForm({ ctx, element, defaults, onDone, onCancel }: FormProps
           const r = await ctx.write(() =>
             mutate(CreateZoneDocument, {
               modelId: ctx.modelId,
+              expectedVersion,
               input: {
                 id: undef(opt(v.id)),
                 name: v.name.trim(),
@@ -285,12 +299,13 @@ export function DeviceForm({ ctx, element, defaults, onDone, onCancel }: FormPro
   };
   return (
     <ServerForm
+      version={ctx.version}
       title={d ? `Edit device “${d.name}”` : 'New device'}
       testId="device-form"
       defaultValues={values}
       submitLabel={d ? 'Save device' : 'Create device'}
       onCancel={onCancel}
-      onSubmit={async (v) => {
+      onSubmit={async (v, expectedVersion) => {
         const common = {
           name: v.name.trim(),
           category: v.category as DeviceCategory,
@@ -306,6 +321,7 @@ export function DeviceForm({ ctx, element, defaults, onDone, onCancel }: FormPro
           const r = await ctx.write(() =>
             mutate(UpdateDeviceDocument, {
               modelId: ctx.modelId,
+              expectedVersion,
               id: d.id,
               patch: {
                 ...common,
@@ -325,6 +341,7 @@ export function DeviceForm({ ctx, element, defaults, onDone, onCancel }: FormPro
           const r = await ctx.write(() =>
             mutate(CreateDeviceDocument, {
               modelId: ctx.modelId,
+              expectedVersion,
               input: {
                 ...common,
                 id: undef(opt(v.id)),
@@ -432,12 +449,13 @@ export function InterfaceForm({ ctx, element, defaults, onDone, onCancel }: Form
   };
   return (
     <ServerForm
+      version={ctx.version}
       title={i ? `Edit interface “${i.name}”` : 'New interface'}
       testId="interface-form"
       defaultValues={values}
       submitLabel={i ? 'Save interface' : 'Create interface'}
       onCancel={onCancel}
-      onSubmit={async (v) => {
+      onSubmit={async (v, expectedVersion) => {
         const common = {
           deviceId: v.deviceId,
           name: v.name.trim(),
@@ -450,13 +468,19 @@ export function InterfaceForm({ ctx, element, defaults, onDone, onCancel }: Form
         const functions = v.defaultFunctions ? null : (v.functions as InterfaceFunction[]);
         if (i) {
           const r = await ctx.write(() =>
-            mutate(UpdateInterfaceDocument, { modelId: ctx.modelId, id: i.id, patch: { ...common, functions } }),
+            mutate(UpdateInterfaceDocument, {
+              modelId: ctx.modelId,
+              expectedVersion,
+              id: i.id,
+              patch: { ...common, functions },
+            }),
           );
           onDone(r.updateInterface.id);
         } else {
           const r = await ctx.write(() =>
             mutate(CreateInterfaceDocument, {
               modelId: ctx.modelId,
+              expectedVersion,
               input: { ...common, id: undef(opt(v.id)), port: undef(common.port), functions: undef(functions) },
             }),
           );
@@ -519,12 +543,13 @@ export function ChannelForm({ ctx, element, defaults, onDone, onCancel }: FormPr
     .sort((a, b) => (a.group ?? '').localeCompare(b.group ?? '') || a.label.localeCompare(b.label));
   return (
     <ServerForm
+      version={ctx.version}
       title={c ? `Edit channel “${c.name}”` : 'New channel'}
       testId="channel-form"
       defaultValues={values}
       submitLabel={c ? 'Save channel' : 'Create channel'}
       onCancel={onCancel}
-      onSubmit={async (v) => {
+      onSubmit={async (v, expectedVersion) => {
         const common = {
           name: v.name.trim(),
           fromDeviceId: v.fromDeviceId,
@@ -541,6 +566,7 @@ export function ChannelForm({ ctx, element, defaults, onDone, onCancel }: FormPr
           const r = await ctx.write(() =>
             mutate(UpdateChannelDocument, {
               modelId: ctx.modelId,
+              expectedVersion,
               id: c.id,
               patch: {
                 ...common,
@@ -554,6 +580,7 @@ export function ChannelForm({ ctx, element, defaults, onDone, onCancel }: FormPr
           const r = await ctx.write(() =>
             mutate(CreateChannelDocument, {
               modelId: ctx.modelId,
+              expectedVersion,
               input: {
                 ...common,
                 id: undef(opt(v.id)),
@@ -647,12 +674,13 @@ export function AssetForm({ ctx, element, defaults, onDone, onCancel }: FormProp
   };
   return (
     <ServerForm
+      version={ctx.version}
       title={a ? `Edit asset “${a.name}”` : 'New patient-safety asset'}
       testId="asset-form"
       defaultValues={values}
       submitLabel={a ? 'Save asset' : 'Create asset'}
       onCancel={onCancel}
-      onSubmit={async (v) => {
+      onSubmit={async (v, expectedVersion) => {
         const common = {
           deviceId: v.deviceId,
           name: v.name.trim(),
@@ -667,13 +695,19 @@ export function AssetForm({ ctx, element, defaults, onDone, onCancel }: FormProp
         };
         if (a) {
           const r = await ctx.write(() =>
-            mutate(UpdateAssetDocument, { modelId: ctx.modelId, id: a.id, patch: { ...common, ...perImpact } }),
+            mutate(UpdateAssetDocument, {
+              modelId: ctx.modelId,
+              expectedVersion,
+              id: a.id,
+              patch: { ...common, ...perImpact },
+            }),
           );
           onDone(r.updateAsset.id);
         } else {
           const r = await ctx.write(() =>
             mutate(CreateAssetDocument, {
               modelId: ctx.modelId,
+              expectedVersion,
               input: {
                 ...common,
                 id: undef(opt(v.id)),
@@ -749,17 +783,19 @@ export function VulnerabilityForm({ ctx, element, defaults, onDone, onCancel }: 
   ].sort((a, b) => (a.group ?? '').localeCompare(b.group ?? '') || a.label.localeCompare(b.label));
   return (
     <ServerForm
+      version={ctx.version}
       title={v0 ? `Edit vulnerability ${v0.cveId}` : 'New vulnerability'}
       testId="vulnerability-form"
       defaultValues={values}
       submitLabel={v0 ? 'Save vulnerability' : 'Create vulnerability'}
       onCancel={onCancel}
-      onSubmit={async (v) => {
+      onSubmit={async (v, expectedVersion) => {
         const common = { cveId: v.cveId.trim(), cvssVector: v.cvssVector.trim(), elementId: v.elementId };
         if (v0) {
           const r = await ctx.write(() =>
             mutate(UpdateVulnerabilityDocument, {
               modelId: ctx.modelId,
+              expectedVersion,
               id: v0.id,
               patch: { ...common, description: opt(v.description) },
             }),
@@ -769,6 +805,7 @@ export function VulnerabilityForm({ ctx, element, defaults, onDone, onCancel }: 
           const r = await ctx.write(() =>
             mutate(CreateVulnerabilityDocument, {
               modelId: ctx.modelId,
+              expectedVersion,
               input: { ...common, id: undef(opt(v.id)), description: undef(opt(v.description)) },
             }),
           );
@@ -827,12 +864,13 @@ export function ControlPlacementForm({ ctx, element, defaults, onDone, onCancel 
     .map((c) => ({ value: c.id, label: `${c.id} · ${c.name} (cost ${c.defaultCost})` }));
   return (
     <ServerForm
+      version={ctx.version}
       title={p ? `Edit control placement ${p.controlId}` : 'New control placement'}
       testId="placement-form"
       defaultValues={values}
       submitLabel={p ? 'Save placement' : 'Place control'}
       onCancel={onCancel}
-      onSubmit={async (v) => {
+      onSubmit={async (v, expectedVersion) => {
         const common = {
           controlId: v.controlId,
           elementId: v.elementId,
@@ -842,13 +880,14 @@ export function ControlPlacementForm({ ctx, element, defaults, onDone, onCancel 
         };
         if (p) {
           const r = await ctx.write(() =>
-            mutate(UpdateControlPlacementDocument, { modelId: ctx.modelId, id: p.id, patch: common }),
+            mutate(UpdateControlPlacementDocument, { modelId: ctx.modelId, expectedVersion, id: p.id, patch: common }),
           );
           onDone(r.updateControlPlacement.id);
         } else {
           const r = await ctx.write(() =>
             mutate(CreateControlPlacementDocument, {
               modelId: ctx.modelId,
+              expectedVersion,
               input: { ...common, id: undef(opt(v.id)), cost: undef(common.cost), note: undef(common.note) },
             }),
           );

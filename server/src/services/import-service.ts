@@ -1,0 +1,166 @@
+/**
+ * Evidence imports into a stored model: CSAF 2.0 advisories and CycloneDX SBOM/VEX documents.
+ * Thin: parsing, matching and the change set are the pure importers' (server/src/importers);
+ * this reads the model, previews, and writes through ModelService.applyImport (one transaction,
+ * one audit entry naming the file and its SHA-256, all or nothing).
+ */
+import type { Actor } from '../domain/auth/principal';
+import { applyCsafImport, parseCsafAdvisory, previewCsafImport, type CsafImportPreview } from '../importers/csaf';
+import {
+  applyCycloneDxImport,
+  parseCycloneDx,
+  previewCycloneDxImport,
+  type CycloneDxImportPreview,
+} from '../importers/cyclonedx';
+import type { CatalogueService } from './catalogue-service';
+import type { ModelService } from './model-service';
+
+/** A preview and the model version it was made against (pass it back as expectedVersion). */
+export interface Previewed<P> {
+  modelVersion: number;
+  preview: P;
+}
+
+/** What a commit wrote. */
+export interface Committed<P> extends Previewed<P> {
+  /** Vulnerabilities added or updated. */
+  vulnerabilitiesWritten: number;
+  /** Control placements added (PLANNED suggestions). */
+  controlsPlaced: number;
+  /** Devices whose components changed. */
+  devicesChanged: number;
+}
+
+/** Options of a commit. */
+export interface CommitOptions {
+  /** Device ids (or change ids) whose FUZZY matches the user confirmed (CSAF). */
+  confirm?: readonly string[];
+  /** Change ids to leave out. */
+  skip?: readonly string[];
+  /** The model version the preview was made against: refused (CONFLICT) when the model moved on. */
+  expectedVersion?: number;
+  /** The uploaded file's name, for the audit entry and evidence sources. */
+  fileName?: string;
+}
+
+export class ImportService {
+  constructor(
+    private readonly models: ModelService,
+    private readonly catalogues: CatalogueService,
+  ) {}
+
+  /**
+   * What importing a CSAF advisory into the model would change (nothing is written).
+   * @throws ValidationError (JSON pointers into the advisory) for a bad file; NotFoundError for the model
+   */
+  async previewCsaf(modelId: string, document: unknown, fileName?: string): Promise<Previewed<CsafImportPreview>> {
+    const snap = await this.models.snapshot(modelId);
+    const catalogue = await this.catalogues.current();
+    const preview = previewCsafImport(document, snap.document, catalogue, fileName !== undefined ? { fileName } : {});
+    return { modelVersion: snap.version, preview };
+  }
+
+  /**
+   * Imports a CSAF advisory: the preview is made again on the model as it is in the write, and its
+   * EXACT matches and the confirmed FUZZY ones are written in one transaction with an audit entry
+   * "CSAF <tracking id> (<file>, sha256 <hash>)".
+   * @throws ValidationError (bad file; `confirm[i]` naming no device or change of the preview);
+   *   ConflictError (`expectedVersion`) when the model changed since the preview
+   */
+  async commitCsaf(
+    actor: Actor,
+    modelId: string,
+    document: unknown,
+    options: CommitOptions = {},
+  ): Promise<Committed<CsafImportPreview>> {
+    const advisory = parseCsafAdvisory(document); // bad files fail here, before the model is read
+    const { result, modelVersion } = await this.models.applyImport(
+      actor,
+      modelId,
+      (doc, catalogue) => {
+        const preview = previewCsafImport(
+          document,
+          doc,
+          catalogue,
+          options.fileName !== undefined ? { fileName: options.fileName } : {},
+        );
+        const next = applyCsafImport(doc, preview, {
+          catalogue,
+          ...(options.confirm ? { confirm: options.confirm } : {}),
+          ...(options.skip ? { skip: options.skip } : {}),
+        });
+        return { document: next, result: { preview, counts: counts(doc, next) } };
+      },
+      {
+        note: `CSAF ${advisory.trackingId} (${options.fileName ?? 'file name not given'}, sha256 ${advisory.sha256})`,
+        ...(options.expectedVersion !== undefined ? { expectedVersion: options.expectedVersion } : {}),
+      },
+    );
+    return { modelVersion, preview: result.preview, ...result.counts };
+  }
+
+  /**
+   * What importing a CycloneDX SBOM or VEX onto one device would change (nothing is written).
+   * @throws ValidationError (schema violations with JSON pointers; `deviceId`); NotFoundError
+   */
+  async previewCycloneDx(
+    modelId: string,
+    deviceId: string,
+    document: unknown,
+    fileName?: string,
+  ): Promise<Previewed<CycloneDxImportPreview>> {
+    const snap = await this.models.snapshot(modelId);
+    const preview = previewCycloneDxImport(document, snap.document, {
+      deviceId,
+      ...(fileName !== undefined ? { fileName } : {}),
+    });
+    return { modelVersion: snap.version, preview };
+  }
+
+  /**
+   * Imports a CycloneDX SBOM or VEX onto one device in one transaction with an audit entry
+   * "CycloneDX <SBOM|VEX> (<file>, sha256 <hash>) on <device>".
+   */
+  async commitCycloneDx(
+    actor: Actor,
+    modelId: string,
+    deviceId: string,
+    document: unknown,
+    options: CommitOptions = {},
+  ): Promise<Committed<CycloneDxImportPreview>> {
+    const bom = parseCycloneDx(document); // bad files fail here, before the model is read
+    const { result, modelVersion } = await this.models.applyImport(
+      actor,
+      modelId,
+      (doc, catalogue) => {
+        const preview = previewCycloneDxImport(document, doc, {
+          deviceId,
+          ...(options.fileName !== undefined ? { fileName: options.fileName } : {}),
+        });
+        const next = applyCycloneDxImport(doc, preview, { catalogue, ...(options.skip ? { skip: options.skip } : {}) });
+        return { document: next, result: { preview, counts: counts(doc, next) } };
+      },
+      {
+        note: `CycloneDX ${bom.kind} (${options.fileName ?? 'file name not given'}, sha256 ${bom.sha256}) on device '${deviceId}'`,
+        ...(options.expectedVersion !== undefined ? { expectedVersion: options.expectedVersion } : {}),
+      },
+    );
+    return { modelVersion, preview: result.preview, ...result.counts };
+  }
+}
+
+/** How many elements of each kind differ between two documents. */
+function counts(
+  before: { devices: { id: string }[]; vulnerabilities: { id: string }[]; controlPlacements: { id: string }[] },
+  after: typeof before,
+): { vulnerabilitiesWritten: number; controlsPlaced: number; devicesChanged: number } {
+  const diff = (a: { id: string }[], b: { id: string }[]) => {
+    const old = new Map(a.map((e) => [e.id, JSON.stringify(e)]));
+    return b.filter((e) => old.get(e.id) !== JSON.stringify(e)).length;
+  };
+  return {
+    vulnerabilitiesWritten: diff(before.vulnerabilities, after.vulnerabilities),
+    controlsPlaced: diff(before.controlPlacements, after.controlPlacements),
+    devicesChanged: diff(before.devices, after.devices),
+  };
+}
