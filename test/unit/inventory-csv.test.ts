@@ -39,7 +39,7 @@ describe('parseInventoryCsv', () => {
         category: 'INFUSION_PUMP',
         manufacturer: 'BD',
         modelName: 'Alaris 8015',
-        software: '12.1',
+        softwareVersion: '12.1',
         riskClass: 'C',
         zoneIds: ['z-icu-vlan'],
         ipAddresses: ['10.0.0.9', 'fd00::9'],
@@ -54,7 +54,7 @@ describe('parseInventoryCsv', () => {
       'category',
       'manufacturer',
       'modelName',
-      'software',
+      'softwareVersion',
       'riskClass',
       'zoneIds',
       'ipAddresses',
@@ -85,7 +85,7 @@ describe('parseInventoryCsv', () => {
         name: 'Monitor 2',
         category: 'PATIENT_MONITOR',
         manufacturer: 'GE',
-        software: '2.1',
+        softwareVersion: '2.1',
         riskClass: 'D',
         zoneIds: ['z-icu-vlan'],
         remoteService: false,
@@ -162,15 +162,15 @@ describe('applyInventoryCsv on the demo hospital', () => {
   it('updates devices matched by externalId and creates new ones, as upsertDevices does', () => {
     const existing = DEMO.devices.find((d) => d.externalId)!;
     const csv =
-      'External ID,Name,Category,Risk class,Zone,Software version\n' +
-      `${existing.externalId},,,,,9.9.9\n` +
-      'NEW-1,Ward 7 pump,Infusion pump,C,Ward clinical VLAN,\n';
+      'External ID,Name,Category,Risk class,Zone,Software version,Software\n' +
+      `${existing.externalId},,,,,9.9.9,PC unit software 9\n` +
+      'NEW-1,Ward 7 pump,Infusion pump,C,Ward clinical VLAN,L81,\n';
     const r = applyInventoryCsv(DEMO, csv, catalogue);
     expect(r.issues).toEqual([]);
     expect([r.created, r.updated]).toEqual([1, 1]);
     const doc = r.document!;
     const updated = doc.devices.find((d) => d.id === existing.id)!;
-    expect(updated).toEqual({ ...existing, software: '9.9.9' });
+    expect(updated).toEqual({ ...existing, softwareVersion: '9.9.9', software: 'PC unit software 9' });
     const created = doc.devices.find((d) => d.externalId === 'NEW-1')!;
     expect(created).toMatchObject({
       name: 'Ward 7 pump',

@@ -44,6 +44,7 @@ export type InventoryField =
   | 'manufacturer'
   | 'modelName'
   | 'software'
+  | 'softwareVersion'
   | 'riskClass'
   | 'zoneIds'
   | 'ipAddresses'
@@ -71,9 +72,22 @@ export const INVENTORY_COLUMNS: readonly { field: InventoryField; header: string
   { field: 'manufacturer', header: 'Manufacturer', aliases: ['manufacturer', 'make', 'vendor', 'brand', 'mfr'] },
   { field: 'modelName', header: 'Model', aliases: ['model', 'model name', 'device model', 'product', 'product name'] },
   {
-    field: 'software',
+    field: 'softwareVersion',
     header: 'Software version',
-    aliases: ['software version', 'software', 'sw version', 'firmware', 'firmware version', 'fw version', 'version'],
+    aliases: [
+      'software version',
+      'sw version',
+      'firmware version',
+      'fw version',
+      'version',
+      'software release',
+      'firmware',
+    ],
+  },
+  {
+    field: 'software',
+    header: 'Software',
+    aliases: ['software', 'operating system', 'os', 'platform'],
   },
   {
     field: 'riskClass',
