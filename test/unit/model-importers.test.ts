@@ -164,6 +164,27 @@ describe('OTM import (strict)', () => {
 });
 
 describe('OTM export', () => {
+  it('keeps the exchange format 2.2 evidence fields through export and import', () => {
+    const doc = structuredClone(demo);
+    const source = {
+      kind: 'CSAF' as const,
+      document: 'icsma-21-294-01.json',
+      reference: 'CVE-2021-33885',
+      sha256: 'ab'.repeat(32),
+    };
+    Object.assign(doc.devices[0]!, {
+      softwareVersion: 'L81',
+      components: [{ name: 'openssl', version: '1.0.2k', purl: 'pkg:generic/openssl@1.0.2k' }],
+      evidence: [{ kind: 'SBOM', document: 'pump.cdx.json' }],
+    });
+    Object.assign(doc.vulnerabilities[0]!, { status: 'FIXED', remediation: 'update to L82', source });
+    Object.assign(doc.controlPlacements[0]!, { source: { kind: 'MDS2', document: 'mds2.xlsx', reference: 'AUTH-1' } });
+    const valid = canonicalModelDocument(validateModelDocument(doc, catalogue));
+    const back = importOtm(JSON.parse(JSON.stringify(exportOtm(valid, catalogue))), catalogue);
+    expect(canonicalModelDocument(back.document)).toEqual(valid);
+    expect(back.document.devices.find((d) => d.id === doc.devices[0]!.id)!.softwareVersion).toBe('L81');
+  });
+
   it('exports the demo hospital so that importing it gives the same model back', () => {
     const otm = exportOtm(demo, catalogue);
     expect(() => validateOtm(otm)).not.toThrow();

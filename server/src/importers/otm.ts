@@ -28,6 +28,8 @@ import { z } from 'zod';
 import { ValidationError } from '../domain/errors';
 import {
   ASSET_KINDS,
+  EVIDENCE_KINDS,
+  VULNERABILITY_STATUSES,
   BODY_LOCATIONS,
   AUTHENTICATIONS,
   INTERFACE_FUNCTIONS,
@@ -227,6 +229,14 @@ const medthreatZone = z.object({
   linkedZoneIds: z.array(z.string()).optional(),
   linkedZoneServices: z.array(z.enum(INTERFACE_KINDS)).optional(),
 });
+/** Exchange format 2.2 evidence source (where an imported fact comes from). */
+const evidenceSource = z.object({
+  kind: z.enum(EVIDENCE_KINDS),
+  document: z.string(),
+  reference: z.string().optional(),
+  detail: z.string().optional(),
+  sha256: z.string().optional(),
+});
 const medthreatDevice = z.object({
   category: z.enum(DEVICE_CATEGORIES),
   riskClass: z.enum(RISK_CLASSES),
@@ -247,6 +257,18 @@ const medthreatDevice = z.object({
   outboundZoneIds: z.array(z.string()).optional(),
   bodyLocation: z.enum(BODY_LOCATIONS).optional(),
   executesSoftware: z.boolean().optional(),
+  softwareVersion: z.string().optional(),
+  components: z
+    .array(
+      z.object({
+        name: z.string(),
+        version: z.string().optional(),
+        purl: z.string().optional(),
+        cpe: z.string().optional(),
+      }),
+    )
+    .optional(),
+  evidence: z.array(evidenceSource).optional(),
 });
 const medthreatInterface = z.object({
   elementType: z.literal('INTERFACE'),
@@ -279,6 +301,9 @@ const medthreatVulnerability = z.object({
   cvssVector: z.string(),
   elementId: z.string(),
   description: z.string().optional(),
+  status: z.enum(VULNERABILITY_STATUSES).optional(),
+  remediation: z.string().optional(),
+  source: evidenceSource.optional(),
 });
 const medthreatPlacement = z.object({
   controlId: z.string(),
@@ -286,6 +311,7 @@ const medthreatPlacement = z.object({
   status: z.enum(PLACEMENT_STATUSES),
   cost: z.number().optional(),
   note: z.string().optional(),
+  source: evidenceSource.optional(),
 });
 
 function fromAttributes<T>(schema: z.ZodType<T>, attrs: Record<string, unknown> | null | undefined, key = 'medthreat') {
@@ -457,6 +483,9 @@ export function importOtm(input: unknown, catalogue: Catalogue): ModelImportResu
         'outboundAccepts',
         'bodyLocation',
         'executesSoftware',
+        'softwareVersion',
+        'components',
+        'evidence',
       ] as const) {
         if (mt[k] !== undefined) (device as unknown as Record<string, unknown>)[k] = mt[k];
       }
@@ -635,6 +664,7 @@ export function importOtm(input: unknown, catalogue: Catalogue): ModelImportResu
         status: mt.status,
         ...(mt.cost !== undefined ? { cost: mt.cost } : {}),
         ...(mt.note ? { note: b.text(mt.note)! } : {}),
+        ...(mt.source ? { source: mt.source } : {}),
       });
       return;
     }
@@ -658,6 +688,9 @@ export function importOtm(input: unknown, catalogue: Catalogue): ModelImportResu
         cvssVector: mt.cvssVector,
         elementId,
         ...(b.text(mt.description) ? { description: b.text(mt.description)! } : {}),
+        ...(mt.status ? { status: mt.status } : {}),
+        ...(mt.remediation !== undefined ? { remediation: mt.remediation } : {}),
+        ...(mt.source ? { source: mt.source } : {}),
       });
       return;
     }
