@@ -3,6 +3,7 @@
  * reads files, runs a pure importer or exporter (server/src/importers, server/src/exporters) and
  * writes a file; nothing needs a server or a database.
  */
+import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { canonicalModelDocument } from '../domain/model-document';
 import { applyInventoryCsv, type InventoryIssue } from '../importers/inventory-csv';
@@ -14,6 +15,8 @@ import { exportOpenGraph } from '../exporters/opengraph';
 import { exportOtm } from '../exporters/otm';
 import type { ModelImportResult } from '../importers/model-builder';
 import { importOtm } from '../importers/otm';
+import { applyCsafImport, previewCsafImport, type CsafImportPreview } from '../importers/csaf';
+import { applyCycloneDxImport, previewCycloneDxImport, type CycloneDxImportPreview } from '../importers/cyclonedx';
 import { importThreatDragon } from '../importers/threat-dragon';
 
 /** Output streams of a command (main.ts passes process.stdout/stderr, tests their own). */
@@ -204,9 +207,141 @@ function scaleOption(value: unknown): RiskScale {
   return s as RiskScale;
 }
 
+const csafUsage = `  import-csaf <model.json> <advisory.json>   a CSAF 2.0 advisory: matched devices, vulnerabilities, suggested controls
+      --preview               print what would change, write nothing
+      --confirm ID            apply a FUZZY match of this device (or change id); repeatable
+      --skip ID               leave this change out; repeatable
+      --output FILE           write the updated model here (default: standard output)
+      --catalogue FILE`;
+
+const importCsaf: CliCommand = {
+  name: 'import-csaf',
+  usage: csafUsage,
+  async run(args, io) {
+    const { values, positionals } = parse(
+      args,
+      {
+        preview: { type: 'boolean' },
+        confirm: { type: 'string', multiple: true },
+        skip: { type: 'string', multiple: true },
+        output: { type: 'string', short: 'o' },
+        catalogue: { type: 'string' },
+      },
+      csafUsage,
+    );
+    if (positionals.length !== 2)
+      throw new CliError(`expected a model file and an advisory file\nusage:\n${csafUsage}`);
+    const [modelFile, advisoryFile] = positionals as [string, string];
+    const catalogue = loadCatalogueFile(values.catalogue as string | undefined);
+    const json = readJsonFile(modelFile);
+    const doc = withLocatedIssues(modelFile, json, () => loadModelDocument(json.value, catalogue));
+    let preview: CsafImportPreview;
+    try {
+      preview = previewCsafImport(readInputFile(advisoryFile), doc, catalogue, {
+        fileName: path.basename(advisoryFile),
+      });
+    } catch (e) {
+      importerError(advisoryFile, e);
+    }
+    const a = preview.advisory;
+    io.err(`${advisoryFile}: ${a.trackingId} (${a.title}, version ${a.version}, ${a.publisher})`);
+    for (const d of preview.devices.filter((x) => x.level !== 'NO_MATCH')) {
+      const reasons = d.products.flatMap((p) => p.reasons).slice(0, 3);
+      io.err(`  ${d.level} ${d.deviceId} (${d.deviceName}): ${reasons.join('; ')}`);
+    }
+    for (const v of preview.vulnerabilities) {
+      io.err(
+        `  ${v.action} ${v.id} [${v.match}] ${v.vulnerability.status ?? 'AFFECTED'} ${v.vulnerability.cvssVector}`,
+      );
+    }
+    for (const c of preview.controls) io.err(`  suggest ${c.id} [${c.match}] PLANNED: ${c.because}`);
+    for (const w of preview.warnings) io.err(`  warning: ${w.path}: ${w.message}`);
+    if (values.preview === true) {
+      emit(io, values.output as string | undefined, JSON.stringify(preview, null, 2));
+      return EXIT.OK;
+    }
+    let updated: ModelDocument;
+    try {
+      updated = applyCsafImport(doc, preview, {
+        catalogue,
+        confirm: (values.confirm as string[] | undefined) ?? [],
+        skip: (values.skip as string[] | undefined) ?? [],
+      });
+    } catch (e) {
+      importerError(advisoryFile, e);
+    }
+    emit(io, values.output as string | undefined, JSON.stringify(canonicalModelDocument(updated), null, 2));
+    return EXIT.OK;
+  },
+};
+
+const sbomUsage = `  import-sbom <model.json> <bom.json> --device ID   a CycloneDX 1.4–1.6 SBOM or VEX onto one device
+      --device ID             the device the BOM describes (required)
+      --preview               print what would change, write nothing
+      --skip ID               leave this change out; repeatable
+      --output FILE           write the updated model here (default: standard output)
+      --catalogue FILE`;
+
+const importSbom: CliCommand = {
+  name: 'import-sbom',
+  usage: sbomUsage,
+  async run(args, io) {
+    const { values, positionals } = parse(
+      args,
+      {
+        device: { type: 'string' },
+        preview: { type: 'boolean' },
+        skip: { type: 'string', multiple: true },
+        output: { type: 'string', short: 'o' },
+        catalogue: { type: 'string' },
+      },
+      sbomUsage,
+    );
+    if (positionals.length !== 2 || typeof values.device !== 'string') {
+      throw new CliError(`expected a model file, a BOM file and --device\nusage:\n${sbomUsage}`);
+    }
+    const [modelFile, bomFile] = positionals as [string, string];
+    const catalogue = loadCatalogueFile(values.catalogue as string | undefined);
+    const json = readJsonFile(modelFile);
+    const doc = withLocatedIssues(modelFile, json, () => loadModelDocument(json.value, catalogue));
+    let preview: CycloneDxImportPreview;
+    try {
+      preview = previewCycloneDxImport(readInputFile(bomFile), doc, {
+        deviceId: values.device,
+        fileName: path.basename(bomFile),
+      });
+    } catch (e) {
+      importerError(bomFile, e);
+    }
+    const c = preview.components;
+    io.err(
+      `${bomFile}: ${preview.bom.kind} ${preview.bom.specVersion} onto ${preview.deviceId}` +
+        (c ? `: ${c.after.length} components (${c.added} added, ${c.removed} removed)` : ''),
+    );
+    for (const v of preview.vulnerabilities) {
+      io.err(`  ${v.action} ${v.id} ${v.vulnerability.status ?? 'AFFECTED'} ${v.vulnerability.cvssVector}`);
+    }
+    for (const w of preview.warnings) io.err(`  warning: ${w.path}: ${w.message}`);
+    if (values.preview === true) {
+      emit(io, values.output as string | undefined, JSON.stringify(preview, null, 2));
+      return EXIT.OK;
+    }
+    let updated: ModelDocument;
+    try {
+      updated = applyCycloneDxImport(doc, preview, { catalogue, skip: (values.skip as string[] | undefined) ?? [] });
+    } catch (e) {
+      importerError(bomFile, e);
+    }
+    emit(io, values.output as string | undefined, JSON.stringify(canonicalModelDocument(updated), null, 2));
+    return EXIT.OK;
+  },
+};
+
 /** Import and export commands, in the order the usage lists them. */
 export const EXTRA_COMMANDS: CliCommand[] = [
   importInventory,
+  importCsaf,
+  importSbom,
   modelImport('import-otm', 'an Open Threat Model (OTM 0.2.0) file, validated strictly,', importOtm),
   modelImport('import-threat-dragon', 'an OWASP Threat Dragon v2 model, read leniently,', importThreatDragon),
   modelExport('export-otm', 'the model as an Open Threat Model (OTM 0.2.0) document', {}, '', (doc, catalogue) =>
