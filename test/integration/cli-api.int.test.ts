@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { analyseModel, loadModelDocument } from '../../server/src/cli/analyse';
+import { parseInventoryCsv } from '../../server/src/importers/inventory-csv';
 import { main } from '../../server/src/cli/main';
 import { loadBundledCatalogue, validateCatalogue } from '../../server/src/domain/catalogue';
 import { TestHelper } from '../support/neo4j';
@@ -105,5 +106,26 @@ describe('CLI and GraphQL agree', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('an inventory CSV through upsertDevices', () => {
+  it('the items of parseInventoryCsv are accepted by the GraphQL mutation, softwareVersion included', async () => {
+    const { items } = parseInventoryCsv(
+      'External ID,Name,Category,Manufacturer,Model,Software version,Risk class,Zone\n' +
+        'CSV-1,Ward 9 pump,Infusion pump,Acme Medical,InfuPump 3000,2.3,C,z-ward-vlan\n',
+    );
+    const r = await h.gqlOk<{ upsertDevices: { created: number; failed: number } }>(
+      `mutation($m: ID!, $d: [DeviceUpsertInput!]!) { upsertDevices(modelId: $m, devices: $d) { created failed } }`,
+      { m: modelId, d: items },
+    );
+    expect(r.upsertDevices).toEqual({ created: 1, failed: 0 });
+    const doc = (
+      await h.gqlOk<{ exportModel: { devices: { externalId?: string; softwareVersion?: string }[] } }>(
+        `query($m: ID!) { exportModel(id: $m) }`,
+        { m: modelId },
+      )
+    ).exportModel;
+    expect(doc.devices.find((d) => d.externalId === 'CSV-1')).toMatchObject({ softwareVersion: '2.3' });
   });
 });
