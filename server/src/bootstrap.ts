@@ -60,7 +60,7 @@ export function createServices(
     auth: authService,
     audit: new AuditService(audit),
     history: new HistoryService(db, models, analysis, audit, snapshots),
-    imports: new ImportService(models, catalogues),
+    imports: new ImportService(models, catalogues, analysis),
   };
 }
 

@@ -19,6 +19,7 @@ import {
   snapshot,
   waitUntil,
 } from './support';
+import { demoAdvisory } from '../samples/csaf/demo-advisory';
 
 jest.setTimeout(120_000);
 
@@ -303,4 +304,35 @@ test('opens the printable committee report', async () => {
   await page.pdf({ path: pdf, format: 'A4', printBackground: true });
   const head = fs.readFileSync(pdf).subarray(0, 5).toString();
   expect(head).toBe('%PDF-');
+});
+
+test('reads a new advisory against the demo hospital: affected devices, new paths, the cheapest cut', async () => {
+  // A fresh copy of the demo (the workshop above placed controls on its own copy).
+  const copy = `e2e-advisory-${Date.now().toString(36)}`;
+  const demo = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../seeds/demo-hospital.json'), 'utf8'));
+  await gql('mutation($d: JSON!, $t: ID) { importModel(document: $d, targetModelId: $t) { id } }', {
+    d: demo,
+    t: copy,
+  });
+  try {
+    await page.goto(`${appUrl()}/models/${copy}`);
+    await page.getByTestId('open-advisory-watch').click();
+    await page.getByTestId('advisory-form').waitFor();
+    await page.getByTestId('advisory-files').setInputFiles({
+      name: 'test-icsma-31-001.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(demoAdvisory())),
+    });
+    await page.getByRole('button', { name: 'Read the advisories' }).click();
+    await page.getByTestId('advisory-result').waitFor({ timeout: 60_000 });
+    // Five Alaris pumps and three CARESCAPE B650 monitors.
+    await waitForText('affected-count', '/^8$/');
+    await expect(page.getByTestId('affected-devices').textContent()).resolves.toMatch(/CVE-2031-1001/);
+    expect(await page.getByTestId('new-paths').locator('tbody tr').count()).toBeGreaterThan(0);
+    expect(await page.getByTestId('advisory-cut').locator('tbody tr').count()).toBeGreaterThan(0);
+    await expect(page.getByTestId('advisory-cut').textContent()).resolves.toMatch(/proven cheapest/);
+    await snapshot(page, '08-advisory-watch');
+  } finally {
+    await gql('mutation($id: ID!) { deleteModel(id: $id) }', { id: copy }).catch(() => undefined);
+  }
 });

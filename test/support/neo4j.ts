@@ -36,7 +36,7 @@ export const TEST_ACTOR: Actor = { ...SYSTEM_ACTOR, principal: TEST_ADMIN, actio
 export class TestHelper {
   readonly db: Database;
   readonly services: Services;
-  readonly log = pino({ level: 'silent' });
+  readonly log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   private readonly apollo = createApollo(this.log);
   private readonly modelIds = new Set<string>();
   private started = false;

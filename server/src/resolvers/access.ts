@@ -54,6 +54,7 @@ export const ACCESS_POLICY: { Query: Record<string, Requirement>; Mutation: Reco
     auditEvents: ADMIN,
     modelDiff: viewModel('modelId'),
     previewCsafImport: viewModel('modelId'), // schema/imports.graphql: nothing written
+    advisoryWatch: viewModel('modelId'), // schema/imports.graphql: nothing written
     previewCycloneDxImport: viewModel('modelId'),
   },
   Mutation: {

@@ -5,6 +5,7 @@
  */
 import type { GraphQLResolveInfo } from 'graphql';
 import { actorOf, type Context } from '../context';
+import type { Severity } from '../domain/types';
 
 type Opt<T> = T | null | undefined;
 const given = <T>(v: Opt<T>): T | undefined => (v === null ? undefined : v);
@@ -29,6 +30,36 @@ function commitOptions(a: {
 }
 
 export const ImportQuery = {
+  /** Query.advisoryWatch: ImportService.watchCsaf (nothing written); the new paths' steps resolved. */
+  advisoryWatch: async (
+    _: unknown,
+    a: {
+      modelId: string;
+      documents: unknown[];
+      fileNames?: Opt<string[]>;
+      confirm?: Opt<string[]>;
+      minSeverity?: Opt<Severity>;
+      k?: Opt<number>;
+    },
+    ctx: Context,
+  ) => {
+    const fileNames = given(a.fileNames);
+    const confirm = given(a.confirm);
+    const minSeverity = given(a.minSeverity);
+    const k = given(a.k);
+    const watch = await ctx.services.imports.watchCsaf(a.modelId, a.documents, {
+      ...(fileNames ? { fileNames } : {}),
+      ...(confirm ? { confirm } : {}),
+      ...(minSeverity ? { minSeverity } : {}),
+      ...(k !== undefined ? { k } : {}),
+    });
+    const { paths, advisories, ...rest } = watch;
+    return {
+      ...rest,
+      newPaths: paths,
+      advisories: advisories.map((p) => ({ modelVersion: watch.modelVersion, ...p })),
+    };
+  },
   /** Query.previewCsafImport: ImportService.previewCsaf, the model version beside the preview. */
   previewCsafImport: async (
     _: unknown,

@@ -430,6 +430,12 @@ const first = z.number().int('must be an integer').nullish();
 export const FIELD_INPUTS: Readonly<Record<string, z.ZodType>> = Object.freeze({
   'Query.model': args({ id }),
   'Query.previewCsafImport': args({ modelId: id, fileName: name.nullish() }),
+  'Query.advisoryWatch': args({
+    modelId: id,
+    fileNames: z.array(name).max(20).nullish(),
+    confirm: z.array(id).max(10_000).nullish(),
+    k: z.number().int().min(1).max(5).nullish(),
+  }),
   'Query.previewCycloneDxImport': args({ modelId: id, deviceId: id, fileName: name.nullish() }),
   'Query.exportModel': args({ id }),
   'Query.modelDiff': args({ modelId: id }),

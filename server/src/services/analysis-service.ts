@@ -32,6 +32,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../domain/errors'
 import type { RiskTotals } from './risk-totals';
 import type { ModelDocument, RiskScale, Severity } from '../domain/types';
 import { elementOfNode } from '../engine/types';
+import type { FindNewPathsOptions } from '../engine/new-paths';
 import type { CatalogueService } from './catalogue-service';
 import type { ModelService, ModelSnapshot } from './model-service';
 import { EnginePool } from '../workers/engine-pool';
@@ -394,6 +395,24 @@ export class AnalysisService {
       (_snap, ref) => this.run('findAttackPaths', args, ref),
       { ...(assume ? { assume } : {}) },
     );
+  }
+
+  /**
+   * The attack paths that a change of the model's evidence would open (advisory watch): `after`
+   * is the model's current document with the change applied (not stored). Paths to targets of at
+   * least `minSeverity` that use a step the change adds, the targets they reach (and which no path
+   * reached before), the cheapest placements removing all of them (engine/new-paths.ts), and the
+   * total risk on `scale` before and after (probability × severity rank, summed). Runs in a worker;
+   * not cached (the change is the caller's).
+   * @throws NotFoundError for the model; ValidationError for a bad time limit or one above the
+   *   caller's role cap; EngineLimitError past the search or solver limits
+   */
+  async newPaths(modelId: string, after: ModelDocument, options: FindNewPathsOptions = {}) {
+    checkRange('timeLimitMs', options.timeLimitMs, ANALYSIS_LIMITS.recommendTimeLimitMs);
+    const timeLimitMs = this.capTimeLimit(options.timeLimitMs, RECOMMEND_DEFAULT_TIME_LIMIT_MS);
+    const { ref } = await this.graphOf(modelId);
+    const catalogue = await this.catalogues.current();
+    return this.run('newPaths', [after, catalogue, { ...options, timeLimitMs }], ref);
   }
 
   /**

@@ -12,6 +12,9 @@ import {
   previewCycloneDxImport,
   type CycloneDxImportPreview,
 } from '../importers/cyclonedx';
+import { ValidationError } from '../domain/errors';
+import type { Severity } from '../domain/types';
+import type { AnalysisService } from './analysis-service';
 import type { CatalogueService } from './catalogue-service';
 import type { ModelService } from './model-service';
 
@@ -47,7 +50,72 @@ export class ImportService {
   constructor(
     private readonly models: ModelService,
     private readonly catalogues: CatalogueService,
+    private readonly analysis: AnalysisService,
   ) {}
+
+  /**
+   * Advisory watch: what one or more CSAF advisories (a batch, applied in order) mean for the
+   * model before anything is imported — which devices they affect (EXACT matches, and FUZZY ones
+   * the caller confirms), which attack paths to patient harm they open (paths at or above
+   * `minSeverity` that use an exploitation step of a new vulnerability), and the cheapest
+   * placements that cut those paths, with the total safety risk before and after. Nothing is
+   * written; commit each advisory with commitCsaf.
+   * @param documents - CSAF 2.0 advisories (JSON), at most 20
+   * @param options.fileNames - their file names, index by index
+   * @throws ValidationError (`documents[i]…` JSON pointers for a bad advisory, `confirm[j]`);
+   *   NotFoundError for the model
+   */
+  async watchCsaf(
+    modelId: string,
+    documents: readonly unknown[],
+    options: {
+      fileNames?: readonly string[];
+      confirm?: readonly string[];
+      minSeverity?: Severity;
+      k?: number;
+      timeLimitMs?: number;
+    } = {},
+  ) {
+    if (documents.length === 0 || documents.length > 20)
+      throw new ValidationError('give 1 to 20 advisories', 'documents');
+    const snap = await this.models.snapshot(modelId);
+    const catalogue = await this.catalogues.current();
+    let doc = snap.document;
+    const previews: CsafImportPreview[] = [];
+    documents.forEach((document, i) => {
+      const fileName = options.fileNames?.[i];
+      let preview: CsafImportPreview;
+      try {
+        preview = previewCsafImport(document, doc, catalogue, fileName !== undefined ? { fileName } : {});
+      } catch (e) {
+        if (e instanceof ValidationError)
+          throw new ValidationError(
+            e.issues.map((x) => ({ ...x, path: `documents[${i}]${x.path ? `.${x.path}` : ''}` })),
+          );
+        throw e;
+      }
+      const ids = new Set([...preview.devices.map((d) => d.deviceId), ...preview.vulnerabilities.map((v) => v.id)]);
+      const confirm = (options.confirm ?? []).filter((id) => ids.has(id));
+      doc = applyCsafImport(doc, preview, { catalogue, confirm });
+      previews.push(preview);
+    });
+    const confirmed = new Set(options.confirm ?? []);
+    const affectedDeviceIds = [
+      ...new Set(
+        previews.flatMap((p) =>
+          p.vulnerabilities
+            .filter((v) => v.match === 'EXACT' || confirmed.has(v.deviceId) || confirmed.has(v.id))
+            .map((v) => v.deviceId),
+        ),
+      ),
+    ].sort();
+    const impact = await this.analysis.newPaths(modelId, doc, {
+      minSeverity: options.minSeverity ?? 'SERIOUS',
+      k: options.k ?? 1,
+      ...(options.timeLimitMs !== undefined ? { timeLimitMs: options.timeLimitMs } : {}),
+    });
+    return { modelVersion: snap.version, advisories: previews, affectedDeviceIds, ...impact };
+  }
 
   /**
    * What importing a CSAF advisory into the model would change (nothing is written).

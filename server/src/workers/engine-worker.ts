@@ -29,6 +29,7 @@ import {
 import { DomainError, EngineLimitError, ValidationError } from '../domain/errors';
 import type { Catalogue, ModelDocument, RiskScale } from '../domain/types';
 import { riskTotals } from '../services/risk-totals';
+import { findNewPaths, type FindNewPathsOptions } from '../engine/new-paths';
 
 /** Where the attack graph of a task comes from: the cache key, and the inputs to build it on a miss. */
 export interface GraphSource {
@@ -85,6 +86,27 @@ const OPERATIONS = {
     findBaselineGaps(document, catalogue, options),
   /** engine costRiskCurve (HiGHS, outer approximation). */
   costRiskCurve: (g: AttackGraph, options: Parameters<typeof costRiskCurve>[1]) => costRiskCurve(g, options),
+  /**
+   * engine findNewPaths: `g` is the graph before a change, `afterDocument` the model after it
+   * (advisory watch); paths with steps resolved (after graph), risk totals before and after.
+   */
+  newPaths: async (
+    g: AttackGraph,
+    afterDocument: ModelDocument,
+    catalogue: Catalogue,
+    options: FindNewPathsOptions,
+  ) => {
+    const after = buildAttackGraph(afterDocument, catalogue);
+    const found = await findNewPaths(g, after, options);
+    const byId = new Map(after.steps.map((s) => [s.id, s]));
+    const scale = options.scale ?? 'SAFETY';
+    return {
+      ...found,
+      paths: found.paths.map((p) => ({ ...p, steps: p.stepIds.map((id) => byId.get(id)!) })),
+      riskBefore: riskTotals(g, scale).totalRisk,
+      riskAfter: riskTotals(after, scale).totalRisk,
+    };
+  },
   /** engine reviewControlPlacements on the document the graph was built from (controls v2 migration report). */
   reviewControlPlacements: (g: AttackGraph, document: ModelDocument, catalogue: Catalogue) =>
     reviewControlPlacements(document, catalogue, undefined, g),

@@ -6,6 +6,7 @@ import { AccountPage } from '../pages/AccountPage';
 import { LoginPage } from '../pages/LoginPage';
 import { ModelListPage } from '../pages/ModelListPage';
 import { ReportPage } from '../pages/ReportPage';
+import { AdvisoryWatchPage } from '../pages/AdvisoryWatchPage';
 import { ThreatModelPage } from '../pages/ThreatModelPage';
 import { AdminLayout } from '../pages/admin/AdminLayout';
 import { ApiKeysPage } from '../pages/admin/ApiKeysPage';
@@ -24,6 +25,7 @@ function Shell() {
           <Route path="/" element={<ModelListPage />} />
           <Route path="/models/:modelId" element={<ThreatModelPage />} />
           <Route path="/models/:modelId/report" element={<ReportPage />} />
+          <Route path="/models/:modelId/advisories" element={<AdvisoryWatchPage />} />
           <Route path="/account" element={<AccountPage />} />
           <Route element={<RequireAction action="manageUsers" what="Administration" />}>
             <Route path="/admin" element={<AdminLayout />}>
@@ -42,7 +44,8 @@ function Shell() {
 
 /**
  * Routes: /login (sign-in); signed in: / (models), /models/:modelId (workspace: map, paths,
- * recommendations, gaps, editing), /models/:modelId/report, /account (password); admins:
+ * recommendations, gaps, editing), /models/:modelId/report, /models/:modelId/advisories
+ * (advisory watch), /account (password); admins:
  * /admin/users, /admin/api-keys, /admin/audit.
  */
 export function App() {

@@ -241,6 +241,13 @@ export function ThreatModelPage() {
           <Link to={`/models/${encodeURIComponent(modelId)}/report`} className="button" data-testid="open-report">
             Committee report
           </Link>
+          <Link
+            to={`/models/${encodeURIComponent(modelId)}/advisories`}
+            className="button"
+            data-testid="open-advisory-watch"
+          >
+            Advisory watch
+          </Link>
           <ExportModelButton modelId={modelId} version={s.version} />
           {canEdit && <ImportModelButton replaceId={modelId} label="Import…" onImported={() => setPanel(null)} />}
           <UserMenu />
