@@ -55,6 +55,33 @@ export default tseslint.config(
     },
   },
   {
+    // importers, exporters and the command line are pure over files and documents: no database,
+    // no request layer, no worker pool (the CLI runs the engine in its own thread)
+    files: ['server/src/importers/**/*.ts', 'server/src/exporters/**/*.ts', 'server/src/cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                'neo4j-driver',
+                '**/graph/**',
+                '**/resolvers/**',
+                '**/workers/**',
+                '**/services/**',
+                '!**/services/analysis-defaults',
+                '!**/services/risk-totals',
+              ],
+              message: 'importers, exporters and the CLI are pure: domain, engine and the pure analysis helpers only',
+              allowTypeImports: true,
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['server/src/graph/**/*.ts'],
     rules: {
       'no-restricted-imports': [

@@ -9,6 +9,8 @@ import type { Context } from '../context';
 
 export const Catalogue = {
   version: (c: Cat) => c.catalogueVersion,
+  /** The catalogue document itself (seeds/catalogue.schema.json), for `medthreat analyse --catalogue`. */
+  document: (c: Cat) => c,
 };
 
 export const Control = {

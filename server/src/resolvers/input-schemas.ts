@@ -289,6 +289,7 @@ const DeviceUpsertInput = args({
   modelName: z.unknown().optional(),
   riskClass: z.unknown().optional(),
   software: z.unknown().optional(),
+  softwareVersion: z.unknown().optional(),
   generalPurposeOs: z.unknown().optional(),
   patchable: z.unknown().optional(),
   handlesPersonalData: z.unknown().optional(),

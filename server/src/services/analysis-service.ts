@@ -47,6 +47,7 @@ import {
   type AnalysisOptions,
   type AnalysisRolePolicy,
 } from './analysis-scope';
+import { DEFAULT_MAX_PATHS, PATHS_DEFAULT_TIME_LIMIT_MS, RECOMMEND_DEFAULT_TIME_LIMIT_MS } from './analysis-defaults';
 
 /** An attack graph with its step lookup, as cached. */
 export interface AnalysedGraph {
@@ -84,11 +85,7 @@ export const ANALYSIS_LIMITS = {
   placements: { max: 1000 },
 } as const;
 
-/**
- * Paths kept when the caller gives no maxPaths: the top this many, with `truncated` set when
- * there are more (an explicit maxPaths raises ENGINE_LIMIT instead).
- */
-export const DEFAULT_MAX_PATHS = 500;
+export { DEFAULT_MAX_PATHS, PATHS_DEFAULT_TIME_LIMIT_MS, RECOMMEND_DEFAULT_TIME_LIMIT_MS } from './analysis-defaults';
 
 /** Search limits of the path search, as the API takes them (ThreatModel.attackPaths, whatIf). */
 export interface PathLimits {
@@ -804,9 +801,6 @@ function lookups(graph: AttackGraph): AnalysedGraph {
   };
 }
 
-/** The engine's default time limits (engine/paths, engine/optimise), capped by role when omitted. */
-const PATHS_DEFAULT_TIME_LIMIT_MS = 5000;
-const RECOMMEND_DEFAULT_TIME_LIMIT_MS = 10000;
 /** Default wall-clock budget of a cost–risk curve, ms (many solves). */
 const CURVE_DEFAULT_TIME_LIMIT_MS = 30000;
 
