@@ -12,6 +12,7 @@ import { loadBundledCatalogue } from '../../server/src/domain/catalogue';
 import type { ModelDocument } from '../../server/src/domain/types';
 import { analyseModel, loadModelDocument } from '../../server/src/cli/analyse';
 import { main } from '../../server/src/cli/main';
+import { headedWorkbook, mds2Hospital, PUMP_ROWS } from '../support/mds2-workbooks';
 import { JsonSyntaxError, parseJsonWithPositions } from '../../server/src/cli/json-source';
 import { AnalysisService } from '../../server/src/services/analysis-service';
 import type { ModelService } from '../../server/src/services/model-service';
@@ -242,5 +243,37 @@ describe('JSON positions', () => {
       expect((caught as JsonSyntaxError).position).toEqual({ line, column });
     }
     expect(parseJsonWithPositions('{"__proto__": {"x": 1}}').value).toEqual(JSON.parse('{"__proto__": {"x": 1}}'));
+  });
+});
+
+describe('medthreat import-mds2', () => {
+  it('applies an MDS2 form to every device of its make and model and writes the model; a junk file exits 2', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'medthreat-mds2-'));
+    const modelFile = path.join(dir, 'model.json');
+    const formFile = path.join(dir, 'pump-mds2.xlsx');
+    const outFile = path.join(dir, 'out.json');
+    fs.writeFileSync(modelFile, JSON.stringify(mds2Hospital(catalogue)));
+    fs.writeFileSync(formFile, await headedWorkbook(PUMP_ROWS));
+    const r = await run('import-mds2', modelFile, formFile, '--output', outFile);
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/dev-pump-1 .*change/);
+    const out = JSON.parse(fs.readFileSync(outFile, 'utf8')) as ModelDocument;
+    // Both InfuseNet 3000 pumps get the form's controls with the form as their source; the 2000 none.
+    const devicesOf = (elementId: string): string[] => {
+      const c = out.channels.find((x) => x.id === elementId);
+      if (c) return [c.fromDeviceId, c.toDeviceId];
+      return [
+        out.devices.find((d) => d.id === elementId)?.id ?? out.interfaces.find((i) => i.id === elementId)!.deviceId,
+      ];
+    };
+    const sourced = out.controlPlacements.filter((p) => p.source?.kind === 'MDS2');
+    const touched = new Set(sourced.flatMap((p) => devicesOf(p.elementId)));
+    expect(touched.has('dev-pump-1') && touched.has('dev-pump-2')).toBe(true);
+    expect(touched.has('dev-pump-other')).toBe(false);
+    expect(sourced.every((p) => /^[A-Z]{4}-/.test(p.source!.reference ?? ''))).toBe(true);
+    fs.writeFileSync(path.join(dir, 'junk.xlsx'), 'not a workbook');
+    const junk = await run('import-mds2', modelFile, path.join(dir, 'junk.xlsx'));
+    expect(junk.code).toBe(2);
+    expect(junk.err).toMatch(/junk\.xlsx/);
   });
 });

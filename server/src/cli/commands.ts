@@ -18,6 +18,7 @@ import { importOtm } from '../importers/otm';
 import { applyCsafImport, previewCsafImport, type CsafImportPreview } from '../importers/csaf';
 import { applyCycloneDxImport, previewCycloneDxImport, type CycloneDxImportPreview } from '../importers/cyclonedx';
 import { importThreatDragon } from '../importers/threat-dragon';
+import { importMds2, type Mds2Preview, type Mds2Target } from '../importers/mds2';
 
 /** Output streams of a command (main.ts passes process.stdout/stderr, tests their own). */
 export interface CommandStreams {
@@ -338,7 +339,67 @@ const importSbom: CliCommand = {
 };
 
 /** Import and export commands, in the order the usage lists them. */
+const mds2Usage = `  import-mds2 <model.json> <form.xlsx>        an MDS2 (ANSI/NEMA HN 1-2019) form: device flags, interfaces, implemented controls
+      --device ID             apply to this device (default: every device of the form's make and model, DOC-1/DOC-3)
+      --manufacturer TEXT --model TEXT
+                              apply to every device of this make and model
+      --preview               print what would change, write nothing
+      --output FILE           write the updated model here (default: standard output)
+      --catalogue FILE`;
+
+const importMds2Command: CliCommand = {
+  name: 'import-mds2',
+  usage: mds2Usage,
+  async run(args, io) {
+    const { values, positionals } = parse(
+      args,
+      {
+        device: { type: 'string' },
+        manufacturer: { type: 'string' },
+        model: { type: 'string' },
+        preview: { type: 'boolean' },
+        output: { type: 'string', short: 'o' },
+        catalogue: { type: 'string' },
+      },
+      mds2Usage,
+    );
+    if (positionals.length !== 2)
+      throw new CliError(`expected a model file and an MDS2 workbook\nusage:\n${mds2Usage}`);
+    const [modelFile, formFile] = positionals as [string, string];
+    const catalogue = loadCatalogueFile(values.catalogue as string | undefined);
+    const json = readJsonFile(modelFile);
+    const doc = withLocatedIssues(modelFile, json, () => loadModelDocument(json.value, catalogue));
+    const target: Mds2Target | undefined =
+      typeof values.device === 'string'
+        ? { deviceId: values.device }
+        : typeof values.manufacturer === 'string' && typeof values.model === 'string'
+          ? { manufacturer: values.manufacturer, modelName: values.model }
+          : undefined;
+    let result: { document: ModelDocument; preview: Mds2Preview };
+    try {
+      result = await importMds2(readInputFile(formFile), doc, catalogue, target);
+    } catch (e) {
+      importerError(formFile, e);
+    }
+    const { preview } = result;
+    io.err(`${formFile}: MDS2 form${preview.documentId ? ` ${preview.documentId}` : ''} (sha256 ${preview.sha256})`);
+    for (const d of preview.devices) {
+      io.err(`  ${d.deviceId} (${d.deviceName}): ${d.changes.length} change(s), ${d.conflicts.length} conflict(s)`);
+      for (const c of d.changes) io.err(`    ${JSON.stringify(c)}`);
+      for (const c of d.conflicts) io.err(`    conflict: ${JSON.stringify(c)}`);
+    }
+    for (const w of preview.warnings) io.err(`  warning: ${JSON.stringify(w)}`);
+    if (values.preview === true) {
+      emit(io, values.output as string | undefined, JSON.stringify(preview, null, 2));
+      return EXIT.OK;
+    }
+    emit(io, values.output as string | undefined, JSON.stringify(canonicalModelDocument(result.document), null, 2));
+    return EXIT.OK;
+  },
+};
+
 export const EXTRA_COMMANDS: CliCommand[] = [
+  importMds2Command,
   importInventory,
   importCsaf,
   importSbom,
