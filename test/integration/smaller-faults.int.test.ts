@@ -295,3 +295,32 @@ describe('query arguments', () => {
     expect(e.message.length).toBeLessThan(400);
   });
 });
+
+describe('exports are bounded by their size, not only by the query cost (issue 11 point 5)', () => {
+  it('aliased exportModel fields past the per-request element budget answer ENGINE_LIMIT, not a huge answer', async () => {
+    const elements = Object.values(DEMO).reduce((n, v) => n + (Array.isArray(v) ? v.length : 0), 0);
+    const before = process.env.MEDTHREAT_MAX_EXPORT_ELEMENTS;
+    process.env.MEDTHREAT_MAX_EXPORT_ELEMENTS = String(2 * elements + 10); // room for two demo exports
+    try {
+      const aliases = Array.from({ length: 5 }, (_, i) => `e${i}: exportModel(id: $m)`).join(' ');
+      const r = await h.gql<Record<string, unknown>>(`query($m: ID!) { ${aliases} }`, { m: demoId });
+      const errors = (r.errors ?? []) as Err[];
+      expect(errors.length).toBeGreaterThan(0);
+      for (const e of errors) {
+        expect(e.extensions?.['code']).toBe('ENGINE_LIMIT');
+        expect(e.extensions?.['field']).toBe('exportElements');
+        expect(e.message).toMatch(/MEDTHREAT_MAX_EXPORT_ELEMENTS/);
+      }
+      // exportModel is non-null: the refused fields null the answer, so no document goes out at all.
+      expect(r.data ?? null).toBeNull();
+      const two = await h.gql(`query($m: ID!) { a: exportModel(id: $m) b: exportModel(id: $m) }`, { m: demoId });
+      expect(two.errors).toBeUndefined();
+      // A separate request has its own budget.
+      const again = await h.gql(`query($m: ID!) { exportModel(id: $m) }`, { m: demoId });
+      expect(again.errors).toBeUndefined();
+    } finally {
+      if (before === undefined) delete process.env.MEDTHREAT_MAX_EXPORT_ELEMENTS;
+      else process.env.MEDTHREAT_MAX_EXPORT_ELEMENTS = before;
+    }
+  });
+});
