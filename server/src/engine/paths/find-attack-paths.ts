@@ -227,34 +227,57 @@ export function selectTargets(
  * run of implied steps it ends (the path walks out what its last real gain contains).
  */
 function isCapabilitySimple(index: GraphIndex, p: RawPath): boolean {
-  const { implied, outStart, outSteps, stepTo } = index;
-  const heldAt = new Map<number, number>();
-  const hold = (v: number, at: number) => {
-    const stack = [v];
-    while (stack.length > 0) {
-      const u = stack.pop()!;
-      if (heldAt.has(u)) continue;
-      heldAt.set(u, at);
-      for (let r = outStart[u]!; r < outStart[u + 1]!; r++) {
-        const s = outSteps[r]!;
-        if (implied[s]) stack.push(stepTo[s]!);
-      }
-    }
-  };
+  const { implied } = index;
+  // closures[j]: what p.nodes[j] holds with everything it implies. A node is held since the first
+  // position whose closure contains it.
+  const closures: Set<number>[] = [];
   let runStart = 1;
   for (let i = 1; i < p.nodes.length; i++) {
     const v = p.nodes[i]!;
     const s = p.edges[i - 1]!;
-    const since = heldAt.get(v);
+    let since: number | undefined;
+    for (let j = 1; j < i; j++) {
+      if (closures[j]!.has(v)) {
+        since = j;
+        break;
+      }
+    }
     if (s >= 0 && implied[s]) {
       if (since !== undefined && since < runStart) return false;
     } else {
       if (since !== undefined) return false;
       runStart = i;
     }
-    hold(v, i);
+    closures[i] = impliedClosure(index, v);
   }
   return true;
+}
+
+/** Implied closures per graph index, computed once per node (a server's control implies its peers' assets: large, and on many paths). */
+const closureCache = new WeakMap<GraphIndex, Map<number, Set<number>>>();
+
+/** The node and every node its implied steps lead to, transitively. */
+function impliedClosure(index: GraphIndex, v: number): Set<number> {
+  let cache = closureCache.get(index);
+  if (!cache) closureCache.set(index, (cache = new Map()));
+  let closure = cache.get(v);
+  if (closure) return closure;
+  const { implied, outStart, outSteps, stepTo } = index;
+  closure = new Set([v]);
+  const stack = [v];
+  while (stack.length > 0) {
+    const u = stack.pop()!;
+    for (let r = outStart[u]!; r < outStart[u + 1]!; r++) {
+      const s = outSteps[r]!;
+      if (!implied[s]) continue;
+      const w = stepTo[s]!;
+      if (closure.has(w)) continue;
+      closure.add(w);
+      stack.push(w);
+    }
+  }
+  cache.set(v, closure);
+  return closure;
 }
 
 function pathLikelihood(index: GraphIndex, p: RawPath): number {
