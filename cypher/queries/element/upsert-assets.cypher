@@ -11,6 +11,7 @@ CALL (n, a) {
 }
 CALL (n, a) {
   MATCH (d:Device {modelId: $modelId, id: a.deviceId})
+  USING INDEX SEEK d:Device(modelId, id)
   CREATE (d)-[:HAS_ASSET]->(n)
 }
 RETURN count(n) AS written

@@ -11,6 +11,7 @@ CALL (n, p) {
 }
 CALL (n, p) {
   MATCH (e:ModelElement {modelId: $modelId, id: p.elementId})
+  USING INDEX SEEK e:ModelElement(modelId, id)
   CREATE (n)-[:PLACED_ON]->(e)
 }
 CALL (n, p) {

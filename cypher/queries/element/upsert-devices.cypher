@@ -12,6 +12,7 @@ CALL (n, d) {
 CALL (n, d) {
   UNWIND d.zoneIds AS zid
   MATCH (z:Zone {modelId: $modelId, id: zid})
+  USING INDEX SEEK z:Zone(modelId, id)
   CREATE (n)-[:SITS_IN]->(z)
 }
 RETURN count(n) AS written

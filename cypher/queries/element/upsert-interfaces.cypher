@@ -15,11 +15,13 @@ CALL (n, i) {
 }
 CALL (n, i) {
   MATCH (d:Device {modelId: $modelId, id: i.deviceId})
+  USING INDEX SEEK d:Device(modelId, id)
   CREATE (d)-[:HAS_INTERFACE]->(n)
 }
 CALL (n, i) {
   UNWIND i.exposedToZoneIds AS zid
   MATCH (z:Zone {modelId: $modelId, id: zid})
+  USING INDEX SEEK z:Zone(modelId, id)
   CREATE (n)-[:EXPOSED_TO]->(z)
 }
 RETURN count(n) AS written

@@ -11,6 +11,7 @@ CALL (n, v) {
 }
 CALL (n, v) {
   MATCH (e:ModelElement {modelId: $modelId, id: v.elementId})
+  USING INDEX SEEK e:ModelElement(modelId, id)
   WHERE e:Device OR e:Interface
   CREATE (n)-[:AFFECTS]->(e)
 }
