@@ -32,6 +32,7 @@ import { createHttpDrainer } from './http-drain';
 import { createLoggingPlugin } from './logging-plugin';
 import { graphqlLimits } from './http/graphql-limits';
 import { rateLimitPlugin } from './http/rate-limit';
+import { uploadRoutes } from './http/uploads';
 import { resolvers } from './resolvers';
 import { assertEveryRootFieldGuarded } from './resolvers/access';
 import { loadTypeDefs } from './schema';
@@ -44,6 +45,8 @@ export interface AppDeps {
   webDist?: string;
   /** Maximum request body, bytes (default 10 MiB: model documents can be large). */
   maxBodyBytes?: number;
+  /** Largest uploaded evidence file, bytes (default 10 MiB; MEDTHREAT_UPLOAD_MAX_BYTES). */
+  maxUploadBytes?: number;
   /** Query limits, rate limits, introspection and sandbox (default: loadGraphqlHardening({}), the production defaults). */
   graphql?: GraphqlHardening;
 }
@@ -213,6 +216,9 @@ export async function createServer(
       .status(database && catalogue ? 200 : 503)
       .json({ status: database && catalogue ? 'ready' : 'not ready', database, catalogue });
   });
+
+  // Evidence files (CSAF, CycloneDX, MDS2): multipart, Authorization header only, typed JSON errors.
+  app.use(uploadRoutes(deps.services, deps.log, deps.maxUploadBytes));
 
   app.use(
     '/graphql',

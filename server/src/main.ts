@@ -89,7 +89,15 @@ async function main(): Promise<void> {
   });
 
   const webDist = config.webDist ?? path.resolve(__dirname, '..', '..', 'web', 'dist');
-  const { httpServer, stop } = await createServer({ services, db, log, webDist, graphql: config.graphql });
+  const uploadMax = Number(process.env.MEDTHREAT_UPLOAD_MAX_BYTES);
+  const { httpServer, stop } = await createServer({
+    services,
+    db,
+    log,
+    webDist,
+    graphql: config.graphql,
+    ...(Number.isInteger(uploadMax) && uploadMax > 0 ? { maxUploadBytes: uploadMax } : {}),
+  });
   setStopServer(async () => {
     await stop(DRAIN_GRACE_MS);
     await services.analysis.close(); // the analysis worker threads

@@ -17,7 +17,7 @@ const WATCH = `query($m: ID!, $d: [JSON!]!) { advisoryWatch(modelId: $m, documen
   modelVersion affectedDeviceIds newStepIds targetIds newlyReachableTargetIds truncated riskBefore riskAfter
   advisories { advisory { trackingId } devices { deviceId level } vulnerabilities { deviceId cveId match } }
   newPaths { id targetId risk steps { id ruleId from to } }
-  cut { status totalCost placements { controlId elementId effect cutsStepIds control { name } } uncuttableTargetIds } } }`;
+  cut { status totalCost placements { controlId elementId effect cutsStepIds cutsTargetIds control { name } } uncuttableTargetIds } } }`;
 
 interface Watch {
   modelVersion: number;
@@ -41,7 +41,13 @@ interface Watch {
   cut: {
     status: string;
     totalCost: number;
-    placements: { controlId: string; elementId: string; effect: string; cutsStepIds: string[] }[];
+    placements: {
+      controlId: string;
+      elementId: string;
+      effect: string;
+      cutsStepIds: string[];
+      cutsTargetIds: string[];
+    }[];
     uncuttableTargetIds: string[];
   };
 }
@@ -100,13 +106,13 @@ describe('advisory watch on the demo hospital', () => {
     // Total risk counts each target's most likely path: new paths never lower it.
     expect(w.riskAfter).toBeGreaterThanOrEqual(w.riskBefore);
 
-    // The cut: preventing placements only, each blocking a step of a new path.
+    // The cut: preventing placements only, each protecting targets that new paths reach.
     expect(w.cut.status).toBe('OPTIMAL');
     expect(w.cut.placements.length).toBeGreaterThan(0);
-    const pathSteps = new Set(w.newPaths.flatMap((p) => p.steps.map((s) => s.id)));
     for (const p of w.cut.placements) {
       expect(p.effect).toBe('PREVENTS');
-      expect(p.cutsStepIds.some((s) => pathSteps.has(s))).toBe(true);
+      expect(p.cutsTargetIds.length).toBeGreaterThan(0);
+      expect(p.cutsTargetIds.every((t) => w.targetIds.includes(t))).toBe(true);
     }
     expect(w.cut.totalCost).toBeGreaterThan(0);
   });

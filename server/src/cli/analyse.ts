@@ -25,6 +25,7 @@ import {
 import { riskTotals, type RiskTotals } from '../services/risk-totals';
 import {
   DEFAULT_MAX_PATHS,
+  MAX_LISTED_TARGETS,
   PATHS_DEFAULT_TIME_LIMIT_MS,
   RECOMMEND_DEFAULT_TIME_LIMIT_MS,
 } from '../services/analysis-defaults';
@@ -107,6 +108,7 @@ export async function analyseModel(
     minSeverity: options.minSeverity ?? 'CRITICAL',
     scale,
     timeLimitMs: RECOMMEND_DEFAULT_TIME_LIMIT_MS,
+    maxListedTargets: MAX_LISTED_TARGETS,
   });
   const nodeLabels: Record<string, string> = {};
   const onPaths = new Set(kept.flatMap((p) => p.nodeIds));

@@ -46,7 +46,7 @@ export function formatAnalysisText(a: CliAnalysis, top?: number): string {
   for (const p of r.placements) {
     lines.push(
       `  ${p.controlId} on ${p.elementId} (${p.elementType}), cost ${p.cost}, cuts ${p.cutsStepIds.length} step(s), ` +
-        `protects ${p.cutsTargetIds.length} target(s)`,
+        `protects ${p.cutsTargetCount} target(s)`,
     );
   }
   for (const u of r.uncuttableTargets) lines.push(`  cannot be cut: ${u.targetId}: ${u.reason}`);

@@ -302,6 +302,12 @@ export interface RecommendControlsOptions {
   budget?: number;
   /** Relative MIP gap at which the solver may stop (HiGHS mip_rel_gap). Default 1e-6. */
   mipRelGap?: number;
+  /**
+   * List at most this many protected targets per placement (`cutsTargetIds`, the first by id;
+   * `cutsTargetCount` has them all). Default: all. On a 10k-device hospital a full listing is
+   * about 5 million ids.
+   */
+  maxListedTargets?: number;
 }
 
 /** One recommended control placement. */
@@ -313,8 +319,13 @@ export interface RecommendedPlacement {
   cost: number;
   /** Unblocked steps this placement blocks, sorted. */
   cutsStepIds: string[];
-  /** Targets (≥ minSeverity) that become reachable again if only this placement is left out. Sorted. */
+  /**
+   * Targets (≥ minSeverity) that become reachable again if only this placement is left out, by id;
+   * at most `maxListedTargets` of them (the first by id) when the option is given.
+   */
   cutsTargetIds: string[];
+  /** How many targets become reachable again without it (cutsTargetIds may list fewer). */
+  cutsTargetCount: number;
   /** PREVENTS (cuts steps), REDUCES (lowers their likelihood) or both; the minimum-cost cut only has PREVENTS. */
   effect: PlacementEffect;
   /** Budget plans: unblocked steps whose likelihood it multiplies (REDUCES), sorted. Empty in the minimum-cost cut. */

@@ -15,3 +15,9 @@ export const PATHS_DEFAULT_TIME_LIMIT_MS = 5000;
 
 /** The engine's default time limit of a recommendation (engine/optimise), ms; capped by role in the API. */
 export const RECOMMEND_DEFAULT_TIME_LIMIT_MS = 10000;
+
+/**
+ * Protected targets listed per recommended placement (cutsTargetIds; cutsTargetCount is always
+ * whole): a 10k-device hospital's full listing is about 5 million ids, hundreds of MB.
+ */
+export const MAX_LISTED_TARGETS = 200;

@@ -47,7 +47,12 @@ import {
   type AnalysisOptions,
   type AnalysisRolePolicy,
 } from './analysis-scope';
-import { DEFAULT_MAX_PATHS, PATHS_DEFAULT_TIME_LIMIT_MS, RECOMMEND_DEFAULT_TIME_LIMIT_MS } from './analysis-defaults';
+import {
+  DEFAULT_MAX_PATHS,
+  MAX_LISTED_TARGETS,
+  PATHS_DEFAULT_TIME_LIMIT_MS,
+  RECOMMEND_DEFAULT_TIME_LIMIT_MS,
+} from './analysis-defaults';
 
 /** An attack graph with its step lookup, as cached. */
 export interface AnalysedGraph {
@@ -85,7 +90,12 @@ export const ANALYSIS_LIMITS = {
   placements: { max: 1000 },
 } as const;
 
-export { DEFAULT_MAX_PATHS, PATHS_DEFAULT_TIME_LIMIT_MS, RECOMMEND_DEFAULT_TIME_LIMIT_MS } from './analysis-defaults';
+export {
+  DEFAULT_MAX_PATHS,
+  MAX_LISTED_TARGETS,
+  PATHS_DEFAULT_TIME_LIMIT_MS,
+  RECOMMEND_DEFAULT_TIME_LIMIT_MS,
+} from './analysis-defaults';
 
 /** Search limits of the path search, as the API takes them (ThreatModel.attackPaths, whatIf). */
 export interface PathLimits {
@@ -482,7 +492,11 @@ export class AnalysisService {
       ['recommend', ...args],
       this.recommendations,
       async (_snap, ref) => ({
-        ...(await this.run('recommendControls', [{ ...engineOptions, scale, timeLimitMs }], ref)),
+        ...(await this.run(
+          'recommendControls',
+          [{ ...engineOptions, scale, timeLimitMs, maxListedTargets: MAX_LISTED_TARGETS }],
+          ref,
+        )),
         scale,
       }),
       { ...(from ? { fromElementIds: from } : {}), ...(assume ? { assume } : {}) },

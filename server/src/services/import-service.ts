@@ -13,6 +13,14 @@ import {
   type CycloneDxImportPreview,
 } from '../importers/cyclonedx';
 import { ValidationError } from '../domain/errors';
+import {
+  applyMds2,
+  deriveMds2Profile,
+  previewMds2,
+  readMds2Workbook,
+  type Mds2Preview,
+  type Mds2Target,
+} from '../importers/mds2';
 import type { Severity } from '../domain/types';
 import type { AnalysisService } from './analysis-service';
 import type { CatalogueService } from './catalogue-service';
@@ -168,6 +176,59 @@ export class ImportService {
   }
 
   /**
+   * What applying an MDS2 (ANSI/NEMA HN 1-2019) form would change: to the device or make and model
+   * in `target`, else to every device of the manufacturer (DOC-1) and model (DOC-3) the form
+   * names. Nothing is written.
+   * @throws ValidationError (the file: not a workbook, zip bomb, formula cells…; `target`);
+   *   NotFoundError for the model
+   */
+  async previewMds2(
+    modelId: string,
+    bytes: Uint8Array,
+    target?: Mds2Target,
+    fileName?: string,
+  ): Promise<Previewed<Mds2Preview>> {
+    const profile = deriveMds2Profile(await readMds2Workbook(bytes));
+    const snap = await this.models.snapshot(modelId);
+    const catalogue = await this.catalogues.current();
+    const preview = previewMds2(snap.document, catalogue, profile, mds2Target(profile, target), {
+      ...(fileName !== undefined ? { fileName } : {}),
+    });
+    return { modelVersion: snap.version, preview };
+  }
+
+  /**
+   * Applies an MDS2 form (as {@link previewMds2}) in one transaction with an audit entry
+   * "MDS2 <document id> (<file>, sha256 <hash>)": device flags, interfaces and implemented controls,
+   * each with the question ids and answers behind it as its source.
+   * @throws as previewMds2; ConflictError (`expectedVersion`) when the model moved on
+   */
+  async commitMds2(
+    actor: Actor,
+    modelId: string,
+    bytes: Uint8Array,
+    options: { target?: Mds2Target; fileName?: string; expectedVersion?: number } = {},
+  ): Promise<{ modelVersion: number; preview: Mds2Preview }> {
+    const profile = deriveMds2Profile(await readMds2Workbook(bytes)); // bad files fail before the model is read
+    const target = mds2Target(profile, options.target);
+    const { result, modelVersion } = await this.models.applyImport(
+      actor,
+      modelId,
+      (doc, catalogue) => {
+        const { document, preview } = applyMds2(doc, catalogue, profile, target, {
+          ...(options.fileName !== undefined ? { fileName: options.fileName } : {}),
+        });
+        return { document, result: preview };
+      },
+      {
+        note: `MDS2 ${profile.document.documentId ?? ''} (${options.fileName ?? 'file name not given'}, sha256 ${profile.sha256})`,
+        ...(options.expectedVersion !== undefined ? { expectedVersion: options.expectedVersion } : {}),
+      },
+    );
+    return { modelVersion, preview: result };
+  }
+
+  /**
    * What importing a CycloneDX SBOM or VEX onto one device would change (nothing is written).
    * @throws ValidationError (schema violations with JSON pointers; `deviceId`); NotFoundError
    */
@@ -231,4 +292,16 @@ function counts(
     controlsPlaced: diff(before.controlPlacements, after.controlPlacements),
     devicesChanged: diff(before.devices, after.devices),
   };
+}
+
+/** The devices an MDS2 form applies to: those named, else its own make and model (DOC-1, DOC-3). */
+function mds2Target(profile: ReturnType<typeof deriveMds2Profile>, target: Mds2Target | undefined): Mds2Target {
+  if (target) return target;
+  const { manufacturer, model } = profile.document;
+  if (!manufacturer || !model)
+    throw new ValidationError(
+      'the form does not name its manufacturer (DOC-1) and model (DOC-3): name the device, or the make and model',
+      'target',
+    );
+  return { manufacturer, modelName: model };
 }

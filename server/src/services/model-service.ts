@@ -534,8 +534,8 @@ export class ModelService {
    * Writes what an evidence importer derived (CSAF advisory, CycloneDX SBOM/VEX: server/src/importers),
    * all or nothing, in one transaction with one audit entry whose summary starts with `note`
    * (name the source file and its SHA-256 there). `build` gets the current model and catalogue and
-   * returns the new document (validated) and a result; only devices, vulnerabilities and control
-   * placements may change (an importer adds and updates, never deletes). Nothing is written when
+   * returns the new document (validated) and a result; only devices, interfaces, vulnerabilities
+   * and control placements may change (an importer adds and updates, never deletes). Nothing is written when
    * nothing changes. Retried on a concurrent write unless `expectedVersion` is given.
    * @throws ConflictError (`expectedVersion`) when the model is no longer at that version;
    *   ValidationError from `build`; NotFoundError for the model
@@ -564,9 +564,11 @@ export class ModelService {
           return after.filter((e) => old.get(e.id) !== JSON.stringify(e));
         };
         changes.devices = changed(doc.devices, document.devices);
+        changes.interfaces = changed(doc.interfaces, document.interfaces);
         changes.vulnerabilities = changed(doc.vulnerabilities, document.vulnerabilities);
         changes.controlPlacements = changed(doc.controlPlacements, document.controlPlacements);
         doc.devices = document.devices;
+        doc.interfaces = document.interfaces;
         doc.vulnerabilities = document.vulnerabilities;
         doc.controlPlacements = document.controlPlacements;
         return { result, changes };

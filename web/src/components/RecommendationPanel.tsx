@@ -290,7 +290,11 @@ export function RecommendationPanel({
                     )}
                     Blocks {p.cutsStepIds.length} step{p.cutsStepIds.length === 1 ? '' : 's'}
                     {p.cutsTargetIds.length > 0 && (
-                      <>; without it, reachable again: {p.cutsTargetIds.map((t) => targetLabel(index, t)).join('; ')}</>
+                      <>
+                        ; without it, reachable again: {p.cutsTargetIds.map((t) => targetLabel(index, t)).join('; ')}
+                        {p.cutsTargetCount > p.cutsTargetIds.length &&
+                          ` and ${p.cutsTargetCount - p.cutsTargetIds.length} more`}
+                      </>
                     )}
                   </div>
                 </li>

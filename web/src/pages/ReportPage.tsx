@@ -351,7 +351,7 @@ export function ReportPage() {
                           .slice(0, 3)
                           .map((t) => targetLabel(index, t))
                           .join('; ') || '—'}
-                        {p.cutsTargetIds.length > 3 && ` and ${p.cutsTargetIds.length - 3} more`}
+                        {p.cutsTargetCount > 3 && ` and ${p.cutsTargetCount - 3} more`}
                       </td>
                     </tr>
                   ))}

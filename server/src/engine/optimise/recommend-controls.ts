@@ -63,6 +63,11 @@ export async function recommendControls(
   const minSeverity: Severity = options.minSeverity;
   if (!(timeLimitMs > 0)) throw new ValidationError('timeLimitMs must be positive', 'timeLimitMs');
   if (!(mipRelGap >= 0)) throw new ValidationError('mipRelGap must be ≥ 0', 'mipRelGap');
+  if (
+    options.maxListedTargets !== undefined &&
+    !(Number.isInteger(options.maxListedTargets) && options.maxListedTargets >= 0)
+  )
+    throw new ValidationError('maxListedTargets must be a whole number ≥ 0', 'maxListedTargets');
   if (options.budget !== undefined && !(Number.isFinite(options.budget) && options.budget >= 0))
     throw new ValidationError('budget must be a finite number ≥ 0', 'budget');
 
@@ -109,9 +114,9 @@ export async function recommendControls(
       .sort((a, b) => a - b);
     const after = blockedWith(index, chosen);
     const protects = new Map(
-      describePlacements(graph, index, chosen, after, cuttable).map((d) => [
+      describePlacements(graph, index, chosen, after, cuttable, options.maxListedTargets).map((d) => [
         `${d.controlId}\u0000${d.elementId}`,
-        d.cutsTargetIds,
+        d,
       ]),
     );
     return {
@@ -123,7 +128,8 @@ export async function recommendControls(
         effect: p.effect,
         cutsStepIds: p.preventsStepIds,
         reducesStepIds: p.reduces.map((r) => r.stepId),
-        cutsTargetIds: protects.get(`${p.controlId}\u0000${p.elementId}`) ?? [],
+        cutsTargetIds: protects.get(`${p.controlId}\u0000${p.elementId}`)?.cutsTargetIds ?? [],
+        cutsTargetCount: protects.get(`${p.controlId}\u0000${p.elementId}`)?.cutsTargetCount ?? 0,
       })),
       totalCost: plan.totalCost,
       optimal: plan.optimal,
@@ -165,7 +171,7 @@ export async function recommendControls(
   chosen.sort((a, b) => a - b);
 
   const after = blockedWith(index, chosen);
-  const placements = describePlacements(graph, index, chosen, after, cuttable);
+  const placements = describePlacements(graph, index, chosen, after, cuttable, options.maxListedTargets);
   return {
     placements,
     totalCost: placements.reduce((s, p) => s + p.cost, 0),
@@ -686,6 +692,7 @@ function describePlacements(
   chosen: readonly number[],
   after: Uint8Array,
   cuttable: readonly number[],
+  maxListed = Infinity,
 ): RecommendedPlacement[] {
   const { n, m, blocked, stepPlacementStart: ps, stepPlacements, outStart, outSteps, stepTo, stepFrom } = index;
   const isChosen = new Map<number, number>(chosen.map((p, i) => [p, i]));
@@ -765,7 +772,11 @@ function describePlacements(
       elementType: elementType(index.placementElementId[p]!),
       cost: index.placementCost[p]!,
       cutsStepIds: cuts[i]!.map((s) => graph.steps[s]!.id),
-      cutsTargetIds: Array.from(Int32Array.from(protectedTargets).sort(), (r) => index.nodeIds[byId[r]!]!),
+      cutsTargetIds: Array.from(
+        Int32Array.from(protectedTargets).sort().subarray(0, maxListed),
+        (r) => index.nodeIds[byId[r]!]!,
+      ),
+      cutsTargetCount: protectedTargets.length,
       effect: 'PREVENTS' as const,
       reducesStepIds: [],
     };
