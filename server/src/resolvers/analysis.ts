@@ -18,18 +18,18 @@ function given<T extends object>(args: Nullable<T>): T {
 }
 
 export const ThreatModelAnalysis = {
-  attackGraph: async (m: ThreatModelSummary, a: { fromElementIds?: string[] | null }, ctx: Context) => {
-    const analysed: AnalysedGraph = await ctx.services.analysis.attackGraph(m.id, a.fromElementIds ?? undefined);
-    const { graph } = analysed;
-    return {
-      ...graph,
-      nodes: graph.nodes.map((n) => ({
-        ...n,
-        entryPoint: analysed.entryPointIds.has(n.id),
-        target: analysed.targetIds.has(n.id),
-      })),
-      rules: ATTACK_RULES,
-    };
+  /**
+   * The model's attack graph. Its entry points and targets come from the worker that holds the
+   * graph; its nodes and steps are copied out only when the query asks for them (see AttackGraph).
+   */
+  attackGraph: async (
+    m: ThreatModelSummary,
+    a: { fromElementIds?: string[] | null },
+    ctx: Context,
+  ): Promise<AttackGraphHandle> => {
+    const fromElementIds = a.fromElementIds ?? undefined;
+    const summary = await ctx.services.analysis.attackGraphSummary(m.id, fromElementIds);
+    return { modelId: m.id, ...(fromElementIds ? { fromElementIds } : {}), ...summary };
   },
   attackPaths: (
     m: ThreatModelSummary,
@@ -136,4 +136,30 @@ export const AnalysisMutation = {
       a.placements.map((p) => given(p) as PlacementInput),
       a.expectedVersion ?? undefined,
     ),
+};
+
+/** What ThreatModel.attackGraph resolves to: the summary, and how to fetch the whole graph. */
+interface AttackGraphHandle {
+  modelId: string;
+  fromElementIds?: string[];
+  entryPointIds: string[];
+  targetIds: string[];
+}
+
+/** The whole graph of a handle (fetched from the worker once per model state, cached). */
+const wholeGraph = (h: AttackGraphHandle, ctx: Context): Promise<AnalysedGraph> =>
+  ctx.services.analysis.attackGraph(h.modelId, h.fromElementIds);
+
+/** AttackGraph fields: nodes and steps copy the graph out of the worker; the rest do not. */
+export const AttackGraph = {
+  nodes: async (h: AttackGraphHandle, _: unknown, ctx: Context) => {
+    const analysed = await wholeGraph(h, ctx);
+    return analysed.graph.nodes.map((n) => ({
+      ...n,
+      entryPoint: analysed.entryPointIds.has(n.id),
+      target: analysed.targetIds.has(n.id),
+    }));
+  },
+  steps: async (h: AttackGraphHandle, _: unknown, ctx: Context) => (await wholeGraph(h, ctx)).graph.steps,
+  rules: () => ATTACK_RULES,
 };

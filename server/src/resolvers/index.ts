@@ -3,7 +3,14 @@
  * with their access policy (resolvers/access.ts).
  */
 import { JSONResolver } from 'graphql-scalars';
-import { AnalysisMutation, AttackStep, PlannedPlacement, RecommendedPlacement, ThreatModelAnalysis } from './analysis';
+import {
+  AnalysisMutation,
+  AttackGraph,
+  AttackStep,
+  PlannedPlacement,
+  RecommendedPlacement,
+  ThreatModelAnalysis,
+} from './analysis';
 import { AttackMethod, Catalogue, Control } from './Catalogue';
 import { Asset, ControlPlacement, Interface, ModelElement, Vulnerability, Zone } from './elements';
 import { guardRoot } from './access';
@@ -83,6 +90,7 @@ export const resolvers = {
   PlacementDiff,
   ModelElementKind,
   Device: inAnalysisScope(validateFieldInputs('Device', Device)),
+  AttackGraph,
   AttackStep,
   RecommendedPlacement,
   PlannedPlacement,

@@ -96,14 +96,16 @@ export interface AnalysisOptions {
   roles: Readonly<Record<Role, AnalysisRolePolicy>>;
   /**
    * Memory budgets of the server's caches, estimated bytes (issue 11 point 5): analysis results
-   * (MEDTHREAT_ANALYSIS_CACHE_MB) and loaded model documents (MEDTHREAT_MODEL_CACHE_MB). Default
-   * 256 MiB each.
+   * (MEDTHREAT_ANALYSIS_CACHE_MB, default 512 MiB: a 10k-device hospital's attack graph is about
+   * 250 MB) and loaded model documents (MEDTHREAT_MODEL_CACHE_MB, default 256 MiB).
    */
   cache?: { analysisBytes: number; modelBytes: number };
 }
 
-/** Default budget of each server cache, bytes. */
+/** Default budget of the model cache, bytes. */
 export const DEFAULT_CACHE_BYTES = 256 * 1024 * 1024;
+/** Default budget of the analysis cache, bytes. */
+export const DEFAULT_ANALYSIS_CACHE_BYTES = 512 * 1024 * 1024;
 
 /** The defaults: 2–4 workers (one less than the cores, at least 2), VIEWER 10 s, EDITOR and ADMIN 60 s. */
 export function defaultAnalysisOptions(cores: number): AnalysisOptions {
@@ -115,7 +117,7 @@ export function defaultAnalysisOptions(cores: number): AnalysisOptions {
       EDITOR: editor,
       ADMIN: editor,
     },
-    cache: { analysisBytes: DEFAULT_CACHE_BYTES, modelBytes: DEFAULT_CACHE_BYTES },
+    cache: { analysisBytes: DEFAULT_ANALYSIS_CACHE_BYTES, modelBytes: DEFAULT_CACHE_BYTES },
   };
 }
 

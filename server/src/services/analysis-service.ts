@@ -40,7 +40,7 @@ import { cacheView, SizedPromiseCache, type PromiseCacheView } from './sized-cac
 import type { GraphSource, OperationArgs, OperationName, OperationResult } from '../workers/engine-worker';
 import {
   currentAnalysisScope,
-  DEFAULT_CACHE_BYTES,
+  DEFAULT_ANALYSIS_CACHE_BYTES,
   defaultAnalysisOptions,
   taskDeadlineMs,
   withAnalysisSignal,
@@ -183,6 +183,13 @@ export class AnalysisService {
   private readonly placementsByDevice: PromiseCacheView<DeviceRecommendationIndex>;
   /** Risk totals per (attack-graph key, scale). */
   private readonly totals: PromiseCacheView<RiskTotals>;
+  /** Graph summaries (entry points, targets, sizes) per attack-graph key. */
+  private readonly summaries: PromiseCacheView<{
+    entryPointIds: string[];
+    targetIds: string[];
+    nodeCount: number;
+    stepCount: number;
+  }>;
   private readonly options: AnalysisOptions;
   private readonly pool: EnginePool;
 
@@ -197,7 +204,7 @@ export class AnalysisService {
   ) {
     this.options = options ?? defaultAnalysisOptions(os.availableParallelism());
     this.pool = new EnginePool(this.options.pool);
-    this.cache = new SizedPromiseCache<unknown>(this.options.cache?.analysisBytes ?? DEFAULT_CACHE_BYTES);
+    this.cache = new SizedPromiseCache<unknown>(this.options.cache?.analysisBytes ?? DEFAULT_ANALYSIS_CACHE_BYTES);
     this.graphs = cacheView(this.cache, 'graph');
     this.recommendations = cacheView(this.cache, 'recommend');
     this.pathResults = cacheView(this.cache, 'paths');
@@ -206,6 +213,7 @@ export class AnalysisService {
     this.pathsByDevice = cacheView(this.cache, 'pathsByDevice');
     this.placementsByDevice = cacheView(this.cache, 'placementsByDevice');
     this.totals = cacheView(this.cache, 'totals');
+    this.summaries = cacheView(this.cache, 'graphSummary');
   }
 
   /** Entries and estimated bytes the analysis cache holds (its budget: MEDTHREAT_ANALYSIS_CACHE_MB). */
@@ -335,7 +343,9 @@ export class AnalysisService {
     if (hit) return hit;
     const fetching = this.run('graph', [], ref).then(lookups);
     if (!cache) return fetching;
-    this.graphs.set(ref.key, fetching);
+    // Sized by counts (a walk over 300k objects would take most of a second at 10k devices):
+    // estimateSize finds about 740 bytes per node or step with the lookup maps.
+    this.graphs.set(ref.key, fetching, (a) => 750 * (a.graph.nodes.length + a.graph.steps.length));
     return fetching;
   }
 
@@ -348,6 +358,24 @@ export class AnalysisService {
   async attackGraph(modelId: string, fromElementIds?: readonly string[]): Promise<AnalysedGraph> {
     const { ref } = await this.graphOf(modelId, fromElementIds);
     return this.fetchGraph(ref, true);
+  }
+
+  /**
+   * The entry points, targets and sizes of the model's attack graph, without copying its nodes
+   * and steps out of the worker (the projection stays there; a 10k-device graph takes seconds to
+   * copy). Validates `fromElementIds` as {@link attackGraph} does. Cached per graph.
+   * @throws NotFoundError for the model; ValidationError for unknown element ids
+   */
+  async attackGraphSummary(
+    modelId: string,
+    fromElementIds?: readonly string[],
+  ): Promise<{ entryPointIds: string[]; targetIds: string[]; nodeCount: number; stepCount: number }> {
+    const { ref } = await this.graphOf(modelId, fromElementIds);
+    const hit = this.summaries.get(ref.key);
+    if (hit) return hit;
+    const computing = this.run('graphSummary', [], ref);
+    this.summaries.set(ref.key, computing);
+    return computing;
   }
 
   /**

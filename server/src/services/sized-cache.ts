@@ -86,13 +86,16 @@ export class SizedPromiseCache<V> {
     return this.lru.get(key);
   }
 
-  /** Keeps `value` under `key` (evicting the least recently used entries beyond the budget). */
-  set(key: string, value: Promise<V>): void {
+  /**
+   * Keeps `value` under `key` (evicting the least recently used entries beyond the budget).
+   * `sizeOf`: this entry's size in bytes, when a cheaper estimate than the cache's is known.
+   */
+  set(key: string, value: Promise<V>, sizeOf?: (value: V) => number): void {
     this.lru.set(key, value, { size: Math.min(PENDING_BYTES, this.maxBytes) });
     value.then(
       (v) => {
         if (this.lru.peek(key) !== value) return;
-        const size = Math.max(1, this.sizeOf(v));
+        const size = Math.max(1, (sizeOf ?? this.sizeOf)(v));
         // lru-cache keeps the old size when the same value is set again: take it out first.
         this.lru.delete(key);
         if (size <= this.maxBytes) this.lru.set(key, value, { size });
@@ -122,7 +125,7 @@ export class SizedPromiseCache<V> {
 /** A typed part of a shared {@link SizedPromiseCache}: its keys are prefixed with the part's name. */
 export interface PromiseCacheView<V> {
   get(key: string): Promise<V> | undefined;
-  set(key: string, value: Promise<V>): void;
+  set(key: string, value: Promise<V>, sizeOf?: (value: V) => number): void;
   delete(key: string, value?: Promise<V>): void;
 }
 
@@ -131,7 +134,7 @@ export function cacheView<V>(shared: SizedPromiseCache<unknown>, name: string): 
   const k = (key: string) => `${name}\u0002${key}`;
   return {
     get: (key) => shared.get(k(key)) as Promise<V> | undefined,
-    set: (key, value) => shared.set(k(key), value),
+    set: (key, value, sizeOf) => shared.set(k(key), value, sizeOf as ((v: unknown) => number) | undefined),
     delete: (key, value) => shared.delete(k(key), value),
   };
 }

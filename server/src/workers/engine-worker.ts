@@ -58,6 +58,13 @@ type FindOptions = Parameters<typeof findAttackPaths>[1];
 const OPERATIONS = {
   /** The attack graph itself. */
   graph: (g: AttackGraph) => g,
+  /** What a caller needs of the graph without its nodes and steps (which are large to copy). */
+  graphSummary: (g: AttackGraph) => ({
+    entryPointIds: g.entryPointIds,
+    targetIds: g.targetIds,
+    nodeCount: g.nodes.length,
+    stepCount: g.steps.length,
+  }),
   /** engine findAttackPaths; `first` keeps only the first paths; steps resolved. */
   findAttackPaths: (g: AttackGraph, options: FindOptions, first?: number): ExpandedPathsResult => {
     const result = findAttackPaths(g, options);
