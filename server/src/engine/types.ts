@@ -529,6 +529,12 @@ export interface CostRiskCurveOptions {
   /** At most this many breakpoints (the first one, budget 0, included). Default: no cap. */
   maxBreakpoints?: number;
   /**
+   * Smallest risk decrease that makes a new breakpoint, as a fraction of riskBefore, in (0, 1);
+   * default 1e-3. Each breakpoint is exact at this resolution: the least cost that lowers the
+   * residual risk by more than it, and the least risk within that cost.
+   */
+  riskResolution?: number;
+  /**
    * Independent parts with at most this many candidate placements get their frontier by
    * evaluating every plan (2^n best-path passes); larger ones by the MILPs. Default 12; 0 sends
    * every part to the MILPs (tests compare both ways). Integer 0–16.
@@ -566,8 +572,8 @@ export interface CostRiskCurve {
    */
   complete: boolean;
   /**
-   * Smallest risk decrease that makes a new breakpoint: plans within this much of the previous
-   * breakpoint's risk count as no better (1e-9 × riskBefore).
+   * Smallest risk decrease that makes a new breakpoint, in risk units: plans within this much of
+   * the previous breakpoint's risk count as no better (options.riskResolution × riskBefore).
    */
   riskResolution: number;
   /** How the curve was computed, in words. */

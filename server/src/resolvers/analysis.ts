@@ -96,6 +96,7 @@ export const ThreatModelAnalysis = {
       timeLimitMs: number;
       fromElementIds: string[];
       assume: PlacementAssumption;
+      riskResolution: number;
     }>,
     ctx: Context,
   ) => ctx.services.analysis.costRiskCurve(m.id, given(a)),

@@ -583,9 +583,12 @@ export class AnalysisService {
       scale?: RiskScale;
       maxBreakpoints?: number;
       timeLimitMs?: number;
+      riskResolution?: number;
     } & GraphOptions,
   ): Promise<CostRiskCurve> {
     checkRange('maxBreakpoints', options.maxBreakpoints, ANALYSIS_LIMITS.maxBreakpoints);
+    if (options.riskResolution !== undefined && !(options.riskResolution >= 1e-6 && options.riskResolution <= 0.5))
+      throw new ValidationError('riskResolution must be between 0.000001 and 0.5', 'riskResolution');
     checkRange('timeLimitMs', options.timeLimitMs, ANALYSIS_LIMITS.recommendTimeLimitMs);
     const timeLimitMs = this.capTimeLimit(options.timeLimitMs, CURVE_DEFAULT_TIME_LIMIT_MS);
     const { fromElementIds, assume, ...rest } = options;
@@ -595,6 +598,7 @@ export class AnalysisService {
       scale: rest.scale ?? 'SAFETY',
       maxBreakpoints: rest.maxBreakpoints ?? 30,
       timeLimitMs,
+      ...(rest.riskResolution !== undefined ? { riskResolution: rest.riskResolution } : {}),
     } as const;
     return this.perVersion(
       modelId,

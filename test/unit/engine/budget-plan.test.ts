@@ -339,7 +339,7 @@ describe('planWithinBudget (property, brute force over ≤ 16 candidate placemen
         const tol = 1e-9 * brute.riskBefore;
         // Half the runs send every independent part to the MILPs, half enumerate the small ones.
         const enumerateUpTo = spec.nodes.length % 2 === 0 ? 0 : 12;
-        const curve = await costRiskCurve(graph, { minSeverity, mipRelGap: GAP, enumerateUpTo });
+        const curve = await costRiskCurve(graph, { minSeverity, mipRelGap: GAP, enumerateUpTo, riskResolution: 1e-9 });
         expect(curve.method).toMatch(/independent part/);
         const points = curve.breakpoints;
         expect(points.length).toBeGreaterThan(0);
@@ -519,5 +519,36 @@ describe('planWithinBudget: hand-written graphs', () => {
     const capped = await costRiskCurve(graph, { maxBreakpoints: 2 });
     expect(capped.breakpoints.map((b) => b.cost)).toEqual([0, 2]);
     expect(capped.complete).toBe(false);
+  });
+});
+
+describe('cost–risk curve at a coarser resolution', () => {
+  it('at riskResolution r, each breakpoint is the least cost lowering the risk by more than r × riskBefore, with the least risk there (brute force)', async () => {
+    await fc.assert(
+      fc.asyncProperty(arbSpec, async ({ spec, minSeverity }) => {
+        const graph = makeGraph(spec);
+        const brute = bruteForce(graph, minSeverity);
+        const r = 0.03;
+        const curve = await costRiskCurve(graph, { minSeverity, mipRelGap: GAP, riskResolution: r });
+        expect(curve.riskResolution).toBeCloseTo(r * brute.riskBefore, 12);
+        const frontier = bruteFrontier(brute, r * brute.riskBefore);
+        expect(curve.breakpoints.map((p) => p.cost)).toEqual(frontier.map((p) => p.cost));
+        curve.breakpoints.forEach((p, k) =>
+          expect(Math.abs(p.riskAfter - frontier[k]!.risk)).toBeLessThanOrEqual(1e-9 * brute.riskBefore + 1e-12),
+        );
+      }),
+      { seed: SEED + 2, numRuns: Math.max(1, Math.round(RUNS / 2)) },
+    );
+  });
+
+  it('refuses a resolution outside (0, 1)', async () => {
+    const graph = makeGraph({
+      nodes: ['z', 't'],
+      entries: ['z'],
+      targets: [{ id: 't', severity: 'CRITICAL' }],
+      steps: [],
+    } as never);
+    await expect(costRiskCurve(graph, { riskResolution: 0 })).rejects.toThrow(/riskResolution/);
+    await expect(costRiskCurve(graph, { riskResolution: 1 })).rejects.toThrow(/riskResolution/);
   });
 });
