@@ -176,6 +176,7 @@ export async function costRiskCurve(graph: AttackGraph, options: CostRiskCurveOp
   let largest = 0;
   /** Cost up to which the merged frontier is exact (Infinity: all of it). */
   let exactUpTo = Infinity;
+  let capped = false;
   let allOptimal = true;
   for (const part of parts) {
     largest = Math.max(largest, part.placements.length);
@@ -186,16 +187,18 @@ export async function costRiskCurve(graph: AttackGraph, options: CostRiskCurveOp
       continue;
     }
     const small = part.placements.length <= enumerateUpTo;
+    // The first N merged points use at most the first N points of each part: a cap stops a part there.
     const f = small
       ? enumerateFrontier(part, resolution)
-      : await milpFrontier(part, common.mipRelGap, deadline, resolution);
+      : await milpFrontier(part, common.mipRelGap, deadline, resolution, maxBreakpoints);
     if (small) enumerated++;
     solverCalls += f.solverCalls;
     frontiers.push(f);
     if (!f.complete) {
       // Its frontier is known up to its last point's cost: merged points up to there are exact.
-      timedOut = true;
-      exactUpTo = f.points[f.points.length - 1]!.cost;
+      exactUpTo = Math.min(exactUpTo, f.points[f.points.length - 1]!.cost);
+      if (f.capped) capped = true;
+      else timedOut = true;
     }
   }
   const merged = mergeFrontiers(frontiers, constRisk, resolution);
@@ -205,7 +208,7 @@ export async function costRiskCurve(graph: AttackGraph, options: CostRiskCurveOp
     points = merged
       .filter((q) => q.cost <= exactUpTo)
       .map((q) => (allOptimal ? q : { ...q, optimal: false, status: 'TIME_LIMIT' as const }));
-    complete = !timedOut;
+    complete = !timedOut && !capped;
   } else {
     // A merge too large to hold: the whole problem's alternating MILPs, as far as time allows.
     const whole = await milpFrontier(problem, common.mipRelGap, deadline, resolution, maxBreakpoints);
@@ -265,6 +268,8 @@ const MERGE_PAIR_LIMIT = 4_000_000;
 interface PartFrontier {
   points: Found[];
   complete: boolean;
+  /** Stopped after the points asked for (exact as far as it goes), not by time. */
+  capped?: boolean;
   solverCalls: number;
 }
 
@@ -309,7 +314,12 @@ async function milpFrontier(
     last = next;
     complete = last.risk <= problem.riskFloor + resolution;
   }
-  return { points, complete: complete && !timedOut, solverCalls: solver.calls };
+  return {
+    points,
+    complete: complete && !timedOut,
+    capped: !complete && !timedOut,
+    solverCalls: solver.calls,
+  };
 }
 
 /** A problem's plan with nothing chosen, as a frontier point (not proven optimal). */
