@@ -47,6 +47,7 @@ const SPEC: Record<'Query' | 'Mutation', Record<string, Spec>> = {
     auditEvents: { role: 'ADMIN' },
     modelDiff: { role: 'VIEWER', model: 'modelId' },
     previewCsafImport: { role: 'VIEWER', model: 'modelId' }, // nothing written
+    advisoryWatch: { role: 'VIEWER', model: 'modelId' }, // nothing written
     previewCycloneDxImport: { role: 'VIEWER', model: 'modelId' },
   },
   Mutation: {

@@ -88,7 +88,17 @@ export interface ModelSnapshot {
 }
 
 /** Attempts of one write when other writers keep winning the version race (then CONFLICT). */
-const MAX_WRITE_ATTEMPTS = 8;
+const MAX_WRITE_ATTEMPTS = 12;
+
+/**
+ * Wait before retry `attempt` of a write that lost the version race to another writer (another
+ * server instance: writes of one instance are queued, see oneWriterAtATime): random in
+ * [0.5, 1] × min(2000, 10 × 2^attempt) ms, so that an instance whose writes keep losing to
+ * another's (which has the fresher snapshot cached) gets its turn.
+ */
+function raceBackoffMs(attempt: number): number {
+  return (0.5 + Math.random() / 2) * Math.min(2000, 10 * 2 ** attempt);
+}
 /**
  * Estimated heap bytes of one element of a loaded model document. Measured 2026-12-02 on the
  * generated 5,000-device hospital (seed 7, 32,606 elements): a structured clone of the document
@@ -290,7 +300,7 @@ export class ModelService {
         } catch (e) {
           const raced = e instanceof ConflictError && e.field === 'modelId';
           if (!raced || attempt >= MAX_WRITE_ATTEMPTS) throw e;
-          await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
+          await new Promise((r) => setTimeout(r, raceBackoffMs(attempt)));
         } finally {
           this.snapshots.delete(modelId);
         }
@@ -834,7 +844,7 @@ export class ModelService {
         const raced = e instanceof ConflictError && e.field === 'modelId';
         if (!raced || attempt >= MAX_WRITE_ATTEMPTS) throw e;
         // another writer won: back off a random few ms (growing) so busy models do not livelock
-        await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
+        await new Promise((r) => setTimeout(r, raceBackoffMs(attempt)));
       }
     }
   }
