@@ -11,6 +11,7 @@ import type { ModelDocument } from '../../server/src/domain/types';
 import { demoAdvisory } from '../samples/csaf/demo-advisory';
 import { headedWorkbook, mds2Hospital, PUMP_ROWS } from '../support/mds2-workbooks';
 import { TEST_ACTOR, TestHelper } from '../support/neo4j';
+import { exportOtm } from '../../server/src/exporters/otm';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -138,6 +139,52 @@ describe('evidence upload route', () => {
       { m },
     );
     expect(audit.model.history.nodes.some((e) => /^MDS2 .*sha256 [0-9a-f]{64}/.test(e.summary))).toBe(true);
+  });
+
+  it('takes a device inventory CSV: preview, then one audited write; a bad row refuses the whole file', async () => {
+    const m = await demoModel();
+    const zone = DEMO.zones.find((z) => z.kind === 'CLINICAL')!.id;
+    const csv = [
+      'External ID,Name,Category,Manufacturer,Model,Software version,Risk class,Zone,IP address',
+      `CMDB-9001,Ward 7 infusion pump 1,INFUSION_PUMP,BD,Alaris 8015 PC unit with 8100 LVP module,12.1,C,${zone},10.20.7.11`,
+      `CMDB-9002,Ward 7 infusion pump 2,INFUSION_PUMP,BD,Alaris 8015 PC unit with 8100 LVP module,12.1,C,${zone},10.20.7.12`,
+    ].join('\n');
+    const before = await h.fingerprint();
+    const preview = await upload(m, 'inventory-csv', 'preview', csv);
+    expect(preview.status).toBe(200);
+    expect(preview.body.data).toMatchObject({ created: 2, updated: 0, issues: [] });
+    expect(await h.fingerprint()).toBe(before);
+    const commit = await upload(m, 'inventory-csv', 'commit', csv);
+    expect(commit.status).toBe(200);
+    expect(commit.body.data).toMatchObject({ created: 2 });
+    const found = await h.gqlOk<{ model: { devicesByIdentifier: { id: string }[] } }>(
+      `query($m: ID!) { model(id: $m) { devicesByIdentifier(externalId: "CMDB-9002") { id } } }`,
+      { m },
+    );
+    expect(found.model.devicesByIdentifier).toHaveLength(1);
+    const afterCommit = await h.fingerprint();
+    const bad = await upload(m, 'inventory-csv', 'commit', csv.replace('INFUSION_PUMP,BD', 'TOASTER,BD'));
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body.errors?.[0]?.extensions['issues'])).toMatch(/line 2/);
+    expect(await h.fingerprint()).toBe(afterCommit);
+  });
+
+  it("creates a model from another tool's file (OTM): preview reports, commit writes the same model back", async () => {
+    const catalogue = await h.services.catalogues.current();
+    const otm = exportOtm(DEMO, catalogue);
+    const id = h.uniqueModelId('from-otm');
+    const preview = await upload(id, 'otm', 'preview', JSON.stringify(otm));
+    expect(preview.status).toBe(200);
+    expect(preview.body.data.report.created.devices).toBe(DEMO.devices.length);
+    expect(preview.body.data.created).toBe(false);
+    const commit = await upload(id, 'otm', 'commit', JSON.stringify(otm));
+    expect(commit.status).toBe(200);
+    const out = (await h.gqlOk<{ exportModel: ModelDocument }>(`query($m: ID!) { exportModel(id: $m) }`, { m: id }))
+      .exportModel;
+    expect(out.devices.map((d) => d.id).sort()).toEqual(DEMO.devices.map((d) => d.id).sort());
+    expect(out.channels).toHaveLength(DEMO.channels.length);
+    const again = await upload(id, 'otm', 'commit', JSON.stringify(otm));
+    expect(again.status).toBe(409);
   });
 
   it('answers typed JSON errors and writes nothing: no credential, too large, junk, not multipart, unknown format', async () => {

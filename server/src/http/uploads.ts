@@ -1,8 +1,11 @@
 /**
  * The upload route of evidence files (issue 12): one route for every importer that takes a file,
  *
- *   POST /models/:modelId/imports/:format/:action     format: csaf | cyclonedx | mds2
+ *   POST /models/:modelId/imports/:format/:action     format: csaf | cyclonedx | mds2 |
+ *                                                       inventory-csv | otm | threat-dragon
  *                                                     action: preview | commit
+ *
+ * (otm and threat-dragon create the new model `modelId` from the other tool's file).
  *
  * as `multipart/form-data` with one file part `file` and text fields `deviceId` (CycloneDX: the
  * device; MDS2: one device), `manufacturer` and `modelName` (MDS2: every device of that make and
@@ -28,7 +31,7 @@ import type { Mds2Target } from '../importers/mds2';
 /** Default largest uploaded file, bytes. */
 export const DEFAULT_UPLOAD_MAX_BYTES = 10 * 1024 * 1024;
 
-const FORMATS = ['csaf', 'cyclonedx', 'mds2'] as const;
+const FORMATS = ['csaf', 'cyclonedx', 'mds2', 'inventory-csv', 'otm', 'threat-dragon'] as const;
 type Format = (typeof FORMATS)[number];
 const ACTIONS = ['preview', 'commit'] as const;
 type Action = (typeof ACTIONS)[number];
@@ -191,6 +194,16 @@ async function handle(
         ? imports.previewCycloneDx(modelId, deviceId, jsonOf(u), fileName)
         : imports.commitCycloneDx(actor, modelId, deviceId, jsonOf(u), commitOptions);
     }
+    case 'inventory-csv':
+      return action === 'preview'
+        ? imports.previewInventoryCsv(modelId, u.file)
+        : imports.commitInventoryCsv(actor, modelId, u.file, {
+            ...(fileName !== undefined ? { fileName } : {}),
+            ...(expectedVersion !== undefined ? { expectedVersion } : {}),
+          });
+    case 'otm':
+    case 'threat-dragon':
+      return imports.importToolModel(actor, modelId, format, jsonOf(u), action === 'commit');
     case 'mds2': {
       const target = mds2TargetOf(u);
       return action === 'preview'

@@ -13,6 +13,11 @@ import {
   type CycloneDxImportPreview,
 } from '../importers/cyclonedx';
 import { ValidationError } from '../domain/errors';
+import { sha256Hex } from '../importers/common';
+import { applyInventoryCsv, type InventoryIssue } from '../importers/inventory-csv';
+import type { ModelImportReport } from '../importers/model-builder';
+import { importOtm } from '../importers/otm';
+import { importThreatDragon } from '../importers/threat-dragon';
 import {
   applyMds2,
   deriveMds2Profile,
@@ -229,6 +234,69 @@ export class ImportService {
   }
 
   /**
+   * What a device inventory CSV would change (importers/inventory-csv.ts, upsertDevices' rules):
+   * devices created, updated and unchanged, and every problem at its line and column. Nothing is
+   * written. @throws ValidationError for a file that is not CSV; NotFoundError for the model
+   */
+  async previewInventoryCsv(modelId: string, bytes: Uint8Array) {
+    const snap = await this.models.snapshot(modelId);
+    const catalogue = await this.catalogues.current();
+    const { created, updated, unchanged, issues } = applyInventoryCsv(snap.document, bytes, catalogue);
+    return { modelVersion: snap.version, created, updated, unchanged, issues };
+  }
+
+  /**
+   * Applies a device inventory CSV all or nothing, in one transaction with an audit entry naming
+   * the file and its SHA-256. @throws ValidationError listing every row problem (path
+   * `line N, column C`) when any row has an error; ConflictError (`expectedVersion`)
+   */
+  async commitInventoryCsv(
+    actor: Actor,
+    modelId: string,
+    bytes: Uint8Array,
+    options: { fileName?: string; expectedVersion?: number } = {},
+  ) {
+    const { result, modelVersion } = await this.models.applyImport(
+      actor,
+      modelId,
+      (doc, catalogue) => {
+        const r = applyInventoryCsv(doc, bytes, catalogue);
+        if (!r.document) throw inventoryErrors(r.issues);
+        return {
+          document: r.document,
+          result: { created: r.created, updated: r.updated, unchanged: r.unchanged, issues: r.issues },
+        };
+      },
+      {
+        note: `Inventory CSV (${options.fileName ?? 'file name not given'}, sha256 ${sha256Hex(bytes)})`,
+        ...(options.expectedVersion !== undefined ? { expectedVersion: options.expectedVersion } : {}),
+      },
+    );
+    return { modelVersion, ...result };
+  }
+
+  /**
+   * Another tool's model (OTM 0.2.0, strict; OWASP Threat Dragon v2, lenient) as a new model
+   * `modelId`: the mapped document and the report of what could not be mapped. `commit` writes it
+   * (one transaction, ConflictError when the id exists); otherwise nothing is written.
+   * @throws ValidationError (the file); ConflictError (the model exists)
+   */
+  async importToolModel(
+    actor: Actor,
+    modelId: string,
+    format: 'otm' | 'threat-dragon',
+    document: unknown,
+    commit: boolean,
+  ): Promise<{ report: ModelImportReport; modelId: string; created: boolean }> {
+    const catalogue = await this.catalogues.current();
+    const { document: doc, report } =
+      format === 'otm' ? importOtm(document, catalogue) : importThreatDragon(document, catalogue);
+    doc.model = { ...doc.model, id: modelId };
+    if (commit) await this.models.importModel(actor, doc);
+    return { report, modelId, created: commit };
+  }
+
+  /**
    * What importing a CycloneDX SBOM or VEX onto one device would change (nothing is written).
    * @throws ValidationError (schema violations with JSON pointers; `deviceId`); NotFoundError
    */
@@ -304,4 +372,13 @@ function mds2Target(profile: ReturnType<typeof deriveMds2Profile>, target: Mds2T
       'target',
     );
   return { manufacturer, modelName: model };
+}
+
+/** The row problems of an inventory CSV as one ValidationError (paths `line N, column C`). */
+function inventoryErrors(issues: readonly InventoryIssue[]): ValidationError {
+  return new ValidationError(
+    issues
+      .filter((i) => i.severity === 'error')
+      .map((i) => ({ path: `line ${i.line}${i.column ? `, column ${i.column}` : ''}`, message: i.message })),
+  );
 }
