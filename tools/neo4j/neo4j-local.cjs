@@ -277,7 +277,9 @@ function writeConf(p, port, authEnabled) {
 function setInitialPassword(lib, p, password) {
   const r = spawnSync(
     'java',
-    ['-cp', `${lib}/*`, 'org.neo4j.cli.AdminTool', 'dbms', 'set-initial-password', password],
+    // `--` ends the options: a generated base64url password starts with '-' one time in 64, which
+    // the tool would otherwise read as an option ("Missing required parameter: '<password>'").
+    ['-cp', `${lib}/*`, 'org.neo4j.cli.AdminTool', 'dbms', 'set-initial-password', '--', password],
     { env: { ...process.env, NEO4J_HOME: p.home, NEO4J_CONF: p.conf }, encoding: 'utf8' },
   );
   if (r.status !== 0) {
@@ -514,9 +516,27 @@ async function reset({ instance = 'local' } = {}) {
   return { home, bytes, existed };
 }
 
+/**
+ * The environment a one-off command (backup, restore, admin password reset) runs the server code
+ * with: `env` as given when it names NEO4J_URI, else the local instance `instance` (reused if
+ * running, else started on NEO4J_LOCAL_PORT or 7687) with its user and password file.
+ * Returns `{ env, started }`: stop the instance afterwards when `started`.
+ */
+async function commandEnv(env, instance) {
+  const out = { ...env };
+  if (out.NEO4J_URI) return { env: out, started: false };
+  const s = await start({ port: Number(out.NEO4J_LOCAL_PORT || 7687), instance });
+  out.NEO4J_URI = s.uri;
+  out.NEO4J_USER = s.user;
+  out.NEO4J_PASSWORD_FILE = s.passwordFile;
+  delete out.NEO4J_PASSWORD;
+  return { env: out, started: s.started };
+}
+
 module.exports = {
   provision,
   start,
+  commandEnv,
   stop,
   reset,
   diskUsage,
