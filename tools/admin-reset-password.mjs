@@ -19,16 +19,8 @@ const local = require('./neo4j/neo4j-local.cjs');
 const INSTANCE = process.env.NEO4J_LOCAL_INSTANCE || 'local';
 
 const args = process.argv.slice(2);
-const env = { ...process.env };
-let started = false;
-if (!env.NEO4J_URI) {
-  const port = Number(env.NEO4J_LOCAL_PORT || 7687);
-  const s = await local.start({ port, instance: INSTANCE });
-  started = s.started;
-  env.NEO4J_URI = s.uri;
-  env.NEO4J_USER = s.user;
-  env.NEO4J_PASSWORD_FILE = s.passwordFile;
-  delete env.NEO4J_PASSWORD;
+const { env, started } = await local.commandEnv(process.env, INSTANCE);
+if (!process.env.NEO4J_URI) {
   if (!args.includes('--out')) {
     const i = args.indexOf('--user');
     const user = i >= 0 && args[i + 1] ? args[i + 1] : 'admin';

@@ -29,17 +29,7 @@ const args = rest.map((a, i) =>
   i > 0 && (rest[i - 1] === '--out' || rest[i - 1] === '--in') ? path.resolve(cwd, a) : a,
 );
 
-const env = { ...process.env };
-let started = false;
-if (!env.NEO4J_URI) {
-  const port = Number(env.NEO4J_LOCAL_PORT || 7687);
-  const s = await local.start({ port, instance: INSTANCE });
-  started = s.started;
-  env.NEO4J_URI = s.uri;
-  env.NEO4J_USER = s.user;
-  env.NEO4J_PASSWORD_FILE = s.passwordFile;
-  delete env.NEO4J_PASSWORD;
-}
+const { env, started } = await local.commandEnv(process.env, INSTANCE);
 /** A development checkout runs the source through tsx (never a stale build); a deployment its build. */
 function entry() {
   try {

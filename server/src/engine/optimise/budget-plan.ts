@@ -494,29 +494,9 @@ function subProblem(
   fixed: Uint8Array,
   fixedLn: Float64Array,
 ): Problem {
-  const localNode = new Map<number, number>();
-  const nodes: number[] = [];
-  const node = (i: number): number => {
-    let l = localNode.get(i);
-    if (l === undefined) {
-      l = nodes.length;
-      localNode.set(i, l);
-      nodes.push(i);
-    }
-    return l;
-  };
+  const { list: nodes, local: node, find: localNode } = interner();
   for (const t of targets) node(problem.targetNodes[t]!);
-  const localPlacement = new Map<number, number>();
-  const placements: number[] = [];
-  const placement = (j: number): number => {
-    let l = localPlacement.get(j);
-    if (l === undefined) {
-      l = placements.length;
-      localPlacement.set(j, l);
-      placements.push(j);
-    }
-    return l;
-  };
+  const { list: placements, local: placement } = interner();
   const K = steps.length;
   const stepFrom = new Int32Array(K);
   const stepTo = new Int32Array(K);
@@ -540,12 +520,7 @@ function subProblem(
     reduceStart[i + 1] = red.length;
   });
   const N = nodes.length;
-  const outStart = new Int32Array(N + 1);
-  for (let i = 0; i < K; i++) outStart[stepFrom[i]! + 1]!++;
-  for (let i = 0; i < N; i++) outStart[i + 1]! += outStart[i]!;
-  const fill = outStart.slice(0, N);
-  const outSteps = new Int32Array(K);
-  for (let i = 0; i < K; i++) outSteps[fill[stepFrom[i]!]!++] = i;
+  const { outStart, outSteps } = outCsr(stepFrom, N);
   const part: Problem = {
     index: problem.index,
     nodes: nodes.map((i) => problem.nodes[i]!),
@@ -678,17 +653,7 @@ function prepare(graph: AttackGraph, minSeverity: Severity, scale: RiskScale): P
     if (Math.log(index.likelihood[s]!) <= LN_FLOOR) continue;
     kept.push(s);
   }
-  const localPlacement = new Map<number, number>();
-  const placements: number[] = [];
-  const use = (p: number): number => {
-    let j = localPlacement.get(p);
-    if (j === undefined) {
-      j = placements.length;
-      localPlacement.set(p, j);
-      placements.push(p);
-    }
-    return j;
-  };
+  const { list: placements, local: use } = interner();
   const K = kept.length;
   const lFrom = new Int32Array(K);
   const lTo = new Int32Array(K);
@@ -711,12 +676,7 @@ function prepare(graph: AttackGraph, minSeverity: Severity, scale: RiskScale): P
     reduceStart[k + 1] = red.length;
   });
   const N = nodes.length;
-  const outStart = new Int32Array(N + 1);
-  for (let k = 0; k < K; k++) outStart[lFrom[k]! + 1]!++;
-  for (let i = 0; i < N; i++) outStart[i + 1]! += outStart[i]!;
-  const fill = outStart.slice(0, N);
-  const outSteps = new Int32Array(K);
-  for (let k = 0; k < K; k++) outSteps[fill[lFrom[k]!]!++] = k;
+  const { outStart, outSteps } = outCsr(lFrom, N);
 
   let constRisk = 0;
   const targetNodes: number[] = [];
@@ -1446,4 +1406,32 @@ function elementTypeOfMissing(graph: AttackGraph, elementId: string): PlannedPla
   const node = graph.nodes.find((x) => x.elementId === elementId);
   if (!node) throw new Error(`placement element ${elementId} is not in the attack graph`);
   return node.type;
+}
+
+/** Local numbering of outside indices: `local(x)` gives x's number (new ones appended to `list`). */
+function interner(): { list: number[]; local: (x: number) => number; find: Map<number, number> } {
+  const find = new Map<number, number>();
+  const list: number[] = [];
+  const local = (x: number): number => {
+    let l = find.get(x);
+    if (l === undefined) {
+      l = list.length;
+      find.set(x, l);
+      list.push(x);
+    }
+    return l;
+  };
+  return { list, local, find };
+}
+
+/** The out-steps of each of N nodes (CSR) from the steps' tails. */
+function outCsr(stepFrom: Int32Array, N: number): { outStart: Int32Array; outSteps: Int32Array } {
+  const K = stepFrom.length;
+  const outStart = new Int32Array(N + 1);
+  for (let k = 0; k < K; k++) outStart[stepFrom[k]! + 1]!++;
+  for (let i = 0; i < N; i++) outStart[i + 1]! += outStart[i]!;
+  const fill = outStart.slice(0, N);
+  const outSteps = new Int32Array(K);
+  for (let k = 0; k < K; k++) outSteps[fill[stepFrom[k]!]!++] = k;
+  return { outStart, outSteps };
 }
