@@ -18,14 +18,7 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { loadGraphqlHardening, type GraphqlHardening } from './config';
 import { buildContext, type Context, type Services } from './context';
-import {
-  DomainError,
-  RateLimitedError,
-  StaleVersionError,
-  StoredDataError,
-  TooManyRequestsError,
-  ValidationError,
-} from './domain/errors';
+import { DomainError, RateLimitedError, StaleVersionError, StoredDataError, ValidationError } from './domain/errors';
 import { clip, clipEchoes } from './domain/text';
 import type { Database } from './graph/database';
 import { createHttpDrainer } from './http-drain';
@@ -94,9 +87,7 @@ export function makeFormatError(log: Logger) {
                 issues: original.issues.map((i) => ({ path: clip(i.path, 200), message: clipEchoes(i.message) })),
               }
             : {}),
-          ...(original instanceof RateLimitedError || original instanceof TooManyRequestsError
-            ? { retryAfterMs: original.retryAfterMs }
-            : {}),
+          ...(original instanceof RateLimitedError ? { retryAfterMs: original.retryAfterMs } : {}),
           ...(original instanceof StoredDataError
             ? { elementId: original.elementId, property: original.property }
             : {}),

@@ -10,7 +10,7 @@ import {
   CancelledError,
   EngineLimitError,
   ServiceUnavailableError,
-  TooManyRequestsError,
+  RateLimitedError,
   ValidationError,
 } from '../../server/src/domain/errors';
 import { buildAttackGraph, findAttackPaths, recommendControls } from '../../server/src/engine';
@@ -115,7 +115,7 @@ describe('EnginePool', () => {
     const a2 = run('a', 1); // waits: a has 1 running
     await until(() => pool.stats().running === 1 && pool.stats().waiting === 1);
     // a third one of the same caller: refused at once (1 running + 1 waiting)
-    await expect(run('a', 2)).rejects.toBeInstanceOf(TooManyRequestsError);
+    await expect(run('a', 2)).rejects.toBeInstanceOf(RateLimitedError);
     const b1 = run('b', 3); // another caller overtakes a2 and takes the second thread
     await until(() => pool.stats().running === 2);
     expect(pool.stats().waiting).toBe(1);

@@ -119,8 +119,10 @@ export class ForbiddenError extends DomainError {
 }
 
 /**
- * Too many attempts (sign-in, current-password checks) in the current window: nothing was
- * checked; try again after `retryAfterMs` (HTTP 429 with Retry-After over HTTP).
+ * Refused for rate: too many attempts (sign-in, current-password checks) in the current window,
+ * nothing was checked; or the caller already has as many analyses running and waiting as the
+ * analysis pool allows per principal. Try again after `retryAfterMs` (HTTP 429 with Retry-After
+ * over HTTP).
  */
 export class RateLimitedError extends DomainError {
   readonly code = 'RATE_LIMITED' as const;
@@ -135,21 +137,6 @@ export class RateLimitedError extends DomainError {
 /** The database cannot be reached right now; the client may retry. */
 export class ServiceUnavailableError extends DomainError {
   readonly code = 'SERVICE_UNAVAILABLE' as const;
-}
-
-/**
- * The caller already has as many analyses running and waiting as allowed (per-principal limit of
- * the analysis pool); `retryAfterMs` is a hint. The client may retry once one has finished.
- */
-export class TooManyRequestsError extends DomainError {
-  readonly code = 'RATE_LIMITED' as const;
-  constructor(
-    message: string,
-    field?: string,
-    readonly retryAfterMs = 1000,
-  ) {
-    super(message, field);
-  }
 }
 
 /** The work was stopped because the client went away (nobody reads this answer). */

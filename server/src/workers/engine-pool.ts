@@ -6,7 +6,7 @@
  * - a global FIFO queue in front of `workers` threads; when `maxQueue` tasks already wait, the
  *   next is refused with ServiceUnavailableError (SERVICE_UNAVAILABLE);
  * - per principal at most `perPrincipal` tasks run at once; up to `perPrincipalQueue` more wait
- *   (other principals' tasks overtake them); beyond that TooManyRequestsError (RATE_LIMITED);
+ *   (other principals' tasks overtake them); beyond that RateLimitedError (RATE_LIMITED);
  * - a hard deadline per task: when it passes, the worker thread is terminated (piscina replaces
  *   it) and the caller gets EngineLimitError ('timeLimitMs');
  * - cancellation: when the caller's AbortSignal fires (the HTTP client went away), a waiting task
@@ -24,7 +24,7 @@ import {
   ForbiddenError,
   NotFoundError,
   ServiceUnavailableError,
-  TooManyRequestsError,
+  RateLimitedError,
   ValidationError,
 } from '../domain/errors';
 import type {
@@ -141,7 +141,7 @@ export class EnginePool {
   /**
    * Runs engine operation `op` in a worker. For graph operations, `graph` names the cached graph
    * and, through `build`, how to build it when the worker does not hold it (called at most once).
-   * @throws TooManyRequestsError, ServiceUnavailableError (queue full or pool shut down),
+   * @throws RateLimitedError, ServiceUnavailableError (queue full or pool shut down),
    *   EngineLimitError ('timeLimitMs', deadline passed), CancelledError (signal), and the
    *   domain errors the engine raises (ValidationError, EngineLimitError, …)
    */
@@ -209,9 +209,10 @@ export class EnginePool {
     if (running >= this.options.perPrincipal && waiting >= this.options.perPrincipalQueue) {
       this.counters.refused++;
       return Promise.reject(
-        new TooManyRequestsError(
+        new RateLimitedError(
           `too many analyses at once: at most ${this.options.perPrincipal} run and ${this.options.perPrincipalQueue} ` +
             'wait per caller; retry when one has finished',
+          1000,
         ),
       );
     }
