@@ -17,7 +17,7 @@ import { AuditService } from './services/audit-service';
 import { AuthService, type AuthOptions } from './services/auth-service';
 import { CatalogueService } from './services/catalogue-service';
 import { HistoryService } from './services/history-service';
-import { ImportService } from './services/import-service';
+import { ImportService, type ImportServiceOptions } from './services/import-service';
 import { ModelService } from './services/model-service';
 import type { Database } from './graph/database';
 import { AuditRepository } from './graph/repositories/audit-repository';
@@ -33,13 +33,15 @@ export const DEMO_MODEL_FILE = path.resolve(__dirname, '..', '..', 'seeds', 'dem
  * Builds the services over one database handle. `auth` defaults: authentication on, a random
  * session secret (sessions end with the process), 8 h sessions, no OIDC, the default sign-in
  * limits (DEFAULT_ATTEMPT_LIMITS). `analysis`: the analysis pool and per-role caps (default:
- * defaultAnalysisOptions for this machine). Call `services.analysis.close()` at shutdown to stop
+ * defaultAnalysisOptions for this machine). `importOptions`: the advisory webhook (none by default).
+ * Call `services.analysis.close()` at shutdown to stop
  * its worker threads.
  */
 export function createServices(
   db: Database,
   auth: Partial<AuthOptions> = {},
   analysisOptions?: AnalysisOptions,
+  importOptions: ImportServiceOptions = {},
 ): Services {
   const audit = new AuditRepository(db);
   const catalogues = new CatalogueService(new CatalogueRepository(db), audit);
@@ -67,7 +69,7 @@ export function createServices(
     auth: authService,
     audit: new AuditService(audit),
     history: new HistoryService(db, models, analysis, audit, snapshots),
-    imports: new ImportService(models, catalogues, analysis),
+    imports: new ImportService(models, catalogues, analysis, importOptions),
   };
 }
 

@@ -5,7 +5,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import { z } from 'zod';
+import { SEVERITIES } from './domain/types';
 import { defaultAnalysisOptions, type AnalysisOptions } from './services/analysis-scope';
+import type { WebhookOptions } from './services/new-paths-webhook';
 
 const schema = z.object({
   /** Bolt/Neo4j URI: bolt://, neo4j://, neo4j+s:// (Aura, clusters), neo4j+ssc://... */
@@ -29,6 +31,13 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Serve the built web app from this folder ('' to disable). */
   WEB_DIST: z.string().optional(),
+  /** Largest uploaded evidence file, bytes (upload route; larger: HTTP 413 PAYLOAD_TOO_LARGE). */
+  MEDTHREAT_UPLOAD_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024 * 1024)
+    .default(10 * 1024 * 1024),
 
   // --- Authentication (issue #5) ---------------------------------------------------------------
   /** DEVELOPMENT ONLY: switch authentication off (every caller is an admin). Refused unless HOST is loopback. */
@@ -59,6 +68,22 @@ const schema = z.object({
     .optional(),
   /** Claim listing the model ids a token may touch (absent: every model). */
   MEDTHREAT_OIDC_MODELS_CLAIM: z.string().min(1).optional(),
+
+  // --- Advisory webhook (issue 12, services/new-paths-webhook.ts) -------------------------------
+  /** http(s) URL that gets the attack paths a committed advisory/SBOM/VEX import opened; absent: off. */
+  MEDTHREAT_WEBHOOK_URL: z
+    .string()
+    .url()
+    .refine((u) => /^https?:\/\//i.test(u), 'must be an http:// or https:// URL')
+    .optional(),
+  /** Only paths to targets of at least this ISO 14971 severity are sent. */
+  MEDTHREAT_WEBHOOK_MIN_SEVERITY: z.enum(SEVERITIES).default('SERIOUS'),
+  /** HMAC-SHA256 key of the X-MedThreat-Signature header (≥ 16 characters); absent: unsigned. */
+  MEDTHREAT_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Per delivery attempt, ms. */
+  MEDTHREAT_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(5000),
+  /** Tries per event (network errors, timeouts, 429 and 5xx are retried). */
+  MEDTHREAT_WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
 });
 
 export type Config = Readonly<{
@@ -68,10 +93,14 @@ export type Config = Readonly<{
   loadDemo: boolean;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   webDist?: string;
+  /** Largest uploaded evidence file, bytes (MEDTHREAT_UPLOAD_MAX_BYTES, default 10 MiB). */
+  maxUploadBytes: number;
   /** GraphQL limits, rate limits, introspection and sandbox (block at the end of this file). */
   graphql: GraphqlHardening;
   /** Analysis pool and per-role caps (MEDTHREAT_ANALYSIS_*, block at the end of this file). */
   analysis: AnalysisOptions;
+  /** The advisory webhook (MEDTHREAT_WEBHOOK_*); absent when no URL is set. */
+  webhook?: Readonly<WebhookOptions>;
   auth: Readonly<{
     devNoAuth: boolean;
     adminPassword?: string;
@@ -101,6 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     'NEO4J_URI',
     'MEDTHREAT_ADMIN_PASSWORD',
     'MEDTHREAT_SESSION_SECRET',
+    'MEDTHREAT_WEBHOOK_SECRET',
   ]) {
     const file = env[`${key}_FILE`];
     if (file && withFiles[key] === undefined) withFiles[key] = fs.readFileSync(file, 'utf8').trim();
@@ -132,8 +162,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loadDemo: e.MEDTHREAT_LOAD_DEMO,
     logLevel: e.LOG_LEVEL,
     ...(e.WEB_DIST !== undefined ? { webDist: e.WEB_DIST } : {}),
+    maxUploadBytes: e.MEDTHREAT_UPLOAD_MAX_BYTES,
     graphql: loadGraphqlHardening(withFiles),
     analysis: loadAnalysisOptions(withFiles),
+    ...(e.MEDTHREAT_WEBHOOK_URL
+      ? {
+          webhook: Object.freeze({
+            url: e.MEDTHREAT_WEBHOOK_URL,
+            minSeverity: e.MEDTHREAT_WEBHOOK_MIN_SEVERITY,
+            ...(e.MEDTHREAT_WEBHOOK_SECRET ? { secret: e.MEDTHREAT_WEBHOOK_SECRET } : {}),
+            timeoutMs: e.MEDTHREAT_WEBHOOK_TIMEOUT_MS,
+            attempts: e.MEDTHREAT_WEBHOOK_ATTEMPTS,
+            backoffMs: 1000,
+          }),
+        }
+      : {}),
     auth: Object.freeze({
       devNoAuth: e.MEDTHREAT_DEV_NO_AUTH,
       ...(e.MEDTHREAT_ADMIN_PASSWORD !== undefined ? { adminPassword: e.MEDTHREAT_ADMIN_PASSWORD } : {}),

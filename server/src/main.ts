@@ -8,10 +8,13 @@ import { createServer } from './app';
 import { loadConfig } from './config';
 import { bootstrap, createServices } from './bootstrap';
 import { Database } from './graph/database';
+import { NewPathsWebhook } from './services/new-paths-webhook';
 import { createLogger } from './logger';
 
 /** In-flight requests get this long to finish before their connections are closed (ms). */
 const DRAIN_GRACE_MS = 10000;
+/** How long shutdown waits for webhook deliveries still running (ms). */
+const WEBHOOK_GRACE_MS = 3000;
 /** Shutdown exits with code 1 if it has not completed after this long (ms). */
 const FORCE_EXIT_MS = 15000;
 /** Set once a shutdown signal arrived: start-up failures after that are the shutdown's doing. */
@@ -72,6 +75,7 @@ async function main(): Promise<void> {
       },
     },
     config.analysis,
+    config.webhook ? { webhook: new NewPathsWebhook({ ...config.webhook }, log), log } : {},
   );
   if (auth.devNoAuth) {
     log.warn(
@@ -89,17 +93,22 @@ async function main(): Promise<void> {
   });
 
   const webDist = config.webDist ?? path.resolve(__dirname, '..', '..', 'web', 'dist');
-  const uploadMax = Number(process.env.MEDTHREAT_UPLOAD_MAX_BYTES);
   const { httpServer, stop } = await createServer({
     services,
     db,
     log,
     webDist,
     graphql: config.graphql,
-    ...(Number.isInteger(uploadMax) && uploadMax > 0 ? { maxUploadBytes: uploadMax } : {}),
+    maxUploadBytes: config.maxUploadBytes,
   });
   setStopServer(async () => {
     await stop(DRAIN_GRACE_MS);
+    // webhook deliveries of imports committed just before the signal: a few seconds to finish
+    const waited = await Promise.race([
+      services.imports.settled().then(() => true),
+      new Promise<false>((r) => setTimeout(() => r(false), WEBHOOK_GRACE_MS).unref()),
+    ]);
+    if (!waited) log.warn({ graceMs: WEBHOOK_GRACE_MS }, 'shutdown: webhook deliveries still running; abandoned');
     await services.analysis.close(); // the analysis worker threads
   });
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));

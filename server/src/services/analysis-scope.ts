@@ -48,6 +48,14 @@ export function runInAnalysisScope<T>(scope: AnalysisScope, fn: () => T): T {
   return storage.run(scope, fn);
 }
 
+/**
+ * Runs `fn` outside any request's scope, as the system (largest caps, no per-request counting,
+ * not cancelled with the request): for work a request leaves behind, such as webhook analyses.
+ */
+export function outsideAnalysisScope<T>(fn: () => T): T {
+  return storage.exit(fn);
+}
+
 /** Runs `fn` in the current scope with another abort signal (a shared computation's own). */
 export function withAnalysisSignal<T>(signal: AbortSignal, fn: () => T): T {
   const scope = storage.getStore();

@@ -470,6 +470,20 @@ export class AnalysisService {
   }
 
   /**
+   * {@link newPaths} between two given documents: `before` (e.g. the model as an import found it)
+   * and `after` (as the import wrote it), neither of them necessarily current. Both graphs are
+   * built in a worker (the before graph under a key of its own, not cached). Same result and
+   * errors as newPaths.
+   */
+  async newPathsBetween(before: ModelDocument, after: ModelDocument, options: FindNewPathsOptions = {}) {
+    checkRange('timeLimitMs', options.timeLimitMs, ANALYSIS_LIMITS.recommendTimeLimitMs);
+    const timeLimitMs = this.capTimeLimit(options.timeLimitMs, RECOMMEND_DEFAULT_TIME_LIMIT_MS);
+    const ref = await this.graphOfDocument(before);
+    const catalogue = await this.catalogues.current();
+    return this.run('newPaths', [after, catalogue, { ...options, timeLimitMs }], ref);
+  }
+
+  /**
    * Exact minimum-cost control placements cutting every path to targets ≥ minSeverity, or the
    * budget variant (max risk removed for at most `budget` cost units), on one risk `scale`
    * (default SAFETY). Cached per model version, catalogue version and arguments, the scale

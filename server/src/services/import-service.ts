@@ -26,8 +26,10 @@ import {
   type Mds2Preview,
   type Mds2Target,
 } from '../importers/mds2';
-import type { Severity } from '../domain/types';
+import type { ModelDocument, Severity } from '../domain/types';
 import type { AnalysisService } from './analysis-service';
+import { outsideAnalysisScope } from './analysis-scope';
+import { NewPathsWebhook, WEBHOOK_MAX_PATHS, type DeliveryResult, type NewPathsEvent } from './new-paths-webhook';
 import type { CatalogueService } from './catalogue-service';
 import type { ModelService } from './model-service';
 
@@ -59,12 +61,104 @@ export interface CommitOptions {
   fileName?: string;
 }
 
+/** What ImportService does after a commit (optional). */
+export interface ImportServiceOptions {
+  /** Sends the attack paths an evidence import opened (new-paths-webhook.ts). */
+  webhook?: NewPathsWebhook;
+  /** Where a failed webhook analysis is reported (deliveries log through the webhook's own logger). */
+  log?: { warn: (fields: object, message: string) => void };
+}
+
 export class ImportService {
+  /** Webhook work still running (analysis and delivery), for {@link settled}. */
+  private readonly pending = new Set<Promise<unknown>>();
+
   constructor(
     private readonly models: ModelService,
     private readonly catalogues: CatalogueService,
     private readonly analysis: AnalysisService,
+    private readonly options: ImportServiceOptions = {},
   ) {}
+
+  /**
+   * Resolves when the webhook work of every commit so far has ended (delivered, refused or given
+   * up); for shutdown and tests. The results of the deliveries, in the order they ended.
+   */
+  async settled(): Promise<(DeliveryResult | null)[]> {
+    const results: (DeliveryResult | null)[] = [];
+    while (this.pending.size > 0) {
+      for (const r of await Promise.all([...this.pending])) results.push(r as DeliveryResult | null);
+    }
+    return results;
+  }
+
+  /**
+   * After a committed evidence import: when a webhook is configured and the import opened paths
+   * to targets ≥ its minSeverity, sends them (with their cheapest cut) in the background. Never
+   * throws and never delays the commit's answer; an analysis failure is logged.
+   */
+  private afterCommit(
+    modelId: string,
+    modelVersion: number,
+    source: string,
+    before?: ModelDocument,
+    after?: ModelDocument,
+  ) {
+    const webhook = this.options.webhook;
+    if (!webhook || !before || !after || before === after) return;
+    const work = outsideAnalysisScope(async (): Promise<DeliveryResult | null> => {
+      try {
+        const minSeverity = webhook.options.minSeverity;
+        const found = await this.analysis.newPathsBetween(before, after, { minSeverity, k: 1 });
+        if (found.paths.length === 0) return null;
+        const event: NewPathsEvent = {
+          event: 'new-attack-paths',
+          schemaVersion: 1,
+          deliveryId: NewPathsWebhook.deliveryId(),
+          occurredAt: new Date().toISOString(),
+          modelId,
+          modelVersion,
+          source,
+          minSeverity,
+          targetIds: found.targetIds,
+          newlyReachableTargetIds: found.newlyReachableTargetIds,
+          riskBefore: found.riskBefore,
+          riskAfter: found.riskAfter,
+          paths: found.paths.slice(0, WEBHOOK_MAX_PATHS).map((p) => ({
+            id: p.id,
+            targetId: p.targetId,
+            assetId: p.assetId,
+            impact: p.impact,
+            ...(p.severity ? { severity: p.severity } : {}),
+            likelihood: p.likelihood,
+            risk: p.risk,
+            steps: p.steps.map((st) => ({
+              id: st.id,
+              ruleId: st.ruleId,
+              attackMethodId: st.attackMethodId,
+              from: st.from,
+              to: st.to,
+            })),
+          })),
+          truncated: found.truncated || found.paths.length > WEBHOOK_MAX_PATHS,
+          cut: {
+            status: found.cut.status,
+            totalCost: found.cut.totalCost,
+            placements: found.cut.placements.map((p) => ({ controlId: p.controlId, elementId: p.elementId })),
+          },
+        };
+        return await webhook.deliver(event);
+      } catch (e) {
+        this.options.log?.warn(
+          { modelId, modelVersion, err: e instanceof Error ? e.message : String(e) },
+          'webhook analysis failed',
+        );
+        return null;
+      }
+    });
+    this.pending.add(work);
+    void work.finally(() => this.pending.delete(work));
+  }
 
   /**
    * Advisory watch: what one or more CSAF advisories (a batch, applied in order) mean for the
@@ -155,10 +249,14 @@ export class ImportService {
     options: CommitOptions = {},
   ): Promise<Committed<CsafImportPreview>> {
     const advisory = parseCsafAdvisory(document); // bad files fail here, before the model is read
+    let before: ModelDocument | undefined;
+    let after: ModelDocument | undefined;
+    const note = `CSAF ${advisory.trackingId} (${options.fileName ?? 'file name not given'}, sha256 ${advisory.sha256})`;
     const { result, modelVersion } = await this.models.applyImport(
       actor,
       modelId,
       (doc, catalogue) => {
+        before = { ...doc }; // its lists: applyImport puts the new ones into `doc` afterwards
         const preview = previewCsafImport(
           document,
           doc,
@@ -170,13 +268,15 @@ export class ImportService {
           ...(options.confirm ? { confirm: options.confirm } : {}),
           ...(options.skip ? { skip: options.skip } : {}),
         });
+        after = next;
         return { document: next, result: { preview, counts: counts(doc, next) } };
       },
       {
-        note: `CSAF ${advisory.trackingId} (${options.fileName ?? 'file name not given'}, sha256 ${advisory.sha256})`,
+        note,
         ...(options.expectedVersion !== undefined ? { expectedVersion: options.expectedVersion } : {}),
       },
     );
+    if (result.counts.vulnerabilitiesWritten > 0) this.afterCommit(modelId, modelVersion, note, before, after);
     return { modelVersion, preview: result.preview, ...result.counts };
   }
 
@@ -326,22 +426,28 @@ export class ImportService {
     options: CommitOptions = {},
   ): Promise<Committed<CycloneDxImportPreview>> {
     const bom = parseCycloneDx(document); // bad files fail here, before the model is read
+    let before: ModelDocument | undefined;
+    let after: ModelDocument | undefined;
+    const note = `CycloneDX ${bom.kind} (${options.fileName ?? 'file name not given'}, sha256 ${bom.sha256}) on device '${deviceId}'`;
     const { result, modelVersion } = await this.models.applyImport(
       actor,
       modelId,
       (doc, catalogue) => {
+        before = { ...doc }; // its lists: applyImport puts the new ones into `doc` afterwards
         const preview = previewCycloneDxImport(document, doc, {
           deviceId,
           ...(options.fileName !== undefined ? { fileName: options.fileName } : {}),
         });
         const next = applyCycloneDxImport(doc, preview, { catalogue, ...(options.skip ? { skip: options.skip } : {}) });
+        after = next;
         return { document: next, result: { preview, counts: counts(doc, next) } };
       },
       {
-        note: `CycloneDX ${bom.kind} (${options.fileName ?? 'file name not given'}, sha256 ${bom.sha256}) on device '${deviceId}'`,
+        note,
         ...(options.expectedVersion !== undefined ? { expectedVersion: options.expectedVersion } : {}),
       },
     );
+    if (result.counts.vulnerabilitiesWritten > 0) this.afterCommit(modelId, modelVersion, note, before, after);
     return { modelVersion, preview: result.preview, ...result.counts };
   }
 }
