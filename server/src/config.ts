@@ -9,6 +9,11 @@ import { SEVERITIES } from './domain/types';
 import { defaultAnalysisOptions, type AnalysisOptions } from './services/analysis-scope';
 import type { WebhookOptions } from './services/new-paths-webhook';
 
+/** An empty variable (e.g. `VAR=` in a compose file) counts as unset. */
+function unsetIfEmpty<T extends z.ZodTypeAny>(inner: T) {
+  return z.preprocess((v) => (v === '' ? undefined : v), inner);
+}
+
 const schema = z.object({
   /** Bolt/Neo4j URI: bolt://, neo4j://, neo4j+s:// (Aura, clusters), neo4j+ssc://... */
   NEO4J_URI: z
@@ -32,12 +37,14 @@ const schema = z.object({
   /** Serve the built web app from this folder ('' to disable). */
   WEB_DIST: z.string().optional(),
   /** Largest uploaded evidence file, bytes (upload route; larger: HTTP 413 PAYLOAD_TOO_LARGE). */
-  MEDTHREAT_UPLOAD_MAX_BYTES: z.coerce
-    .number()
-    .int()
-    .min(1024)
-    .max(1024 * 1024 * 1024)
-    .default(10 * 1024 * 1024),
+  MEDTHREAT_UPLOAD_MAX_BYTES: unsetIfEmpty(
+    z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(1024 * 1024 * 1024)
+      .default(10 * 1024 * 1024),
+  ),
 
   // --- Authentication (issue #5) ---------------------------------------------------------------
   /** DEVELOPMENT ONLY: switch authentication off (every caller is an admin). Refused unless HOST is loopback. */
@@ -71,15 +78,21 @@ const schema = z.object({
 
   // --- Advisory webhook (issue 12, services/new-paths-webhook.ts) -------------------------------
   /** http(s) URL that gets the attack paths a committed advisory/SBOM/VEX import opened; absent: off. */
-  MEDTHREAT_WEBHOOK_URL: z
-    .string()
-    .url()
-    .refine((u) => /^https?:\/\//i.test(u), 'must be an http:// or https:// URL')
-    .optional(),
+  MEDTHREAT_WEBHOOK_URL: unsetIfEmpty(
+    z
+      .string()
+      .url()
+      .refine((u) => /^https?:\/\//i.test(u), 'must be an http:// or https:// URL')
+      .refine((u) => {
+        const url = new URL(u);
+        return url.username === '' && url.password === '';
+      }, 'must not contain a user name or password (fetch cannot send them; sign requests with MEDTHREAT_WEBHOOK_SECRET)')
+      .optional(),
+  ),
   /** Only paths to targets of at least this ISO 14971 severity are sent. */
   MEDTHREAT_WEBHOOK_MIN_SEVERITY: z.enum(SEVERITIES).default('SERIOUS'),
   /** HMAC-SHA256 key of the X-MedThreat-Signature header (≥ 16 characters); absent: unsigned. */
-  MEDTHREAT_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  MEDTHREAT_WEBHOOK_SECRET: unsetIfEmpty(z.string().min(16, 'must be at least 16 characters').optional()),
   /** Per delivery attempt, ms. */
   MEDTHREAT_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(5000),
   /** Tries per event (network errors, timeouts, 429 and 5xx are retried). */

@@ -86,8 +86,10 @@ describe('advisory webhook', () => {
     expect(results).toEqual([expect.objectContaining({ delivered: true, attempts: 1, status: 200 })]);
     expect(received).toHaveLength(1);
     const [hit] = received;
-    // signed: HMAC-SHA256 of the raw body with the shared secret
-    const signature = `sha256=${createHmac('sha256', SECRET).update(hit!.body).digest('hex')}`;
+    // signed: HMAC-SHA256 of "<timestamp>.<raw body>" with the shared secret; the timestamp is now
+    const timestamp = String(hit!.headers['x-medthreat-timestamp']);
+    expect(Math.abs(Number(timestamp) - Date.now() / 1000)).toBeLessThan(120);
+    const signature = `sha256=${createHmac('sha256', SECRET).update(`${timestamp}.${hit!.body}`).digest('hex')}`;
     expect(hit!.headers['x-medthreat-signature']).toBe(signature);
     expect(hit!.headers['x-medthreat-event']).toBe('new-attack-paths');
     const event = JSON.parse(hit!.body) as NewPathsEvent;

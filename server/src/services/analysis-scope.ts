@@ -49,11 +49,14 @@ export function runInAnalysisScope<T>(scope: AnalysisScope, fn: () => T): T {
 }
 
 /**
- * Runs `fn` outside any request's scope, as the system (largest caps, no per-request counting,
- * not cancelled with the request): for work a request leaves behind, such as webhook analyses.
+ * Runs `fn` as background work of the service, outside any request's scope: under the caller
+ * `background:<name>` of the analysis pool (its own per-caller limits, so it never uses a user's,
+ * and a user's never waits behind more of it than that caller may run), with the system's caps,
+ * no per-request counting and no request to be cancelled with. For work a request leaves behind,
+ * such as the advisory webhook's analyses.
  */
-export function outsideAnalysisScope<T>(fn: () => T): T {
-  return storage.exit(fn);
+export function runInBackgroundScope<T>(name: string, fn: () => T): T {
+  return storage.run({ principalKey: `background:${name}`, role: null, usage: newUsage() }, fn);
 }
 
 /** Runs `fn` in the current scope with another abort signal (a shared computation's own). */

@@ -12,7 +12,7 @@ import {
   previewCycloneDxImport,
   type CycloneDxImportPreview,
 } from '../importers/cyclonedx';
-import { ValidationError } from '../domain/errors';
+import { RateLimitedError, ServiceUnavailableError, ValidationError } from '../domain/errors';
 import { sha256Hex } from '../importers/common';
 import { applyInventoryCsv, type InventoryIssue } from '../importers/inventory-csv';
 import type { ModelImportReport } from '../importers/model-builder';
@@ -28,8 +28,14 @@ import {
 } from '../importers/mds2';
 import type { ModelDocument, Severity } from '../domain/types';
 import type { AnalysisService } from './analysis-service';
-import { outsideAnalysisScope } from './analysis-scope';
-import { NewPathsWebhook, WEBHOOK_MAX_PATHS, type DeliveryResult, type NewPathsEvent } from './new-paths-webhook';
+import { runInBackgroundScope } from './analysis-scope';
+import {
+  NewPathsWebhook,
+  WEBHOOK_MAX_LIST,
+  WEBHOOK_MAX_PATHS,
+  type DeliveryResult,
+  type NewPathsEvent,
+} from './new-paths-webhook';
 import type { CatalogueService } from './catalogue-service';
 import type { ModelService } from './model-service';
 
@@ -65,13 +71,33 @@ export interface CommitOptions {
 export interface ImportServiceOptions {
   /** Sends the attack paths an evidence import opened (new-paths-webhook.ts). */
   webhook?: NewPathsWebhook;
-  /** Where a failed webhook analysis is reported (deliveries log through the webhook's own logger). */
-  log?: { warn: (fields: object, message: string) => void };
+  /** Where webhook work that failed or was shed is reported. */
+  log?: { warn: (fields: object, message: string) => void; error?: (fields: object, message: string) => void };
+  /** Events waiting for their analysis, at most (default {@link WEBHOOK_BACKLOG}); beyond, new ones are shed and logged. */
+  webhookBacklog?: number;
+}
+
+/** Default bound of the webhook queue (each waiting event holds its two model documents). */
+export const WEBHOOK_BACKLOG = 50;
+/** Tries of a webhook analysis the pool refuses for load (RATE_LIMITED, SERVICE_UNAVAILABLE). */
+const WEBHOOK_ANALYSIS_TRIES = 6;
+
+/** One committed import waiting for its webhook analysis. */
+interface WebhookJob {
+  modelId: string;
+  modelVersion: number;
+  source: string;
+  before: ModelDocument;
+  after: ModelDocument;
 }
 
 export class ImportService {
-  /** Webhook work still running (analysis and delivery), for {@link settled}. */
-  private readonly pending = new Set<Promise<unknown>>();
+  /** Committed imports waiting for their webhook analysis, oldest first. */
+  private readonly webhookQueue: WebhookJob[] = [];
+  /** The queue's runner while it runs (one analysis at a time). */
+  private webhookRunner: Promise<void> | null = null;
+  /** Outcomes since the last {@link settled} call (null: nothing sent), at most 100 kept. */
+  private webhookResults: (DeliveryResult | null)[] = [];
 
   constructor(
     private readonly models: ModelService,
@@ -81,21 +107,23 @@ export class ImportService {
   ) {}
 
   /**
-   * Resolves when the webhook work of every commit so far has ended (delivered, refused or given
-   * up); for shutdown and tests. The results of the deliveries, in the order they ended.
+   * Resolves when every webhook event queued so far has been handled (delivered, refused, given
+   * up, or found to open no path); for shutdown and tests. Returns the outcomes since the previous
+   * call, in the order they ended (null: no path to send or the analysis failed; at most 100).
    */
   async settled(): Promise<(DeliveryResult | null)[]> {
-    const results: (DeliveryResult | null)[] = [];
-    while (this.pending.size > 0) {
-      for (const r of await Promise.all([...this.pending])) results.push(r as DeliveryResult | null);
-    }
+    while (this.webhookRunner) await this.webhookRunner;
+    const results = this.webhookResults;
+    this.webhookResults = [];
     return results;
   }
 
   /**
-   * After a committed evidence import: when a webhook is configured and the import opened paths
-   * to targets ≥ its minSeverity, sends them (with their cheapest cut) in the background. Never
-   * throws and never delays the commit's answer; an analysis failure is logged.
+   * After a committed evidence import: when a webhook is configured, queues the import for its
+   * analysis (the paths it opened to targets ≥ the webhook's minSeverity) and delivery. Never
+   * throws and never delays the commit's answer. The queue runs one analysis at a time as the
+   * background caller 'webhook'; an event the pool refuses for load is tried again later, one
+   * whose analysis fails otherwise, or that finds a full queue, is logged at error level (dropped).
    */
   private afterCommit(
     modelId: string,
@@ -103,61 +131,105 @@ export class ImportService {
     source: string,
     before?: ModelDocument,
     after?: ModelDocument,
-  ) {
-    const webhook = this.options.webhook;
-    if (!webhook || !before || !after || before === after) return;
-    const work = outsideAnalysisScope(async (): Promise<DeliveryResult | null> => {
+  ): void {
+    if (!this.options.webhook || !before || !after || before === after) return;
+    const backlog = this.options.webhookBacklog ?? WEBHOOK_BACKLOG;
+    if (this.webhookQueue.length >= backlog) {
+      this.logError({ modelId, modelVersion, source, backlog }, 'webhook event dropped: the queue is full');
+      return;
+    }
+    this.webhookQueue.push({ modelId, modelVersion, source, before, after });
+    if (!this.webhookRunner) {
+      this.webhookRunner = runInBackgroundScope('webhook', () => this.runWebhookQueue()).finally(() => {
+        this.webhookRunner = null;
+      });
+    }
+  }
+
+  /** Works through the webhook queue, oldest first, until it is empty. */
+  private async runWebhookQueue(): Promise<void> {
+    for (let job = this.webhookQueue.shift(); job; job = this.webhookQueue.shift()) {
+      const result = await this.webhookJob(job);
+      this.webhookResults.push(result);
+      if (this.webhookResults.length > 100) this.webhookResults.shift();
+    }
+  }
+
+  /** One queued event: its analysis (retried while the pool is busy), then its delivery. */
+  private async webhookJob(job: WebhookJob): Promise<DeliveryResult | null> {
+    const webhook = this.options.webhook!;
+    const { modelId, modelVersion, source } = job;
+    const minSeverity = webhook.options.minSeverity;
+    let found: Awaited<ReturnType<AnalysisService['newPathsBetween']>>;
+    for (let attempt = 1; ; attempt++) {
       try {
-        const minSeverity = webhook.options.minSeverity;
-        const found = await this.analysis.newPathsBetween(before, after, { minSeverity, k: 1 });
-        if (found.paths.length === 0) return null;
-        const event: NewPathsEvent = {
-          event: 'new-attack-paths',
-          schemaVersion: 1,
-          deliveryId: NewPathsWebhook.deliveryId(),
-          occurredAt: new Date().toISOString(),
-          modelId,
-          modelVersion,
-          source,
-          minSeverity,
-          targetIds: found.targetIds,
-          newlyReachableTargetIds: found.newlyReachableTargetIds,
-          riskBefore: found.riskBefore,
-          riskAfter: found.riskAfter,
-          paths: found.paths.slice(0, WEBHOOK_MAX_PATHS).map((p) => ({
-            id: p.id,
-            targetId: p.targetId,
-            assetId: p.assetId,
-            impact: p.impact,
-            ...(p.severity ? { severity: p.severity } : {}),
-            likelihood: p.likelihood,
-            risk: p.risk,
-            steps: p.steps.map((st) => ({
-              id: st.id,
-              ruleId: st.ruleId,
-              attackMethodId: st.attackMethodId,
-              from: st.from,
-              to: st.to,
-            })),
-          })),
-          truncated: found.truncated || found.paths.length > WEBHOOK_MAX_PATHS,
-          cut: {
-            status: found.cut.status,
-            totalCost: found.cut.totalCost,
-            placements: found.cut.placements.map((p) => ({ controlId: p.controlId, elementId: p.elementId })),
-          },
-        };
-        return await webhook.deliver(event);
+        found = await this.analysis.newPathsBetween(job.before, job.after, { minSeverity, k: 1 });
+        break;
       } catch (e) {
-        this.options.log?.warn(
-          { modelId, modelVersion, err: e instanceof Error ? e.message : String(e) },
-          'webhook analysis failed',
+        const busy = e instanceof RateLimitedError || e instanceof ServiceUnavailableError;
+        if (busy && attempt < WEBHOOK_ANALYSIS_TRIES) {
+          const wait = e instanceof RateLimitedError ? Math.max(e.retryAfterMs, 500) : 1000 * 2 ** attempt;
+          await new Promise((r) => setTimeout(r, Math.min(wait, 30_000)));
+          continue;
+        }
+        this.logError(
+          { modelId, modelVersion, source, err: e instanceof Error ? e.message : String(e) },
+          'webhook event dropped: its analysis failed',
         );
         return null;
       }
-    });
-    this.pending.add(work);
-    void work.finally(() => this.pending.delete(work));
+    }
+    if (found.paths.length === 0) return null;
+    const event: NewPathsEvent = {
+      event: 'new-attack-paths',
+      schemaVersion: 1,
+      deliveryId: NewPathsWebhook.deliveryId(),
+      occurredAt: new Date().toISOString(),
+      modelId,
+      modelVersion,
+      source,
+      minSeverity,
+      targetIds: found.targetIds.slice(0, WEBHOOK_MAX_LIST),
+      newlyReachableTargetIds: found.newlyReachableTargetIds.slice(0, WEBHOOK_MAX_LIST),
+      riskBefore: found.riskBefore,
+      riskAfter: found.riskAfter,
+      paths: found.paths.slice(0, WEBHOOK_MAX_PATHS).map((p) => ({
+        id: p.id,
+        targetId: p.targetId,
+        assetId: p.assetId,
+        impact: p.impact,
+        ...(p.severity ? { severity: p.severity } : {}),
+        likelihood: p.likelihood,
+        risk: p.risk,
+        steps: p.steps.map((st) => ({
+          id: st.id,
+          ruleId: st.ruleId,
+          attackMethodId: st.attackMethodId,
+          from: st.from,
+          to: st.to,
+        })),
+      })),
+      truncated:
+        found.truncated ||
+        found.paths.length > WEBHOOK_MAX_PATHS ||
+        found.targetIds.length > WEBHOOK_MAX_LIST ||
+        found.newlyReachableTargetIds.length > WEBHOOK_MAX_LIST ||
+        found.cut.placements.length > WEBHOOK_MAX_LIST,
+      cut: {
+        status: found.cut.status,
+        totalCost: found.cut.totalCost,
+        placements: found.cut.placements
+          .slice(0, WEBHOOK_MAX_LIST)
+          .map((p) => ({ controlId: p.controlId, elementId: p.elementId })),
+      },
+    };
+    return webhook.deliver(event);
+  }
+
+  private logError(fields: object, message: string): void {
+    const log = this.options.log;
+    if (log?.error) log.error(fields, message);
+    else log?.warn(fields, message);
   }
 
   /**

@@ -5,12 +5,15 @@
  * operator configures (MEDTHREAT_WEBHOOK_URL), e.g. a ticketing or chat integration, so that the
  * security team hears of new paths to patient harm without opening the tool.
  *
- * Delivery is at least once and never blocks the import: the commit answers first, the analysis
- * runs in the analysis pool afterwards (as the system, not as the importer), and the POST is tried
- * up to `attempts` times (on a network error, a timeout, 429 or 5xx; other 4xx answers are final).
- * Each delivery is logged (`webhook delivered` / `webhook failed`), never the secret. With a secret,
- * the body is signed: header `X-MedThreat-Signature: sha256=<hex HMAC-SHA256 of the raw body>`
- * (the receiver recomputes it with the shared secret and compares in constant time).
+ * Delivery never blocks the import: the commit answers first; ImportService queues the event's
+ * analysis and runs one at a time in the analysis pool (as its own background caller, so users'
+ * analyses are not stuck behind a backlog); the POST is tried up to `attempts` times (on a network
+ * error, a timeout, 408, 425, 429 or 5xx; other answers, redirects included, are final).
+ * Each delivery is logged (`webhook delivered` / `webhook failed`, with the receiver's origin and
+ * the failure's cause), never the secret or credentials. With a secret, the request is signed:
+ * `X-MedThreat-Signature: sha256=<hex HMAC-SHA256 of "<X-MedThreat-Timestamp>.<raw body>">` (the
+ * receiver recomputes it with the shared secret, compares in constant time, and refuses old
+ * timestamps, so a captured request cannot be replayed later).
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -66,8 +69,9 @@ export interface NewPathsEvent {
   /** Risk totals on the SAFETY scale (Σ severity rank × likelihood) before and after the import. */
   riskBefore: number;
   riskAfter: number;
-  /** The new paths, by risk (at most 50; `truncated` when there were more). */
+  /** The new paths, by risk (at most 50). */
   paths: WebhookPath[];
+  /** True when the search stopped early or a list was cut (paths at 50, other lists at 500). */
   truncated: boolean;
   /** The cheapest placements (TR 67 Annex B controls, PREVENTS) cutting every new path; cost units. */
   cut: { status: string; totalCost: number; placements: { controlId: string; elementId: string }[] };
@@ -75,6 +79,8 @@ export interface NewPathsEvent {
 
 /** Most paths one event lists. */
 export const WEBHOOK_MAX_PATHS = 50;
+/** Most ids in each other list of an event (targets, newly reachable targets, cut placements). */
+export const WEBHOOK_MAX_LIST = 500;
 
 /** The outcome of one delivery. */
 export interface DeliveryResult {
@@ -83,6 +89,54 @@ export interface DeliveryResult {
   /** HTTP status of the last answer (absent: no answer). */
   status?: number;
   error?: string;
+}
+
+/** Longest wait between two tries, ms (also caps a receiver's Retry-After). */
+export const WEBHOOK_MAX_WAIT_MS = 60_000;
+
+/** Answers worth another try: timeouts, too early, too many requests, server errors. */
+function retryable(status: number): boolean {
+  return status === 408 || status === 425 || status === 429 || status >= 500;
+}
+
+/**
+ * Why a fetch failed, for the log: the cause's code (ECONNREFUSED, ENOTFOUND, a TLS code, …) or
+ * 'timeout', with any credentials in a URL masked. Never the raw message of the URL.
+ */
+export function describeFetchError(e: unknown): string {
+  // duck-typed: errors from fetch may come from another realm (instanceof Error fails there)
+  const err = (typeof e === 'object' && e !== null ? e : {}) as { name?: unknown; message?: unknown; cause?: unknown };
+  if (err.name === 'TimeoutError' || err.name === 'AbortError') return 'timeout';
+  const cause = (typeof err.cause === 'object' && err.cause !== null ? err.cause : {}) as {
+    code?: unknown;
+    message?: unknown;
+  };
+  const text =
+    typeof cause.code === 'string'
+      ? cause.code
+      : typeof cause.message === 'string'
+        ? cause.message
+        : typeof err.message === 'string'
+          ? err.message
+          : String(e);
+  return text.replace(/\/\/[^/\s@]*@/g, '//***@').slice(0, 200);
+}
+
+/** The URL as logs may show it: scheme, host and port only. */
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return 'invalid URL';
+  }
+}
+
+/** Milliseconds a Retry-After header asks for (seconds or an HTTP date), capped; undefined if absent or bad. */
+function retryAfterMs(header: string | null): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - Date.now();
+  return Number.isFinite(ms) ? Math.min(WEBHOOK_MAX_WAIT_MS, Math.max(0, ms)) : undefined;
 }
 
 /** POSTs events to the configured URL with retries; see the module comment. */
@@ -98,44 +152,65 @@ export class NewPathsWebhook {
   }
 
   /**
-   * Sends one event, retrying as configured. Never throws: the result says whether it arrived.
+   * Sends one event, retrying as configured (waits backoffMs × 4^(n−2) with jitter, or the
+   * receiver's Retry-After, never more than {@link WEBHOOK_MAX_WAIT_MS}). Redirects are not
+   * followed and end the delivery. Never throws: the result says whether it arrived.
    * @param event the body (serialised as JSON, UTF-8)
    */
   async deliver(event: NewPathsEvent): Promise<DeliveryResult> {
     const body = JSON.stringify(event);
+    let last: DeliveryResult = { delivered: false, attempts: 0 };
+    let wait = 0;
+    for (let attempt = 1; attempt <= this.options.attempts; attempt++) {
+      if (attempt > 1) await sleep(wait);
+      wait = Math.min(WEBHOOK_MAX_WAIT_MS, this.options.backoffMs * 4 ** (attempt - 1) * (0.5 + Math.random() / 2));
+      try {
+        const res = await fetch(this.options.url, {
+          method: 'POST',
+          headers: this.headers(event, body),
+          body,
+          redirect: 'manual',
+          signal: AbortSignal.timeout(this.options.timeoutMs),
+        });
+        await res.body?.cancel().catch(() => undefined); // the answer's body is not read: free the connection
+        last = { delivered: res.ok, attempts: attempt, status: res.status };
+        if (res.status >= 300 && res.status < 400) {
+          last.error = `redirect (HTTP ${res.status}) not followed: configure the final URL`;
+          break;
+        }
+        if (res.ok || !retryable(res.status)) break; // delivered, or the receiver refused it for good
+        wait = retryAfterMs(res.headers.get('retry-after')) ?? wait;
+      } catch (e) {
+        last = { delivered: false, attempts: attempt, error: describeFetchError(e) };
+      }
+    }
+    const fields = {
+      deliveryId: event.deliveryId,
+      modelId: event.modelId,
+      target: originOf(this.options.url),
+      paths: event.paths.length,
+      ...last,
+    };
+    if (last.delivered) this.log?.info(fields, 'webhook delivered');
+    else this.log?.warn(fields, 'webhook failed');
+    return last;
+  }
+
+  /** The request headers; the signature covers `<timestamp>.<body>` (a replayed old request can be refused). */
+  private headers(event: NewPathsEvent, body: string): Record<string, string> {
+    const timestamp = String(Math.floor(Date.now() / 1000));
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       'user-agent': 'MedThreat-Webhook/1',
       'x-medthreat-event': event.event,
       'x-medthreat-delivery': event.deliveryId,
+      'x-medthreat-timestamp': timestamp,
     };
     if (this.options.secret) {
-      headers['x-medthreat-signature'] =
-        `sha256=${createHmac('sha256', this.options.secret).update(body).digest('hex')}`;
+      const mac = createHmac('sha256', this.options.secret).update(`${timestamp}.${body}`).digest('hex');
+      headers['x-medthreat-signature'] = `sha256=${mac}`;
     }
-    let last: DeliveryResult = { delivered: false, attempts: 0 };
-    for (let attempt = 1; attempt <= this.options.attempts; attempt++) {
-      if (attempt > 1) await sleep(this.options.backoffMs * 4 ** (attempt - 2));
-      try {
-        const res = await fetch(this.options.url, {
-          method: 'POST',
-          headers,
-          body,
-          redirect: 'error',
-          signal: AbortSignal.timeout(this.options.timeoutMs),
-        });
-        await res.arrayBuffer().catch(() => undefined); // free the connection
-        last = { delivered: res.ok, attempts: attempt, status: res.status };
-        if (res.ok) break;
-        if (res.status !== 429 && res.status < 500) break; // the receiver refused it: retrying will not help
-      } catch (e) {
-        last = { delivered: false, attempts: attempt, error: e instanceof Error ? e.message : String(e) };
-      }
-    }
-    const fields = { deliveryId: event.deliveryId, modelId: event.modelId, paths: event.paths.length, ...last };
-    if (last.delivered) this.log?.info(fields, 'webhook delivered');
-    else this.log?.warn(fields, 'webhook failed');
-    return last;
+    return headers;
   }
 }
 

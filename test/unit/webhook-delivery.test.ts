@@ -1,6 +1,7 @@
 /**
- * Review of the advisory webhook (commit 06976bd): delivery and configuration defects, without a
- * database. Each test FAILS on 06976bd and states the behaviour the feature should have.
+ * Delivery and configuration of the advisory webhook, without a database (found by a review
+ * trying to break it; each test failed on the first version, 06976bd): credentials in the URL,
+ * redirects, failure causes in the log, bounded waits.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
