@@ -4,8 +4,9 @@
  * hospital an admin picks the CSAF format and the team-written advisory test/samples/csaf/
  * demo-advisory.ts, reads the server's preview (eight devices, two CVEs, C06 suggestions), writes
  * it with the preview's model version, and the model page shows eight more CVEs; a commit after
- * someone else changed the model is refused (CONFLICT: reload); a VIEWER reads the preview but is
- * not offered the write.
+ * someone else changed the model is refused (CONFLICT: reload); an MDS2 workbook (written by
+ * test/support/mds2-workbooks.ts) applied to one device shows its answers on the attack path steps
+ * that depend on them; a VIEWER reads the preview but is not offered the write.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -24,6 +25,7 @@ import {
   waitUntil,
 } from './support';
 import { demoAdvisory } from '../samples/csaf/demo-advisory';
+import { headedWorkbook } from '../support/mds2-workbooks';
 
 jest.setTimeout(120_000);
 
@@ -157,6 +159,65 @@ test('a write after someone else changed the model is refused with CONFLICT and 
     page,
     `(document.querySelector('[data-testid=import-commit]')?.textContent ?? '').includes('version ${moved.model.version}')`,
   );
+});
+
+test('an MDS2 workbook applied to one device: its answers show as evidence on the attack path steps', async () => {
+  const device = 'dev-icu-pump-01';
+  await page.goto(`${appUrl()}/models/${MODEL}/imports`);
+  await page.getByTestId('import-form').waitFor();
+  await page.getByTestId('import-format').selectOption('mds2');
+  await page.getByTestId('import-mds2-target').selectOption('device');
+  await page.getByTestId('import-device').selectOption(device);
+  await page.getByTestId('import-file').setInputFiles({
+    name: 'alaris-mds2.xlsx',
+    mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    buffer: await headedWorkbook([
+      ['DOC-1', 'BD'],
+      ['DOC-3', 'Alaris 8015 PC unit with 8100 LVP module'],
+      ['CONN-1.1.1', 'Yes', '802.11 a/b/g/n'],
+      ['MLDP-1', 'No'],
+    ]),
+  });
+  await page.getByRole('button', { name: 'Preview' }).click();
+  await page.getByTestId('import-preview').waitFor({ timeout: 60_000 });
+  // Only the chosen pump; the already modelled Wi-Fi interface is confirmed, the answers recorded as evidence.
+  const card = page.getByTestId(`mds2-device-${device}`);
+  await expect(page.locator('[data-testid^=mds2-device-]').count()).resolves.toBe(1);
+  await expect(card.textContent()).resolves.toMatch(/evidence entries recorded on the device — .*MLDP-1 No/);
+  await page.getByTestId('import-commit').click();
+  await page.getByTestId('import-committed').waitFor({ timeout: 60_000 });
+
+  // The device's evidence names the facts; a path through the pump lists the answer on its step.
+  const exported = (
+    await gql<{ exportModel: { devices: { id: string; evidence?: { fact?: string }[] }[] } }>(
+      'query($id: ID!) { exportModel(id: $id) }',
+      { id: MODEL },
+    )
+  ).exportModel;
+  const facts = exported.devices.find((d) => d.id === device)!.evidence!.map((e) => e.fact);
+  expect(facts).toEqual(expect.arrayContaining(['executesSoftware', 'generalPurposeOs']));
+  expect(facts.some((f) => f?.startsWith('interface:'))).toBe(true);
+  type Step = { evidence: { property: string; value: string }[] };
+  const paths = await gql<{ model: { attackPaths: { paths: { id: string; steps: Step[] }[] } } }>(
+    'query($id: ID!) { model(id: $id) { attackPaths(k: 3, minSeverity: NEGLIGIBLE) { paths { id steps { evidence { property value } } } } } }',
+    { id: MODEL },
+  );
+  const line = `generalPurposeOs of ${device}: MDS2 alaris-mds2.xlsx (MLDP-1): generalPurposeOs = false: MLDP-1 No`;
+  const sourced = paths.model.attackPaths.paths.find((p) =>
+    p.steps.some((s) => s.evidence.some((e) => e.property === 'flagSource' && e.value === line)),
+  );
+  expect(sourced).toBeDefined();
+
+  await page.goto(`${appUrl()}/models/${MODEL}`);
+  const row = page.locator(`tr[data-path-id="${sourced!.id}"]`);
+  await row.waitFor({ timeout: 60_000 });
+  await row.click();
+  const view = page.getByTestId('attack-path-view');
+  await view.waitFor();
+  const shown = await view.getByTestId('step-evidence-source').allTextContents();
+  expect(shown).toContain(`Flag source: ${line}`);
+  await view.getByTestId('step-evidence-source').filter({ hasText: 'Flag source' }).first().scrollIntoViewIfNeeded();
+  await snapshot(page, 'import-03-mds2-step-evidence');
 });
 
 test('a viewer reads the preview but is not offered the write', async () => {
