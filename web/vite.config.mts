@@ -1,5 +1,5 @@
 /**
- * Vite: `npm run dev -w web` serves the app on :5173 and proxies /graphql to the API
+ * Vite: `npm run dev -w web` serves the app on :5173 and proxies /graphql and the evidence upload route to the API
  * (MEDTHREAT_API, default http://127.0.0.1:4000). `npm run build -w web` writes web/dist, which
  * the server serves on the same origin as /graphql. bench.html is the layout benchmark page.
  */
@@ -12,7 +12,11 @@ export default defineConfig({
   plugins: [react()],
   server: {
     port: 5173,
-    proxy: { '/graphql': { target: api, changeOrigin: true } },
+    proxy: {
+      '/graphql': { target: api, changeOrigin: true },
+      // the evidence upload route (POST /models/:id/imports/:format/:action); /models/:id/imports is the page
+      '^/models/[^/]+/imports/[^/]+/(preview|commit)$': { target: api, changeOrigin: true },
+    },
   },
   build: {
     outDir: 'dist',

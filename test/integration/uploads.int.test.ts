@@ -139,6 +139,34 @@ describe('evidence upload route', () => {
       { m },
     );
     expect(audit.model.history.nodes.some((e) => /^MDS2 .*sha256 [0-9a-f]{64}/.test(e.summary))).toBe(true);
+    // Each device evidence entry keeps its fact link through Neo4j, and the attack graph lists it
+    // on the steps that depend on it (flagSource, interfaceSource).
+    const usb = exported.interfaces.find((i) => i.deviceId === 'dev-pump-2' && i.kind === 'USB')!;
+    const q = await h.gqlOk<{
+      model: {
+        devices: { nodes: { id: string; evidence: { reference: string; fact: string | null }[] | null }[] };
+        attackGraph: {
+          steps: { from: string; to: string; ruleId: string; evidence: { property: string; value: string }[] }[];
+        };
+      };
+    }>(
+      `query($m: ID!) { model(id: $m) {
+        devices(first: 100) { nodes { id evidence { reference fact } } }
+        attackGraph { steps { from to ruleId evidence { property value } } } } }`,
+      { m },
+    );
+    const pump2 = q.model.devices.nodes.find((d) => d.id === 'dev-pump-2')!;
+    expect(pump2.evidence).toContainEqual({ reference: 'CSUP-1, CSUP-3.2', fact: 'patchable' });
+    expect(pump2.evidence).toContainEqual({ reference: 'CONN-1.2.2', fact: `interface:${usb.id}` });
+    const intoUsb = q.model.attackGraph.steps.filter((s) => s.to === usb.id);
+    expect(intoUsb.length).toBeGreaterThan(0);
+    for (const s of intoUsb)
+      expect(s.evidence).toContainEqual({
+        property: 'interfaceSource',
+        value: expect.stringMatching(
+          /^if-.*: MDS2 ACME-MDS2-2024-01 \(CONN-1\.2\.2\): USB interface: CONN-1\.2\.2 Yes/,
+        ),
+      });
   });
 
   it('takes a device inventory CSV: preview, then one audited write; a bad row refuses the whole file', async () => {

@@ -35,7 +35,11 @@ function evidenceModel(): ModelDocument {
         },
         { name: 'busybox' },
       ],
-      evidence: [{ kind: 'MDS2', document: 'pump-mds2.xlsx', reference: 'MLDP-1', detail: 'No', sha256: SHA }],
+      evidence: [
+        { kind: 'MDS2', document: 'pump-mds2.xlsx', reference: 'MLDP-1', detail: 'No', sha256: SHA },
+        { kind: 'MDS2', document: 'pump-mds2.xlsx', reference: 'CSUP-2', detail: 'No', fact: 'generalPurposeOs' },
+        { kind: 'MDS2', document: 'pump-mds2.xlsx', reference: 'CONN-1.1', detail: 'Yes', fact: 'interface:web' },
+      ],
     })
     .iface('web', 'pump', 'WEB_UI', ['ward'], 'PASSWORD', { userSession: true })
     .asset('therapy', 'pump', 'THERAPY_DELIVERY', 'CRITICAL')
@@ -98,7 +102,10 @@ describe('format 2.2', () => {
     doc.vulnerabilities[0].status = 'MAYBE';
     doc.vulnerabilities[0].source = { kind: 'CSAF' };
     doc.devices[0].components = [];
-    doc.devices[0].evidence = [{ kind: 'MDS2', document: 'x', sha256: 'XYZ' }];
+    doc.devices[0].evidence = [
+      { kind: 'MDS2', document: 'x', sha256: 'XYZ' },
+      { kind: 'MDS2', document: 'x', fact: 'interface:' },
+    ];
     doc.controlPlacements[0].source = { kind: 'RUMOUR', document: 'x' };
     try {
       validateModelDocument(doc, catalogue);
@@ -112,6 +119,7 @@ describe('format 2.2', () => {
           'vulnerabilities[0].source.document',
           'devices[0].components',
           'devices[0].evidence[0].sha256',
+          'devices[0].evidence[1].fact',
           'controlPlacements[0].source.kind',
         ]),
       );

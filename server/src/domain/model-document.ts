@@ -57,12 +57,15 @@ const SCHEMA_PATH = resolve(__dirname, '../../../seeds/model.schema.json');
 const ID_PATTERN = '^[A-Za-z0-9_.:-]{1,64}$';
 const CVE_PATTERN = '^CVE-[0-9]{4}-[0-9]{4,}$';
 const MAC_PATTERN = '^[0-9a-f]{2}(:[0-9a-f]{2}){5}$';
+const FACT_PATTERN = '^[A-Za-z][A-Za-z0-9]{0,63}(:[A-Za-z0-9_.:-]{1,64})?$';
 
 /** What to write instead, per schema pattern (Ajv would only repeat the regex). */
 const PATTERN_HINTS: Record<string, string> = {
   [ID_PATTERN]: 'must be an id of 1 to 64 characters from letters, digits and _ . : -',
   [CVE_PATTERN]: 'must be a CVE id such as "CVE-2019-6538"',
   [CVSS_VECTOR_PATTERN]: CVSS_VECTOR_HINT,
+  [FACT_PATTERN]:
+    'must name a device flag (e.g. "generalPurposeOs") or an interface as "interface:" and its id (e.g. "interface:if-pump-1-usb")',
   [MAC_PATTERN]:
     'must be a MAC address in canonical form: six lower-case hexadecimal bytes separated by colons, e.g. "00:1a:2b:3c:4d:5e"',
 };
@@ -716,7 +719,12 @@ function canonicalComponent(c: DeviceComponent): DeviceComponent {
 
 /** An evidence source with keys in the order of EvidenceSource, absent fields absent. */
 export function canonicalEvidence(e: EvidenceSource): EvidenceSource {
-  return withOptional({ kind: e.kind, document: e.document } as EvidenceSource, e, ['reference', 'detail', 'sha256']);
+  return withOptional({ kind: e.kind, document: e.document } as EvidenceSource, e, [
+    'reference',
+    'detail',
+    'sha256',
+    'fact',
+  ]);
 }
 
 /**

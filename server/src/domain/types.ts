@@ -258,7 +258,29 @@ export interface EvidenceSource {
   detail?: string;
   /** SHA-256 of the source file, 64 lower-case hexadecimal digits. */
   sha256?: string;
+  /**
+   * 2.2 (optional, added later in 2.2; absent on older evidence): which fact of the element the
+   * evidence supports, so that the engine can show it on the attack steps that fact affects. On
+   * Device.evidence: a device flag name ({@link EVIDENCE_FLAG_FACTS}, e.g. "generalPurposeOs"), or
+   * "interface:" and the id of one of the device's interfaces (an interface the source created or
+   * confirmed, e.g. "interface:if-pump-1-mds2-usb"). A fact naming no flag or no interface of the
+   * device is kept but linked to no step; evidence without `fact` is listed on the device only.
+   */
+  fact?: string;
 }
+
+/** 2.2: device flags an {@link EvidenceSource.fact} can name (the ones an MDS2 form settles). */
+export const EVIDENCE_FLAG_FACTS = [
+  'generalPurposeOs',
+  'executesSoftware',
+  'patchable',
+  'handlesPersonalData',
+  'storesData',
+  'remoteService',
+] as const;
+export type EvidenceFlagFact = (typeof EVIDENCE_FLAG_FACTS)[number];
+/** Prefix of an {@link EvidenceSource.fact} naming an interface: "interface:" + interface id. */
+export const INTERFACE_FACT_PREFIX = 'interface:';
 
 /**
  * An evidence source as one line for step evidence and reports, e.g.

@@ -24,6 +24,7 @@ import { ValidationError } from '../domain/errors';
 import { validateModelDocument } from '../domain/model-document';
 import {
   deviceExecutesSoftware,
+  INTERFACE_FACT_PREFIX,
   interfaceHasUserSession,
   IP_INTERFACE_KINDS,
   IP_TECHNOLOGIES,
@@ -168,19 +169,32 @@ function answersText(sources: Mds2Source[], max: number): string {
     .slice(0, max);
 }
 
-/** Format 2.2 provenance of a fact derived from `sources`: question ids in `reference`, answers and notes in `detail`. */
-function evidenceOf(document: string, sha256: string, sources: Mds2Source[], what?: string): EvidenceSource {
+/**
+ * Format 2.2 provenance of a fact derived from `sources`: question ids in `reference`, answers and
+ * notes in `detail`, and on Device.evidence the `fact` it supports (a flag name, or
+ * "interface:<id>"), which links it to the attack steps that depend on the fact.
+ */
+function evidenceOf(
+  document: string,
+  sha256: string,
+  sources: Mds2Source[],
+  what?: string,
+  fact?: string,
+): EvidenceSource {
   return {
     kind: 'MDS2',
     document,
     reference: oneLine(sources.map((s) => s.questionId).join(', '), 200) || 'MDS2',
     detail: `${what ? `${what}: ` : ''}${answersText(sources, 3800)}`,
     sha256,
+    ...(fact ? { fact } : {}),
   };
 }
 
-const sameEvidence = (a: EvidenceSource, b: EvidenceSource) =>
+/** Same source and text, whatever the fact link (evidence written before `fact` existed has none). */
+const sameText = (a: EvidenceSource, b: EvidenceSource) =>
   a.kind === b.kind && a.document === b.document && a.reference === b.reference && a.detail === b.detail;
+const sameEvidence = (a: EvidenceSource, b: EvidenceSource) => sameText(a, b) && a.fact === b.fact;
 
 const API_KINDS = new Set(['REST_API', 'FHIR_API', 'HL7', 'DICOM']);
 
@@ -249,8 +263,8 @@ function plan(
     previews.push(p);
     const evidence: EvidenceSource[] = [];
     const evidenceSources: Mds2Source[] = [];
-    const witness = (what: string, sources: Mds2Source[]) => {
-      const e = evidenceOf(docName, profile.sha256, sources, what);
+    const witness = (what: string, sources: Mds2Source[], fact: string) => {
+      const e = evidenceOf(docName, profile.sha256, sources, what, fact);
       if ([...(device.evidence ?? []), ...evidence].some((x) => sameEvidence(x, e))) return;
       evidence.push(e);
       evidenceSources.push(...sources);
@@ -260,7 +274,7 @@ function plan(
     for (const f of profile.flags) {
       const from = f.field === 'executesSoftware' ? deviceExecutesSoftware(device) : device[f.field];
       if (from === f.value) {
-        witness(`${f.field} = ${String(f.value)}`, f.sources);
+        witness(`${f.field} = ${String(f.value)}`, f.sources, f.field);
         p.confirmed.push({ elementId: device.id, what: `${f.field} = ${String(f.value)}`, sources: f.sources });
         continue;
       }
@@ -296,7 +310,7 @@ function plan(
         });
         continue;
       }
-      witness(`${f.field} = ${String(f.value)}`, f.sources);
+      witness(`${f.field} = ${String(f.value)}`, f.sources, f.field);
       p.changes.push({ kind: 'SET_FLAG', deviceId: device.id, field: f.field, from, to: f.value, sources: f.sources });
     }
 
@@ -305,10 +319,10 @@ function plan(
     const unmatched = own();
     const deviceZones = device.zoneIds.map((id) => zoneById.get(id)).filter((z): z is Zone => z !== undefined);
     for (const fact of profile.interfaces) {
-      witness(`${fact.kind} interface`, fact.sources);
       const k = unmatched.findIndex((i) => i.kind === fact.kind);
       if (k >= 0) {
         const [match] = unmatched.splice(k, 1);
+        witness(`${fact.kind} interface`, fact.sources, `${INTERFACE_FACT_PREFIX}${match!.id}`);
         p.confirmed.push({ elementId: match!.id, what: `${fact.kind} interface`, sources: fact.sources });
         continue;
       }
@@ -334,6 +348,7 @@ function plan(
         ...(fact.functions ? { functions: [...fact.functions] } : {}),
       };
       doc.interfaces.push(created);
+      witness(`${fact.kind} interface`, fact.sources, `${INTERFACE_FACT_PREFIX}${created.id}`);
       p.changes.push({ kind: 'ADD_INTERFACE', deviceId: device.id, interface: created, sources: fact.sources });
     }
     for (const denied of profile.deniedInterfaces)
@@ -445,7 +460,9 @@ function plan(
     profile.controls.forEach(placeOne);
 
     if (evidence.length > 0) {
-      device.evidence = [...(device.evidence ?? []), ...evidence];
+      // Evidence of an earlier import of the same form without its fact link gives way to the linked entry.
+      const kept = (device.evidence ?? []).filter((x) => x.fact !== undefined || !evidence.some((e) => sameText(x, e)));
+      device.evidence = [...kept, ...evidence];
       p.changes.push({ kind: 'ADD_EVIDENCE', deviceId: device.id, evidence, sources: [...new Set(evidenceSources)] });
     }
 

@@ -219,11 +219,21 @@ describe('networked infusion pump (Wi-Fi, AUTH yes, TXCF no)', () => {
     expect(
       dev2.evidence?.every((e) => e.kind === 'MDS2' && e.sha256 === sha256 && e.document === 'ACME-MDS2-2024-01'),
     ).toBe(true);
-    expect(document.interfaces.filter((i) => i.deviceId === 'dev-pump-2').map((i) => i.kind)).toEqual([
-      'WIFI',
-      'USB',
-      'REMOTE_SERVICE',
+    const pump2Interfaces = document.interfaces.filter((i) => i.deviceId === 'dev-pump-2');
+    expect(pump2Interfaces.map((i) => i.kind)).toEqual(['WIFI', 'USB', 'REMOTE_SERVICE']);
+    // Each entry names the fact it supports: the flag, or the interface created (pump 2) or confirmed (pump 1).
+    expect(dev2.evidence?.map((e) => e.fact)).toEqual([
+      'handlesPersonalData',
+      'storesData',
+      'executesSoftware',
+      'generalPurposeOs',
+      'patchable',
+      'remoteService',
+      ...pump2Interfaces.map((i) => `interface:${i.id}`),
     ]);
+    expect(document.devices.find((d) => d.id === 'dev-pump-1')!.evidence?.map((e) => e.fact)).toContain(
+      'interface:if-pump-1-wifi',
+    );
     expect(document.devices.find((d) => d.id === 'dev-pump-other')).toEqual(
       before.devices.find((d) => d.id === 'dev-pump-other'),
     );
@@ -634,6 +644,83 @@ describe('on the demo hospital', () => {
         value: `C21 on ${s.controlElementId}: MDS2 alaris-mds2.xlsx (TXIG-1): TXIG-1 Yes (note: Messages signed (HMAC) with sequence numbers)`,
       });
     expect(before.flatMap((s) => s.evidence).some((e) => e.property === 'controlSource')).toBe(false);
+  });
+});
+
+describe('MDS2-derived facts as evidence on attack steps', () => {
+  const ROWS: [string, string, string?][] = [
+    ['DOC-1', 'Acme Medical'],
+    ['DOC-3', 'InfuseNet 3000'],
+    ['DOC-4', 'ACME-MDS2-GPOS'],
+    ['MLDP-1', 'Yes'],
+    ['CSUP-2', 'Yes', 'Windows 10 IoT Enterprise'],
+    ['CONN-1.2.2', 'Yes', 'Service USB port behind the battery door'],
+  ];
+  const graphAfterImport = async () => {
+    const profile = deriveMds2Profile(await readMds2Workbook(await headedWorkbook(ROWS)));
+    const { document } = applyMds2(hospital(), catalogue, profile, { deviceId: 'dev-pump-2' });
+    return { document, graph: buildAttackGraph(document, catalogue) };
+  };
+  const valuesOf = (s: { evidence: { property: string; value: string }[] }, property: string) =>
+    s.evidence.filter((e) => e.property === property).map((e) => e.value);
+
+  it('a flag the form set shows its question ids and answers on the steps reading it, and on no other', async () => {
+    const { document, graph } = await graphAfterImport();
+    const pump2 = document.devices.find((d) => d.id === 'dev-pump-2')!;
+    expect(pump2.generalPurposeOs).toBe(true);
+    const expected =
+      'generalPurposeOs of dev-pump-2: MDS2 ACME-MDS2-GPOS (CSUP-2, MLDP-1): generalPurposeOs = true: CSUP-2 Yes (note: Windows 10 IoT Enterprise); MLDP-1 Yes';
+    // Privilege escalation exists because of the flag: it lists the answers behind it.
+    const escalation = graph.steps.find((s) => s.ruleId === 'privilege-escalation' && s.to === 'dev-pump-2')!;
+    expect(valuesOf(escalation, 'flagSource')).toEqual([expected]);
+    // Every step listing the flag's source is a rule reading generalPurposeOs on that device.
+    const withFlag = graph.steps.filter((s) => valuesOf(s, 'flagSource').length > 0);
+    const readers = ['privilege-escalation', 'malware-infection', 'lateral-movement'];
+    expect(withFlag.filter((s) => !readers.includes(s.ruleId) || !`${s.from} ${s.to}`.includes('dev-pump-2'))).toEqual(
+      [],
+    );
+    expect(withFlag.map((s) => s.ruleId)).toEqual(
+      expect.arrayContaining(['privilege-escalation', 'malware-infection']),
+    );
+    for (const s of withFlag) expect(valuesOf(s, 'flagSource')).toEqual([expected]);
+    // The server's generalPurposeOs was typed in, not imported: its escalation step has no source.
+    const server = graph.steps.find((s) => s.ruleId === 'privilege-escalation' && s.to === 'dev-server')!;
+    expect(valuesOf(server, 'flagSource')).toEqual([]);
+  });
+
+  it('an interface the form created shows its answer on the steps entering or using it, and on no other', async () => {
+    const { document, graph } = await graphAfterImport();
+    const usb = document.interfaces.find((i) => i.deviceId === 'dev-pump-2' && i.kind === 'USB')!;
+    const expected = `${usb.id}: MDS2 ACME-MDS2-GPOS (CONN-1.2.2): USB interface: CONN-1.2.2 Yes (note: Service USB port behind the battery door)`;
+    const touching = graph.steps.filter((s) => s.from === usb.id || s.to === usb.id);
+    expect(touching.some((s) => s.to === usb.id)).toBe(true); // hands on the ward floor → use of the port
+    expect(touching.some((s) => s.from === usb.id)).toBe(true); // the port → malware on the device
+    for (const s of touching) expect(valuesOf(s, 'interfaceSource')).toEqual([expected]);
+    const others = graph.steps.filter((s) => s.from !== usb.id && s.to !== usb.id);
+    expect(others.flatMap((s) => valuesOf(s, 'interfaceSource'))).toEqual([]);
+  });
+
+  it('evidence without a fact link (written before it existed) shows on no step and changes nothing else', async () => {
+    const { document, graph } = await graphAfterImport();
+    const unlinked = structuredClone(document);
+    for (const d of unlinked.devices) d.evidence = d.evidence?.map(({ fact: _fact, ...e }) => e);
+    const old = buildAttackGraph(validateModelDocument(unlinked, catalogue), catalogue);
+    const sourced = (p: string) => (s: { evidence: { property: string }[] }) =>
+      s.evidence.some((e) => e.property === p);
+    expect(old.steps.filter(sourced('flagSource'))).toEqual([]);
+    expect(old.steps.filter(sourced('interfaceSource'))).toEqual([]);
+    const strip = (steps: typeof graph.steps) =>
+      steps.map((s) => ({
+        ...s,
+        evidence: s.evidence.filter((e) => e.property !== 'flagSource' && e.property !== 'interfaceSource'),
+      }));
+    expect(strip(old.steps)).toEqual(strip(graph.steps));
+    // Re-applying the form to the unlinked document links the entries instead of repeating them.
+    const profile = deriveMds2Profile(await readMds2Workbook(await headedWorkbook(ROWS)));
+    const again = applyMds2(unlinked, catalogue, profile, { deviceId: 'dev-pump-2' }).document;
+    expect(again.devices.find((d) => d.id === 'dev-pump-2')!.evidence).toEqual(
+      document.devices.find((d) => d.id === 'dev-pump-2')!.evidence,
+    );
   });
 });
 

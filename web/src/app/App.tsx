@@ -7,6 +7,7 @@ import { LoginPage } from '../pages/LoginPage';
 import { ModelListPage } from '../pages/ModelListPage';
 import { ReportPage } from '../pages/ReportPage';
 import { AdvisoryWatchPage } from '../pages/AdvisoryWatchPage';
+import { ImportEvidencePage } from '../pages/ImportEvidencePage';
 import { ThreatModelPage } from '../pages/ThreatModelPage';
 import { AdminLayout } from '../pages/admin/AdminLayout';
 import { ApiKeysPage } from '../pages/admin/ApiKeysPage';
@@ -26,6 +27,7 @@ function Shell() {
           <Route path="/models/:modelId" element={<ThreatModelPage />} />
           <Route path="/models/:modelId/report" element={<ReportPage />} />
           <Route path="/models/:modelId/advisories" element={<AdvisoryWatchPage />} />
+          <Route path="/models/:modelId/imports" element={<ImportEvidencePage />} />
           <Route path="/account" element={<AccountPage />} />
           <Route element={<RequireAction action="manageUsers" what="Administration" />}>
             <Route path="/admin" element={<AdminLayout />}>
@@ -45,7 +47,7 @@ function Shell() {
 /**
  * Routes: /login (sign-in); signed in: / (models), /models/:modelId (workspace: map, paths,
  * recommendations, gaps, editing), /models/:modelId/report, /models/:modelId/advisories
- * (advisory watch), /account (password); admins:
+ * (advisory watch), /models/:modelId/imports (evidence import), /account (password); admins:
  * /admin/users, /admin/api-keys, /admin/audit.
  */
 export function App() {

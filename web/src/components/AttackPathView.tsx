@@ -7,7 +7,14 @@
  */
 import type { Catalogue } from '../api/hooks';
 import { capabilityOfNode, elementOfNode as elementOf, impactOfNode, type ModelIndex } from '../graph/model-index';
-import { CAPABILITY, ELEMENT_TYPE, formatCost, formatLikelihood, formatRisk } from '../graph/vocabulary';
+import {
+  CAPABILITY,
+  ELEMENT_TYPE,
+  EVIDENCE_SOURCE_LABEL,
+  formatCost,
+  formatLikelihood,
+  formatRisk,
+} from '../graph/vocabulary';
 import { targetLabel, type AttackPath } from './AttackPathList';
 import { BlockingStatusChip, ImpactChip, PathSeverityChip, StrideChips } from './Chips';
 
@@ -118,11 +125,18 @@ export function AttackPathView({
               </div>
               {!compact && s.evidence.length > 0 && (
                 <ul className="evidence" aria-label="Evidence">
-                  {s.evidence.map((e, j) => (
-                    <li key={j}>
-                      <span className="prop">{e.property}</span> = <span className="val">{e.value}</span>
-                    </li>
-                  ))}
+                  {s.evidence.map((e, j) =>
+                    EVIDENCE_SOURCE_LABEL[e.property] ? (
+                      <li key={j} className="evidence-source" data-testid="step-evidence-source">
+                        <span className="prop">{EVIDENCE_SOURCE_LABEL[e.property]}:</span>{' '}
+                        <span className="val">{e.value}</span>
+                      </li>
+                    ) : (
+                      <li key={j}>
+                        <span className="prop">{e.property}</span> = <span className="val">{e.value}</span>
+                      </li>
+                    ),
+                  )}
                 </ul>
               )}
               <div className="blockers">

@@ -346,3 +346,21 @@ export function humanize(value: string): string {
   const s = value.replace(/_/g, ' ').toLowerCase();
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
+
+/**
+ * Step evidence entries that say where a fact was imported from (format 2.2), with their labels:
+ * the advisory behind a vulnerability, the MDS2 answer behind a placement, a device flag or an
+ * interface. Shown as "label: value" rather than "property = value".
+ */
+export const EVIDENCE_SOURCE_LABEL: Readonly<Record<string, string>> = {
+  evidenceSource: 'Source',
+  controlSource: 'Control source',
+  flagSource: 'Flag source',
+  interfaceSource: 'Interface source',
+};
+
+/** One step evidence entry as a line: "Flag source: generalPurposeOs of dev-1: MDS2 …" or "authentication = NONE". */
+export function evidenceLine(e: { property: string; value: string }): string {
+  const label = EVIDENCE_SOURCE_LABEL[e.property];
+  return label ? `${label}: ${e.value}` : `${e.property} = ${e.value}`;
+}

@@ -27,6 +27,7 @@ import {
   SEVERITY,
   SEVERITY_ORDER,
   ZONE_KIND,
+  evidenceLine,
   formatCost,
   formatLikelihood,
   formatRisk,
@@ -125,9 +126,7 @@ function StepTable({
             <td className="num">{formatLikelihood(s.likelihood)}</td>
             <td>
               <code>{s.ruleId}</code> {s.rule.title}
-              {s.evidence.length > 0 && (
-                <div className="sub">{s.evidence.map((e) => `${e.property} = ${e.value}`).join('; ')}</div>
-              )}
+              {s.evidence.length > 0 && <div className="sub">{s.evidence.map(evidenceLine).join('; ')}</div>}
             </td>
             <td>
               {s.blockingControls.length === 0

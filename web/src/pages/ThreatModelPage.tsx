@@ -248,6 +248,13 @@ export function ThreatModelPage() {
           >
             Advisory watch
           </Link>
+          <Link
+            to={`/models/${encodeURIComponent(modelId)}/imports`}
+            className="button"
+            data-testid="open-evidence-import"
+          >
+            Import evidence
+          </Link>
           <ExportModelButton modelId={modelId} version={s.version} />
           {canEdit && <ImportModelButton replaceId={modelId} label="Import…" onImported={() => setPanel(null)} />}
           <UserMenu />

@@ -48,6 +48,7 @@ import {
   type StepEvidence,
 } from '../types';
 import type { AttackRule, IndexedModel, RuleContext, ScoredVulnerability, StepDraft } from './rule';
+import { indexFactEvidence, withInterfaceEvidence } from './fact-evidence';
 
 /** Smallest likelihood a step can have: keeps −ln(likelihood) finite. */
 export const MIN_LIKELIHOOD = 1e-6;
@@ -350,6 +351,7 @@ export function buildRuleContext(
       devices.filter((d) => d.hostDeviceId !== undefined),
       (d) => d.hostDeviceId!,
     ),
+    factEvidence: indexFactEvidence(devices, interfaces),
   };
 
   // Capability nodes (attack model v2): every element's strongest capability under the element
@@ -650,7 +652,8 @@ export function buildRuleContext(
         ruleId: rule.id,
         attackMethodId: d.attackMethodId,
         likelihood: normaliseLikelihood(d.likelihood * blocking.factor),
-        evidence:
+        // 2.2: steps entering or using an interface with linked evidence (e.g. created by an MDS2) list it.
+        evidence: withInterfaceEvidence(
           blocking.factor === 1 && blocking.sources.length === 0
             ? d.evidence
             : [
@@ -660,6 +663,10 @@ export function buildRuleContext(
                   .map((r) => ({ property: 'reducedBy', value: `${r.controlId} on ${r.elementId} (×${r.factor})` })),
                 ...blocking.sources,
               ],
+          indexed.factEvidence,
+          d.from,
+          d.to,
+        ),
         controlElementId: d.controlElementId,
         blockingControls: blocking.list,
         reducingControls: blocking.reducing,

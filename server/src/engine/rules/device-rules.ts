@@ -4,6 +4,7 @@
  */
 import { zoneIsNetwork } from '../../domain/types';
 import type { AttackStep } from '../types';
+import { withFlagEvidence } from './fact-evidence';
 import { ipHosts } from './factors';
 import type { AttackRule, RuleContext } from './rule';
 
@@ -127,10 +128,16 @@ export const privilegeEscalationRule: AttackRule = {
           to: d.id,
           attackMethodId: method.id,
           likelihood: method.baseLikelihood * (d.patchable ? 0.5 : 1),
-          evidence: [
-            { property: 'generalPurposeOs', value: 'true' },
-            { property: 'patchable', value: `${d.patchable} (×${d.patchable ? 0.5 : 1})` },
-          ],
+          evidence: withFlagEvidence(
+            [
+              { property: 'generalPurposeOs', value: 'true' },
+              { property: 'patchable', value: `${d.patchable} (×${d.patchable ? 0.5 : 1})` },
+            ],
+            ctx.model.factEvidence,
+            d.id,
+            'generalPurposeOs',
+            'patchable',
+          ),
           controlElementId: d.id,
         }),
       );
@@ -168,11 +175,17 @@ export const malwareInfectionRule: AttackRule = {
           to: device.id,
           attackMethodId: method.id,
           likelihood: method.baseLikelihood * (device.patchable ? 1 : 1.25),
-          evidence: [
-            { property: 'functions', value: 'FILE_TRANSFER' },
-            { property: 'generalPurposeOs', value: 'true' },
-            ...(device.patchable ? [] : [{ property: 'patchable', value: 'false (×1.25)' }]),
-          ],
+          evidence: withFlagEvidence(
+            [
+              { property: 'functions', value: 'FILE_TRANSFER' },
+              { property: 'generalPurposeOs', value: 'true' },
+              ...(device.patchable ? [] : [{ property: 'patchable', value: 'false (×1.25)' }]),
+            ],
+            ctx.model.factEvidence,
+            device.id,
+            'generalPurposeOs',
+            'patchable',
+          ),
           controlElementId: device.id,
         }),
       );
@@ -283,7 +296,12 @@ export const lateralMovementRule: AttackRule = {
             to: zoneId,
             attackMethodId: method.id,
             likelihood: method.baseLikelihood * (device.generalPurposeOs ? 1 : 0.6),
-            evidence: evidenceOf[`${device.generalPurposeOs}`],
+            evidence: withFlagEvidence(
+              evidenceOf[`${device.generalPurposeOs}`],
+              ctx.model.factEvidence,
+              device.id,
+              'generalPurposeOs',
+            ),
             controlElementId: null,
           }),
         );

@@ -6,6 +6,7 @@ import type { AttackMethod, Channel, Device, ElementType, Interface, Zone, Asset
 import type { CvssBase, CvssEngineMetrics } from '../cvss';
 import type { Impact } from '../../domain/types';
 import type { AttackStep, Capability, StepEvidence } from '../types';
+import type { FactEvidenceIndex } from './fact-evidence';
 
 /** A known vulnerability with its computed CVSS base score. */
 export interface ScoredVulnerability {
@@ -51,6 +52,8 @@ export interface IndexedModel {
   routedInto: ReadonlyMap<string, readonly { from: string; services: readonly Interface['kind'][] }[]>;
   /** Hosted software of each host device (devices whose hostDeviceId is it), sorted by id. */
   hostedBy: ReadonlyMap<string, readonly Device[]>;
+  /** 2.2: device evidence linked to a flag or an interface (`fact`), as step evidence (rules/fact-evidence.ts). */
+  factEvidence: FactEvidenceIndex;
 }
 
 /** What a rule proposes; the context turns it into an {@link AttackStep}. */
