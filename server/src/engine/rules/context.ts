@@ -36,6 +36,7 @@ import {
   type Impact,
 } from '../../domain/types';
 import {
+  CAPABILITIES,
   capabilityNodeId,
   type AttackGraphNode,
   type AttackStep,
@@ -409,6 +410,19 @@ export function buildRuleContext(
       });
     }
   }
+  // The id string of every node by element and capability: rules ask for node ids by (element,
+  // capability) about twice per step, and a string built anew must be flattened and hashed again
+  // for every lookup; the graph's own string is hashed once.
+  const capabilityOrdinal = new Map<Capability, number>(CAPABILITIES.map((c, i) => [c, i]));
+  const idsOfElement = new Map<string, string[]>();
+  for (const node of nodeList) {
+    let ids = idsOfElement.get(node.elementId);
+    if (!ids) idsOfElement.set(node.elementId, (ids = []));
+    ids[capabilityOrdinal.get(node.capability)!] = node.id;
+  }
+  /** capabilityNodeId, as the graph's own string when the node exists. */
+  const nodeId = (elementId: string, capability: Capability): string =>
+    idsOfElement.get(elementId)?.[capabilityOrdinal.get(capability)!] ?? capabilityNodeId(elementId, capability);
   nodeList.sort((a, b) => compareIds(a.id, b.id));
   for (const node of nodeList) if (node.scale) targetNodeIds.push(node.id);
   const nodeIds = nodeList.map((x) => x.id);
@@ -545,7 +559,7 @@ export function buildRuleContext(
         reducing.push({ controlId: control.id, elementId: eid, cost, status, factor: effect.factor! });
       } else other.push({ controlId: control.id, elementId: eid, cost, status, effect: effect.effect });
     }
-    if (legacy.has(`${elementId}\u0000${methodId}`)) blocked = true;
+    if (legacy.size > 0 && legacy.has(`${elementId}\u0000${methodId}`)) blocked = true;
     // most entries reduce nothing and have no other controls or sources: one shared empty list
     reducing = orNone(reducing);
     other = orNone(other);
@@ -658,11 +672,11 @@ export function buildRuleContext(
     model: indexed,
     method,
     has: (nodeId: string) => nodeIndex.has(nodeId),
-    node: (elementId: string, capability: Capability) => capabilityNodeId(elementId, capability),
+    node: nodeId,
     impactNodes(asset, impacts: readonly Impact[]) {
       const out: string[] = [];
       for (const impact of impacts) {
-        const id = capabilityNodeId(asset.id, impact);
+        const id = nodeId(asset.id, impact);
         if (nodeIndex.has(id)) out.push(id);
       }
       return out;
