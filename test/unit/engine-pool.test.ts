@@ -43,6 +43,22 @@ async function until(check: () => boolean, ms = 30000): Promise<void> {
 }
 
 describe('EnginePool', () => {
+  it('warm() starts a thread before any task, outside the counters, and the first task uses it', async () => {
+    pool = new EnginePool({ workers: 2, maxQueue: 4, perPrincipal: 2, perPrincipalQueue: 4 });
+    expect(pool.stats().threads).toBe(0);
+    const warming = pool.warm();
+    expect(pool.stats().threads).toBe(1); // started at once, before the engine has loaded
+    await warming;
+    await pool.warm(); // a thread is running: nothing more
+    expect(pool.stats()).toMatchObject({ running: 0, waiting: 0, completed: 0, threads: 1 });
+    const summary = await pool.run('graphSummary', [], ref('warm'), { principalKey: 'a', deadlineMs: 60000 });
+    expect(summary.stepCount).toBe(buildAttackGraph(small, catalogue).steps.length);
+    expect(pool.stats()).toMatchObject({ running: 0, completed: 1, threads: 1 });
+    await pool.close();
+    await pool.warm(); // after close: ignored, no error
+    expect(pool.stats().threads).toBe(0);
+  });
+
   it('runs engine calls in a worker with the same answers as in-process', async () => {
     pool = new EnginePool({ workers: 1, maxQueue: 4, perPrincipal: 1, perPrincipalQueue: 4 });
     const graph = buildAttackGraph(small, catalogue);

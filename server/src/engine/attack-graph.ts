@@ -90,11 +90,17 @@ export function buildAttackGraph(
   const created = record.steps;
   if (returned !== created.length) throw new Error('an attack rule made a step it did not return');
 
-  // Sort a permutation by step id, then lay out steps and their integers in that order.
-  const ids = created.map((st) => st.id);
-  const order = Int32Array.from({ length: created.length }, (_, i) => i).sort((a, b) => compareIds(ids[a]!, ids[b]!));
-  const steps: AttackStep[] = new Array(created.length);
+  // Sort a permutation by step id, then lay out steps and their integers in that order. A plain
+  // array of indices: its sort (TimSort) runs through the rules' already sorted stretches.
   const M = created.length;
+  const ids: string[] = [];
+  const order: number[] = [];
+  for (let i = 0; i < M; i++) {
+    ids.push(created[i]!.id);
+    order.push(i);
+  }
+  order.sort((a, b) => compareIds(ids[a]!, ids[b]!));
+  const steps: AttackStep[] = [];
   const stepFrom = new Int32Array(M);
   const stepTo = new Int32Array(M);
   const likelihood = new Float64Array(M);
@@ -106,7 +112,7 @@ export function buildAttackGraph(
     const i = order[s]!;
     const st = created[i]!;
     if (s > 0 && st.id === steps[s - 1]!.id) throw new Error(`two attack steps share the id ${st.id}`);
-    steps[s] = st;
+    steps.push(st);
     stepFrom[s] = record.from[i]!;
     stepTo[s] = record.to[i]!;
     likelihood[s] = st.likelihood;

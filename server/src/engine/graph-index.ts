@@ -326,7 +326,9 @@ export function assembleIndex(input: IndexInput): GraphIndex {
   const stepPlacements = new Int32Array(stepPlacementStart[m]!);
   for (let s = 0; s < m; s++) {
     const l = input.stepList[s]!;
-    stepPlacements.set(listFlat.subarray(listStart[l]!, listStart[l + 1]!), stepPlacementStart[s]!);
+    // copied element by element: a subarray view per step costs more than the copy
+    for (let i = listStart[l]!, end = listStart[l + 1]!, o = stepPlacementStart[s]!; i < end; i++, o++)
+      stepPlacements[o] = listFlat[i]!;
   }
 
   // Reducing placements of each step with their factors, ascending by placement.
@@ -352,8 +354,11 @@ export function assembleIndex(input: IndexInput): GraphIndex {
   for (let s = 0; s < m; s++) {
     const l = reducerList ? reducerList[s]! : -1;
     if (l < 0) continue;
-    stepReducers.set(reducerFlat[l]!.p, stepReducerStart[s]!);
-    stepReducerFactor.set(reducerFlat[l]!.f, stepReducerStart[s]!);
+    const { p, f } = reducerFlat[l]!;
+    for (let i = 0, o = stepReducerStart[s]!; i < p.length; i++, o++) {
+      stepReducers[o] = p[i]!;
+      stepReducerFactor[o] = f[i]!;
+    }
   }
 
   const out = csr(n, m, input.stepFrom);

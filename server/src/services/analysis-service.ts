@@ -293,9 +293,13 @@ export class AnalysisService {
     if (fromElementIds && fromElementIds.length > ANALYSIS_LIMITS.fromElementIds.max) {
       throw new ValidationError(`at most ${ANALYSIS_LIMITS.fromElementIds.max} starting elements`, 'fromElementIds');
     }
+    // While the model is read: the catalogue (its version check) and a worker thread start.
+    void this.pool.warm();
+    const catalogueRead = this.catalogues.current();
+    catalogueRead.catch(() => undefined); // reported below, after the snapshot's own errors
     const snap = await this.models.snapshot(modelId);
     const { document, version, createdAt } = snap;
-    const catalogue = await this.catalogues.current();
+    const catalogue = await catalogueRead;
     const from = fromElementIds && fromElementIds.length ? [...new Set(fromElementIds)].sort() : undefined;
     if (from) {
       const known = new Set<string>([

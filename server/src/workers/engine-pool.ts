@@ -66,6 +66,8 @@ export interface EnginePoolStats {
   cancelled: number;
   timedOut: number;
   refused: number;
+  /** Worker threads started (running or idle; piscina stops idle ones after a minute). */
+  threads: number;
 }
 
 interface Waiter {
@@ -113,6 +115,7 @@ export class EnginePool {
     cancelled: 0,
     timedOut: 0,
     refused: 0,
+    threads: 0,
   };
   private closed = false;
 
@@ -120,7 +123,7 @@ export class EnginePool {
 
   /** Current counters (a copy). */
   stats(): EnginePoolStats {
-    return { ...this.counters, waiting: this.queue.length };
+    return { ...this.counters, waiting: this.queue.length, threads: this.piscina?.threads.length ?? 0 };
   }
 
   /** The piscina pool, started on first use (threads start as tasks need them). */
@@ -136,6 +139,23 @@ export class EnginePool {
       maxQueue: this.options.workers * 2,
     });
     return this.piscina;
+  }
+
+  /**
+   * Starts a worker thread, if none is running yet, and loads the engine in it, without waiting:
+   * called when a graph is about to be needed, so that the thread starts while the model is still
+   * being read (a fresh thread takes a few hundred ms to load the engine). Outside the scheduler
+   * (it runs no analysis); a failure is ignored (the real task reports it).
+   * @returns resolves when the thread has loaded the engine (callers need not wait)
+   */
+  warm(): Promise<void> {
+    if (this.closed || (this.piscina && this.piscina.threads.length > 0)) return Promise.resolve();
+    return this.pool()
+      .run({ op: 'warm', args: [] })
+      .then(
+        () => undefined,
+        () => undefined,
+      );
   }
 
   /**

@@ -56,6 +56,11 @@ type FindOptions = Parameters<typeof findAttackPaths>[1];
  * engine calls otherwise. Results are structured-cloned back to the server thread.
  */
 const OPERATIONS = {
+  /**
+   * Nothing: the pool sends it to start a thread (and load the engine in it) while the model is
+   * still being read from Neo4j (EnginePool.warm).
+   */
+  warm: () => true,
   /** The attack graph itself. */
   graph: (g: AttackGraph) => g,
   /** What a caller needs of the graph without its nodes and steps (which are large to copy). */
@@ -121,10 +126,10 @@ const OPERATIONS = {
 
 export type OperationName = keyof typeof OPERATIONS;
 /** Operations that take no attack graph. */
-const WITHOUT_GRAPH: ReadonlySet<OperationName> = new Set(['findBaselineGaps']);
+const WITHOUT_GRAPH: ReadonlySet<OperationName> = new Set(['findBaselineGaps', 'warm']);
 
 /** Arguments of an operation after the graph (for graph operations). */
-export type OperationArgs<O extends OperationName> = O extends 'findBaselineGaps'
+export type OperationArgs<O extends OperationName> = O extends 'findBaselineGaps' | 'warm'
   ? Parameters<(typeof OPERATIONS)[O]>
   : (typeof OPERATIONS)[O] extends (g: AttackGraph, ...rest: infer R) => unknown
     ? R
@@ -136,7 +141,7 @@ export type OperationResult<O extends OperationName> =
 export interface EngineTask {
   op: OperationName;
   args: unknown[];
-  /** Required for every operation except findBaselineGaps. */
+  /** Required for every operation except findBaselineGaps and warm. */
   graph?: GraphSource;
 }
 

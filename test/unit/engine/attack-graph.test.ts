@@ -1,6 +1,8 @@
 import { ValidationError } from '../../../server/src/domain/errors';
 import { buildAttackGraph } from '../../../server/src/engine';
+import { loadBundledCatalogue } from '../../../server/src/domain/catalogue';
 import { buildGraph, modelBuilder, testCatalogue } from '../../support/build-graph';
+import { generateHospital } from '../../support/generate-hospital';
 import { vendorRemoteService } from './scenarios';
 
 describe('buildAttackGraph', () => {
@@ -97,6 +99,27 @@ describe('buildAttackGraph', () => {
       if (s.controlElementId === null) expect(s.blockingControls).toEqual([]);
       for (const b of s.blockingControls) expect(b.elementId).toBe(s.controlElementId);
     }
+  });
+
+  it('shares what steps have in common instead of copying it per step (a 10k-device graph has 226k steps)', () => {
+    const catalogue = loadBundledCatalogue();
+    const g = buildAttackGraph(generateHospital({ devices: 120, seed: 7, catalogue }), catalogue);
+    // A control on an element is one object, whichever attack method of the step it blocks.
+    const byPlacement = new Map<string, { method: string; object: object }[]>();
+    for (const st of g.steps)
+      for (const b of st.blockingControls) {
+        const key = `${b.controlId}\u0000${b.elementId}`;
+        const seen = byPlacement.get(key) ?? [];
+        seen.push({ method: st.attackMethodId, object: b });
+        byPlacement.set(key, seen);
+      }
+    const acrossMethods = [...byPlacement.values()].filter((l) => new Set(l.map((x) => x.method)).size > 1);
+    expect(acrossMethods.length).toBeGreaterThan(10);
+    for (const l of acrossMethods) for (const x of l) expect(x.object).toBe(l[0]!.object);
+    // Steps without reducing or other controls share one empty list.
+    const empty = g.steps.filter((st) => st.controlElementId !== null && st.reducingControls.length === 0);
+    expect(empty.length).toBeGreaterThan(100);
+    expect(new Set(empty.map((st) => st.reducingControls)).size).toBe(1);
   });
 
   it('keeps cycles (lateral movement back into a zone) in the graph', () => {

@@ -36,6 +36,7 @@ import {
   type Impact,
 } from '../../domain/types';
 import {
+  CAPABILITIES,
   capabilityNodeId,
   type AttackGraphNode,
   type AttackStep,
@@ -411,6 +412,19 @@ export function buildRuleContext(
       });
     }
   }
+  // The id string of every node by element and capability: rules ask for node ids by (element,
+  // capability) about twice per step, and a string built anew must be flattened and hashed again
+  // for every lookup; the graph's own string is hashed once.
+  const capabilityOrdinal = new Map<Capability, number>(CAPABILITIES.map((c, i) => [c, i]));
+  const idsOfElement = new Map<string, string[]>();
+  for (const node of nodeList) {
+    let ids = idsOfElement.get(node.elementId);
+    if (!ids) idsOfElement.set(node.elementId, (ids = []));
+    ids[capabilityOrdinal.get(node.capability)!] = node.id;
+  }
+  /** capabilityNodeId, as the graph's own string when the node exists. */
+  const nodeId = (elementId: string, capability: Capability): string =>
+    idsOfElement.get(elementId)?.[capabilityOrdinal.get(capability)!] ?? capabilityNodeId(elementId, capability);
   nodeList.sort((a, b) => compareIds(a.id, b.id));
   for (const node of nodeList) if (node.scale) targetNodeIds.push(node.id);
   const nodeIds = nodeList.map((x) => x.id);
@@ -490,32 +504,40 @@ export function buildRuleContext(
     /** 2.2: where its IMPLEMENTED placements come from (MDS2 answers, advisories), as step evidence. */
     sources: StepEvidence[];
   }
-  const blockingCache: (Blocking | undefined)[] = new Array(n * methodIds.length);
+  // Entry of each (element, method) slot, 1-based (0: not made yet). A typed array: about a
+  // million slots at 10k devices, which the garbage collector need not scan.
+  const blockingSlot = new Int32Array(n * methodIds.length);
+  const blockingEntries: Blocking[] = [];
+  /** The empty list the blocking entries share (read-only, like the lists themselves). */
+  const NONE: never[] = [];
+  const orNone = <T>(list: T[]): T[] => (list.length === 0 ? NONE : list);
   const EMPTY: Blocking = {
     list: [],
     blocked: false,
     ordinal: 0,
-    reducing: [],
+    reducing: NONE,
     factor: 1,
-    other: [],
+    other: NONE,
     reducerOrdinal: -1,
-    sources: [],
+    sources: NONE,
   };
+  const blockingControlOf = new Map<number, BlockingControl>();
   const blockingFor = (elementId: string | null, elementNode: number, methodId: string): Blocking => {
     if (elementId === null) return EMPTY;
     const methodOrd = methodOrdinal.get(methodId)!;
     const slot = elementNode * methodIds.length + methodOrd;
-    const cached = blockingCache[slot];
-    if (cached) return cached;
+    const cached = blockingSlot[slot]!;
+    if (cached !== 0) return blockingEntries[cached - 1]!;
     const element = elements.get(elementId)!;
+    const eid = elementIds[elementNode] ?? elementId; // the graph's own string
     const list: BlockingControl[] = [];
-    const reducing: ReducingControl[] = [];
-    const other: EffectControl[] = [];
+    let reducing: ReducingControl[] = [];
+    let other: EffectControl[] = [];
     const keys: number[] = [];
     const costs: number[] = [];
     let blocked = false;
     let factor = 1;
-    const sources: StepEvidence[] = [];
+    let sources: StepEvidence[] = [];
     const byControl = placed.get(elementId);
     for (const { control, ordinal, effect } of applicableControls(element, methodOrd)) {
       const p = byControl?.get(control.id);
@@ -529,13 +551,21 @@ export function buildRuleContext(
           keys.push(ordinal * n + elementNode);
           costs.push(cost);
         }
-        list.push({ controlId: control.id, elementId, cost, status });
+        // one object per (control, element), whatever the method: its fields do not depend on it
+        const key = ordinal * n + elementNode;
+        let b = blockingControlOf.get(key);
+        if (!b) blockingControlOf.set(key, (b = { controlId: control.id, elementId: eid, cost, status }));
+        list.push(b);
       } else if (effect.effect === 'REDUCES') {
         if (status === 'IMPLEMENTED') factor *= effect.factor!;
-        reducing.push({ controlId: control.id, elementId, cost, status, factor: effect.factor! });
-      } else other.push({ controlId: control.id, elementId, cost, status, effect: effect.effect });
+        reducing.push({ controlId: control.id, elementId: eid, cost, status, factor: effect.factor! });
+      } else other.push({ controlId: control.id, elementId: eid, cost, status, effect: effect.effect });
     }
-    if (legacy.has(`${elementId}\u0000${methodId}`)) blocked = true;
+    if (legacy.size > 0 && legacy.has(`${elementId}\u0000${methodId}`)) blocked = true;
+    // most entries reduce nothing and have no other controls or sources: one shared empty list
+    reducing = orNone(reducing);
+    other = orNone(other);
+    sources = orNone(sources);
     const entry: Blocking = {
       list,
       blocked,
@@ -548,7 +578,8 @@ export function buildRuleContext(
     };
     record.listKeys.push(keys);
     record.listCosts.push(costs);
-    blockingCache[slot] = entry;
+    blockingEntries.push(entry);
+    blockingSlot[slot] = blockingEntries.length;
     return entry;
   };
 
@@ -579,7 +610,7 @@ export function buildRuleContext(
         return true;
       });
     };
-    const reducing = once(parts.flatMap((p) => p.reducing));
+    const reducing = orNone(once(parts.flatMap((p) => p.reducing)));
     const entry: Blocking = {
       list: once(parts.flatMap((p) => p.list)),
       blocked: parts.some((p) => p.blocked),
@@ -587,9 +618,9 @@ export function buildRuleContext(
       reducing,
       // A control reducing on two counts reduces once (its factor, not its square).
       factor: reducing.reduce((f, r) => (r.status === 'IMPLEMENTED' ? f * r.factor : f), 1),
-      other: once(parts.flatMap((p) => p.other)),
+      other: orNone(once(parts.flatMap((p) => p.other))),
       reducerOrdinal: recordReducers(reducing),
-      sources: [...new Map(parts.flatMap((p) => p.sources).map((e) => [e.value, e])).values()],
+      sources: orNone([...new Map(parts.flatMap((p) => p.sources).map((e) => [e.value, e])).values()]),
     };
     const keys: number[] = [];
     const costs: number[] = [];
@@ -610,6 +641,25 @@ export function buildRuleContext(
     return entry;
   };
 
+  // What a blocking entry adds to the evidence of its steps (implemented reducers, placement
+  // sources), made once per entry; empty when the entry reduces nothing and has no sources.
+  const NO_EVIDENCE: StepEvidence[] = [];
+  const evidenceOf = new Map<Blocking, StepEvidence[]>();
+  const blockingEvidence = (blocking: Blocking): StepEvidence[] => {
+    if (blocking.factor === 1 && blocking.sources.length === 0) return NO_EVIDENCE;
+    let extra = evidenceOf.get(blocking);
+    if (!extra) {
+      extra = [
+        ...blocking.reducing
+          .filter((r) => r.status === 'IMPLEMENTED')
+          .map((r) => ({ property: 'reducedBy', value: `${r.controlId} on ${r.elementId} (×${r.factor})` })),
+        ...blocking.sources,
+      ];
+      evidenceOf.set(blocking, extra);
+    }
+    return extra;
+  };
+
   const method = (id: string): AttackMethod => {
     const m = methods.get(id);
     if (!m) {
@@ -624,11 +674,11 @@ export function buildRuleContext(
     model: indexed,
     method,
     has: (nodeId: string) => nodeIndex.has(nodeId),
-    node: (elementId: string, capability: Capability) => capabilityNodeId(elementId, capability),
+    node: nodeId,
     impactNodes(asset, impacts: readonly Impact[]) {
       const out: string[] = [];
       for (const impact of impacts) {
-        const id = capabilityNodeId(asset.id, impact);
+        const id = nodeId(asset.id, impact);
         if (nodeIndex.has(id)) out.push(id);
       }
       return out;
@@ -645,29 +695,31 @@ export function buildRuleContext(
       let blocking = blockingFor(ce, ceNode, d.attackMethodId);
       if (d.alsoBlockedOn && d.alsoBlockedOn.length > 0)
         blocking = combinedBlocking(blocking, d.alsoBlockedOn, d.attackMethodId);
+      // The graph's own id strings (equal to the draft's): 225k steps at 10k devices would
+      // otherwise each keep copies of the ids their rule built.
+      const fromId = nodeIds[from]!;
+      const toId = nodeIds[to]!;
+      const extra = blockingEvidence(blocking);
       const step: AttackStep = {
-        id: d.qualifier !== undefined ? `${rule.id}@${d.from}@${d.to}@${d.qualifier}` : `${rule.id}@${d.from}@${d.to}`,
-        from: d.from,
-        to: d.to,
+        // join makes one flat string (a template literal makes a tree of concatenations, kept
+        // alive with the step and flattened again by the sort)
+        id:
+          d.qualifier !== undefined
+            ? [rule.id, fromId, toId, d.qualifier].join('@')
+            : [rule.id, fromId, toId].join('@'),
+        from: fromId,
+        to: toId,
         ruleId: rule.id,
         attackMethodId: d.attackMethodId,
         likelihood: normaliseLikelihood(d.likelihood * blocking.factor),
         // 2.2: steps entering or using an interface with linked evidence (e.g. created by an MDS2) list it.
         evidence: withInterfaceEvidence(
-          blocking.factor === 1 && blocking.sources.length === 0
-            ? d.evidence
-            : [
-                ...d.evidence,
-                ...blocking.reducing
-                  .filter((r) => r.status === 'IMPLEMENTED')
-                  .map((r) => ({ property: 'reducedBy', value: `${r.controlId} on ${r.elementId} (×${r.factor})` })),
-                ...blocking.sources,
-              ],
+          extra.length === 0 ? d.evidence : [...d.evidence, ...extra],
           indexed.factEvidence,
           d.from,
           d.to,
         ),
-        controlElementId: d.controlElementId,
+        controlElementId: ce === null ? null : elementIds[ceNode]!,
         blockingControls: blocking.list,
         reducingControls: blocking.reducing,
         otherControls: blocking.other,
