@@ -62,7 +62,7 @@ const subset = <T>(xs: readonly T[], n: number, max = 3): T[] => {
     const x = at(xs, Math.floor(n / (k + 1)) + k * 7);
     if (!out.includes(x)) out.push(x);
   }
-  return out;
+  return n % 2 ? out.reverse() : out; // not always in id order: a load returns some lists sorted
 };
 
 /** Field → values for each kind (given the document, for references). */
