@@ -500,11 +500,12 @@ export class ModelService {
       }
       const given = kind === 'devices' ? normaliseDeviceInput(input) : input;
       const element = stripUndefined({ ...given, id }) as ElementOf<K>;
-      const { list, index } = insertById(doc[kind] as ElementOf<K>[], element);
-      (doc[kind] as ElementOf<K>[]) = list;
+      // appended, as the client's element comes last in its list (a clash is reported on it); the
+      // kept snapshot is put back in id order (loadedForm)
+      (doc[kind] as ElementOf<K>[]) = [...(doc[kind] as ElementOf<K>[]), element];
       const changes = emptyChangeSet();
       (changes[kind] as ElementOf<K>[]).push(element);
-      return { result: element, changes, focus: new Map([[`${kind}[${index}]`, 'input']]) };
+      return { result: element, changes, focus: new Map([[`${kind}[${doc[kind].length - 1}]`, 'input']]) };
     });
   }
 
@@ -638,7 +639,8 @@ export class ModelService {
       const changes = emptyChangeSet();
       const result: ControlPlacement[] = [];
       const seen = new Map(doc.controlPlacements.map((p) => [`${p.controlId}\u0000${p.elementId}`, p]));
-      const argument = new Map<ControlPlacement, number>();
+      const focus = new Map<string, string>();
+      const added: ControlPlacement[] = [];
       placements.forEach((p, i) => {
         const key = `${p.controlId}\u0000${p.elementId}`;
         const existing = seen.get(key);
@@ -654,20 +656,14 @@ export class ModelService {
           cost: p.cost,
           note: 'accepted from a recommendation',
         });
-        argument.set(placement, i);
+        focus.set(`controlPlacements[${doc.controlPlacements.length + added.length}]`, `placements[${i}]`);
+        added.push(placement);
         changes.controlPlacements.push(placement);
         seen.set(key, placement);
         result.push(placement);
       });
-      // in id order, as loaded; each new placement's path names its argument
-      let list = doc.controlPlacements;
-      for (const p of changes.controlPlacements) list = insertById(list, p).list;
-      doc.controlPlacements = list;
-      const focus = new Map<string, string>();
-      list.forEach((p, at) => {
-        const i = argument.get(p);
-        if (i !== undefined) focus.set(`controlPlacements[${at}]`, `placements[${i}]`);
-      });
+      // appended (copy-on-write); the kept snapshot is put back in id order (loadedForm)
+      doc.controlPlacements = [...doc.controlPlacements, ...added];
       return { result, changes, focus };
     });
   }
@@ -918,23 +914,6 @@ export class ModelService {
 /** Code-unit order of ids: the order of Neo4j's ORDER BY on the ids the format allows (ASCII). */
 const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
-/**
- * A copy of `list` (sorted by id, as loaded) with `element` inserted at its place in id order
- * (binary search; after equal ids), and that place. `list` is not modified.
- */
-function insertById<T extends { id: string }>(list: readonly T[], element: T): { list: T[]; index: number } {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (byId(list[mid]!, element) <= 0) lo = mid + 1;
-    else hi = mid;
-  }
-  const out = list.slice();
-  out.splice(lo, 0, element);
-  return { list: out, index: lo };
-}
-
 /** Ids in code-unit order (what a relationship-backed list loads as: ORDER BY z.id). */
 const sortedIdList = (ids: readonly string[]): string[] => [...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 const isSorted = (ids: readonly string[]) => ids.every((x, i) => i === 0 || ids[i - 1]! < x);
@@ -957,21 +936,28 @@ function asLoaded(kind: ElementKind, e: AnyElement): AnyElement {
 }
 
 /**
- * The written document in the form a fresh load of the new version gives (lists sorted by id,
- * written elements as loaded: {@link asLoaded}), so that it can be kept as that version's
- * snapshot. The lists of `doc` are replaced, not changed, when an element differs.
+ * The written document in the form a fresh load of the new version gives (ModelRepository.load:
+ * lists sorted by id, written elements as loaded: {@link asLoaded}), so that it can be kept as
+ * that version's snapshot. Edits append created elements; a list with any is sorted again (a
+ * stable sort of a list sorted but for its tail). The lists of `doc` are replaced, not changed.
  */
 function loadedForm(doc: ModelDocument, changes: ChangeSet): ModelDocument {
   let out = doc;
   for (const kind of ELEMENT_KINDS) {
+    const written = changes[kind] as AnyElement[];
+    if (written.length === 0) continue;
     const replaced = new Map<AnyElement, AnyElement>();
-    for (const e of changes[kind] as AnyElement[]) {
+    for (const e of written) {
       const loaded = asLoaded(kind, e);
       if (loaded !== e) replaced.set(e, loaded);
     }
-    if (replaced.size === 0) continue;
+    let list = doc[kind] as AnyElement[];
+    if (replaced.size > 0) list = list.map((e) => replaced.get(e) ?? e);
+    if (!list.every((e, i) => i === 0 || byId(list[i - 1]!, e) <= 0))
+      list = (list === doc[kind] ? list.slice() : list).sort(byId);
+    if (list === doc[kind]) continue;
     if (out === doc) out = { ...doc };
-    (out[kind] as AnyElement[]) = (doc[kind] as AnyElement[]).map((e) => replaced.get(e) ?? e);
+    (out[kind] as AnyElement[]) = list;
   }
   return out;
 }
