@@ -142,10 +142,16 @@ interface ChangeMode {
   expectedVersion?: number;
 }
 
-/** Placements of `stored` (same id, control and element) may stay although they no longer fit (controls v2). */
+/**
+ * Placements of `stored` (same id, control and element) may stay although they no longer fit
+ * (controls v2). The index is built on the first question (most writes never ask: no misfit).
+ */
 function storedPlacement(stored: ModelDocument): (p: ControlPlacement) => boolean {
-  const keys = new Set(stored.controlPlacements.map((p) => `${p.id}\u0000${p.controlId}\u0000${p.elementId}`));
-  return (p) => keys.has(`${p.id}\u0000${p.controlId}\u0000${p.elementId}`);
+  let keys: Set<string> | undefined;
+  return (p) => {
+    keys ??= new Set(stored.controlPlacements.map((q) => `${q.id}\u0000${q.controlId}\u0000${q.elementId}`));
+    return keys.has(`${p.id}\u0000${p.controlId}\u0000${p.elementId}`);
+  };
 }
 
 export class ModelService {
