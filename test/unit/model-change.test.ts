@@ -194,6 +194,50 @@ describe('modelChangeIssues (incremental validation of one write)', () => {
     expect(paths.sort()).toEqual([loopOn(a!), loopOn(b!), loopOn(c!)].sort());
   });
 
+  it("re-checks a channel's extrinsic mechanism when its ends' facts change (a catalogue whose control reads them)", () => {
+    // C21 (MESSAGE_AUTHENTICATION) made to need an end on the premises: the channel's verdict
+    // then reads the kind of its devices' zones, which an edit of a zone the channel does not
+    // name changes
+    const strict = {
+      ...catalogue,
+      controls: catalogue.controls.map((c) =>
+        c.id === 'C21' ? { ...c, elementConditions: ['ON_PREMISES' as const] } : c,
+      ),
+    };
+    const channel = small.channels[0]!;
+    const zone = small.zones.find((z) => z.kind === 'CLINICAL' && !channel.zoneIds.includes(z.id))!;
+    let doc = small;
+    const steps: ConcreteEdit[] = [
+      { op: 'update', list: 'channels', id: channel.id, patch: { extrinsicMechanisms: ['MESSAGE_AUTHENTICATION'] } },
+      { op: 'update', list: 'devices', id: channel.fromDeviceId, patch: { zoneIds: [zone.id] } },
+      { op: 'update', list: 'devices', id: channel.toDeviceId, patch: { zoneIds: [zone.id] } },
+      { op: 'update', list: 'zones', id: zone.id, patch: { kind: 'CLOUD' } },
+    ];
+    const verdicts: string[][] = [];
+    for (const edit of steps) {
+      const { after, change } = apply(doc, edit, 0);
+      const options = { misfitAllowed: storedPlacement(doc) };
+      let full: FieldIssue[] = [];
+      try {
+        validateModelDocument(after, strict, options);
+      } catch (e) {
+        if (!(e instanceof ValidationError)) throw e;
+        full = e.issues;
+      }
+      const incremental = sorted(modelChangeIssues(doc, after, change, strict, options));
+      expect(incremental).toEqual(sorted(full));
+      verdicts.push(incremental.map((i) => i.split(' | ')[0]!));
+      if (full.length === 0) doc = after;
+    }
+    const at = small.channels.findIndex((c) => c.id === channel.id);
+    expect(verdicts.map((v) => v.filter((p) => p.startsWith('channels')))).toEqual([
+      [],
+      [],
+      [],
+      [`channels[${at}].extrinsicMechanisms[0]`],
+    ]);
+  });
+
   it('an empty change has no problems; the list order of the kinds is the document order', () => {
     expect(modelChangeIssues(demo, demo, emptyChange(), catalogue)).toEqual([]);
     expect(ELEMENT_LISTS[0]).toBe('zones');
