@@ -132,7 +132,11 @@ interface ChangeMode {
    * the snapshot it was made from and the change set the edit returned.
    */
   validate?: (doc: ModelDocument, catalogue: Catalogue, made: { before: ModelDocument; changes: ChangeSet }) => void;
-  /** Keep the edited document as the snapshot of the new version (it must be in loaded form: lists sorted by id). */
+  /**
+   * Keep the edited document as the snapshot of the new version, in the form a load gives
+   * (loadedForm: lists sorted by id, relationship-backed id lists sorted); only elements in the
+   * change set may differ from that form.
+   */
   keepSnapshot?: boolean;
   /** With an empty change set write nothing: no version step, no audit entry. */
   skipEmpty?: boolean;
