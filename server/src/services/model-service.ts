@@ -874,12 +874,12 @@ export class ModelService {
     mode: ChangeMode,
   ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      const snap = await this.snapshot(modelId);
+      // the two version checks (model, catalogue) in parallel: both are round trips to Neo4j
+      const [snap, catalogue] = await Promise.all([this.snapshot(modelId), this.catalogues.current()]);
       // stale before any work (the write below checks again under the model's lock)
       if (mode.expectedVersion !== undefined && snap.version !== mode.expectedVersion) {
         throw new StaleVersionError(modelId, mode.expectedVersion, snap.version);
       }
-      const catalogue = await this.catalogues.current();
       const doc = mode.copy ? mode.copy(snap.document) : structuredClone(snap.document);
       const { result, changes, focus } = edit(doc);
       if (mode.skipEmpty && changes.deleteIds.length === 0 && ELEMENT_KINDS.every((k) => changes[k].length === 0)) {
