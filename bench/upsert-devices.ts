@@ -7,13 +7,21 @@
  * 2. through the service, once with the default incremental validation and once with
  *    `validation: 'full'` (the whole document validated per batch; not exposed by the API): N
  *    new devices into the generated N-device hospital (test/support/generate-hospital.ts, ~65k
- *    elements at 10 000), then its own N devices sent back as a feed with 10 % changed.
+ *    elements at 10 000), then its own N devices sent back as a feed with 10 % changed;
+ * 3. single device edits (MedThreat issue 11 point 7, fast writes): `updateDevice` renames through
+ *    GraphQL on the generated N-device hospital, the model cached (as a running server has it),
+ *    one after the other; --edits of them (default 30) on the fast write path (copy-on-write,
+ *    incremental validation, the written document kept as the next snapshot), then a third as
+ *    many (at least 3) on the path before it (ModelService.writePath 'full': deep copy, the whole
+ *    document validated, the snapshot dropped so the next write reloads the model); p50/p95/max
+ *    of each in ms.
  *
  * Prints one JSON document with the durations in ms. The machine is shared: compare runs made
  * under the same load, and mind the order (the first hospital is slower: --full-first swaps it).
  * The run's models are deleted at the end.
  *
- * Options: --devices 10000 (or BENCH_DEVICES)  --batch 500  --full-first  --port 7691
+ * Options: --devices 10000 (or BENCH_DEVICES)  --batch 500  --edits 30  --edits-only (just 3.)
+ *          --full-first  --port 7691
  *          --smoke: a small run that checks the benchmark still works (100 devices, batches of
  *          50, 50-device warm-up); `npm test` runs it (test/integration/bench-smoke.int.test.ts).
  * Neo4j: NEO4J_URI if set, else a fresh local instance 'bench-upsert' on port --port.
@@ -55,6 +63,8 @@ const BATCH = positiveInt('batch', arg('batch', SMOKE ? '50' : '500'));
 const N = positiveInt('devices', arg('devices', process.env['BENCH_DEVICES'] || (SMOKE ? '100' : '10000')));
 const WARMUP = Math.min(1000, Math.max(1, Math.floor(N / 2)));
 const PORT = positiveInt('port', arg('port', '7691'));
+const EDITS = positiveInt('edits', arg('edits', SMOKE ? '6' : '30'));
+const EDITS_ONLY = process.argv.includes('--edits-only');
 
 type Item = Record<string, unknown>;
 const ADMIN = { kind: 'USER', id: 'bench', name: 'bench', role: 'ADMIN', modelIds: null } as const;
@@ -75,6 +85,13 @@ function feedItem(i: number): Item {
     ],
     assetTag: `BME-${i}`,
   };
+}
+
+/** p50, p95 and max of durations in ms (nearest rank). */
+function percentiles(ms: number[]): { p50: number; p95: number; max: number } {
+  const s = [...ms].sort((a, b) => a - b);
+  const rank = (q: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]!;
+  return { p50: rank(0.5), p95: rank(0.95), max: s[s.length - 1]! };
 }
 
 /** A device of the generated hospital as a feed item (what a CMDB knows about it). */
@@ -123,6 +140,14 @@ async function main(): Promise<void> {
     return (r.data as { upsertDevices: UpsertDevicesResult }).upsertDevices;
   }
 
+  async function gql(query: string, variables: Record<string, unknown>): Promise<unknown> {
+    const res = await apollo.executeOperation({ query, variables }, { contextValue });
+    if (res.body.kind !== 'single') throw new Error('incremental response');
+    const r = res.body.singleResult;
+    if (r.errors?.length) throw new Error(JSON.stringify(r.errors).slice(0, 2000));
+    return r.data;
+  }
+
   async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
     const t = performance.now();
     const v = await fn();
@@ -148,57 +173,103 @@ async function main(): Promise<void> {
   const tenth = items.map((it, i) => (i % 10 === 0 ? { ...it, software: `fw ${i}` } : it));
 
   // warm-up: JIT, query plans, connection pool
-  const w = 'bench-upsert-warmup';
-  await services.models.deleteModel(actor, w);
-  await services.models.importModel(actor, zonesOnly(w));
-  await upsertGql(w, items.slice(0, WARMUP));
-  await services.models.deleteModel(actor, w);
+  if (!EDITS_ONLY) await feeds();
+  async function feeds(): Promise<void> {
+    const w = 'bench-upsert-warmup';
+    await services.models.deleteModel(actor, w);
+    await services.models.importModel(actor, zonesOnly(w));
+    await upsertGql(w, items.slice(0, WARMUP));
+    await services.models.deleteModel(actor, w);
 
-  // 1. end to end through GraphQL (the default, incremental validation), a model with zones only
-  const m1 = 'bench-upsert-empty';
-  await services.models.deleteModel(actor, m1);
-  await services.models.importModel(actor, zonesOnly(m1));
-  const [create, r1] = await timed(() => upsertGql(m1, items));
-  const [same, r2] = await timed(() => upsertGql(m1, items));
-  const [changed, r3] = await timed(() => upsertGql(m1, tenth));
-  results.push({
-    scenario: 'GraphQL, model with zones only',
-    batchSize: BATCH,
-    devices: N,
-    create: { ms: create, created: r1.created, batches: r1.batches },
-    same: { ms: same, unchanged: r2.unchanged, batches: r2.batches },
-    tenPercentChanged: { ms: changed, updated: r3.updated, unchanged: r3.unchanged, batches: r3.batches },
-  });
-  await services.models.deleteModel(actor, m1);
-
-  // 2. validation modes, same service path: 10k new devices into the generated 10k hospital
-  //    (~65k elements at 10k: the whole-document validation is largest), then its own devices back
-  //    as a feed with 10 % changed
-  for (const validation of (process.argv.includes('--full-first')
-    ? ['full', 'incremental']
-    : ['incremental', 'full']) as ('incremental' | 'full')[]) {
-    const m2 = `bench-upsert-hospital-${validation}`;
-    await services.models.deleteModel(actor, m2);
-    const doc: ModelDocument = generateHospital({ devices: N, seed: 7, catalogue });
-    doc.model = { id: m2, name: 'upsert bench hospital' };
-    doc.zones.push(...(zonesOnly(m2) as ModelDocument).zones);
-    await services.models.importModel(actor, doc);
-    await services.models.snapshot(m2); // a running server has it cached
-    const opts = { batchSize: BATCH, validation };
-    const [fresh, r4] = await timed(() => services.models.upsertDevices(actor, m2, items, opts));
-    const feed = doc.devices.map((d, i) => (i % 10 === 0 ? { ...fromDevice(d), software: `fw ${i}` } : fromDevice(d)));
-    const [back, r5] = await timed(() => services.models.upsertDevices(actor, m2, feed, opts));
+    // 1. end to end through GraphQL (the default, incremental validation), a model with zones only
+    const m1 = 'bench-upsert-empty';
+    await services.models.deleteModel(actor, m1);
+    await services.models.importModel(actor, zonesOnly(m1));
+    const [create, r1] = await timed(() => upsertGql(m1, items));
+    const [same, r2] = await timed(() => upsertGql(m1, items));
+    const [changed, r3] = await timed(() => upsertGql(m1, tenth));
     results.push({
-      scenario: `service, generated hospital (${Object.values(doc)
-        .filter(Array.isArray)
-        .reduce((n, l) => n + (l as unknown[]).length, 0)} elements before)`,
-      validation,
+      scenario: 'GraphQL, model with zones only',
       batchSize: BATCH,
       devices: N,
-      create: { ms: fresh, created: r4.created, batches: r4.batches },
-      ownFeedTenPercentChanged: { ms: back, updated: r5.updated, unchanged: r5.unchanged, batches: r5.batches },
+      create: { ms: create, created: r1.created, batches: r1.batches },
+      same: { ms: same, unchanged: r2.unchanged, batches: r2.batches },
+      tenPercentChanged: { ms: changed, updated: r3.updated, unchanged: r3.unchanged, batches: r3.batches },
     });
-    await services.models.deleteModel(actor, m2);
+    await services.models.deleteModel(actor, m1);
+
+    // 2. validation modes, same service path: 10k new devices into the generated 10k hospital
+    //    (~65k elements at 10k: the whole-document validation is largest), then its own devices back
+    //    as a feed with 10 % changed
+    for (const validation of (process.argv.includes('--full-first')
+      ? ['full', 'incremental']
+      : ['incremental', 'full']) as ('incremental' | 'full')[]) {
+      const m2 = `bench-upsert-hospital-${validation}`;
+      await services.models.deleteModel(actor, m2);
+      const doc: ModelDocument = generateHospital({ devices: N, seed: 7, catalogue });
+      doc.model = { id: m2, name: 'upsert bench hospital' };
+      doc.zones.push(...(zonesOnly(m2) as ModelDocument).zones);
+      await services.models.importModel(actor, doc);
+      await services.models.snapshot(m2); // a running server has it cached
+      const opts = { batchSize: BATCH, validation };
+      const [fresh, r4] = await timed(() => services.models.upsertDevices(actor, m2, items, opts));
+      const feed = doc.devices.map((d, i) =>
+        i % 10 === 0 ? { ...fromDevice(d), software: `fw ${i}` } : fromDevice(d),
+      );
+      const [back, r5] = await timed(() => services.models.upsertDevices(actor, m2, feed, opts));
+      results.push({
+        scenario: `service, generated hospital (${Object.values(doc)
+          .filter(Array.isArray)
+          .reduce((n, l) => n + (l as unknown[]).length, 0)} elements before)`,
+        validation,
+        batchSize: BATCH,
+        devices: N,
+        create: { ms: fresh, created: r4.created, batches: r4.batches },
+        ownFeedTenPercentChanged: { ms: back, updated: r5.updated, unchanged: r5.unchanged, batches: r5.batches },
+      });
+      await services.models.deleteModel(actor, m2);
+    }
+  }
+  // 3. single device edits on the generated hospital, fast write path vs the path before it
+  {
+    const m3 = 'bench-upsert-edits';
+    await services.models.deleteModel(actor, m3);
+    const doc: ModelDocument = generateHospital({ devices: N, seed: 7, catalogue });
+    doc.model = { id: m3, name: 'single edit bench hospital' };
+    await services.models.importModel(actor, doc);
+    await services.models.snapshot(m3); // a running server has it cached
+    const ids = doc.devices.map((d) => d.id);
+    const edits: Record<string, unknown> = {};
+    for (const [path, count] of [
+      ['fast', EDITS],
+      ['full', Math.max(3, Math.ceil(EDITS / 3))],
+    ] as const) {
+      services.models.writePath = path;
+      const ms: number[] = [];
+      for (let k = 0; k < count; k++) {
+        const id = ids[(k * 7919) % ids.length]!;
+        const [t, r] = await timed(() =>
+          gql(
+            `mutation($m: ID!, $id: ID!, $p: DevicePatch!) { updateDevice(modelId: $m, id: $id, patch: $p) { id name } }`,
+            { m: m3, id, p: { name: `Renamed ${path} ${k}` } },
+          ),
+        );
+        if ((r as { updateDevice: { name: string } }).updateDevice.name !== `Renamed ${path} ${k}`) {
+          throw new Error(`updateDevice did not rename ${id}`);
+        }
+        ms.push(t);
+      }
+      edits[path] = { edits: count, ...percentiles(ms) };
+    }
+    services.models.writePath = 'fast';
+    results.push({
+      scenario: `single device edit (updateDevice rename, GraphQL), generated hospital (${Object.values(doc)
+        .filter(Array.isArray)
+        .reduce((n, l) => n + (l as unknown[]).length, 0)} elements), cached`,
+      devices: N,
+      ...edits,
+    });
+    await services.models.deleteModel(actor, m3);
   }
   console.log(
     JSON.stringify({ benchmark: 'upsertDevices', date: new Date().toISOString(), smoke: SMOKE, results }, null, 2),

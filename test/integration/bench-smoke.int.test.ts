@@ -143,7 +143,7 @@ test(
     const report = await runSmoke('upsert-devices.ts');
     expect(report).toMatchObject({ benchmark: 'upsertDevices', smoke: true });
     const results = report['results'] as Json[];
-    expect(results).toHaveLength(3);
+    expect(results).toHaveLength(4);
     expect(results[0]).toMatchObject({
       devices: 100,
       create: { created: 100 },
@@ -152,7 +152,10 @@ test(
     });
     expectPositive(results[0], ['batchSize', 'create.ms', 'create.batches', 'same.ms', 'tenPercentChanged.ms']);
     expect(results.slice(1).map((r) => r['validation'])).toEqual(['incremental', 'full']);
-    for (const r of results.slice(1)) {
+    // single device edits, fast write path and the path before it
+    expect(results[3]).toMatchObject({ devices: 100, fast: { edits: 6 }, full: { edits: 3 } });
+    expectPositive(results[3], ['fast.p50', 'fast.p95', 'full.p50', 'full.p95']);
+    for (const r of results.slice(1, 3)) {
       expect(r).toMatchObject({
         devices: 100,
         create: { created: 100 },

@@ -2,10 +2,17 @@
  * Threat models: import/export, model headers and create/update/delete of every element kind.
  *
  * Every write follows one path: read a consistent snapshot (cached per model version), apply
- * the change to an in-memory copy, validate the WHOLE resulting document against the exchange
- * schema and the catalogue (domain/model-document.ts), then write only the changed elements in
- * one transaction guarded by the model version (optimistic concurrency, retried on a race). A
- * rejected request therefore changes nothing, and all references stay consistent.
+ * the change to a copy, validate the resulting document against the exchange schema and the
+ * catalogue (domain/model-document.ts), then write only the changed elements in one transaction
+ * guarded by the model version (optimistic concurrency, retried on a race). A rejected request
+ * therefore changes nothing, and all references stay consistent.
+ *
+ * Element writes are fast (MedThreat issue 11 point 7): the copy is copy-on-write (only the
+ * lists an edit touches are copied, and touched elements are replaced, never changed in place,
+ * so the cached snapshot other readers hold never changes), the validation re-checks only what
+ * the change can affect (domain/model-change.ts: exactly the problems a whole-document check
+ * finds), and the written document, in loaded form, is kept as the snapshot of the new version,
+ * so the next read or write does not reload the model.
  */
 import { randomBytes } from 'node:crypto';
 import type { Database, Tx } from '../graph/database';
@@ -45,6 +52,7 @@ import {
   type UpsertValidation,
 } from '../domain/inventory';
 import { canonicalModelDocument, validateModelDocument } from '../domain/model-document';
+import { validateModelChange } from '../domain/model-change';
 import { migrateModelDocument, type MigrationChange } from '../domain/model-migration';
 import { ELEMENT_KINDS } from '../domain/model-history';
 import { nameSlug } from '../domain/identifiers';
@@ -119,9 +127,16 @@ const SNAPSHOT_NAME_MAX = 100;
 interface ChangeMode {
   /** The copy of the snapshot that `edit` changes (default: a deep copy, so edits may mutate freely). */
   copy?: (doc: ModelDocument) => ModelDocument;
-  /** Validation of the edited document (default: validateModelDocument on the whole of it). */
-  validate?: (doc: ModelDocument, catalogue: Catalogue) => void;
-  /** Keep the edited document as the snapshot of the new version (it must be in loaded form: lists sorted by id). */
+  /**
+   * Validation of the edited document (default: validateModelDocument on the whole of it), given
+   * the snapshot it was made from and the change set the edit returned.
+   */
+  validate?: (doc: ModelDocument, catalogue: Catalogue, made: { before: ModelDocument; changes: ChangeSet }) => void;
+  /**
+   * Keep the edited document as the snapshot of the new version, in the form a load gives
+   * (loadedForm: lists sorted by id, relationship-backed id lists sorted); only elements in the
+   * change set may differ from that form.
+   */
   keepSnapshot?: boolean;
   /** With an empty change set write nothing: no version step, no audit entry. */
   skipEmpty?: boolean;
@@ -131,10 +146,16 @@ interface ChangeMode {
   expectedVersion?: number;
 }
 
-/** Placements of `stored` (same id, control and element) may stay although they no longer fit (controls v2). */
+/**
+ * Placements of `stored` (same id, control and element) may stay although they no longer fit
+ * (controls v2). The index is built on the first question (most writes never ask: no misfit).
+ */
 function storedPlacement(stored: ModelDocument): (p: ControlPlacement) => boolean {
-  const keys = new Set(stored.controlPlacements.map((p) => `${p.id}\u0000${p.controlId}\u0000${p.elementId}`));
-  return (p) => keys.has(`${p.id}\u0000${p.controlId}\u0000${p.elementId}`);
+  let keys: Set<string> | undefined;
+  return (p) => {
+    keys ??= new Set(stored.controlPlacements.map((q) => `${q.id}\u0000${q.controlId}\u0000${q.elementId}`));
+    return keys.has(`${p.id}\u0000${p.controlId}\u0000${p.elementId}`);
+  };
 }
 
 export class ModelService {
@@ -146,6 +167,14 @@ export class ModelService {
   private readonly snapshots: LRUCache<string, ModelSnapshot>;
   /** modelId → the tail of this process's queue of writes to it (see oneWriterAtATime). */
   private readonly writers = new Map<string, Promise<void>>();
+  /**
+   * How element writes (create/update/delete of any kind, accepted placements) copy, validate and
+   * cache: 'fast' (copy-on-write, incremental validation, the written document kept as the next
+   * snapshot) or 'full' (deep copy, whole-document validation, snapshot dropped: the path before
+   * MedThreat issue 11 point 7, kept for measurement in bench/upsert-devices.ts). Both accept and
+   * refuse the same writes with the same problems.
+   */
+  writePath: 'fast' | 'full' = 'fast';
 
   constructor(
     private readonly db: Database,
@@ -418,7 +447,7 @@ export class ModelService {
     if (name !== undefined && (name === null || !name.trim()))
       throw new ValidationError('name must not be empty', 'name');
     const nextDescription = description === undefined ? current.description : (description ?? undefined);
-    return this.repo.updateInfo(
+    const updated = await this.repo.updateInfo(
       id,
       name ?? current.name,
       nextDescription,
@@ -432,6 +461,18 @@ export class ModelService {
       ]),
       expectedVersion,
     );
+    // The header step is one version step: a snapshot of the version before it is the new
+    // version with the old header, so it stays warm (versions are never reused within a createdAt).
+    const cached = this.snapshots.peek(id);
+    if (cached && cached.version === updated.version - 1 && cached.createdAt === updated.createdAt) {
+      const model = stripUndefined({ id, name: updated.name, description: updated.description });
+      this.remember(id, {
+        document: { ...cached.document, model },
+        version: updated.version,
+        createdAt: updated.createdAt,
+      });
+    }
+    return updated;
   }
 
   /**
@@ -462,14 +503,16 @@ export class ModelService {
     input: Partial<ElementOf<K>>,
     expectedVersion?: number,
   ): Promise<ElementOf<K>> {
-    return this.change(actor, modelId, expectedMode(expectedVersion), (doc) => {
+    return this.change(actor, modelId, this.editMode(expectedVersion), (doc) => {
       const id = input.id ?? generateId(ID_PREFIX[kind], (input as { name?: string }).name);
       if (findElement(doc, id)) {
         throw new ConflictError(`an element with id '${id}' already exists in model '${modelId}'`, 'input.id');
       }
       const given = kind === 'devices' ? normaliseDeviceInput(input) : input;
       const element = stripUndefined({ ...given, id }) as ElementOf<K>;
-      (doc[kind] as ElementOf<K>[]).push(element);
+      // appended, as the client's element comes last in its list (a clash is reported on it); the
+      // kept snapshot is put back in id order (loadedForm)
+      (doc[kind] as ElementOf<K>[]) = [...(doc[kind] as ElementOf<K>[]), element];
       const changes = emptyChangeSet();
       (changes[kind] as ElementOf<K>[]).push(element);
       return { result: element, changes, focus: new Map([[`${kind}[${doc[kind].length - 1}]`, 'input']]) };
@@ -488,8 +531,9 @@ export class ModelService {
     patch: Record<string, unknown>,
     expectedVersion?: number,
   ): Promise<ElementOf<K>> {
-    return this.change(actor, modelId, expectedMode(expectedVersion), (doc) => {
-      const list = doc[kind] as ElementOf<K>[];
+    return this.change(actor, modelId, this.editMode(expectedVersion), (doc) => {
+      const list = (doc[kind] as ElementOf<K>[]).slice();
+      (doc[kind] as ElementOf<K>[]) = list;
       const index = list.findIndex((e) => e.id === id);
       if (index < 0) throw new NotFoundError(`${singular(kind)} '${id}' does not exist in model '${modelId}'`, 'id');
       const merged: Record<string, unknown> = { ...list[index]! };
@@ -527,7 +571,7 @@ export class ModelService {
     const deletedIds = await this.change(
       actor,
       modelId,
-      expectedMode(expectedVersion),
+      this.editMode(expectedVersion),
       (doc) => {
         if (!(doc[kind] as AnyElement[]).some((e) => e.id === id)) {
           throw new NotFoundError(`${singular(kind)} '${id}' does not exist in model '${modelId}'`, 'id');
@@ -601,11 +645,12 @@ export class ModelService {
     expectedVersion?: number,
   ): Promise<ControlPlacement[]> {
     if (placements.length > 1000) throw new ValidationError('at most 1000 placements per call', 'placements');
-    return this.change(actor, modelId, expectedMode(expectedVersion), (doc) => {
+    return this.change(actor, modelId, this.editMode(expectedVersion), (doc) => {
       const changes = emptyChangeSet();
       const result: ControlPlacement[] = [];
       const seen = new Map(doc.controlPlacements.map((p) => [`${p.controlId}\u0000${p.elementId}`, p]));
       const focus = new Map<string, string>();
+      const added: ControlPlacement[] = [];
       placements.forEach((p, i) => {
         const key = `${p.controlId}\u0000${p.elementId}`;
         const existing = seen.get(key);
@@ -621,12 +666,14 @@ export class ModelService {
           cost: p.cost,
           note: 'accepted from a recommendation',
         });
-        focus.set(`controlPlacements[${doc.controlPlacements.length}]`, `placements[${i}]`);
-        doc.controlPlacements.push(placement);
+        focus.set(`controlPlacements[${doc.controlPlacements.length + added.length}]`, `placements[${i}]`);
+        added.push(placement);
         changes.controlPlacements.push(placement);
         seen.set(key, placement);
         result.push(placement);
       });
+      // appended (copy-on-write); the kept snapshot is put back in id order (loadedForm)
+      doc.controlPlacements = [...doc.controlPlacements, ...added];
       return { result, changes, focus };
     });
   }
@@ -766,7 +813,26 @@ export class ModelService {
   }
 
   /**
-   * The single write path: snapshot → edit a copy → validate the whole document → write the
+   * The change mode of a plain element edit with the client's optional expectedVersion. Fast
+   * (see {@link writePath}): a shallow copy of the document (edits replace the lists and elements
+   * they change), validation of what the change affects (validateModelChange: the same verdict
+   * and problems as validating the whole document, stored placements may stay unfit), and the
+   * written document kept as the snapshot of the new version.
+   */
+  private editMode(expectedVersion: number | undefined): ChangeMode {
+    const expected = expectedVersion === undefined ? {} : { expectedVersion };
+    if (this.writePath === 'full') return expected;
+    return {
+      copy: (d) => ({ ...d }),
+      validate: (doc, catalogue, { before, changes }) =>
+        validateModelChange(before, doc, changes, catalogue, { misfitAllowed: storedPlacement(before) }),
+      keepSnapshot: true,
+      ...expected,
+    };
+  }
+
+  /**
+   * The single write path: snapshot → edit a copy → validate → write the
    * change set and its audit entry (before/after image of every element touched) under the
    * version guard, in one transaction; retried when another writer got there first.
    * `mode` may replace the copy and the validation (batch upserts) and skip empty changes.
@@ -808,12 +874,12 @@ export class ModelService {
     mode: ChangeMode,
   ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      const snap = await this.snapshot(modelId);
+      // the two version checks (model, catalogue) in parallel: both are round trips to Neo4j
+      const [snap, catalogue] = await Promise.all([this.snapshot(modelId), this.catalogues.current()]);
       // stale before any work (the write below checks again under the model's lock)
       if (mode.expectedVersion !== undefined && snap.version !== mode.expectedVersion) {
         throw new StaleVersionError(modelId, mode.expectedVersion, snap.version);
       }
-      const catalogue = await this.catalogues.current();
       const doc = mode.copy ? mode.copy(snap.document) : structuredClone(snap.document);
       const { result, changes, focus } = edit(doc);
       if (mode.skipEmpty && changes.deleteIds.length === 0 && ELEMENT_KINDS.every((k) => changes[k].length === 0)) {
@@ -821,7 +887,7 @@ export class ModelService {
         return result;
       }
       try {
-        if (mode.validate) mode.validate(doc, catalogue);
+        if (mode.validate) mode.validate(doc, catalogue, { before: snap.document, changes });
         else validateModelDocument(doc, catalogue, { misfitAllowed: storedPlacement(snap.document) });
       } catch (e) {
         if (e instanceof ValidationError && focus) throw refocus(e, focus);
@@ -837,8 +903,9 @@ export class ModelService {
           return v;
         });
         onVersion?.(version);
-        if (mode.keepSnapshot) this.remember(modelId, { document: doc, version, createdAt: snap.createdAt });
-        else this.snapshots.delete(modelId);
+        if (mode.keepSnapshot) {
+          this.remember(modelId, { document: loadedForm(doc, changes), version, createdAt: snap.createdAt });
+        } else this.snapshots.delete(modelId);
         return result;
       } catch (e) {
         const raced = e instanceof ConflictError && e.field === 'modelId';
@@ -854,9 +921,55 @@ export class ModelService {
 // Helpers (pure)
 // ---------------------------------------------------------------------------------------------
 
-/** The change mode of a plain edit with the client's optional expectedVersion. */
-function expectedMode(expectedVersion: number | undefined): ChangeMode {
-  return expectedVersion === undefined ? {} : { expectedVersion };
+/** Code-unit order of ids: the order of Neo4j's ORDER BY on the ids the format allows (ASCII). */
+const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/** Ids in code-unit order (what a relationship-backed list loads as: ORDER BY z.id). */
+const sortedIdList = (ids: readonly string[]): string[] => [...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+const isSorted = (ids: readonly string[]) => ids.every((x, i) => i === 0 || ids[i - 1]! < x);
+
+/**
+ * An element as ModelRepository.load reads it back: the lists stored as relationships
+ * (cypher/queries/element/load-*.cypher: device and channel zoneIds, interface
+ * exposedToZoneIds) come back in id order. The same object when it is already so.
+ */
+function asLoaded(kind: ElementKind, e: AnyElement): AnyElement {
+  if (kind === 'devices' || kind === 'channels') {
+    const d = e as Device | Channel;
+    return isSorted(d.zoneIds) ? e : { ...d, zoneIds: sortedIdList(d.zoneIds) };
+  }
+  if (kind === 'interfaces') {
+    const i = e as Interface;
+    return isSorted(i.exposedToZoneIds) ? e : { ...i, exposedToZoneIds: sortedIdList(i.exposedToZoneIds) };
+  }
+  return e;
+}
+
+/**
+ * The written document in the form a fresh load of the new version gives (ModelRepository.load:
+ * lists sorted by id, written elements as loaded: {@link asLoaded}), so that it can be kept as
+ * that version's snapshot. Edits append created elements; a list with any is sorted again (a
+ * stable sort of a list sorted but for its tail). The lists of `doc` are replaced, not changed.
+ */
+function loadedForm(doc: ModelDocument, changes: ChangeSet): ModelDocument {
+  let out = doc;
+  for (const kind of ELEMENT_KINDS) {
+    const written = changes[kind] as AnyElement[];
+    if (written.length === 0) continue;
+    const replaced = new Map<AnyElement, AnyElement>();
+    for (const e of written) {
+      const loaded = asLoaded(kind, e);
+      if (loaded !== e) replaced.set(e, loaded);
+    }
+    let list = doc[kind] as AnyElement[];
+    if (replaced.size > 0) list = list.map((e) => replaced.get(e) ?? e);
+    if (!list.every((e, i) => i === 0 || byId(list[i - 1]!, e) <= 0))
+      list = (list === doc[kind] ? list.slice() : list).sort(byId);
+    if (list === doc[kind]) continue;
+    if (out === doc) out = { ...doc };
+    (out[kind] as AnyElement[]) = list;
+  }
+  return out;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -965,9 +1078,11 @@ function refocus(e: ValidationError, focus: Map<string, string>): ValidationErro
 }
 
 /**
- * Removes `id` and everything that depends on it from `doc` (in place) and returns the removed
- * ids plus the change set (deletions and updated survivors). ConflictError if a device would be
- * left without a zone.
+ * Removes `id` and everything that depends on it from `doc` and returns the removed ids plus
+ * the change set (deletions and updated survivors). Copy-on-write: the lists of `doc` are
+ * replaced, and a survivor that loses a reference is replaced by a changed copy (the elements
+ * themselves may be shared with a cached snapshot and are never modified). ConflictError if a
+ * device would be left without a zone.
  */
 function cascadeDelete(doc: ModelDocument, id: string): { removed: string[]; changes: ChangeSet } {
   const removed = new Set<string>([id]);
@@ -989,62 +1104,54 @@ function cascadeDelete(doc: ModelDocument, id: string): { removed: string[]; cha
   }
   const changes = emptyChangeSet();
   changes.deleteIds = [...removed].sort();
-  for (const kind of ELEMENT_KINDS) {
-    (doc[kind] as AnyElement[]) = (doc[kind] as AnyElement[]).filter((e) => !removed.has(e.id));
-  }
+  const gone = (ids: readonly string[] | undefined) => ids?.some((x) => removed.has(x)) ?? false;
+  const kept = (ids: readonly string[]) => ids.filter((x) => !removed.has(x));
+  /** The surviving elements of `kind`, each passed through `fix` (a changed copy, or undefined). */
+  const survivors = <K extends ElementKind>(kind: K, fix: (e: ElementOf<K>) => ElementOf<K> | undefined) => {
+    const out: ElementOf<K>[] = [];
+    for (const e of doc[kind] as ElementOf<K>[]) {
+      if (removed.has(e.id)) continue;
+      const changed = fix(e);
+      if (changed) (changes[kind] as ElementOf<K>[]).push(changed);
+      out.push(changed ?? e);
+    }
+    (doc[kind] as ElementOf<K>[]) = out;
+  };
   // Optional references on survivors are cleared.
-  for (const z of doc.zones) {
-    if (z.linkedZoneIds?.some((l) => removed.has(l))) {
-      z.linkedZoneIds = z.linkedZoneIds.filter((l) => !removed.has(l));
-      changes.zones.push(z);
-    }
-  }
-  for (const d of doc.devices) {
+  survivors('zones', (z) => (gone(z.linkedZoneIds) ? { ...z, linkedZoneIds: kept(z.linkedZoneIds!) } : undefined));
+  survivors('devices', (d) => {
+    if (!(d.hostDeviceId !== undefined && removed.has(d.hostDeviceId)) && !gone(d.outboundZoneIds) && !gone(d.zoneIds))
+      return undefined;
+    const out: Device = { ...d };
     // hosted software outlives its host: it is no longer hosted
-    if (d.hostDeviceId !== undefined && removed.has(d.hostDeviceId)) {
-      delete d.hostDeviceId;
-      changes.devices.push(d);
-    }
-    if (d.outboundZoneIds?.some((z) => removed.has(z))) {
-      d.outboundZoneIds = d.outboundZoneIds.filter((z) => !removed.has(z));
-      if (!changes.devices.includes(d)) changes.devices.push(d);
-    }
-    if (d.zoneIds.some((z) => removed.has(z))) {
-      d.zoneIds = d.zoneIds.filter((z) => !removed.has(z));
-      if (d.zoneIds.length === 0) {
+    if (d.hostDeviceId !== undefined && removed.has(d.hostDeviceId)) delete out.hostDeviceId;
+    if (gone(d.outboundZoneIds)) out.outboundZoneIds = kept(d.outboundZoneIds!);
+    if (gone(d.zoneIds)) {
+      out.zoneIds = kept(d.zoneIds);
+      if (out.zoneIds.length === 0) {
         throw new ConflictError(
           `device '${d.id}' sits only in zone '${id}'; move it to another zone or delete it first`,
           'id',
         );
       }
-      if (!changes.devices.includes(d)) changes.devices.push(d);
     }
-  }
-  for (const i of doc.interfaces) {
-    if (i.exposedToZoneIds.some((z) => removed.has(z))) {
-      i.exposedToZoneIds = i.exposedToZoneIds.filter((z) => !removed.has(z));
-      changes.interfaces.push(i);
-    }
-  }
-  for (const c of doc.channels) {
-    let touched = false;
-    if (c.zoneIds.some((z) => removed.has(z))) {
-      c.zoneIds = c.zoneIds.filter((z) => !removed.has(z));
-      touched = true;
-    }
-    if (c.fromInterfaceId && removed.has(c.fromInterfaceId)) {
-      delete c.fromInterfaceId;
-      touched = true;
-    }
-    if (c.toInterfaceId && removed.has(c.toInterfaceId)) {
-      delete c.toInterfaceId;
-      touched = true;
-    }
-    if (c.forwardedTo?.some((f) => removed.has(f))) {
-      c.forwardedTo = c.forwardedTo.filter((f) => !removed.has(f));
-      touched = true;
-    }
-    if (touched) changes.channels.push(c);
-  }
+    return out;
+  });
+  survivors('interfaces', (i) =>
+    gone(i.exposedToZoneIds) ? { ...i, exposedToZoneIds: kept(i.exposedToZoneIds) } : undefined,
+  );
+  survivors('channels', (c) => {
+    const fromGone = c.fromInterfaceId !== undefined && removed.has(c.fromInterfaceId);
+    const toGone = c.toInterfaceId !== undefined && removed.has(c.toInterfaceId);
+    if (!gone(c.zoneIds) && !fromGone && !toGone && !gone(c.forwardedTo)) return undefined;
+    const out: Channel = { ...c, zoneIds: kept(c.zoneIds) };
+    if (fromGone) delete out.fromInterfaceId;
+    if (toGone) delete out.toInterfaceId;
+    if (c.forwardedTo) out.forwardedTo = kept(c.forwardedTo);
+    return out;
+  });
+  survivors('assets', () => undefined);
+  survivors('vulnerabilities', () => undefined);
+  survivors('controlPlacements', () => undefined);
   return { removed: changes.deleteIds, changes };
 }

@@ -1,0 +1,115 @@
+/**
+ * Fast writes (MedThreat issue 11 point 7) against the real Neo4j: element writes keep the
+ * written document as the cached snapshot of the new version instead of reloading the model.
+ * Property: after random sequences of writes of every element kind through ModelService (valid
+ * and refused ones), the kept snapshot deep-equals a fresh load from the database, the model was
+ * never reloaded meanwhile, and no write changed a snapshot an earlier reader holds.
+ * MEDTHREAT_PROPERTY_RUNS sets the number of sequences (default 6 here, 12 writes each at most).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import fc from 'fast-check';
+import { DomainError } from '../../server/src/domain/errors';
+import type { ModelDocument } from '../../server/src/domain/types';
+import { ModelRepository } from '../../server/src/graph/repositories/model-repository';
+import type { ElementKind } from '../../server/src/services/model-service';
+import { concreteEdit, editDraw } from '../support/model-edits';
+import { TEST_ACTOR, TestHelper } from '../support/neo4j';
+
+const demo = JSON.parse(
+  fs.readFileSync(path.resolve(__dirname, '../../seeds/demo-hospital.json'), 'utf8'),
+) as ModelDocument;
+const RUNS = Math.max(1, Math.ceil(Number(process.env['MEDTHREAT_PROPERTY_RUNS'] ?? 150) / 25));
+
+describe('fast writes: the kept snapshot is what the database holds', () => {
+  const h = new TestHelper();
+  beforeAll(async () => {
+    await h.init();
+  });
+  afterAll(async () => {
+    jest.restoreAllMocks();
+    await h.close();
+  });
+
+  it('after random writes of every kind, the cached document equals a fresh load, without any reload (property)', async () => {
+    const models = h.services.models;
+    const loads = jest.spyOn(ModelRepository.prototype, 'load');
+    let accepted = 0;
+    let refused = 0;
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(editDraw, { minLength: 4, maxLength: 12 }), async (draws) => {
+        const modelId = h.uniqueModelId(`fast-${run++}`);
+        await models.importModel(TEST_ACTOR, demo, { targetModelId: modelId });
+        await models.snapshot(modelId); // loaded once
+        loads.mockClear();
+        for (const [serial, draw] of draws.entries()) {
+          const before = await models.snapshot(modelId);
+          const copy = structuredClone(before.document);
+          const edit = concreteEdit(before.document, draw, serial);
+          if (!edit) continue;
+          const kind = edit.list as ElementKind;
+          try {
+            if (edit.op === 'create') await models.createElement(TEST_ACTOR, modelId, kind, edit.element as never);
+            else if (edit.op === 'update') await models.updateElement(TEST_ACTOR, modelId, kind, edit.id!, edit.patch!);
+            else await models.deleteElement(TEST_ACTOR, modelId, kind, edit.id!);
+            accepted++;
+          } catch (e) {
+            if (!(e instanceof DomainError)) throw e;
+            refused++;
+          }
+          // copy-on-write: the snapshot a reader took before the write is as it was
+          expect(before.document).toStrictEqual(copy);
+        }
+        const kept = await models.snapshot(modelId);
+        expect(loads).not.toHaveBeenCalled(); // every write kept its document: no reload
+        const fresh = await new ModelRepository(h.db).load(modelId);
+        expect(kept.version).toBe(fresh.version);
+        expect(kept.document).toStrictEqual(fresh.document);
+      }),
+      { numRuns: RUNS },
+    );
+    expect(accepted).toBeGreaterThan(RUNS);
+    expect(refused).toBeGreaterThan(0);
+  }, 600_000);
+
+  it('lists a load returns in id order (relationships) are kept in id order, whatever order they were written in', async () => {
+    const models = h.services.models;
+    const modelId = h.uniqueModelId('fast-order');
+    await models.importModel(TEST_ACTOR, demo, { targetModelId: modelId });
+    await models.snapshot(modelId);
+    const loads = jest.spyOn(ModelRepository.prototype, 'load');
+    loads.mockClear();
+    const zones = demo.zones
+      .map((z) => z.id)
+      .sort()
+      .reverse()
+      .slice(0, 3);
+    const channel = demo.channels[0]!;
+    await models.updateElement(TEST_ACTOR, modelId, 'channels', channel.id, { zoneIds: zones });
+    await models.updateElement(TEST_ACTOR, modelId, 'interfaces', demo.interfaces[0]!.id, { exposedToZoneIds: zones });
+    const { id: _id, ...device } = demo.devices[0]!;
+    await models.createElement(TEST_ACTOR, modelId, 'devices', { ...device, id: 'dev-0-first', zoneIds: zones });
+    const kept = await models.snapshot(modelId);
+    expect(loads).not.toHaveBeenCalled();
+    expect(kept.document.devices[0]!.id).toBe('dev-0-first'); // inserted in id order
+    const fresh = await new ModelRepository(h.db).load(modelId);
+    expect(kept.document).toStrictEqual(fresh.document);
+  });
+
+  it('a model header update keeps the snapshot warm and current', async () => {
+    const models = h.services.models;
+    const modelId = h.uniqueModelId('fast-header');
+    await models.importModel(TEST_ACTOR, demo, { targetModelId: modelId });
+    await models.snapshot(modelId);
+    const loads = jest.spyOn(ModelRepository.prototype, 'load');
+    loads.mockClear();
+    await models.updateModel(TEST_ACTOR, modelId, 'Renamed hospital', null);
+    const kept = await models.snapshot(modelId);
+    expect(loads).not.toHaveBeenCalled();
+    const fresh = await new ModelRepository(h.db).load(modelId);
+    expect(kept.version).toBe(fresh.version);
+    expect(kept.document).toStrictEqual(fresh.document);
+    expect(kept.document.model).toStrictEqual({ id: modelId, name: 'Renamed hospital' });
+  });
+});
