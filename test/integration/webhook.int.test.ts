@@ -2,7 +2,9 @@
  * The advisory webhook (issue 12 point 3, optional part): committing an advisory that opens
  * attack paths to patient harm POSTs them, signed, to the configured URL after the commit has
  * answered; retried on 5xx with the same delivery id; nothing is sent when an import opens no new
- * path. Against the real Neo4j, with a local HTTP receiver.
+ * path. Under load (found by a review trying to break the first version, 06976bd, where both
+ * tests failed): a burst of commits loses no event, and queued webhook analyses leave the analysis
+ * pool's other worker to users. Against the real Neo4j, with a local HTTP receiver.
  */
 import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
@@ -10,6 +12,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { ModelDocument } from '../../server/src/domain/types';
+import { runInAnalysisScope } from '../../server/src/services/analysis-scope';
 import { ImportService } from '../../server/src/services/import-service';
 import { NewPathsWebhook, type NewPathsEvent } from '../../server/src/services/new-paths-webhook';
 import { demoAdvisory } from '../samples/csaf/demo-advisory';
@@ -55,7 +58,14 @@ beforeEach(() => {
   answers = [];
 });
 
-function importsWithWebhook(minSeverity: 'SERIOUS' | 'CATASTROPHIC' = 'SERIOUS'): ImportService {
+/** The events the receiver got, parsed. */
+const events = () => received.map((r) => JSON.parse(r.body) as NewPathsEvent);
+
+/** An ImportService with the webhook to the receiver; `warn` collects what its log would warn or error. */
+function importsWithWebhook(
+  minSeverity: 'SERIOUS' | 'CATASTROPHIC' = 'SERIOUS',
+  warn?: (fields: object, message: string) => void,
+): ImportService {
   const s = h.services;
   const webhook = new NewPathsWebhook({
     url,
@@ -65,13 +75,19 @@ function importsWithWebhook(minSeverity: 'SERIOUS' | 'CATASTROPHIC' = 'SERIOUS')
     attempts: 3,
     backoffMs: 20,
   });
-  return new ImportService(s.models, s.catalogues, s.analysis, { webhook });
+  return new ImportService(s.models, s.catalogues, s.analysis, { webhook, ...(warn ? { log: { warn } } : {}) });
 }
 
 async function demoModel(): Promise<string> {
   const modelId = h.uniqueModelId('webhook');
   await h.services.models.importModel(TEST_ACTOR, { ...DEMO, model: { ...DEMO.model, id: modelId } });
   return modelId;
+}
+
+async function demoModels(n: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) ids.push(await demoModel());
+  return ids;
 }
 
 describe('advisory webhook', () => {
@@ -158,5 +174,61 @@ describe('advisory webhook', () => {
     expect(again.vulnerabilitiesWritten).toBe(0);
     expect(await imports.settled()).toEqual([]);
     expect(received).toHaveLength(0);
+  });
+});
+
+describe('advisory webhook under load', () => {
+  it('sends one event for every committed import of a burst (none dropped as RATE_LIMITED)', async () => {
+    const warnings: { fields: object; message: string }[] = [];
+    const imports = importsWithWebhook('SERIOUS', (fields, message) => warnings.push({ fields, message }));
+    const models = await demoModels(8);
+    // the same advisory arrives for 8 models (one per site) and is committed by 8 clients at once;
+    // each import opens the same paths to patient harm (a single import does: above)
+    const commits = await Promise.all(
+      models.map((modelId) => imports.commitCsaf(TEST_ACTOR, modelId, demoAdvisory(), { fileName: 'burst.json' })),
+    );
+    for (const c of commits) expect(c.vulnerabilitiesWritten).toBeGreaterThan(0);
+    await imports.settled();
+    // on 06976bd: 'webhook analysis failed' with RATE_LIMITED ("too many analyses at once: at most 2
+    // run and 4 wait per caller") for the imports beyond 6, and their events are never sent
+    expect(warnings.map((w) => `${w.message}: ${JSON.stringify(w.fields)}`)).toEqual([]);
+    expect(new Set(events().map((e) => e.modelId))).toEqual(new Set(models));
+  });
+
+  it("leaves a worker for users' analyses while webhook analyses are queued", async () => {
+    const imports = importsWithWebhook();
+    const models = await demoModels(6);
+    const other = (await demoModels(1))[0]!;
+    const viewer = () => ({
+      principalKey: 'USER:reviewer',
+      role: 'VIEWER' as const,
+      usage: { analyses: 0, budgetPoints: new Set<number>() },
+    });
+    // six advisory commits at once (several clients); the pool is sampled while their webhook
+    // analyses run: at most one of them is in the pool at a time (running or waiting)
+    await Promise.all(models.map((modelId) => imports.commitCsaf(TEST_ACTOR, modelId, demoAdvisory())));
+    let busiest = 0;
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        const st = h.services.analysis.poolStats();
+        busiest = Math.max(busiest, st.running + st.waiting);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    })();
+    const done = imports.settled();
+    await new Promise((r) => setTimeout(r, 50));
+    const duringBacklog = busiest;
+    // a user's analysis of another model meanwhile is admitted and answered
+    const summary = await runInAnalysisScope(viewer(), () => h.services.analysis.attackGraphSummary(other));
+    expect(summary.targetIds.length).toBeGreaterThan(0);
+    await done;
+    sampling = false;
+    await sampler;
+    // On 06976bd (2 workers): running 2, waiting 4, all of them webhook analyses; a viewer's summary
+    // took 7.8 s against 0.55 s alone. Now: one background analysis at a time.
+    expect(duringBacklog).toBeLessThanOrEqual(1);
+    expect(busiest).toBeLessThanOrEqual(2); // the background one and the viewer's
+    expect(new Set(events().map((e) => e.modelId))).toEqual(new Set(models));
   });
 });
