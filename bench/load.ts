@@ -31,6 +31,7 @@
  *
  * Options: --clients 50  --seconds 60  --models 10  --restart-at 0.5  --no-restart  --no-docs  --dev-no-auth
  *          --port 7691 (Neo4j)  --keep-neo4j (leave it running afterwards)  --from-source
+ *          --profile-server DIR (a V8 CPU profile of the server, written to DIR when it exits)
  *          --smoke: a small run that checks the load test still works: 3 clients for 5 s, no
  *          restart, the server from source, no docs. `npm test` runs it on the suite's own Neo4j
  *          (NEO4J_URI; test/integration/bench-smoke.int.test.ts). The restart is left out there: it
@@ -72,6 +73,8 @@ const NEO4J_PORT = Number(arg('port', '7691'));
 const FROM_SOURCE = SMOKE || flag('from-source');
 const WRITE_DOCS = !SMOKE && !flag('no-docs');
 const DEV_NO_AUTH = flag('dev-no-auth');
+/** Directory for a V8 CPU profile of the server process (written when it exits), or null. */
+const PROFILE_SERVER = arg('profile-server', '') || null;
 /** Per-request client timeout (ms): longer than the server's 15 s transaction retry. */
 const REQUEST_TIMEOUT_MS = 30000;
 const DEMO = 'demo-hospital';
@@ -143,9 +146,12 @@ interface Server {
 /** Spawns node server/dist/main.js; resolves once /readyz answers 200. Its output goes to `logFile`. */
 async function startServer(neo4jUri: string, port: number, adminPassword: string, logFile: string): Promise<Server> {
   const out = fs.openSync(logFile, 'w');
-  const entry = FROM_SOURCE
-    ? ['--require', 'tsx/cjs', path.join(ROOT, 'server', 'src', 'main.ts')]
-    : [path.join(ROOT, 'server', 'dist', 'main.js')];
+  const entry = [
+    ...(PROFILE_SERVER ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(PROFILE_SERVER)}`] : []),
+    ...(FROM_SOURCE
+      ? ['--require', 'tsx/cjs', path.join(ROOT, 'server', 'src', 'main.ts')]
+      : [path.join(ROOT, 'server', 'dist', 'main.js')]),
+  ];
   const child = spawn(process.execPath, entry, {
     cwd: ROOT,
     env: {

@@ -11,7 +11,9 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { DomainError } from '../../server/src/domain/errors';
 import type { ModelDocument } from '../../server/src/domain/types';
+import { CatalogueRepository } from '../../server/src/graph/repositories/catalogue-repository';
 import { ModelRepository } from '../../server/src/graph/repositories/model-repository';
+import { runInAnalysisScope, scopeOfRequest } from '../../server/src/services/analysis-scope';
 import type { ElementKind } from '../../server/src/services/model-service';
 import { concreteEdit, editDraw } from '../support/model-edits';
 import { TEST_ACTOR, TestHelper } from '../support/neo4j';
@@ -111,5 +113,44 @@ describe('fast writes: the kept snapshot is what the database holds', () => {
     expect(kept.version).toBe(fresh.version);
     expect(kept.document).toStrictEqual(fresh.document);
     expect(kept.document.model).toStrictEqual({ id: modelId, name: 'Renamed hospital' });
+  });
+
+  it('one request reads each version once, and sees its own writes; outside a request every call reads', async () => {
+    const models = h.services.models;
+    const modelId = h.uniqueModelId('fast-request');
+    await models.importModel(TEST_ACTOR, demo, { targetModelId: modelId });
+    await models.snapshot(modelId);
+    const versions = jest.spyOn(ModelRepository.prototype, 'version');
+    const catalogueVersions = jest.spyOn(CatalogueRepository.prototype, 'version');
+    versions.mockClear();
+    catalogueVersions.mockClear();
+    const zone = demo.zones[0]!.id;
+    const request = {}; // what lives as long as one request (the GraphQL context)
+    await runInAnalysisScope(scopeOfRequest(request, { kind: 'USER', id: 'u', role: 'EDITOR' }), async () => {
+      const header = await models.get(modelId); // the model field: its header's version serves the request
+      const first = await models.snapshot(modelId);
+      await h.services.catalogues.current();
+      const again = await models.snapshot(modelId);
+      await h.services.catalogues.current();
+      expect(first.version).toBe(header!.version);
+      expect(again).toBe(first);
+      expect(versions).not.toHaveBeenCalled();
+      expect(catalogueVersions).toHaveBeenCalledTimes(1);
+      // a write of the request: the next read of the request sees it
+      await models.createElement(TEST_ACTOR, modelId, 'devices', {
+        ...demo.devices[0]!,
+        id: 'dev-in-request',
+        name: 'Written in the request',
+        zoneIds: [zone],
+      } as never);
+      const after = await models.snapshot(modelId);
+      expect(after.version).toBe(first.version + 1);
+      expect(after.document.devices.some((d) => d.id === 'dev-in-request')).toBe(true);
+    });
+    // outside any request (start-up, background work) every call asks Neo4j
+    versions.mockClear();
+    await models.snapshot(modelId);
+    await models.snapshot(modelId);
+    expect(versions).toHaveBeenCalledTimes(2);
   });
 });

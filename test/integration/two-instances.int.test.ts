@@ -13,6 +13,7 @@ import pino from 'pino';
 import { createServer } from '../../server/src/app';
 import { bootstrap, createServices } from '../../server/src/bootstrap';
 import { loadGraphqlHardening } from '../../server/src/config';
+import { SYSTEM_ACTOR } from '../../server/src/domain/auth/principal';
 import type { Services } from '../../server/src/context';
 import { Database } from '../../server/src/graph/database';
 import { TEST_ADMIN_PASSWORD, TestHelper } from '../support/neo4j';
@@ -209,5 +210,102 @@ describe('two instances, one database', () => {
       { m: modelId },
     );
     expect(seen.model.element.manufacturer).toBe('Seen');
+  });
+
+  // Writes start optimistically on the copy an instance keeps (issue 11 point 7): these are the
+  // cases where that copy is old because the other instance wrote since.
+  it('a write from an instance whose kept copy is old: expectedVersion of the newer version is accepted', async () => {
+    // A writes (and keeps the written version); B writes after it, so A's copy is one version old
+    await gqlOk(
+      a,
+      `mutation($m: ID!) { updateDevice(modelId: $m, id: "dev-02", patch: { manufacturer: "A1" }) { id } }`,
+      {
+        m: modelId,
+      },
+    );
+    await gqlOk(b, `mutation($m: ID!) { updateDevice(modelId: $m, id: "dev-02", patch: { modelName: "B1" }) { id } }`, {
+      m: modelId,
+    });
+    const current = await versionOn(b);
+    // the client read the current version through B and writes through A
+    const r = await gql<{ updateDevice: { id: string } }>(
+      a,
+      `mutation($m: ID!, $v: Int!) { updateDevice(modelId: $m, id: "dev-02", patch: { software: "A2" }, expectedVersion: $v) { id } }`,
+      { m: modelId, v: current },
+    );
+    expect(r.errors).toBeUndefined();
+    expect(await versionOn(a)).toBe(current + 1);
+    const stored = await gqlOk<{ model: { element: Record<string, string> } }>(
+      a,
+      `query($m: ID!) { model(id: $m) { element(id: "dev-02") { ... on Device { manufacturer modelName software } } } }`,
+      { m: modelId },
+    );
+    // B's change survives A's write (A did not write from its old copy)
+    expect(stored.model.element).toEqual({ manufacturer: 'A1', modelName: 'B1', software: 'A2' });
+    // and a stale expectedVersion is still refused, with the current version
+    const stale = await gql(
+      a,
+      `mutation($m: ID!, $v: Int!) { updateDevice(modelId: $m, id: "dev-02", patch: { software: "A3" }, expectedVersion: $v) { id } }`,
+      { m: modelId, v: current },
+    );
+    expect(stale.errors?.[0]?.extensions?.['code']).toBe('CONFLICT');
+  });
+
+  it('a write from an instance whose kept copy lacks an element the other instance created is accepted', async () => {
+    await gqlOk(
+      a,
+      `mutation($m: ID!) { updateDevice(modelId: $m, id: "dev-03", patch: { manufacturer: "A" }) { id } }`,
+      {
+        m: modelId,
+      },
+    );
+    // B creates a zone A's copy does not have; A then moves a device into it
+    await gqlOk(
+      b,
+      `mutation($m: ID!) { createZone(modelId: $m, input: { id: "icu", name: "ICU", kind: CLINICAL, entryPoint: false }) { id } }`,
+      { m: modelId },
+    );
+    const moved = await gql<{ updateDevice: { zoneIds: string[] } }>(
+      a,
+      `mutation($m: ID!) { updateDevice(modelId: $m, id: "dev-03", patch: { zoneIds: ["icu"] }) { zoneIds } }`,
+      { m: modelId },
+    );
+    expect(moved.errors).toBeUndefined();
+    expect(moved.data?.updateDevice.zoneIds).toEqual(['icu']);
+    // and an element B deleted is not found by A, although A's copy still has it
+    await gqlOk(
+      a,
+      `mutation($m: ID!) { updateDevice(modelId: $m, id: "dev-04", patch: { manufacturer: "A" }) { id } }`,
+      {
+        m: modelId,
+      },
+    );
+    await gqlOk(b, `mutation($m: ID!) { deleteDevice(modelId: $m, id: "dev-04") { deletedIds } }`, { m: modelId });
+    const gone = await gql(
+      a,
+      `mutation($m: ID!) { updateDevice(modelId: $m, id: "dev-04", patch: { manufacturer: "B" }) { id } }`,
+      {
+        m: modelId,
+      },
+    );
+    expect(gone.errors?.[0]?.extensions?.['code']).toBe('NOT_FOUND');
+  });
+
+  it('a catalogue loaded through one instance is what the other validates its next write against', async () => {
+    const original = await b.services.catalogues.current();
+    const before = (await a.services.catalogues.lastRead()).catalogueVersion;
+    const next = { ...original, catalogueVersion: `${before}-two-instances` };
+    await b.services.catalogues.load(SYSTEM_ACTOR, next);
+    try {
+      // A still holds the old catalogue; its write is checked against the one in force and retried
+      await gqlOk(
+        a,
+        `mutation($m: ID!) { updateDevice(modelId: $m, id: "dev-05", patch: { manufacturer: "C" }) { id } }`,
+        { m: modelId },
+      );
+      expect((await a.services.catalogues.lastRead()).catalogueVersion).toBe(next.catalogueVersion);
+    } finally {
+      await b.services.catalogues.load(SYSTEM_ACTOR, original); // as model-api.int.test.ts does
+    }
   });
 });

@@ -128,6 +128,8 @@ export class Database {
    * retrying for maxTransactionRetryTime during an outage.
    */
   private knownDown = false;
+  /** How long a read is retried while the database cannot serve it, ms (the driver's maxTransactionRetryTime). */
+  private readonly maxRetryMs: number;
 
   constructor(opts: DatabaseOptions) {
     const auth = opts.password ? neo4j.auth.basic(opts.user ?? 'neo4j', opts.password) : undefined;
@@ -140,6 +142,7 @@ export class Database {
       logging: { level: 'error', logger: () => {} },
     });
     this.database = opts.database ?? 'neo4j';
+    this.maxRetryMs = opts.maxTransactionRetryTimeMs ?? 15000;
   }
 
   private wrap(tx: ManagedTransaction): Tx {
@@ -192,9 +195,37 @@ export class Database {
     return this.transaction('WRITE', work);
   }
 
-  /** Shortcut: one named read query. */
+  /**
+   * One named read query as an auto-commit transaction: two Bolt messages (RUN, PULL) instead
+   * of a managed transaction's four, about half the CPU of Neo4j and of the driver per query
+   * (measured on the load test's instance: 0.7 ms against 1.5 ms of Neo4j CPU; issue 11 point 7).
+   * Auto-commit transactions are not retried by the driver, so this retries what a managed read
+   * would: errors meaning the database cannot serve right now (isUnavailable), with the driver's
+   * back-off (1 s doubling, ±20 % jitter) for up to maxTransactionRetryTimeMs, and the same outage
+   * fast path. A read has no side effects, so retrying it is always safe.
+   * Errors: ServiceUnavailableError; others translated as in {@link read}.
+   */
   async query(name: QueryName, params: Params = {}): Promise<Row[]> {
-    return this.read((tx) => tx.run(name, params));
+    const started = Date.now();
+    for (let delay = 1000; ; delay *= 2) {
+      if (this.knownDown && !(await this.isReady(1000))) {
+        throw new ServiceUnavailableError('the graph database is unavailable; retry shortly');
+      }
+      const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.READ });
+      const wait = delay * (0.8 + Math.random() * 0.4);
+      try {
+        const res = await session.run(cypher(name), params);
+        this.knownDown = false;
+        return res.records.map((r) => toPlain(r.toObject()) as Row);
+      } catch (e) {
+        if (isConnectionLoss(e)) this.knownDown = true;
+        const code = (e as { code?: string }).code ?? '';
+        if (!isUnavailable(e, code) || Date.now() - started + wait > this.maxRetryMs) throw translateDriverError(e);
+      } finally {
+        await session.close();
+      }
+      await new Promise((r) => setTimeout(r, wait));
+    }
   }
 
   /** Applies cypher/schema/*.cypher (idempotent: IF NOT EXISTS). */

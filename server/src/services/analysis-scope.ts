@@ -33,6 +33,11 @@ export interface AnalysisScope {
   /** Aborted when the client goes away. */
   signal?: AbortSignal;
   usage: RequestUsage;
+  /**
+   * What the request has read once for all its fields ({@link readOncePerRequest}); absent
+   * outside requests (start-up, background work), which always read afresh.
+   */
+  reads?: Map<string, Promise<unknown>>;
 }
 
 const storage = new AsyncLocalStorage<AnalysisScope>();
@@ -68,6 +73,39 @@ export function withAnalysisSignal<T>(signal: AbortSignal, fn: () => T): T {
   );
 }
 
+/**
+ * `read()` once per request: the first call of a request under `key` reads, later calls of the
+ * same request (any field, any service) share its answer; outside a request it always reads.
+ * For version stamps (a model's version, the catalogue's): a request then sees one version of
+ * each throughout and pays one round trip to Neo4j for it, not one per field (MedThreat issue 11
+ * point 7). A failed read is not kept. Writes of the request must call {@link rememberForRequest}
+ * with what they wrote (or undefined to read again).
+ */
+export function readOncePerRequest<T>(key: string, read: () => Promise<T>): Promise<T> {
+  const reads = storage.getStore()?.reads;
+  if (!reads) return read();
+  const known = reads.get(key) as Promise<T> | undefined;
+  if (known) return known;
+  const reading = read();
+  reads.set(key, reading);
+  reading.catch(() => {
+    if (reads.get(key) === reading) reads.delete(key);
+  });
+  return reading;
+}
+
+/**
+ * Replaces what the current request knows under `key` (after a write of the request, or a fresher
+ * read); `undefined` forgets it, so the next {@link readOncePerRequest} reads again. No effect
+ * outside a request.
+ */
+export function rememberForRequest<T>(key: string, value: T | undefined): void {
+  const reads = storage.getStore()?.reads;
+  if (!reads) return;
+  if (value === undefined) reads.delete(key);
+  else reads.set(key, Promise.resolve(value));
+}
+
 const newUsage = (): RequestUsage => ({ analyses: 0, budgetPoints: new Set() });
 
 /**
@@ -86,6 +124,7 @@ export function scopeOfRequest(
       role: principal.role,
       ...(signal ? { signal } : {}),
       usage: newUsage(),
+      reads: new Map(),
     };
     byRequest.set(request, scope);
   }

@@ -8,6 +8,10 @@ import type { Actor } from '../domain/auth/principal';
 import { validateCatalogue } from '../domain/catalogue';
 import { ServiceUnavailableError, withPathPrefix } from '../domain/errors';
 import type { Catalogue } from '../domain/types';
+import { readOncePerRequest, rememberForRequest } from './analysis-scope';
+
+/** Key of the catalogue's version among what a request reads once (analysis-scope.ts). */
+const CATALOGUE_VERSION = 'catalogue-version';
 
 export class CatalogueService {
   private cached: Catalogue | null = null;
@@ -18,12 +22,13 @@ export class CatalogueService {
   ) {}
 
   /**
-   * The catalogue in force. One cheap version query per call keeps several stateless server
-   * instances consistent; the full catalogue is re-read only when its version changes.
+   * The catalogue in force. One cheap version query per request (every field of a request sees
+   * the same version) keeps several stateless server instances consistent; the full catalogue
+   * is re-read only when its version changes.
    * Throws ServiceUnavailableError if no catalogue has been loaded yet.
    */
   async current(): Promise<Catalogue> {
-    const version = (await this.repo.version())?.version ?? null;
+    const version = (await readOncePerRequest(CATALOGUE_VERSION, () => this.repo.version()))?.version ?? null;
     if (version === null) throw new ServiceUnavailableError('no catalogue loaded yet; the server is still starting');
     if (this.cached?.catalogueVersion !== version) {
       const loaded = await this.repo.get();
@@ -31,6 +36,15 @@ export class CatalogueService {
       this.cached = loaded;
     }
     return this.cached;
+  }
+
+  /**
+   * The catalogue this process last read, without asking Neo4j whether it is still in force (the
+   * current one when none was read yet). For writers that check the catalogue version under their
+   * write lock (ModelRepository.applyChanges) and retry with {@link current} on a mismatch.
+   */
+  async lastRead(): Promise<Catalogue> {
+    return this.cached ?? this.current();
   }
 
   /**
@@ -55,6 +69,7 @@ export class CatalogueService {
       }),
     );
     this.cached = null;
+    rememberForRequest(CATALOGUE_VERSION, undefined);
     return this.current();
   }
 
@@ -68,6 +83,7 @@ export class CatalogueService {
     if (current && (!current.bundled || current.version === catalogue.catalogueVersion)) return false;
     await this.repo.replace(validateCatalogue(catalogue), { bundled: true });
     this.cached = null;
+    rememberForRequest(CATALOGUE_VERSION, undefined);
     return true;
   }
 }

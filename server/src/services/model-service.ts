@@ -23,10 +23,11 @@ import {
   type ChangeSet,
   type InTransaction,
   type ModelRepository,
+  type ModelStamp,
 } from '../graph/repositories/model-repository';
 import type { Actor } from '../domain/auth/principal';
 import { LRUCache } from 'lru-cache';
-import { DEFAULT_CACHE_BYTES } from './analysis-scope';
+import { DEFAULT_CACHE_BYTES, readOncePerRequest, rememberForRequest } from './analysis-scope';
 import {
   ConflictError,
   DomainError,
@@ -201,25 +202,47 @@ export class ModelService {
     return this.repo.list();
   }
 
-  /** One model header, or null. */
-  get(modelId: string): Promise<ThreatModelSummary | null> {
-    return this.repo.get(modelId);
+  /**
+   * One model header, or null. Its version is what the rest of the request reads as the model's
+   * version ({@link snapshot}), so a request that asks for the header first reads the version once.
+   */
+  async get(modelId: string): Promise<ThreatModelSummary | null> {
+    const header = await this.repo.get(modelId);
+    this.stamped(modelId, header && { version: header.version, createdAt: header.createdAt });
+    return header;
+  }
+
+  /**
+   * The model's stored stamp (version and creation time, null when it does not exist), read once
+   * per request (analysis-scope.ts readOncePerRequest) unless `fresh`.
+   */
+  private stampOf(modelId: string, fresh: boolean): Promise<ModelStamp | null> {
+    if (fresh) this.stamped(modelId, undefined);
+    return readOncePerRequest(`model:${modelId}`, () => this.repo.version(modelId));
+  }
+
+  /** What the current request knows of the model's stamp after a write or a fresher read (undefined: read again). */
+  private stamped(modelId: string, stamp: ModelStamp | null | undefined): void {
+    rememberForRequest(`model:${modelId}`, stamp);
   }
 
   /**
    * A consistent snapshot of the model, from the cache when its version is current (one cheap
-   * version query), otherwise loaded with a handful of queries. Callers must not mutate it.
+   * version query, made once per request: every field of a request sees the same version),
+   * otherwise loaded with a handful of queries. Callers must not mutate it.
+   * `fresh`: read the version again even if this request has read it (writers).
    * Throws NotFoundError.
    */
-  async snapshot(modelId: string): Promise<ModelSnapshot> {
+  async snapshot(modelId: string, fresh = false): Promise<ModelSnapshot> {
     for (let attempt = 1; ; attempt++) {
-      const stamp = await this.repo.version(modelId);
+      const stamp = await this.stampOf(modelId, fresh || attempt > 1);
       if (stamp === null) throw new NotFoundError(`model '${modelId}' does not exist`, 'modelId');
       const hit = this.snapshots.get(modelId); // also makes it the most recently used
       if (hit && hit.version === stamp.version && hit.createdAt === stamp.createdAt) return hit;
       try {
         const loaded = await this.repo.load(modelId);
         this.remember(modelId, loaded);
+        this.stamped(modelId, { version: loaded.version, createdAt: loaded.createdAt });
         return loaded;
       } catch (e) {
         // the model changed while it was read: read again (a few times), never serve a mixed state
@@ -278,7 +301,7 @@ export class ModelService {
     const summary = await this.oneWriterAtATime(modelId, async () => {
       for (let attempt = 1; ; attempt++) {
         // the model as it is now (consistent, cached): what a replace keeps as its snapshot
-        const before = replace && (await this.repo.version(modelId)) ? await this.snapshotOrNull(modelId) : null;
+        const before = replace && (await this.repo.version(modelId)) ? await this.snapshotOrNull(modelId, true) : null;
         if (options.expectedVersion !== undefined && before && before.version !== options.expectedVersion) {
           throw new StaleVersionError(modelId, options.expectedVersion, before.version);
         }
@@ -332,6 +355,7 @@ export class ModelService {
           await new Promise((r) => setTimeout(r, raceBackoffMs(attempt)));
         } finally {
           this.snapshots.delete(modelId);
+          this.stamped(modelId, undefined);
         }
       }
     });
@@ -373,9 +397,9 @@ export class ModelService {
   }
 
   /** The snapshot of a model, or null when it does not exist (deleted since it was seen). */
-  private async snapshotOrNull(modelId: string): Promise<ModelSnapshot | null> {
+  private async snapshotOrNull(modelId: string, fresh = false): Promise<ModelSnapshot | null> {
     try {
-      return await this.snapshot(modelId);
+      return await this.snapshot(modelId, fresh);
     } catch (e) {
       if (e instanceof NotFoundError) return null;
       throw e;
@@ -421,7 +445,7 @@ export class ModelService {
   async createModel(actor: Actor, id: string, name: string, description?: string): Promise<ThreatModelSummary> {
     checkModelId(id);
     if (!name.trim()) throw new ValidationError('name must not be empty', 'name');
-    return this.repo.create(
+    const created = await this.repo.create(
       id,
       name,
       description,
@@ -429,6 +453,8 @@ export class ModelService {
         { kind: 'model', id, before: null, after: { id, name: m.name, description: m.description ?? null } },
       ]),
     );
+    this.stamped(id, { version: created.version, createdAt: created.createdAt });
+    return created;
   }
 
   /**
@@ -443,6 +469,7 @@ export class ModelService {
     expectedVersion?: number,
   ): Promise<ThreatModelSummary> {
     const current = await this.repo.get(id);
+    this.stamped(id, undefined);
     if (!current) throw new NotFoundError(`model '${id}' does not exist`, 'id');
     if (name !== undefined && (name === null || !name.trim()))
       throw new ValidationError('name must not be empty', 'name');
@@ -463,6 +490,7 @@ export class ModelService {
     );
     // The header step is one version step: a snapshot of the version before it is the new
     // version with the old header, so it stays warm (versions are never reused within a createdAt).
+    this.stamped(id, { version: updated.version, createdAt: updated.createdAt });
     const cached = this.snapshots.peek(id);
     if (cached && cached.version === updated.version - 1 && cached.createdAt === updated.createdAt) {
       const model = stripUndefined({ id, name: updated.name, description: updated.description });
@@ -481,6 +509,7 @@ export class ModelService {
    */
   async deleteModel(actor: Actor, id: string, expectedVersion?: number): Promise<boolean> {
     this.snapshots.delete(id);
+    this.stamped(id, undefined);
     return this.repo.delete(
       id,
       this.audited(actor, `deleted model '${id}' with all its elements`, (m) => [
@@ -873,16 +902,44 @@ export class ModelService {
     onVersion: ((version: number) => void) | undefined,
     mode: ChangeMode,
   ): Promise<T> {
+    // Optimistic first try (fast writes): the snapshot this process keeps of the model (its own
+    // last write, or the last read) and the catalogue it last read, without asking Neo4j whether
+    // they are still current; the write transaction checks both under the model's lock
+    // (applyChanges) and a mismatch tries again on fresh reads. It takes the version reads out of
+    // each model's write queue (issue 11 point 7). The optimistic try is not counted as an attempt.
+    let trustKept = mode.keepSnapshot === true;
     for (let attempt = 1; ; attempt++) {
-      // the two version checks (model, catalogue) in parallel: both are round trips to Neo4j
-      const [snap, catalogue] = await Promise.all([this.snapshot(modelId), this.catalogues.current()]);
+      const kept = trustKept ? this.snapshots.get(modelId) : undefined;
+      const optimistic = kept !== undefined;
+      trustKept = false;
+      // otherwise the two version checks (model, catalogue) in parallel, both read afresh (a
+      // writer must not trust what this request read before)
+      const [snap, catalogue] = kept
+        ? [kept, await this.catalogues.lastRead()]
+        : await Promise.all([this.snapshot(modelId, true), this.catalogues.current()]);
       // stale before any work (the write below checks again under the model's lock)
       if (mode.expectedVersion !== undefined && snap.version !== mode.expectedVersion) {
+        if (optimistic) {
+          attempt--; // perhaps only the kept copy is old: read afresh before answering CONFLICT
+          continue;
+        }
         throw new StaleVersionError(modelId, mode.expectedVersion, snap.version);
       }
       const doc = mode.copy ? mode.copy(snap.document) : structuredClone(snap.document);
-      const { result, changes, focus } = edit(doc);
+      let edited: ReturnType<typeof edit>;
+      try {
+        edited = edit(doc);
+      } catch (e) {
+        if (!optimistic || !(e instanceof DomainError)) throw e;
+        attempt--; // refused on the kept copy (an element not found, …): decide on fresh reads
+        continue;
+      }
+      const { result, changes, focus } = edited;
       if (mode.skipEmpty && changes.deleteIds.length === 0 && ELEMENT_KINDS.every((k) => changes[k].length === 0)) {
+        if (optimistic) {
+          attempt--; // "nothing to change" is only sure of the current version
+          continue;
+        }
         onVersion?.(snap.version);
         return result;
       }
@@ -890,25 +947,43 @@ export class ModelService {
         if (mode.validate) mode.validate(doc, catalogue, { before: snap.document, changes });
         else validateModelDocument(doc, catalogue, { misfitAllowed: storedPlacement(snap.document) });
       } catch (e) {
+        if (optimistic && e instanceof ValidationError) {
+          attempt--; // refused on the kept copy: the answer must be the current version's
+          continue;
+        }
         if (e instanceof ValidationError && focus) throw refocus(e, focus);
         if (e instanceof ValidationError) throw new ConflictError(e.message, e.field);
         throw e;
       }
       try {
         const audit = auditChanges(snap.document, doc, changes);
+        const summary = mode.note ? `${mode.note}: ${describe(audit) || 'no change'}` : describe(audit);
         const version = await this.db.write(async (tx) => {
-          const v = await this.repo.applyChanges(tx, modelId, snap.version, changes, mode.expectedVersion);
-          const summary = mode.note ? `${mode.note}: ${describe(audit) || 'no change'}` : describe(audit);
-          await this.audit.record(tx, actor, { modelId, modelVersion: v, summary, changes: audit });
+          const read = {
+            version: snap.version,
+            createdAt: snap.createdAt,
+            catalogueVersion: catalogue.catalogueVersion,
+          };
+          // the audit entry is sent right behind the change (pipelined, see applyChanges): the
+          // version it names is the one the guard lets through, read.version + 1
+          const [v] = await Promise.all([
+            this.repo.applyChanges(tx, modelId, read, changes, mode.expectedVersion),
+            this.audit.record(tx, actor, { modelId, modelVersion: snap.version + 1, summary, changes: audit }),
+          ]);
           return v;
         });
         onVersion?.(version);
+        this.stamped(modelId, { version, createdAt: snap.createdAt });
         if (mode.keepSnapshot) {
           this.remember(modelId, { document: loadedForm(doc, changes), version, createdAt: snap.createdAt });
         } else this.snapshots.delete(modelId);
         return result;
       } catch (e) {
         const raced = e instanceof ConflictError && e.field === 'modelId';
+        if (raced && optimistic) {
+          attempt--; // the kept copy was old: try again at once on fresh reads
+          continue;
+        }
         if (!raced || attempt >= MAX_WRITE_ATTEMPTS) throw e;
         // another writer won: back off a random few ms (growing) so busy models do not livelock
         await new Promise((r) => setTimeout(r, raceBackoffMs(attempt)));

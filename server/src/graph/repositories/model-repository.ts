@@ -220,31 +220,41 @@ export class ModelRepository {
   }
 
   /**
-   * Writes a change set in the caller's transaction, after bumping the model version from
-   * `readVersion` (the version the caller's snapshot was read at). Throws ConflictError (field
-   * `modelId`) if the model changed since it was read (the caller re-reads and retries). With
-   * `clientVersion` (the client's expectedVersion), a model not at that version under the lock
-   * throws StaleVersionError instead (not to be retried). Returns the new version.
+   * Writes a change set in the caller's transaction, after bumping the model version from the
+   * state the caller's snapshot was read at (`read`: version and creation time) and checking the
+   * catalogue version it validated against (`read.catalogueVersion`), all under the model's
+   * write lock. Throws ConflictError (field `modelId`) if the model changed, was recreated or the
+   * catalogue was replaced since (the caller re-reads and retries). With `clientVersion` (the
+   * client's expectedVersion), a model not at that version under the lock throws
+   * StaleVersionError instead (not to be retried). Returns the new version.
    */
   async applyChanges(
     tx: Tx,
     modelId: string,
-    readVersion: number,
+    read: ModelStamp & { catalogueVersion: string },
     changes: ChangeSet,
     clientVersion?: number,
   ): Promise<number> {
-    const bumped = await tx.run('model/bump-model-version', { modelId });
-    if (bumped.length === 0) throw new NotFoundError(`model '${modelId}' does not exist`, 'modelId');
-    const previous = bumped[0]!['previous'] as number;
-    if (clientVersion !== undefined && previous !== clientVersion) {
+    // Pipelined: the writes go out right behind the bump without waiting for its answer (one
+    // round trip to Neo4j instead of one per statement); Neo4j runs them in order, so after the
+    // lock. On a failed check below the transaction rolls them back with everything else.
+    const bumping = tx.run('model/bump-model-version', { modelId });
+    const writing = writeElements(tx, modelId, changes, true);
+    writing.catch(() => undefined); // awaited below, or abandoned with the rolled-back transaction
+    const bumped = (await bumping)[0];
+    if (!bumped) throw new NotFoundError(`model '${modelId}' does not exist`, 'modelId');
+    const previous = bumped['previous'] as number;
+    const sameModel = bumped['createdAt'] === read.createdAt;
+    if (clientVersion !== undefined && sameModel && previous !== clientVersion) {
       throw new StaleVersionError(modelId, clientVersion, previous);
     }
-    if (previous !== readVersion) {
-      // another write committed since our snapshot: abort (roll back) so the caller retries on fresh data
+    if (previous !== read.version || !sameModel || bumped['catalogueVersion'] !== read.catalogueVersion) {
+      // another write committed since our snapshot (or the model was recreated, or the catalogue
+      // replaced): abort (roll back) so the caller retries on fresh data
       throw new ConflictError(`model '${modelId}' was changed by another request; reload and retry`, 'modelId');
     }
-    await writeElements(tx, modelId, changes);
-    return bumped[0]!['version'] as number;
+    await writing;
+    return bumped['version'] as number;
   }
 
   /**
@@ -317,22 +327,39 @@ export class ModelRepository {
 }
 
 /** Deletes, then upserts in dependency order (zones before devices before interfaces ...). */
-async function writeElements(tx: Tx, modelId: string, c: ChangeSet): Promise<void> {
-  if (c.deleteIds.length) await tx.run('element/delete-elements', { modelId, ids: c.deleteIds });
-  if (c.zones.length) await tx.run('element/upsert-zones', { modelId, zones: c.zones.map(zoneParams) });
-  if (c.devices.length) await tx.run('element/upsert-devices', { modelId, devices: c.devices.map(deviceParams) });
+/**
+ * Writes the change set's statements in the caller's transaction, deletions first, then upserts
+ * by kind. `pipelined` (small edits) sends them all without waiting in between (Neo4j runs them
+ * in the order sent); otherwise (whole documents: every statement's parameters are built only
+ * when the one before has run, so a 10k-device import holds one kind's parameters at a time)
+ * one after the other. Resolves when all have run; rejects with the first failure.
+ */
+async function writeElements(tx: Tx, modelId: string, c: ChangeSet, pipelined = false): Promise<void> {
+  const statements: (() => Promise<unknown>)[] = [];
+  if (c.deleteIds.length) statements.push(() => tx.run('element/delete-elements', { modelId, ids: c.deleteIds }));
+  if (c.zones.length)
+    statements.push(() => tx.run('element/upsert-zones', { modelId, zones: c.zones.map(zoneParams) }));
+  if (c.devices.length)
+    statements.push(() => tx.run('element/upsert-devices', { modelId, devices: c.devices.map(deviceParams) }));
   if (c.interfaces.length)
-    await tx.run('element/upsert-interfaces', { modelId, interfaces: c.interfaces.map(interfaceParams) });
-  if (c.channels.length) await tx.run('element/upsert-channels', { modelId, channels: c.channels.map(channelParams) });
-  if (c.assets.length) await tx.run('element/upsert-assets', { modelId, assets: c.assets.map(assetParams) });
+    statements.push(() =>
+      tx.run('element/upsert-interfaces', { modelId, interfaces: c.interfaces.map(interfaceParams) }),
+    );
+  if (c.channels.length)
+    statements.push(() => tx.run('element/upsert-channels', { modelId, channels: c.channels.map(channelParams) }));
+  if (c.assets.length)
+    statements.push(() => tx.run('element/upsert-assets', { modelId, assets: c.assets.map(assetParams) }));
   if (c.vulnerabilities.length)
-    await tx.run('element/upsert-vulnerabilities', {
-      modelId,
-      vulnerabilities: c.vulnerabilities.map(vulnerabilityParams),
-    });
+    statements.push(() =>
+      tx.run('element/upsert-vulnerabilities', {
+        modelId,
+        vulnerabilities: c.vulnerabilities.map(vulnerabilityParams),
+      }),
+    );
   if (c.controlPlacements.length)
-    await tx.run('element/upsert-control-placements', {
-      modelId,
-      placements: c.controlPlacements.map(placementParams),
-    });
+    statements.push(() =>
+      tx.run('element/upsert-control-placements', { modelId, placements: c.controlPlacements.map(placementParams) }),
+    );
+  if (pipelined) await Promise.all(statements.map((run) => run()));
+  else for (const run of statements) await run();
 }
