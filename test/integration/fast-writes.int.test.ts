@@ -153,4 +153,62 @@ describe('fast writes: the kept snapshot is what the database holds', () => {
     await models.snapshot(modelId);
     expect(versions).toHaveBeenCalledTimes(2);
   });
+
+  it('writes queued on one model are committed in groups, each answered as if written alone (property)', async () => {
+    const models = h.services.models;
+    const transactions = jest.spyOn(h.db, 'write');
+    let grouped = 0;
+    let run = 0;
+    const apply = (modelId: string, edit: NonNullable<ReturnType<typeof concreteEdit>>) => {
+      const kind = edit.list as ElementKind;
+      if (edit.op === 'create') return models.createElement(TEST_ACTOR, modelId, kind, edit.element as never);
+      if (edit.op === 'update') return models.updateElement(TEST_ACTOR, modelId, kind, edit.id!, edit.patch!);
+      return models.deleteElement(TEST_ACTOR, modelId, kind, edit.id!);
+    };
+    /** What a caller was told: ok, or the error's code and message (model ids made alike). */
+    const answer = (r: PromiseSettledResult<unknown>, modelId: string) =>
+      r.status === 'fulfilled'
+        ? 'ok'
+        : r.reason instanceof DomainError
+          ? `${r.reason.code}: ${r.reason.message.split(modelId).join('M')}`
+          : `crash: ${String(r.reason)}`;
+    await fc.assert(
+      fc.asyncProperty(fc.array(editDraw, { minLength: 4, maxLength: 12 }), async (draws) => {
+        const alone = h.uniqueModelId(`alone-${run}`);
+        const grouped_ = h.uniqueModelId(`group-${run++}`);
+        await models.importModel(TEST_ACTOR, demo, { targetModelId: alone });
+        await models.importModel(TEST_ACTOR, demo, { targetModelId: grouped_ });
+        await models.snapshot(grouped_);
+        // one after the other on one model: the edits and their answers
+        const edits: NonNullable<ReturnType<typeof concreteEdit>>[] = [];
+        const answersAlone: string[] = [];
+        for (const [serial, draw] of draws.entries()) {
+          const edit = concreteEdit((await models.snapshot(alone)).document, draw, serial);
+          if (!edit) continue;
+          edits.push(edit);
+          answersAlone.push(answer((await Promise.allSettled([apply(alone, edit)]))[0]!, alone));
+        }
+        // the same edits all at once on the other: queued behind each other, committed in groups
+        transactions.mockClear();
+        const settled = await Promise.allSettled(edits.map((e) => apply(grouped_, e)));
+        expect(settled.map((r) => answer(r, grouped_))).toEqual(answersAlone);
+        const accepted = answersAlone.filter((a) => a === 'ok').length;
+        if (transactions.mock.calls.length < accepted) grouped++;
+        // the same model, version and history; the kept document is what the database holds
+        const [a, g] = [await models.snapshot(alone), await models.snapshot(grouped_)];
+        expect(g.version).toBe(a.version);
+        expect({ ...g.document, model: null }).toStrictEqual({ ...a.document, model: null });
+        const fresh = await new ModelRepository(h.db).load(grouped_);
+        expect(g.document).toStrictEqual(fresh.document);
+        const history = async (m: string) =>
+          (await h.services.audit.events({ modelId: m }, 100)).nodes
+            .filter((e) => e.modelVersion !== null && e.modelVersion > 1)
+            .map((e) => ({ v: e.modelVersion, s: e.summary.split(m).join('M') }))
+            .sort((x, y) => x.v! - y.v!);
+        expect(await history(grouped_)).toEqual(await history(alone));
+      }),
+      { numRuns: RUNS },
+    );
+    expect(grouped).toBeGreaterThan(0); // some writes did share a transaction
+  }, 600_000);
 });

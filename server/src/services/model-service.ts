@@ -145,7 +145,26 @@ interface ChangeMode {
   note?: string;
   /** The client's expectedVersion: StaleVersionError (nothing written) unless the model is at it. */
   expectedVersion?: number;
+  /**
+   * May be committed in one transaction with other writes queued on the same model (group
+   * commit, {@link ModelService} `changeBatch`): edits of the fast path, whose copy, validation and
+   * kept snapshot compose from one write to the next.
+   */
+  batchable?: boolean;
 }
+
+/** A batchable write waiting in its model's queue, and how to answer its caller. */
+interface QueuedWrite {
+  actor: Actor;
+  mode: ChangeMode;
+  edit: (doc: ModelDocument) => { result: unknown; changes: ChangeSet; focus?: Map<string, string> };
+  onVersion: ((version: number) => void) | undefined;
+  resolve: (done: { result: unknown; version: number; createdAt: string }) => void;
+  reject: (e: unknown) => void;
+}
+
+/** Most writes one group commit takes from a model's queue (the rest wait for the next). */
+const MAX_GROUP_COMMIT = 32;
 
 /**
  * Placements of `stored` (same id, control and element) may stay although they no longer fit
@@ -168,6 +187,8 @@ export class ModelService {
   private readonly snapshots: LRUCache<string, ModelSnapshot>;
   /** modelId → the tail of this process's queue of writes to it (see oneWriterAtATime). */
   private readonly writers = new Map<string, Promise<void>>();
+  /** modelId → batchable writes waiting for the model's next group commit (see {@link commitGroup}). */
+  private readonly queued = new Map<string, QueuedWrite[]>();
   /**
    * How element writes (create/update/delete of any kind, accepted placements) copy, validate and
    * cache: 'fast' (copy-on-write, incremental validation, the written document kept as the next
@@ -856,6 +877,7 @@ export class ModelService {
       validate: (doc, catalogue, { before, changes }) =>
         validateModelChange(before, doc, changes, catalogue, { misfitAllowed: storedPlacement(before) }),
       keepSnapshot: true,
+      batchable: true,
       ...expected,
     };
   }
@@ -873,7 +895,155 @@ export class ModelService {
     edit: (doc: ModelDocument) => { result: T; changes: ChangeSet; focus?: Map<string, string> },
     onVersion?: (version: number) => void,
   ): Promise<T> {
-    return this.oneWriterAtATime(modelId, () => this.changeNow(actor, modelId, edit, onVersion, mode));
+    if (!mode.batchable)
+      return this.oneWriterAtATime(modelId, () => this.changeNow(actor, modelId, edit, onVersion, mode));
+    return new Promise<{ result: unknown; version: number; createdAt: string }>((resolve, reject) => {
+      let queued = this.queued.get(modelId);
+      if (!queued) {
+        // the first write of a group takes a turn in the model's queue; writes arriving before
+        // that turn comes join it and are committed with it
+        this.queued.set(modelId, (queued = []));
+        const group = queued;
+        void this.oneWriterAtATime(modelId, () => {
+          this.queued.delete(modelId);
+          return this.commitGroup(modelId, group);
+        }).catch((e: unknown) => group.forEach((w) => w.reject(e))); // never leave a writer waiting
+      }
+      queued.push({ actor, mode, edit, onVersion, resolve, reject });
+    }).then(({ result, version, createdAt }) => {
+      this.stamped(modelId, { version, createdAt }); // in the writer's own request
+      return result as T;
+    });
+  }
+
+  /**
+   * Commits the batchable writes queued on one model (group commit, issue 11 point 7): each is
+   * applied, in arrival order, to the document the ones before it left, validated and answered
+   * exactly as if it had been written alone (a refused one changes nothing and gets its own
+   * error; an expectedVersion is compared with the version the writes before it lead to), and all
+   * accepted ones go to Neo4j in one transaction: their merged change set, one version step and
+   * one audit entry each (versions read.version + 1, + 2, … in order). One write alone takes the
+   * single path ({@link changeNow}); a transaction failing for any reason but a race falls back to
+   * writing them one by one, so each gets the answer it would have had.
+   */
+  private async commitGroup(modelId: string, queued: QueuedWrite[]): Promise<void> {
+    for (let from = 0; from < queued.length; from += MAX_GROUP_COMMIT) {
+      const group = queued.slice(from, from + MAX_GROUP_COMMIT);
+      if (group.length === 1) {
+        await this.writeAlone(modelId, group[0]!);
+        continue;
+      }
+      try {
+        await this.changeGroup(modelId, group);
+      } catch {
+        // not a race (e.g. a constraint of the database): one by one, each with its own answer
+        for (const w of group) await this.writeAlone(modelId, w);
+      }
+    }
+  }
+
+  /** A queued write on the single path ({@link changeNow}); answers it, never throws. */
+  private async writeAlone(modelId: string, w: QueuedWrite): Promise<void> {
+    let stamp = { version: 0, createdAt: '' };
+    await this.changeNow(w.actor, modelId, w.edit, w.onVersion, w.mode, (written) => (stamp = written)).then(
+      (result) => w.resolve({ result, ...stamp }),
+      w.reject,
+    );
+  }
+
+  /**
+   * One group commit (see {@link commitGroup}); answers every write of `group` when it succeeds,
+   * and those refused when it could decide them. Throws (answering none) when the transaction
+   * failed for a reason other than a race, which the caller then settles write by write.
+   */
+  private async changeGroup(modelId: string, group: QueuedWrite[]): Promise<void> {
+    let trustKept = true;
+    for (let attempt = 1; ; attempt++) {
+      const kept = trustKept ? this.snapshots.get(modelId) : undefined;
+      const optimistic = kept !== undefined;
+      trustKept = false;
+      const [snap, catalogue] = kept
+        ? [kept, await this.catalogues.lastRead()]
+        : await Promise.all([this.snapshot(modelId, true), this.catalogues.current()]);
+      // each write in turn on what the ones before it left; refusals are only final on fresh reads
+      let doc = snap.document;
+      let version = snap.version;
+      const accepted: { w: QueuedWrite; result: unknown; version: number; summary: string; audit: AuditChange[] }[] =
+        [];
+      const refused: { w: QueuedWrite; error: unknown }[] = [];
+      const changeSets: ChangeSet[] = [];
+      let stale = false;
+      for (const w of group) {
+        if (w.mode.expectedVersion !== undefined && w.mode.expectedVersion !== version) {
+          if (optimistic) stale = true;
+          else refused.push({ w, error: new StaleVersionError(modelId, w.mode.expectedVersion, version) });
+          if (stale) break;
+          continue;
+        }
+        const copy = w.mode.copy!(doc);
+        let edited: ReturnType<QueuedWrite['edit']>;
+        try {
+          edited = w.edit(copy);
+          w.mode.validate!(copy, catalogue, { before: doc, changes: edited.changes });
+        } catch (e) {
+          if (optimistic && e instanceof DomainError) {
+            stale = true;
+            break;
+          }
+          refused.push({ w, error: answerOfRefusal(e, edited!) });
+          continue;
+        }
+        const audit = auditChanges(doc, copy, edited.changes);
+        doc = loadedForm(copy, edited.changes);
+        version += 1;
+        changeSets.push(edited.changes);
+        accepted.push({ w, result: edited.result, version, summary: describe(audit), audit });
+      }
+      if (stale) {
+        attempt--; // decided on the kept copy: decide again on fresh reads
+        continue;
+      }
+      if (accepted.length > 0) {
+        try {
+          await this.db.write(async (tx) => {
+            const read = {
+              version: snap.version,
+              createdAt: snap.createdAt,
+              catalogueVersion: catalogue.catalogueVersion,
+            };
+            await Promise.all([
+              this.repo.applyChanges(tx, modelId, read, mergeChangeSets(changeSets), undefined, accepted.length),
+              ...accepted.map((a) =>
+                this.audit.record(tx, a.w.actor, {
+                  modelId,
+                  modelVersion: a.version,
+                  summary: a.summary,
+                  changes: a.audit,
+                }),
+              ),
+            ]);
+          });
+        } catch (e) {
+          const raced = e instanceof ConflictError && e.field === 'modelId';
+          if (raced && optimistic) {
+            attempt--;
+            continue;
+          }
+          if (raced && attempt < MAX_WRITE_ATTEMPTS) {
+            await new Promise((r) => setTimeout(r, raceBackoffMs(attempt)));
+            continue;
+          }
+          throw e;
+        }
+        this.remember(modelId, { document: doc, version, createdAt: snap.createdAt });
+      }
+      for (const a of accepted) {
+        a.w.onVersion?.(a.version);
+        a.w.resolve({ result: a.result, version: a.version, createdAt: snap.createdAt });
+      }
+      for (const r of refused) r.w.reject(r.error);
+      return;
+    }
   }
 
   /**
@@ -901,6 +1071,7 @@ export class ModelService {
     edit: (doc: ModelDocument) => { result: T; changes: ChangeSet; focus?: Map<string, string> },
     onVersion: ((version: number) => void) | undefined,
     mode: ChangeMode,
+    written?: (stamp: ModelStamp) => void,
   ): Promise<T> {
     // Optimistic first try (fast writes): the snapshot this process keeps of the model (its own
     // last write, or the last read) and the catalogue it last read, without asking Neo4j whether
@@ -941,6 +1112,7 @@ export class ModelService {
           continue;
         }
         onVersion?.(snap.version);
+        written?.({ version: snap.version, createdAt: snap.createdAt });
         return result;
       }
       try {
@@ -973,6 +1145,7 @@ export class ModelService {
           return v;
         });
         onVersion?.(version);
+        written?.({ version, createdAt: snap.createdAt });
         this.stamped(modelId, { version, createdAt: snap.createdAt });
         if (mode.keepSnapshot) {
           this.remember(modelId, { document: loadedForm(doc, changes), version, createdAt: snap.createdAt });
@@ -995,6 +1168,40 @@ export class ModelService {
 // ---------------------------------------------------------------------------------------------
 // Helpers (pure)
 // ---------------------------------------------------------------------------------------------
+
+/**
+ * What a caller is told when its edit or the validation of the edited document refused it:
+ * a ValidationError on the fields of its input (refocused) or, when the problem lies elsewhere in
+ * the model, CONFLICT; anything else as it is. The same answers as the single write path.
+ */
+function answerOfRefusal(e: unknown, edited: { focus?: Map<string, string> } | undefined): unknown {
+  if (!(e instanceof ValidationError) || !edited) return e; // a refusal by the edit itself
+  if (edited.focus) return refocus(e, edited.focus);
+  return new ConflictError(e.message, e.field);
+}
+
+/**
+ * The change sets of consecutive writes as one: every deletion (deletions run first, so an
+ * element deleted and created again is replaced), then the last state written of each element
+ * still present, by kind. Writing it leaves the database as writing them one after the other.
+ */
+function mergeChangeSets(sets: readonly ChangeSet[]): ChangeSet {
+  if (sets.length === 1) return sets[0]!;
+  const merged = emptyChangeSet();
+  const latest = new Map<string, { kind: ElementKind; element: AnyElement }>();
+  const deleted = new Set<string>();
+  for (const c of sets) {
+    for (const id of c.deleteIds) {
+      deleted.add(id);
+      for (const kind of ELEMENT_KINDS) latest.delete(`${kind}\u0000${id}`);
+    }
+    for (const kind of ELEMENT_KINDS)
+      for (const e of c[kind] as AnyElement[]) latest.set(`${kind}\u0000${e.id}`, { kind, element: e });
+  }
+  merged.deleteIds = [...deleted];
+  for (const { kind, element } of latest.values()) (merged[kind] as AnyElement[]).push(element);
+  return merged;
+}
 
 /** Code-unit order of ids: the order of Neo4j's ORDER BY on the ids the format allows (ASCII). */
 const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);

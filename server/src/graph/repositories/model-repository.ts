@@ -226,7 +226,8 @@ export class ModelRepository {
    * write lock. Throws ConflictError (field `modelId`) if the model changed, was recreated or the
    * catalogue was replaced since (the caller re-reads and retries). With `clientVersion` (the
    * client's expectedVersion), a model not at that version under the lock throws
-   * StaleVersionError instead (not to be retried). Returns the new version.
+   * StaleVersionError instead (not to be retried). `writes`: how many writes the change set merges
+   * (a group commit), one version step each. Returns the new version.
    */
   async applyChanges(
     tx: Tx,
@@ -234,11 +235,12 @@ export class ModelRepository {
     read: ModelStamp & { catalogueVersion: string },
     changes: ChangeSet,
     clientVersion?: number,
+    writes = 1,
   ): Promise<number> {
     // Pipelined: the writes go out right behind the bump without waiting for its answer (one
     // round trip to Neo4j instead of one per statement); Neo4j runs them in order, so after the
     // lock. On a failed check below the transaction rolls them back with everything else.
-    const bumping = tx.run('model/bump-model-version', { modelId });
+    const bumping = tx.run('model/bump-model-version', { modelId, by: writes });
     const writing = writeElements(tx, modelId, changes, true);
     writing.catch(() => undefined); // awaited below, or abandoned with the rolled-back transaction
     const bumped = (await bumping)[0];
