@@ -207,10 +207,13 @@ export class Database {
    */
   async query(name: QueryName, params: Params = {}): Promise<Row[]> {
     const started = Date.now();
+    // the outage fast path as in transaction(): checked once, before the first attempt; an attempt
+    // that loses its connection marks the database down only when the retries are exhausted, so a
+    // read started during a short outage rides it out as a managed read does
+    if (this.knownDown && !(await this.isReady(1000))) {
+      throw new ServiceUnavailableError('the graph database is unavailable; retry shortly');
+    }
     for (let delay = 1000; ; delay *= 2) {
-      if (this.knownDown && !(await this.isReady(1000))) {
-        throw new ServiceUnavailableError('the graph database is unavailable; retry shortly');
-      }
       const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.READ });
       const wait = delay * (0.8 + Math.random() * 0.4);
       try {
@@ -218,9 +221,11 @@ export class Database {
         this.knownDown = false;
         return res.records.map((r) => toPlain(r.toObject()) as Row);
       } catch (e) {
-        if (isConnectionLoss(e)) this.knownDown = true;
         const code = (e as { code?: string }).code ?? '';
-        if (!isUnavailable(e, code) || Date.now() - started + wait > this.maxRetryMs) throw translateDriverError(e);
+        if (!isUnavailable(e, code) || Date.now() - started + wait > this.maxRetryMs) {
+          if (isConnectionLoss(e)) this.knownDown = true;
+          throw translateDriverError(e);
+        }
       } finally {
         await session.close();
       }

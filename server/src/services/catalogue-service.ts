@@ -25,9 +25,12 @@ export class CatalogueService {
    * The catalogue in force. One cheap version query per request (every field of a request sees
    * the same version) keeps several stateless server instances consistent; the full catalogue
    * is re-read only when its version changes.
+   * `fresh`: read the version again even if this request has read it (writers retrying after the
+   * version guard refused their catalogue: the request's memo may be the very version refused).
    * Throws ServiceUnavailableError if no catalogue has been loaded yet.
    */
-  async current(): Promise<Catalogue> {
+  async current(fresh = false): Promise<Catalogue> {
+    if (fresh) rememberForRequest(CATALOGUE_VERSION, undefined);
     const version = (await readOncePerRequest(CATALOGUE_VERSION, () => this.repo.version()))?.version ?? null;
     if (version === null) throw new ServiceUnavailableError('no catalogue loaded yet; the server is still starting');
     if (this.cached?.catalogueVersion !== version) {

@@ -131,7 +131,8 @@ export class HistoryService {
       throw new ValidationError(`a snapshot note has at most ${SNAPSHOT_LIMITS.note} characters`, 'note');
     }
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const snap = await this.models.snapshot(modelId);
+      // a retry reads afresh: the request's memo still names the model that was replaced
+      const snap = await this.models.snapshot(modelId, attempt > 1);
       // Fail fast on a taken name before the analysis; the constraint still decides under races.
       if ((await this.snapshots.list(modelId)).some((s) => s.name === cleanName)) {
         throw new ConflictError(`model '${modelId}' already has a snapshot named '${cleanName}'`, 'name');
@@ -299,7 +300,8 @@ export class HistoryService {
   ): Promise<{ document: ModelDocument; identity: DocumentIdentity }> {
     if (!Number.isInteger(version)) throw new ValidationError('version must be an integer', field);
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const snap = await this.models.snapshot(modelId);
+      // a retry reads afresh: the request's memo still names the model that was deleted or replaced
+      const snap = await this.models.snapshot(modelId, attempt > 1);
       if (version < 1 || version > snap.version) {
         throw new ValidationError(
           `version must be between 1 and ${snap.version} (model '${modelId}' is at version ${snap.version})`,

@@ -772,7 +772,8 @@ export class ModelService {
       throw new ValidationError(`batchSize must be an integer from 1 to ${MAX_UPSERT_BATCH_SIZE}`, 'batchSize');
     }
     const mode = options.validation ?? 'incremental';
-    const snap = await this.snapshot(modelId);
+    // fresh: expectedVersion is checked against the model as it is, not as this request read it
+    const snap = await this.snapshot(modelId, true);
     let expected = options.expectedVersion;
     if (expected !== undefined && snap.version !== expected)
       throw new StaleVersionError(modelId, expected, snap.version);
@@ -1087,7 +1088,7 @@ export class ModelService {
       // writer must not trust what this request read before)
       const [snap, catalogue] = kept
         ? [kept, await this.catalogues.lastRead()]
-        : await Promise.all([this.snapshot(modelId, true), this.catalogues.current()]);
+        : await Promise.all([this.snapshot(modelId, true), this.catalogues.current(true)]);
       // stale before any work (the write below checks again under the model's lock)
       if (mode.expectedVersion !== undefined && snap.version !== mode.expectedVersion) {
         if (optimistic) {
