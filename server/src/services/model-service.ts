@@ -965,7 +965,7 @@ export class ModelService {
       trustKept = false;
       const [snap, catalogue] = kept
         ? [kept, await this.catalogues.lastRead()]
-        : await Promise.all([this.snapshot(modelId, true), this.catalogues.current()]);
+        : await Promise.all([this.snapshot(modelId, true), this.catalogues.current(true)]);
       // each write in turn on what the ones before it left; refusals are only final on fresh reads
       let doc = snap.document;
       let version = snap.version;
