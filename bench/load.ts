@@ -574,6 +574,10 @@ async function main(): Promise<void> {
       reads: summary(of('read')),
       writes: summary(of('write')),
       writesOutsideRestart: summary(of('write').filter(outsideRestart)),
+      // its two parts: before the stop, and after the server is ready again (Neo4j's JVM and page
+      // cache start cold again, so these are the slowest)
+      writesBeforeRestart: stopAtS === null ? null : summary(of('write').filter((s) => s.at / 1000 < stopAtS)),
+      writesAfterRestart: readyAgainAtS === null ? null : summary(of('write').filter((s) => startS(s) > readyAgainAtS)),
       byOperation: byOp,
       errorsByCode,
       errorMessages: Object.fromEntries([...errorMessages].map(([code, set]) => [code, [...set]])),
@@ -649,6 +653,12 @@ async function writeDocs(report: Record<string, unknown> & { date: string }, jso
     row('reads', report['reads'] as Part),
     row('writes', report['writes'] as Part),
     row('writes outside the restart window', report['writesOutsideRestart'] as Part),
+    ...(report['writesBeforeRestart']
+      ? [
+          row('— before the stop of Neo4j', report['writesBeforeRestart'] as Part),
+          row('— after the server is ready again', report['writesAfterRestart'] as Part),
+        ]
+      : []),
     '',
     `- Errors by code: ${errors || 'none'}.`,
     restart
