@@ -152,6 +152,23 @@ describe('fast writes: the kept snapshot is what the database holds', () => {
     await models.snapshot(modelId);
     await models.snapshot(modelId);
     expect(versions).toHaveBeenCalledTimes(2);
+
+    // a request that read version v while another request wrote v + 1 (kept): its next read asks
+    // for the version again instead of loading the whole model
+    const later = {};
+    const scope = scopeOfRequest(later, { kind: 'USER', id: 'u', role: 'VIEWER' });
+    const seenHeader = (await runInAnalysisScope(scope, () => models.get(modelId)))!;
+    await models.createElement(TEST_ACTOR, modelId, 'devices', {
+      ...demo.devices[0]!,
+      id: 'dev-meanwhile',
+      name: 'Written by another request',
+      zoneIds: [zone],
+    } as never);
+    const loads = jest.spyOn(ModelRepository.prototype, 'load');
+    loads.mockClear();
+    const seen = await runInAnalysisScope(scope, () => models.snapshot(modelId));
+    expect(seen.version).toBe(seenHeader.version + 1);
+    expect(loads).not.toHaveBeenCalled();
   });
 
   it('writes queued on one model are committed in groups, each answered as if written alone (property)', async () => {

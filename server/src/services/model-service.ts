@@ -260,6 +260,11 @@ export class ModelService {
       if (stamp === null) throw new NotFoundError(`model '${modelId}' does not exist`, 'modelId');
       const hit = this.snapshots.get(modelId); // also makes it the most recently used
       if (hit && hit.version === stamp.version && hit.createdAt === stamp.createdAt) return hit;
+      if (hit && attempt === 1 && !fresh && hit.createdAt === stamp.createdAt && hit.version > stamp.version) {
+        // the version this request read is older than the one kept (a write since): ask Neo4j
+        // for the version again (a round trip) rather than load the whole model
+        continue;
+      }
       try {
         const loaded = await this.repo.load(modelId);
         this.remember(modelId, loaded);
