@@ -23,8 +23,19 @@ const demo = JSON.parse(
 ) as ModelDocument;
 const RUNS = Math.max(1, Math.ceil(Number(process.env['MEDTHREAT_PROPERTY_RUNS'] ?? 150) / 25));
 
+/** A device of the demo under another id and name, in `zoneIds`. */
+const demoDevice = (id: string, name: string, zoneIds: string[]) =>
+  ({ ...demo.devices[0]!, id, name, zoneIds }) as never;
+
 describe('fast writes: the kept snapshot is what the database holds', () => {
   const h = new TestHelper();
+  /** The demo hospital as a new model (id from `prefix`), loaded once into the cache. */
+  const demoModel = async (prefix: string): Promise<string> => {
+    const modelId = h.uniqueModelId(prefix);
+    await h.services.models.importModel(TEST_ACTOR, demo, { targetModelId: modelId });
+    await h.services.models.snapshot(modelId);
+    return modelId;
+  };
   beforeAll(async () => {
     await h.init();
   });
@@ -41,9 +52,7 @@ describe('fast writes: the kept snapshot is what the database holds', () => {
     let run = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(editDraw, { minLength: 4, maxLength: 12 }), async (draws) => {
-        const modelId = h.uniqueModelId(`fast-${run++}`);
-        await models.importModel(TEST_ACTOR, demo, { targetModelId: modelId });
-        await models.snapshot(modelId); // loaded once
+        const modelId = await demoModel(`fast-${run++}`); // loaded once
         loads.mockClear();
         for (const [serial, draw] of draws.entries()) {
           const before = await models.snapshot(modelId);
@@ -77,9 +86,7 @@ describe('fast writes: the kept snapshot is what the database holds', () => {
 
   it('lists a load returns in id order (relationships) are kept in id order, whatever order they were written in', async () => {
     const models = h.services.models;
-    const modelId = h.uniqueModelId('fast-order');
-    await models.importModel(TEST_ACTOR, demo, { targetModelId: modelId });
-    await models.snapshot(modelId);
+    const modelId = await demoModel('fast-order');
     const loads = jest.spyOn(ModelRepository.prototype, 'load');
     loads.mockClear();
     const zones = demo.zones
@@ -90,8 +97,7 @@ describe('fast writes: the kept snapshot is what the database holds', () => {
     const channel = demo.channels[0]!;
     await models.updateElement(TEST_ACTOR, modelId, 'channels', channel.id, { zoneIds: zones });
     await models.updateElement(TEST_ACTOR, modelId, 'interfaces', demo.interfaces[0]!.id, { exposedToZoneIds: zones });
-    const { id: _id, ...device } = demo.devices[0]!;
-    await models.createElement(TEST_ACTOR, modelId, 'devices', { ...device, id: 'dev-0-first', zoneIds: zones });
+    await models.createElement(TEST_ACTOR, modelId, 'devices', demoDevice('dev-0-first', demo.devices[0]!.name, zones));
     const kept = await models.snapshot(modelId);
     expect(loads).not.toHaveBeenCalled();
     expect(kept.document.devices[0]!.id).toBe('dev-0-first'); // inserted in id order
@@ -101,9 +107,7 @@ describe('fast writes: the kept snapshot is what the database holds', () => {
 
   it('a model header update keeps the snapshot warm and current', async () => {
     const models = h.services.models;
-    const modelId = h.uniqueModelId('fast-header');
-    await models.importModel(TEST_ACTOR, demo, { targetModelId: modelId });
-    await models.snapshot(modelId);
+    const modelId = await demoModel('fast-header');
     const loads = jest.spyOn(ModelRepository.prototype, 'load');
     loads.mockClear();
     await models.updateModel(TEST_ACTOR, modelId, 'Renamed hospital', null);
@@ -117,9 +121,7 @@ describe('fast writes: the kept snapshot is what the database holds', () => {
 
   it('one request reads each version once, and sees its own writes; outside a request every call reads', async () => {
     const models = h.services.models;
-    const modelId = h.uniqueModelId('fast-request');
-    await models.importModel(TEST_ACTOR, demo, { targetModelId: modelId });
-    await models.snapshot(modelId);
+    const modelId = await demoModel('fast-request');
     const versions = jest.spyOn(ModelRepository.prototype, 'version');
     const catalogueVersions = jest.spyOn(CatalogueRepository.prototype, 'version');
     versions.mockClear();
@@ -137,12 +139,12 @@ describe('fast writes: the kept snapshot is what the database holds', () => {
       expect(versions).not.toHaveBeenCalled();
       expect(catalogueVersions).toHaveBeenCalledTimes(1);
       // a write of the request: the next read of the request sees it
-      await models.createElement(TEST_ACTOR, modelId, 'devices', {
-        ...demo.devices[0]!,
-        id: 'dev-in-request',
-        name: 'Written in the request',
-        zoneIds: [zone],
-      } as never);
+      await models.createElement(
+        TEST_ACTOR,
+        modelId,
+        'devices',
+        demoDevice('dev-in-request', 'Written in the request', [zone]),
+      );
       const after = await models.snapshot(modelId);
       expect(after.version).toBe(first.version + 1);
       expect(after.document.devices.some((d) => d.id === 'dev-in-request')).toBe(true);
@@ -158,12 +160,12 @@ describe('fast writes: the kept snapshot is what the database holds', () => {
     const later = {};
     const scope = scopeOfRequest(later, { kind: 'USER', id: 'u', role: 'VIEWER' });
     const seenHeader = (await runInAnalysisScope(scope, () => models.get(modelId)))!;
-    await models.createElement(TEST_ACTOR, modelId, 'devices', {
-      ...demo.devices[0]!,
-      id: 'dev-meanwhile',
-      name: 'Written by another request',
-      zoneIds: [zone],
-    } as never);
+    await models.createElement(
+      TEST_ACTOR,
+      modelId,
+      'devices',
+      demoDevice('dev-meanwhile', 'Written by another request', [zone]),
+    );
     const loads = jest.spyOn(ModelRepository.prototype, 'load');
     loads.mockClear();
     const seen = await runInAnalysisScope(scope, () => models.snapshot(modelId));
@@ -191,11 +193,8 @@ describe('fast writes: the kept snapshot is what the database holds', () => {
           : `crash: ${String(r.reason)}`;
     await fc.assert(
       fc.asyncProperty(fc.array(editDraw, { minLength: 4, maxLength: 12 }), async (draws) => {
-        const alone = h.uniqueModelId(`alone-${run}`);
-        const grouped_ = h.uniqueModelId(`group-${run++}`);
-        await models.importModel(TEST_ACTOR, demo, { targetModelId: alone });
-        await models.importModel(TEST_ACTOR, demo, { targetModelId: grouped_ });
-        await models.snapshot(grouped_);
+        const alone = await demoModel(`alone-${run}`);
+        const grouped_ = await demoModel(`group-${run++}`);
         // one after the other on one model: the edits and their answers
         const edits: NonNullable<ReturnType<typeof concreteEdit>>[] = [];
         const answersAlone: string[] = [];

@@ -5,42 +5,15 @@
  * by the other.
  */
 import { randomBytes } from 'node:crypto';
-import pino from 'pino';
-import { bootstrap, createServices } from '../../server/src/bootstrap';
 import { SYSTEM_ACTOR } from '../../server/src/domain/auth/principal';
-import type { Services } from '../../server/src/context';
-import { Database } from '../../server/src/graph/database';
 import { runInAnalysisScope, scopeOfRequest } from '../../server/src/services/analysis-scope';
-import { TEST_ADMIN_PASSWORD, TestHelper } from '../support/neo4j';
+import { plainDevice } from '../support/build-graph';
+import { startInstance, type Instance } from '../support/instances';
+import { TestHelper } from '../support/neo4j';
 
 jest.setTimeout(240_000);
 
-interface Instance {
-  db: Database;
-  services: Services;
-  stop: () => Promise<void>;
-}
-
-const log = pino({ level: 'silent' });
 const sessionSecret = randomBytes(32);
-
-async function startInstance(): Promise<Instance> {
-  const db = new Database({
-    uri: process.env.NEO4J_URI!,
-    user: process.env.NEO4J_USER ?? 'neo4j',
-    password: process.env.NEO4J_PASSWORD ?? '',
-  });
-  const services = createServices(db, { sessionSecret });
-  await bootstrap(db, services, { loadDemo: false, log, adminPassword: TEST_ADMIN_PASSWORD });
-  return {
-    db,
-    services,
-    stop: async () => {
-      await services.analysis.close();
-      await db.close();
-    },
-  };
-}
 
 /** Runs `fn` as the resolvers of one GraphQL request do: in that request's scope (one memo of reads). */
 function inOneRequest<T>(fn: () => Promise<T>): Promise<T> {
@@ -65,33 +38,22 @@ let modelId = '';
 const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown) => unhandled.push(reason);
 
-const device = (id: string) =>
-  ({
-    id,
-    name: id,
-    category: 'OTHER',
-    riskClass: 'A',
-    generalPurposeOs: false,
-    patchable: true,
-    handlesPersonalData: false,
-    storesData: false,
-    remoteService: false,
-    zoneIds: ['ward'],
-  }) as never;
+const device = (id: string) => plainDevice(id, ['ward'], { riskClass: 'A' }) as never;
+const WARD = { id: 'ward', name: 'Ward', kind: 'CLINICAL', entryPoint: false } as never;
+
+/** Creates model `id` on `on` with the ward and `deviceIds` (one version step each). */
+async function modelWithWard(on: Instance, id: string, name: string, deviceIds: string[]): Promise<void> {
+  await on.services.models.createModel(SYSTEM_ACTOR, id, name);
+  await on.services.models.createElement(SYSTEM_ACTOR, id, 'zones', WARD);
+  for (const d of deviceIds) await on.services.models.createElement(SYSTEM_ACTOR, id, 'devices', device(d));
+}
 
 beforeAll(async () => {
   process.on('unhandledRejection', onUnhandled);
   h = await new TestHelper().init();
-  [a, b] = await Promise.all([startInstance(), startInstance()]);
+  [a, b] = await Promise.all([startInstance('A', sessionSecret), startInstance('B', sessionSecret)]);
   modelId = h.uniqueModelId('optimistic');
-  await a.services.models.createModel(SYSTEM_ACTOR, modelId, 'Optimistic writes');
-  await a.services.models.createElement(SYSTEM_ACTOR, modelId, 'zones', {
-    id: 'ward',
-    name: 'Ward',
-    kind: 'CLINICAL',
-    entryPoint: false,
-  } as never);
-  await a.services.models.createElement(SYSTEM_ACTOR, modelId, 'devices', device('pump'));
+  await modelWithWard(a, modelId, 'Optimistic writes', ['pump']);
 });
 
 afterAll(async () => {
@@ -101,7 +63,7 @@ afterAll(async () => {
 });
 
 describe('optimistic writes against a stale instance', () => {
-  // DEFECT: the writer's "fresh" retry reads the catalogue through CatalogueService.current(), which
+  // Regression (found in review of 1045147, fixed since): the writer's "fresh" retry reads the catalogue through CatalogueService.current(), which
   // answers from the request's memo (readOncePerRequest). When an earlier field of the same request
   // read the catalogue and another instance has since loaded a new one, every retry validates
   // against the memoised (old) version, the guard in applyChanges refuses each one, and after
@@ -125,7 +87,7 @@ describe('optimistic writes against a stale instance', () => {
     }
   });
 
-  // DEFECT: upsertDevices checks expectedVersion against snapshot(modelId) without `fresh`, i.e.
+  // Regression (found in review of 1045147, fixed since): upsertDevices checks expectedVersion against snapshot(modelId) without `fresh`, i.e.
   // against the version the request read earlier (readOncePerRequest). When another instance wrote
   // since, a client holding the current version is refused with CONFLICT naming the old version as
   // the current one.
@@ -176,23 +138,9 @@ describe('optimistic writes against a stale instance', () => {
 
   it('a model deleted and re-created under its id by another instance: no write from the old copy', async () => {
     const id = h.uniqueModelId('recreated');
-    await a.services.models.createModel(SYSTEM_ACTOR, id, 'First');
-    await a.services.models.createElement(SYSTEM_ACTOR, id, 'zones', {
-      id: 'ward',
-      name: 'Ward',
-      kind: 'CLINICAL',
-      entryPoint: false,
-    } as never);
-    await a.services.models.createElement(SYSTEM_ACTOR, id, 'devices', device('old')); // A keeps version 3
+    await modelWithWard(a, id, 'First', ['old']); // A keeps version 3
     await b.services.models.deleteModel(SYSTEM_ACTOR, id);
-    await b.services.models.createModel(SYSTEM_ACTOR, id, 'Second');
-    await b.services.models.createElement(SYSTEM_ACTOR, id, 'zones', {
-      id: 'ward',
-      name: 'Ward',
-      kind: 'CLINICAL',
-      entryPoint: false,
-    } as never);
-    await b.services.models.createElement(SYSTEM_ACTOR, id, 'devices', device('new')); // same version 3
+    await modelWithWard(b, id, 'Second', ['new']); // same version 3
     expect(
       await codeOf(a.services.models.updateElement(SYSTEM_ACTOR, id, 'devices', 'old', { manufacturer: 'X' })),
     ).toBe('NOT_FOUND');
@@ -206,18 +154,11 @@ describe('optimistic writes against a stale instance', () => {
   /** A model with a zone and a device on A (A keeps version 3), read in the caller's request. */
   async function modelReadOnA(prefix: string): Promise<string> {
     const id = h.uniqueModelId(prefix);
-    await a.services.models.createModel(SYSTEM_ACTOR, id, 'First');
-    await a.services.models.createElement(SYSTEM_ACTOR, id, 'zones', {
-      id: 'ward',
-      name: 'Ward',
-      kind: 'CLINICAL',
-      entryPoint: false,
-    } as never);
-    await a.services.models.createElement(SYSTEM_ACTOR, id, 'devices', device('old'));
+    await modelWithWard(a, id, 'First', ['old']);
     return id;
   }
 
-  // DEFECT: HistoryService.documentAt re-reads the model when the audit trail says it was deleted
+  // Regression (found in review of 1045147, fixed since): HistoryService.documentAt re-reads the model when the audit trail says it was deleted
   // or re-created since ("continue"), but snapshot(modelId) answers from the request's memo, so
   // every attempt sees the same gone model: a model deleted by another instance after the request
   // read it is answered with CONFLICT ("was replaced while it was read") instead of NOT_FOUND.
@@ -231,7 +172,7 @@ describe('optimistic writes against a stale instance', () => {
     expect(code).toBe('NOT_FOUND');
   });
 
-  // DEFECT: the same in HistoryService.createSnapshot: its retry after the model was re-created
+  // Regression (found in review of 1045147, fixed since): the same in HistoryService.createSnapshot: its retry after the model was re-created
   // reads the memoised (old) model again, and the snapshot is refused with CONFLICT although the
   // model (the new one) is there to be snapshotted, as it was before the per-request memo.
   it('a named snapshot of a model another instance re-created after the request read it is taken', async () => {

@@ -8,53 +8,14 @@
  * and both instances then serve the same model. A session from one instance works on the other.
  */
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import pino from 'pino';
-import { createServer } from '../../server/src/app';
-import { bootstrap, createServices } from '../../server/src/bootstrap';
-import { loadGraphqlHardening } from '../../server/src/config';
 import { SYSTEM_ACTOR } from '../../server/src/domain/auth/principal';
-import type { Services } from '../../server/src/context';
-import { Database } from '../../server/src/graph/database';
+import { startInstance, type Instance } from '../support/instances';
 import { TEST_ADMIN_PASSWORD, TestHelper } from '../support/neo4j';
 
 jest.setTimeout(240_000);
 
-interface Instance {
-  name: string;
-  base: string;
-  db: Database;
-  services: Services;
-  stop: () => Promise<void>;
-}
-
-const log = pino({ level: 'silent' });
 /** What the instances share besides the database (MEDTHREAT_SESSION_SECRET in production). */
 const sessionSecret = randomBytes(32);
-
-async function startInstance(name: string): Promise<Instance> {
-  const db = new Database({
-    uri: process.env.NEO4J_URI!,
-    user: process.env.NEO4J_USER ?? 'neo4j',
-    password: process.env.NEO4J_PASSWORD ?? '',
-  });
-  const services = createServices(db, { sessionSecret });
-  await bootstrap(db, services, { loadDemo: false, log, adminPassword: TEST_ADMIN_PASSWORD });
-  const { httpServer, stop } = await createServer({ services, db, log, graphql: loadGraphqlHardening({}) });
-  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
-  const { port } = httpServer.address() as AddressInfo;
-  return {
-    name,
-    base: `http://127.0.0.1:${port}`,
-    db,
-    services,
-    stop: async () => {
-      await stop(1000);
-      await services.analysis.close();
-      await db.close();
-    },
-  };
-}
 
 type Body<T> = { data?: T | null; errors?: { message: string; extensions?: Record<string, unknown> }[] };
 
@@ -81,7 +42,10 @@ async function gqlOk<T>(on: Instance, query: string, variables: Record<string, u
 beforeAll(async () => {
   h = await new TestHelper().init();
   // both start at once: schema, catalogue and first admin are idempotent across instances
-  [a, b] = await Promise.all([startInstance('A'), startInstance('B')]);
+  [a, b] = await Promise.all([
+    startInstance('A', sessionSecret, { http: true }),
+    startInstance('B', sessionSecret, { http: true }),
+  ]);
   const login = await gqlOk<{ login: { token: string } }>(
     a,
     `mutation($p: String!) { login(username: "admin", password: $p) { token } }`,

@@ -262,6 +262,23 @@ export interface ChannelOptions {
 }
 
 /** Fluent builder of a ModelDocument; every element gets defaults a test can override. */
+/** A device with no flags set (class C, OTHER) in `zoneIds`, named by its id; `opts` override. */
+export function plainDevice(id: string, zoneIds: string[], opts: Partial<Device> = {}): Device {
+  return {
+    id,
+    name: id,
+    category: 'OTHER',
+    riskClass: 'C',
+    generalPurposeOs: false,
+    patchable: true,
+    handlesPersonalData: false,
+    storesData: false,
+    remoteService: false,
+    zoneIds,
+    ...opts,
+  };
+}
+
 export class ModelBuilder {
   readonly doc: ModelDocument = {
     formatVersion: '2.2',
@@ -281,19 +298,7 @@ export class ModelBuilder {
   }
 
   device(id: string, zoneIds: string[], opts: Partial<Device> = {}): this {
-    this.doc.devices.push({
-      id,
-      name: id,
-      category: 'OTHER',
-      riskClass: 'C',
-      generalPurposeOs: false,
-      patchable: true,
-      handlesPersonalData: false,
-      storesData: false,
-      remoteService: false,
-      zoneIds,
-      ...opts,
-    });
+    this.doc.devices.push(plainDevice(id, zoneIds, opts));
     return this;
   }
 

@@ -3,7 +3,13 @@
  * transactions (transient errors are retried by the driver), maps records to plain JS values and
  * translates driver errors to domain errors in one place. Driver types never leave graph/.
  */
-import neo4j, { type Driver, type Integer, type ManagedTransaction } from 'neo4j-driver';
+import neo4j, {
+  type Driver,
+  type Integer,
+  type ManagedTransaction,
+  type QueryResult,
+  type Session,
+} from 'neo4j-driver';
 import { ConflictError, DomainError, ServiceUnavailableError } from '../domain/errors';
 import { cypher, schemaStatements, type QueryName } from './cypher';
 
@@ -101,6 +107,9 @@ function isConnectionLoss(e: unknown): boolean {
   return typeof gqlStatus === 'string' && gqlStatus.startsWith('08');
 }
 
+/** A result's records as plain rows (integers as numbers, temporals as strings: toPlain). */
+const rows = (res: QueryResult): Row[] => res.records.map((r) => toPlain(r.toObject()) as Row);
+
 /** Resolves to `fallback` if `promise` has not settled within `ms` (the promise keeps running). */
 async function within<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -147,15 +156,15 @@ export class Database {
 
   private wrap(tx: ManagedTransaction): Tx {
     return {
-      run: async (name, params = {}) => {
-        const res = await tx.run(cypher(name), params);
-        return res.records.map((r) => toPlain(r.toObject()) as Row);
-      },
+      run: async (name, params = {}) => rows(await tx.run(cypher(name), params)),
     };
   }
 
-  /** Runs `work` in a managed transaction of `mode`, with the outage fast path (see knownDown). */
-  private async transaction<T>(mode: 'READ' | 'WRITE', work: (tx: Tx) => Promise<T>): Promise<T> {
+  /**
+   * Runs `use` with a session of `mode`, behind the outage fast path (see knownDown): a success
+   * clears it, a failure for want of a connection sets it. Driver errors come out translated.
+   */
+  private async inSession<T>(mode: 'READ' | 'WRITE', use: (session: Session) => Promise<T>): Promise<T> {
     if (this.knownDown && !(await this.isReady(1000))) {
       throw new ServiceUnavailableError('the graph database is unavailable; retry shortly');
     }
@@ -164,10 +173,7 @@ export class Database {
       defaultAccessMode: mode === 'READ' ? neo4j.session.READ : neo4j.session.WRITE,
     });
     try {
-      const result =
-        mode === 'READ'
-          ? await session.executeRead((tx) => work(this.wrap(tx)))
-          : await session.executeWrite((tx) => work(this.wrap(tx)));
+      const result = await use(session);
       this.knownDown = false;
       return result;
     } catch (e) {
@@ -176,6 +182,15 @@ export class Database {
     } finally {
       await session.close();
     }
+  }
+
+  /** Runs `work` in a managed transaction of `mode` (retried by the driver), in {@link inSession}. */
+  private transaction<T>(mode: 'READ' | 'WRITE', work: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.inSession(mode, (session) =>
+      mode === 'READ'
+        ? session.executeRead((tx) => work(this.wrap(tx)))
+        : session.executeWrite((tx) => work(this.wrap(tx))),
+    );
   }
 
   /**
@@ -207,30 +222,18 @@ export class Database {
    */
   async query(name: QueryName, params: Params = {}): Promise<Row[]> {
     const started = Date.now();
-    // the outage fast path as in transaction(): checked once, before the first attempt; an attempt
-    // that loses its connection marks the database down only when the retries are exhausted, so a
-    // read started during a short outage rides it out as a managed read does
-    if (this.knownDown && !(await this.isReady(1000))) {
-      throw new ServiceUnavailableError('the graph database is unavailable; retry shortly');
-    }
-    for (let delay = 1000; ; delay *= 2) {
-      const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.READ });
-      const wait = delay * (0.8 + Math.random() * 0.4);
-      try {
-        const res = await session.run(cypher(name), params);
-        this.knownDown = false;
-        return res.records.map((r) => toPlain(r.toObject()) as Row);
-      } catch (e) {
-        const code = (e as { code?: string }).code ?? '';
-        if (!isUnavailable(e, code) || Date.now() - started + wait > this.maxRetryMs) {
-          if (isConnectionLoss(e)) this.knownDown = true;
-          throw translateDriverError(e);
+    return this.inSession('READ', async (session) => {
+      for (let delay = 1000; ; delay *= 2) {
+        try {
+          return rows(await session.run(cypher(name), params));
+        } catch (e) {
+          const wait = delay * (0.8 + Math.random() * 0.4);
+          const code = (e as { code?: string }).code ?? '';
+          if (!isUnavailable(e, code) || Date.now() - started + wait > this.maxRetryMs) throw e;
+          await new Promise((r) => setTimeout(r, wait));
         }
-      } finally {
-        await session.close();
       }
-      await new Promise((r) => setTimeout(r, wait));
-    }
+    });
   }
 
   /** Applies cypher/schema/*.cypher (idempotent: IF NOT EXISTS). */

@@ -147,7 +147,7 @@ interface ChangeMode {
   expectedVersion?: number;
   /**
    * May be committed in one transaction with other writes queued on the same model (group
-   * commit, {@link ModelService} `changeBatch`): edits of the fast path, whose copy, validation and
+   * commit, ModelService `commitGroup`): edits of the fast path, whose copy, validation and
    * kept snapshot compose from one write to the next.
    */
   batchable?: boolean;
@@ -159,8 +159,13 @@ interface QueuedWrite {
   mode: ChangeMode;
   edit: (doc: ModelDocument) => { result: unknown; changes: ChangeSet; focus?: Map<string, string> };
   onVersion: ((version: number) => void) | undefined;
-  resolve: (done: { result: unknown; version: number; createdAt: string }) => void;
+  resolve: (done: Written<unknown>) => void;
   reject: (e: unknown) => void;
+}
+
+/** What a write answers: its result and the model state it produced (the version it left unchanged when it wrote nothing). */
+interface Written<T> extends ModelStamp {
+  result: T;
 }
 
 /** Most writes one group commit takes from a model's queue (the rest wait for the next). */
@@ -901,22 +906,23 @@ export class ModelService {
     edit: (doc: ModelDocument) => { result: T; changes: ChangeSet; focus?: Map<string, string> },
     onVersion?: (version: number) => void,
   ): Promise<T> {
-    if (!mode.batchable)
-      return this.oneWriterAtATime(modelId, () => this.changeNow(actor, modelId, edit, onVersion, mode));
-    return new Promise<{ result: unknown; version: number; createdAt: string }>((resolve, reject) => {
-      let queued = this.queued.get(modelId);
-      if (!queued) {
-        // the first write of a group takes a turn in the model's queue; writes arriving before
-        // that turn comes join it and are committed with it
-        this.queued.set(modelId, (queued = []));
-        const group = queued;
-        void this.oneWriterAtATime(modelId, () => {
-          this.queued.delete(modelId);
-          return this.commitGroup(modelId, group);
-        }).catch((e: unknown) => group.forEach((w) => w.reject(e))); // never leave a writer waiting
-      }
-      queued.push({ actor, mode, edit, onVersion, resolve, reject });
-    }).then(({ result, version, createdAt }) => {
+    const written = mode.batchable
+      ? new Promise<Written<unknown>>((resolve, reject) => {
+          let queued = this.queued.get(modelId);
+          if (!queued) {
+            // the first write of a group takes a turn in the model's queue; writes arriving before
+            // that turn comes join it and are committed with it
+            this.queued.set(modelId, (queued = []));
+            const group = queued;
+            void this.oneWriterAtATime(modelId, () => {
+              this.queued.delete(modelId);
+              return this.commitGroup(modelId, group);
+            }).catch((e: unknown) => group.forEach((w) => w.reject(e))); // never leave a writer waiting
+          }
+          queued.push({ actor, mode, edit, onVersion, resolve, reject });
+        })
+      : this.oneWriterAtATime(modelId, () => this.changeNow(actor, modelId, edit, onVersion, mode));
+    return written.then(({ result, version, createdAt }) => {
       this.stamped(modelId, { version, createdAt }); // in the writer's own request
       return result as T;
     });
@@ -950,11 +956,25 @@ export class ModelService {
 
   /** A queued write on the single path ({@link changeNow}); answers it, never throws. */
   private async writeAlone(modelId: string, w: QueuedWrite): Promise<void> {
-    let stamp = { version: 0, createdAt: '' };
-    await this.changeNow(w.actor, modelId, w.edit, w.onVersion, w.mode, (written) => (stamp = written)).then(
-      (result) => w.resolve({ result, ...stamp }),
-      w.reject,
-    );
+    await this.changeNow(w.actor, modelId, w.edit, w.onVersion, w.mode).then(w.resolve, w.reject);
+  }
+
+  /**
+   * The model and catalogue a write is computed on. With `trustKept` (the optimistic first try of
+   * fast writes): the snapshot this process keeps (its own last write, or the last read) and the
+   * catalogue it last read, without asking Neo4j whether they are still current; the write
+   * transaction checks both under the model's lock (applyChanges), and a mismatch tries again
+   * without it. `optimistic` says whether the kept copy was used (false when none is kept).
+   * Otherwise both read afresh, in parallel (a writer must not trust what its request read before).
+   */
+  private async readForWrite(
+    modelId: string,
+    trustKept: boolean,
+  ): Promise<{ snap: ModelSnapshot; catalogue: Catalogue; optimistic: boolean }> {
+    const kept = trustKept ? this.snapshots.get(modelId) : undefined;
+    if (kept) return { snap: kept, catalogue: await this.catalogues.lastRead(), optimistic: true };
+    const [snap, catalogue] = await Promise.all([this.snapshot(modelId, true), this.catalogues.current(true)]);
+    return { snap, catalogue, optimistic: false };
   }
 
   /**
@@ -963,14 +983,11 @@ export class ModelService {
    * failed for a reason other than a race, which the caller then settles write by write.
    */
   private async changeGroup(modelId: string, group: QueuedWrite[]): Promise<void> {
+    // races lost to other writers so far; the optimistic first try (trustKept) is not counted
     let trustKept = true;
-    for (let attempt = 1; ; attempt++) {
-      const kept = trustKept ? this.snapshots.get(modelId) : undefined;
-      const optimistic = kept !== undefined;
+    for (let races = 0; ;) {
+      const { snap, catalogue, optimistic } = await this.readForWrite(modelId, trustKept);
       trustKept = false;
-      const [snap, catalogue] = kept
-        ? [kept, await this.catalogues.lastRead()]
-        : await Promise.all([this.snapshot(modelId, true), this.catalogues.current(true)]);
       // each write in turn on what the ones before it left; refusals are only final on fresh reads
       let doc = snap.document;
       let version = snap.version;
@@ -1005,10 +1022,7 @@ export class ModelService {
         changeSets.push(edited.changes);
         accepted.push({ w, result: edited.result, version, summary: describe(audit), audit });
       }
-      if (stale) {
-        attempt--; // decided on the kept copy: decide again on fresh reads
-        continue;
-      }
+      if (stale) continue; // decided on the kept copy: decide again on fresh reads
       if (accepted.length > 0) {
         try {
           await this.db.write(async (tx) => {
@@ -1030,16 +1044,11 @@ export class ModelService {
             ]);
           });
         } catch (e) {
-          const raced = e instanceof ConflictError && e.field === 'modelId';
-          if (raced && optimistic) {
-            attempt--;
-            continue;
-          }
-          if (raced && attempt < MAX_WRITE_ATTEMPTS) {
-            await new Promise((r) => setTimeout(r, raceBackoffMs(attempt)));
-            continue;
-          }
-          throw e;
+          if (!(e instanceof ConflictError && e.field === 'modelId')) throw e;
+          if (optimistic) continue; // the kept copy was old: at once on fresh reads
+          if (++races >= MAX_WRITE_ATTEMPTS) throw e;
+          await new Promise((r) => setTimeout(r, raceBackoffMs(races)));
+          continue;
         }
         this.remember(modelId, { document: doc, version, createdAt: snap.createdAt });
       }
@@ -1077,62 +1086,36 @@ export class ModelService {
     edit: (doc: ModelDocument) => { result: T; changes: ChangeSet; focus?: Map<string, string> },
     onVersion: ((version: number) => void) | undefined,
     mode: ChangeMode,
-    written?: (stamp: ModelStamp) => void,
-  ): Promise<T> {
-    // Optimistic first try (fast writes): the snapshot this process keeps of the model (its own
-    // last write, or the last read) and the catalogue it last read, without asking Neo4j whether
-    // they are still current; the write transaction checks both under the model's lock
-    // (applyChanges) and a mismatch tries again on fresh reads. It takes the version reads out of
-    // each model's write queue (issue 11 point 7). The optimistic try is not counted as an attempt.
+  ): Promise<Written<T>> {
+    // Fast writes try first on the kept copy (readForWrite); whatever that try decides against
+    // the caller (stale expectedVersion, refusal, nothing to change, a lost race) is decided again
+    // on fresh reads. It takes the version reads out of each model's write queue (issue 11 point 7).
     let trustKept = mode.keepSnapshot === true;
-    for (let attempt = 1; ; attempt++) {
-      const kept = trustKept ? this.snapshots.get(modelId) : undefined;
-      const optimistic = kept !== undefined;
+    // races lost to other writers so far; the optimistic first try is not counted
+    for (let races = 0; ;) {
+      const { snap, catalogue, optimistic } = await this.readForWrite(modelId, trustKept);
       trustKept = false;
-      // otherwise the two version checks (model, catalogue) in parallel, both read afresh (a
-      // writer must not trust what this request read before)
-      const [snap, catalogue] = kept
-        ? [kept, await this.catalogues.lastRead()]
-        : await Promise.all([this.snapshot(modelId, true), this.catalogues.current(true)]);
       // stale before any work (the write below checks again under the model's lock)
       if (mode.expectedVersion !== undefined && snap.version !== mode.expectedVersion) {
-        if (optimistic) {
-          attempt--; // perhaps only the kept copy is old: read afresh before answering CONFLICT
-          continue;
-        }
+        if (optimistic) continue;
         throw new StaleVersionError(modelId, mode.expectedVersion, snap.version);
       }
       const doc = mode.copy ? mode.copy(snap.document) : structuredClone(snap.document);
-      let edited: ReturnType<typeof edit>;
+      let edited: ReturnType<typeof edit> | undefined;
       try {
         edited = edit(doc);
-      } catch (e) {
-        if (!optimistic || !(e instanceof DomainError)) throw e;
-        attempt--; // refused on the kept copy (an element not found, …): decide on fresh reads
-        continue;
-      }
-      const { result, changes, focus } = edited;
-      if (mode.skipEmpty && changes.deleteIds.length === 0 && ELEMENT_KINDS.every((k) => changes[k].length === 0)) {
-        if (optimistic) {
-          attempt--; // "nothing to change" is only sure of the current version
-          continue;
+        if (mode.skipEmpty && isEmptyChange(edited.changes)) {
+          if (optimistic) continue;
+          onVersion?.(snap.version);
+          return { result: edited.result, version: snap.version, createdAt: snap.createdAt };
         }
-        onVersion?.(snap.version);
-        written?.({ version: snap.version, createdAt: snap.createdAt });
-        return result;
-      }
-      try {
-        if (mode.validate) mode.validate(doc, catalogue, { before: snap.document, changes });
+        if (mode.validate) mode.validate(doc, catalogue, { before: snap.document, changes: edited.changes });
         else validateModelDocument(doc, catalogue, { misfitAllowed: storedPlacement(snap.document) });
       } catch (e) {
-        if (optimistic && e instanceof ValidationError) {
-          attempt--; // refused on the kept copy: the answer must be the current version's
-          continue;
-        }
-        if (e instanceof ValidationError && focus) throw refocus(e, focus);
-        if (e instanceof ValidationError) throw new ConflictError(e.message, e.field);
-        throw e;
+        if (optimistic && e instanceof DomainError) continue; // refused on the kept copy
+        throw answerOfRefusal(e, edited);
       }
+      const { result, changes } = edited;
       try {
         const audit = auditChanges(snap.document, doc, changes);
         const summary = mode.note ? `${mode.note}: ${describe(audit) || 'no change'}` : describe(audit);
@@ -1151,21 +1134,16 @@ export class ModelService {
           return v;
         });
         onVersion?.(version);
-        written?.({ version, createdAt: snap.createdAt });
-        this.stamped(modelId, { version, createdAt: snap.createdAt });
         if (mode.keepSnapshot) {
           this.remember(modelId, { document: loadedForm(doc, changes), version, createdAt: snap.createdAt });
         } else this.snapshots.delete(modelId);
-        return result;
+        return { result, version, createdAt: snap.createdAt };
       } catch (e) {
-        const raced = e instanceof ConflictError && e.field === 'modelId';
-        if (raced && optimistic) {
-          attempt--; // the kept copy was old: try again at once on fresh reads
-          continue;
-        }
-        if (!raced || attempt >= MAX_WRITE_ATTEMPTS) throw e;
+        if (!(e instanceof ConflictError && e.field === 'modelId')) throw e;
+        if (optimistic) continue; // the kept copy was old: at once on fresh reads
+        if (++races >= MAX_WRITE_ATTEMPTS) throw e;
         // another writer won: back off a random few ms (growing) so busy models do not livelock
-        await new Promise((r) => setTimeout(r, raceBackoffMs(attempt)));
+        await new Promise((r) => setTimeout(r, raceBackoffMs(races)));
       }
     }
   }
@@ -1184,6 +1162,11 @@ function answerOfRefusal(e: unknown, edited: { focus?: Map<string, string> } | u
   if (!(e instanceof ValidationError) || !edited) return e; // a refusal by the edit itself
   if (edited.focus) return refocus(e, edited.focus);
   return new ConflictError(e.message, e.field);
+}
+
+/** True when a change set writes nothing. */
+function isEmptyChange(c: ChangeSet): boolean {
+  return c.deleteIds.length === 0 && ELEMENT_KINDS.every((k) => c[k].length === 0);
 }
 
 /**

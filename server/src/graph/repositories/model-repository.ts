@@ -328,10 +328,9 @@ export class ModelRepository {
   }
 }
 
-/** Deletes, then upserts in dependency order (zones before devices before interfaces ...). */
 /**
  * Writes the change set's statements in the caller's transaction, deletions first, then upserts
- * by kind. `pipelined` (small edits) sends them all without waiting in between (Neo4j runs them
+ * in dependency order (zones before devices before interfaces …). `pipelined` (small edits) sends them all without waiting in between (Neo4j runs them
  * in the order sent); otherwise (whole documents: every statement's parameters are built only
  * when the one before has run, so a 10k-device import holds one kind's parameters at a time)
  * one after the other. Resolves when all have run; rejects with the first failure.
