@@ -29,7 +29,7 @@
  * server, and the machine. Writes it to docs/load-latest.json and rewrites the "Load test" results
  * in docs/benchmarks.md (between `<!-- load:begin -->` and `<!-- load:end -->`), unless `--no-docs`.
  *
- * Options: --clients 50  --seconds 60  --models 10  --restart-at 0.5  --no-restart  --no-docs  --dev-no-auth
+ * Options: --clients 50  --seconds 60  --warm-up 60  --models 10  --restart-at 0.5  --no-restart  --no-docs  --dev-no-auth
  *          --port 7691 (Neo4j)  --keep-neo4j (leave it running afterwards)  --from-source
  *          --profile-server DIR (a V8 CPU profile of the server, written to DIR when it exits)
  *          --smoke: a small run that checks the load test still works: 3 clients for 5 s, no
@@ -67,6 +67,14 @@ const SMOKE = flag('smoke');
 const EXTERNAL_NEO4J = process.env.NEO4J_URI || null;
 const CLIENTS = Number(arg('clients', SMOKE ? '3' : '50'));
 const SECONDS = Number(arg('seconds', SMOKE ? '5' : '60'));
+/**
+ * Seconds of the same load before the measured run (not counted in its figures, reported as
+ * `warmUp`; its acknowledged writes are verified like the others). A Neo4j started for the run
+ * spends its first minute compiling (the JIT's threads take about a core, measured: 61 s of compile
+ * time in the first 80 s of a run), so without it the run measures start-up, not steady load.
+ * The restart mid-run starts a cold JVM again, and what follows it is counted.
+ */
+const WARM_UP_S = Number(arg('warm-up', SMOKE ? '0' : '60'));
 const MODELS = Math.max(1, Number(arg('models', SMOKE ? '2' : '10')));
 const RESTART_AT = flag('no-restart') || SMOKE || EXTERNAL_NEO4J ? null : Number(arg('restart-at', '0.5'));
 const NEO4J_PORT = Number(arg('port', '7691'));
@@ -459,17 +467,19 @@ async function main(): Promise<void> {
     await gqlOk(base, READS.attackPaths, { m: DEMO });
 
     log(
-      `${CLIENTS} clients for ${SECONDS} s${RESTART_AT === null ? '' : `, Neo4j restart at ${round(SECONDS * RESTART_AT)} s`}`,
+      `${CLIENTS} clients for ${WARM_UP_S} s of warm-up, then ${SECONDS} s measured${RESTART_AT === null ? '' : `, Neo4j restart at ${round(SECONDS * RESTART_AT)} s`}`,
     );
-    const samples: Sample[] = [];
-    const runStart = performance.now();
+    const allSamples: Sample[] = [];
+    const warmUpStart = performance.now();
+    // the measured run starts after the warm-up: sample times (`at`) are counted from here
+    const runStart = warmUpStart + WARM_UP_S * 1000;
     const until = runStart + SECONDS * 1000;
     const restart: Record<string, number | null> = {};
     const restarting =
       RESTART_AT === null
         ? Promise.resolve()
         : (async () => {
-            await sleep(SECONDS * 1000 * RESTART_AT);
+            await sleep(runStart - performance.now() + SECONDS * 1000 * RESTART_AT);
             const t0 = performance.now();
             restart['stopAtS'] = round((t0 - runStart) / 1000, 2);
             log('restarting Neo4j: stop');
@@ -485,10 +495,13 @@ async function main(): Promise<void> {
           })();
     await Promise.all(
       Array.from({ length: CLIENTS }, (_, n) =>
-        client(n, base, modelIds[n % MODELS]!, zoneId, runStart, until, samples),
+        client(n, base, modelIds[n % MODELS]!, zoneId, runStart, until, allSamples),
       ),
     );
     const elapsedS = (performance.now() - runStart) / 1000;
+    // requests sent during the warm-up are not part of the run's figures
+    const samples = allSamples.filter((s) => s.at - s.ms >= 0);
+    const warmUpSamples = allSamples.filter((s) => s.at - s.ms < 0);
     await restarting;
 
     log('verifying every acknowledged write');
@@ -560,6 +573,7 @@ async function main(): Promise<void> {
       config: {
         clients: CLIENTS,
         seconds: SECONDS,
+        warmUpS: WARM_UP_S,
         models: MODELS,
         elapsedS: round(elapsedS, 2),
         restartAt: RESTART_AT,
@@ -570,6 +584,16 @@ async function main(): Promise<void> {
         requestTimeoutMs: REQUEST_TIMEOUT_MS,
         neo4j: uri,
       },
+      // the warm-up before the run, same load (see --warm-up): the JVM's first minute
+      warmUp:
+        warmUpSamples.length === 0
+          ? null
+          : {
+              ...summary(warmUpSamples),
+              throughputRps: round(warmUpSamples.length / WARM_UP_S),
+              okThroughputRps: round(warmUpSamples.filter((s) => s.ok).length / WARM_UP_S),
+              writes: { latencyMs: latencySummary(warmUpSamples.filter((s) => s.kind === 'write').map((s) => s.ms)) },
+            },
       overall: summary(of()),
       reads: summary(of('read')),
       writes: summary(of('write')),
@@ -645,10 +669,11 @@ async function writeDocs(report: Record<string, unknown> & { date: string }, jso
   const shutdown = report['shutdown'] as Record<string, unknown>;
   const section = [
     begin,
-    `Latest run: ${report.date} (\`npm run load\`), ${String(report['result'])}: ${String(config['clients'])} clients over ${String(config['models'])} models for ${String(config['seconds'])} s on ${String(machine['cpus'])} cores (${String(machine['cpuModel'])}), Node ${String(machine['node'])}; load generator, server and Neo4j on the same machine, 1-minute load average ${String((machine['loadAverage1m'] as Record<string, number>)['atStart'])} at the start.`,
+    `Latest run: ${report.date} (\`npm run load\`), ${String(report['result'])}: ${String(config['clients'])} clients over ${String(config['models'])} models for ${String(config['seconds'])} s after ${String(config['warmUpS'])} s of warm-up on ${String(machine['cpus'])} cores (${String(machine['cpuModel'])}), Node ${String(machine['node'])}; load generator, server and Neo4j on the same machine, 1-minute load average ${String((machine['loadAverage1m'] as Record<string, number>)['atStart'])} at the start.`,
     '',
     '| requests | count | failed | req/s | successful req/s | p50 ms | p95 ms | p99 ms |',
     '|---|---:|---:|---:|---:|---:|---:|---:|',
+    ...(report['warmUp'] ? [row('warm-up before the run (not counted below)', report['warmUp'] as Part)] : []),
     row('all', report['overall'] as Part),
     row('reads', report['reads'] as Part),
     row('writes', report['writes'] as Part),
