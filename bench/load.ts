@@ -164,6 +164,8 @@ async function startServer(neo4jUri: string, port: number, adminPassword: string
     cwd: ROOT,
     env: {
       ...process.env,
+      // as the Docker image runs it (graphql-js skips its development-only checks)
+      NODE_ENV: 'production',
       NEO4J_URI: neo4jUri,
       PORT: String(port),
       HOST: '127.0.0.1',

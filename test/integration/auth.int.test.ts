@@ -68,6 +68,18 @@ describe('local accounts', () => {
     expect(await codeOf(t.services.auth.login(user.username, `${PASSWORD}!`))).toBe('UNAUTHENTICATED');
   });
 
+  it('refuses a session token once it expires, also one this process has verified before', async () => {
+    const short = createServices(t.db, { sessionTtlMs: 1500 });
+    await t.services.auth.createUser(TEST_ACTOR, { username: `brief-${suffix}`, password: PASSWORD, role: 'VIEWER' });
+    const token = `Bearer ${(await short.auth.login(`brief-${suffix}`, PASSWORD)).token}`;
+    // verified (and remembered) while valid, twice: the second use takes the remembered claims
+    expect((await short.auth.authenticate(token)).role).toBe('VIEWER');
+    expect((await short.auth.authenticate(token)).role).toBe('VIEWER');
+    await new Promise((r) => setTimeout(r, 2600)); // exp is in whole seconds: 1.5 s rounds up to 2
+    expect(await codeOf(short.auth.authenticate(token))).toBe('UNAUTHENTICATED');
+    await short.analysis.close();
+  });
+
   it('refuses weak passwords and duplicate usernames, naming the field', async () => {
     const weak = await t.services.auth
       .createUser(TEST_ACTOR, { username: `weak-${suffix}`, password: 'short', role: 'VIEWER' })

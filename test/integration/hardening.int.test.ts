@@ -49,6 +49,7 @@ describe('CSRF prevention', () => {
     const { res, body } = await post('{ me { kind } }');
     expect(res.status).toBe(200);
     expect(body.data).toEqual({ me: { kind: 'ANONYMOUS' } });
+    expect(res.headers.get('cache-control')).toBe('no-store'); // answers hold patients' data
   });
 
   it.each([
@@ -134,6 +135,20 @@ describe('depth and cost limits', () => {
     expect(res.status).toBe(400);
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', maxCost: 1000 });
     expect(body.errors?.[0]?.message).toMatch(/^Query cost \d+ exceeds the limit of 1000/);
+  });
+
+  it('refuses a costly document every time it comes, and costs @include by its variables', async () => {
+    const costly =
+      '{ model(id: "demo-hospital") { recommendControls { totalCost } whatIf(placements: []) { riskReduction } attackGraph { entryPointIds } } }';
+    for (let i = 0; i < 2; i++) expect((await post(costly)).res.status).toBe(400);
+    const conditional = `query($x: Boolean!) { model(id: "demo-hospital") { name
+      recommendControls @include(if: $x) { totalCost } whatIf(placements: []) @include(if: $x) { riskReduction }
+      attackGraph @include(if: $x) { entryPointIds } } }`;
+    for (const x of [false, true, false]) {
+      const { res, body } = await post(conditional, {}, { x });
+      expect(res.status).toBe(x ? 400 : 200);
+      if (x) expect(body.errors?.[0]?.message).toMatch(/^Query cost \d+ exceeds the limit of 1000/);
+    }
   });
 
   it('refuses a document over the token limit as a parse error', async () => {

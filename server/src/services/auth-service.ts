@@ -28,6 +28,7 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
 import { createRemoteJWKSet, decodeJwt, jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import type { Database } from '../graph/database';
 import type { AuditRepository } from '../graph/repositories/audit-repository';
@@ -144,6 +145,13 @@ export class AuthService {
   private readonly secret: Uint8Array;
   private jwks?: ReturnType<typeof createRemoteJWKSet>;
   private readonly touched = new Map<string, number>();
+  /**
+   * Session tokens whose signature this process has verified, with their claims: a token's
+   * signature and claims never change, so a client's next requests skip the HMAC check (about 2 %
+   * of the server's CPU under `npm run load`). Expiry, sign-out, the account and its session
+   * version are still checked on every request. At most 10,000 tokens (a few MB).
+   */
+  private readonly verifiedSessions = new LRUCache<string, JWTPayload>({ max: 10_000 });
   private readonly limits: AttemptLimits;
   private lastPrune = 0;
   /** A real hash to verify against when the username is unknown, so timing does not tell. */
@@ -173,6 +181,8 @@ export class AuthService {
     if (!m) throw new AuthenticationError('Authorization header must be "Bearer <token or API key>"');
     const token = m[1]!;
     if (token.startsWith('mtk_')) return this.authenticateApiKey(token);
+    const verified = this.verifiedSessions.get(token);
+    if (verified) return this.sessionPrincipal(token, verified);
     let claims: JWTPayload;
     try {
       claims = decodeJwt(token);
@@ -193,6 +203,17 @@ export class AuthService {
         requiredClaims: ['sub', 'jti', 'exp'],
       }));
     } catch {
+      throw new AuthenticationError('the session has expired or is invalid; sign in again');
+    }
+    this.verifiedSessions.set(token, claims);
+    return this.sessionPrincipal(token, claims);
+  }
+
+  /** The principal of a session token whose signature is verified: expiry, sign-out and account checked now. */
+  private async sessionPrincipal(token: string, claims: JWTPayload): Promise<Principal> {
+    // as jose's own check: expired once `exp` (s) is not after the current second
+    if (claims.exp! <= Math.floor(Date.now() / 1000)) {
+      this.verifiedSessions.delete(token);
       throw new AuthenticationError('the session has expired or is invalid; sign in again');
     }
     // one read: the account and whether this very token was signed out (checked on every request)
