@@ -719,7 +719,8 @@ const LOAD_INTRO = [
   '30 s (`TIMEOUT`). The load generator, the server and Neo4j share the same two cores, and other',
   'work on the machine shows in the load average recorded with each run.',
   '',
-  'To reproduce: `npm run load` (about 5 minutes including start-up on this machine;',
+  'To reproduce: `npm run load` (about 5 minutes including start-up on this machine; 60 s of the same',
+  'load run first as a warm-up and are reported on their own row, `-- --warm-up 0` to skip it;',
   '`-- --clients 10 --seconds 20` for a short run, `-- --no-docs` to leave this file alone).',
 ].join('\n');
 
