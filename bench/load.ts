@@ -26,7 +26,8 @@
  * (writes also outside the restart window: requests neither sent nor answered between the stop of
  * Neo4j and the server being ready again),
  * error counts by code, the restart window, acknowledged and missing writes, the shutdown of the
- * server, and the machine. Writes it to docs/load-latest.json and rewrites the "Load test" results
+ * server, the machine, and a timeline (successful reads and writes per 5 s of send time, with
+ * their latencies: how long the restart's effects last). Writes it to docs/load-latest.json and rewrites the "Load test" results
  * in docs/benchmarks.md (between `<!-- load:begin -->` and `<!-- load:end -->`), unless `--no-docs`.
  *
  * Options: --clients 50  --seconds 60  --warm-up 60  --models 10  --restart-at 0.5  --no-restart  --no-docs  --dev-no-auth
@@ -604,6 +605,15 @@ async function main(): Promise<void> {
       // cache start cold again, so these are the slowest)
       writesBeforeRestart: stopAtS === null ? null : summary(of('write').filter((s) => s.at / 1000 < stopAtS)),
       writesAfterRestart: readyAgainAtS === null ? null : summary(of('write').filter((s) => startS(s) > readyAgainAtS)),
+      // latency over the run, per 5 s of send time: how long the restart's effects last
+      timeline: Array.from({ length: Math.ceil(SECONDS / 5) }, (_, b) => {
+        const inBucket = samples.filter((x) => Math.floor(startS(x) / 5) === b && x.ok);
+        const part = (kind: Kind) => {
+          const list = inBucket.filter((x) => x.kind === kind);
+          return { ok: list.length, ...latencySummary(list.map((x) => x.ms)) };
+        };
+        return { fromS: b * 5, reads: part('read'), writes: part('write') };
+      }),
       byOperation: byOp,
       errorsByCode,
       errorMessages: Object.fromEntries([...errorMessages].map(([code, set]) => [code, [...set]])),

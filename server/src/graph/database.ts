@@ -158,7 +158,7 @@ export class Database {
    */
   private knownDown = false;
   /** How long a read is retried while the database cannot serve it, ms (the driver's maxTransactionRetryTime). */
-  private readonly maxRetryMs: number;
+  readonly maxRetryMs: number;
 
   constructor(opts: DatabaseOptions) {
     const auth = opts.password ? neo4j.auth.basic(opts.user ?? 'neo4j', opts.password) : undefined;

@@ -32,6 +32,7 @@ import {
   ConflictError,
   DomainError,
   NotFoundError,
+  ServiceUnavailableError,
   StaleVersionError,
   ValidationError,
   withPathPrefix,
@@ -947,7 +948,14 @@ export class ModelService {
       }
       try {
         await this.changeGroup(modelId, group);
-      } catch {
+      } catch (e) {
+        // The database cannot be reached (after the driver's retries): each write alone would
+        // get the same answer, one after the other, while the model's queue waits behind them
+        // (measured: writes sent after a Neo4j restart waited up to 14 s for such a group).
+        if (e instanceof ServiceUnavailableError) {
+          for (const w of group) w.reject(e);
+          continue;
+        }
         // not a race (e.g. a constraint of the database): one by one, each with its own answer
         for (const w of group) await this.writeAlone(modelId, w);
       }
@@ -985,7 +993,9 @@ export class ModelService {
   private async changeGroup(modelId: string, group: QueuedWrite[]): Promise<void> {
     // races lost to other writers so far; the optimistic first try (trustKept) is not counted
     let trustKept = true;
+    const started = Date.now();
     for (let races = 0; ;) {
+      if (!trustKept) this.withinRetryBudget(started);
       const { snap, catalogue, optimistic } = await this.readForWrite(modelId, trustKept);
       trustKept = false;
       // each write in turn on what the ones before it left; refusals are only final on fresh reads
@@ -1062,6 +1072,20 @@ export class ModelService {
   }
 
   /**
+   * Before a write tries again (fresh reads after a lost race or a refusal on the kept copy):
+   * throws ServiceUnavailableError once the write has taken longer than the database's retry
+   * budget (maxTransactionRetryTime, 15 s by default). Each step already retries an unavailable
+   * database for that long; without this bound a write caught by a Neo4j restart went on to
+   * re-read the model afterwards and held its model's queue for 40 s (measured under
+   * `npm run load`), so writes sent after the database was back waited behind it.
+   */
+  private withinRetryBudget(started: number): void {
+    if (Date.now() - started > this.db.maxRetryMs) {
+      throw new ServiceUnavailableError('the database could not complete this write in time; retry shortly');
+    }
+  }
+
+  /**
    * Runs the writes of one model in this process one after the other (in arrival order), so they
    * do not race each other for the version and retry; the version guard still settles races with
    * other server instances. Writes to different models run in parallel.
@@ -1091,8 +1115,12 @@ export class ModelService {
     // the caller (stale expectedVersion, refusal, nothing to change, a lost race) is decided again
     // on fresh reads. It takes the version reads out of each model's write queue (issue 11 point 7).
     let trustKept = mode.keepSnapshot === true;
+    const started = Date.now();
+    let first = true;
     // races lost to other writers so far; the optimistic first try is not counted
     for (let races = 0; ;) {
+      if (!first) this.withinRetryBudget(started);
+      first = false;
       const { snap, catalogue, optimistic } = await this.readForWrite(modelId, trustKept);
       trustKept = false;
       // stale before any work (the write below checks again under the model's lock)
