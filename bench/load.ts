@@ -76,6 +76,10 @@ const SECONDS = Number(arg('seconds', SMOKE ? '5' : '60'));
  * The restart mid-run starts a cold JVM again, and what follows it is counted.
  */
 const WARM_UP_S = Number(arg('warm-up', SMOKE ? '0' : '60'));
+if (!Number.isFinite(WARM_UP_S) || WARM_UP_S < 0) {
+  process.stderr.write(`--warm-up: expected a number of seconds ≥ 0, got '${arg('warm-up', '')}'\n`);
+  process.exit(2);
+}
 const MODELS = Math.max(1, Number(arg('models', SMOKE ? '2' : '10')));
 const RESTART_AT = flag('no-restart') || SMOKE || EXTERNAL_NEO4J ? null : Number(arg('restart-at', '0.5'));
 const NEO4J_PORT = Number(arg('port', '7691'));

@@ -1,8 +1,8 @@
 /**
  * graph/database.ts against the real database: queries run without the driver's call-site capture
  * (runWithoutCallSite) leave the process's stack trace limit as it was, whether they succeed or
- * fail, and a failing query is still translated into a domain error with the driver's error as
- * its cause.
+ * fail, and a failing query is still translated into a domain error with the driver's error,
+ * named by its query, as its cause.
  */
 import { ConflictError } from '../../server/src/domain/errors';
 import { TEST_ACTOR, TestHelper } from '../support/neo4j';
@@ -28,9 +28,10 @@ describe('queries without the call-site capture', () => {
       .catch((e: unknown) => e);
     expect(Error.stackTraceLimit).toBe(limit);
     expect(failed).toBeInstanceOf(ConflictError);
-    expect(((failed as ConflictError).cause as { code?: string }).code).toBe(
-      'Neo.ClientError.Schema.ConstraintValidationFailed',
-    );
+    const cause = (failed as ConflictError).cause as { code?: string; query?: string };
+    expect(cause.code).toBe('Neo.ClientError.Schema.ConstraintValidationFailed');
+    // no stack frames to say where it came from: the query's name instead
+    expect(cause.query).toBe('model/create-model');
     // errors made by our own code after a query still carry their full stack
     expect(new Error('here').stack!.split('\n').length).toBeGreaterThan(2);
     await t.services.models.deleteModel(TEST_ACTOR, id);

@@ -43,10 +43,11 @@ export interface DatabaseOptions {
  * `runner.run(statement, params)` without the driver's call-site capture: its Result records
  * `new Error().stack` for every query, to put on the error should that query fail, and formatting
  * those stacks took about 7 % of the server's CPU under `npm run load` (issue 11 point 7). The
- * price: an unexpected database error in the server's log shows where the driver received it, not
- * which of our calls ran the query (its Neo4j code and message are unchanged; known errors become
- * domain errors in translateDriverError). The limit is restored before anything else runs (run()
- * is synchronous up to the Result, and JavaScript runs one thing at a time on this thread).
+ * price: a database error, and an error the driver raises inside run() itself, has no stack
+ * frames at all; the callers put the query's name on it instead (`query`, see namedQueryError),
+ * and its Neo4j code and message are unchanged (known errors become domain errors in
+ * translateDriverError, with it as their cause). The limit is restored before anything else runs
+ * (run() is synchronous up to the Result, and JavaScript runs one thing at a time on this thread).
  */
 function runWithoutCallSite(runner: Session | ManagedTransaction, statement: string, params: Params): Result {
   const limit = Error.stackTraceLimit;
@@ -56,6 +57,12 @@ function runWithoutCallSite(runner: Session | ManagedTransaction, statement: str
   } finally {
     Error.stackTraceLimit = limit;
   }
+}
+
+/** `e` with the name of the query that failed as its `query` property (errors carry no stack frames here). */
+function namedQueryError(e: unknown, name: QueryName): unknown {
+  if (e !== null && typeof e === 'object' && !('query' in e)) (e as { query?: string }).query = name;
+  return e;
 }
 
 /** Converts driver values (Integer, temporal, Node) into plain JSON values. */
@@ -160,6 +167,15 @@ export class Database {
   /** How long a read is retried while the database cannot serve it, ms (the driver's maxTransactionRetryTime). */
   readonly maxRetryMs: number;
 
+  /**
+   * True while the server cannot be reached: the last transaction failed for want of a
+   * connection and nothing has succeeded since (see knownDown). A transient error of a reachable
+   * database (a deadlock, a lock timeout) does not set it.
+   */
+  get unreachable(): boolean {
+    return this.knownDown;
+  }
+
   constructor(opts: DatabaseOptions) {
     const auth = opts.password ? neo4j.auth.basic(opts.user ?? 'neo4j', opts.password) : undefined;
     this.driver = neo4j.driver(opts.uri, auth, {
@@ -176,7 +192,13 @@ export class Database {
 
   private wrap(tx: ManagedTransaction): Tx {
     return {
-      run: async (name, params = {}) => rows(await runWithoutCallSite(tx, cypher(name), params)),
+      run: async (name, params = {}) => {
+        try {
+          return rows(await runWithoutCallSite(tx, cypher(name), params));
+        } catch (e) {
+          throw namedQueryError(e, name);
+        }
+      },
     };
   }
 
@@ -247,6 +269,7 @@ export class Database {
         try {
           return rows(await runWithoutCallSite(session, cypher(name), params));
         } catch (e) {
+          namedQueryError(e, name);
           const wait = delay * (0.8 + Math.random() * 0.4);
           const code = (e as { code?: string }).code ?? '';
           if (!isUnavailable(e, code) || Date.now() - started + wait > this.maxRetryMs) throw e;

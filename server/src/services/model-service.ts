@@ -99,6 +99,8 @@ export interface ModelSnapshot {
 
 /** Attempts of one write when other writers keep winning the version race (then CONFLICT). */
 const MAX_WRITE_ATTEMPTS = 12;
+/** The least time after which a write stops trying again (see ModelService withinRetryBudget), ms. */
+const WRITE_GIVE_UP_FLOOR_MS = 30_000;
 
 /**
  * Wait before retry `attempt` of a write that lost the version race to another writer (another
@@ -949,10 +951,11 @@ export class ModelService {
       try {
         await this.changeGroup(modelId, group);
       } catch (e) {
-        // The database cannot be reached (after the driver's retries): each write alone would
+        // The database cannot be reached (after the driver's retries; not a transient error of a
+        // reachable database such as a deadlock, which the writes alone may pass): each write alone would
         // get the same answer, one after the other, while the model's queue waits behind them
         // (measured: writes sent after a Neo4j restart waited up to 14 s for such a group).
-        if (e instanceof ServiceUnavailableError) {
+        if (e instanceof ServiceUnavailableError && this.db.unreachable) {
           for (const w of group) w.reject(e);
           continue;
         }
@@ -1073,14 +1076,16 @@ export class ModelService {
 
   /**
    * Before a write tries again (fresh reads after a lost race or a refusal on the kept copy):
-   * throws ServiceUnavailableError once the write has taken longer than the database's retry
-   * budget (maxTransactionRetryTime, 15 s by default). Each step already retries an unavailable
-   * database for that long; without this bound a write caught by a Neo4j restart went on to
-   * re-read the model afterwards and held its model's queue for 40 s (measured under
-   * `npm run load`), so writes sent after the database was back waited behind it.
+   * throws ServiceUnavailableError once the write has taken longer than twice the database's
+   * retry budget (maxTransactionRetryTime, 15 s by default), and at least 30 s. Each step already
+   * retries an unavailable database for that budget, and lost races back off at most about
+   * 12.5 s in all (MAX_WRITE_ATTEMPTS, raceBackoffMs), so only a database that could not serve
+   * for that long gets here; without the bound a write caught by a Neo4j restart went on to re-read
+   * the model once its transaction had failed after 31 s, and held its model's queue for 40 s
+   * (measured under `npm run load`), so writes sent after the database was back waited behind it.
    */
   private withinRetryBudget(started: number): void {
-    if (Date.now() - started > this.db.maxRetryMs) {
+    if (Date.now() - started > Math.max(2 * this.db.maxRetryMs, WRITE_GIVE_UP_FLOOR_MS)) {
       throw new ServiceUnavailableError('the database could not complete this write in time; retry shortly');
     }
   }
