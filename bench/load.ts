@@ -532,12 +532,13 @@ async function main(): Promise<void> {
     const shutdownMs = round(performance.now() - stopStart);
 
     const of = (kind?: Kind) => samples.filter((s) => kind === undefined || s.kind === kind);
-    const summary = (list: Sample[]) => ({
+    /** Counts, throughput over `seconds` (default: the measured run) and latencies of `list`. */
+    const summary = (list: Sample[], seconds = elapsedS) => ({
       requests: list.length,
       ok: list.filter((s) => s.ok).length,
       failed: list.filter((s) => !s.ok).length,
-      throughputRps: round(list.length / elapsedS),
-      okThroughputRps: round(list.filter((s) => s.ok).length / elapsedS),
+      throughputRps: round(list.length / seconds),
+      okThroughputRps: round(list.filter((s) => s.ok).length / seconds),
       latencyMs: latencySummary(list.map((s) => s.ms)),
       okLatencyMs: latencySummary(list.filter((s) => s.ok).map((s) => s.ms)),
     });
@@ -596,9 +597,7 @@ async function main(): Promise<void> {
         warmUpSamples.length === 0
           ? null
           : {
-              ...summary(warmUpSamples),
-              throughputRps: round(warmUpSamples.length / WARM_UP_S),
-              okThroughputRps: round(warmUpSamples.filter((s) => s.ok).length / WARM_UP_S),
+              ...summary(warmUpSamples, WARM_UP_S),
               writes: { latencyMs: latencySummary(warmUpSamples.filter((s) => s.kind === 'write').map((s) => s.ms)) },
             },
       overall: summary(of()),

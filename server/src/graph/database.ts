@@ -44,7 +44,7 @@ export interface DatabaseOptions {
  * `new Error().stack` for every query, to put on the error should that query fail, and formatting
  * those stacks took about 7 % of the server's CPU under `npm run load` (issue 11 point 7). The
  * price: a database error, and an error the driver raises inside run() itself, has no stack
- * frames at all; the callers put the query's name on it instead (`query`, see namedQueryError),
+ * frames at all; runNamed puts the query's name on it instead (`query`),
  * and its Neo4j code and message are unchanged (known errors become domain errors in
  * translateDriverError, with it as their cause). The limit is restored before anything else runs
  * (run() is synchronous up to the Result, and JavaScript runs one thing at a time on this thread).
@@ -59,10 +59,17 @@ function runWithoutCallSite(runner: Session | ManagedTransaction, statement: str
   }
 }
 
-/** `e` with the name of the query that failed as its `query` property (errors carry no stack frames here). */
-function namedQueryError(e: unknown, name: QueryName): unknown {
-  if (e !== null && typeof e === 'object' && !('query' in e)) (e as { query?: string }).query = name;
-  return e;
+/**
+ * Runs the named query on `runner` (runWithoutCallSite) and returns its rows; a failure gets the
+ * query's name as its `query` property, since it has no stack frames to say where it came from.
+ */
+async function runNamed(runner: Session | ManagedTransaction, name: QueryName, params: Params): Promise<Row[]> {
+  try {
+    return rows(await runWithoutCallSite(runner, cypher(name), params));
+  } catch (e) {
+    if (e !== null && typeof e === 'object' && !('query' in e)) (e as { query?: string }).query = name;
+    throw e;
+  }
 }
 
 /** Converts driver values (Integer, temporal, Node) into plain JSON values. */
@@ -192,13 +199,7 @@ export class Database {
 
   private wrap(tx: ManagedTransaction): Tx {
     return {
-      run: async (name, params = {}) => {
-        try {
-          return rows(await runWithoutCallSite(tx, cypher(name), params));
-        } catch (e) {
-          throw namedQueryError(e, name);
-        }
-      },
+      run: (name, params = {}) => runNamed(tx, name, params),
     };
   }
 
@@ -267,9 +268,8 @@ export class Database {
     return this.inSession('READ', async (session) => {
       for (let delay = 1000; ; delay *= 2) {
         try {
-          return rows(await runWithoutCallSite(session, cypher(name), params));
+          return await runNamed(session, name, params);
         } catch (e) {
-          namedQueryError(e, name);
           const wait = delay * (0.8 + Math.random() * 0.4);
           const code = (e as { code?: string }).code ?? '';
           if (!isUnavailable(e, code) || Date.now() - started + wait > this.maxRetryMs) throw e;

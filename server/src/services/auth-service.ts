@@ -149,7 +149,7 @@ export class AuthService {
    * Session tokens whose signature this process has verified, with their claims: a token's
    * signature and claims never change, so a client's next requests skip the HMAC check (about 2 %
    * of the server's CPU under `npm run load`). Expiry, sign-out, the account and its session
-   * version are still checked on every request. At most 10,000 tokens (a few MB).
+   * version are still checked on every request. At most 10,000 tokens (estimated at a few MB).
    */
   private readonly verifiedSessions = new LRUCache<string, JWTPayload>({ max: 10_000 });
   private readonly limits: AttemptLimits;

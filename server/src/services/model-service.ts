@@ -998,7 +998,7 @@ export class ModelService {
     let trustKept = true;
     const started = Date.now();
     for (let races = 0; ;) {
-      if (!trustKept) this.withinRetryBudget(started);
+      this.withinRetryBudget(started);
       const { snap, catalogue, optimistic } = await this.readForWrite(modelId, trustKept);
       trustKept = false;
       // each write in turn on what the ones before it left; refusals are only final on fresh reads
@@ -1075,11 +1075,12 @@ export class ModelService {
   }
 
   /**
-   * Before a write tries again (fresh reads after a lost race or a refusal on the kept copy):
-   * throws ServiceUnavailableError once the write has taken longer than twice the database's
-   * retry budget (maxTransactionRetryTime, 15 s by default), and at least 30 s. Each step already
-   * retries an unavailable database for that budget, and lost races back off at most about
-   * 12.5 s in all (MAX_WRITE_ATTEMPTS, raceBackoffMs), so only a database that could not serve
+   * At the start of each try of a write (so, in effect, before it tries again: fresh reads after a
+   * lost race or a refusal on the kept copy): throws ServiceUnavailableError once the write has
+   * taken longer than twice the database's retry budget (maxTransactionRetryTime, 15 s by
+   * default), and at least 30 s. Each step already retries an unavailable database for that
+   * budget, and lost races back off at most 10.5 s in all (MAX_WRITE_ATTEMPTS, raceBackoffMs:
+   * 20 + 40 + … + 1280 + 4 × 2000 ms), so only a database that could not serve
    * for that long gets here; without the bound a write caught by a Neo4j restart went on to re-read
    * the model once its transaction had failed after 31 s, and held its model's queue for 40 s
    * (measured under `npm run load`), so writes sent after the database was back waited behind it.
@@ -1121,11 +1122,9 @@ export class ModelService {
     // on fresh reads. It takes the version reads out of each model's write queue (issue 11 point 7).
     let trustKept = mode.keepSnapshot === true;
     const started = Date.now();
-    let first = true;
     // races lost to other writers so far; the optimistic first try is not counted
     for (let races = 0; ;) {
-      if (!first) this.withinRetryBudget(started);
-      first = false;
+      this.withinRetryBudget(started);
       const { snap, catalogue, optimistic } = await this.readForWrite(modelId, trustKept);
       trustKept = false;
       // stale before any work (the write below checks again under the model's lock)
