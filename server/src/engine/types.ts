@@ -146,6 +146,7 @@ export interface AttackStep {
   attackMethodId: string;
   /** Probability in (0, 1]. */
   likelihood: number;
+  /** Why the step exists and how likely it is. Steps with equal evidence share this array: treat it as read-only. */
   evidence: StepEvidence[];
   /**
    * Element a control must sit on to block the step, or null when no control can block it
