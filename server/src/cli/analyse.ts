@@ -7,6 +7,7 @@
  */
 import {
   buildAttackGraph,
+  stepById,
   findAttackPaths,
   recommendControls,
   type AttackStep,
@@ -98,11 +99,10 @@ export async function analyseModel(
     onMaxPaths: 'truncate',
     timeLimitMs: PATHS_DEFAULT_TIME_LIMIT_MS,
   });
-  const byId = new Map(graph.steps.map((s) => [s.id, s]));
   const kept = options.top === undefined ? found.paths : found.paths.slice(0, options.top);
   const paths: ExpandedPathsResult = {
     ...found,
-    paths: kept.map((p) => ({ ...p, steps: p.stepIds.map((id) => byId.get(id) as AttackStep) })),
+    paths: kept.map((p) => ({ ...p, steps: p.stepIds.map((id) => stepById(graph, id) as AttackStep) })),
   };
   const recommendation = await recommendControls(graph, {
     minSeverity: options.minSeverity ?? 'CRITICAL',

@@ -151,3 +151,22 @@ export function buildAttackGraph(
   );
   return graph;
 }
+
+/**
+ * The step of `graph` with this id, or undefined: a binary search over its steps (sorted by id in
+ * code-unit order, see {@link buildAttackGraph}), so resolving a page of paths allocates nothing
+ * (a Map of every step id costs about 0.1 s at 10k devices, 225k steps).
+ */
+export function stepById(graph: AttackGraph, id: string): AttackStep | undefined {
+  const { steps } = graph;
+  let lo = 0;
+  let hi = steps.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const c = compareIds(steps[mid]!.id, id);
+    if (c === 0) return steps[mid];
+    if (c < 0) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return undefined;
+}

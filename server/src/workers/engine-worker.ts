@@ -13,6 +13,7 @@
  */
 import {
   buildAttackGraph,
+  stepById,
   findAttackPaths,
   findBaselineGaps,
   costRiskCurve,
@@ -110,11 +111,10 @@ const OPERATIONS = {
   ) => {
     const after = buildAttackGraph(afterDocument, catalogue);
     const found = await findNewPaths(g, after, options);
-    const byId = new Map(after.steps.map((s) => [s.id, s]));
     const scale = options.scale ?? 'SAFETY';
     return {
       ...found,
-      paths: found.paths.map((p) => ({ ...p, steps: p.stepIds.map((id) => byId.get(id)!) })),
+      paths: found.paths.map((p) => ({ ...p, steps: p.stepIds.map((id) => stepById(after, id)!) })),
       riskBefore: riskTotals(g, scale).totalRisk,
       riskAfter: riskTotals(after, scale).totalRisk,
     };
@@ -181,8 +181,7 @@ function graphFor(source: GraphSource): AttackGraph | undefined {
 }
 
 function expand(g: AttackGraph, result: AttackPathsResult): ExpandedPathsResult {
-  const byId = new Map(g.steps.map((s) => [s.id, s]));
-  return { ...result, paths: result.paths.map((p) => ({ ...p, steps: p.stepIds.map((id) => byId.get(id)!) })) };
+  return { ...result, paths: result.paths.map((p) => ({ ...p, steps: p.stepIds.map((id) => stepById(g, id)!) })) };
 }
 
 function serializeError(e: unknown): SerializedError {

@@ -1,5 +1,5 @@
 import { ValidationError } from '../../../server/src/domain/errors';
-import { buildAttackGraph } from '../../../server/src/engine';
+import { buildAttackGraph, stepById } from '../../../server/src/engine';
 import { loadBundledCatalogue } from '../../../server/src/domain/catalogue';
 import { buildGraph, modelBuilder, testCatalogue } from '../../support/build-graph';
 import { generateHospital } from '../../support/generate-hospital';
@@ -128,6 +128,15 @@ describe('buildAttackGraph', () => {
     }
     expect(byContent.size).toBeLessThan(g.steps.length / 4);
     for (const lists of byContent.values()) expect(new Set(lists).size).toBe(1);
+  });
+
+  it('finds a step by its id (binary search over the sorted steps)', () => {
+    const catalogue = loadBundledCatalogue();
+    const g = buildAttackGraph(generateHospital({ devices: 60, seed: 3, catalogue }), catalogue);
+    expect(g.steps.length).toBeGreaterThan(500);
+    for (const st of g.steps) expect(stepById(g, st.id)).toBe(st);
+    for (const id of ['', 'a', 'zzz', `${g.steps[0]!.id}!`, g.steps[g.steps.length - 1]!.id + '@x'])
+      expect(stepById(g, id)).toBeUndefined();
   });
 
   it('keeps cycles (lateral movement back into a zone) in the graph', () => {
