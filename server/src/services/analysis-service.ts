@@ -354,6 +354,16 @@ export class AnalysisService {
   }
 
   /**
+   * Starts an analysis worker thread, if none runs, and loads the engine in it (EnginePool.warm);
+   * resolves when it has (a failure is ignored: the next task reports it). Requests do this by
+   * themselves while the model is read; `npm run bench` calls it to time a build apart from the
+   * thread's start-up.
+   */
+  warmUp(): Promise<void> {
+    return this.pool.warm();
+  }
+
+  /**
    * The attack graph of the model's current version (built once per version and start set, in a
    * worker; the whole graph is copied to this thread, so use it only to serve the graph itself).
    * @param fromElementIds start from these elements as already compromised instead of the entry zones
