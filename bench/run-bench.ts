@@ -279,7 +279,8 @@ async function main(): Promise<void> {
           // analysis worker that then serves every analysis of this model version; its nodes and
           // steps are copied to the server thread only when a query asks for them). In the cold
           // projection the catalogue read and the worker's start overlap the load; here they come
-          // first, untimed, so that the build is the document's transfer and the engine's work.
+          // first, untimed, so that the build is the model's version check (one round trip), the
+          // document's transfer and the engine's work.
           const parts = createServices(db);
           projectionLoad.push((await timed(() => parts.models.snapshot(doc.model.id))).ms);
           await parts.catalogues.current();

@@ -153,9 +153,10 @@ export function buildAttackGraph(
 }
 
 /**
- * The step of `graph` with this id, or undefined: a binary search over its steps (sorted by id in
- * code-unit order, see {@link buildAttackGraph}), so resolving a page of paths allocates nothing
- * (a Map of every step id costs about 0.1 s at 10k devices, 225k steps).
+ * The step of `graph` with this id, or undefined: a binary search over its steps, so resolving a
+ * page of paths allocates nothing (a Map of every step id costs about 0.1 s at 10k devices, 225k
+ * steps). `graph` must have its steps sorted by id in code-unit order, as {@link buildAttackGraph}
+ * makes them (and every AttackGraph the engine hands out); on any other order it may miss.
  */
 export function stepById(graph: AttackGraph, id: string): AttackStep | undefined {
   const { steps } = graph;

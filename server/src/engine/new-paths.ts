@@ -109,7 +109,11 @@ export async function findNewPaths(
   };
 }
 
-/** The two-layer graph of {@link findNewPaths}. */
+/**
+ * The two-layer graph of {@link findNewPaths}. Internal: its steps are in layer order, not in id
+ * order (a new step's `…new0` copy comes before its `…new` one), so it is never handed to callers
+ * or to `stepById`, which needs a graph as buildAttackGraph makes it.
+ */
 function layeredGraph(after: AttackGraph, isNew: ReadonlySet<string>): AttackGraph {
   const nodes: AttackGraphNode[] = [];
   for (const n of after.nodes) {

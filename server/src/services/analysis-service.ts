@@ -354,10 +354,11 @@ export class AnalysisService {
   }
 
   /**
-   * Starts an analysis worker thread, if none runs, and loads the engine in it (EnginePool.warm);
-   * resolves when it has (a failure is ignored: the next task reports it). Requests do this by
-   * themselves while the model is read; `npm run bench` calls it to time a build apart from the
-   * thread's start-up.
+   * Starts an analysis worker thread, if none runs, and loads the engine in it (EnginePool.warm).
+   * Resolves when that thread has loaded the engine; if a thread already runs it resolves at once,
+   * even if that thread is still starting. A failure is ignored (the next task reports it).
+   * Requests do this by themselves while the model is read; `npm run bench` calls it on a fresh
+   * service set to time a build apart from the thread's start-up.
    */
   warmUp(): Promise<void> {
     return this.pool.warm();

@@ -668,8 +668,10 @@ export function buildRuleContext(
   const NO_STEP_EVIDENCE: StepEvidence[] = [];
   const intern = (evidence: StepEvidence[]): StepEvidence[] => {
     if (evidence.length === 0) return NO_STEP_EVIDENCE;
+    // length-prefixed, so that no text (free-text sources may hold any character) makes two
+    // different lists one key
     let key = '';
-    for (const e of evidence) key += `${e.property}\u0001${e.value}\u0000`;
+    for (const e of evidence) key += `${e.property.length}:${e.property}${e.value.length}:${e.value}`;
     let kept = internedEvidence.get(key);
     if (!kept) {
       // a copy of plain items: a rule's objects may hold more than the two fields
