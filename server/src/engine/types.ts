@@ -147,7 +147,7 @@ export interface AttackStep {
   /** Probability in (0, 1]. */
   likelihood: number;
   /** Why the step exists and how likely it is. Steps with equal evidence share this array: treat it as read-only. */
-  evidence: StepEvidence[];
+  evidence: readonly StepEvidence[];
   /**
    * Element a control must sit on to block the step, or null when no control can block it
    * (the attacker already holds what the step gives, e.g. a compromised device and its assets).
@@ -158,14 +158,14 @@ export interface AttackStep {
    * by controlId. Steps with the same control element and method share this array: treat it as
    * read-only.
    */
-  blockingControls: BlockingControl[];
+  blockingControls: readonly BlockingControl[];
   /**
    * Controls that REDUCE the step's attack method on its control element (same sharing rule as
    * blockingControls), sorted by controlId. Implemented ones are already in `likelihood`.
    */
-  reducingControls: ReducingControl[];
+  reducingControls: readonly ReducingControl[];
   /** Controls that DETECT or RECOVER from the step's attack method there (reported only), sorted by controlId. */
-  otherControls: EffectControl[];
+  otherControls: readonly EffectControl[];
   /** True when some blocking control is IMPLEMENTED: the step stays in the graph (audit) but path search ignores it. */
   blocked: boolean;
 }

@@ -51,7 +51,7 @@ const GPOS =
 const PATCH = 'patchable of ws: MDS2 ws-mds2.xlsx (CSUP-1): patchable = false: CSUP-1 No';
 const USB = 'ws-usb: MDS2 ws-mds2.xlsx (CONN-1.2.2): USB interface: CONN-1.2.2 Yes';
 
-const sourcesOf = (s: { evidence: { property: string; value: string }[] }) =>
+const sourcesOf = (s: { evidence: readonly { property: string; value: string }[] }) =>
   s.evidence.filter((e) => e.property === 'flagSource' || e.property === 'interfaceSource').map((e) => e.value);
 
 describe('fact-linked device evidence on attack steps', () => {

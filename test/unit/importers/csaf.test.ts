@@ -359,7 +359,7 @@ describe('previewCsafImport and applyCsafImport', () => {
     ]);
     expect(doc.vulnerabilities).toHaveLength(1); // the input is not modified
     const steps = buildGraph(out, {}, catalogue).steps.filter((s) => s.ruleId === 'vulnerability-exploitation');
-    const vulnOf = (s: { evidence: { property: string; value: string }[] }) =>
+    const vulnOf = (s: { evidence: readonly { property: string; value: string }[] }) =>
       s.evidence.find((e) => e.property === 'vulnerability')?.value ?? '';
     const stepsOn = (device: string) => steps.filter((s) => s.to === device || s.to.startsWith(`${device}`));
     expect(stepsOn('pump-b')).toEqual([]); // FIXED

@@ -661,7 +661,7 @@ describe('MDS2-derived facts as evidence on attack steps', () => {
     const { document } = applyMds2(hospital(), catalogue, profile, { deviceId: 'dev-pump-2' });
     return { document, graph: buildAttackGraph(document, catalogue) };
   };
-  const valuesOf = (s: { evidence: { property: string; value: string }[] }, property: string) =>
+  const valuesOf = (s: { evidence: readonly { property: string; value: string }[] }, property: string) =>
     s.evidence.filter((e) => e.property === property).map((e) => e.value);
 
   it('a flag the form set shows its question ids and answers on the steps reading it, and on no other', async () => {
@@ -705,7 +705,7 @@ describe('MDS2-derived facts as evidence on attack steps', () => {
     const unlinked = structuredClone(document);
     for (const d of unlinked.devices) d.evidence = d.evidence?.map(({ fact: _fact, ...e }) => e);
     const old = buildAttackGraph(validateModelDocument(unlinked, catalogue), catalogue);
-    const sourced = (p: string) => (s: { evidence: { property: string }[] }) =>
+    const sourced = (p: string) => (s: { evidence: readonly { property: string }[] }) =>
       s.evidence.some((e) => e.property === p);
     expect(old.steps.filter(sourced('flagSource'))).toEqual([]);
     expect(old.steps.filter(sourced('interfaceSource'))).toEqual([]);
