@@ -7,10 +7,9 @@
  */
 import {
   buildAttackGraph,
-  stepById,
+  withSteps,
   findAttackPaths,
   recommendControls,
-  type AttackStep,
   type PlacementAssumption,
   type Recommendation,
 } from '../engine';
@@ -102,7 +101,7 @@ export async function analyseModel(
   const kept = options.top === undefined ? found.paths : found.paths.slice(0, options.top);
   const paths: ExpandedPathsResult = {
     ...found,
-    paths: kept.map((p) => ({ ...p, steps: p.stepIds.map((id) => stepById(graph, id) as AttackStep) })),
+    paths: withSteps(graph, kept),
   };
   const recommendation = await recommendControls(graph, {
     minSeverity: options.minSeverity ?? 'CRITICAL',

@@ -171,3 +171,21 @@ export function stepById(graph: AttackGraph, id: string): AttackStep | undefined
   }
   return undefined;
 }
+
+/**
+ * `paths` with their steps resolved from `graph` ({@link stepById}): the form the API serves.
+ * @throws Error when a path names a step that `graph` does not have (a path of another graph)
+ */
+export function withSteps<P extends { stepIds: readonly string[] }>(
+  graph: AttackGraph,
+  paths: readonly P[],
+): (P & { steps: AttackStep[] })[] {
+  return paths.map((p) => ({
+    ...p,
+    steps: p.stepIds.map((id) => {
+      const step = stepById(graph, id);
+      if (!step) throw new Error(`attack path step ${id} is not a step of this graph`);
+      return step;
+    }),
+  }));
+}

@@ -13,7 +13,7 @@
  */
 import {
   buildAttackGraph,
-  stepById,
+  withSteps,
   findAttackPaths,
   findBaselineGaps,
   costRiskCurve,
@@ -114,7 +114,7 @@ const OPERATIONS = {
     const scale = options.scale ?? 'SAFETY';
     return {
       ...found,
-      paths: found.paths.map((p) => ({ ...p, steps: p.stepIds.map((id) => stepById(after, id)!) })),
+      paths: withSteps(after, found.paths),
       riskBefore: riskTotals(g, scale).totalRisk,
       riskAfter: riskTotals(after, scale).totalRisk,
     };
@@ -181,7 +181,7 @@ function graphFor(source: GraphSource): AttackGraph | undefined {
 }
 
 function expand(g: AttackGraph, result: AttackPathsResult): ExpandedPathsResult {
-  return { ...result, paths: result.paths.map((p) => ({ ...p, steps: p.stepIds.map((id) => stepById(g, id)!) })) };
+  return { ...result, paths: withSteps(g, result.paths) };
 }
 
 function serializeError(e: unknown): SerializedError {

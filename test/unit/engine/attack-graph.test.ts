@@ -1,5 +1,5 @@
 import { ValidationError } from '../../../server/src/domain/errors';
-import { buildAttackGraph, stepById } from '../../../server/src/engine';
+import { buildAttackGraph, stepById, withSteps } from '../../../server/src/engine';
 import { loadBundledCatalogue } from '../../../server/src/domain/catalogue';
 import { buildGraph, modelBuilder, testCatalogue } from '../../support/build-graph';
 import { generateHospital } from '../../support/generate-hospital';
@@ -137,6 +137,14 @@ describe('buildAttackGraph', () => {
     for (const st of g.steps) expect(stepById(g, st.id)).toBe(st);
     for (const id of ['', 'a', 'zzz', `${g.steps[0]!.id}!`, g.steps[g.steps.length - 1]!.id + '@x'])
       expect(stepById(g, id)).toBeUndefined();
+    // paths with their steps resolved; a step of another graph is an error, not a hole
+    const ids = [g.steps[3]!.id, g.steps[1]!.id];
+    expect(withSteps(g, [{ stepIds: ids, label: 'p' }])).toEqual([
+      { stepIds: ids, label: 'p', steps: [g.steps[3], g.steps[1]] },
+    ]);
+    expect(() => withSteps(g, [{ stepIds: [g.steps[0]!.id, 'rule@nowhere@nothing'] }])).toThrow(
+      /rule@nowhere@nothing is not a step of this graph/,
+    );
   });
 
   it('keeps cycles (lateral movement back into a zone) in the graph', () => {
