@@ -1,6 +1,7 @@
 import { EngineLimitError, ValidationError } from '../../../server/src/domain/errors';
 import { findAttackPaths, reachableTargets } from '../../../server/src/engine';
 import type { AttackGraph, AttackPath } from '../../../server/src/engine';
+import type { ModelDocument } from '../../../server/src/domain/types';
 import { buildGraph, testCatalogue } from '../../support/build-graph';
 import { generateHospital } from '../../support/generate-hospital';
 import { randomModel } from './random-model';
@@ -283,6 +284,28 @@ describe('findAttackPaths against brute force (Yen = the k most likely simple pa
       }
     }
     expect(compared).toBeGreaterThan(300);
+  });
+});
+
+describe('Yen with detours (paths that regain a held capability are enumerated but not reported)', () => {
+  // Found by the brute-force test above (random model 194 once the generator drew format 2.3
+  // fields): Yen accepted two detours, then bounded its spur searches by the (k − accepted)-th
+  // candidate instead of the (k − reported)-th capability-simple one, and pruned two paths of
+  // likelihood 0.015 that k = 3 needs (it reported one of them, or the other for k = 4).
+  const model = JSON.parse(
+    '{"formatVersion":"2.3","model":{"id":"yen-detours","name":"Detours ahead of a needed path"},"zones":[{"id":"z0","name":"Zone 0","kind":"GUEST_WIFI","entryPoint":true,"physicalAccess":true},{"id":"z1","name":"Zone 1","kind":"DMZ","entryPoint":false,"physicalAccess":true},{"id":"z2","name":"Zone 2","kind":"INTERNET","entryPoint":false,"physicalAccess":false}],"devices":[{"id":"d0","name":"Device 0","category":"OTHER","riskClass":"B","generalPurposeOs":false,"patchable":true,"handlesPersonalData":false,"storesData":false,"remoteService":false,"zoneIds":["z0"],"outboundZoneIds":[],"outboundAccepts":"COMMANDS"},{"id":"d1","name":"Device 1","category":"OTHER","riskClass":"D","generalPurposeOs":true,"patchable":true,"handlesPersonalData":false,"storesData":true,"remoteService":false,"zoneIds":["z1"],"hostDeviceId":"d0"},{"id":"d2","name":"Device 2","category":"OTHER","riskClass":"D","generalPurposeOs":true,"patchable":true,"handlesPersonalData":false,"storesData":false,"remoteService":false,"zoneIds":["z1","z2"],"outboundZoneIds":[],"outboundAccepts":"CODE"}],"interfaces":[{"id":"d1-i0","deviceId":"d1","name":"If 0","kind":"WEB_UI","exposedToZoneIds":["z2"],"authentication":"DEFAULT_CREDENTIALS"},{"id":"d1-i1","deviceId":"d1","name":"If 1","kind":"RDP","exposedToZoneIds":["z0","z1"],"authentication":"PASSWORD","functions":["READ_DATA","LOGIN_SHELL"]},{"id":"d1-i2","deviceId":"d1","name":"If 2","kind":"REST_API","exposedToZoneIds":[],"authentication":"PASSWORD","functions":["FILE_TRANSFER","WRITE_DATA","LOGIN_SHELL"]},{"id":"d2-i0","deviceId":"d2","name":"If 0","kind":"SERIAL_DEBUG","exposedToZoneIds":["z0"],"authentication":"DEFAULT_CREDENTIALS"}],"channels":[{"id":"c0","name":"Channel 0","fromDeviceId":"d1","toDeviceId":"d0","technology":"IP","intrinsicMechanism":"NONE","extrinsicMechanisms":[],"carries":["PERSONAL_DATA","ALARMS"],"zoneIds":[]},{"id":"c1","name":"Channel 1","fromDeviceId":"d1","toDeviceId":"d0","technology":"IP","intrinsicMechanism":"NONE","extrinsicMechanisms":[],"carries":["COMMANDS"],"zoneIds":["z0"]},{"id":"c2","name":"Channel 2","fromDeviceId":"d1","toDeviceId":"d2","technology":"IP","intrinsicMechanism":"NONE","extrinsicMechanisms":[],"carries":["COMMANDS","FIRMWARE","TELEMETRY"],"zoneIds":[]},{"id":"c3","name":"Channel 3","fromDeviceId":"d0","toDeviceId":"d1","technology":"SERIAL","intrinsicMechanism":"NONE","extrinsicMechanisms":[],"carries":["PERSONAL_DATA","ALARMS"],"zoneIds":["z1","z2"]}],"assets":[{"id":"d1-a0","deviceId":"d1","name":"Asset 0","kind":"ALARM","severity":"SERIOUS"},{"id":"d1-a1","deviceId":"d1","name":"Asset 1","kind":"DIAGNOSIS_MONITORING","severity":"SERIOUS"},{"id":"d2-a0","deviceId":"d2","name":"Asset 0","kind":"PERSONAL_DATA","severity":"SERIOUS","denialSeverity":"CATASTROPHIC","disclosureRecords":63570}],"vulnerabilities":[],"controlPlacements":[{"id":"p0","controlId":"C31","elementId":"z0","status":"PLANNED"},{"id":"p1","controlId":"C32","elementId":"z2","status":"IMPLEMENTED"}]}',
+  ) as ModelDocument;
+
+  it.each([1, 2, 3, 4, 5])('k = %i gives the k most likely simple paths to the record disclosure', (k) => {
+    const catalogue = testCatalogue();
+    const graph = buildGraph(model, {}, catalogue);
+    const target = 'd2-a0#DISCLOSE';
+    const mine = findAttackPaths(graph, { k, scale: 'PRIVACY' }).paths.filter((p) => p.targetId === target);
+    const brute = allSimplePaths(graph, target).sort((a, b) => b.likelihood - a.likelihood);
+    expect(brute.map((b) => b.likelihood)).toEqual([0.6, 0.015, 0.015]);
+    expect(mine.map((p) => p.likelihood)).toEqual(brute.slice(0, k).map((b) => b.likelihood));
+    expect(new Set(mine.map((p) => p.stepIds.join())).size).toBe(mine.length);
+    for (const p of mine) expect(brute.some((b) => b.steps.join() === p.stepIds.join())).toBe(true);
   });
 });
 

@@ -40,6 +40,8 @@ interface RawPath {
   /** Lawler: spur only from this index onward. */
   dev: number;
   key: string;
+  /** Yen's candidates: whether the path is simple in capabilities (counts towards k when accepted). */
+  simple?: boolean;
 }
 
 const DEFAULTS = { k: 3, maxDepth: 25, maxPaths: 500, timeLimitMs: 5000 };
@@ -450,24 +452,24 @@ class YenSearch {
           if (e >= 0) this.removedStep[e] = removeStamp;
           else this.removedEntry[-e - 1] = removeStamp;
         }
-        // A candidate longer than the (k − |accepted|)-th best one so far can never be chosen.
-        const spur = this.spurSearch(
-          prev.nodes[i]!,
-          removeStamp,
-          candidateBound(candidates, k - accepted.length) - rootLen,
-        );
+        // A candidate longer than the (k − valid)-th best capability-simple candidate so far can
+        // never be reported: those candidates are accepted first and complete the k. (Counting
+        // accepted detours, or candidates that are detours, would prune paths still needed.)
+        const spur = this.spurSearch(prev.nodes[i]!, removeStamp, candidateBound(candidates, k - valid) - rootLen);
         if (!spur) continue;
         const edges = prev.edges.slice(0, i).concat(spur.edges);
         const key = pathKey([...edges].reverse());
         if (known.has(key)) continue;
         known.add(key);
-        candidates.push({
+        const candidate: RawPath = {
           nodes: prev.nodes.slice(0, i).concat(spur.nodes),
           edges,
           len: rootLen + spur.len,
           dev: i,
           key,
-        });
+        };
+        candidate.simple = this.capabilitySimple(reverse(candidate));
+        candidates.push(candidate);
       }
       if (candidates.length === 0) break;
       let best = 0;
@@ -478,7 +480,7 @@ class YenSearch {
       }
       accepted.push(candidates[best]!);
       candidates.splice(best, 1);
-      if (this.capabilitySimple(reverse(accepted[accepted.length - 1]!))) valid++;
+      if (accepted[accepted.length - 1]!.simple) valid++;
     }
     const out = accepted
       .map((p, i) => (i === 0 ? first : reverse(p)))
@@ -652,15 +654,16 @@ class YenSearch {
   }
 }
 
-/** The need-th smallest candidate length (Infinity when there are fewer candidates). */
+/** The need-th smallest length among capability-simple candidates (Infinity when there are fewer), need ≥ 1. */
 function candidateBound(candidates: readonly RawPath[], need: number): number {
-  if (candidates.length < need) return Infinity;
   if (need === 1) {
     let min = Infinity;
-    for (const c of candidates) if (c.len < min) min = c.len;
+    for (const c of candidates) if (c.simple && c.len < min) min = c.len;
     return min;
   }
-  const lens = candidates.map((c) => c.len).sort((a, b) => a - b);
+  const lens = candidates.filter((c) => c.simple).map((c) => c.len);
+  if (lens.length < need) return Infinity;
+  lens.sort((a, b) => a - b);
   return lens[need - 1]!;
 }
 
