@@ -122,7 +122,7 @@ describe('2.0 element fields', () => {
     const out = await exportOf(m);
     const doc = document(m);
     const byId = <T extends { id: string }>(xs: T[]) => [...xs].sort((a, b) => (a.id < b.id ? -1 : 1));
-    expect(out.formatVersion).toBe('2.2');
+    expect(out.formatVersion).toBe('2.3');
     expect(out.zones).toEqual(byId(doc.zones));
     expect(out.devices.find((d) => d.id === 'dev-app')).toMatchObject({ hostDeviceId: 'dev-phone' });
     expect(out.interfaces).toEqual(byId(doc.interfaces));

@@ -30,7 +30,7 @@ describe('migrateStoredModels', () => {
       zoneIds: ['ward'],
     };
     const stored: ModelDocument = {
-      formatVersion: '2.2',
+      formatVersion: '2.3',
       model: { id: modelId, name: 'Stored before 2.0' },
       zones: [{ id: 'ward', name: 'Ward', kind: 'CLINICAL', entryPoint: true }],
       devices: ['srv', 'pump'].map((id) => ({
@@ -81,7 +81,7 @@ describe('migrateStoredModels', () => {
     ]);
 
     const exported = await h.services.models.exportModel(modelId);
-    expect(exported.formatVersion).toBe('2.2');
+    expect(exported.formatVersion).toBe('2.3');
     expect(exported.channels.map((c) => [c.id, c.extrinsicMechanisms])).toEqual([['ch-a', []]]);
     // The TLS mechanism is now placement C20 (in force); the unfit firewall is kept, not refused.
     expect(exported.controlPlacements).toEqual([
@@ -129,7 +129,7 @@ describe('migrateStoredModels', () => {
     const modelId = h.uniqueModelId('evidence');
     const sha = 'b'.repeat(64);
     const doc = {
-      formatVersion: '2.2',
+      formatVersion: '2.3',
       model: { id: modelId, name: 'Evidence' },
       zones: [{ id: 'ward', name: 'Ward', kind: 'CLINICAL', entryPoint: true }],
       devices: [
@@ -177,7 +177,7 @@ describe('migrateStoredModels', () => {
     };
     await h.services.models.importModel(TEST_ACTOR, doc);
     const first = await h.services.models.exportModel(modelId);
-    expect(first.formatVersion).toBe('2.2');
+    expect(first.formatVersion).toBe('2.3');
     expect(first.devices[0]).toMatchObject({
       softwareVersion: 'L81',
       components: doc.devices[0]!.components,

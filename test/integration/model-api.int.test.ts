@@ -130,7 +130,7 @@ describe('models and the exchange format', () => {
   it('the exported demo equals the bundled seed file in exchange format 2.1 (stored in canonical form)', async () => {
     const exported = (await h.gqlOk<{ exportModel: { formatVersion: string } }>(`{ exportModel(id: "demo-hospital") }`))
       .exportModel;
-    expect(exported.formatVersion).toBe('2.2');
+    expect(exported.formatVersion).toBe('2.3');
     expect(exported).toEqual(migrateModelDocument(DEMO).document);
   });
 

@@ -281,7 +281,7 @@ export function plainDevice(id: string, zoneIds: string[], opts: Partial<Device>
 
 export class ModelBuilder {
   readonly doc: ModelDocument = {
-    formatVersion: '2.2',
+    formatVersion: '2.3',
     model: { id: 'test-model', name: 'Test model' },
     zones: [],
     devices: [],

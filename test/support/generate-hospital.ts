@@ -948,7 +948,7 @@ export function generateHospital(options: GenerateHospitalOptions): ModelDocumen
       })
     : placements;
   return {
-    formatVersion: '2.2',
+    formatVersion: '2.3',
     model: { id: `generated-${total}-${seed}`, name: `Generated hospital (${total} devices, seed ${seed})` },
     zones,
     devices,

@@ -56,15 +56,15 @@ function evidenceModel(): ModelDocument {
 }
 
 describe('format 2.2', () => {
-  it('2.1 → 2.2 only bumps the version: same elements, no changes reported, input untouched', () => {
+  it('2.1 → 2.2 (→ 2.3) only bumps the version: same elements, no changes reported, input untouched', () => {
     const v21 = { ...modelBuilder().zone('z', 'CLINICAL', true).device('d', ['z']).build(), formatVersion: '2.1' };
     const before = JSON.stringify(v21);
     const { document, fromVersion, changes } = migrateModelDocument(v21);
     expect(fromVersion).toBe('2.1');
     expect(changes).toEqual([]);
-    expect(document).toEqual({ ...v21, formatVersion: '2.2' });
+    expect(document).toEqual({ ...v21, formatVersion: '2.3' });
     expect(JSON.stringify(v21)).toBe(before);
-    expect(validateModelDocument(v21, catalogue).formatVersion).toBe('2.2');
+    expect(validateModelDocument(v21, catalogue).formatVersion).toBe('2.3');
   });
 
   it('export → import → export keeps every 2.2 field (and the 2.1 device/interface flags)', () => {

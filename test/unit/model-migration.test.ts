@@ -27,7 +27,7 @@ describe('migrateModelDocument (1.0 → 2.0)', () => {
     expect(changes.length).toBeGreaterThan(0);
     for (const c of changes) expect(c.path).toMatch(/^channels\[\d+\]\.extrinsicMechanisms$/);
     const doc = validateModelDocument(V1_DEMO, catalogue);
-    expect(doc.formatVersion).toBe('2.2');
+    expect(doc.formatVersion).toBe('2.3');
     const migrated = document as ModelDocument;
     const v1Channels = V1_DEMO.channels as ModelDocument['channels'];
     expect(migrated.channels.map((c) => ({ ...c, extrinsicMechanisms: [] }))).toEqual(
@@ -62,7 +62,7 @@ describe('migrateModelDocument (1.0 → 2.0)', () => {
     const { document, changes } = migrateModelDocument(v20);
     expect(JSON.stringify(v20)).toBe(before);
     const out = document as ModelDocument;
-    expect(out.formatVersion).toBe('2.2');
+    expect(out.formatVersion).toBe('2.3');
     expect(out.channels[0]!.extrinsicMechanisms).toEqual([]);
     const onCh = out.controlPlacements.filter((p) => p.elementId === ch.id);
     expect(onCh.map((p) => [p.controlId, p.status]).sort()).toEqual([
@@ -111,7 +111,7 @@ describe('migrateModelDocument (1.0 → 2.0)', () => {
       expect.objectContaining({ path: `controlPlacements[${v2.controlPlacements.length}]` }),
     ]);
     const doc = validateModelDocument(v1, catalogue);
-    expect(doc.formatVersion).toBe('2.2');
+    expect(doc.formatVersion).toBe('2.3');
     expect(doc.devices).toHaveLength(1000);
     expect(doc.channels).toHaveLength(v2.channels.length);
     expect(doc.controlPlacements.find((p) => p.id === 'zz-pl-on-copy')!.elementId).toBe(v2.channels[0]!.id);

@@ -9,6 +9,7 @@ import {
   IP_INTERFACE_KINDS,
   IP_TECHNOLOGIES,
   deviceBodyLocation,
+  deviceEmergencyOperation,
   deviceExecutesSoftware,
   deviceMeets,
   interfaceHasUserSession,
@@ -39,6 +40,8 @@ export interface DeviceFacts {
   ipHost: boolean;
   /** Sits in at least one zone on the hospital's premises. */
   onPremises: boolean;
+  /** 2.3: its bedside controls must work at once, without a login ({@link deviceEmergencyOperation}). */
+  emergencyOperation: boolean;
 }
 
 /** The facts of an element that decide whether a control fits it. */
@@ -71,6 +74,8 @@ const CONDITION_WORDS: Record<ElementCondition, string> = {
   NOT_IMPLANTED: 'an element of no implanted device',
   NOT_BODY_WORN: 'an element of no body-worn device',
   ON_PREMISES: "an element on the hospital's premises",
+  NOT_EMERGENCY_CONTROLS:
+    'an element other than the bedside controls of a device that must be operable at once in an emergency (a login there would delay care)',
 };
 
 function holds(condition: ElementCondition, e: PlaceableElement): boolean {
@@ -90,6 +95,8 @@ function holds(condition: ElementCondition, e: PlaceableElement): boolean {
       return !devices.some((d) => d.bodyLocation === 'BODY_WORN');
     case 'ON_PREMISES':
       return e.type === 'ZONE' ? (e.onPremises ?? false) : devices.some((d) => d.onPremises);
+    case 'NOT_EMERGENCY_CONTROLS':
+      return !(e.type === 'INTERFACE' && e.kind === 'LOCAL_UI' && (e.device?.emergencyOperation ?? false));
   }
 }
 
@@ -121,6 +128,16 @@ export function placementMisfit(control: Control, element: PlaceableElement): st
     if (!holds(condition, element)) return `${label} needs ${CONDITION_WORDS[condition]} (${condition})`;
   }
   return null;
+}
+
+/**
+ * True when `control` fitted `element` under the rules of format 2.2, before NOT_EMERGENCY_CONTROLS
+ * (2.3): a login control on a ventilator's bedside controls, in a file written before 2.3, is kept
+ * on import as stored placements are (ignored by the engine, listed by the control review).
+ */
+export function fittedBefore23(control: Control, element: PlaceableElement): boolean {
+  if (!element.device) return placementMisfit(control, element) === null;
+  return placementMisfit(control, { ...element, device: { ...element.device, emergencyOperation: false } }) === null;
 }
 
 /** True when `control` can be placed on `element` ({@link placementMisfit} is null). */
@@ -164,6 +181,7 @@ export function elementFacts(model: FactsModel): Map<string, PlaceableElement> {
     userSession: sessionHosts.has(d.id),
     ipHost: ipHosts.has(d.id),
     onPremises: d.zoneIds.some(onPremisesZone),
+    emergencyOperation: deviceEmergencyOperation(d),
   });
   const UNKNOWN: DeviceFacts = {
     generalPurposeOs: false,
@@ -176,6 +194,7 @@ export function elementFacts(model: FactsModel): Map<string, PlaceableElement> {
     userSession: false,
     ipHost: false,
     onPremises: false,
+    emergencyOperation: false,
   };
   for (const d of model.devices) deviceFacts.set(d.id, factsOf(d));
   for (const z of model.zones)

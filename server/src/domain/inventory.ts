@@ -149,6 +149,8 @@ export const deviceUpsertItemSchema = z
       .transform((list) => (list.length ? list : null))
       .nullish(),
     outboundAccepts: z.enum(OUTBOUND_ACCEPTS).nullish(),
+    // exchange format 2.3; null clears it (the category's default)
+    emergencyOperation: flag,
   })
   .strict();
 
@@ -266,6 +268,7 @@ const CLEARABLE = new Set([
   'hostDeviceId',
   'outboundZoneIds',
   'outboundAccepts',
+  'emergencyOperation',
 ]);
 /** Fields an item may set, in Device order. */
 const FIELDS = [
@@ -288,6 +291,7 @@ const FIELDS = [
   'hostDeviceId',
   'outboundZoneIds',
   'outboundAccepts',
+  'emergencyOperation',
 ] as const;
 
 /** Random bytes drawn in blocks: one crypto call per 1024 ids instead of one per id. */

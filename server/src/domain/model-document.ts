@@ -1,5 +1,5 @@
 /**
- * The model exchange document (`ModelDocument`, format "2.2"; older versions are migrated on read by
+ * The model exchange document (`ModelDocument`, format "2.3"; older versions are migrated on read by
  * domain/model-migration.ts): validation on import, CVSS base
  * scores of its vulnerabilities, and the canonical form used for deterministic export.
  *
@@ -11,7 +11,7 @@
  * Every problem found is reported, each with the path of the field at fault
  * (e.g. "devices[3].zoneIds[0]"), in one {@link ValidationError}.
  */
-import { elementFacts, placementMisfit } from './applicability';
+import { elementFacts, fittedBefore23, placementMisfit } from './applicability';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
@@ -597,7 +597,8 @@ export interface ValidateModelOptions {
   /**
    * Placements that may stay although their control no longer fits the element (controls v2
    * applicability): those already stored before this write. Default: none. Documents older than
-   * 2.1 keep all of theirs.
+   * 2.1 keep all of theirs; 2.1 and 2.2 documents keep those that fitted before 2.3
+   * (NOT_EMERGENCY_CONTROLS, {@link fittedBefore23}).
    */
   misfitAllowed?: (placement: ControlPlacement) => boolean;
 }
@@ -627,7 +628,8 @@ export interface ValidateModelOptions {
  *     security of Wi-Fi, BLE, Zigbee and LoRa);
  *   - a control not in the catalogue, or placed where it cannot exist
  *     ({@link placementMisfit}: appliesTo, technologies, interfaceKinds, deviceConditions,
- *     elementConditions), unless `options.misfitAllowed` keeps it or the document predates 2.1;
+ *     elementConditions), unless `options.misfitAllowed` keeps it, the document predates 2.1, or
+ *     it predates 2.3 and the placement fitted then ({@link fittedBefore23});
  *     the same control placed twice on one element;
  *   - a CVSS vector that does not score ({@link cvssBaseScore});
  *   - (2.0) two channels that are exact copies (same ends, interfaces, technology, mechanisms,
@@ -635,7 +637,7 @@ export interface ValidateModelOptions {
  *     itself; a hostDeviceId that is not another device, or a chain of hosts that loops.
  *   - a name (model, element, manufacturer, model name, software, externalId, asset tag) with a
  *     bidi override, embedding or isolate character (domain/text.ts).
- * A 1.0, 2.0 or 2.1 document is migrated first ({@link migrateModelDocument}); the result is always 2.2.
+ * A 1.0, 2.0, 2.1 or 2.2 document is migrated first ({@link migrateModelDocument}); the result is always 2.3.
  */
 export function validateModelDocument(
   input: unknown,
@@ -648,9 +650,22 @@ export function validateModelDocument(
     throw new ValidationError((validate.errors ?? []).map((e) => schemaIssue(e, doc)));
   }
   const model = doc as ModelDocument;
-  // Files written before 2.1 keep placements that no longer fit (the control review lists them).
+  // Files written before 2.1 keep placements that no longer fit (the control review lists them);
+  // files written before 2.3 keep those that fitted under their version's rules.
   const older = fromVersion === '1.0' || fromVersion === '2.0';
-  const issues = checkDomain(model, catalogue, older ? () => true : (options.misfitAllowed ?? (() => false)));
+  const stored = options.misfitAllowed ?? (() => false);
+  let misfitAllowed = older ? () => true : stored;
+  if (fromVersion === '2.1' || fromVersion === '2.2') {
+    const facts = elementFacts(model);
+    const controls = new Map(catalogue.controls.map((c) => [c.id, c]));
+    misfitAllowed = (p: ControlPlacement) => {
+      if (stored(p)) return true;
+      const control = controls.get(p.controlId);
+      const element = facts.get(p.elementId);
+      return control !== undefined && element !== undefined && fittedBefore23(control, element);
+    };
+  }
+  const issues = checkDomain(model, catalogue, misfitAllowed);
   if (issues.length > 0) throw new ValidationError(issues);
   return model;
 }
@@ -706,7 +721,13 @@ export function canonicalDevice(d: Device): Device {
   if (d.macAddresses !== undefined) out.macAddresses = sortedIds(d.macAddresses);
   withOptional(out, d, ['assetTag', 'hostDeviceId']);
   if (d.outboundZoneIds !== undefined) out.outboundZoneIds = sortedIds(d.outboundZoneIds);
-  withOptional(out, d, ['outboundAccepts', 'bodyLocation', 'executesSoftware', 'softwareVersion']);
+  withOptional(out, d, [
+    'outboundAccepts',
+    'bodyLocation',
+    'executesSoftware',
+    'softwareVersion',
+    'emergencyOperation',
+  ]);
   if (d.components !== undefined) out.components = d.components.map(canonicalComponent);
   if (d.evidence !== undefined) out.evidence = d.evidence.map(canonicalEvidence);
   return out;

@@ -22,6 +22,10 @@
  * (vulnerability status, remediation and source; placement source; device softwareVersion,
  * components and evidence) stay absent: an absent status is AFFECTED, as every vulnerability was
  * read before 2.2.
+ * 2.2 → 2.3 (emergency operation): only `formatVersion` changes. `Device.emergencyOperation`
+ * stays absent: its default by category (ventilators) applies. A login control placed on such a
+ * device's bedside controls in an older document no longer fits; it is kept (the model's control
+ * review lists it as NOT_APPLICABLE; the engine ignores it), see validateModelDocument.
  *
  * Pure: the input is not modified.
  */
@@ -60,7 +64,7 @@ export function channelIdentityKey(c: Channel): string {
 const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 /**
- * Migrates a document of any readable version to the current one (MODEL_FORMAT_VERSION, 2.2).
+ * Migrates a document of any readable version to the current one (MODEL_FORMAT_VERSION, 2.3).
  * A document that is not an object, or whose version is unknown, is returned unchanged: schema
  * validation then reports it with its path.
  */
@@ -70,19 +74,29 @@ export function migrateModelDocument(input: unknown): MigrationResult {
   if (fromVersion === '1.0') {
     const step = migrate1to2(input);
     const next = migrate2to21(step.document);
-    return { document: migrate21to22(next.document), fromVersion, changes: [...step.changes, ...next.changes] };
+    return {
+      document: migrate22to23(migrate21to22(next.document)),
+      fromVersion,
+      changes: [...step.changes, ...next.changes],
+    };
   }
   if (fromVersion === '2.0') {
     const next = migrate2to21(input);
-    return { document: migrate21to22(next.document), fromVersion, changes: next.changes };
+    return { document: migrate22to23(migrate21to22(next.document)), fromVersion, changes: next.changes };
   }
-  if (fromVersion === '2.1') return { document: migrate21to22(input), fromVersion, changes: [] };
+  if (fromVersion === '2.1') return { document: migrate22to23(migrate21to22(input)), fromVersion, changes: [] };
+  if (fromVersion === '2.2') return { document: migrate22to23(input), fromVersion, changes: [] };
   return { document: input, fromVersion, changes: [] };
 }
 
 /** 2.1 → 2.2: a version bump only (the fields new in 2.2 are optional and stay absent). */
 function migrate21to22(input: Record<string, unknown>): Record<string, unknown> {
   return { ...input, formatVersion: '2.2' };
+}
+
+/** 2.2 → 2.3: a version bump only (`Device.emergencyOperation` is optional and stays absent). */
+function migrate22to23(input: Record<string, unknown>): Record<string, unknown> {
+  return { ...input, formatVersion: '2.3' };
 }
 
 /**

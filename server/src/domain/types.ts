@@ -232,9 +232,9 @@ export const SEVERITY_RANK: Record<Severity, number> = {
  * only adds optional fields, each with a documented migration default; 1.0 documents are migrated
  * by domain/model-migration.ts on every read (import, stored snapshot, audit image).
  */
-export const MODEL_FORMAT_VERSION = '2.2' as const;
+export const MODEL_FORMAT_VERSION = '2.3' as const;
 /** Exchange format versions read (each older one is migrated step by step to the current one). */
-export const READABLE_FORMAT_VERSIONS = ['1.0', '2.0', '2.1', '2.2'] as const;
+export const READABLE_FORMAT_VERSIONS = ['1.0', '2.0', '2.1', '2.2', '2.3'] as const;
 
 /**
  * 2.2: the kind of evidence a fact of the model was imported from: a CSAF 2.0 advisory, a
@@ -596,7 +596,11 @@ export interface ControlEffect {
  * - NOT_IMPLANTED / NOT_BODY_WORN: no device concerned (the device, the interface's device, either
  *   end of a channel) is implanted / worn on the body (locks, port blockers);
  * - ON_PREMISES: a zone or device in the hospital's own premises, not only a patient's home, the
- *   internet or a cloud (what the hospital can physically change).
+ *   internet or a cloud (what the hospital can physically change);
+ * - NOT_EMERGENCY_CONTROLS (2.3): not the bedside controls (a LOCAL_UI interface) of a device
+ *   that must be operable at once in an emergency ({@link deviceEmergencyOperation}): a login
+ *   there would stand between a clinician and life support (the concern of IEC TR 80001-2-2
+ *   EMRG, emergency access, applied to the device's operation as well as its data).
  */
 export const ELEMENT_CONDITIONS = [
   'IP_BASED',
@@ -606,6 +610,7 @@ export const ELEMENT_CONDITIONS = [
   'NOT_IMPLANTED',
   'NOT_BODY_WORN',
   'ON_PREMISES',
+  'NOT_EMERGENCY_CONTROLS',
 ] as const;
 export type ElementCondition = (typeof ELEMENT_CONDITIONS)[number];
 
@@ -654,6 +659,22 @@ export function deviceExecutesSoftware(
   device: Pick<Device, 'category' | 'generalPurposeOs' | 'executesSoftware'>,
 ): boolean {
   return device.executesSoftware ?? (device.generalPurposeOs || SOFTWARE_HOST_CATEGORIES.includes(device.category));
+}
+
+/**
+ * Categories whose bedside controls must work at once, without a login, in an emergency by
+ * default (2.3): life support (ventilators). Other devices (a defibrillator or an anaesthesia
+ * workstation filed as OTHER) state it with `emergencyOperation`.
+ */
+export const EMERGENCY_OPERATION_CATEGORIES: readonly DeviceCategory[] = ['VENTILATOR'];
+
+/**
+ * Whether a device must be operable at its bedside controls at once in an emergency (2.3): its own
+ * `emergencyOperation`, else true for {@link EMERGENCY_OPERATION_CATEGORIES}. Such a device's
+ * LOCAL_UI carries no login control (element condition NOT_EMERGENCY_CONTROLS).
+ */
+export function deviceEmergencyOperation(device: Pick<Device, 'category' | 'emergencyOperation'>): boolean {
+  return device.emergencyOperation ?? EMERGENCY_OPERATION_CATEGORIES.includes(device.category);
 }
 
 /** Interface kinds with interactive user sessions (login, screens, shells). */
@@ -898,6 +919,12 @@ export interface Device {
   components?: DeviceComponent[];
   /** 2.2: where the device's derived flags come from (e.g. MDS2 answers); absent when none (never empty). */
   evidence?: EvidenceSource[];
+  /**
+   * 2.3: its bedside controls (LOCAL_UI) must work at once, without a login, in an emergency
+   * (life support, resuscitation), so no login control fits them (default by category:
+   * {@link deviceEmergencyOperation}).
+   */
+  emergencyOperation?: boolean;
 }
 
 /** A port, service, API, UI or radio endpoint on a device. */

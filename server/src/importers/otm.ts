@@ -257,6 +257,7 @@ const medthreatDevice = z.object({
   outboundZoneIds: z.array(z.string()).optional(),
   bodyLocation: z.enum(BODY_LOCATIONS).optional(),
   executesSoftware: z.boolean().optional(),
+  emergencyOperation: z.boolean().optional(),
   softwareVersion: z.string().optional(),
   components: z
     .array(
@@ -483,6 +484,7 @@ export function importOtm(input: unknown, catalogue: Catalogue): ModelImportResu
         'outboundAccepts',
         'bodyLocation',
         'executesSoftware',
+        'emergencyOperation',
         'softwareVersion',
         'components',
         'evidence',

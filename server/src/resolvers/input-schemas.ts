@@ -131,6 +131,7 @@ const DeviceInput = args({
   hostDeviceId: id.nullish(),
   outboundZoneIds: idList().nullish(),
   outboundAccepts: enumValue.nullish(),
+  emergencyOperation: bool.nullish(),
 });
 const DevicePatch = args({
   name: name.optional(),
@@ -152,6 +153,7 @@ const DevicePatch = args({
   hostDeviceId: id.nullish(),
   outboundZoneIds: idList().nullish(),
   outboundAccepts: enumValue.nullish(),
+  emergencyOperation: bool.nullish(),
 });
 
 const InterfaceInput = args({
@@ -302,6 +304,7 @@ const DeviceUpsertInput = args({
   hostDeviceId: z.unknown().optional(),
   outboundZoneIds: z.array(z.unknown()).nullish(),
   outboundAccepts: z.unknown().optional(),
+  emergencyOperation: z.unknown().optional(),
 });
 
 const UserInput = args({

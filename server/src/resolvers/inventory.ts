@@ -11,6 +11,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { actorOf, type Context } from '../context';
 import type { DeviceIdentifierQuery } from '../domain/inventory';
+import { deviceEmergencyOperation } from '../domain/types';
 import type { Device as DeviceElement, RiskScale, Severity, ThreatModelSummary } from '../domain/types';
 
 const owners = new WeakMap<object, string>();
@@ -76,6 +77,8 @@ export const ThreatModelInventory = {
  */
 export const Device = {
   ipAddresses: (d: DeviceElement) => d.ipAddresses ?? [],
+  /** `emergencyOperation`, else the category's default (domain/types.ts deviceEmergencyOperation). */
+  effectiveEmergencyOperation: (d: DeviceElement) => deviceEmergencyOperation(d),
   macAddresses: (d: DeviceElement) => d.macAddresses ?? [],
   attackPaths: async (
     d: DeviceElement,

@@ -231,6 +231,7 @@ describe('control applicability by device conditions', () => {
       userSession: true,
       ipHost: true,
       onPremises: true,
+      emergencyOperation: false,
     };
     expect(canPlaceControl(c11, { type: 'DEVICE', device: { ...base, generalPurposeOs: true } })).toBe(true);
     expect(canPlaceControl(c11, { type: 'DEVICE', device: { ...base, generalPurposeOs: false } })).toBe(false);

@@ -364,7 +364,7 @@ describe('fault 7: paths are simple in what the attacker holds; duplicate channe
     const migrated = migrateModelDocument(v1);
     expect(migrated.changes.map((c) => c.path)).toEqual(['channels[1]', 'controlPlacements[0]']);
     const doc = validateModelDocument(v1, catalogue);
-    expect(doc.formatVersion).toBe('2.2');
+    expect(doc.formatVersion).toBe('2.3');
     expect(doc.channels.map((c) => c.id)).toEqual(['c1']);
     expect(doc.controlPlacements[0]!.elementId).toBe('c1');
   });

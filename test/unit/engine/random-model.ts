@@ -40,7 +40,7 @@ export function randomModel(seed: number, catalogue: Catalogue, o: RandomModelOp
     return [...out];
   };
   const doc: ModelDocument = {
-    formatVersion: '2.2',
+    formatVersion: '2.3',
     model: { id: `random-${seed}`, name: `Random ${seed}` },
     zones: [],
     devices: [],
@@ -86,6 +86,8 @@ export function randomModel(seed: number, catalogue: Catalogue, o: RandomModelOp
       ...(rnd() < 0.2
         ? { outboundZoneIds: some(zoneIds, 2), outboundAccepts: pick(['DATA', 'COMMANDS', 'CODE'] as const) }
         : {}),
+      // 2.3: bedside controls that must work without a login (no login control on its LOCAL_UI).
+      ...(rnd() < 0.2 ? { emergencyOperation: rnd() < 0.7 } : {}),
     });
     const ni = int(0, o.maxInterfacesPerDevice ?? 2);
     for (let j = 0; j < ni; j++) {

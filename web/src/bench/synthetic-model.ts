@@ -89,6 +89,8 @@ export function syntheticModel({
       hostDeviceId: null,
       outboundZoneIds: null,
       outboundAccepts: null,
+      emergencyOperation: null,
+      effectiveEmergencyOperation: false,
     });
     const exposed = d % 5 === 0 ? [`z${(z + 1 + Math.floor(rnd() * (zones - 1))) % zones}`] : [];
     m.interfaces.push({

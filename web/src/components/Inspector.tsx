@@ -266,6 +266,7 @@ export function Inspector({
                   d.handlesPersonalData && 'personal data',
                   d.storesData && 'stores data',
                   d.remoteService && 'vendor remote service',
+                  d.effectiveEmergencyOperation && 'bedside controls work without a login (emergency)',
                 ]
                   .filter(Boolean)
                   .join(', ') || '—',

@@ -146,6 +146,7 @@ const CONDITION_FAILURE: Record<ElementCondition, string> = {
   PATCHABLE: 'software not updatable in the field',
   EXECUTES_SOFTWARE: 'runs no installed software',
   ON_PREMISES: "not on the hospital's premises",
+  NOT_EMERGENCY_CONTROLS: 'bedside controls that must work without a login in an emergency',
 };
 
 /**

@@ -11,7 +11,7 @@ import type { AttackGraph, UncuttableTarget } from '../types';
  * Targets with no such path are left out.
  *
  * @param targetIds - target node ids, as reported in `uncuttableTargetIds`.
- * @param methodName - attack method id → name, for the reason text.
+ * @param methodName - attack method id → name, for the reason text (default: none; the id alone).
  */
 export function explainUncuttable(
   graph: AttackGraph,
@@ -20,6 +20,11 @@ export function explainUncuttable(
   methodName: (id: string) => string = (id) => id,
 ): UncuttableTarget[] {
   if (targetIds.length === 0) return [];
+  /** "AM11 Physical access to ports or media", or the id alone when no name is known. */
+  const methodWords = (id: string): string => {
+    const name = methodName(id);
+    return name === id ? id : `${id} ${name}`;
+  };
   const { n, blocked, stepPlacementStart: ps, outStart, outSteps, stepTo } = index;
   const via = new Int32Array(n).fill(-2); // -1: entry; ≥ 0: the step that reached it
   const queue: number[] = [];
@@ -50,7 +55,7 @@ export function explainUncuttable(
       const step = graph.steps[s]!;
       return step.controlElementId === null
         ? `${step.ruleId} (follows from what the attacker already holds)`
-        : `${step.ruleId} (no control prevents ${step.attackMethodId} ${methodName(step.attackMethodId)} on ${step.controlElementId}` +
+        : `${step.ruleId} (no control prevents ${methodWords(step.attackMethodId)} on ${step.controlElementId}` +
             (step.reducingControls.length > 0
               ? `; ${[...new Set(step.reducingControls.map((r) => r.controlId))].join(', ')} only reduce it)`
               : ')');

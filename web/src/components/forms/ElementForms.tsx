@@ -296,6 +296,7 @@ export function DeviceForm({ ctx, element, defaults, onDone, onCancel }: FormPro
     hostDeviceId: d?.hostDeviceId ?? '',
     outboundZoneIds: d?.outboundZoneIds ?? [],
     outboundAccepts: d?.outboundAccepts ?? '',
+    emergencyOperation: triState(d?.emergencyOperation),
   };
   return (
     <ServerForm
@@ -317,6 +318,7 @@ export function DeviceForm({ ctx, element, defaults, onDone, onCancel }: FormPro
           remoteService: v.remoteService,
           zoneIds: v.zoneIds,
         };
+        const emergencyOperation = fromTriState(v.emergencyOperation);
         if (d) {
           const r = await ctx.write(() =>
             mutate(UpdateDeviceDocument, {
@@ -333,6 +335,7 @@ export function DeviceForm({ ctx, element, defaults, onDone, onCancel }: FormPro
                 outboundZoneIds: v.outboundZoneIds.length ? v.outboundZoneIds : null,
                 outboundAccepts:
                   v.outboundZoneIds.length && v.outboundAccepts ? (v.outboundAccepts as OutboundAccepts) : null,
+                emergencyOperation,
               },
             }),
           );
@@ -353,6 +356,7 @@ export function DeviceForm({ ctx, element, defaults, onDone, onCancel }: FormPro
                 outboundZoneIds: v.outboundZoneIds.length ? v.outboundZoneIds : undefined,
                 outboundAccepts:
                   v.outboundZoneIds.length && v.outboundAccepts ? (v.outboundAccepts as OutboundAccepts) : undefined,
+                emergencyOperation: undef(emergencyOperation),
               },
             }),
           );
@@ -428,6 +432,13 @@ export function DeviceForm({ ctx, element, defaults, onDone, onCancel }: FormPro
         <CheckboxField name="storesData" label="Stores data" />
         <CheckboxField name="remoteService" label="Vendor remote service" />
       </fieldset>
+      <SelectField
+        name="emergencyOperation"
+        label="Bedside controls in an emergency"
+        emptyLabel={`Default of the category${d ? ` (${d.effectiveEmergencyOperation ? 'must work without a login' : 'a login may be asked'})` : ' (ventilators: must work without a login)'}`}
+        options={triOptions('Must work at once, without a login (life support)', 'A login may be asked')}
+        hint="When they must, no login control (credentials, idle lock) is proposed for its local screen"
+      />
     </ServerForm>
   );
 }
