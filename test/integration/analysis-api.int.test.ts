@@ -43,7 +43,14 @@ type Path = {
     attackMethod: { id: string };
   }[];
 };
-type Paths = { pathCount: number; targetsReachable: number; totalRisk: number; paths: Path[] };
+type Paths = {
+  pathCount: number;
+  targetsReachable: number;
+  totalRisk: number;
+  paths: (Path & { nodeIds: string[] })[];
+};
+const VENTILATION_DENIED = 'as-icu-ventilator-01-therapy#DENY';
+const VENTILATION_MANIPULATED = 'as-icu-ventilator-01-therapy#MANIPULATE';
 const PATHS = `query($m: ID!, $sev: Severity, $k: Int, $from: [ID!]) { model(id: $m) { attackPaths(k: $k, minSeverity: $sev, fromElementIds: $from) {
   pathCount targetsReachable totalRisk paths { id likelihood risk severity nodeIds steps { id from to likelihood blocked rule { id source } attackMethod { id } } } } } }`;
 const REC = `query($m: ID!, $sev: Severity, $budget: Float) { model(id: $m) { recommendControls(minSeverity: $sev, budget: $budget) {
@@ -78,7 +85,7 @@ describe('analysis on the demo hospital', () => {
     expect(service.totalRisk).toBeCloseTo(engine.totalRisk, 12);
   });
 
-  it('recommends an optimal control set, and whatIf with it leaves no path to targets ≥ CRITICAL', async () => {
+  it('recommends an optimal control set; whatIf with it leaves only the ventilator therapy (not cuttable) reachable ≥ CRITICAL', async () => {
     const rec = (
       await h.gqlOk<{
         model: {
@@ -95,13 +102,17 @@ describe('analysis on the demo hospital', () => {
     ).model.recommendControls;
     expect(rec.optimal).toBe(true);
     expect(rec.status).toBe('OPTIMAL');
-    expect(rec.uncuttableTargetIds).toEqual([]);
+    // the ventilator's touchscreen must work without a login (format 2.3 emergencyOperation): its
+    // therapy stays reachable by a visitor at the bedside, and nothing else does
+    expect(rec.uncuttableTargetIds).toEqual([VENTILATION_DENIED, VENTILATION_MANIPULATED]);
     expect(rec.placements.length).toBeGreaterThan(0);
+    expect(rec.placements.some((p) => p.elementId === 'if-icu-ventilator-01-ui')).toBe(false);
     expect(rec.totalCost).toBeCloseTo(
       rec.placements.reduce((s, p) => s + p.cost, 0),
       9,
     );
-    expect(rec.riskAfter).toBe(0);
+    // CATASTROPHIC (5) × 0.3 + CRITICAL (4) × 0.3
+    expect(rec.riskAfter).toBeCloseTo(2.7, 9);
     const placements = rec.placements.map(({ controlId, elementId }) => ({ controlId, elementId }));
     const w = (
       await h.gqlOk<{ model: { whatIf: { before: Paths; after: Paths; pathsCut: string[]; riskReduction: number } } }>(
@@ -111,10 +122,11 @@ describe('analysis on the demo hospital', () => {
       )
     ).model.whatIf;
     expect(w.before.pathCount).toBeGreaterThan(0);
-    expect(w.after.pathCount).toBe(0);
-    expect(w.after.targetsReachable).toBe(0);
-    expect(w.pathsCut.length).toBe(w.before.pathCount);
-    expect(w.riskReduction).toBeCloseTo(w.before.totalRisk, 9);
+    expect(w.after.targetsReachable).toBe(2);
+    expect(w.after.pathCount).toBeGreaterThan(0);
+    expect(w.pathsCut.length).toBe(w.before.pathCount - w.after.pathCount);
+    expect(w.after.totalRisk).toBeCloseTo(2.7, 9);
+    expect(w.riskReduction).toBeCloseTo(w.before.totalRisk - 2.7, 9);
   });
 
   it('the budget variant stays within budget and removes risk', async () => {
@@ -172,8 +184,10 @@ describe('analysis on the demo hospital', () => {
     }
     const after = (await h.gqlOk<{ model: { attackPaths: Paths } }>(PATHS, { m: modelId, sev: 'CATASTROPHIC', k: 1 }))
       .model.attackPaths;
-    expect(after.pathCount).toBe(0);
-    expect(after.totalRisk).toBe(0);
+    // only the ventilator's therapy, through its touchscreen, which takes no login (not cuttable)
+    expect(after.pathCount).toBe(1);
+    expect(after.paths[0]!.nodeIds.at(-1)).toBe(VENTILATION_MANIPULATED);
+    expect(after.totalRisk).toBeCloseTo(1.5, 9);
   });
 
   it('rejects a control that does not fit its element in acceptRecommendation, at the field, changing nothing', async () => {

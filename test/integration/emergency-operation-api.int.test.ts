@@ -203,7 +203,8 @@ describe('Device.emergencyOperation (format 2.3)', () => {
     ).model.recommendControls;
     expect(rec.placements).toEqual([{ controlId: 'C14', elementId: 'if-mon-ui' }]);
     expect(rec.uncuttableTargets.map((u) => u.targetId)).toEqual(['as-vent#DENY', 'as-vent#MANIPULATE']);
-    for (const u of rec.uncuttableTargets) expect(u.reason).toContain('no control prevents AM11 on if-vent-ui');
+    for (const u of rec.uncuttableTargets)
+      expect(u.reason).toContain('no control prevents AM11 Physical access to ports or media on if-vent-ui');
     expect(rec.riskAfter).toBeGreaterThan(0);
   });
 });

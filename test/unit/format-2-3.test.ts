@@ -1,7 +1,7 @@
 /**
  * Exchange format 2.3 (emergency operation): a device whose bedside controls must work at once,
  * without a login (a ventilator by default), takes no login control on its LOCAL_UI (element
- * condition NOT_EMERGENCY_CONTROLS, catalogue 2026.12.2: C14 credentials, C01 idle lock). The
+ * condition NOT_EMERGENCY_CONTROLS, catalogue 2026.12.2: C14 credentials, C01 idle lock, C03 roles). The
  * 2.2 → 2.3 migration is a version bump; the field survives export → import → export; an older
  * file that placed a login there still imports (the placement kept, ignored by the engine and
  * listed by the control review), a 2.3 file is refused naming the placement.
@@ -79,7 +79,8 @@ describe('format 2.3: emergency operation', () => {
     expect(misfit('C01', 'vent-ui')).toMatch(/NOT_EMERGENCY_CONTROLS/);
     expect(misfit('C14', 'vent-rs')).toBeNull(); // the vendor's remote service may ask for credentials
     expect(misfit('C14', 'mon-ui')).toBeNull(); // a monitor's settings lock is a product feature
-    expect(misfit('C03', 'vent-ui')).toBeNull(); // roles for configuration functions: reduces only
+    expect(misfit('C03', 'vent-ui')).toMatch(/NOT_EMERGENCY_CONTROLS/); // the therapy controls stay open to anyone
+    expect(misfit('C03', 'vent')).toBeNull(); // roles for the device's service and configuration accounts
 
     const stated = elementFacts(
       withDevice(withDevice(icu(), 'mon', { emergencyOperation: true }), 'vent', {
@@ -131,6 +132,24 @@ describe('format 2.3: emergency operation', () => {
     const review = reviewControlPlacements(doc, catalogue);
     expect(review.items.map((i) => [i.placementId, i.problem])).toEqual([['p-login', 'NOT_APPLICABLE']]);
     expect(review.items[0]!.reason).toMatch(/NOT_EMERGENCY_CONTROLS/);
+  });
+
+  it('a 2.2 file that states emergencyOperation (a 2.3 field) is judged by 2.3: its login placement is refused', () => {
+    const v22 = {
+      ...withDevice(icu(), 'mon', { emergencyOperation: true }),
+      formatVersion: '2.2',
+      controlPlacements: [{ id: 'p-login', controlId: 'C14', elementId: 'mon-ui', status: 'IMPLEMENTED' }],
+    };
+    expect(() => validateModelDocument(v22, catalogue)).toThrow(
+      /'mon-ui' cannot carry it: C14 .*NOT_EMERGENCY_CONTROLS/,
+    );
+    // stated false on the ventilator: the login fits under either version's rules
+    const allowed = {
+      ...withDevice(icu(), 'vent', { emergencyOperation: false }),
+      formatVersion: '2.2',
+      controlPlacements: [{ id: 'p-login', controlId: 'C14', elementId: 'vent-ui', status: 'IMPLEMENTED' }],
+    };
+    expect(validateModelDocument(allowed, catalogue).controlPlacements).toHaveLength(1);
   });
 
   it('the allowance for older files is narrow: a placement that did not fit in 2.2 either is still refused', () => {

@@ -108,6 +108,7 @@ export async function analyseModel(
     scale,
     timeLimitMs: RECOMMEND_DEFAULT_TIME_LIMIT_MS,
     maxListedTargets: MAX_LISTED_TARGETS,
+    methodNames: Object.fromEntries(catalogue.attackMethods.map((m) => [m.id, m.name])),
   });
   const nodeLabels: Record<string, string> = {};
   const onPaths = new Set(kept.flatMap((p) => p.nodeIds));

@@ -133,7 +133,8 @@ export function placementMisfit(control: Control, element: PlaceableElement): st
 /**
  * True when `control` fitted `element` under the rules of format 2.2, before NOT_EMERGENCY_CONTROLS
  * (2.3): a login control on a ventilator's bedside controls, in a file written before 2.3, is kept
- * on import as stored placements are (ignored by the engine, listed by the control review).
+ * on import as stored placements are (ignored by the engine, listed by the control review). The
+ * caller applies it only where the device leaves `emergencyOperation` to its category's default.
  */
 export function fittedBefore23(control: Control, element: PlaceableElement): boolean {
   if (!element.device) return placementMisfit(control, element) === null;

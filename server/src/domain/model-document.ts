@@ -658,8 +658,15 @@ export function validateModelDocument(
   if (fromVersion === '2.1' || fromVersion === '2.2') {
     const facts = elementFacts(model);
     const controls = new Map(catalogue.controls.map((c) => [c.id, c]));
+    // A device that states emergencyOperation (a 2.3 field) is judged by 2.3's rules: only the
+    // category default, which the older file could not have known, is relaxed.
+    const stating = new Set(model.devices.filter((d) => d.emergencyOperation !== undefined).map((d) => d.id));
+    const deviceOf = new Map<string, string>(model.devices.map((d) => [d.id, d.id]));
+    for (const i of model.interfaces) deviceOf.set(i.id, i.deviceId);
     misfitAllowed = (p: ControlPlacement) => {
       if (stored(p)) return true;
+      const device = deviceOf.get(p.elementId);
+      if (device !== undefined && stating.has(device)) return false;
       const control = controls.get(p.controlId);
       const element = facts.get(p.elementId);
       return control !== undefined && element !== undefined && fittedBefore23(control, element);

@@ -277,7 +277,9 @@ export interface AttackPathsResult {
   pathCount: number;
   /**
    * True when more than maxPaths paths exist and only the maxPaths highest-risk ones are in
-   * `paths` (onMaxPaths 'truncate'); the totals still cover every selected target.
+   * `paths` (onMaxPaths 'truncate'), or when the k-paths search of a target stopped at its cap
+   * (20k + 50 enumerated paths, most of them detours) with fewer than k paths; the totals still
+   * cover every selected target.
    */
   truncated: boolean;
   /** The severity filter applied. */
@@ -309,6 +311,11 @@ export interface RecommendControlsOptions {
    * about 5 million ids.
    */
   maxListedTargets?: number;
+  /**
+   * Attack method id → name (the catalogue's), for the reasons of `uncuttableTargets`
+   * ("no control prevents AM11 Physical access to ports or media on …"). Default: ids alone.
+   */
+  methodNames?: Readonly<Record<string, string>>;
 }
 
 /** One recommended control placement. */

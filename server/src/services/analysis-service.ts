@@ -548,14 +548,18 @@ export class AnalysisService {
       modelId,
       ['recommend', ...args],
       this.recommendations,
-      async (_snap, ref) => ({
-        ...(await this.run(
-          'recommendControls',
-          [{ ...engineOptions, scale, timeLimitMs, maxListedTargets: MAX_LISTED_TARGETS }],
-          ref,
-        )),
-        scale,
-      }),
+      async (_snap, ref) => {
+        const catalogue = await this.catalogues.current();
+        const methodNames = Object.fromEntries(catalogue.attackMethods.map((m) => [m.id, m.name]));
+        return {
+          ...(await this.run(
+            'recommendControls',
+            [{ ...engineOptions, scale, timeLimitMs, maxListedTargets: MAX_LISTED_TARGETS, methodNames }],
+            ref,
+          )),
+          scale,
+        };
+      },
       { ...(from ? { fromElementIds: from } : {}), ...(assume ? { assume } : {}) },
     );
   }

@@ -309,6 +309,29 @@ describe('Yen with detours (paths that regain a held capability are enumerated b
   });
 });
 
+describe('k = 1 when the most likely path is a detour', () => {
+  // Found by a wider brute-force sweep (random model 1442, 4 devices, 6 channels, 5 zones): the
+  // shortest-path tree's path to the therapy relays forged data through a channel whose forgery
+  // the path already holds; k = 1 reported that detour, k = 2 a different first path.
+  const model = JSON.parse(
+    '{"formatVersion":"2.3","model":{"id":"k1-detour","name":"Shortest path is a detour"},"zones":[{"id":"z0","name":"Zone 0","kind":"GUEST_WIFI","entryPoint":true,"physicalAccess":false},{"id":"z1","name":"Zone 1","kind":"VENDOR_REMOTE_ACCESS","entryPoint":true},{"id":"z2","name":"Zone 2","kind":"ENTERPRISE","entryPoint":false}],"devices":[{"id":"d0","name":"Device 0","category":"OTHER","riskClass":"C","generalPurposeOs":false,"patchable":true,"handlesPersonalData":false,"storesData":false,"remoteService":false,"zoneIds":["z2"]},{"id":"d1","name":"Device 1","category":"OTHER","riskClass":"D","generalPurposeOs":false,"patchable":false,"handlesPersonalData":true,"storesData":true,"remoteService":false,"zoneIds":["z1"],"hostDeviceId":"d0","emergencyOperation":true},{"id":"d2","name":"Device 2","category":"OTHER","riskClass":"D","generalPurposeOs":true,"patchable":true,"handlesPersonalData":true,"storesData":false,"remoteService":false,"zoneIds":["z0"]}],"interfaces":[{"id":"d1-i0","deviceId":"d1","name":"If 0","kind":"ZIGBEE","exposedToZoneIds":["z0"],"authentication":"NONE"}],"channels":[{"id":"c0","name":"Channel 0","fromDeviceId":"d1","toDeviceId":"d0","technology":"ZIGBEE","intrinsicMechanism":"NONE","extrinsicMechanisms":["TLS","APPLICATION_ENCRYPTION"],"carries":["FIRMWARE","ALARMS"],"zoneIds":[],"forwardedTo":["c2"]},{"id":"c1","name":"Channel 1","fromDeviceId":"d0","toDeviceId":"d2","technology":"IP","intrinsicMechanism":"NONE","extrinsicMechanisms":[],"carries":["TELEMETRY"],"zoneIds":["z0","z2"]},{"id":"c2","name":"Channel 2","fromDeviceId":"d0","toDeviceId":"d2","technology":"USB","intrinsicMechanism":"NONE","extrinsicMechanisms":["APPLICATION_ENCRYPTION","CHALLENGE_RESPONSE"],"carries":["ALARMS","TELEMETRY"],"zoneIds":["z1","z2"]},{"id":"c3","name":"Channel 3","fromDeviceId":"d0","toDeviceId":"d2","technology":"BLE","intrinsicMechanism":"BLE_NUMERIC_COMPARISON","extrinsicMechanisms":["TLS"],"carries":["PERSONAL_DATA","TELEMETRY"],"zoneIds":["z0"],"endToEndIntegrity":true},{"id":"c4","name":"Channel 4","fromDeviceId":"d1","toDeviceId":"d2","technology":"PROPRIETARY_RF","intrinsicMechanism":"NONE","extrinsicMechanisms":[],"carries":["TELEMETRY","FIRMWARE","COMMANDS"],"zoneIds":[]},{"id":"c5","name":"Channel 5","fromDeviceId":"d2","toDeviceId":"d0","technology":"SERIAL","intrinsicMechanism":"NONE","extrinsicMechanisms":["CHALLENGE_RESPONSE"],"carries":["FIRMWARE","ALARMS","PERSONAL_DATA"],"zoneIds":[],"endToEndIntegrity":true}],"assets":[{"id":"d2-a0","deviceId":"d2","name":"Asset 0","kind":"DIAGNOSIS_MONITORING","severity":"MINOR","denialSeverity":"MINOR"},{"id":"d2-a1","deviceId":"d2","name":"Asset 1","kind":"ALARM","severity":"NEGLIGIBLE"}],"vulnerabilities":[{"id":"v0","cveId":"CVE-2020-1000","cvssVector":"CVSS:3.0/AV:A/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H","elementId":"d1"}],"controlPlacements":[{"id":"p0","controlId":"C32","elementId":"z2","status":"PLANNED"}]}',
+  ) as ModelDocument;
+
+  it('reports a path simple in capabilities, the same as the first of k = 2 and of brute force', () => {
+    const catalogue = testCatalogue();
+    const graph = buildGraph(model, {}, catalogue);
+    const target = 'd2-a0#MANIPULATE';
+    const one = findAttackPaths(graph, { k: 1, targetIds: [target] }).paths;
+    const two = findAttackPaths(graph, { k: 2, targetIds: [target] }).paths;
+    const brute = allSimplePaths(graph, target).sort((a, b) => b.likelihood - a.likelihood);
+    expect(one).toHaveLength(1);
+    expect(brute.some((b) => b.steps.join() === one[0]!.stepIds.join())).toBe(true);
+    expect(one[0]!.likelihood).toBeCloseTo(brute[0]!.likelihood, 12);
+    expect(one[0]!.stepIds).toEqual(two[0]!.stepIds);
+    expect(one[0]!.stepIds.some((id) => id.startsWith('data-relay@'))).toBe(false);
+  });
+});
+
 function catchError(f: () => unknown): unknown {
   try {
     f();

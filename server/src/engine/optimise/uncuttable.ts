@@ -5,6 +5,12 @@
 import type { GraphIndex } from '../graph-index';
 import type { AttackGraph, UncuttableTarget } from '../types';
 
+/** "C03, C17 only reduce it" / "C17 only reduces it". */
+function onlyReduce(reducing: readonly { controlId: string }[]): string {
+  const ids = [...new Set(reducing.map((r) => r.controlId))];
+  return `${ids.join(', ')} only ${ids.length === 1 ? 'reduces' : 'reduce'} it`;
+}
+
 /**
  * For each target id, the most direct path (fewest steps, BFS in step-id order, so deterministic)
  * through unblocked steps that no candidate placement prevents, and the reason in words.
@@ -56,9 +62,7 @@ export function explainUncuttable(
       return step.controlElementId === null
         ? `${step.ruleId} (follows from what the attacker already holds)`
         : `${step.ruleId} (no control prevents ${methodWords(step.attackMethodId)} on ${step.controlElementId}` +
-            (step.reducingControls.length > 0
-              ? `; ${[...new Set(step.reducingControls.map((r) => r.controlId))].join(', ')} only reduce it)`
-              : ')');
+            (step.reducingControls.length > 0 ? `; ${onlyReduce(step.reducingControls)})` : ')');
     });
     out.push({
       targetId,

@@ -86,7 +86,10 @@ export function findAttackPaths(graph: AttackGraph, options: FindAttackPathsOpti
 
   const tree = shortestFromEntries(index, disabled, deadline);
   const reach = entryReach(index, disabled, deadline);
-  const yen = k > 1 ? new YenSearch(index, disabled, tree, reach, deadline) : undefined;
+  // Yen for k > 1, and for k = 1 when the shortest path is a detour (it regains a capability the
+  // path already holds): made on first use, its set-up is O(n + m).
+  let yen: YenSearch | undefined;
+  const search = (): YenSearch => (yen ??= new YenSearch(index, disabled, tree, reach, deadline));
   const raw: { target: number; path: RawPath }[] = [];
   /** Truncate mode: the best paths so far, cut back to maxPaths whenever it holds 2 × maxPaths. */
   let kept: AttackPath[] = [];
@@ -98,7 +101,13 @@ export function findAttackPaths(graph: AttackGraph, options: FindAttackPathsOpti
     deadline.check();
     targetsReachable++;
     const first = treePath(index, tree.parentStep, t);
-    const paths = yen ? yen.kShortest(t, k, first) : [first];
+    let paths = [first];
+    if (k > 1 || !isCapabilitySimple(index, first)) {
+      const found = search().kShortest(t, k, first);
+      paths = found.paths;
+      // the search stopped at its cap with fewer than k paths simple in capabilities: say so
+      if (found.capped) truncated = true;
+    }
     for (const p of paths) {
       if (p.edges.length - 1 > maxDepth) {
         throw new EngineLimitError(
@@ -423,10 +432,14 @@ class YenSearch {
   }
 
   /**
-   * Up to k shortest simple paths to t (`first` is its shortest path), as forward RawPaths.
+   * Up to k shortest paths to t that are simple in nodes and in capabilities (`first` is its
+   * shortest path), as forward RawPaths; `capped` when the search stopped at 20k + 50 enumerated
+   * paths with fewer than k of them (detours are enumerated, never reported). When no path simple
+   * in capabilities exists at all, `first` (a detour) stands for the target; when the cap stopped
+   * the search before finding one, no path is returned and `capped` says why.
    * Internally paths are reversed: nodes [t, …, entry, S], edges [last step, …, first step, virtual].
    */
-  kShortest(t: number, k: number, first: RawPath): RawPath[] {
+  kShortest(t: number, k: number, first: RawPath): { paths: RawPath[]; capped: boolean } {
     const reverse = (p: RawPath): RawPath => ({ ...p, nodes: [...p.nodes].reverse(), edges: [...p.edges].reverse() });
     const r1 = reverse(first);
     const accepted: RawPath[] = [{ ...r1, dev: 0 }];
@@ -484,9 +497,11 @@ class YenSearch {
     }
     const out = accepted
       .map((p, i) => (i === 0 ? first : reverse(p)))
-      .filter((p) => this.capabilitySimple(p))
+      .filter((p, i) => (i === 0 ? this.capabilitySimple(p) : accepted[i]!.simple))
       .slice(0, k);
-    return out.length > 0 ? out : [first];
+    const capped = valid < k && accepted.length >= 20 * k + 50;
+    if (out.length === 0 && !capped) return { paths: [first], capped };
+    return { paths: out, capped };
   }
 
   /**

@@ -437,7 +437,7 @@ export function DeviceForm({ ctx, element, defaults, onDone, onCancel }: FormPro
         label="Bedside controls in an emergency"
         emptyLabel={`Default of the category${d ? ` (${d.effectiveEmergencyOperation ? 'must work without a login' : 'a login may be asked'})` : ' (ventilators: must work without a login)'}`}
         options={triOptions('Must work at once, without a login (life support)', 'A login may be asked')}
-        hint="When they must, no login control (credentials, idle lock) is proposed for its local screen"
+        hint="When they must, no login control (credentials, idle lock, roles) is proposed for its local screen"
       />
     </ServerForm>
   );
