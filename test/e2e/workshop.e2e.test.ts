@@ -143,7 +143,7 @@ test("applies the recommendation: every path to high-severity targets is cut but
   const uncuttable = page.getByTestId('uncuttable');
   await uncuttable.waitFor();
   await expect(uncuttable.textContent()).resolves.toMatch(
-    /ICU bed 1 ventilator[\s\S]*no control prevents AM11 Physical access to ports or media on if-icu-ventilator-01-ui/,
+    /ICU bed 1 ventilator[\s\S]*no control prevents AM11 Physical access to ports or media on ICU bed 1 ventilator \/ Ventilator touchscreen \(if-icu-ventilator-01-ui\)/,
   );
 
   await page.getByTestId('apply-all').click();

@@ -204,7 +204,9 @@ describe('Device.emergencyOperation (format 2.3)', () => {
     expect(rec.placements).toEqual([{ controlId: 'C14', elementId: 'if-mon-ui' }]);
     expect(rec.uncuttableTargets.map((u) => u.targetId)).toEqual(['as-vent#DENY', 'as-vent#MANIPULATE']);
     for (const u of rec.uncuttableTargets)
-      expect(u.reason).toContain('no control prevents AM11 Physical access to ports or media on if-vent-ui');
+      expect(u.reason).toContain(
+        'no control prevents AM11 Physical access to ports or media on dev-vent / if-vent-ui (if-vent-ui)',
+      );
     expect(rec.riskAfter).toBeGreaterThan(0);
   });
 });

@@ -46,7 +46,9 @@ const present = fs.existsSync(CATALOGUE) && fs.existsSync(DEMO);
       const rec = await recommendControls(graph, { minSeverity });
       expect(rec.uncuttableTargetIds).toEqual(ventilationTargets[minSeverity]);
       for (const u of rec.uncuttableTargets) {
-        expect(u.reason).toContain('physical-port-access (no control prevents AM11 on if-icu-ventilator-01-ui');
+        expect(u.reason).toContain(
+          'physical-port-access (no control prevents AM11 on ICU bed 1 ventilator / Ventilator touchscreen (if-icu-ventilator-01-ui)',
+        );
         expect(u.reason).toContain('C17 only reduces it');
       }
       expect(rec.optimal).toBe(true);

@@ -31,6 +31,12 @@ export function explainUncuttable(
     const name = methodName(id);
     return name === id ? id : `${id} ${name}`;
   };
+  /** "ICU bed 1 ventilator / Ventilator touchscreen (if-icu-ventilator-01-ui)": the element's node label and id. */
+  const elementWords = (elementId: string): string => {
+    const i = index.nodeIndex.get(elementId); // the element's primary capability node (id = element id)
+    const label = i === undefined ? undefined : graph.nodes[i]?.label;
+    return label === undefined || label === elementId ? elementId : `${label} (${elementId})`;
+  };
   const { n, blocked, stepPlacementStart: ps, outStart, outSteps, stepTo } = index;
   const via = new Int32Array(n).fill(-2); // -1: entry; ≥ 0: the step that reached it
   const queue: number[] = [];
@@ -61,7 +67,7 @@ export function explainUncuttable(
       const step = graph.steps[s]!;
       return step.controlElementId === null
         ? `${step.ruleId} (follows from what the attacker already holds)`
-        : `${step.ruleId} (no control prevents ${methodWords(step.attackMethodId)} on ${step.controlElementId}` +
+        : `${step.ruleId} (no control prevents ${methodWords(step.attackMethodId)} on ${elementWords(step.controlElementId)}` +
             (step.reducingControls.length > 0 ? `; ${onlyReduce(step.reducingControls)})` : ')');
     });
     out.push({
