@@ -69,9 +69,9 @@ function issuesOf(doc: unknown): FieldIssue[] {
 const paths = (issues: FieldIssue[]) => issues.map((i) => i.path);
 
 describe('bundled TR 67 catalogue', () => {
-  it('validates and carries version 2026.12.2', () => {
+  it('validates and carries version 2026.12.3', () => {
     expect(() => validateCatalogue(fresh())).not.toThrow();
-    expect(bundled.catalogueVersion).toBe('2026.12.2');
+    expect(bundled.catalogueVersion).toBe('2026.12.3');
   });
 
   it('has exactly the 19 IEC TR 80001-2-2 capabilities, each CONFIRMED', () => {

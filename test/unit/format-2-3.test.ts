@@ -1,7 +1,7 @@
 /**
  * Exchange format 2.3 (emergency operation): a device whose bedside controls must work at once,
  * without a login (a ventilator by default), takes no login control on its LOCAL_UI (element
- * condition NOT_EMERGENCY_CONTROLS, catalogue 2026.12.2: C14 credentials, C01 idle lock, C03 roles). The
+ * condition NOT_EMERGENCY_CONTROLS, catalogue 2026.12.2 on C14 credentials and C01 idle lock, 2026.12.3 also on C03 roles). The
  * 2.2 → 2.3 migration is a version bump; the field survives export → import → export; an older
  * file that placed a login there still imports (the placement kept, ignored by the engine and
  * listed by the control review), a 2.3 file is refused naming the placement.

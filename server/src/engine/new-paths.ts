@@ -11,7 +11,7 @@
  * set of placements that removes all of them. Pure: no driver, no I/O.
  */
 import { hash32, hashSequence } from './compare';
-import { findAttackPaths } from './paths/find-attack-paths';
+import { findAttackPaths, reachableTargets } from './paths/find-attack-paths';
 import { recommendControls } from './optimise/recommend-controls';
 import type {
   AttackGraph,
@@ -38,6 +38,8 @@ export interface FindNewPathsOptions {
   maxPaths?: number;
   /** Solver time for the cut, ms (default 10000). */
   timeLimitMs?: number;
+  /** Attack method id → name, for the cut's uncuttable reasons (as RecommendControlsOptions). */
+  methodNames?: Readonly<Record<string, string>>;
 }
 
 /** Result of {@link findNewPaths}. */
@@ -89,14 +91,12 @@ export async function findNewPaths(
     // never reports): left out.
     .filter((p) => new Set(p.nodeIds).size === p.nodeIds.length);
   const targetIds = [...new Set(paths.map((p) => p.targetId))].sort();
-  const reachableBefore = new Set(
-    findAttackPaths(before, { k: 1, minSeverity, scale, maxPaths: 1e6, onMaxPaths: 'truncate' }).paths.map(
-      (p) => p.targetId,
-    ),
-  );
+  // reachability alone (a search of the graph, not of its paths)
+  const reachableBefore = new Set(reachableTargets(before, minSeverity, scale));
   const cut = await recommendControls(layered, {
     minSeverity,
     scale,
+    ...(options.methodNames ? { methodNames: options.methodNames } : {}),
     ...(options.timeLimitMs !== undefined ? { timeLimitMs: options.timeLimitMs } : {}),
   });
   return {

@@ -110,7 +110,8 @@ const OPERATIONS = {
     options: FindNewPathsOptions,
   ) => {
     const after = buildAttackGraph(afterDocument, catalogue);
-    const found = await findNewPaths(g, after, options);
+    const methodNames = Object.fromEntries(catalogue.attackMethods.map((m) => [m.id, m.name]));
+    const found = await findNewPaths(g, after, { methodNames, ...options });
     const scale = options.scale ?? 'SAFETY';
     return {
       ...found,

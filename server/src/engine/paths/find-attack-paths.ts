@@ -434,9 +434,9 @@ class YenSearch {
   /**
    * Up to k shortest paths to t that are simple in nodes and in capabilities (`first` is its
    * shortest path), as forward RawPaths; `capped` when the search stopped at 20k + 50 enumerated
-   * paths with fewer than k of them (detours are enumerated, never reported). When no path simple
-   * in capabilities exists at all, `first` (a detour) stands for the target; when the cap stopped
-   * the search before finding one, no path is returned and `capped` says why.
+   * paths with fewer than k of them (detours are enumerated, never reported). When none simple in
+   * capabilities was found (none exists, or the cap stopped the search first), `first` (a detour)
+   * stands for the target, so every reachable target keeps one path.
    * Internally paths are reversed: nodes [t, …, entry, S], edges [last step, …, first step, virtual].
    */
   kShortest(t: number, k: number, first: RawPath): { paths: RawPath[]; capped: boolean } {
@@ -500,8 +500,8 @@ class YenSearch {
       .filter((p, i) => (i === 0 ? this.capabilitySimple(p) : accepted[i]!.simple))
       .slice(0, k);
     const capped = valid < k && accepted.length >= 20 * k + 50;
-    if (out.length === 0 && !capped) return { paths: [first], capped };
-    return { paths: out, capped };
+    // Every reachable target keeps a path (the totals, risk-totals and new-paths count on it).
+    return { paths: out.length > 0 ? out : [first], capped };
   }
 
   /**
