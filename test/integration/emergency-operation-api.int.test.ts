@@ -5,6 +5,8 @@
  * that stops fitting after an edit kept and listed by the control review, and the recommendation
  * reporting the ventilator's therapy as not cuttable instead of asking for a login there.
  */
+import type { DeviceCategory } from '../../server/src/domain/types';
+import { plainDevice } from '../support/build-graph';
 import { TestHelper } from '../support/neo4j';
 
 let h: TestHelper;
@@ -17,19 +19,8 @@ afterAll(async () => {
 
 type Err = { message: string; extensions?: { code?: string; issues?: { path: string; message: string }[] } };
 
-const device = (id: string, category: string, extra: Record<string, unknown> = {}) => ({
-  id,
-  name: id,
-  category,
-  riskClass: 'C',
-  generalPurposeOs: false,
-  patchable: true,
-  handlesPersonalData: false,
-  storesData: false,
-  remoteService: false,
-  zoneIds: ['z-icu'],
-  ...extra,
-});
+const device = (id: string, category: DeviceCategory, extra: object = {}) =>
+  plainDevice(id, ['z-icu'], { category, ...extra });
 const touchscreen = (id: string, deviceId: string) => ({
   id,
   deviceId,

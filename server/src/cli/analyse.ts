@@ -13,6 +13,7 @@ import {
   type PlacementAssumption,
   type Recommendation,
 } from '../engine';
+import { attackMethodNames } from '../domain/types';
 import { canonicalModelDocument, validateModelDocument } from '../domain/model-document';
 import {
   PRIVACY_SEVERITIES,
@@ -108,7 +109,7 @@ export async function analyseModel(
     scale,
     timeLimitMs: RECOMMEND_DEFAULT_TIME_LIMIT_MS,
     maxListedTargets: MAX_LISTED_TARGETS,
-    methodNames: Object.fromEntries(catalogue.attackMethods.map((m) => [m.id, m.name])),
+    methodNames: attackMethodNames(catalogue),
   });
   const nodeLabels: Record<string, string> = {};
   const onPaths = new Set(kept.flatMap((p) => p.nodeIds));

@@ -130,17 +130,6 @@ export function placementMisfit(control: Control, element: PlaceableElement): st
   return null;
 }
 
-/**
- * True when `control` fitted `element` under the rules of format 2.2, before NOT_EMERGENCY_CONTROLS
- * (2.3): a login control on a ventilator's bedside controls, in a file written before 2.3, is kept
- * on import as stored placements are (ignored by the engine, listed by the control review). The
- * caller applies it only where the device leaves `emergencyOperation` to its category's default.
- */
-export function fittedBefore23(control: Control, element: PlaceableElement): boolean {
-  if (!element.device) return placementMisfit(control, element) === null;
-  return placementMisfit(control, { ...element, device: { ...element.device, emergencyOperation: false } }) === null;
-}
-
 /** True when `control` can be placed on `element` ({@link placementMisfit} is null). */
 export function canPlaceControl(control: Control, element: PlaceableElement): boolean {
   return placementMisfit(control, element) === null;
@@ -151,8 +140,16 @@ type FactsModel = Pick<ModelDocument, 'zones' | 'devices' | 'interfaces' | 'chan
 /**
  * The applicability facts of every zone, device, interface and channel of a model, by id
  * (references that do not resolve give facts of an unknown device: nothing holds).
+ *
+ * @param options.emergencyOperationByCategory - whether a device without `emergencyOperation`
+ *   takes its category's default (true, the rule since format 2.3); false reads a 2.1/2.2 file by
+ *   its own rules, which had no such default (only a stated value counts).
  */
-export function elementFacts(model: FactsModel): Map<string, PlaceableElement> {
+export function elementFacts(
+  model: FactsModel,
+  options: { emergencyOperationByCategory?: boolean } = {},
+): Map<string, PlaceableElement> {
+  const byCategory = options.emergencyOperationByCategory ?? true;
   const out = new Map<string, PlaceableElement>();
   const zoneById = new Map(model.zones.map((z) => [z.id, z]));
   const ipHosts = new Set<string>();
@@ -182,7 +179,7 @@ export function elementFacts(model: FactsModel): Map<string, PlaceableElement> {
     userSession: sessionHosts.has(d.id),
     ipHost: ipHosts.has(d.id),
     onPremises: d.zoneIds.some(onPremisesZone),
-    emergencyOperation: deviceEmergencyOperation(d),
+    emergencyOperation: byCategory ? deviceEmergencyOperation(d) : (d.emergencyOperation ?? false),
   });
   const UNKNOWN: DeviceFacts = {
     generalPurposeOs: false,

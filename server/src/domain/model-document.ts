@@ -11,7 +11,7 @@
  * Every problem found is reported, each with the path of the field at fault
  * (e.g. "devices[3].zoneIds[0]"), in one {@link ValidationError}.
  */
-import { elementFacts, fittedBefore23, placementMisfit } from './applicability';
+import { elementFacts, placementMisfit } from './applicability';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
@@ -597,8 +597,8 @@ export interface ValidateModelOptions {
   /**
    * Placements that may stay although their control no longer fits the element (controls v2
    * applicability): those already stored before this write. Default: none. Documents older than
-   * 2.1 keep all of theirs; 2.1 and 2.2 documents keep those that fitted before 2.3
-   * (NOT_EMERGENCY_CONTROLS, {@link fittedBefore23}).
+   * 2.1 keep all of theirs; 2.1 and 2.2 documents keep those that fit without 2.3's category
+   * default of `emergencyOperation` (NOT_EMERGENCY_CONTROLS).
    */
   misfitAllowed?: (placement: ControlPlacement) => boolean;
 }
@@ -629,7 +629,7 @@ export interface ValidateModelOptions {
  *   - a control not in the catalogue, or placed where it cannot exist
  *     ({@link placementMisfit}: appliesTo, technologies, interfaceKinds, deviceConditions,
  *     elementConditions), unless `options.misfitAllowed` keeps it, the document predates 2.1, or
- *     it predates 2.3 and the placement fitted then ({@link fittedBefore23});
+ *     it predates 2.3 and the placement fits without 2.3's category default of emergencyOperation;
  *     the same control placed twice on one element;
  *   - a CVSS vector that does not score ({@link cvssBaseScore});
  *   - (2.0) two channels that are exact copies (same ends, interfaces, technology, mechanisms,
@@ -656,20 +656,15 @@ export function validateModelDocument(
   const stored = options.misfitAllowed ?? (() => false);
   let misfitAllowed = older ? () => true : stored;
   if (fromVersion === '2.1' || fromVersion === '2.2') {
-    const facts = elementFacts(model);
+    // The category default of emergencyOperation (2.3) did not exist then: a placement that fits
+    // without it is kept; a stated value (a 2.3 field in an older file) still counts.
+    const before23 = elementFacts(model, { emergencyOperationByCategory: false });
     const controls = new Map(catalogue.controls.map((c) => [c.id, c]));
-    // A device that states emergencyOperation (a 2.3 field) is judged by 2.3's rules: only the
-    // category default, which the older file could not have known, is relaxed.
-    const stating = new Set(model.devices.filter((d) => d.emergencyOperation !== undefined).map((d) => d.id));
-    const deviceOf = new Map<string, string>(model.devices.map((d) => [d.id, d.id]));
-    for (const i of model.interfaces) deviceOf.set(i.id, i.deviceId);
     misfitAllowed = (p: ControlPlacement) => {
       if (stored(p)) return true;
-      const device = deviceOf.get(p.elementId);
-      if (device !== undefined && stating.has(device)) return false;
       const control = controls.get(p.controlId);
-      const element = facts.get(p.elementId);
-      return control !== undefined && element !== undefined && fittedBefore23(control, element);
+      const element = before23.get(p.elementId);
+      return control !== undefined && element !== undefined && placementMisfit(control, element) === null;
     };
   }
   const issues = checkDomain(model, catalogue, misfitAllowed);

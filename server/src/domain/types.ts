@@ -823,6 +823,11 @@ export interface Catalogue {
   deviceExamples: DeviceExample[];
 }
 
+/** Attack method id → its name (for reasons in words, e.g. "AM11 Physical access to ports or media"). */
+export function attackMethodNames(catalogue: Pick<Catalogue, 'attackMethods'>): Record<string, string> {
+  return Object.fromEntries(catalogue.attackMethods.map((m) => [m.id, m.name]));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Threat model (one per hospital or workshop) and its exchange document
 // ---------------------------------------------------------------------------------------------

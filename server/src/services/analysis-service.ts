@@ -28,6 +28,7 @@ import type {
   RecommendedPlacement,
   WhatIfResult,
 } from '../engine';
+import { attackMethodNames } from '../domain/types';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
 import type { RiskTotals } from './risk-totals';
 import type { ModelDocument, RiskScale, Severity } from '../domain/types';
@@ -549,8 +550,7 @@ export class AnalysisService {
       ['recommend', ...args],
       this.recommendations,
       async (_snap, ref) => {
-        const catalogue = await this.catalogues.current();
-        const methodNames = Object.fromEntries(catalogue.attackMethods.map((m) => [m.id, m.name]));
+        const methodNames = attackMethodNames(await this.catalogues.current());
         return {
           ...(await this.run(
             'recommendControls',

@@ -27,6 +27,7 @@ import {
   type FindBaselineGapsOptions,
   type PlacementInput,
 } from '../engine';
+import { attackMethodNames } from '../domain/types';
 import { DomainError, EngineLimitError, ValidationError } from '../domain/errors';
 import type { Catalogue, ModelDocument, RiskScale } from '../domain/types';
 import { riskTotals } from '../services/risk-totals';
@@ -110,8 +111,7 @@ const OPERATIONS = {
     options: FindNewPathsOptions,
   ) => {
     const after = buildAttackGraph(afterDocument, catalogue);
-    const methodNames = Object.fromEntries(catalogue.attackMethods.map((m) => [m.id, m.name]));
-    const found = await findNewPaths(g, after, { methodNames, ...options });
+    const found = await findNewPaths(g, after, { methodNames: attackMethodNames(catalogue), ...options });
     const scale = options.scale ?? 'SAFETY';
     return {
       ...found,

@@ -91,7 +91,7 @@ export async function recommendControls(
     minSeverity,
     ...(options.budget !== undefined ? { budget: options.budget } : {}),
     uncuttableTargetIds,
-    uncuttableTargets: explainUncuttable(graph, index, uncuttableTargetIds, (id) => options.methodNames?.[id] ?? id),
+    uncuttableTargets: explainUncuttable(graph, index, uncuttableTargetIds, options.methodNames),
     riskBefore,
   };
 

@@ -17,20 +17,17 @@ function onlyReduce(reducing: readonly { controlId: string }[]): string {
  * Targets with no such path are left out.
  *
  * @param targetIds - target node ids, as reported in `uncuttableTargetIds`.
- * @param methodName - attack method id → name, for the reason text (default: none; the id alone).
+ * @param methodNames - attack method id → name, for the reason text (absent: the id alone).
  */
 export function explainUncuttable(
   graph: AttackGraph,
   index: GraphIndex,
   targetIds: readonly string[],
-  methodName: (id: string) => string = (id) => id,
+  methodNames: Readonly<Record<string, string>> = {},
 ): UncuttableTarget[] {
   if (targetIds.length === 0) return [];
   /** "AM11 Physical access to ports or media", or the id alone when no name is known. */
-  const methodWords = (id: string): string => {
-    const name = methodName(id);
-    return name === id ? id : `${id} ${name}`;
-  };
+  const methodWords = (id: string): string => (methodNames[id] ? `${id} ${methodNames[id]}` : id);
   /** "ICU bed 1 ventilator / Ventilator touchscreen (if-icu-ventilator-01-ui)": the element's node label and id. */
   const elementWords = (elementId: string): string => {
     const i = index.nodeIndex.get(elementId); // the element's primary capability node (id = element id)

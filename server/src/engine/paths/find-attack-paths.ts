@@ -40,7 +40,7 @@ interface RawPath {
   /** Lawler: spur only from this index onward. */
   dev: number;
   key: string;
-  /** Yen's candidates: whether the path is simple in capabilities (counts towards k when accepted). */
+  /** Yen's paths: whether the path is simple in capabilities (counts towards k when accepted). */
   simple?: boolean;
 }
 
@@ -442,13 +442,13 @@ class YenSearch {
   kShortest(t: number, k: number, first: RawPath): { paths: RawPath[]; capped: boolean } {
     const reverse = (p: RawPath): RawPath => ({ ...p, nodes: [...p.nodes].reverse(), edges: [...p.edges].reverse() });
     const r1 = reverse(first);
-    const accepted: RawPath[] = [{ ...r1, dev: 0 }];
+    const accepted: RawPath[] = [{ ...r1, dev: 0, simple: this.capabilitySimple(first) }];
     const candidates: RawPath[] = [];
     const known = new Set<string>([first.key]);
     const { weight } = this.index;
     // Paths that re-enter a capability the path already holds (a detour) are not reported, but
     // still serve Yen as roots; the search stops after k reported paths or 20k + 50 in all.
-    let valid = this.capabilitySimple(first) ? 1 : 0;
+    let valid = accepted[0]!.simple ? 1 : 0;
     while (valid < k && accepted.length < 20 * k + 50) {
       const prev = accepted[accepted.length - 1]!;
       // Spur nodes: prev.nodes[i] for i from the deviation index to the entry (last real node).
@@ -497,7 +497,7 @@ class YenSearch {
     }
     const out = accepted
       .map((p, i) => (i === 0 ? first : reverse(p)))
-      .filter((p, i) => (i === 0 ? this.capabilitySimple(p) : accepted[i]!.simple))
+      .filter((_, i) => accepted[i]!.simple)
       .slice(0, k);
     const capped = valid < k && accepted.length >= 20 * k + 50;
     // Every reachable target keeps a path (the totals, risk-totals and new-paths count on it).
