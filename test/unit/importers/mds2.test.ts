@@ -656,8 +656,14 @@ describe('MDS2-derived facts as evidence on attack steps', () => {
     ['CSUP-2', 'Yes', 'Windows 10 IoT Enterprise'],
     ['CONN-1.2.2', 'Yes', 'Service USB port behind the battery door'],
   ];
+  // One workbook for the whole block: ExcelJS stamps the time into the file, so two builds a second
+  // apart differ in bytes (and sha256), while 're-applying the same form' means the same bytes.
+  let bytes: Buffer;
+  beforeAll(async () => {
+    bytes = await headedWorkbook(ROWS);
+  });
   const graphAfterImport = async () => {
-    const profile = deriveMds2Profile(await readMds2Workbook(await headedWorkbook(ROWS)));
+    const profile = deriveMds2Profile(await readMds2Workbook(bytes));
     const { document } = applyMds2(hospital(), catalogue, profile, { deviceId: 'dev-pump-2' });
     return { document, graph: buildAttackGraph(document, catalogue) };
   };
@@ -716,7 +722,7 @@ describe('MDS2-derived facts as evidence on attack steps', () => {
       }));
     expect(strip(old.steps)).toEqual(strip(graph.steps));
     // Re-applying the form to the unlinked document links the entries instead of repeating them.
-    const profile = deriveMds2Profile(await readMds2Workbook(await headedWorkbook(ROWS)));
+    const profile = deriveMds2Profile(await readMds2Workbook(bytes));
     const again = applyMds2(unlinked, catalogue, profile, { deviceId: 'dev-pump-2' }).document;
     expect(again.devices.find((d) => d.id === 'dev-pump-2')!.evidence).toEqual(
       document.devices.find((d) => d.id === 'dev-pump-2')!.evidence,
