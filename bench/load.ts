@@ -38,13 +38,14 @@
  *          (NEO4J_URI; test/integration/bench-smoke.int.test.ts). The restart is left out there: it
  *          would take the suite's database away from it, and costs about 30 s.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { formatted } from './formatted';
+import { ensureBuilt } from './server-modules';
 
 const local = require('../tools/neo4j/neo4j-local.cjs') as {
   start(o: {
@@ -116,27 +117,6 @@ function latencySummary(latencies: number[]) {
 
 // ---------------------------------------------------------------------------------------------
 // Server process
-
-/** Newest modification time (ms) of the files under `dir` whose names end with `ext`. */
-function newestMtime(dir: string, ext: string): number {
-  let newest = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(p, ext));
-    else if (entry.name.endsWith(ext)) newest = Math.max(newest, fs.statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds server/dist unless it is at least as new as every server/src/**\/*.ts. */
-function ensureBuilt(): void {
-  const main = path.join(ROOT, 'server', 'dist', 'main.js');
-  const built = fs.existsSync(main) ? fs.statSync(main).mtimeMs : 0;
-  if (built >= newestMtime(path.join(ROOT, 'server', 'src'), '.ts')) return;
-  log(built ? 'server/dist is older than server/src: npm run build -w server' : 'building the server');
-  const r = spawnSync('npm', ['run', 'build', '-w', 'server'], { cwd: ROOT, stdio: ['ignore', 2, 2] });
-  if (r.status !== 0) throw new Error(`npm run build -w server failed (exit ${r.status})`);
-}
 
 /** A free TCP port on 127.0.0.1. */
 function freePort(): Promise<number> {
@@ -409,7 +389,7 @@ async function devicesOf(base: string, modelId: string): Promise<Map<string, str
 async function main(): Promise<void> {
   const startedAt = new Date();
   const loadAverageAtStart = os.loadavg().map((x) => round(x, 2));
-  if (!FROM_SOURCE) ensureBuilt();
+  if (!FROM_SOURCE) ensureBuilt(log);
   const workDir = path.join(ROOT, 'test-results', 'load');
   fs.mkdirSync(workDir, { recursive: true });
   const serverLog = path.join(workDir, 'server.log');

@@ -15,8 +15,11 @@
  * Options: --devices 1000,10000,50000 (or BENCH_DEVICES; --sizes is the old name)  --runs 3
  *          --cap-ms 60000  --seed 7  --warmup-devices 300  --no-docs
  *          --docs-from <file>: only rewrite the docs from a record saved from stdout
+ *          --from-source: the server from server/src through tsx (default: the built server,
+ *          server/dist, rebuilt when older than server/src; bench/server-modules.ts)
  *          --smoke: a small run that checks the benchmark still works (40 devices, 1 run, 3 s cap,
- *          20-device warm-up, no docs); `npm test` runs it (test/integration/bench-smoke.int.test.ts).
+ *          20-device warm-up, no docs, from source); `npm test` runs it
+ *          (test/integration/bench-smoke.int.test.ts).
  * Neo4j: NEO4J_URI if set (the run creates and deletes models 'bench-<devices>' and
  * 'bench-warmup' there), else a fresh local instance 'bench' on port NEO4J_BENCH_PORT (default
  * 7690; heap NEO4J_HEAP, default 6g). On a database without accounts the first admin gets
@@ -26,14 +29,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { createServer } from '../server/src/app';
-import { bootstrap, createServices } from '../server/src/bootstrap';
-import { SYSTEM_ACTOR, type Actor } from '../server/src/domain/auth/principal';
-import { loadBundledCatalogue } from '../server/src/domain/catalogue';
+import type { Actor } from '../server/src/domain/auth/principal';
 import { SEVERITY_RANK, SEVERITIES } from '../server/src/domain/types';
-import { Database } from '../server/src/graph/database';
+import type { Database } from '../server/src/graph/database';
 import { generateHospital } from '../test/support/generate-hospital';
 import { formatted } from './formatted';
+import { ensureBuilt, serverModules, type ServerModules } from './server-modules';
 
 const local = require('../tools/neo4j/neo4j-local.cjs') as {
   start(o: {
@@ -61,6 +62,10 @@ function positiveInt(option: string, value: string): number {
   return n;
 }
 const SMOKE = flag('smoke');
+/** The server from its sources through tsx instead of the built one (smoke runs: always). */
+const FROM_SOURCE = SMOKE || flag('from-source');
+/** The server's modules, loaded by main() (built, or from source). */
+let S: ServerModules;
 const SIZES = arg('devices', arg('sizes', process.env['BENCH_DEVICES'] || (SMOKE ? '40' : '1000,10000,50000')))
   .split(',')
   .map((s) => positiveInt('devices', s.trim()));
@@ -74,7 +79,8 @@ const HIGH = SEVERITIES.filter((s) => SEVERITY_RANK[s] >= SEVERITY_RANK[MIN_SEVE
 /** Targets (issue 9), set for the 10k-device hospital; reported for every size. */
 const TARGETS = { attackPathsMaxMs: 1000, projectionColdOverReadFloorMax: 2 };
 /** Who the run's writes are audited as. */
-const BENCH_ACTOR: Actor = { ...SYSTEM_ACTOR, action: 'bench', requestId: 'bench' };
+/** Who the benchmark acts as (the system actor of the loaded modules; set by main()). */
+let BENCH_ACTOR: Actor;
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -151,7 +157,11 @@ async function naive(
   file: string,
   modelId: string,
 ): Promise<{ ms: number; capped: boolean; paths: number | null; targets: number | null }> {
-  const db = new Database({ uri, user: process.env.NEO4J_USER ?? 'neo4j', password: process.env.NEO4J_PASSWORD ?? '' });
+  const db = new S.Database({
+    uri,
+    user: process.env.NEO4J_USER ?? 'neo4j',
+    password: process.env.NEO4J_PASSWORD ?? '',
+  });
   const session = db.driver.session({ database: db.database });
   const t = performance.now();
   try {
@@ -186,6 +196,10 @@ async function naive(
 }
 
 async function main(): Promise<void> {
+  if (!FROM_SOURCE) ensureBuilt((line) => process.stderr.write(`[bench] ${line}\n`));
+  S = serverModules(FROM_SOURCE);
+  const { createServer, bootstrap, createServices, Database, loadBundledCatalogue } = S;
+  BENCH_ACTOR = { ...S.SYSTEM_ACTOR, action: 'bench', requestId: 'bench' };
   const loadAverageAtStart = round(os.loadavg()[0] ?? 0, 2);
   process.env.NEO4J_HEAP ??= '6g';
   process.env.NEO4J_PAGECACHE ??= '2g';
@@ -394,6 +408,7 @@ async function main(): Promise<void> {
     benchmark: 'medthreat',
     date: new Date().toISOString(),
     smoke: SMOKE,
+    server: S.server,
     machine: {
       cpus: os.cpus().length,
       cpuModel: os.cpus()[0]?.model ?? 'unknown',

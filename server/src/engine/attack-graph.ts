@@ -7,10 +7,10 @@
 import { ValidationError } from '../domain/errors';
 import type { Catalogue, ElementType, ModelDocument } from '../domain/types';
 import { compareIds } from './compare';
-import { assembleIndex, IMPLIED_RULE_IDS, setGraphIndex } from './graph-index';
-import { buildRuleContext } from './rules/context';
+import { assembleIndex, IMPLIED_RULE_IDS, indexGraph, setGraphIndex, type GraphIndex } from './graph-index';
+import { buildRuleContext, type BlockingEntry, type BuiltContext, type StepRecord } from './rules/context';
 import { ATTACK_RULES } from './rules/registry';
-import type { AttackGraph, AttackStep, BuildAttackGraphOptions } from './types';
+import type { AttackGraph, AttackStep, BuildAttackGraphOptions, StepEvidence } from './types';
 
 /**
  * Builds the attack graph of a model.
@@ -85,22 +85,12 @@ export function buildAttackGraph(
   }
   const targetIds = built.targetNodeIds;
 
-  let returned = 0;
-  for (const rule of ATTACK_RULES) returned += rule.evaluate(ctx).length;
-  const created = record.steps;
-  if (returned !== created.length) throw new Error('an attack rule made a step it did not return');
+  for (const rule of ATTACK_RULES) rule.evaluate(ctx);
 
-  // Sort a permutation by step id, then lay out steps and their integers in that order. A plain
-  // array of indices: its sort (TimSort) runs through the rules' already sorted stretches.
-  const M = created.length;
-  const ids: string[] = [];
-  const order: number[] = [];
-  for (let i = 0; i < M; i++) {
-    ids.push(created[i]!.id);
-    order.push(i);
-  }
-  order.sort((a, b) => compareIds(ids[a]!, ids[b]!));
-  const steps: AttackStep[] = [];
+  // Sort a permutation by step id, then lay out the columns in that order.
+  const M = record.tail.length;
+  const order = stepOrder(record, nodeIds);
+  const stepTail: string[] = [];
   const stepFrom = new Int32Array(M);
   const stepTo = new Int32Array(M);
   const likelihood = new Float64Array(M);
@@ -108,64 +98,220 @@ export function buildAttackGraph(
   const implied = new Uint8Array(M);
   const stepList = new Int32Array(M);
   const stepReducerList = new Int32Array(M);
+  const columns: StepColumns = {
+    rule: new Uint16Array(M),
+    method: new Uint16Array(M),
+    entry: new Int32Array(M),
+    evidence: new Int32Array(M),
+    controlElement: new Int32Array(M),
+  };
+  const impliedRule = record.ruleIds.map((id) => IMPLIED_RULE_IDS.has(id));
   for (let s = 0; s < M; s++) {
     const i = order[s]!;
-    const st = created[i]!;
-    if (s > 0 && st.id === steps[s - 1]!.id) throw new Error(`two attack steps share the id ${st.id}`);
-    steps.push(st);
+    const entry = record.entries[record.entry[i]!]!;
     stepFrom[s] = record.from[i]!;
     stepTo[s] = record.to[i]!;
-    likelihood[s] = st.likelihood;
-    blocked[s] = st.blocked ? 1 : 0;
-    implied[s] = IMPLIED_RULE_IDS.has(st.ruleId) ? 1 : 0;
-    stepList[s] = record.list[i]!;
-    stepReducerList[s] = record.reducer[i]!;
+    likelihood[s] = record.likelihood[i]!;
+    blocked[s] = entry.blocked ? 1 : 0;
+    implied[s] = impliedRule[record.rule[i]!] ? 1 : 0;
+    stepList[s] = entry.list;
+    stepReducerList[s] = entry.reducer;
+    columns.rule[s] = record.rule[i]!;
+    columns.method[s] = record.method[i]!;
+    columns.entry[s] = entry.ordinal;
+    columns.evidence[s] = record.evidence[i]!;
+    columns.controlElement[s] = record.controlElement[i]!;
+    stepTail.push(record.tail[i]!);
+  }
+  const ruleIds = record.ruleIds;
+  const ids: string[] = new Array<string>(M);
+  /** Step s's id `ruleId@fromId@tail`, made once when first asked for. */
+  const stepId = (s: number): string =>
+    (ids[s] ??= [ruleIds[columns.rule[s]!]!, nodeIds[stepFrom[s]!]!, stepTail[s]!].join('@'));
+  for (let s = 1; s < M; s++) {
+    if (stepFrom[s] === stepFrom[s - 1] && columns.rule[s] === columns.rule[s - 1] && stepTail[s] === stepTail[s - 1])
+      throw new Error(`two attack steps share the id ${stepId(s)}`);
   }
 
-  const graph: AttackGraph = { nodes, steps, entryPointIds, targetIds };
-  setGraphIndex(
-    graph,
-    assembleIndex({
-      nodeIds,
-      nodeIndex,
-      nodeType,
-      severityRank,
-      scale,
-      elementIds: built.elementIds,
-      stepFrom,
-      stepTo,
-      likelihood,
-      blocked,
-      implied,
-      stepList,
-      listKeys: record.listKeys,
-      listCosts: record.listCosts,
-      stepReducerList,
-      reducerListKeys: record.reducerListKeys,
-      reducerListCosts: record.reducerListCosts,
-      reducerListFactors: record.reducerListFactors,
-      controlIds: built.controlIds,
-      entries: Int32Array.from(entryPointIds, (id) => nodeIndex.get(id)!),
-      targets: Int32Array.from(targetIds, (id) => nodeIndex.get(id)!),
-    }),
+  const index = assembleIndex({
+    nodeIds,
+    nodeIndex,
+    nodeType,
+    severityRank,
+    scale,
+    elementIds: built.elementIds,
+    stepId,
+    stepFrom,
+    stepTo,
+    likelihood,
+    blocked,
+    implied,
+    stepList,
+    lists: record.lists,
+    controlIds: built.controlIds,
+    entries: Int32Array.from(entryPointIds, (id) => nodeIndex.get(id)!),
+    targets: Int32Array.from(targetIds, (id) => nodeIndex.get(id)!),
+    stepReducerList,
+    reducerLists: record.reducerLists,
+  });
+  const graph = withLazySteps(
+    nodes,
+    M,
+    stepMaker(index, columns, record.ruleIds, record.methodIds, record.evidenceLists, record.entries, built),
+    entryPointIds,
+    targetIds,
   );
+  setGraphIndex(graph, index);
   return graph;
 }
 
 /**
- * The step of `graph` with this id, or undefined: a binary search over its steps, so resolving a
- * page of paths allocates nothing (a Map of every step id costs about 0.1 s at 10k devices, 225k
- * steps). `graph` must have its steps sorted by id in code-unit order, as {@link buildAttackGraph}
- * makes them (and every AttackGraph the engine hands out); on any other order it may miss.
+ * The steps of `record` in id order (code units), without making their ids. An id is
+ * `ruleId@fromId@tail`; as no rule or node id contains '@' (element ids are [A-Za-z0-9_.:-], and
+ * capability nodes add '#NAME'), ids compare as (ruleId + '@'), then (fromId + '@'), then the
+ * tails. A model with an '@' in some id (one that skipped the exchange schema) has its whole ids
+ * made and compared instead. A plain array of indices: its sort (TimSort) runs through the
+ * rules' already sorted stretches.
+ */
+function stepOrder(record: StepRecord, nodeIds: readonly string[]): number[] {
+  const M = record.tail.length;
+  const order: number[] = [];
+  for (let i = 0; i < M; i++) order.push(i);
+  const { ruleIds, rule, from, tail } = record;
+  if (ruleIds.some((id) => id.includes('@')) || nodeIds.some((id) => id.includes('@'))) {
+    const ids = order.map((i) => [ruleIds[rule[i]!]!, nodeIds[from[i]!]!, tail[i]!].join('@'));
+    order.sort((a, b) => compareIds(ids[a]!, ids[b]!));
+    return order;
+  }
+  const ruleRank = rankWithAt(ruleIds);
+  const nodeRank = rankWithAt(nodeIds);
+  const n = nodeIds.length;
+  const key = new Float64Array(M);
+  for (let i = 0; i < M; i++) key[i] = ruleRank[rule[i]!]! * n + nodeRank[from[i]!]!;
+  order.sort((a, b) => key[a]! - key[b]! || compareIds(tail[a]!, tail[b]!));
+  return order;
+}
+
+/** Position of each id in the order of (id + '@'); `ids` in code-unit order sort almost as they are. */
+function rankWithAt(ids: readonly string[]): Int32Array {
+  const byAt = ids.map((_, i) => i).sort((a, b) => compareWithAt(ids[a]!, ids[b]!));
+  const rank = new Int32Array(ids.length);
+  byAt.forEach((i, r) => (rank[i] = r));
+  return rank;
+}
+
+/** Code-unit order of `a + '@'` and `b + '@'`, without making them. */
+function compareWithAt(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const d = a.charCodeAt(i) - b.charCodeAt(i);
+    if (d !== 0) return d;
+  }
+  return (a.length > n ? a.charCodeAt(n) : 64) - (b.length > n ? b.charCodeAt(n) : 64);
+}
+
+/** The per-step columns a step object is made from, in step order (besides the index's own). */
+interface StepColumns {
+  rule: Uint16Array;
+  method: Uint16Array;
+  entry: Int32Array;
+  evidence: Int32Array;
+  /** Element ordinal of the step's controlElementId, −1 for null. */
+  controlElement: Int32Array;
+}
+
+/** Makes step s (in id order) from the columns; its lists are shared with the steps of its entry. */
+function stepMaker(
+  index: GraphIndex,
+  columns: StepColumns,
+  ruleIds: readonly string[],
+  methodIds: readonly string[],
+  evidenceLists: readonly StepEvidence[][],
+  entries: readonly BlockingEntry[],
+  built: Pick<BuiltContext, 'elementIds' | 'controlsOf'>,
+): (s: number) => AttackStep {
+  const { elementIds, controlsOf } = built;
+  return (s) => {
+    const controls = controlsOf(entries[columns.entry[s]!]!);
+    const ce = columns.controlElement[s]!;
+    return {
+      id: index.stepId(s),
+      from: index.nodeIds[index.stepFrom[s]!]!,
+      to: index.nodeIds[index.stepTo[s]!]!,
+      ruleId: ruleIds[columns.rule[s]!]!,
+      attackMethodId: methodIds[columns.method[s]!]!,
+      likelihood: index.likelihood[s]!,
+      evidence: evidenceLists[columns.evidence[s]!]!,
+      controlElementId: ce < 0 ? null : elementIds[ce]!,
+      blockingControls: controls.list,
+      reducingControls: controls.reducing,
+      otherControls: controls.other,
+      blocked: index.blocked[s] === 1,
+    };
+  };
+}
+
+/** Step objects of graphs whose `steps` have not been read yet: made one by one, and kept. */
+const unread = new WeakMap<AttackGraph, { make: (s: number) => AttackStep; made: Map<number, AttackStep> }>();
+
+/**
+ * An AttackGraph whose `steps` array is made when first read (then it is a plain array property):
+ * path search, the optimiser and a page of paths read a few steps through {@link stepAt} and never
+ * make the 225k objects of a 10k-device graph. JSON, structured clone and spreads read it as usual
+ * (same keys, same order: nodes, steps, entryPointIds, targetIds).
+ */
+function withLazySteps(
+  nodes: AttackGraph['nodes'],
+  count: number,
+  make: (s: number) => AttackStep,
+  entryPointIds: string[],
+  targetIds: string[],
+): AttackGraph {
+  const made = new Map<number, AttackStep>();
+  const graph = { nodes } as AttackGraph;
+  Object.defineProperty(graph, 'steps', {
+    enumerable: true,
+    configurable: true,
+    get(this: AttackGraph): AttackStep[] {
+      const steps: AttackStep[] = [];
+      for (let s = 0; s < count; s++) steps.push(made.get(s) ?? make(s));
+      Object.defineProperty(this, 'steps', { value: steps, writable: true, enumerable: true, configurable: true });
+      unread.delete(this);
+      return steps;
+    },
+  });
+  graph.entryPointIds = entryPointIds;
+  graph.targetIds = targetIds;
+  unread.set(graph, { make, made });
+  return graph;
+}
+
+/**
+ * Step s of `graph` (its position in id order, as the graph index numbers steps), made on its own
+ * when the graph's `steps` have not been read yet; the same object as `graph.steps[s]` either way.
+ */
+export function stepAt(graph: AttackGraph, s: number): AttackStep {
+  const lazy = unread.get(graph);
+  if (!lazy) return graph.steps[s]!;
+  let step = lazy.made.get(s);
+  if (!step) lazy.made.set(s, (step = lazy.make(s)));
+  return step;
+}
+
+/**
+ * The step of `graph` with this id, or undefined: a binary search over its step ids (the graph
+ * index's), so resolving a page of paths makes only the steps it serves ({@link stepAt}).
+ * `graph` must have its steps sorted by id in code-unit order, as {@link buildAttackGraph} makes
+ * them (and every AttackGraph the engine hands out); on any other order it may miss.
  */
 export function stepById(graph: AttackGraph, id: string): AttackStep | undefined {
-  const { steps } = graph;
+  const index = indexGraph(graph);
   let lo = 0;
-  let hi = steps.length - 1;
+  let hi = index.m - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >>> 1;
-    const c = compareIds(steps[mid]!.id, id);
-    if (c === 0) return steps[mid];
+    const c = compareIds(index.stepId(mid), id);
+    if (c === 0) return stepAt(graph, mid);
     if (c < 0) lo = mid + 1;
     else hi = mid - 1;
   }

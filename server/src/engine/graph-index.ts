@@ -36,6 +36,11 @@ export interface GraphIndex {
   severityRank: Uint8Array;
   /** Scale of target nodes: 1 SAFETY, 2 PRIVACY; 0 elsewhere. */
   scale: Uint8Array;
+  /**
+   * The id of step s (steps are in id order, code units). Made on demand for graphs built in this
+   * process (a 10k-device graph has 225k steps, and most queries name a few).
+   */
+  stepId(s: number): string;
   stepFrom: Int32Array;
   stepTo: Int32Array;
   likelihood: Float64Array;
@@ -98,6 +103,39 @@ function csr(n: number, m: number, key: Int32Array): { start: Int32Array; items:
   return { start, items };
 }
 
+/**
+ * Lists of candidate placements, flat: list l is items start[l] .. start[l+1] of `keys` (placement
+ * keys controlOrdinal·E + elementOrdinal, E = the number of elements), `costs` (cost units) and,
+ * for reducing lists, `factors` (0 < f < 1).
+ */
+export interface PlacementLists {
+  start: ArrayLike<number>;
+  keys: ArrayLike<number>;
+  costs: ArrayLike<number>;
+  factors?: ArrayLike<number>;
+}
+
+/** Flat {@link PlacementLists} from one array per list. */
+export function flatPlacementLists(
+  keys: readonly (readonly number[])[],
+  costs: readonly (readonly number[])[],
+  factors?: readonly (readonly number[])[],
+): PlacementLists {
+  const start = [0];
+  const k: number[] = [];
+  const c: number[] = [];
+  const f: number[] = [];
+  keys.forEach((list, l) => {
+    list.forEach((key, i) => {
+      k.push(key);
+      c.push(costs[l]![i]!);
+      if (factors) f.push(factors[l]![i]!);
+    });
+    start.push(k.length);
+  });
+  return { start, keys: k, costs: c, ...(factors ? { factors: f } : {}) };
+}
+
 /** What {@link assembleIndex} needs: everything already as integers except the names. */
 export interface IndexInput {
   nodeIds: readonly string[];
@@ -105,6 +143,8 @@ export interface IndexInput {
   nodeType: readonly ElementType[];
   severityRank: Uint8Array;
   scale: Uint8Array;
+  /** The id of step s; steps are sorted by id (the order of every step array here). */
+  stepId(s: number): string;
   stepFrom: Int32Array;
   stepTo: Int32Array;
   likelihood: Float64Array;
@@ -112,35 +152,25 @@ export interface IndexInput {
   implied: Uint8Array;
   /** Element ids in id order: placement keys number elements by this order. */
   elementIds: readonly string[];
-  /** Blocking list of each step (an index into listKeys/listCosts); lists are shared between steps. */
+  /** Blocking list of each step (an index into `lists`); lists are shared between steps. */
   stepList: Int32Array;
-  /** Per list: placement keys controlOrdinal·E + elementOrdinal of its non-IMPLEMENTED controls (E = elementIds.length). */
-  listKeys: readonly (readonly number[])[];
-  /** Per list: the cost of each key. */
-  listCosts: readonly (readonly number[])[];
+  /** Per blocking list: its non-IMPLEMENTED PREVENTS controls as placement keys, with their costs. */
+  lists: PlacementLists;
   /** Control ids in id order (ordinal = position). */
   controlIds: readonly string[];
   entries: Int32Array;
   targets: Int32Array;
-  /** Reducing list of each step (an index into the reducerList* arrays), −1 for none. Omitted: no reducers. */
-  stepReducerList?: Int32Array;
-  /** Per reducing list: placement keys (as listKeys) of its non-IMPLEMENTED controls. */
-  reducerListKeys?: readonly (readonly number[])[];
-  /** Per reducing list: the cost of each key. */
-  reducerListCosts?: readonly (readonly number[])[];
-  /** Per reducing list: the factor of each key, 0 < f < 1. */
-  reducerListFactors?: readonly (readonly number[])[];
+  /** Reducing list of each step (an index into `reducerLists`), −1 for none. */
+  stepReducerList: Int32Array;
+  /** Per reducing list: its non-IMPLEMENTED REDUCES controls as placement keys, costs and factors. */
+  reducerLists: PlacementLists;
 }
 
-/** Records the index of a graph built by buildAttackGraph (which has all the integers at hand). */
+/**
+ * Records the index of a graph built by buildAttackGraph (which has all the integers at hand,
+ * its reducing lists included).
+ */
 export function setGraphIndex(graph: AttackGraph, index: GraphIndex): void {
-  // An index assembled without the reducing lists of a graph that has candidate reducers would
-  // hide them from the budget planner: leave it out, indexGraph then builds it from the JSON.
-  if (
-    index.stepReducers.length === 0 &&
-    graph.steps.some((st) => st.reducingControls?.some((r) => r.status !== 'IMPLEMENTED'))
-  )
-    return;
   cache.set(graph, index);
 }
 
@@ -242,21 +272,19 @@ function buildIndex(graph: AttackGraph): GraphIndex {
     severityRank,
     scale,
     elementIds,
+    stepId: (s) => graph.steps[s]!.id,
     stepFrom,
     stepTo,
     likelihood,
     blocked,
     implied,
     stepList,
-    listKeys,
-    listCosts,
+    lists: flatPlacementLists(listKeys, listCosts),
     controlIds,
     entries: Int32Array.from(graph.entryPointIds.map((id) => nodeIndex.get(id)!)),
     targets: Int32Array.from(graph.targetIds.map((id) => nodeIndex.get(id)!)),
     stepReducerList,
-    reducerListKeys,
-    reducerListCosts,
-    reducerListFactors,
+    reducerLists: flatPlacementLists(reducerListKeys, reducerListCosts, reducerListFactors),
   });
 }
 
@@ -272,14 +300,12 @@ export function assembleIndex(input: IndexInput): GraphIndex {
   const weight = new Float64Array(m);
   for (let s = 0; s < m; s++) weight[s] = -Math.log(input.likelihood[s]!);
 
-  const reducerKeys = input.reducerListKeys ?? [];
-  let total = 0;
-  for (const keys of input.listKeys) total += keys.length;
-  for (const keys of reducerKeys) total += keys.length;
+  const { lists, reducerLists } = input;
+  const total = lists.keys.length + reducerLists.keys.length;
   const all = new Float64Array(total);
   let q = 0;
-  for (const keys of input.listKeys) for (const k of keys) all[q++] = k;
-  for (const keys of reducerKeys) for (const k of keys) all[q++] = k;
+  for (let i = 0; i < lists.keys.length; i++) all[q++] = lists.keys[i]!;
+  for (let i = 0; i < reducerLists.keys.length; i++) all[q++] = reducerLists.keys[i]!;
   all.sort();
   let unique = 0;
   for (let i = 0; i < total; i++) if (i === 0 || all[i] !== all[i - 1]) all[unique++] = all[i]!;
@@ -295,21 +321,18 @@ export function assembleIndex(input: IndexInput): GraphIndex {
     }
     return lo;
   };
-  // Placements of every blocking list, flat: list l is listFlat[listStart[l] .. listStart[l+1]).
-  const lists = input.listKeys.length;
-  const listStart = new Int32Array(lists + 1);
-  for (let l = 0; l < lists; l++) listStart[l + 1] = listStart[l]! + input.listKeys[l]!.length;
-  const listFlat = new Int32Array(listStart[lists]!);
-  for (let l = 0; l < lists; l++) {
-    const keys = input.listKeys[l]!;
-    const costs = input.listCosts[l]!;
-    const base = listStart[l]!;
-    for (let i = 0; i < keys.length; i++) {
-      const p = find(keys[i]!);
-      listFlat[base + i] = p;
-      placementCost[p] = costs[i]!;
+  // Placements of every blocking list, flat and ascending within each list.
+  const listCount = lists.start.length - 1;
+  const listFlat = new Int32Array(lists.keys.length);
+  for (let l = 0; l < listCount; l++) {
+    const from = lists.start[l]!;
+    const to = lists.start[l + 1]!;
+    for (let i = from; i < to; i++) {
+      const p = find(lists.keys[i]!);
+      listFlat[i] = p;
+      placementCost[p] = lists.costs[i]!;
     }
-    if (keys.length > 1) listFlat.subarray(base, base + keys.length).sort();
+    if (to - from > 1) listFlat.subarray(from, to).sort();
   }
   const placementControlId: string[] = [];
   const placementElementId: string[] = [];
@@ -321,43 +344,53 @@ export function assembleIndex(input: IndexInput): GraphIndex {
   const stepPlacementStart = new Int32Array(m + 1);
   for (let s = 0; s < m; s++) {
     const l = input.stepList[s]!;
-    stepPlacementStart[s + 1] = stepPlacementStart[s]! + listStart[l + 1]! - listStart[l]!;
+    stepPlacementStart[s + 1] = stepPlacementStart[s]! + lists.start[l + 1]! - lists.start[l]!;
   }
   const stepPlacements = new Int32Array(stepPlacementStart[m]!);
   for (let s = 0; s < m; s++) {
     const l = input.stepList[s]!;
     // copied element by element: a subarray view per step costs more than the copy
-    for (let i = listStart[l]!, end = listStart[l + 1]!, o = stepPlacementStart[s]!; i < end; i++, o++)
+    for (let i = lists.start[l]!, end = lists.start[l + 1]!, o = stepPlacementStart[s]!; i < end; i++, o++)
       stepPlacements[o] = listFlat[i]!;
   }
 
   // Reducing placements of each step with their factors, ascending by placement.
-  const stepReducerStart = new Int32Array(m + 1);
-  const reducerList = input.stepReducerList;
-  const reducerCosts = input.reducerListCosts ?? [];
-  const reducerFactors = input.reducerListFactors ?? [];
-  const reducerFlat: { p: Int32Array; f: Float64Array }[] = reducerKeys.map((keys, l) => {
-    const pairs = keys.map((k, i) => {
-      const p = find(k);
-      placementCost[p] = reducerCosts[l]![i]!;
-      return [p, reducerFactors[l]![i]!] as const;
-    });
+  const reducerCount = reducerLists.start.length - 1;
+  const reducerP = new Int32Array(reducerLists.keys.length);
+  const reducerF = new Float64Array(reducerLists.keys.length);
+  for (let l = 0; l < reducerCount; l++) {
+    const from = reducerLists.start[l]!;
+    const to = reducerLists.start[l + 1]!;
+    const pairs: (readonly [number, number])[] = [];
+    for (let i = from; i < to; i++) {
+      const p = find(reducerLists.keys[i]!);
+      placementCost[p] = reducerLists.costs[i]!;
+      pairs.push([p, reducerLists.factors![i]!]);
+    }
     pairs.sort((a, b) => a[0] - b[0]);
-    return { p: Int32Array.from(pairs, (x) => x[0]), f: Float64Array.from(pairs, (x) => x[1]) };
-  });
+    pairs.forEach(([p, f], i) => {
+      reducerP[from + i] = p;
+      reducerF[from + i] = f;
+    });
+  }
+  const reducerList = input.stepReducerList;
+  const stepReducerStart = new Int32Array(m + 1);
   for (let s = 0; s < m; s++) {
-    const l = reducerList ? reducerList[s]! : -1;
-    stepReducerStart[s + 1] = stepReducerStart[s]! + (l >= 0 ? reducerFlat[l]!.p.length : 0);
+    const l = reducerList[s]!;
+    stepReducerStart[s + 1] = stepReducerStart[s]! + (l >= 0 ? reducerLists.start[l + 1]! - reducerLists.start[l]! : 0);
   }
   const stepReducers = new Int32Array(stepReducerStart[m]!);
   const stepReducerFactor = new Float64Array(stepReducerStart[m]!);
   for (let s = 0; s < m; s++) {
-    const l = reducerList ? reducerList[s]! : -1;
+    const l = reducerList[s]!;
     if (l < 0) continue;
-    const { p, f } = reducerFlat[l]!;
-    for (let i = 0, o = stepReducerStart[s]!; i < p.length; i++, o++) {
-      stepReducers[o] = p[i]!;
-      stepReducerFactor[o] = f[i]!;
+    for (
+      let i = reducerLists.start[l]!, end = reducerLists.start[l + 1]!, o = stepReducerStart[s]!;
+      i < end;
+      i++, o++
+    ) {
+      stepReducers[o] = reducerP[i]!;
+      stepReducerFactor[o] = reducerF[i]!;
     }
   }
 
@@ -371,6 +404,7 @@ export function assembleIndex(input: IndexInput): GraphIndex {
     nodeType: input.nodeType,
     severityRank: input.severityRank,
     scale: input.scale,
+    stepId: input.stepId,
     stepFrom: input.stepFrom,
     stepTo: input.stepTo,
     likelihood: input.likelihood,

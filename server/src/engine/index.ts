@@ -9,7 +9,7 @@
  * - {@link whatIf}: paths before/after trying placements;
  * - {@link findBaselineGaps}: risk-class baseline requirements per device.
  */
-export { buildAttackGraph, stepById, withSteps } from './attack-graph';
+export { buildAttackGraph, stepAt, stepById, withSteps } from './attack-graph';
 export { findAttackPaths, reachableTargets } from './paths/find-attack-paths';
 export { recommendControls } from './optimise/recommend-controls';
 export { planWithinBudget, costRiskCurve } from './optimise/budget-plan';

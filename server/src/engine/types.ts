@@ -170,6 +170,12 @@ export interface AttackStep {
   blocked: boolean;
 }
 
+/**
+ * A step as a rule makes it (RuleContext.step): its number among the steps of one build. Only
+ * buildAttackGraph reads it; the step itself is kept as columns until a caller reads it.
+ */
+export type StepRef = number;
+
 /** The attack graph of a model: nodes and steps sorted by id. */
 export interface AttackGraph {
   nodes: AttackGraphNode[];

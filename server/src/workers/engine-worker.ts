@@ -32,6 +32,7 @@ import { DomainError, EngineLimitError, ValidationError } from '../domain/errors
 import type { Catalogue, ModelDocument, RiskScale } from '../domain/types';
 import { riskTotals } from '../services/risk-totals';
 import { findNewPaths, type FindNewPathsOptions } from '../engine/new-paths';
+import { indexGraph } from '../engine/graph-index';
 
 /** Where the attack graph of a task comes from: the cache key, and the inputs to build it on a miss. */
 export interface GraphSource {
@@ -70,7 +71,7 @@ const OPERATIONS = {
     entryPointIds: g.entryPointIds,
     targetIds: g.targetIds,
     nodeCount: g.nodes.length,
-    stepCount: g.steps.length,
+    stepCount: indexGraph(g).m, // without making the step objects
   }),
   /** engine findAttackPaths; `first` keeps only the first paths; steps resolved. */
   findAttackPaths: (g: AttackGraph, options: FindOptions, first?: number): ExpandedPathsResult => {

@@ -1373,11 +1373,11 @@ function describe(graph: AttackGraph, index: GraphIndex, plan: readonly number[]
     if (index.blocked[s]) continue;
     for (let q = ps[s]!; q < ps[s + 1]!; q++) {
       const i = slot.get(stepPlacements[q]!);
-      if (i !== undefined) prevents[i]!.push(graph.steps[s]!.id);
+      if (i !== undefined) prevents[i]!.push(index.stepId(s));
     }
     for (let q = rs[s]!; q < rs[s + 1]!; q++) {
       const i = slot.get(stepReducers[q]!);
-      if (i !== undefined) reduces[i]!.push({ stepId: graph.steps[s]!.id, factor: stepReducerFactor[q]! });
+      if (i !== undefined) reduces[i]!.push({ stepId: index.stepId(s), factor: stepReducerFactor[q]! });
     }
   }
   // Placement indices follow (controlId, elementId) order, and step indices follow id order.

@@ -771,7 +771,7 @@ function describePlacements(
       elementId: index.placementElementId[p]!,
       elementType: elementType(index.placementElementId[p]!),
       cost: index.placementCost[p]!,
-      cutsStepIds: cuts[i]!.map((s) => graph.steps[s]!.id),
+      cutsStepIds: cuts[i]!.map((s) => index.stepId(s)),
       cutsTargetIds: Array.from(
         Int32Array.from(protectedTargets).sort().subarray(0, maxListed),
         (r) => index.nodeIds[byId[r]!]!,

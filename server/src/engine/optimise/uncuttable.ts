@@ -2,6 +2,7 @@
  * Why a target cannot be cut: a path from an entry point to it along steps that no candidate
  * placement can prevent (controls v2: only PREVENTS blocks), with each step said in words.
  */
+import { stepAt } from '../attack-graph';
 import type { GraphIndex } from '../graph-index';
 import type { AttackGraph, UncuttableTarget } from '../types';
 
@@ -59,9 +60,9 @@ export function explainUncuttable(
     const steps: number[] = [];
     for (let v = t; via[v]! >= 0; v = index.stepFrom[via[v]!]!) steps.push(via[v]!);
     steps.reverse();
-    const stepIds = steps.map((s) => graph.steps[s]!.id);
+    const stepIds = steps.map((s) => index.stepId(s));
     const words = steps.map((s) => {
-      const step = graph.steps[s]!;
+      const step = stepAt(graph, s);
       return step.controlElementId === null
         ? `${step.ruleId} (follows from what the attacker already holds)`
         : `${step.ruleId} (no control prevents ${methodWords(step.attackMethodId)} on ${elementWords(step.controlElementId)}` +

@@ -324,11 +324,11 @@ function treePath(index: GraphIndex, parentStep: Int32Array, t: number): RawPath
 const stepHashes = new WeakMap<GraphIndex, Float64Array>();
 
 /** 32-bit hash of a step id (cached per graph; NaN = not yet computed). */
-function stepHash(graph: AttackGraph, index: GraphIndex, s: number): number {
+function stepHash(index: GraphIndex, s: number): number {
   let cache = stepHashes.get(index);
   if (!cache) stepHashes.set(index, (cache = new Float64Array(index.m).fill(NaN)));
   let h = cache[s]!;
-  if (Number.isNaN(h)) cache[s] = h = hash32(graph.steps[s]!.id);
+  if (Number.isNaN(h)) cache[s] = h = hash32(index.stepId(s));
   return h;
 }
 
@@ -337,8 +337,8 @@ function toAttackPath(graph: AttackGraph, index: GraphIndex, target: number, p: 
   const hashes: number[] = [];
   for (let i = 1; i < p.edges.length; i++) {
     const s = p.edges[i]!;
-    stepIds.push(graph.steps[s]!.id);
-    hashes.push(stepHash(graph, index, s));
+    stepIds.push(index.stepId(s));
+    hashes.push(stepHash(index, s));
   }
   const nodeIds = p.nodes.slice(1).map((v) => index.nodeIds[v]!);
   const entryPointId = nodeIds[0]!;

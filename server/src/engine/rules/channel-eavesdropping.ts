@@ -1,4 +1,4 @@
-import type { AttackStep } from '../types';
+import type { StepRef } from '../types';
 import { INTRINSIC_FACTORS, MEDIUM_FACTOR } from './factors';
 import type { AttackRule, RuleContext } from './rule';
 
@@ -17,8 +17,8 @@ export const channelEavesdroppingRule: AttackRule = {
   likelihood: 'baseLikelihood(AM01) × intrinsic.eavesdrop(mechanism) × medium(technology)',
   source:
     'TR 67 §0 wireless mechanisms (intrinsic security); TR 67 Annex B (reconstructed) AM01; IEC TR 80001-2-2 TXCF',
-  evaluate(ctx: RuleContext): AttackStep[] {
-    const steps: AttackStep[] = [];
+  evaluate(ctx: RuleContext): StepRef[] {
+    const steps: StepRef[] = [];
     const method = ctx.method(this.attackMethodId);
     for (const channel of ctx.model.channels) {
       const intrinsic = INTRINSIC_FACTORS[channel.intrinsicMechanism].eavesdrop;

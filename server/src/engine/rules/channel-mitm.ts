@@ -1,4 +1,4 @@
-import type { AttackStep } from '../types';
+import type { StepRef } from '../types';
 import { INTRINSIC_FACTORS, MEDIUM_FACTOR } from './factors';
 import type { AttackRule, RuleContext } from './rule';
 
@@ -18,8 +18,8 @@ export const channelMitmRule: AttackRule = {
     'baseLikelihood(AM02) × intrinsic.mitm(mechanism) × medium(technology) × Π factors of REDUCES controls in force (catalogue effects)',
   source:
     'TR 67 §0 wireless mechanisms (intrinsic and extrinsic); TR 67 Annex B (reconstructed) AM02; IEC TR 80001-2-2 NAUT/TXCF/TXIG; CVE-2017-12721',
-  evaluate(ctx: RuleContext): AttackStep[] {
-    const steps: AttackStep[] = [];
+  evaluate(ctx: RuleContext): StepRef[] {
+    const steps: StepRef[] = [];
     const method = ctx.method(this.attackMethodId);
     for (const channel of ctx.model.channels) {
       const intrinsic = INTRINSIC_FACTORS[channel.intrinsicMechanism].mitm;

@@ -1,4 +1,4 @@
-import type { AttackStep } from '../types';
+import type { StepRef } from '../types';
 import { INTRINSIC_FACTORS, MEDIUM_FACTOR } from './factors';
 import type { AttackRule, RuleContext } from './rule';
 
@@ -18,8 +18,8 @@ export const channelReplayRule: AttackRule = {
     'baseLikelihood(AM03) × intrinsic.replay(mechanism) × medium(technology) × Π factors of REDUCES controls in force (catalogue effects); only for COMMANDS/ALARMS/TELEMETRY/FIRMWARE',
   source:
     'TR 67 §0 wireless mechanisms (challenge-response as extrinsic mechanism); TR 67 Annex B (reconstructed) AM03; IEC TR 80001-2-2 TXIG/NAUT; CVE-2019-6538',
-  evaluate(ctx: RuleContext): AttackStep[] {
-    const steps: AttackStep[] = [];
+  evaluate(ctx: RuleContext): StepRef[] {
+    const steps: StepRef[] = [];
     const method = ctx.method(this.attackMethodId);
     for (const channel of ctx.model.channels) {
       if (!channel.carries.some((p) => p !== 'PERSONAL_DATA')) continue;

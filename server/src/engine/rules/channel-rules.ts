@@ -3,7 +3,7 @@
  * sending endpoint holds the link; zone links carry network reach. One rule per export;
  * rules/registry.ts lists them.
  */
-import type { AttackStep } from '../types';
+import type { StepRef } from '../types';
 import type { AttackRule, RuleContext } from './rule';
 
 /** Man in the middle of a channel → read and inject on it. */
@@ -20,8 +20,8 @@ export const channelCapabilitiesRule: AttackRule = {
   controlElement: 'none (implied)',
   likelihood: '1',
   source: 'OWN DESIGN (capability lattice: ALTER ⊇ READ, INJECT)',
-  evaluate(ctx: RuleContext): AttackStep[] {
-    const steps: AttackStep[] = [];
+  evaluate(ctx: RuleContext): StepRef[] {
+    const steps: StepRef[] = [];
     for (const c of ctx.model.channels)
       for (const cap of ['INJECT', 'READ'] as const)
         steps.push(
@@ -55,8 +55,8 @@ export const trustedPeerAbuseRule: AttackRule = {
   controlElement: 'none (the sender holds the keys)',
   likelihood: '1 (the receiver trusts its peer)',
   source: 'TR 67 Annex B (reconstructed) AM13; IEC 80001-1 (responsibility across connected systems)',
-  evaluate(ctx: RuleContext): AttackStep[] {
-    const steps: AttackStep[] = [];
+  evaluate(ctx: RuleContext): StepRef[] {
+    const steps: StepRef[] = [];
     for (const c of ctx.model.channels) {
       for (const payload of ['COMMANDS'] as const) {
         if (!c.carries.includes(payload)) continue;
@@ -98,8 +98,8 @@ export const peerFirmwarePushRule: AttackRule = {
   controlElement: 'the receiving device (signed updates are checked there)',
   likelihood: 'baseLikelihood(AM09)',
   source: 'TR 67 Annex B (reconstructed) AM09; IEC TR 80001-2-2 SAHD/IGAU; CLS(MD) firmware theme',
-  evaluate(ctx: RuleContext): AttackStep[] {
-    const steps: AttackStep[] = [];
+  evaluate(ctx: RuleContext): StepRef[] {
+    const steps: StepRef[] = [];
     const method = ctx.method(this.attackMethodId);
     for (const c of ctx.model.channels) {
       if (!c.carries.includes('FIRMWARE')) continue;
@@ -136,8 +136,8 @@ export const zoneLinkRule: AttackRule = {
   controlElement: 'the destination zone (its edge)',
   likelihood: '1 (an open route)',
   source: 'TR 67 Annex B (reconstructed) AM19; IEC 62443-3-2 zones and conduits; MulVAL hacl/netAccess',
-  evaluate(ctx: RuleContext): AttackStep[] {
-    const steps: AttackStep[] = [];
+  evaluate(ctx: RuleContext): StepRef[] {
+    const steps: StepRef[] = [];
     for (const z of ctx.model.zones)
       // links with an allowlist give reach of the listed services only (access rules, networkSources)
       for (const to of z.linkedZoneServices ? [] : (z.linkedZoneIds ?? []))

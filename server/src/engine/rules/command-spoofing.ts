@@ -1,4 +1,4 @@
-import type { AttackStep } from '../types';
+import type { StepRef } from '../types';
 import type { AttackRule, RuleContext } from './rule';
 
 /** Injection on a channel carrying COMMANDS → the receiving device's therapy manipulated or denied. */
@@ -17,8 +17,8 @@ export const commandSpoofingRule: AttackRule = {
     'baseLikelihood(AM04) × Π factors of REDUCES controls in force (catalogue effects); only when the channel carries COMMANDS',
   source:
     'TR 67 Annex B (reconstructed) AM04/AM13; TR 67 §0 (challenge-response); IEC TR 80001-2-2 NAUT/AUTH; CVE-2019-6538',
-  evaluate(ctx: RuleContext): AttackStep[] {
-    const steps: AttackStep[] = [];
+  evaluate(ctx: RuleContext): StepRef[] {
+    const steps: StepRef[] = [];
     const method = ctx.method(this.attackMethodId);
     for (const channel of ctx.model.channels) {
       if (!channel.carries.includes('COMMANDS')) continue;

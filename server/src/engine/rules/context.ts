@@ -39,7 +39,7 @@ import {
   CAPABILITIES,
   capabilityNodeId,
   type AttackGraphNode,
-  type AttackStep,
+  type StepRef,
   type BlockingControl,
   type Capability,
   type EffectControl,
@@ -67,22 +67,103 @@ interface PlacedControl {
   source?: string;
 }
 
-/** Every step made through {@link RuleContext.step}, in creation order, with its integers. */
+/**
+ * The controls of a blocking entry as steps list them: PREVENTS (`list`), REDUCES, DETECTS or
+ * RECOVERS, and where its IMPLEMENTED placements come from. Shared by the entry's steps (read-only).
+ */
+export interface EntryControls {
+  list: BlockingControl[];
+  reducing: ReducingControl[];
+  other: EffectControl[];
+  sources: StepEvidence[];
+}
+
+/** Catalogue controls that fit one kind of element (its facts' slot) against one attack method, by effect. */
+interface Template {
+  /** All of them, in catalogue order (control id, then effect). */
+  all: readonly Applicable[];
+  prevent: readonly Applicable[];
+  reduce: readonly Applicable[];
+  other: readonly Applicable[];
+}
+
+interface Applicable {
+  control: Control;
+  ordinal: number;
+  effect: ControlEffect;
+}
+
+/**
+ * What blocks, reduces or is reported on the steps of one (control element, attack method), or of
+ * several combined (a step with `alsoBlockedOn`). Most entries are an element without placements
+ * of the method's controls: they keep only their template and element, and their control lists
+ * are made when a step is asked for.
+ */
+export interface BlockingEntry {
+  /** Its position in StepRecord.entries. */
+  ordinal: number;
+  /** Its blocking list in StepRecord.lists (0: the empty list). */
+  list: number;
+  /** Its reducing list in StepRecord.reducerLists, −1 when no candidate reduces. */
+  reducer: number;
+  /** Some PREVENTS control is IMPLEMENTED (or a legacy control-review flag). */
+  blocked: boolean;
+  /** Product of the factors of its IMPLEMENTED reducing controls. */
+  factor: number;
+  /** What it adds to its steps' evidence (implemented reducers, placement sources). */
+  evidence: StepEvidence[];
+  /** Element ordinal and template of an entry without placements (controls made on demand). */
+  element: number;
+  template: Template | null;
+  /** A combined entry's parts, when its controls are made on demand (parts without placements). */
+  parts: readonly BlockingEntry[] | null;
+  /** Its controls: made at once for entries with placements, on demand otherwise ({@link BuiltContext.controlsOf}). */
+  controls: EntryControls | null;
+}
+
+/** Growable flat lists (graph-index PlacementLists). */
+interface FlatLists {
+  start: number[];
+  keys: number[];
+  costs: number[];
+  factors: number[];
+}
+
+/**
+ * Every step made through {@link RuleContext.step}, as columns in creation order: no object per
+ * step (at 10k devices, 225k step objects and their control lists were most of the build, much of
+ * it in the garbage collector). buildAttackGraph sorts the columns by step id, and AttackStep
+ * objects are made only for the steps a caller reads.
+ */
 export interface StepRecord {
-  steps: AttackStep[];
+  /**
+   * What follows `ruleId@fromId@` in the step's id: the to-node id, then `@qualifier` if any (the
+   * graph's own string when there is no qualifier). Whole ids are made on demand.
+   */
+  tail: string[];
   from: number[];
   to: number[];
-  /** Blocking list of each step (index into listKeys / listCosts). */
-  list: number[];
-  /** Per blocking list: placement keys controlOrdinal·E + elementOrdinal of its non-IMPLEMENTED controls. */
-  listKeys: number[][];
-  listCosts: number[][];
-  /** Reducing list of each step (index into reducerListKeys/Costs/Factors), −1 when it has no candidate reducer. */
-  reducer: number[];
-  /** Per reducing list: placement keys (as listKeys), costs and factors of its non-IMPLEMENTED reducers. */
-  reducerListKeys: number[][];
-  reducerListCosts: number[][];
-  reducerListFactors: number[][];
+  /** Position of the step's rule in `ruleIds`. */
+  rule: number[];
+  /** Position of the step's attack method in `methodIds`. */
+  method: number[];
+  /** Clamped and rounded (normaliseLikelihood), IMPLEMENTED reducers applied. */
+  likelihood: number[];
+  /** Its blocking entry (position in `entries`). */
+  entry: number[];
+  /** Its evidence list (position in `evidenceLists`). */
+  evidence: number[];
+  /** Element ordinal of its controlElementId, −1 for null. */
+  controlElement: number[];
+  ruleIds: string[];
+  methodIds: readonly string[];
+  /** Evidence lists, interned by content (read-only, shared by steps). */
+  evidenceLists: StepEvidence[][];
+  entries: BlockingEntry[];
+  /** Blocking lists: non-IMPLEMENTED PREVENTS controls as placement keys controlOrdinal·E + elementOrdinal. */
+  lists: FlatLists;
+  /** Reducing lists: non-IMPLEMENTED REDUCES controls as placement keys, with their factors. */
+  reducerLists: FlatLists;
 }
 
 /** Element facts shared by all elements of one type / kind / technology, numbered for caches. */
@@ -103,6 +184,8 @@ export interface BuiltContext {
   /** Control ids in id order (ordinal = position in placement keys). */
   controlIds: string[];
   record: StepRecord;
+  /** The controls of an entry of `record` (made once per entry, then kept). */
+  controlsOf: (entry: BlockingEntry) => EntryControls;
   /** Target node ids (asset impacts with a severity), in id order. */
   targetNodeIds: string[];
 }
@@ -435,250 +518,297 @@ export function buildRuleContext(
   const n = elementIds.length;
   const controlIds = [...controls.keys()];
   const controlOrdinal = new Map<string, number>(controlIds.map((c, i) => [c, i]));
-  const record: StepRecord = {
-    steps: [],
-    from: [],
-    to: [],
-    list: [],
-    listKeys: [[]],
-    listCosts: [[]],
-    reducer: [],
-    reducerListKeys: [],
-    reducerListCosts: [],
-    reducerListFactors: [],
-  };
-  /** Records a reducing list (its candidate reducers as placement keys); −1 when it has none. */
-  const recordReducers = (reducing: readonly ReducingControl[]): number => {
-    const keys: number[] = [];
-    const costs: number[] = [];
-    const factors: number[] = [];
-    for (const r of reducing) {
-      if (r.status === 'IMPLEMENTED') continue;
-      keys.push(controlOrdinal.get(r.controlId)! * n + elementOrdinal.get(r.elementId)!);
-      costs.push(r.cost);
-      factors.push(r.factor);
-    }
-    if (keys.length === 0) return -1;
-    record.reducerListKeys.push(keys);
-    record.reducerListCosts.push(costs);
-    record.reducerListFactors.push(factors);
-    return record.reducerListKeys.length - 1;
-  };
-
-  // Controls mitigating a method that fit an element depend only on the element's type and
-  // technology/kind: computed once per combination.
   const methodIds = [...methods.keys()].sort(compareIds);
   const methodOrdinal = new Map<string, number>(methodIds.map((m, i) => [m, i]));
-  interface Applicable {
-    control: Control;
-    ordinal: number;
-    effect: ControlEffect;
-  }
-  const applicableCache: (Applicable[] | undefined)[] = [];
-  const applicableControls = (element: SlottedFacts, methodOrd: number): Applicable[] => {
+  const newLists = (): FlatLists => ({ start: [0], keys: [], costs: [], factors: [] });
+  const record: StepRecord = {
+    tail: [],
+    from: [],
+    to: [],
+    rule: [],
+    method: [],
+    likelihood: [],
+    entry: [],
+    evidence: [],
+    controlElement: [],
+    ruleIds: [],
+    methodIds,
+    evidenceLists: [],
+    entries: [],
+    lists: newLists(),
+    reducerLists: newLists(),
+  };
+  const { lists, reducerLists } = record;
+  lists.start.push(0); // list 0: the empty list
+
+  // Controls mitigating a method that fit an element depend only on the element's facts (type,
+  // kind or technology, device facts): one template per combination.
+  const templateCache: (Template | undefined)[] = [];
+  const templateFor = (element: SlottedFacts, methodOrd: number): Template => {
     const slot = element.slot * methodIds.length + methodOrd;
-    let list = applicableCache[slot];
-    if (!list) {
-      list = (controlsByMethod.get(methodIds[methodOrd]!) ?? [])
+    let template = templateCache[slot];
+    if (!template) {
+      const fit = (controlsByMethod.get(methodIds[methodOrd]!) ?? [])
         .filter((c) => canPlaceControl(c.control, element))
         .map(({ control, effect }) => ({ control, effect, ordinal: controlOrdinal.get(control.id)! }));
-      applicableCache[slot] = list;
+      template = {
+        all: fit,
+        prevent: fit.filter((a) => a.effect.effect === 'PREVENTS'),
+        reduce: fit.filter((a) => a.effect.effect === 'REDUCES'),
+        other: fit.filter((a) => a.effect.effect !== 'PREVENTS' && a.effect.effect !== 'REDUCES'),
+      };
+      templateCache[slot] = template;
     }
-    return list;
+    return template;
   };
 
-  // Blocking lists are shared by the steps with the same control element and method (do not
-  // mutate them), cached in a flat array indexed by element node × method ordinal. Besides the
-  // PREVENTS controls (the blocking list proper) each entry keeps the REDUCES controls (implemented
-  // ones multiply the step's likelihood by `factor`) and the DETECTS/RECOVERS controls (reported).
-  interface Blocking {
-    list: BlockingControl[];
-    blocked: boolean;
-    ordinal: number;
-    reducing: ReducingControl[];
-    /** Product of the factors of IMPLEMENTED reducing controls. */
-    factor: number;
-    other: EffectControl[];
-    /** Its reducing list in the record (−1: no candidate reducer). */
-    reducerOrdinal: number;
-    /** 2.2: where its IMPLEMENTED placements come from (MDS2 answers, advisories), as step evidence. */
-    sources: StepEvidence[];
-  }
-  // Entry of each (element, method) slot, 1-based (0: not made yet). A typed array: about a
-  // million slots at 10k devices, which the garbage collector need not scan.
-  const blockingSlot = new Int32Array(n * methodIds.length);
-  const blockingEntries: Blocking[] = [];
-  /** The empty list the blocking entries share (read-only, like the lists themselves). */
+  /** The shared empty list (read-only, like every list of an entry). */
   const NONE: never[] = [];
   const orNone = <T>(list: T[]): T[] => (list.length === 0 ? NONE : list);
-  const EMPTY: Blocking = {
-    list: [],
-    blocked: false,
-    ordinal: 0,
-    reducing: NONE,
-    factor: 1,
-    other: NONE,
-    reducerOrdinal: -1,
-    sources: NONE,
+  const controlsOf = entryControls(elementIds, NONE);
+
+  // The entry of each (element, method), 1-based (0: not made yet). A typed array: about a million
+  // slots at 10k devices, which the garbage collector need not scan.
+  const entrySlot = new Int32Array(n * methodIds.length);
+  const addEntry = (entry: BlockingEntry): BlockingEntry => {
+    entry.ordinal = record.entries.length;
+    record.entries.push(entry);
+    return entry;
   };
-  const blockingControlOf = new Map<number, BlockingControl>();
-  const blockingFor = (elementId: string | null, elementNode: number, methodId: string): Blocking => {
+  const EMPTY = addEntry({
+    ordinal: 0,
+    list: 0,
+    reducer: -1,
+    blocked: false,
+    factor: 1,
+    evidence: NONE,
+    element: -1,
+    template: null,
+    parts: null,
+    controls: { list: [], reducing: NONE, other: NONE, sources: NONE },
+  });
+  /** Closes list `lists` after its last key: its position. */
+  const closeList = (into: FlatLists): number => {
+    into.start.push(into.keys.length);
+    return into.start.length - 2;
+  };
+  /** What an entry adds to its steps' evidence: its implemented reducers, then its placements' sources. */
+  const entryEvidence = (controls: EntryControls, factor: number): StepEvidence[] =>
+    factor === 1 && controls.sources.length === 0
+      ? NONE
+      : [
+          ...controls.reducing
+            .filter((r) => r.status === 'IMPLEMENTED')
+            .map((r) => ({ property: 'reducedBy', value: `${r.controlId} on ${r.elementId} (×${r.factor})` })),
+          ...controls.sources,
+        ];
+
+  const blockingFor = (elementId: string | null, elementNode: number, methodOrd: number): BlockingEntry => {
     if (elementId === null) return EMPTY;
-    const methodOrd = methodOrdinal.get(methodId)!;
     const slot = elementNode * methodIds.length + methodOrd;
-    const cached = blockingSlot[slot]!;
-    if (cached !== 0) return blockingEntries[cached - 1]!;
+    const cached = entrySlot[slot]!;
+    if (cached !== 0) return record.entries[cached - 1]!;
     const element = elements.get(elementId)!;
-    const eid = elementIds[elementNode] ?? elementId; // the graph's own string
-    const list: BlockingControl[] = [];
-    let reducing: ReducingControl[] = [];
-    let other: EffectControl[] = [];
-    const keys: number[] = [];
-    const costs: number[] = [];
-    let blocked = false;
-    let factor = 1;
-    let sources: StepEvidence[] = [];
+    const template = templateFor(element, methodOrd);
     const byControl = placed.get(elementId);
-    for (const { control, ordinal, effect } of applicableControls(element, methodOrd)) {
-      const p = byControl?.get(control.id);
-      const status = p ? p.status : 'CANDIDATE';
-      if (p?.status === 'IMPLEMENTED' && p.source)
-        sources.push({ property: 'controlSource', value: `${control.id} on ${elementId}: ${p.source}` });
-      const cost = p?.cost ?? control.defaultCost;
-      if (effect.effect === 'PREVENTS') {
-        if (status === 'IMPLEMENTED') blocked = true;
-        else {
-          keys.push(ordinal * n + elementNode);
-          costs.push(cost);
+    const legacyBlocked = legacy.size > 0 && legacy.has(`${elementId}\u0000${methodIds[methodOrd]!}`);
+    const withPlacements = byControl !== undefined && template.all.some((a) => byControl.has(a.control.id));
+    let entry: BlockingEntry;
+    if (!withPlacements && !legacyBlocked) {
+      // Every control a candidate at its default cost: keys from the template, lists on demand.
+      for (const a of template.prevent) {
+        lists.keys.push(a.ordinal * n + elementNode);
+        lists.costs.push(a.control.defaultCost);
+      }
+      let reducer = -1;
+      if (template.reduce.length > 0) {
+        for (const a of template.reduce) {
+          reducerLists.keys.push(a.ordinal * n + elementNode);
+          reducerLists.costs.push(a.control.defaultCost);
+          reducerLists.factors.push(a.effect.factor!);
         }
-        // one object per (control, element), whatever the method: its fields do not depend on it
-        const key = ordinal * n + elementNode;
-        let b = blockingControlOf.get(key);
-        if (!b) blockingControlOf.set(key, (b = { controlId: control.id, elementId: eid, cost, status }));
-        list.push(b);
-      } else if (effect.effect === 'REDUCES') {
-        if (status === 'IMPLEMENTED') factor *= effect.factor!;
-        reducing.push({ controlId: control.id, elementId: eid, cost, status, factor: effect.factor! });
-      } else other.push({ controlId: control.id, elementId: eid, cost, status, effect: effect.effect });
+        reducer = closeList(reducerLists);
+      }
+      entry = addEntry({
+        ordinal: 0,
+        list: closeList(lists),
+        reducer,
+        blocked: false,
+        factor: 1,
+        evidence: NONE,
+        element: elementNode,
+        template,
+        parts: null,
+        controls: null,
+      });
+    } else {
+      const eid = elementIds[elementNode] ?? elementId; // the graph's own string
+      const list: BlockingControl[] = [];
+      const reducing: ReducingControl[] = [];
+      const other: EffectControl[] = [];
+      const sources: StepEvidence[] = [];
+      let blocked = legacyBlocked;
+      let factor = 1;
+      let reducerKeys = 0;
+      for (const { control, ordinal, effect } of template.all) {
+        const p = byControl?.get(control.id);
+        const status = p ? p.status : 'CANDIDATE';
+        if (p?.status === 'IMPLEMENTED' && p.source)
+          sources.push({ property: 'controlSource', value: `${control.id} on ${elementId}: ${p.source}` });
+        const cost = p?.cost ?? control.defaultCost;
+        if (effect.effect === 'PREVENTS') {
+          if (status === 'IMPLEMENTED') blocked = true;
+          else {
+            lists.keys.push(ordinal * n + elementNode);
+            lists.costs.push(cost);
+          }
+          list.push(controlsOf.blockingControl(control, ordinal, elementNode, cost, status));
+        } else if (effect.effect === 'REDUCES') {
+          if (status === 'IMPLEMENTED') factor *= effect.factor!;
+          else {
+            reducerLists.keys.push(ordinal * n + elementNode);
+            reducerLists.costs.push(cost);
+            reducerLists.factors.push(effect.factor!);
+            reducerKeys++;
+          }
+          reducing.push({ controlId: control.id, elementId: eid, cost, status, factor: effect.factor! });
+        } else other.push({ controlId: control.id, elementId: eid, cost, status, effect: effect.effect });
+      }
+      const controls = { list, reducing: orNone(reducing), other: orNone(other), sources: orNone(sources) };
+      entry = addEntry({
+        ordinal: 0,
+        list: closeList(lists),
+        reducer: reducerKeys > 0 ? closeList(reducerLists) : -1,
+        blocked,
+        factor,
+        evidence: entryEvidence(controls, factor),
+        element: elementNode,
+        template: null,
+        parts: null,
+        controls,
+      });
     }
-    if (legacy.size > 0 && legacy.has(`${elementId}\u0000${methodId}`)) blocked = true;
-    // most entries reduce nothing and have no other controls or sources: one shared empty list
-    reducing = orNone(reducing);
-    other = orNone(other);
-    sources = orNone(sources);
-    const entry: Blocking = {
-      list,
-      blocked,
-      ordinal: record.listKeys.length,
-      reducing,
-      factor,
-      other,
-      reducerOrdinal: recordReducers(reducing),
-      sources,
-    };
-    record.listKeys.push(keys);
-    record.listCosts.push(costs);
-    blockingEntries.push(entry);
-    blockingSlot[slot] = blockingEntries.length;
+    entrySlot[slot] = entry.ordinal + 1;
     return entry;
   };
 
   // Steps that more than one element can block (e.g. an outbound connection: egress filtering on
-  // the device's zone, or removing the function on the device) share a combined list per key.
-  const combinedCache = new Map<string, Blocking>();
+  // the device's zone, or removing the function on the device) share a combined entry per key.
+  const combinedCache = new Map<string, BlockingEntry>();
   const combinedBlocking = (
-    first: Blocking,
+    first: BlockingEntry,
     others: readonly (string | { elementId: string; attackMethodId: string })[],
     methodId: string,
-  ): Blocking => {
+  ): BlockingEntry => {
     const pairs = others.map((o) => (typeof o === 'string' ? { elementId: o, attackMethodId: methodId } : o));
     const key = `${first.ordinal}\u0000${pairs.map((o) => `${o.elementId}\u0001${o.attackMethodId}`).join('\u0000')}`;
     const cached = combinedCache.get(key);
     if (cached) return cached;
     const parts = [
       first,
-      ...pairs.map((o) => blockingFor(o.elementId, elementOrdinal.get(o.elementId)!, o.attackMethodId)),
+      ...pairs.map((o) =>
+        blockingFor(o.elementId, elementOrdinal.get(o.elementId)!, methodOrdinal.get(method(o.attackMethodId).id)!),
+      ),
     ];
-    // One placement may block the step on two counts (e.g. a control preventing both methods on
-    // one element): listed once, so each placement is one column of the optimiser's row.
-    const once = <T extends { controlId: string; elementId: string }>(list: T[]): T[] => {
-      const seen = new Set<string>();
-      return list.filter((b) => {
-        const k = `${b.controlId}\u0000${b.elementId}`;
-        if (seen.has(k)) return false;
-        seen.add(k);
-        return true;
-      });
-    };
-    const reducing = orNone(once(parts.flatMap((p) => p.reducing)));
-    const entry: Blocking = {
-      list: once(parts.flatMap((p) => p.list)),
-      blocked: parts.some((p) => p.blocked),
-      ordinal: record.listKeys.length,
-      reducing,
-      // A control reducing on two counts reduces once (its factor, not its square).
-      factor: reducing.reduce((f, r) => (r.status === 'IMPLEMENTED' ? f * r.factor : f), 1),
-      other: orNone(once(parts.flatMap((p) => p.other))),
-      reducerOrdinal: recordReducers(reducing),
-      sources: orNone([...new Map(parts.flatMap((p) => p.sources).map((e) => [e.value, e])).values()]),
-    };
-    const keys: number[] = [];
-    const costs: number[] = [];
+    // Blocking keys: the parts' lists, each key once, in the parts' order.
     const seenKey = new Set<number>();
     for (const p of parts) {
-      const ks = record.listKeys[p.ordinal]!;
-      const cs = record.listCosts[p.ordinal]!;
-      ks.forEach((k, i) => {
-        if (seenKey.has(k)) return;
+      for (let i = lists.start[p.list]!, end = lists.start[p.list + 1]!; i < end; i++) {
+        const k = lists.keys[i]!;
+        if (seenKey.has(k)) continue;
         seenKey.add(k);
-        keys.push(k);
-        costs.push(cs[i]!);
+        lists.keys.push(k);
+        lists.costs.push(lists.costs[i]!);
+      }
+    }
+    const list = closeList(lists);
+    let entry: BlockingEntry;
+    if (parts.every((p) => p.template !== null || p === EMPTY)) {
+      // Parts without placements: nothing in force, every reducer a candidate (each placement
+      // once, in the parts' order); the controls are made on demand.
+      const seenReducer = new Set<number>();
+      for (const p of parts) {
+        if (p.reducer < 0) continue;
+        for (let i = reducerLists.start[p.reducer]!, end = reducerLists.start[p.reducer + 1]!; i < end; i++) {
+          const k = reducerLists.keys[i]!;
+          if (seenReducer.has(k)) continue;
+          seenReducer.add(k);
+          reducerLists.keys.push(k);
+          reducerLists.costs.push(reducerLists.costs[i]!);
+          reducerLists.factors.push(reducerLists.factors[i]!);
+        }
+      }
+      entry = addEntry({
+        ordinal: 0,
+        list,
+        reducer: seenReducer.size > 0 ? closeList(reducerLists) : -1,
+        blocked: false,
+        factor: 1,
+        evidence: NONE,
+        element: -1,
+        template: null,
+        parts,
+        controls: null,
+      });
+    } else {
+      const controls = combineControls(parts.map(controlsOf), NONE);
+      // A control reducing on two counts reduces once (its factor, not its square).
+      const factor = controls.reducing.reduce((f, r) => (r.status === 'IMPLEMENTED' ? f * r.factor : f), 1);
+      let reducer = -1;
+      const candidates = controls.reducing.filter((r) => r.status !== 'IMPLEMENTED');
+      if (candidates.length > 0) {
+        for (const r of candidates) {
+          reducerLists.keys.push(controlOrdinal.get(r.controlId)! * n + elementOrdinal.get(r.elementId)!);
+          reducerLists.costs.push(r.cost);
+          reducerLists.factors.push(r.factor);
+        }
+        reducer = closeList(reducerLists);
+      }
+      entry = addEntry({
+        ordinal: 0,
+        list,
+        reducer,
+        blocked: parts.some((p) => p.blocked),
+        factor,
+        evidence: entryEvidence(controls, factor),
+        element: -1,
+        template: null,
+        parts: null,
+        controls,
       });
     }
-    record.listKeys.push(keys);
-    record.listCosts.push(costs);
     combinedCache.set(key, entry);
     return entry;
   };
 
-  // What a blocking entry adds to the evidence of its steps (implemented reducers, placement
-  // sources), made once per entry; empty when the entry reduces nothing and has no sources.
-  const NO_EVIDENCE: StepEvidence[] = [];
-  const evidenceOf = new Map<Blocking, StepEvidence[]>();
-  const blockingEvidence = (blocking: Blocking): StepEvidence[] => {
-    if (blocking.factor === 1 && blocking.sources.length === 0) return NO_EVIDENCE;
-    let extra = evidenceOf.get(blocking);
-    if (!extra) {
-      extra = [
-        ...blocking.reducing
-          .filter((r) => r.status === 'IMPLEMENTED')
-          .map((r) => ({ property: 'reducedBy', value: `${r.controlId} on ${r.elementId} (×${r.factor})` })),
-        ...blocking.sources,
-      ];
-      evidenceOf.set(blocking, extra);
-    }
-    return extra;
-  };
-
   // Evidence lists interned by content: at 10k devices 225k steps carry about 17k distinct lists
-  // (340k items, mostly repeats such as "interfaceKind: WEB_UI"). Kept per step they were two
-  // thirds of the graph's memory and of its garbage collection; shared, a rule's fresh list dies
-  // young. Steps with equal evidence share one read-only array (as they share blockingControls).
-  const internedEvidence = new Map<string, StepEvidence[]>();
-  const NO_STEP_EVIDENCE: StepEvidence[] = [];
-  const intern = (evidence: StepEvidence[]): StepEvidence[] => {
-    if (evidence.length === 0) return NO_STEP_EVIDENCE;
-    // length-prefixed, so that no text (free-text sources may hold any character) makes two
-    // different lists one key
-    let key = '';
-    for (const e of evidence) key += `${e.property.length}:${e.property}${e.value.length}:${e.value}`;
-    let kept = internedEvidence.get(key);
-    if (!kept) {
-      // a copy of plain items: a rule's objects may hold more than the two fields
-      kept = evidence.map((e) => ({ property: e.property, value: e.value }));
-      internedEvidence.set(key, kept);
+  // (340k items, mostly repeats such as "interfaceKind: WEB_UI"). Steps with equal evidence share
+  // one read-only array (as they share blockingControls), and a rule's fresh list dies young.
+  // Found through a trie by property, then value, item by item: no key string is built per step
+  // (rules make most lists afresh for each step).
+  interface EvidenceTrie {
+    /** The list ending here (position in evidenceLists), −1 when none does yet. */
+    ordinal: number;
+    next: Map<string, Map<string, EvidenceTrie>> | null;
+  }
+  const evidenceRoot: EvidenceTrie = { ordinal: 0, next: null };
+  record.evidenceLists.push(NONE);
+  const intern = (evidence: readonly StepEvidence[]): number => {
+    let node = evidenceRoot;
+    for (const e of evidence) {
+      const byProperty = (node.next ??= new Map());
+      let byValue = byProperty.get(e.property);
+      if (!byValue) byProperty.set(e.property, (byValue = new Map()));
+      let child = byValue.get(e.value);
+      if (!child) byValue.set(e.value, (child = { ordinal: -1, next: null }));
+      node = child;
     }
-    return kept;
+    if (node.ordinal < 0) {
+      // a copy of plain items: a rule's objects may hold more than the two fields
+      node.ordinal = record.evidenceLists.length;
+      record.evidenceLists.push(evidence.map((e) => ({ property: e.property, value: e.value })));
+    }
+    return node.ordinal;
   };
 
   const method = (id: string): AttackMethod => {
@@ -691,6 +821,9 @@ export function buildRuleContext(
     }
     return m;
   };
+  // Steps come rule by rule: the last rule's ordinal saves a lookup per step.
+  let lastRule: AttackRule | null = null;
+  let lastRuleOrdinal = -1;
   const ctx: RuleContext = {
     model: indexed,
     method,
@@ -704,7 +837,7 @@ export function buildRuleContext(
       }
       return out;
     },
-    step(rule: AttackRule, d: StepDraft): AttackStep {
+    step(rule: AttackRule, d: StepDraft): StepRef {
       const from = nodeIndex.get(d.from);
       const to = nodeIndex.get(d.to);
       const ce = d.controlElementId;
@@ -712,29 +845,30 @@ export function buildRuleContext(
       if (from === undefined || to === undefined || ceNode === undefined) {
         throw new Error(`rule ${rule.id} made a step between elements that are not in the model`);
       }
-      method(d.attackMethodId);
-      let blocking = blockingFor(ce, ceNode, d.attackMethodId);
+      let methodOrd = methodOrdinal.get(d.attackMethodId);
+      if (methodOrd === undefined) methodOrd = methodOrdinal.get(method(d.attackMethodId).id)!; // throws
+      let entry = blockingFor(ce, ceNode, methodOrd);
       if (d.alsoBlockedOn && d.alsoBlockedOn.length > 0)
-        blocking = combinedBlocking(blocking, d.alsoBlockedOn, d.attackMethodId);
-      // The graph's own id strings (equal to the draft's): 225k steps at 10k devices would
-      // otherwise each keep copies of the ids their rule built.
-      const fromId = nodeIds[from]!;
+        entry = combinedBlocking(entry, d.alsoBlockedOn, d.attackMethodId);
+      if (rule !== lastRule) {
+        lastRule = rule;
+        lastRuleOrdinal = record.ruleIds.indexOf(rule.id);
+        if (lastRuleOrdinal < 0) lastRuleOrdinal = record.ruleIds.push(rule.id) - 1;
+      }
+      // The graph's own id string; join makes one flat string (a template literal makes a tree of
+      // concatenations, kept alive and flattened again by the sort).
       const toId = nodeIds[to]!;
-      const extra = blockingEvidence(blocking);
-      const step: AttackStep = {
-        // join makes one flat string (a template literal makes a tree of concatenations, kept
-        // alive with the step and flattened again by the sort)
-        id:
-          d.qualifier !== undefined
-            ? [rule.id, fromId, toId, d.qualifier].join('@')
-            : [rule.id, fromId, toId].join('@'),
-        from: fromId,
-        to: toId,
-        ruleId: rule.id,
-        attackMethodId: d.attackMethodId,
-        likelihood: normaliseLikelihood(d.likelihood * blocking.factor),
-        // 2.2: steps entering or using an interface with linked evidence (e.g. created by an MDS2) list it.
-        evidence: intern(
+      record.tail.push(d.qualifier !== undefined ? [toId, d.qualifier].join('@') : toId);
+      record.from.push(from);
+      record.to.push(to);
+      record.rule.push(lastRuleOrdinal);
+      record.method.push(methodOrd);
+      record.likelihood.push(normaliseLikelihood(d.likelihood * entry.factor));
+      record.entry.push(entry.ordinal);
+      // 2.2: steps entering or using an interface with linked evidence (e.g. created by an MDS2) list it.
+      const extra = entry.evidence;
+      record.evidence.push(
+        intern(
           withInterfaceEvidence(
             extra.length === 0 ? d.evidence : [...d.evidence, ...extra],
             indexed.factEvidence,
@@ -742,18 +876,9 @@ export function buildRuleContext(
             d.to,
           ),
         ),
-        controlElementId: ce === null ? null : elementIds[ceNode]!,
-        blockingControls: blocking.list,
-        reducingControls: blocking.reducing,
-        otherControls: blocking.other,
-        blocked: blocking.blocked,
-      };
-      record.steps.push(step);
-      record.from.push(from);
-      record.to.push(to);
-      record.list.push(blocking.ordinal);
-      record.reducer.push(blocking.reducerOrdinal);
-      return step;
+      );
+      record.controlElement.push(ceNode);
+      return record.tail.length - 1;
     },
   };
   return {
@@ -766,6 +891,99 @@ export function buildRuleContext(
     elementIds,
     controlIds,
     record,
+    controlsOf,
     targetNodeIds,
+  };
+}
+
+/**
+ * The controls of blocking entries, made on demand for entries without placements (every control
+ * a candidate at its default cost) and kept on the entry. A function of its own, outside
+ * buildRuleContext, so that a graph keeps only what it needs (not the model's indexes).
+ * One BlockingControl object per (control, element), whatever the method: its fields do not
+ * depend on it.
+ */
+function entryControls(
+  elementIds: readonly string[],
+  NONE: never[],
+): ((entry: BlockingEntry) => EntryControls) & {
+  blockingControl(
+    control: Control,
+    ordinal: number,
+    elementNode: number,
+    cost: number,
+    status: BlockingControl['status'],
+  ): BlockingControl;
+} {
+  const n = elementIds.length;
+  const shared = new Map<number, BlockingControl>();
+  const blockingControl = (
+    control: Control,
+    ordinal: number,
+    elementNode: number,
+    cost: number,
+    status: BlockingControl['status'],
+  ): BlockingControl => {
+    const key = ordinal * n + elementNode;
+    let b = shared.get(key);
+    if (!b) shared.set(key, (b = { controlId: control.id, elementId: elementIds[elementNode]!, cost, status }));
+    return b;
+  };
+  const controlsOf = (entry: BlockingEntry): EntryControls => {
+    if (entry.controls) return entry.controls;
+    if (entry.parts) return (entry.controls = combineControls(entry.parts.map(controlsOf), NONE));
+    const t = entry.template!;
+    const e = entry.element;
+    const elementId = elementIds[e]!;
+    entry.controls = {
+      list: t.prevent.map((a) => blockingControl(a.control, a.ordinal, e, a.control.defaultCost, 'CANDIDATE')),
+      reducing:
+        t.reduce.length === 0
+          ? NONE
+          : t.reduce.map((a) => ({
+              controlId: a.control.id,
+              elementId,
+              cost: a.control.defaultCost,
+              status: 'CANDIDATE' as const,
+              factor: a.effect.factor!,
+            })),
+      other:
+        t.other.length === 0
+          ? NONE
+          : t.other.map((a) => ({
+              controlId: a.control.id,
+              elementId,
+              cost: a.control.defaultCost,
+              status: 'CANDIDATE' as const,
+              effect: a.effect.effect as EffectControl['effect'],
+            })),
+      sources: NONE,
+    };
+    return entry.controls;
+  };
+  return Object.assign(controlsOf, { blockingControl });
+}
+
+/**
+ * The controls of a combined entry: its parts' lists joined, each placement once (the first), so
+ * that each placement is one column of the optimiser's row even when it blocks the step on two
+ * counts (e.g. a control preventing both methods on one element).
+ */
+function combineControls(parts: readonly EntryControls[], NONE: never[]): EntryControls {
+  const once = <T extends { controlId: string; elementId: string }>(list: T[]): T[] => {
+    const seen = new Set<string>();
+    return list.filter((b) => {
+      const k = `${b.controlId}\u0000${b.elementId}`;
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    });
+  };
+  const orNone = <T>(list: T[]): T[] => (list.length === 0 ? NONE : list);
+  return {
+    list: once(parts.flatMap((c) => c.list)),
+    reducing: orNone(once(parts.flatMap((c) => c.reducing))),
+    other: orNone(once(parts.flatMap((c) => c.other))),
+    sources: orNone([...new Map(parts.flatMap((c) => c.sources).map((e) => [e.value, e])).values()]),
   };
 }

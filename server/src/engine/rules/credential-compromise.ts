@@ -1,4 +1,4 @@
-import type { AttackStep } from '../types';
+import type { StepRef } from '../types';
 import { CREDENTIAL_FACTOR, isPhysicalInterface, networkSources } from './factors';
 import type { AttackRule, RuleContext } from './rule';
 
@@ -16,8 +16,8 @@ export const credentialCompromiseRule: AttackRule = {
   controlElement: 'the interface',
   likelihood: 'baseLikelihood(AM06) × (DEFAULT_CREDENTIALS 1 | PASSWORD 0.4)',
   source: 'TR 67 Annex B (reconstructed) AM06; IEC TR 80001-2-2 PAUT; CVE-2020-6963 (CWE-798), CVE-2017-12726',
-  evaluate(ctx: RuleContext): AttackStep[] {
-    const steps: AttackStep[] = [];
+  evaluate(ctx: RuleContext): StepRef[] {
+    const steps: StepRef[] = [];
     const method = ctx.method(this.attackMethodId);
     for (const iface of ctx.model.interfaces) {
       const factor = CREDENTIAL_FACTOR[iface.authentication];

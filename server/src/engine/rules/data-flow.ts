@@ -4,7 +4,7 @@
  * rules/registry.ts lists them.
  */
 import type { Channel } from '../../domain/types';
-import type { AttackStep } from '../types';
+import type { StepRef } from '../types';
 import type { AttackRule, RuleContext } from './rule';
 
 const isDataChannel = (c: Channel) => c.carries.includes('TELEMETRY') || c.carries.includes('ALARMS');
@@ -24,8 +24,8 @@ export const dataFalsificationRule: AttackRule = {
   likelihood:
     'ALTER: baseLikelihood(AM13) × Π factors of REDUCES controls in force (catalogue effects); INJECT: baseLikelihood(AM04) × the same',
   source: 'TR 67 Annex B (reconstructed) AM04/AM13; IEC TR 80001-2-2 TXIG/IGAU',
-  evaluate(ctx: RuleContext): AttackStep[] {
-    const steps: AttackStep[] = [];
+  evaluate(ctx: RuleContext): StepRef[] {
+    const steps: StepRef[] = [];
     for (const c of ctx.model.channels) {
       if (!isDataChannel(c) || c.endToEndIntegrity) continue;
       for (const [from, methodId] of [
@@ -62,7 +62,7 @@ export const forgedAtSourceRule: AttackRule = {
   controlElement: 'none (cut the source)',
   likelihood: '1',
   source: 'TR 67 Annex B (reconstructed) AM13; IEC 80001-1',
-  evaluate(ctx: RuleContext): AttackStep[] {
+  evaluate(ctx: RuleContext): StepRef[] {
     return ctx.model.channels.filter(isDataChannel).map((c) =>
       ctx.step(this, {
         from: c.fromDeviceId,
@@ -90,8 +90,8 @@ export const dataRelayRule: AttackRule = {
   controlElement: 'the next hop (end-to-end integrity)',
   likelihood: '1 (the relay passes data on as it is)',
   source: 'TR 67 Annex B (reconstructed) AM13; TR 67 Table 2 (telehealth); IEC TR 80001-2-2 TXIG',
-  evaluate(ctx: RuleContext): AttackStep[] {
-    const steps: AttackStep[] = [];
+  evaluate(ctx: RuleContext): StepRef[] {
+    const steps: StepRef[] = [];
     const byId = new Map(ctx.model.channels.map((c) => [c.id, c]));
     for (const c of ctx.model.channels) {
       if (!isDataChannel(c)) continue;
@@ -131,8 +131,8 @@ export const forgedDataUseRule: AttackRule = {
   controlElement: 'none (implied)',
   likelihood: '1',
   source: 'TR 67 Annex B (reconstructed) AM13',
-  evaluate(ctx: RuleContext): AttackStep[] {
-    const steps: AttackStep[] = [];
+  evaluate(ctx: RuleContext): StepRef[] {
+    const steps: StepRef[] = [];
     for (const c of ctx.model.channels) {
       if (!isDataChannel(c)) continue;
       for (const asset of ctx.model.assetsByDevice.get(c.toDeviceId) ?? []) {

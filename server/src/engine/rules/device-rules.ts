@@ -3,7 +3,7 @@
  * the ways from user access to control. One rule per export; rules/registry.ts lists them.
  */
 import { zoneIsNetwork } from '../../domain/types';
-import type { AttackStep } from '../types';
+import type { StepRef } from '../types';
 import { withFlagEvidence } from './fact-evidence';
 import { ipHosts } from './factors';
 import type { AttackRule, RuleContext } from './rule';
@@ -21,7 +21,7 @@ export const deviceCapabilitiesRule: AttackRule = {
   controlElement: 'none (implied)',
   likelihood: '1',
   source: 'OWN DESIGN (capability lattice, after MulVAL execCode(host, root) ⊇ execCode(host, user))',
-  evaluate(ctx: RuleContext): AttackStep[] {
+  evaluate(ctx: RuleContext): StepRef[] {
     return ctx.model.devices.map((d) =>
       ctx.step(this, {
         from: d.id,
@@ -49,8 +49,8 @@ export const deviceAssetCompromiseRule: AttackRule = {
   controlElement: 'none (implied)',
   likelihood: '1',
   source: 'TR 67 Annex B (reconstructed) AM12/AM13; MDS2 MPII',
-  evaluate(ctx: RuleContext): AttackStep[] {
-    const steps: AttackStep[] = [];
+  evaluate(ctx: RuleContext): StepRef[] {
+    const steps: StepRef[] = [];
     for (const asset of ctx.model.assets) {
       for (const to of ctx.impactNodes(asset, ['MANIPULATE', 'DENY', 'DISCLOSE'])) {
         steps.push(
@@ -83,8 +83,8 @@ export const userDataAccessRule: AttackRule = {
   controlElement: 'none (implied)',
   likelihood: '1',
   source: 'TR 67 Annex B (reconstructed) AM12; MDS2 MPII',
-  evaluate(ctx: RuleContext): AttackStep[] {
-    const steps: AttackStep[] = [];
+  evaluate(ctx: RuleContext): StepRef[] {
+    const steps: StepRef[] = [];
     for (const asset of ctx.model.assets) {
       if (asset.kind !== 'PERSONAL_DATA') continue;
       for (const to of ctx.impactNodes(asset, ['DISCLOSE']))
@@ -117,8 +117,8 @@ export const privilegeEscalationRule: AttackRule = {
   controlElement: 'the device',
   likelihood: 'baseLikelihood(AM07) × (patchable 0.5 | unpatchable 1)',
   source: 'TR 67 Annex B (reconstructed) AM07; MDS2 MLDP-1, CSUP; IEC TR 80001-2-2 SAHD/CSUP; OWN DESIGN (factor)',
-  evaluate(ctx: RuleContext): AttackStep[] {
-    const steps: AttackStep[] = [];
+  evaluate(ctx: RuleContext): StepRef[] {
+    const steps: StepRef[] = [];
     const method = ctx.method(this.attackMethodId);
     for (const d of ctx.model.devices) {
       if (!d.generalPurposeOs) continue;
@@ -160,8 +160,8 @@ export const malwareInfectionRule: AttackRule = {
   controlElement: 'the device',
   likelihood: 'baseLikelihood(AM08) × (unpatchable 1.25)',
   source: 'TR 67 Annex B (reconstructed) AM08; MDS2 MLDP-1; IEC TR 80001-2-2 MLDP/CSUP/DTBK',
-  evaluate(ctx: RuleContext): AttackStep[] {
-    const steps: AttackStep[] = [];
+  evaluate(ctx: RuleContext): StepRef[] {
+    const steps: StepRef[] = [];
     const method = ctx.method(this.attackMethodId);
     const { model } = ctx;
     for (const iface of model.interfaces) {
@@ -208,8 +208,8 @@ export const firmwareUploadRule: AttackRule = {
   controlElement: 'the device (signed updates are checked there)',
   likelihood: 'baseLikelihood(AM09)',
   source: 'TR 67 Annex B (reconstructed) AM09; IEC TR 80001-2-2 SAHD/IGAU; CVE-2022-43557 class (debug port)',
-  evaluate(ctx: RuleContext): AttackStep[] {
-    const steps: AttackStep[] = [];
+  evaluate(ctx: RuleContext): StepRef[] {
+    const steps: StepRef[] = [];
     const method = ctx.method(this.attackMethodId);
     for (const iface of ctx.model.interfaces) {
       const fns = iface.functions ?? (iface.kind === 'SERIAL_DEBUG' ? ['UPDATE_FIRMWARE'] : []);
@@ -243,8 +243,8 @@ export const hostedSoftwareControlRule: AttackRule = {
   controlElement: 'none (implied)',
   likelihood: '1',
   source: 'OWN DESIGN (attack model v2, hosted software)',
-  evaluate(ctx: RuleContext): AttackStep[] {
-    const steps: AttackStep[] = [];
+  evaluate(ctx: RuleContext): StepRef[] {
+    const steps: StepRef[] = [];
     for (const d of ctx.model.devices) {
       if (d.hostDeviceId === undefined) continue;
       steps.push(
@@ -277,8 +277,8 @@ export const lateralMovementRule: AttackRule = {
   likelihood: 'baseLikelihood(AM19) × (generalPurposeOs 1 | embedded 0.6)',
   source:
     'TR 67 Annex B (reconstructed) AM19; CSA 2023 (devices as conduits); MulVAL netAccess; OWN DESIGN (IP hosts only)',
-  evaluate(ctx: RuleContext): AttackStep[] {
-    const steps: AttackStep[] = [];
+  evaluate(ctx: RuleContext): StepRef[] {
+    const steps: StepRef[] = [];
     const method = ctx.method(this.attackMethodId);
     const { model } = ctx;
     const evidenceOf = {

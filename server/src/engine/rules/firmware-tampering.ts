@@ -1,4 +1,4 @@
-import type { AttackStep } from '../types';
+import type { StepRef } from '../types';
 import type { AttackRule, RuleContext } from './rule';
 
 /** Channel carrying FIRMWARE → its receiving device: a tampered or malicious update is installed. */
@@ -17,8 +17,8 @@ export const firmwareTamperingRule: AttackRule = {
     'baseLikelihood(AM09) × Π factors of REDUCES controls in force (catalogue effects); only when the channel carries FIRMWARE',
   source:
     'TR 67 Annex B (reconstructed) AM09; IEC TR 80001-2-2 SAHD/CSUP/IGAU; CLS(MD) secure firmware update theme; CVE-2020-6965',
-  evaluate(ctx: RuleContext): AttackStep[] {
-    const steps: AttackStep[] = [];
+  evaluate(ctx: RuleContext): StepRef[] {
+    const steps: StepRef[] = [];
     const method = ctx.method(this.attackMethodId);
     for (const channel of ctx.model.channels) {
       if (!channel.carries.includes('FIRMWARE')) continue;

@@ -1,4 +1,4 @@
-import type { AttackStep } from '../types';
+import type { StepRef } from '../types';
 import type { AttackRule, RuleContext } from './rule';
 
 /** Channel carrying PERSONAL_DATA → PERSONAL_DATA assets of the receiving device: disclosure of captured data. */
@@ -16,8 +16,8 @@ export const inTransitDisclosureRule: AttackRule = {
   likelihood: 'Π factors of REDUCES controls in force (catalogue effects)',
   source:
     'TR 67 §0 (additional application-layer encryption); TR 67 Annex B (reconstructed) AM01; IEC TR 80001-2-2 TXCF; CVE-2025-0683',
-  evaluate(ctx: RuleContext): AttackStep[] {
-    const steps: AttackStep[] = [];
+  evaluate(ctx: RuleContext): StepRef[] {
+    const steps: StepRef[] = [];
     const method = ctx.method(this.attackMethodId);
     for (const channel of ctx.model.channels) {
       if (!channel.carries.includes('PERSONAL_DATA')) continue;

@@ -1,5 +1,5 @@
 import type { AssetKind } from '../../domain/types';
-import type { AttackStep } from '../types';
+import type { StepRef } from '../types';
 import { PAYLOAD_ASSET_KIND } from './factors';
 import type { AttackRule, RuleContext } from './rule';
 
@@ -19,8 +19,8 @@ export const inTransitManipulationRule: AttackRule = {
   controlElement: 'the channel',
   likelihood: 'baseLikelihood(AM13) × Π factors of REDUCES controls in force (catalogue effects)',
   source: 'TR 67 Annex B (reconstructed) AM13; IEC TR 80001-2-2 TXIG/IGAU; CVE-2019-6538',
-  evaluate(ctx: RuleContext): AttackStep[] {
-    const steps: AttackStep[] = [];
+  evaluate(ctx: RuleContext): StepRef[] {
+    const steps: StepRef[] = [];
     const method = ctx.method(this.attackMethodId);
     for (const channel of ctx.model.channels) {
       const kinds = new Map<AssetKind, string>();

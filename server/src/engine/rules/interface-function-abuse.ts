@@ -1,5 +1,5 @@
 import { interfaceFunctions, type AssetKind, type Impact, type InterfaceFunction } from '../../domain/types';
-import type { AttackStep } from '../types';
+import type { StepRef } from '../types';
 import type { AttackRule, RuleContext } from './rule';
 
 /** Which assets of the interface's device each function reaches, and how (docs/attack-model.md). */
@@ -30,8 +30,8 @@ export const interfaceFunctionAbuseRule: AttackRule = {
   likelihood: '1 (the function works as designed)',
   source:
     'TR 67 Annex B (reconstructed) AM05/AM12/AM13/AM15; MDS2 RMOT; IEC TR 80001-2-2 AUTH (authorisation of functions); MDS2 PAUT/AUTH; MAL coreLang (access vs. compromise)',
-  evaluate(ctx: RuleContext): AttackStep[] {
-    const steps: AttackStep[] = [];
+  evaluate(ctx: RuleContext): StepRef[] {
+    const steps: StepRef[] = [];
     const { model } = ctx;
     for (const iface of model.interfaces) {
       const functions = interfaceFunctions(iface);

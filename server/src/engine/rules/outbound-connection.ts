@@ -1,4 +1,4 @@
-import type { AttackStep } from '../types';
+import type { StepRef } from '../types';
 import type { AttackRule, RuleContext } from './rule';
 
 /**
@@ -20,8 +20,8 @@ export const outboundConnectionRule: AttackRule = {
   likelihood: 'baseLikelihood(AM16)',
   source:
     'TR 67 Annex B (reconstructed) AM16 (hidden functionality); CISA ICSMA-25-030-01 (CVE-2025-0626, hard-coded address); IEC TR 80001-2-2 SAHD; MITRE ATT&CK for ICS T0885 (commonly used port), OWN DESIGN',
-  evaluate(ctx: RuleContext): AttackStep[] {
-    const steps: AttackStep[] = [];
+  evaluate(ctx: RuleContext): StepRef[] {
+    const steps: StepRef[] = [];
     const method = ctx.method(this.attackMethodId);
     const { model } = ctx;
     for (const device of model.devices) {

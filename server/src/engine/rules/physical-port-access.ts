@@ -1,5 +1,5 @@
 import { zoneGivesPhysicalAccess } from '../../domain/types';
-import type { AttackStep } from '../types';
+import type { StepRef } from '../types';
 import { AUTHENTICATION_FACTOR, isPhysicalInterface } from './factors';
 import type { AttackRule, RuleContext } from './rule';
 
@@ -17,8 +17,8 @@ export const physicalPortAccessRule: AttackRule = {
   controlElement: 'the interface',
   likelihood: 'baseLikelihood(AM11) × authenticationFactor (NONE/DEFAULT 1, PASSWORD 0.6, MFA 0.25, CERTIFICATE 0.2)',
   source: 'TR 67 Annex B (reconstructed) AM11; IEC TR 80001-2-2 PLOK/SAHD; CVE-2022-43557 (RS-232, AV:P)',
-  evaluate(ctx: RuleContext): AttackStep[] {
-    const steps: AttackStep[] = [];
+  evaluate(ctx: RuleContext): StepRef[] {
+    const steps: StepRef[] = [];
     const method = ctx.method(this.attackMethodId);
     const { model } = ctx;
     for (const iface of model.interfaces) {

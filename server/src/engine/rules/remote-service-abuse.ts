@@ -1,4 +1,4 @@
-import type { AttackStep } from '../types';
+import type { StepRef } from '../types';
 import { AUTHENTICATION_FACTOR, networkSources } from './factors';
 import type { AttackRule, RuleContext } from './rule';
 
@@ -16,8 +16,8 @@ export const remoteServiceAbuseRule: AttackRule = {
   controlElement: 'the interface',
   likelihood: 'baseLikelihood(AM15) × authenticationFactor (NONE/DEFAULT 1, PASSWORD 0.6, MFA 0.25, CERTIFICATE 0.2)',
   source: 'TR 67 Annex B (reconstructed) AM15; MDS2 RMOT; IEC TR 80001-2-2 AUTH/AUDT/NAUT',
-  evaluate(ctx: RuleContext): AttackStep[] {
-    const steps: AttackStep[] = [];
+  evaluate(ctx: RuleContext): StepRef[] {
+    const steps: StepRef[] = [];
     const method = ctx.method(this.attackMethodId);
     for (const iface of ctx.model.interfaces) {
       if (iface.kind !== 'REMOTE_SERVICE') continue;

@@ -5,7 +5,7 @@
 import type { AttackMethod, Channel, Device, ElementType, Interface, Zone, Asset } from '../../domain/types';
 import type { CvssBase, CvssEngineMetrics } from '../cvss';
 import type { Impact } from '../../domain/types';
-import type { AttackStep, Capability, StepEvidence } from '../types';
+import type { Capability, StepEvidence, StepRef } from '../types';
 import type { FactEvidenceIndex } from './fact-evidence';
 
 /** A known vulnerability with its computed CVSS base score. */
@@ -85,8 +85,11 @@ export interface RuleContext {
    * @throws ValidationError if the catalogue lacks it.
    */
   method(id: string): AttackMethod;
-  /** Builds the step: synthetic id, clamped likelihood, blocking controls and blocked flag. */
-  step(rule: AttackRule, draft: StepDraft): AttackStep;
+  /**
+   * Records the step: synthetic id, clamped likelihood, blocking entry and evidence, as columns
+   * (rules/context.ts StepRecord). Returns its number in this build.
+   */
+  step(rule: AttackRule, draft: StepDraft): StepRef;
   /** Whether the graph has this node. */
   has(nodeId: string): boolean;
   /** Node id of a capability on an element. */
@@ -115,6 +118,6 @@ export interface AttackRule {
   readonly likelihood: string;
   /** Where the rule comes from, e.g. "TR 67 §0 wireless mechanisms; 80001-2-2 NAUT". */
   readonly source: string;
-  /** Pure: the same context gives the same steps in the same order. */
-  evaluate(ctx: RuleContext): AttackStep[];
+  /** Pure: the same context gives the same steps in the same order (each made through ctx.step). */
+  evaluate(ctx: RuleContext): StepRef[];
 }

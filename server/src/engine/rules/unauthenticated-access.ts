@@ -1,4 +1,4 @@
-import type { AttackStep } from '../types';
+import type { StepRef } from '../types';
 import { isPhysicalInterface, networkSources } from './factors';
 import type { AttackRule, RuleContext } from './rule';
 
@@ -16,8 +16,8 @@ export const unauthenticatedAccessRule: AttackRule = {
   controlElement: 'the interface',
   likelihood: 'baseLikelihood(AM05)',
   source: 'TR 67 Annex B (reconstructed) AM05; IEC TR 80001-2-2 PAUT/AUTH/NAUT; CVE-2020-6964 (CWE-306)',
-  evaluate(ctx: RuleContext): AttackStep[] {
-    const steps: AttackStep[] = [];
+  evaluate(ctx: RuleContext): StepRef[] {
+    const steps: StepRef[] = [];
     const method = ctx.method(this.attackMethodId);
     for (const iface of ctx.model.interfaces) {
       if (iface.authentication !== 'NONE' || isPhysicalInterface(iface)) continue;

@@ -1,4 +1,4 @@
-import type { AttackStep } from '../types';
+import type { StepRef } from '../types';
 import { WEAK_PAIRING_FACTOR, isWireless } from './factors';
 import type { AttackRule, RuleContext } from './rule';
 
@@ -18,8 +18,8 @@ export const weakPairingRule: AttackRule = {
     'baseLikelihood(AM14) × weakness(mechanism: NONE/PROPRIETARY_UNENCRYPTED/WEP 1, BLE_LEGACY_JUST_WORKS 0.95, BLE_JUST_WORKS 0.9, ZIGBEE_DEFAULT_TC_LINK_KEY 0.9, WPA_TKIP 0.8, ZIGBEE_SHARED_NETWORK_KEY 0.7, LORAWAN_ABP 0.7) × Π factors of REDUCES controls in force (catalogue effects)',
   source:
     'TR 67 §0 wireless mechanisms (WEP/WPA, BLE Just Works vs Passkey/OOB, Zigbee network/link keys, LoRaWAN keys); TR 67 Annex B (reconstructed) AM14; CVE-2022-32537',
-  evaluate(ctx: RuleContext): AttackStep[] {
-    const steps: AttackStep[] = [];
+  evaluate(ctx: RuleContext): StepRef[] {
+    const steps: StepRef[] = [];
     const method = ctx.method(this.attackMethodId);
     for (const channel of ctx.model.channels) {
       const weakness = WEAK_PAIRING_FACTOR[channel.intrinsicMechanism];
