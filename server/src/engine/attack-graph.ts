@@ -89,7 +89,7 @@ export function buildAttackGraph(
 
   // Sort a permutation by step id, then lay out the columns in that order.
   const M = record.tail.length;
-  const order = stepOrder(record, nodeIds);
+  const { order, wholeIds } = stepOrder(record, nodeIds);
   const stepTail: string[] = [];
   const stepFrom = new Int32Array(M);
   const stepTo = new Int32Array(M);
@@ -129,8 +129,10 @@ export function buildAttackGraph(
   const stepId = (s: number): string =>
     (ids[s] ??= [ruleIds[columns.rule[s]!]!, nodeIds[stepFrom[s]!]!, stepTail[s]!].join('@'));
   for (let s = 1; s < M; s++) {
-    if (stepFrom[s] === stepFrom[s - 1] && columns.rule[s] === columns.rule[s - 1] && stepTail[s] === stepTail[s - 1])
-      throw new Error(`two attack steps share the id ${stepId(s)}`);
+    const same = wholeIds
+      ? wholeIds[order[s]!] === wholeIds[order[s - 1]!]
+      : stepFrom[s] === stepFrom[s - 1] && columns.rule[s] === columns.rule[s - 1] && stepTail[s] === stepTail[s - 1];
+    if (same) throw new Error(`two attack steps share the id ${stepId(s)}`);
   }
 
   const index = assembleIndex({
@@ -170,18 +172,19 @@ export function buildAttackGraph(
  * `ruleId@fromId@tail`; as no rule or node id contains '@' (element ids are [A-Za-z0-9_.:-], and
  * capability nodes add '#NAME'), ids compare as (ruleId + '@'), then (fromId + '@'), then the
  * tails. A model with an '@' in some id (one that skipped the exchange schema) has its whole ids
- * made and compared instead. A plain array of indices: its sort (TimSort) runs through the
+ * made and compared instead (and returned, as two steps may then share one). A plain array of indices: its sort (TimSort) runs through the
  * rules' already sorted stretches.
  */
-function stepOrder(record: StepRecord, nodeIds: readonly string[]): number[] {
+function stepOrder(record: StepRecord, nodeIds: readonly string[]): { order: number[]; wholeIds: string[] | null } {
   const M = record.tail.length;
   const order: number[] = [];
   for (let i = 0; i < M; i++) order.push(i);
   const { ruleIds, rule, from, tail } = record;
   if (ruleIds.some((id) => id.includes('@')) || nodeIds.some((id) => id.includes('@'))) {
-    const ids = order.map((i) => [ruleIds[rule[i]!]!, nodeIds[from[i]!]!, tail[i]!].join('@'));
-    order.sort((a, b) => compareIds(ids[a]!, ids[b]!));
-    return order;
+    // two steps between different nodes may then even have one id (caught by the caller)
+    const wholeIds = order.map((i) => [ruleIds[rule[i]!]!, nodeIds[from[i]!]!, tail[i]!].join('@'));
+    order.sort((a, b) => compareIds(wholeIds[a]!, wholeIds[b]!));
+    return { order, wholeIds };
   }
   const ruleRank = rankWithAt(ruleIds);
   const nodeRank = rankWithAt(nodeIds);
@@ -189,7 +192,7 @@ function stepOrder(record: StepRecord, nodeIds: readonly string[]): number[] {
   const key = new Float64Array(M);
   for (let i = 0; i < M; i++) key[i] = ruleRank[rule[i]!]! * n + nodeRank[from[i]!]!;
   order.sort((a, b) => key[a]! - key[b]! || compareIds(tail[a]!, tail[b]!));
-  return order;
+  return { order, wholeIds: null };
 }
 
 /** Position of each id in the order of (id + '@'); `ids` in code-unit order sort almost as they are. */

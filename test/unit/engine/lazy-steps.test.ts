@@ -14,6 +14,7 @@ import {
   withSteps,
   type AttackGraph,
 } from '../../../server/src/engine';
+import type { ModelDocument } from '../../../server/src/domain/types';
 import { indexGraph } from '../../../server/src/engine/graph-index';
 import { generateHospital } from '../../support/generate-hospital';
 
@@ -72,5 +73,40 @@ describe('attack steps made on demand', () => {
     // steps of one (control element, method) share their control lists: far fewer lists than steps
     const lists = new Set(graph.steps.map((st) => st.blockingControls));
     expect(lists.size).toBeLessThan(graph.steps.length / 2);
+  });
+
+  // The exchange schema keeps '@' out of ids, which lets steps be sorted without their ids; the
+  // engine is a public function, so a model with '@' in its ids is sorted by whole ids.
+  const withIds = (zoneB: string, deviceB: string): ModelDocument =>
+    ({
+      formatVersion: '2.3',
+      model: { id: 'm', name: 'm' },
+      zones: [
+        { id: 'z', name: 'Z', kind: 'CLOUD', entryPoint: true },
+        { id: zoneB, name: 'Z2', kind: 'CLOUD' },
+      ],
+      devices: [
+        { id: 'dev', name: 'Dev', category: 'OTHER', riskClass: 'C', generalPurposeOs: false, zoneIds: [zoneB] },
+        { id: deviceB, name: 'Dev2', category: 'OTHER', riskClass: 'C', generalPurposeOs: false, zoneIds: ['z'] },
+      ],
+      interfaces: [
+        { id: 'i1', deviceId: 'dev', name: 'I1', kind: 'SMB', exposedToZoneIds: [], authentication: 'MFA' },
+        { id: 'i2', deviceId: deviceB, name: 'I2', kind: 'SMB', exposedToZoneIds: [], authentication: 'MFA' },
+      ],
+      channels: [],
+      assets: [],
+      vulnerabilities: [],
+      controlPlacements: [],
+    }) as unknown as ModelDocument;
+
+  it("ids with '@' (outside the schema): steps still in id order, and two steps with one id refused", () => {
+    const graph = buildAttackGraph(withIds('@z2', 'dev@x'), catalogue);
+    const ids = graph.steps.map((s) => s.id);
+    expect(ids).toHaveLength(4);
+    expect([...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))).toEqual(ids);
+    // 'dev' → zone '@z' and 'dev@' → zone 'z' both make lateral-movement@dev@@z
+    expect(() => buildAttackGraph(withIds('@z', 'dev@'), catalogue)).toThrow(
+      'two attack steps share the id lateral-movement@dev@@z',
+    );
   });
 });

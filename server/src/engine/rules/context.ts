@@ -241,10 +241,10 @@ export function buildRuleContext(
   const assets: Asset[] = sortById(model.assets);
 
   const elements = new Map<string, SlottedFacts>();
-  const register = (id: string, element: SlottedFacts, path: string): void => {
+  const register = (id: string, element: SlottedFacts, path: () => string): void => {
     if (elements.has(id))
       add(
-        `${path}.id`,
+        `${path()}.id`,
         `duplicate element id '${id}': every zone, device, interface, channel and asset needs its own id`,
       );
     else elements.set(id, element);
@@ -260,45 +260,62 @@ export function buildRuleContext(
   const ASSET = slotted({ type: 'ASSET' });
   // Facts shared by elements with the same signature (type, kind/technology, device facts).
   const bySignature = new Map<string, SlottedFacts>();
+  // The signature is the facts' JSON, field by field; a nested object (a device's facts, which
+  // its interfaces and channels share) is written once and its text reused.
+  const nestedJson = new Map<object, string>();
+  const json = (value: unknown): string => {
+    if (typeof value !== 'object' || value === null) return JSON.stringify(value) ?? 'undefined';
+    if (Array.isArray(value)) return `[${value.map(json).join(',')}]`;
+    let text = nestedJson.get(value);
+    if (text === undefined) nestedJson.set(value, (text = JSON.stringify(value)));
+    return text;
+  };
+  const signature = (facts: PlaceableElement): string => {
+    let key = '';
+    for (const [name, value] of Object.entries(facts)) key += `${name}:${json(value)};`;
+    return key;
+  };
   const shared = (facts: PlaceableElement): SlottedFacts => {
-    const key = JSON.stringify(facts);
+    const key = signature(facts);
     let f = bySignature.get(key);
     if (!f) bySignature.set(key, (f = slotted(facts)));
     return f;
   };
   const facts = elementFacts(model);
-  model.zones.forEach((z, i) => register(z.id, shared(facts.get(z.id)!), `zones[${i}]`));
-  model.devices.forEach((d, i) => register(d.id, shared(facts.get(d.id)!), `devices[${i}]`));
-  model.interfaces.forEach((f, i) => register(f.id, shared(facts.get(f.id)!), `interfaces[${i}]`));
-  model.channels.forEach((c, i) => register(c.id, shared(facts.get(c.id)!), `channels[${i}]`));
-  model.assets.forEach((a, i) => register(a.id, ASSET, `assets[${i}]`));
+  model.zones.forEach((z, i) => register(z.id, shared(facts.get(z.id)!), () => `zones[${i}]`));
+  model.devices.forEach((d, i) => register(d.id, shared(facts.get(d.id)!), () => `devices[${i}]`));
+  model.interfaces.forEach((f, i) => register(f.id, shared(facts.get(f.id)!), () => `interfaces[${i}]`));
+  model.channels.forEach((c, i) => register(c.id, shared(facts.get(c.id)!), () => `channels[${i}]`));
+  model.assets.forEach((a, i) => register(a.id, ASSET, () => `assets[${i}]`));
 
-  const expect = (id: string, type: ElementType, path: string): void => {
+  /** Records an issue at `path()` unless `id` is an element of `type` (the path is made only then). */
+  const expect = (id: string, type: ElementType, path: () => string): void => {
     const found = elements.get(id);
-    if (!found) add(path, `unknown ${type.toLowerCase()} '${id}'`);
-    else if (found.type !== type) add(path, `'${id}' is a ${found.type.toLowerCase()}, not a ${type.toLowerCase()}`);
+    if (found?.type === type) return;
+    if (!found) add(path(), `unknown ${type.toLowerCase()} '${id}'`);
+    else add(path(), `'${id}' is a ${found.type.toLowerCase()}, not a ${type.toLowerCase()}`);
   };
   model.devices.forEach((d, i) => {
-    d.zoneIds.forEach((z, j) => expect(z, 'ZONE', `devices[${i}].zoneIds[${j}]`));
-    if (d.hostDeviceId !== undefined) expect(d.hostDeviceId, 'DEVICE', `devices[${i}].hostDeviceId`);
-    d.outboundZoneIds?.forEach((z, j) => expect(z, 'ZONE', `devices[${i}].outboundZoneIds[${j}]`));
+    d.zoneIds.forEach((z, j) => expect(z, 'ZONE', () => `devices[${i}].zoneIds[${j}]`));
+    if (d.hostDeviceId !== undefined) expect(d.hostDeviceId, 'DEVICE', () => `devices[${i}].hostDeviceId`);
+    d.outboundZoneIds?.forEach((z, j) => expect(z, 'ZONE', () => `devices[${i}].outboundZoneIds[${j}]`));
   });
   model.zones.forEach((z, i) =>
-    z.linkedZoneIds?.forEach((l, j) => expect(l, 'ZONE', `zones[${i}].linkedZoneIds[${j}]`)),
+    z.linkedZoneIds?.forEach((l, j) => expect(l, 'ZONE', () => `zones[${i}].linkedZoneIds[${j}]`)),
   );
   model.interfaces.forEach((f, i) => {
-    expect(f.deviceId, 'DEVICE', `interfaces[${i}].deviceId`);
-    f.exposedToZoneIds.forEach((z, j) => expect(z, 'ZONE', `interfaces[${i}].exposedToZoneIds[${j}]`));
+    expect(f.deviceId, 'DEVICE', () => `interfaces[${i}].deviceId`);
+    f.exposedToZoneIds.forEach((z, j) => expect(z, 'ZONE', () => `interfaces[${i}].exposedToZoneIds[${j}]`));
   });
   model.channels.forEach((c, i) => {
-    expect(c.fromDeviceId, 'DEVICE', `channels[${i}].fromDeviceId`);
-    expect(c.toDeviceId, 'DEVICE', `channels[${i}].toDeviceId`);
-    if (c.fromInterfaceId !== undefined) expect(c.fromInterfaceId, 'INTERFACE', `channels[${i}].fromInterfaceId`);
-    if (c.toInterfaceId !== undefined) expect(c.toInterfaceId, 'INTERFACE', `channels[${i}].toInterfaceId`);
-    c.zoneIds.forEach((z, j) => expect(z, 'ZONE', `channels[${i}].zoneIds[${j}]`));
-    c.forwardedTo?.forEach((f, j) => expect(f, 'CHANNEL', `channels[${i}].forwardedTo[${j}]`));
+    expect(c.fromDeviceId, 'DEVICE', () => `channels[${i}].fromDeviceId`);
+    expect(c.toDeviceId, 'DEVICE', () => `channels[${i}].toDeviceId`);
+    if (c.fromInterfaceId !== undefined) expect(c.fromInterfaceId, 'INTERFACE', () => `channels[${i}].fromInterfaceId`);
+    if (c.toInterfaceId !== undefined) expect(c.toInterfaceId, 'INTERFACE', () => `channels[${i}].toInterfaceId`);
+    c.zoneIds.forEach((z, j) => expect(z, 'ZONE', () => `channels[${i}].zoneIds[${j}]`));
+    c.forwardedTo?.forEach((f, j) => expect(f, 'CHANNEL', () => `channels[${i}].forwardedTo[${j}]`));
   });
-  model.assets.forEach((a, i) => expect(a.deviceId, 'DEVICE', `assets[${i}].deviceId`));
+  model.assets.forEach((a, i) => expect(a.deviceId, 'DEVICE', () => `assets[${i}].deviceId`));
 
   const vulnerabilitiesByElement = new Map<string, ScoredVulnerability[]>();
   model.vulnerabilities.forEach((v, i) => {
@@ -441,40 +458,60 @@ export function buildRuleContext(
   // Capability nodes (attack model v2): every element's strongest capability under the element
   // id, the weaker ones and every asset impact as elementId#CAPABILITY.
   const nodeList: AttackGraphNode[] = [];
-  const addNode = (node: Omit<AttackGraphNode, 'id'>): void => {
-    nodeList.push({ id: capabilityNodeId(node.elementId, node.capability), ...node });
+  // The nodes of each element, by element type (each type's elements in id order): merged below.
+  const runs: AttackGraphNode[][][] = [];
+  let nodeGroup: AttackGraphNode[] = [];
+  const addNode = (
+    type: AttackGraphNode['type'],
+    elementId: string,
+    capability: Capability,
+    label: string,
+    target?: Pick<AttackGraphNode, 'scale' | 'severity' | 'privacySeverity' | 'records' | 'severityRank'>,
+  ): void => {
+    const id = capabilityNodeId(elementId, capability);
+    const node: AttackGraphNode = target
+      ? { id, type, elementId, capability, label, ...target }
+      : { id, type, elementId, capability, label };
+    nodeList.push(node);
+    if (nodeGroup.length > 0 && nodeGroup[0]!.elementId !== elementId) nodeGroup = [];
+    if (nodeGroup.length === 0) runs[runs.length - 1]!.push(nodeGroup);
+    nodeGroup.push(node);
+  };
+  /** Starts the run of the next element type. */
+  const nextRun = (): void => {
+    runs.push([]);
+    nodeGroup = [];
   };
   const deviceName = (id: string) => indexed.deviceById.get(id)!.name;
+  nextRun();
   for (const z of zones) {
-    addNode({ type: 'ZONE', elementId: z.id, capability: 'PRESENCE', label: z.name });
-    if (zoneGivesPhysicalAccess(z))
-      addNode({ type: 'ZONE', elementId: z.id, capability: 'PHYSICAL_ACCESS', label: `${z.name} (physical access)` });
+    addNode('ZONE', z.id, 'PRESENCE', z.name);
+    if (zoneGivesPhysicalAccess(z)) addNode('ZONE', z.id, 'PHYSICAL_ACCESS', `${z.name} (physical access)`);
   }
+  nextRun();
   for (const d of devices) {
-    addNode({ type: 'DEVICE', elementId: d.id, capability: 'CONTROL', label: d.name });
-    addNode({ type: 'DEVICE', elementId: d.id, capability: 'USER', label: `${d.name} (user access)` });
+    addNode('DEVICE', d.id, 'CONTROL', d.name);
+    addNode('DEVICE', d.id, 'USER', `${d.name} (user access)`);
   }
-  for (const f of interfaces)
-    addNode({ type: 'INTERFACE', elementId: f.id, capability: 'USE', label: `${deviceName(f.deviceId)} / ${f.name}` });
+  nextRun();
+  for (const f of interfaces) addNode('INTERFACE', f.id, 'USE', `${deviceName(f.deviceId)} / ${f.name}`);
+  nextRun();
   for (const c of channels) {
-    addNode({ type: 'CHANNEL', elementId: c.id, capability: 'ALTER', label: c.name });
-    addNode({ type: 'CHANNEL', elementId: c.id, capability: 'READ', label: `${c.name} (read)` });
-    addNode({ type: 'CHANNEL', elementId: c.id, capability: 'INJECT', label: `${c.name} (inject)` });
+    addNode('CHANNEL', c.id, 'ALTER', c.name);
+    addNode('CHANNEL', c.id, 'READ', `${c.name} (read)`);
+    addNode('CHANNEL', c.id, 'INJECT', `${c.name} (inject)`);
     if (c.carries.includes('TELEMETRY') || c.carries.includes('ALARMS'))
-      addNode({ type: 'CHANNEL', elementId: c.id, capability: 'FORGED', label: `${c.name} (forged data)` });
+      addNode('CHANNEL', c.id, 'FORGED', `${c.name} (forged data)`);
   }
   const targetNodeIds: string[] = [];
+  nextRun();
   for (const a of assets) {
     const label = `${deviceName(a.deviceId)} / ${a.name}`;
     const safety = assetSafetySeverities(a);
     for (const impact of ['MANIPULATE', 'DENY'] as const) {
       const severity = safety[impact];
       if (!severity) continue;
-      addNode({
-        type: 'ASSET',
-        elementId: a.id,
-        capability: impact,
-        label: `${label} (${impact === 'MANIPULATE' ? 'manipulated' : 'denied'})`,
+      addNode('ASSET', a.id, impact, `${label} (${impact === 'MANIPULATE' ? 'manipulated' : 'denied'})`, {
         scale: 'SAFETY',
         severity,
         severityRank: SEVERITY_RANK[severity],
@@ -483,11 +520,7 @@ export function buildRuleContext(
     const records = assetDisclosureRecords(a, indexed.deviceById.get(a.deviceId));
     if (records !== undefined) {
       const ps = privacySeverity(records);
-      addNode({
-        type: 'ASSET',
-        elementId: a.id,
-        capability: 'DISCLOSE',
-        label: `${label} (disclosed)`,
+      addNode('ASSET', a.id, 'DISCLOSE', `${label} (disclosed)`, {
         scale: 'PRIVACY',
         privacySeverity: ps,
         records,
@@ -508,7 +541,9 @@ export function buildRuleContext(
   /** capabilityNodeId, as the graph's own string when the node exists. */
   const nodeId = (elementId: string, capability: Capability): string =>
     idsOfElement.get(elementId)?.[capabilityOrdinal.get(capability)!] ?? capabilityNodeId(elementId, capability);
-  nodeList.sort((a, b) => compareIds(a.id, b.id));
+  const sortedNodes = nodesInIdOrder(nodeList, runs);
+  nodeList.length = 0;
+  nodeList.push(...sortedNodes);
   for (const node of nodeList) if (node.scale) targetNodeIds.push(node.id);
   const nodeIds = nodeList.map((x) => x.id);
   const nodeIndex = new Map<string, number>();
@@ -986,4 +1021,39 @@ function combineControls(parts: readonly EntryControls[], NONE: never[]): EntryC
     other: orNone(once(parts.flatMap((c) => c.other))),
     sources: orNone([...new Map(parts.flatMap((c) => c.sources).map((e) => [e.value, e])).values()]),
   };
+}
+
+/**
+ * `nodes` in id order (code units). Each run holds one element type's nodes, element by element
+ * in id order; an element's nodes are its id and id#CAPABILITY. As no element id has a character
+ * at or below '#' (the exchange schema allows [A-Za-z0-9_.:-]), every node of a smaller element id
+ * comes before every node of a larger one: the runs are merged by element id and each element's
+ * few nodes sorted, instead of sorting all nodes (108k at 10k devices). Otherwise (a model that
+ * skipped the schema) all nodes are sorted.
+ */
+function nodesInIdOrder(
+  nodes: readonly AttackGraphNode[],
+  runs: readonly (readonly AttackGraphNode[][])[],
+): AttackGraphNode[] {
+  const byId = (a: AttackGraphNode, b: AttackGraphNode) => compareIds(a.id, b.id);
+  const plain = runs.every((run) =>
+    run.every(
+      (g, i) =>
+        !/[\u0000-#]/.test(g[0]!.elementId) && (i === 0 || compareIds(run[i - 1]![0]!.elementId, g[0]!.elementId) < 0),
+    ),
+  );
+  if (!plain) return [...nodes].sort(byId);
+  const out: AttackGraphNode[] = [];
+  const at = runs.map(() => 0);
+  for (;;) {
+    let best = -1;
+    for (let r = 0; r < runs.length; r++) {
+      const g = runs[r]![at[r]!];
+      if (g && (best < 0 || compareIds(g[0]!.elementId, runs[best]![at[best]!]![0]!.elementId) < 0)) best = r;
+    }
+    if (best < 0) return out;
+    const g = runs[best]![at[best]!++]!;
+    if (g.length > 1) g.sort(byId);
+    for (const node of g) out.push(node);
+  }
 }
