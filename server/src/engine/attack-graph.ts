@@ -272,15 +272,27 @@ function withLazySteps(
 ): AttackGraph {
   const made = new Map<number, AttackStep>();
   const graph = { nodes } as AttackGraph;
+  let all: AttackStep[] | undefined;
+  /** From now on `steps` is a plain property holding `steps` (kept here if the graph is frozen). */
+  const settle = (target: AttackGraph, steps: AttackStep[]): AttackStep[] => {
+    all = steps;
+    made.clear();
+    unread.delete(target);
+    if (Object.getOwnPropertyDescriptor(target, 'steps')?.configurable)
+      Object.defineProperty(target, 'steps', { value: steps, writable: true, enumerable: true, configurable: true });
+    return steps;
+  };
   Object.defineProperty(graph, 'steps', {
     enumerable: true,
     configurable: true,
     get(this: AttackGraph): AttackStep[] {
+      if (all) return all;
       const steps: AttackStep[] = [];
       for (let s = 0; s < count; s++) steps.push(made.get(s) ?? make(s));
-      Object.defineProperty(this, 'steps', { value: steps, writable: true, enumerable: true, configurable: true });
-      unread.delete(this);
-      return steps;
+      return settle(this, steps);
+    },
+    set(this: AttackGraph, steps: AttackStep[]) {
+      settle(this, steps);
     },
   });
   graph.entryPointIds = entryPointIds;

@@ -63,6 +63,19 @@ describe('attack steps made on demand', () => {
     expect(steps.map((s) => s.id)).toEqual(stepIds);
   });
 
+  it('takes an assignment, and a frozen graph still gives its steps', () => {
+    const assigned = buildAttackGraph(model, catalogue);
+    const replacement = [stepAt(assigned, 0)];
+    assigned.steps = replacement;
+    expect(assigned.steps).toBe(replacement);
+    expect(stepAt(assigned, 0)).toBe(replacement[0]);
+    const frozen = Object.freeze(buildAttackGraph(model, catalogue));
+    const first = stepById(frozen, indexGraph(frozen).stepId(0))!;
+    expect(frozen.steps).toHaveLength(indexGraph(frozen).m);
+    expect(frozen.steps[0]).toBe(first);
+    expect(frozen.steps).toBe(frozen.steps);
+  });
+
   it('serialises like a plain graph: same keys in the same order, with the steps', () => {
     const graph = buildAttackGraph(model, catalogue);
     expect(Object.keys(graph)).toEqual(['nodes', 'steps', 'entryPointIds', 'targetIds']);
