@@ -123,11 +123,7 @@ export function buildAttackGraph(
     columns.controlElement[s] = record.controlElement[i]!;
     stepTail.push(record.tail[i]!);
   }
-  const ruleIds = record.ruleIds;
-  const ids: string[] = new Array<string>(M);
-  /** Step s's id `ruleId@fromId@tail`, made once when first asked for. */
-  const stepId = (s: number): string =>
-    (ids[s] ??= [ruleIds[columns.rule[s]!]!, nodeIds[stepFrom[s]!]!, stepTail[s]!].join('@'));
+  const stepId = stepIdMaker(record.ruleIds, columns.rule, nodeIds, stepFrom, stepTail);
   for (let s = 1; s < M; s++) {
     const same = wholeIds
       ? wholeIds[order[s]!] === wholeIds[order[s - 1]!]
@@ -211,6 +207,22 @@ function compareWithAt(a: string, b: string): number {
     if (d !== 0) return d;
   }
   return (a.length > n ? a.charCodeAt(n) : 64) - (b.length > n ? b.charCodeAt(n) : 64);
+}
+
+/**
+ * Step s's id `ruleId@fromId@tail` (s in id order), made once when first asked for. A function of
+ * its own: a closure made inside buildAttackGraph would keep that function's whole scope (the
+ * model's indexes) alive with the graph.
+ */
+function stepIdMaker(
+  ruleIds: readonly string[],
+  rule: Uint16Array,
+  nodeIds: readonly string[],
+  from: Int32Array,
+  tail: readonly string[],
+): (s: number) => string {
+  const ids: string[] = new Array<string>(from.length);
+  return (s) => (ids[s] ??= [ruleIds[rule[s]!]!, nodeIds[from[s]!]!, tail[s]!].join('@'));
 }
 
 /** The per-step columns a step object is made from, in step order (besides the index's own). */
