@@ -78,7 +78,6 @@ const MIN_SEVERITY = 'CRITICAL';
 const HIGH = SEVERITIES.filter((s) => SEVERITY_RANK[s] >= SEVERITY_RANK[MIN_SEVERITY]);
 /** Targets (issue 9), set for the 10k-device hospital; reported for every size. */
 const TARGETS = { attackPathsMaxMs: 1000, projectionColdOverReadFloorMax: 2 };
-/** Who the run's writes are audited as. */
 /** Who the benchmark acts as (the system actor of the loaded modules; set by main()). */
 let BENCH_ACTOR: Actor;
 

@@ -37,7 +37,11 @@ export function ensureBuilt(log: (line: string) => void): void {
   if (r.status !== 0) throw new Error(`npm run build -w server failed (exit ${r.status})`);
 }
 
-/** What the benchmark uses of the server, from one place (never a mix of built and source modules). */
+/**
+ * What the benchmark uses of the server, all built or all from source (never services of one with
+ * a database layer of the other). Pure data and helpers (domain constants, the hospital
+ * generator) come from the sources either way.
+ */
 export interface ServerModules {
   createServer: typeof import('../server/src/app').createServer;
   bootstrap: typeof import('../server/src/bootstrap').bootstrap;

@@ -85,7 +85,12 @@ export function buildAttackGraph(
   }
   const targetIds = built.targetNodeIds;
 
-  for (const rule of ATTACK_RULES) rule.evaluate(ctx);
+  let returned = 0;
+  for (const rule of ATTACK_RULES) returned += rule.evaluate(ctx).length;
+  if (returned !== record.tail.length) throw new Error('an attack rule made a step it did not return');
+  // rule and method numbers are kept in 16 bits
+  if (record.ruleIds.length > 0xffff || record.methodIds.length > 0xffff)
+    throw new Error('more than 65,535 attack rules or methods');
 
   // Sort a permutation by step id, then lay out the columns in that order.
   const M = record.tail.length;
@@ -258,9 +263,9 @@ function stepMaker(
       likelihood: index.likelihood[s]!,
       evidence: evidenceLists[columns.evidence[s]!]!,
       controlElementId: ce < 0 ? null : elementIds[ce]!,
-      blockingControls: controls.list,
-      reducingControls: controls.reducing,
-      otherControls: controls.other,
+      blockingControls: controls.blockingControls,
+      reducingControls: controls.reducingControls,
+      otherControls: controls.otherControls,
       blocked: index.blocked[s] === 1,
     };
   };
@@ -304,6 +309,7 @@ function withLazySteps(
       return settle(this, steps);
     },
     set(this: AttackGraph, steps: AttackStep[]) {
+      if (Object.isFrozen(this)) throw new TypeError("Cannot assign to read only property 'steps' of a frozen graph");
       settle(this, steps);
     },
   });
@@ -326,19 +332,23 @@ export function stepAt(graph: AttackGraph, s: number): AttackStep {
 }
 
 /**
- * The step of `graph` with this id, or undefined: a binary search over its step ids (the graph
- * index's), so resolving a page of paths makes only the steps it serves ({@link stepAt}).
+ * The step of `graph` with this id, or undefined: a binary search over its step ids, so resolving
+ * a page of paths makes only the steps it serves ({@link stepAt}) and allocates nothing else.
  * `graph` must have its steps sorted by id in code-unit order, as {@link buildAttackGraph} makes
  * them (and every AttackGraph the engine hands out); on any other order it may miss.
  */
 export function stepById(graph: AttackGraph, id: string): AttackStep | undefined {
-  const index = indexGraph(graph);
+  // Steps not made yet: search the index's ids; otherwise (a plain graph: JSON, a clone, or
+  // steps already read) search the steps themselves.
+  const lazy = unread.has(graph);
+  const index = lazy ? indexGraph(graph) : null;
+  const steps = lazy ? null : graph.steps;
   let lo = 0;
-  let hi = index.m - 1;
+  let hi = (index ? index.m : steps!.length) - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >>> 1;
-    const c = compareIds(index.stepId(mid), id);
-    if (c === 0) return stepAt(graph, mid);
+    const c = compareIds(index ? index.stepId(mid) : steps![mid]!.id, id);
+    if (c === 0) return index ? stepAt(graph, mid) : steps![mid];
     if (c < 0) lo = mid + 1;
     else hi = mid - 1;
   }

@@ -171,8 +171,9 @@ export interface AttackStep {
 }
 
 /**
- * A step as a rule makes it (RuleContext.step): its number among the steps of one build. Only
- * buildAttackGraph reads it; the step itself is kept as columns until a caller reads it.
+ * A step as a rule makes it (RuleContext.step): its number among the steps of one build. Rules
+ * return the numbers of the steps they made, and buildAttackGraph checks that they account for
+ * every step recorded; the step itself is kept as columns until a caller reads it.
  */
 export type StepRef = number;
 

@@ -74,6 +74,17 @@ describe('attack steps made on demand', () => {
     expect(frozen.steps).toHaveLength(indexGraph(frozen).m);
     expect(frozen.steps[0]).toBe(first);
     expect(frozen.steps).toBe(frozen.steps);
+    expect(() => {
+      (frozen as { steps: unknown }).steps = [];
+    }).toThrow(TypeError);
+    const frozenUnread = Object.freeze(buildAttackGraph(model, catalogue));
+    expect(() => {
+      (frozenUnread as { steps: unknown }).steps = [];
+    }).toThrow(TypeError);
+    expect(frozenUnread.steps).toHaveLength(indexGraph(frozenUnread).m);
+    // a plain graph (JSON) is searched by its own steps, without building an index
+    const plain = JSON.parse(JSON.stringify(assigned)) as AttackGraph;
+    expect(stepById(plain, plain.steps[0]!.id)).toBe(plain.steps[0]);
   });
 
   it('serialises like a plain graph: same keys in the same order, with the steps', () => {

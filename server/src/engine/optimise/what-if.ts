@@ -2,7 +2,8 @@
  * What-if: the attack paths before and after placing some controls, without changing the model.
  */
 import type { Catalogue, ModelDocument } from '../../domain/types';
-import { buildAttackGraph } from '../attack-graph';
+import { buildAttackGraph, stepAt } from '../attack-graph';
+import { indexGraph } from '../graph-index';
 import { compareIds } from '../compare';
 import { findAttackPaths } from '../paths/find-attack-paths';
 import type {
@@ -64,41 +65,66 @@ export function whatIfWithGraph(
   const before = findAttackPaths(beforeGraph, options);
   const after = findAttackPaths(afterGraph, options);
 
-  const nowBlocked = new Map<string, boolean>();
-  afterGraph.steps.forEach((s, i) => {
-    if (s.blocked && !beforeGraph!.steps[i]!.blocked) nowBlocked.set(s.id, true);
-  });
+  // Read through the graphs' indexes: the 225k step objects of a 10k-device graph are not made
+  // (only the few steps whose placement cost is needed).
+  const beforeIndex = indexGraph(beforeGraph);
+  const afterIndex = indexGraph(afterGraph);
+  const nowBlocked = new Set<string>();
+  for (let s = 0; s < afterIndex.m; s++)
+    if (afterIndex.blocked[s] && !beforeIndex.blocked[s]) nowBlocked.add(afterIndex.stepId(s));
 
   const controls = new Map(catalogue.controls.map((c) => [c.id, c]));
-  const types = new Map(afterGraph.nodes.map((x) => [x.id, x.type]));
   const unique = new Map<string, PlacementInput>();
   for (const p of placements) {
     const key = `${p.controlId}\u0000${p.elementId}`;
     if (!unique.has(key) || (p.cost !== undefined && unique.get(key)!.cost === undefined)) unique.set(key, p);
   }
-  const applied: AppliedPlacement[] = [...unique.values()]
-    .sort((a, b) => compareIds(a.controlId, b.controlId) || compareIds(a.elementId, b.elementId))
-    .map((p) => {
+  // Each placement's column in the before graph (absent: already in force there, or it fits no
+  // step), and the steps it would block or reduce there: one pass over the steps.
+  const column = new Map<string, number>();
+  for (let q = 0; q < beforeIndex.placementControlId.length; q++)
+    column.set(`${beforeIndex.placementControlId[q]}\u0000${beforeIndex.placementElementId[q]}`, q);
+  const wanted = new Map<number, { blocks: number[]; reduces: number[] }>();
+  for (const key of unique.keys()) {
+    const q = column.get(key);
+    if (q !== undefined) wanted.set(q, { blocks: [], reduces: [] });
+  }
+  const { stepPlacementStart, stepPlacements, stepReducerStart, stepReducers } = beforeIndex;
+  const addStep = (list: number[] | undefined, s: number) => {
+    if (list && list[list.length - 1] !== s) list.push(s);
+  };
+  for (let s = 0; s < beforeIndex.m; s++) {
+    for (let i = stepPlacementStart[s]!; i < stepPlacementStart[s + 1]!; i++)
+      addStep(wanted.get(stepPlacements[i]!)?.blocks, s);
+    for (let i = stepReducerStart[s]!; i < stepReducerStart[s + 1]!; i++)
+      addStep(wanted.get(stepReducers[i]!)?.reduces, s);
+  }
+  const applied: AppliedPlacement[] = [...unique.entries()]
+    .sort(([, a], [, b]) => compareIds(a.controlId, b.controlId) || compareIds(a.elementId, b.elementId))
+    .map(([key, p]) => {
       let cost = p.cost;
       const blocksStepIds: string[] = [];
       const reducesStepIds: string[] = [];
-      afterGraph.steps.forEach((step, i) => {
-        // The step's blocking list covers every element that can block it (e.g. a receiving interface).
-        const b = step.blockingControls.find((x) => x.controlId === p.controlId && x.elementId === p.elementId);
-        if (b && nowBlocked.has(step.id)) {
-          blocksStepIds.push(step.id);
-          cost ??= b.cost;
-        }
-        const r = step.reducingControls.find((x) => x.controlId === p.controlId && x.elementId === p.elementId);
-        if (r && !step.blocked && step.likelihood < beforeGraph!.steps[i]!.likelihood) {
-          reducesStepIds.push(step.id);
-          cost ??= r.cost;
-        }
-      });
+      const steps = wanted.get(column.get(key) ?? -1);
+      const same = (x: { controlId: string; elementId: string }) =>
+        x.controlId === p.controlId && x.elementId === p.elementId;
+      // The step's blocking list covers every element that can block it (e.g. a receiving interface).
+      for (const s of steps?.blocks ?? []) {
+        const id = afterIndex.stepId(s);
+        if (!nowBlocked.has(id)) continue;
+        blocksStepIds.push(id);
+        cost ??= stepAt(afterGraph, s).blockingControls.find(same)?.cost;
+      }
+      for (const s of steps?.reduces ?? []) {
+        if (afterIndex.blocked[s] || !(afterIndex.likelihood[s]! < beforeIndex.likelihood[s]!)) continue;
+        reducesStepIds.push(afterIndex.stepId(s));
+        cost ??= stepAt(afterGraph, s).reducingControls.find(same)?.cost;
+      }
+      const node = afterIndex.nodeIndex.get(p.elementId);
       return {
         controlId: p.controlId,
         elementId: p.elementId,
-        elementType: types.get(p.elementId)!,
+        elementType: afterIndex.nodeType[node ?? -1]!,
         cost: cost ?? controls.get(p.controlId)!.defaultCost,
         blocksStepIds,
         reducesStepIds,

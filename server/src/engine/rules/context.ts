@@ -72,9 +72,13 @@ interface PlacedControl {
  * RECOVERS, and where its IMPLEMENTED placements come from. Shared by the entry's steps (read-only).
  */
 export interface EntryControls {
-  list: BlockingControl[];
-  reducing: ReducingControl[];
-  other: EffectControl[];
+  /** PREVENTS controls (AttackStep.blockingControls). */
+  blockingControls: BlockingControl[];
+  /** REDUCES controls (AttackStep.reducingControls). */
+  reducingControls: ReducingControl[];
+  /** DETECTS and RECOVERS controls (AttackStep.otherControls). */
+  otherControls: EffectControl[];
+  /** Where its IMPLEMENTED placements were imported from, as step evidence (controlSource). */
   sources: StepEvidence[];
 }
 
@@ -82,11 +86,13 @@ export interface EntryControls {
 interface Template {
   /** All of them, in catalogue order (control id, then effect). */
   all: readonly Applicable[];
+  /** Those whose effect is PREVENTS, REDUCES, or DETECTS/RECOVERS, each in the order of `all`. */
   prevent: readonly Applicable[];
   reduce: readonly Applicable[];
   other: readonly Applicable[];
 }
 
+/** A catalogue control with one of its effects, and its ordinal (position in control-id order). */
 interface Applicable {
   control: Control;
   ordinal: number;
@@ -112,8 +118,9 @@ export interface BlockingEntry {
   factor: number;
   /** What it adds to its steps' evidence (implemented reducers, placement sources). */
   evidence: StepEvidence[];
-  /** Element ordinal and template of an entry without placements (controls made on demand). */
+  /** Element ordinal (element-id order) of a single element's entry, −1 for a combined one. */
   element: number;
+  /** An entry without placements: its template (its controls are made on demand from it). */
   template: Template | null;
   /** A combined entry's parts, when its controls are made on demand (parts without placements). */
   parts: readonly BlockingEntry[] | null;
@@ -121,11 +128,14 @@ export interface BlockingEntry {
   controls: EntryControls | null;
 }
 
-/** Growable flat lists (graph-index PlacementLists). */
+/** Growable flat lists (graph-index PlacementLists): list l is items start[l] .. start[l+1]. */
 interface FlatLists {
   start: number[];
+  /** Placement keys controlOrdinal·E + elementOrdinal (E = the number of elements). */
   keys: number[];
+  /** Cost units of each key. */
   costs: number[];
+  /** Reducing lists: the factor (0 < f < 1) of each key; empty for blocking lists. */
   factors: number[];
 }
 
@@ -141,6 +151,7 @@ export interface StepRecord {
    * graph's own string when there is no qualifier). Whole ids are made on demand.
    */
   tail: string[];
+  /** From- and to-node of each step (positions in the node-id order). */
   from: number[];
   to: number[];
   /** Position of the step's rule in `ruleIds`. */
@@ -155,10 +166,13 @@ export interface StepRecord {
   evidence: number[];
   /** Element ordinal of its controlElementId, −1 for null. */
   controlElement: number[];
+  /** Rule ids in the order of their first step. */
   ruleIds: string[];
+  /** Attack method ids of the catalogue, sorted. */
   methodIds: readonly string[];
   /** Evidence lists, interned by content (read-only, shared by steps). */
   evidenceLists: StepEvidence[][];
+  /** Blocking entries; entry 0 is the empty one (steps nothing can block). */
   entries: BlockingEntry[];
   /** Blocking lists: non-IMPLEMENTED PREVENTS controls as placement keys controlOrdinal·E + elementOrdinal. */
   lists: FlatLists;
@@ -599,7 +613,6 @@ export function buildRuleContext(
 
   /** The shared empty list (read-only, like every list of an entry). */
   const NONE: never[] = [];
-  const orNone = <T>(list: T[]): T[] => (list.length === 0 ? NONE : list);
   const controlsOf = entryControls(elementIds, NONE);
 
   // The entry of each (element, method), 1-based (0: not made yet). A typed array: about a million
@@ -620,7 +633,7 @@ export function buildRuleContext(
     element: -1,
     template: null,
     parts: null,
-    controls: { list: [], reducing: NONE, other: NONE, sources: NONE },
+    controls: { blockingControls: [], reducingControls: NONE, otherControls: NONE, sources: NONE },
   });
   /** Closes list `lists` after its last key: its position. */
   const closeList = (into: FlatLists): number => {
@@ -632,7 +645,7 @@ export function buildRuleContext(
     factor === 1 && controls.sources.length === 0
       ? NONE
       : [
-          ...controls.reducing
+          ...controls.reducingControls
             .filter((r) => r.status === 'IMPLEMENTED')
             .map((r) => ({ property: 'reducedBy', value: `${r.controlId} on ${r.elementId} (×${r.factor})` })),
           ...controls.sources,
@@ -677,39 +690,27 @@ export function buildRuleContext(
         controls: null,
       });
     } else {
-      const eid = elementIds[elementNode] ?? elementId; // the graph's own string
-      const list: BlockingControl[] = [];
-      const reducing: ReducingControl[] = [];
-      const other: EffectControl[] = [];
-      const sources: StepEvidence[] = [];
+      const controls = controlsOf.make(template, elementNode, byControl);
+      // Keys of the controls not in force, in the template's order (which the lists follow).
       let blocked = legacyBlocked;
+      controls.blockingControls.forEach((b, i) => {
+        if (b.status === 'IMPLEMENTED') blocked = true;
+        else {
+          lists.keys.push(template.prevent[i]!.ordinal * n + elementNode);
+          lists.costs.push(b.cost);
+        }
+      });
       let factor = 1;
       let reducerKeys = 0;
-      for (const { control, ordinal, effect } of template.all) {
-        const p = byControl?.get(control.id);
-        const status = p ? p.status : 'CANDIDATE';
-        if (p?.status === 'IMPLEMENTED' && p.source)
-          sources.push({ property: 'controlSource', value: `${control.id} on ${elementId}: ${p.source}` });
-        const cost = p?.cost ?? control.defaultCost;
-        if (effect.effect === 'PREVENTS') {
-          if (status === 'IMPLEMENTED') blocked = true;
-          else {
-            lists.keys.push(ordinal * n + elementNode);
-            lists.costs.push(cost);
-          }
-          list.push(controlsOf.blockingControl(control, ordinal, elementNode, cost, status));
-        } else if (effect.effect === 'REDUCES') {
-          if (status === 'IMPLEMENTED') factor *= effect.factor!;
-          else {
-            reducerLists.keys.push(ordinal * n + elementNode);
-            reducerLists.costs.push(cost);
-            reducerLists.factors.push(effect.factor!);
-            reducerKeys++;
-          }
-          reducing.push({ controlId: control.id, elementId: eid, cost, status, factor: effect.factor! });
-        } else other.push({ controlId: control.id, elementId: eid, cost, status, effect: effect.effect });
-      }
-      const controls = { list, reducing: orNone(reducing), other: orNone(other), sources: orNone(sources) };
+      controls.reducingControls.forEach((r, i) => {
+        if (r.status === 'IMPLEMENTED') factor *= r.factor;
+        else {
+          reducerLists.keys.push(template.reduce[i]!.ordinal * n + elementNode);
+          reducerLists.costs.push(r.cost);
+          reducerLists.factors.push(r.factor);
+          reducerKeys++;
+        }
+      });
       entry = addEntry({
         ordinal: 0,
         list: closeList(lists),
@@ -747,32 +748,14 @@ export function buildRuleContext(
     ];
     // Blocking keys: the parts' lists, each key once, in the parts' order.
     const seenKey = new Set<number>();
-    for (const p of parts) {
-      for (let i = lists.start[p.list]!, end = lists.start[p.list + 1]!; i < end; i++) {
-        const k = lists.keys[i]!;
-        if (seenKey.has(k)) continue;
-        seenKey.add(k);
-        lists.keys.push(k);
-        lists.costs.push(lists.costs[i]!);
-      }
-    }
+    for (const p of parts) appendOnce(lists, p.list, seenKey);
     const list = closeList(lists);
     let entry: BlockingEntry;
     if (parts.every((p) => p.template !== null || p === EMPTY)) {
       // Parts without placements: nothing in force, every reducer a candidate (each placement
       // once, in the parts' order); the controls are made on demand.
       const seenReducer = new Set<number>();
-      for (const p of parts) {
-        if (p.reducer < 0) continue;
-        for (let i = reducerLists.start[p.reducer]!, end = reducerLists.start[p.reducer + 1]!; i < end; i++) {
-          const k = reducerLists.keys[i]!;
-          if (seenReducer.has(k)) continue;
-          seenReducer.add(k);
-          reducerLists.keys.push(k);
-          reducerLists.costs.push(reducerLists.costs[i]!);
-          reducerLists.factors.push(reducerLists.factors[i]!);
-        }
-      }
+      for (const p of parts) if (p.reducer >= 0) appendOnce(reducerLists, p.reducer, seenReducer);
       entry = addEntry({
         ordinal: 0,
         list,
@@ -788,9 +771,9 @@ export function buildRuleContext(
     } else {
       const controls = combineControls(parts.map(controlsOf), NONE);
       // A control reducing on two counts reduces once (its factor, not its square).
-      const factor = controls.reducing.reduce((f, r) => (r.status === 'IMPLEMENTED' ? f * r.factor : f), 1);
+      const factor = controls.reducingControls.reduce((f, r) => (r.status === 'IMPLEMENTED' ? f * r.factor : f), 1);
       let reducer = -1;
-      const candidates = controls.reducing.filter((r) => r.status !== 'IMPLEMENTED');
+      const candidates = controls.reducingControls.filter((r) => r.status !== 'IMPLEMENTED');
       if (candidates.length > 0) {
         for (const r of candidates) {
           reducerLists.keys.push(controlOrdinal.get(r.controlId)! * n + elementOrdinal.get(r.elementId)!);
@@ -931,72 +914,71 @@ export function buildRuleContext(
   };
 }
 
+/** Appends list `l` of `lists` to its end, without the keys in `seen` (which it extends). */
+function appendOnce(lists: FlatLists, l: number, seen: Set<number>): void {
+  for (let i = lists.start[l]!, end = lists.start[l + 1]!; i < end; i++) {
+    const k = lists.keys[i]!;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    lists.keys.push(k);
+    lists.costs.push(lists.costs[i]!);
+    if (lists.factors.length > 0) lists.factors.push(lists.factors[i]!);
+  }
+}
+
 /**
- * The controls of blocking entries, made on demand for entries without placements (every control
- * a candidate at its default cost) and kept on the entry. A function of its own, outside
- * buildRuleContext, so that a graph keeps only what it needs (not the model's indexes).
- * One BlockingControl object per (control, element), whatever the method: its fields do not
- * depend on it.
+ * The controls of blocking entries: `make` lists them from a template, each with its placement's
+ * status and cost (CANDIDATE at its default cost when not placed); the function itself gives an
+ * entry's controls, made on demand for entries without placements and kept on the entry. A
+ * function of its own, outside buildRuleContext, so that a graph keeps only what it needs (not the
+ * model's indexes). One BlockingControl object per (control, element), whatever the method: its
+ * fields do not depend on it.
  */
 function entryControls(
   elementIds: readonly string[],
   NONE: never[],
 ): ((entry: BlockingEntry) => EntryControls) & {
-  blockingControl(
-    control: Control,
-    ordinal: number,
-    elementNode: number,
-    cost: number,
-    status: BlockingControl['status'],
-  ): BlockingControl;
+  make(template: Template, elementNode: number, placed?: ReadonlyMap<string, PlacedControl>): EntryControls;
 } {
   const n = elementIds.length;
   const shared = new Map<number, BlockingControl>();
-  const blockingControl = (
-    control: Control,
-    ordinal: number,
-    elementNode: number,
-    cost: number,
-    status: BlockingControl['status'],
-  ): BlockingControl => {
-    const key = ordinal * n + elementNode;
-    let b = shared.get(key);
-    if (!b) shared.set(key, (b = { controlId: control.id, elementId: elementIds[elementNode]!, cost, status }));
-    return b;
+  const orNone = <T>(list: T[]): T[] => (list.length === 0 ? NONE : list);
+  const make = (template: Template, e: number, placed?: ReadonlyMap<string, PlacedControl>): EntryControls => {
+    const elementId = elementIds[e]!;
+    const blockingControls: BlockingControl[] = [];
+    const reducingControls: ReducingControl[] = [];
+    const otherControls: EffectControl[] = [];
+    const sources: StepEvidence[] = [];
+    for (const { control, ordinal, effect } of template.all) {
+      const p = placed?.get(control.id);
+      const status = p ? p.status : 'CANDIDATE';
+      const cost = p?.cost ?? control.defaultCost;
+      if (p?.status === 'IMPLEMENTED' && p.source)
+        sources.push({ property: 'controlSource', value: `${control.id} on ${elementId}: ${p.source}` });
+      if (effect.effect === 'PREVENTS') {
+        const key = ordinal * n + e;
+        let b = shared.get(key);
+        if (!b) shared.set(key, (b = { controlId: control.id, elementId, cost, status }));
+        blockingControls.push(b);
+      } else if (effect.effect === 'REDUCES')
+        reducingControls.push({ controlId: control.id, elementId, cost, status, factor: effect.factor! });
+      else otherControls.push({ controlId: control.id, elementId, cost, status, effect: effect.effect });
+    }
+    return {
+      blockingControls,
+      reducingControls: orNone(reducingControls),
+      otherControls: orNone(otherControls),
+      sources: orNone(sources),
+    };
   };
   const controlsOf = (entry: BlockingEntry): EntryControls => {
     if (entry.controls) return entry.controls;
-    if (entry.parts) return (entry.controls = combineControls(entry.parts.map(controlsOf), NONE));
-    const t = entry.template!;
-    const e = entry.element;
-    const elementId = elementIds[e]!;
-    entry.controls = {
-      list: t.prevent.map((a) => blockingControl(a.control, a.ordinal, e, a.control.defaultCost, 'CANDIDATE')),
-      reducing:
-        t.reduce.length === 0
-          ? NONE
-          : t.reduce.map((a) => ({
-              controlId: a.control.id,
-              elementId,
-              cost: a.control.defaultCost,
-              status: 'CANDIDATE' as const,
-              factor: a.effect.factor!,
-            })),
-      other:
-        t.other.length === 0
-          ? NONE
-          : t.other.map((a) => ({
-              controlId: a.control.id,
-              elementId,
-              cost: a.control.defaultCost,
-              status: 'CANDIDATE' as const,
-              effect: a.effect.effect as EffectControl['effect'],
-            })),
-      sources: NONE,
-    };
+    entry.controls = entry.parts
+      ? combineControls(entry.parts.map(controlsOf), NONE)
+      : make(entry.template!, entry.element);
     return entry.controls;
   };
-  return Object.assign(controlsOf, { blockingControl });
+  return Object.assign(controlsOf, { make });
 }
 
 /**
@@ -1016,9 +998,9 @@ function combineControls(parts: readonly EntryControls[], NONE: never[]): EntryC
   };
   const orNone = <T>(list: T[]): T[] => (list.length === 0 ? NONE : list);
   return {
-    list: once(parts.flatMap((c) => c.list)),
-    reducing: orNone(once(parts.flatMap((c) => c.reducing))),
-    other: orNone(once(parts.flatMap((c) => c.other))),
+    blockingControls: once(parts.flatMap((c) => c.blockingControls)),
+    reducingControls: orNone(once(parts.flatMap((c) => c.reducingControls))),
+    otherControls: orNone(once(parts.flatMap((c) => c.otherControls))),
     sources: orNone([...new Map(parts.flatMap((c) => c.sources).map((e) => [e.value, e])).values()]),
   };
 }

@@ -56,7 +56,7 @@ export interface IndexedModel {
   factEvidence: FactEvidenceIndex;
 }
 
-/** What a rule proposes; the context turns it into an {@link AttackStep}. */
+/** What a rule proposes; the context records it as a step (columns, rules/context.ts StepRecord). */
 export interface StepDraft {
   /** Node ids (see AttackGraphNode: element id or elementId#CAPABILITY). */
   from: string;
@@ -86,8 +86,9 @@ export interface RuleContext {
    */
   method(id: string): AttackMethod;
   /**
-   * Records the step: synthetic id, clamped likelihood, blocking entry and evidence, as columns
-   * (rules/context.ts StepRecord). Returns its number in this build.
+   * Records the step as columns (rules/context.ts StepRecord): its nodes, clamped likelihood,
+   * blocking entry and interned evidence, and the tail of its synthetic id (the whole id is made
+   * when asked for). Returns its number in this build.
    */
   step(rule: AttackRule, draft: StepDraft): StepRef;
   /** Whether the graph has this node. */
