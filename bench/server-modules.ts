@@ -3,8 +3,9 @@
  * Docker image run; rebuilt with `npm run build -w server` when older than server/src), or its
  * TypeScript sources through tsx (`--from-source`, and the smoke runs of `npm test`). The two
  * differ in speed: tsx keeps every function's name with a helper call where the function is
- * created, which the engine's inner loops pay for (measured 2026-12-03: the 10k-device cold
- * projection 2.45–2.50 s built against 2.76–3.18 s from source, the same machine and minutes).
+ * created, which the engine's inner loops pay for (measured 2026-12-03 with a script timing the
+ * services' 10k-device cold projection, four runs each way in the same minutes: 2.45–2.50 s
+ * built against 2.76–3.18 s from source).
  * Types always come from the sources.
  */
 import { spawnSync } from 'node:child_process';

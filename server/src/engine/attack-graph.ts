@@ -123,7 +123,7 @@ export function buildAttackGraph(
     stepReducerList[s] = entry.reducer;
     columns.rule[s] = record.rule[i]!;
     columns.method[s] = record.method[i]!;
-    columns.entry[s] = entry.ordinal;
+    columns.entry[s] = record.entry[i]!;
     columns.evidence[s] = record.evidence[i]!;
     columns.controlElement[s] = record.controlElement[i]!;
     stepTail.push(record.tail[i]!);
