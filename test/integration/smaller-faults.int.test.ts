@@ -186,6 +186,37 @@ describe('a malformed stored element', () => {
     expect(e.message).toContain(device.id);
     expect(e.message).toContain('riskClass');
   });
+
+  it('with a property the schema does not have is a BAD_STORED_DATA error naming it (the load reads properties by name)', async () => {
+    const id = h.uniqueModelId('corrupt-extra');
+    await h.gqlOk(`mutation($d: JSON!, $t: ID) { importModel(document: $d, targetModelId: $t) { id } }`, {
+      d: DEMO,
+      t: id,
+    });
+    const iface = DEMO.interfaces[2]!;
+    await h.db.driver.executeQuery(
+      `MATCH (i:Interface {modelId: $m, id: $i}) SET i.colour = 'red'
+       WITH i MATCH (t:ThreatModel {id: $m}) SET t.version = t.version + 1`,
+      { m: id, i: iface.id },
+    );
+    const r = await h.gql<{ model: { interfaces: unknown } | null }>(
+      `query($m: ID!) { model(id: $m) { interfaces { nodes { id } } } }`,
+      { m: id },
+    );
+    const e = r.errors![0] as Err;
+    expect(e.extensions).toMatchObject({ code: 'BAD_STORED_DATA', elementId: iface.id });
+    expect(e.message).toContain('colour');
+    // removed again, the model loads with every interface and its fields as imported
+    await h.db.driver.executeQuery(
+      `MATCH (i:Interface {modelId: $m, id: $i}) REMOVE i.colour
+       WITH i MATCH (t:ThreatModel {id: $m}) SET t.version = t.version + 1`,
+      { m: id, i: iface.id },
+    );
+    const back = await h.gqlOk<{ exportModel: { interfaces: unknown[] } }>(`query($m: ID!) { exportModel(id: $m) }`, {
+      m: id,
+    });
+    expect(back.exportModel.interfaces).toHaveLength(DEMO.interfaces.length);
+  });
 });
 
 describe('lone surrogates', () => {

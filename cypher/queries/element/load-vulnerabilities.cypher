@@ -1,6 +1,11 @@
 // load-vulnerabilities: the model's vulnerabilities with the device or interface they affect.
-// params: $modelId
-// returns: vulnerability
+// Read as value lists (ModelRepository.load, mappers.elementsFromValues): `values` holds the
+// properties named in $keys (mappers.storedProperties), in that order; `otherProperties` the
+// [name, value] pairs of any other property but modelId (none, unless a node was edited by hand).
+// params: $modelId, $keys
+// returns: values, otherProperties, elementId
 MATCH (n:Vulnerability {modelId: $modelId})-[:AFFECTS]->(e:ModelElement)
-RETURN n {.*, elementId: e.id} AS vulnerability
+RETURN [k IN $keys | n[k]] AS values,
+       [k IN keys(n) WHERE k <> 'modelId' AND NOT k IN $keys | [k, n[k]]] AS otherProperties,
+       e.id AS elementId
 ORDER BY n.id

@@ -73,13 +73,30 @@ const PATTERN_HINTS: Record<string, string> = {
 const DEVICE_WITHOUT_ZONE = 'a device needs at least one zone; list the network segment(s) it sits in';
 
 let compiled: ValidateFunction | undefined;
+let parsedSchema: { $defs: Record<string, { properties?: Record<string, unknown> }> } | undefined;
+
+function exchangeSchema(): NonNullable<typeof parsedSchema> {
+  return (parsedSchema ??= JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as NonNullable<typeof parsedSchema>);
+}
 
 function schemaValidator(): ValidateFunction {
-  if (!compiled) {
-    const schema = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as object;
-    compiled = new Ajv2020({ allErrors: true, strict: true }).compile(schema);
-  }
+  if (!compiled) compiled = new Ajv2020({ allErrors: true, strict: true }).compile(exchangeSchema());
   return compiled;
+}
+
+/** The element kinds of the exchange schema ($defs names) whose fields {@link elementFields} lists. */
+export type ElementDefinition =
+  'Zone' | 'Device' | 'Interface' | 'Channel' | 'Asset' | 'Vulnerability' | 'ControlPlacement';
+
+/**
+ * The fields an element of this kind may have, in the published schema's order
+ * (seeds/model.schema.json `$defs`; the schema is closed, so no other field is valid).
+ * Throws Error if the schema has no such definition (a programming error, not bad input).
+ */
+export function elementFields(definition: ElementDefinition): readonly string[] {
+  const properties = exchangeSchema().$defs[definition]?.properties;
+  if (!properties) throw new Error(`the exchange schema has no element definition '${definition}'`);
+  return Object.keys(properties);
 }
 
 /** JSON pointer "/devices/3/zoneIds/0" → "devices[3].zoneIds[0]". */

@@ -16,6 +16,8 @@ import type {
   Vulnerability,
   Zone,
 } from '../domain/types';
+import { elementFields, type ElementDefinition } from '../domain/model-document';
+import type { ValueRows } from './database';
 
 /** Drops null/undefined values and the bookkeeping `modelId` property. */
 export function compact<T>(row: Record<string, unknown>): T {
@@ -44,6 +46,83 @@ const NESTED_FIELDS = {
   placement: ['source'],
 } as const;
 
+/**
+ * The element kinds stored as `.*`-style nodes (zones are read by an explicit property list of
+ * their own, cypher/queries/element/load-zones.cypher), with their exchange-schema definition and
+ * the fields stored as relationships, in the columns the load query returns them.
+ */
+const STORED_KINDS = {
+  device: { definition: 'Device', relationshipFields: ['zoneIds'] },
+  interface: { definition: 'Interface', relationshipFields: ['deviceId', 'exposedToZoneIds'] },
+  channel: {
+    definition: 'Channel',
+    relationshipFields: ['fromDeviceId', 'toDeviceId', 'fromInterfaceId', 'toInterfaceId', 'zoneIds'],
+  },
+  asset: { definition: 'Asset', relationshipFields: ['deviceId'] },
+  vulnerability: { definition: 'Vulnerability', relationshipFields: ['elementId'] },
+  placement: { definition: 'ControlPlacement', relationshipFields: ['elementId'] },
+} as const satisfies Record<string, { definition: ElementDefinition; relationshipFields: readonly string[] }>;
+
+/** An element kind the model load reads as value lists ({@link elementsFromValues}). */
+export type StoredKind = keyof typeof STORED_KINDS;
+
+const storedPropertyCache = new Map<StoredKind, readonly string[]>();
+
+/**
+ * The node properties an element of `kind` may have: its exchange-schema fields (elementFields)
+ * without those stored as relationships, each nested field as `<field>Json`, in schema order. The
+ * load queries read exactly these (`$keys` of cypher/queries/element/load-*.cypher) and report any
+ * other property apart (`otherProperties`).
+ */
+export function storedProperties(kind: StoredKind): readonly string[] {
+  let keys = storedPropertyCache.get(kind);
+  if (!keys) {
+    const { definition, relationshipFields } = STORED_KINDS[kind];
+    const nested: readonly string[] = (NESTED_FIELDS as Record<string, readonly string[]>)[kind] ?? [];
+    keys = elementFields(definition)
+      .filter((f) => !(relationshipFields as readonly string[]).includes(f))
+      .map((f) => (nested.includes(f) ? `${f}Json` : f));
+    storedPropertyCache.set(kind, keys);
+  }
+  return keys;
+}
+
+/**
+ * Elements of `kind` from the rows of its load query (cypher/queries/element/load-*.cypher, run
+ * with `keys` = storedProperties(kind)): column `values` holds the node's properties in `keys`
+ * order, `otherProperties` the [name, value] pairs of any property outside them (a hand-edited
+ * node: kept, so that checkStoredDocument names it as BAD_STORED_DATA instead of the load dropping
+ * it), and one column per relationship-backed field. Null values stay absent, as with `compact`;
+ * nested fields are parsed (`deviceFromRow` and the like). Throws Error if the query lacks a column.
+ */
+export function elementsFromValues<T>(kind: StoredKind, keys: readonly string[], result: ValueRows): T[] {
+  const { relationshipFields } = STORED_KINDS[kind];
+  if (result.rows.length === 0) return [];
+  const column = (name: string): number => {
+    const i = result.columns.indexOf(name);
+    if (i < 0) throw new Error(`the ${kind} load query returns no column '${name}'`);
+    return i;
+  };
+  const valuesAt = column('values');
+  const othersAt = column('otherProperties');
+  const fieldsAt = relationshipFields.map(column);
+  const nested: readonly string[] = (NESTED_FIELDS as Record<string, readonly string[]>)[kind] ?? [];
+  return result.rows.map((row) => {
+    const out: Record<string, unknown> = {};
+    const values = row[valuesAt] as unknown[];
+    for (let i = 0; i < keys.length; i++) {
+      const v = values[i];
+      if (v !== null && v !== undefined) out[keys[i]!] = v;
+    }
+    for (const [k, v] of row[othersAt] as [string, unknown][]) if (v !== null) out[k] = v;
+    for (let i = 0; i < fieldsAt.length; i++) {
+      const v = row[fieldsAt[i]!];
+      if (v !== null && v !== undefined) out[relationshipFields[i]!] = v;
+    }
+    return nested.length > 0 ? decodeNested(out as T, nested) : (out as T);
+  });
+}
+
 /** Replaces each nested field of `p` by its JSON text under `<field>Json` (absent stays absent). */
 function encodeNested(p: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> {
   for (const f of fields) {
@@ -55,7 +134,7 @@ function encodeNested(p: Record<string, unknown>, fields: readonly string[]): Re
 }
 
 /**
- * The inverse of encodeNested on a loaded row: `<field>Json` parsed back to `<field>`. Text that
+ * The inverse of encodeNested on a loaded element: `<field>Json` parsed back to `<field>`. Text that
  * does not parse is kept as the string itself, so the stored-document check reports the property
  * (BAD_STORED_DATA) instead of the load crashing.
  */
@@ -74,43 +153,40 @@ function decodeNested<T>(row: T, fields: readonly string[]): T {
   return row;
 }
 
-/** A loaded device row with its nested fields (components, evidence) parsed. */
-export const deviceFromRow = <T>(row: T): T => decodeNested(row, NESTED_FIELDS.device);
-/** A loaded vulnerability row with its `source` parsed. */
-export const vulnerabilityFromRow = <T>(row: T): T => decodeNested(row, NESTED_FIELDS.vulnerability);
-/** A loaded control placement row with its `source` parsed. */
-export const placementFromRow = <T>(row: T): T => decodeNested(row, NESTED_FIELDS.placement);
-
 export const zoneParams = (z: Zone) => ({ id: z.id, props: props(z, []) });
 export const deviceParams = (d: Device) => ({
   id: d.id,
-  props: encodeNested(props(d, ['zoneIds']), NESTED_FIELDS.device),
+  props: encodeNested(props(d, STORED_KINDS.device.relationshipFields), NESTED_FIELDS.device),
   zoneIds: d.zoneIds,
 });
 export const interfaceParams = (i: Interface) => ({
   id: i.id,
-  props: props(i, ['deviceId', 'exposedToZoneIds']),
+  props: props(i, STORED_KINDS.interface.relationshipFields),
   deviceId: i.deviceId,
   exposedToZoneIds: i.exposedToZoneIds,
 });
 export const channelParams = (c: Channel) => ({
   id: c.id,
-  props: props(c, ['fromDeviceId', 'toDeviceId', 'fromInterfaceId', 'toInterfaceId', 'zoneIds']),
+  props: props(c, STORED_KINDS.channel.relationshipFields),
   fromDeviceId: c.fromDeviceId,
   toDeviceId: c.toDeviceId,
   fromInterfaceId: c.fromInterfaceId ?? null,
   toInterfaceId: c.toInterfaceId ?? null,
   zoneIds: c.zoneIds,
 });
-export const assetParams = (a: Asset) => ({ id: a.id, props: props(a, ['deviceId']), deviceId: a.deviceId });
+export const assetParams = (a: Asset) => ({
+  id: a.id,
+  props: props(a, STORED_KINDS.asset.relationshipFields),
+  deviceId: a.deviceId,
+});
 export const vulnerabilityParams = (v: Vulnerability) => ({
   id: v.id,
-  props: encodeNested(props(v, ['elementId']), NESTED_FIELDS.vulnerability),
+  props: encodeNested(props(v, STORED_KINDS.vulnerability.relationshipFields), NESTED_FIELDS.vulnerability),
   elementId: v.elementId,
 });
 export const placementParams = (p: ControlPlacement) => ({
   id: p.id,
-  props: encodeNested(props(p, ['elementId']), NESTED_FIELDS.placement),
+  props: encodeNested(props(p, STORED_KINDS.placement.relationshipFields), NESTED_FIELDS.placement),
   elementId: p.elementId,
 });
 
