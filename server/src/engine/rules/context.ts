@@ -870,12 +870,18 @@ export function buildRuleContext(
       let from = lastFrom;
       if (d.from !== lastFromId) {
         from = nodeIndex.get(d.from);
-        if (from !== undefined) (lastFromId = d.from), (lastFrom = from);
+        if (from !== undefined) {
+          lastFromId = d.from;
+          lastFrom = from;
+        }
       }
       let to = lastTo;
       if (d.to !== lastToId) {
         to = nodeIndex.get(d.to);
-        if (to !== undefined) (lastToId = d.to), (lastTo = to);
+        if (to !== undefined) {
+          lastToId = d.to;
+          lastTo = to;
+        }
       }
       const ce = d.controlElementId;
       const ceNode = ce === null ? -1 : elementOrdinal.get(ce);
