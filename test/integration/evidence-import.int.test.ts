@@ -176,6 +176,17 @@ describe('evidence imports (GraphQL)', () => {
       `mutation($m: ID!, $d: JSON!) { commitCycloneDxImport(modelId: $m, deviceId: "pump-a", document: $d) { modelVersion } }`,
       { m, d: sampleVex() },
     );
+    // the same VEX again changes nothing: its vulnerabilities as stored (loaded back from Neo4j)
+    // compare equal to those the file makes, whatever the order of their fields
+    const again = await h.gqlOk<{ previewCycloneDxImport: { vulnerabilities: { action: string }[] } }>(
+      `query($m: ID!, $d: JSON!) { previewCycloneDxImport(modelId: $m, deviceId: "pump-a", document: $d) {
+        vulnerabilities { action } } }`,
+      { m, d: sampleVex() },
+    );
+    expect(again.previewCycloneDxImport.vulnerabilities.map((v) => v.action)).toEqual(
+      again.previewCycloneDxImport.vulnerabilities.map(() => 'UNCHANGED'),
+    );
+    expect(again.previewCycloneDxImport.vulnerabilities.length).toBeGreaterThan(0);
     const out = await h.services.models.exportModel(m);
     expect(out.devices.find((d) => d.id === 'pump-a')!.components).toHaveLength(3);
     expect(out.vulnerabilities.map((v) => `${v.cveId} ${v.status} ${v.source?.kind}`).sort()).toEqual([

@@ -768,6 +768,22 @@ export function canonicalEvidence(e: EvidenceSource): EvidenceSource {
 }
 
 /**
+ * A vulnerability as {@link canonicalModelDocument} writes it (fields in a fixed order, absent
+ * optional fields absent, its source canonical): two vulnerabilities are the same exactly when
+ * their canonical JSON texts are equal, whichever way each was made (read back from Neo4j, or
+ * built by an importer).
+ */
+export function canonicalVulnerability(v: Vulnerability): Vulnerability {
+  const out = withOptional(
+    { id: v.id, cveId: v.cveId, cvssVector: v.cvssVector, elementId: v.elementId } as Vulnerability,
+    v,
+    ['description', 'status', 'remediation'],
+  );
+  if (v.source !== undefined) out.source = canonicalEvidence(v.source);
+  return out;
+}
+
+/**
  * The canonical form of a document, for deterministic export and for comparing two documents
  * with deep equality (export → import → export is the identity).
  *
@@ -841,15 +857,7 @@ export function canonicalModelDocument(doc: ModelDocument): ModelDocument {
         'disclosureRecords',
       ]),
     ),
-    vulnerabilities: sortById(doc.vulnerabilities).map((v) => {
-      const out = withOptional(
-        { id: v.id, cveId: v.cveId, cvssVector: v.cvssVector, elementId: v.elementId } as Vulnerability,
-        v,
-        ['description', 'status', 'remediation'],
-      );
-      if (v.source !== undefined) out.source = canonicalEvidence(v.source);
-      return out;
-    }),
+    vulnerabilities: sortById(doc.vulnerabilities).map(canonicalVulnerability),
     controlPlacements: sortById(doc.controlPlacements).map((p) => {
       const out = withOptional(
         { id: p.id, controlId: p.controlId, elementId: p.elementId, status: p.status } as ControlPlacement,
