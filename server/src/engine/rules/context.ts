@@ -842,11 +842,6 @@ export function buildRuleContext(
   // Steps come rule by rule: the last rule's ordinal saves a lookup per step.
   let lastRule: AttackRule | null = null;
   let lastRuleOrdinal = -1;
-  // The last step's ends (see step).
-  let lastFromId: string | null = null;
-  let lastFrom: number | undefined;
-  let lastToId: string | null = null;
-  let lastTo: number | undefined;
   const ctx: RuleContext = {
     model: indexed,
     method,
@@ -865,24 +860,8 @@ export function buildRuleContext(
       return out;
     },
     step(rule: AttackRule, d: StepDraft): StepRef {
-      // Rules make their steps element by element, so consecutive steps often share an end: the
-      // same string object compares in one instruction, a lookup in 100k ids costs a cache miss.
-      let from = lastFrom;
-      if (d.from !== lastFromId) {
-        from = nodeIndex.get(d.from);
-        if (from !== undefined) {
-          lastFromId = d.from;
-          lastFrom = from;
-        }
-      }
-      let to = lastTo;
-      if (d.to !== lastToId) {
-        to = nodeIndex.get(d.to);
-        if (to !== undefined) {
-          lastToId = d.to;
-          lastTo = to;
-        }
-      }
+      const from = nodeIndex.get(d.from);
+      const to = nodeIndex.get(d.to);
       const ce = d.controlElementId;
       const ceNode = ce === null ? -1 : elementOrdinal.get(ce);
       if (from === undefined || to === undefined || ceNode === undefined) {
