@@ -768,12 +768,10 @@ export function canonicalEvidence(e: EvidenceSource): EvidenceSource {
 }
 
 /**
- * A vulnerability as {@link canonicalModelDocument} writes it (fields in a fixed order, absent
- * optional fields absent, its source canonical): two vulnerabilities are the same exactly when
- * their canonical JSON texts are equal, whichever way each was made (read back from Neo4j, or
- * built by an importer).
+ * A vulnerability as {@link canonicalModelDocument} writes it: fields in a fixed order, absent
+ * optional fields absent, its source canonical.
  */
-export function canonicalVulnerability(v: Vulnerability): Vulnerability {
+function canonicalVulnerability(v: Vulnerability): Vulnerability {
   const out = withOptional(
     { id: v.id, cveId: v.cveId, cvssVector: v.cvssVector, elementId: v.elementId } as Vulnerability,
     v,
@@ -781,6 +779,14 @@ export function canonicalVulnerability(v: Vulnerability): Vulnerability {
   );
   if (v.source !== undefined) out.source = canonicalEvidence(v.source);
   return out;
+}
+
+/**
+ * True when `a` and `b` are the same vulnerability field for field, whatever the order of their
+ * keys (a stored one comes in load order, an importer's in its own): their canonical forms match.
+ */
+export function sameVulnerability(a: Vulnerability, b: Vulnerability): boolean {
+  return JSON.stringify(canonicalVulnerability(a)) === JSON.stringify(canonicalVulnerability(b));
 }
 
 /**

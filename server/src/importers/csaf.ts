@@ -32,7 +32,7 @@
  */
 import { placementMisfit, elementFacts } from '../domain/applicability';
 import { ValidationError, type FieldIssue } from '../domain/errors';
-import { validateModelDocument } from '../domain/model-document';
+import { sameVulnerability, validateModelDocument } from '../domain/model-document';
 import type {
   Catalogue,
   ControlPlacement,
@@ -821,8 +821,7 @@ export function previewCsafImport(
         ...(remediation !== undefined ? { remediation } : {}),
         source,
       };
-      const same =
-        before !== undefined && JSON.stringify(canonicalVuln(before)) === JSON.stringify(canonicalVuln(vulnerability));
+      const same = before !== undefined && sameVulnerability(before, vulnerability);
       changes.push({
         id: `vuln:${m.deviceId}:${v.cve}`,
         action: before === undefined ? 'ADD' : same ? 'UNCHANGED' : 'UPDATE',
@@ -916,19 +915,6 @@ function statusWord(v: CsafVulnerability, productId: string): string {
   const why = v.justifications.get(productId);
   return why ? `${word} (${why.join('; ')})` : word;
 }
-
-const canonicalVuln = (v: Vulnerability) => [
-  v.id,
-  v.cveId,
-  v.cvssVector,
-  v.elementId,
-  v.description ?? null,
-  v.status ?? null,
-  v.remediation ?? null,
-  v.source
-    ? [v.source.kind, v.source.document, v.source.reference ?? null, v.source.detail ?? null, v.source.sha256 ?? null]
-    : null,
-];
 
 /** Options of {@link applyCsafImport}. */
 export interface CsafApplyOptions {

@@ -27,7 +27,7 @@ import { dirname, join } from 'node:path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { ValidationError, type FieldIssue } from '../domain/errors';
-import { canonicalVulnerability, validateModelDocument } from '../domain/model-document';
+import { sameVulnerability, validateModelDocument } from '../domain/model-document';
 import type {
   Catalogue,
   DeviceComponent,
@@ -491,10 +491,7 @@ export function previewCycloneDxImport(
       ...(remediation.length > 0 ? { remediation: clip(remediation.join('\n\n')) } : {}),
       source,
     };
-    // compared in canonical form: the stored one's fields come in the order the load reads them
-    const same =
-      before !== undefined &&
-      JSON.stringify(canonicalVulnerability(before)) === JSON.stringify(canonicalVulnerability(vulnerability));
+    const same = before !== undefined && sameVulnerability(before, vulnerability);
     changes.set(id, {
       id,
       action: before === undefined ? 'ADD' : same ? 'UNCHANGED' : 'UPDATE',
