@@ -161,20 +161,30 @@ describe('several mutations in one request', () => {
 });
 
 describe('a malformed stored element', () => {
-  it('is a BAD_STORED_DATA error naming the element and property, not a blank model', async () => {
-    const id = h.uniqueModelId('corrupt');
+  /** The demo hospital imported under a fresh id. */
+  const importDemo = async (prefix: string): Promise<string> => {
+    const id = h.uniqueModelId(prefix);
     await h.gqlOk(`mutation($d: JSON!, $t: ID) { importModel(document: $d, targetModelId: $t) { id } }`, {
       d: DEMO,
       t: id,
     });
-    const device = DEMO.devices[4]!;
-    // a hand edit of the database: a risk class that does not exist, and a version bump so the
-    // server reads the model again
-    await h.db.driver.executeQuery(
-      `MATCH (d:Device {modelId: $m, id: $d}) SET d.riskClass = 'Z'
-       WITH d MATCH (t:ThreatModel {id: $m}) SET t.version = t.version + 1`,
-      { m: id, d: device.id },
+    return id;
+  };
+  /**
+   * A hand edit of the database: `change` (Cypher on `n`) on one element of `label`, and a version
+   * bump so that the server reads the model again.
+   */
+  const handEdit = (modelId: string, label: string, elementId: string, change: string) =>
+    h.db.driver.executeQuery(
+      `MATCH (n:${label} {modelId: $m, id: $e}) ${change}
+       WITH n MATCH (t:ThreatModel {id: $m}) SET t.version = t.version + 1`,
+      { m: modelId, e: elementId },
     );
+
+  it('is a BAD_STORED_DATA error naming the element and property, not a blank model', async () => {
+    const id = await importDemo('corrupt');
+    const device = DEMO.devices[4]!;
+    await handEdit(id, 'Device', device.id, `SET n.riskClass = 'Z'`); // a risk class that does not exist
     const r = await h.gql<{ model: { id: string; name: string; devices: unknown } | null }>(
       `query($m: ID!) { model(id: $m) { id name devices { nodes { id riskClass } } } }`,
       { m: id },
@@ -188,17 +198,9 @@ describe('a malformed stored element', () => {
   });
 
   it('with a property the schema does not have is a BAD_STORED_DATA error naming it (the load reads properties by name)', async () => {
-    const id = h.uniqueModelId('corrupt-extra');
-    await h.gqlOk(`mutation($d: JSON!, $t: ID) { importModel(document: $d, targetModelId: $t) { id } }`, {
-      d: DEMO,
-      t: id,
-    });
+    const id = await importDemo('corrupt-extra');
     const iface = DEMO.interfaces[2]!;
-    await h.db.driver.executeQuery(
-      `MATCH (i:Interface {modelId: $m, id: $i}) SET i.colour = 'red'
-       WITH i MATCH (t:ThreatModel {id: $m}) SET t.version = t.version + 1`,
-      { m: id, i: iface.id },
-    );
+    await handEdit(id, 'Interface', iface.id, `SET n.colour = 'red'`);
     const r = await h.gql<{ model: { interfaces: unknown } | null }>(
       `query($m: ID!) { model(id: $m) { interfaces { nodes { id } } } }`,
       { m: id },
@@ -206,16 +208,16 @@ describe('a malformed stored element', () => {
     const e = r.errors![0] as Err;
     expect(e.extensions).toMatchObject({ code: 'BAD_STORED_DATA', elementId: iface.id });
     expect(e.message).toContain('colour');
-    // removed again, the model loads with every interface and its fields as imported
-    await h.db.driver.executeQuery(
-      `MATCH (i:Interface {modelId: $m, id: $i}) REMOVE i.colour
-       WITH i MATCH (t:ThreatModel {id: $m}) SET t.version = t.version + 1`,
-      { m: id, i: iface.id },
+    // removed again, the model loads with every interface, and that one as it was imported
+    await handEdit(id, 'Interface', iface.id, 'REMOVE n.colour');
+    const back = await h.gqlOk<{ exportModel: { interfaces: { id: string; name: string; kind: string }[] } }>(
+      `query($m: ID!) { exportModel(id: $m) }`,
+      { m: id },
     );
-    const back = await h.gqlOk<{ exportModel: { interfaces: unknown[] } }>(`query($m: ID!) { exportModel(id: $m) }`, {
-      m: id,
-    });
     expect(back.exportModel.interfaces).toHaveLength(DEMO.interfaces.length);
+    const edited = back.exportModel.interfaces.find((i) => i.id === iface.id)!;
+    expect(edited).toMatchObject({ name: iface.name, kind: iface.kind, deviceId: iface.deviceId });
+    expect(edited).not.toHaveProperty('colour');
   });
 });
 
