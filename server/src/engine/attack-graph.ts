@@ -204,17 +204,14 @@ function rankWithAt(ids: readonly string[]): Int32Array {
   return rank;
 }
 
-/**
- * Code-unit order of `a + '@'` and `b + '@'`, without making them (sign only). It differs from the
- * order of `a` and `b` only when one is a prefix of the other: the engine's native comparison
- * decides every other pair.
- */
+/** Code-unit order of `a + '@'` and `b + '@'`, without making them. */
 function compareWithAt(a: string, b: string): number {
-  if (a === b) return 0;
-  if (a.length < b.length ? b.startsWith(a) : a.startsWith(b)) {
-    return a.length < b.length ? 64 - b.charCodeAt(a.length) : a.charCodeAt(b.length) - 64;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const d = a.charCodeAt(i) - b.charCodeAt(i);
+    if (d !== 0) return d;
   }
-  return a < b ? -1 : 1;
+  return (a.length > n ? a.charCodeAt(n) : 64) - (b.length > n ? b.charCodeAt(n) : 64);
 }
 
 /**
