@@ -59,6 +59,33 @@ describe('EnginePool', () => {
     expect(pool.stats().threads).toBe(0);
   });
 
+  it('keeps one thread, with its cached graphs, when the others stop for idleness', async () => {
+    pool = new EnginePool({ workers: 2, maxQueue: 4, perPrincipal: 2, perPrincipalQueue: 4, idleTimeoutMs: 200 });
+    const opts = { principalKey: 'a', deadlineMs: 60000 };
+    // two tasks at once: two threads, each builds (and keeps) the graph of its task
+    await Promise.all([
+      pool.run('graphSummary', [], ref('kept-1'), opts),
+      pool.run('graphSummary', [], ref('kept-2'), opts),
+    ]);
+    expect(pool.stats().threads).toBe(2);
+    await until(() => pool.stats().threads === 1); // the second thread stops; the first stays
+    await new Promise((r) => setTimeout(r, 400)); // past another idle timeout: still one
+    expect(pool.stats().threads).toBe(1);
+    // the remaining thread still has one of the graphs: asked for both, at most one is rebuilt
+    let builds = 0;
+    const counted = (key: string) => ({
+      key,
+      build: async () => {
+        builds++;
+        return { document: small, catalogue };
+      },
+    });
+    await pool.run('graphSummary', [], counted('kept-1'), opts);
+    await pool.run('graphSummary', [], counted('kept-2'), opts);
+    expect(builds).toBeLessThan(2);
+    await pool.close();
+  });
+
   it('runs engine calls in a worker with the same answers as in-process', async () => {
     pool = new EnginePool({ workers: 1, maxQueue: 4, perPrincipal: 1, perPrincipalQueue: 4 });
     const graph = buildAttackGraph(small, catalogue);

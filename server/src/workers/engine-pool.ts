@@ -46,6 +46,8 @@ export interface EnginePoolOptions {
   perPrincipal: number;
   /** Further tasks of one principal that may wait; beyond: RATE_LIMITED. */
   perPrincipalQueue: number;
+  /** How long a thread beyond the first may stay idle before it stops, ms (default 60,000). */
+  idleTimeoutMs?: number;
 }
 
 /** Who runs a task, how long it may take, and what cancels it. */
@@ -66,7 +68,7 @@ export interface EnginePoolStats {
   cancelled: number;
   timedOut: number;
   refused: number;
-  /** Worker threads started (running or idle; piscina stops idle ones after a minute). */
+  /** Worker threads started (running or idle; piscina stops idle ones after a minute, all but one). */
   threads: number;
 }
 
@@ -131,9 +133,13 @@ export class EnginePool {
     if (this.closed) throw new ServiceUnavailableError('the analysis pool is shut down');
     this.piscina ??= new Piscina<EngineTask, TaskOutcome>({
       filename: workerFilename(),
-      minThreads: 0,
+      // One thread stays up once the pool has started (the server starts it before it listens,
+      // main.ts): the next analysis after a quiet spell neither waits for a thread to load the
+      // engine (0.2–0.3 s) nor loses that thread's cached graphs. Further threads stop after a
+      // minute idle.
+      minThreads: 1,
       maxThreads: this.options.workers,
-      idleTimeout: 60_000,
+      idleTimeout: this.options.idleTimeoutMs ?? 60_000,
       // the scheduler below admits at most `workers` tasks: piscina's own queue only holds a task
       // while a terminated thread is being replaced
       maxQueue: this.options.workers * 2,
