@@ -92,8 +92,9 @@ async function main(): Promise<void> {
     ...(auth.adminPassword ? { adminPassword: auth.adminPassword } : {}),
   });
 
-  // An analysis thread with the engine loaded before the first request (EnginePool keeps one up).
-  await services.analysis.warmUp();
+  // An analysis thread with the engine loaded before the first request (EnginePool keeps one up);
+  // an installation whose worker cannot load the engine stops here, with the reason.
+  await services.analysis.start();
 
   const webDist = config.webDist ?? path.resolve(__dirname, '..', '..', 'web', 'dist');
   const { httpServer, stop } = await createServer({

@@ -5,6 +5,9 @@
  * miss), and the scheduler's limits hold: per-caller concurrency, the global queue, the hard
  * deadline and cancellation by AbortSignal.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { loadBundledCatalogue } from '../../server/src/domain/catalogue';
 import {
   CancelledError,
@@ -59,31 +62,49 @@ describe('EnginePool', () => {
     expect(pool.stats().threads).toBe(0);
   });
 
-  it('keeps one thread, with its cached graphs, when the others stop for idleness', async () => {
-    pool = new EnginePool({ workers: 2, maxQueue: 4, perPrincipal: 2, perPrincipalQueue: 4, idleTimeoutMs: 200 });
+  it('keeps its one thread however long it is idle, with the graph it used last', async () => {
+    // one thread at most: with another minThreads than 1 it would stop after 200 ms idle
+    pool = new EnginePool({ workers: 1, maxQueue: 4, perPrincipal: 2, perPrincipalQueue: 4, idleTimeoutMs: 200 });
     const opts = { principalKey: 'a', deadlineMs: 60000 };
-    // two tasks at once: two threads, each builds (and keeps) the graph of its task
-    await Promise.all([
-      pool.run('graphSummary', [], ref('kept-1'), opts),
-      pool.run('graphSummary', [], ref('kept-2'), opts),
-    ]);
-    expect(pool.stats().threads).toBe(2);
-    await until(() => pool.stats().threads === 1); // the second thread stops; the first stays
-    await new Promise((r) => setTimeout(r, 400)); // past another idle timeout: still one
-    expect(pool.stats().threads).toBe(1);
-    // the remaining thread still has one of the graphs: asked for both, at most one is rebuilt
-    let builds = 0;
+    const builds: string[] = [];
     const counted = (key: string) => ({
       key,
       build: async () => {
-        builds++;
+        builds.push(key);
         return { document: small, catalogue };
       },
     });
-    await pool.run('graphSummary', [], counted('kept-1'), opts);
-    await pool.run('graphSummary', [], counted('kept-2'), opts);
-    expect(builds).toBeLessThan(2);
+    for (const key of ['g1', 'g2', 'g3']) await pool.run('graphSummary', [], counted(key), opts);
+    await pool.run('graphSummary', [], counted('g1'), opts); // cached: g1 is now the most recent
+    expect(builds).toEqual(['g1', 'g2', 'g3']);
+    await new Promise((r) => setTimeout(r, 700)); // idle for more than three idle timeouts
+    expect(pool.stats().threads).toBe(1);
+    await pool.run('graphSummary', [], counted('g1'), opts); // the graph used last: kept
+    expect(builds).toEqual(['g1', 'g2', 'g3']);
+    await pool.run('graphSummary', [], counted('g3'), opts); // the others went while it was idle
+    expect(builds).toEqual(['g1', 'g2', 'g3', 'g3']);
+  });
+
+  it('ready() waits for the engine in the kept thread, and reports a thread that cannot load it', async () => {
+    pool = new EnginePool({ workers: 2, maxQueue: 4, perPrincipal: 2, perPrincipalQueue: 4 });
+    await pool.ready();
+    expect(pool.stats().threads).toBe(1);
     await pool.close();
+    await expect(pool.ready()).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+
+    // a worker that cannot load: a clear error, not a process brought down by piscina's 'error' event
+    const broken = path.join(os.tmpdir(), `medthreat-broken-worker-${process.pid}.cjs`);
+    fs.writeFileSync(broken, "throw new Error('engine missing');\n");
+    try {
+      pool = new EnginePool({ workers: 2, maxQueue: 4, perPrincipal: 2, perPrincipalQueue: 4, workerFilename: broken });
+      await expect(pool.ready(10_000)).rejects.toMatchObject({
+        code: 'SERVICE_UNAVAILABLE',
+        message: expect.stringContaining('engine missing'),
+      });
+      await new Promise((r) => setTimeout(r, 200)); // any later 'error' event: handled
+    } finally {
+      fs.rmSync(broken, { force: true });
+    }
   });
 
   it('runs engine calls in a worker with the same answers as in-process', async () => {

@@ -366,6 +366,16 @@ export class AnalysisService {
   }
 
   /**
+   * Starts the analysis thread the pool keeps and waits until it has loaded the engine
+   * (EnginePool.ready): the server calls it before it listens (main.ts).
+   * @param timeoutMs how long loading may take (default 60,000 ms)
+   * @throws ServiceUnavailableError with the worker's error when the engine cannot be loaded
+   */
+  start(timeoutMs?: number): Promise<void> {
+    return this.pool.ready(timeoutMs);
+  }
+
+  /**
    * The attack graph of the model's current version (built once per version and start set, in a
    * worker; the whole graph is copied to this thread, so use it only to serve the graph itself).
    * @param fromElementIds start from these elements as already compromised instead of the entry zones

@@ -48,6 +48,8 @@ export interface EnginePoolOptions {
   perPrincipalQueue: number;
   /** How long a thread beyond the first may stay idle before it stops, ms (default 60,000). */
   idleTimeoutMs?: number;
+  /** The worker module (default: engine-worker, built or from source); tests give a broken one. */
+  workerFilename?: string;
 }
 
 /** Who runs a task, how long it may take, and what cancels it. */
@@ -132,20 +134,39 @@ export class EnginePool {
   private pool(): Piscina<EngineTask, TaskOutcome> {
     if (this.closed) throw new ServiceUnavailableError('the analysis pool is shut down');
     this.piscina ??= new Piscina<EngineTask, TaskOutcome>({
-      filename: workerFilename(),
+      filename: this.options.workerFilename ?? workerFilename(),
       // One thread stays up once the pool has started (the server starts it before it listens,
       // main.ts): the next analysis after a quiet spell neither waits for a thread to load the
       // engine (0.2–0.3 s) nor loses that thread's cached graphs. Further threads stop after a
       // minute idle.
       minThreads: 1,
       maxThreads: this.options.workers,
-      idleTimeout: this.options.idleTimeoutMs ?? 60_000,
+      idleTimeout: this.idleTimeoutMs(),
+      // the kept thread drops all but its most recently used graph after as long idle (engine-worker.ts):
+      // an idle worker must run timers, so it waits for tasks on its event loop, not in Atomics.wait
+      // (piscina's default; it saves a fraction of a ms per task, and tasks here take tens of ms and more)
+      workerData: { idleTrimMs: this.idleTimeoutMs() },
+      atomics: 'disabled',
       // the scheduler below admits at most `workers` tasks: piscina's own queue only holds a task
       // while a terminated thread is being replaced
       maxQueue: this.options.workers * 2,
     });
+    // A worker that fails with no task of its own (e.g. the kept thread failing to load the
+    // engine) is reported by the next ready(); tasks get their own errors. Without a listener
+    // piscina's 'error' event would end the process.
+    this.piscina.on('error', this.onWorkerError);
     return this.piscina;
   }
+
+  private idleTimeoutMs(): number {
+    return this.options.idleTimeoutMs ?? 60_000;
+  }
+
+  /** The last error of a worker that had no task (see {@link ready}). */
+  private workerError: Error | undefined;
+  private readonly onWorkerError = (e: unknown): void => {
+    this.workerError = e instanceof Error ? e : new Error(String(e));
+  };
 
   /**
    * Starts a worker thread, if none is running yet, and loads the engine in it, without waiting:
@@ -162,6 +183,35 @@ export class EnginePool {
         () => undefined,
         () => undefined,
       );
+  }
+
+  /**
+   * Starts the kept worker thread and waits until it has loaded the engine: the server calls it
+   * before it listens (main.ts), so that a broken installation fails at start-up with the reason.
+   * @param timeoutMs how long loading may take (default 60,000 ms)
+   * @throws ServiceUnavailableError naming the worker's error, when the thread fails to load the
+   *   engine or has not loaded it within `timeoutMs`, or when the pool is shut down
+   */
+  async ready(timeoutMs = 60_000): Promise<void> {
+    const pool = this.pool();
+    let timer: NodeJS.Timeout | undefined;
+    let onError: ((e: unknown) => void) | undefined;
+    const failed = new Promise<never>((_, reject) => {
+      onError = (e) => reject(e instanceof Error ? e : new Error(String(e)));
+      pool.once('error', onError);
+      timer = setTimeout(() => reject(new Error(`not loaded within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      if (this.workerError) throw this.workerError;
+      await Promise.race([pool.run({ op: 'warm', args: [] }), failed]);
+    } catch (e) {
+      throw new ServiceUnavailableError(
+        `the analysis worker thread could not load the engine: ${e instanceof Error ? e.message : String(e)}`,
+      );
+    } finally {
+      clearTimeout(timer);
+      if (onError) pool.off('error', onError);
+    }
   }
 
   /**

@@ -33,6 +33,7 @@ import type { Catalogue, ModelDocument, RiskScale } from '../domain/types';
 import { riskTotals } from '../services/risk-totals';
 import { findNewPaths, type FindNewPathsOptions } from '../engine/new-paths';
 import { indexGraph } from '../engine/graph-index';
+import { workerData } from 'node:worker_threads';
 
 /** Where the attack graph of a task comes from: the cache key, and the inputs to build it on a miss. */
 export interface GraphSource {
@@ -160,9 +161,27 @@ export interface SerializedError {
 
 export type TaskOutcome = { kind: 'ok'; value: unknown } | { kind: 'miss' } | { kind: 'error'; error: SerializedError };
 
-/** Graphs kept per worker (a 2,000-device graph is about 15 MB). */
+/** Graphs kept per worker (a 2,000-device graph is about 15 MB, a 10k-device one about 250 MB). */
 const GRAPH_CACHE_SIZE = 8;
 const graphs = new Map<string, AttackGraph>();
+
+/**
+ * After this long without a task (ms; the pool's idle timeout, from workerData) the worker keeps
+ * only its most recently used graph: the pool keeps one thread however long it is idle, and that
+ * thread should not hold up to eight large graphs for good. Another thread stops after as long.
+ */
+const IDLE_TRIM_MS = Number((workerData as { idleTrimMs?: number } | null)?.idleTrimMs ?? 60_000);
+let idleTrim: NodeJS.Timeout | undefined;
+
+/** (Re)starts the idle timer; called when a task ends (runTask stops it when one starts). */
+function trimWhenIdle(): void {
+  clearTimeout(idleTrim);
+  idleTrim = setTimeout(() => {
+    // the map's last entry is the most recently used (graphFor moves a hit to the end)
+    while (graphs.size > 1) graphs.delete(graphs.keys().next().value as string);
+  }, IDLE_TRIM_MS);
+  idleTrim.unref();
+}
 
 function graphFor(source: GraphSource): AttackGraph | undefined {
   const hit = graphs.get(source.key);
@@ -203,6 +222,7 @@ function serializeError(e: unknown): SerializedError {
 
 /** The task handler (piscina calls the default export). Never throws: errors come back as data. */
 export default async function runTask(task: EngineTask): Promise<TaskOutcome> {
+  clearTimeout(idleTrim);
   try {
     const fn = OPERATIONS[task.op] as (...a: unknown[]) => unknown;
     if (!fn) throw new Error(`unknown engine operation '${String(task.op)}'`);
@@ -213,5 +233,7 @@ export default async function runTask(task: EngineTask): Promise<TaskOutcome> {
     return { kind: 'ok', value: await fn(graph, ...task.args) };
   } catch (e) {
     return { kind: 'error', error: serializeError(e) };
+  } finally {
+    trimWhenIdle();
   }
 }

@@ -152,34 +152,42 @@ export class ModelRepository {
       const row = (await tx.run('model/get-model-version', { modelId }))[0];
       return row ? { version: row['version'] as number, createdAt: row['createdAt'] as string } : null;
     };
-    const [first, second] = await Promise.all([
-      this.db.read(async (tx) => {
-        const head = summary((await tx.run('model/get-model', { modelId }))[0]);
-        if (!head) throw new NotFoundError(`model '${modelId}' does not exist`, 'modelId');
-        const zones = await loadZones(tx, modelId);
-        const devices = await loadElements<Device>(tx, modelId, 'element/load-devices', 'device');
-        const channels = await loadElements<Channel>(tx, modelId, 'element/load-channels', 'channel');
-        const vulnerabilities = await loadElements<Vulnerability>(
-          tx,
-          modelId,
-          'element/load-vulnerabilities',
-          'vulnerability',
-        );
-        return { head, zones, devices, channels, vulnerabilities, end: await stampOf(tx) };
-      }, LOAD_OPTIONS),
-      this.db.read(async (tx) => {
-        const start = await stampOf(tx);
-        const interfaces = await loadElements<Interface>(tx, modelId, 'element/load-interfaces', 'interface');
-        const assets = await loadElements<Asset>(tx, modelId, 'element/load-assets', 'asset');
-        const controlPlacements = await loadElements<ControlPlacement>(
-          tx,
-          modelId,
-          'element/load-control-placements',
-          'placement',
-        );
-        return { start, interfaces, assets, controlPlacements, end: await stampOf(tx) };
-      }, LOAD_OPTIONS),
+    const readFirst = async (tx: Tx) => {
+      const head = summary((await tx.run('model/get-model', { modelId }))[0]);
+      if (!head) throw new NotFoundError(`model '${modelId}' does not exist`, 'modelId');
+      const zones = await loadZones(tx, modelId);
+      const devices = await loadElements<Device>(tx, modelId, 'element/load-devices', 'device');
+      const channels = await loadElements<Channel>(tx, modelId, 'element/load-channels', 'channel');
+      const vulnerabilities = await loadElements<Vulnerability>(
+        tx,
+        modelId,
+        'element/load-vulnerabilities',
+        'vulnerability',
+      );
+      return { head, zones, devices, channels, vulnerabilities, end: await stampOf(tx) };
+    };
+    const readSecond = async (tx: Tx) => {
+      const start = await stampOf(tx);
+      const interfaces = await loadElements<Interface>(tx, modelId, 'element/load-interfaces', 'interface');
+      const assets = await loadElements<Asset>(tx, modelId, 'element/load-assets', 'asset');
+      const controlPlacements = await loadElements<ControlPlacement>(
+        tx,
+        modelId,
+        'element/load-control-placements',
+        'placement',
+      );
+      return { start, interfaces, assets, controlPlacements, end: await stampOf(tx) };
+    };
+    // Both settle before the load answers (nothing of a failed load keeps running); the first
+    // transaction's error comes first (NOT_FOUND from its header read, before any element).
+    const [a, b] = await Promise.allSettled([
+      this.db.read(readFirst, LOAD_OPTIONS),
+      this.db.read(readSecond, LOAD_OPTIONS),
     ]);
+    if (a.status === 'rejected') throw a.reason;
+    if (b.status === 'rejected') throw b.reason;
+    const first = a.value;
+    const second = b.value;
     const { head } = first;
     const same = (s: ModelStamp | null) => s !== null && s.version === head.version && s.createdAt === head.createdAt;
     if (!(same(first.end) && same(second.start) && same(second.end))) return this.loadInOneTransaction(modelId);
