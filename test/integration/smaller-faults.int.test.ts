@@ -219,6 +219,27 @@ describe('a malformed stored element', () => {
     expect(edited).toMatchObject({ name: iface.name, kind: iface.kind, deviceId: iface.deviceId });
     expect(edited).not.toHaveProperty('colour');
   });
+
+  it('a zone with a property the schema does not have is BAD_STORED_DATA too (zones were read by a fixed list)', async () => {
+    const id = await importDemo('corrupt-zone-extra');
+    const zone = DEMO.zones[1]!;
+    await handEdit(id, 'Zone', zone.id, `SET n.floor = 3`);
+    const r = await h.gql<{ model: { zones: unknown } | null }>(`query($m: ID!) { model(id: $m) { zones { id } } }`, {
+      m: id,
+    });
+    const e = r.errors![0] as Err;
+    expect(e.extensions).toMatchObject({ code: 'BAD_STORED_DATA', elementId: zone.id });
+    expect(e.message).toContain('floor');
+    await handEdit(id, 'Zone', zone.id, 'REMOVE n.floor');
+    const back = await h.gqlOk<{ exportModel: { zones: { id: string; name: string; kind: string }[] } }>(
+      `query($m: ID!) { exportModel(id: $m) }`,
+      {
+        m: id,
+      },
+    );
+    expect(back.exportModel.zones).toHaveLength(DEMO.zones.length);
+    expect(back.exportModel.zones.find((z) => z.id === zone.id)).toMatchObject({ name: zone.name, kind: zone.kind });
+  });
 });
 
 describe('lone surrogates', () => {

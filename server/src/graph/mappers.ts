@@ -40,12 +40,12 @@ function props<T extends object>(element: T, relationshipFields: readonly (keyof
 }
 
 /**
- * The element kinds the model load reads as value lists (zones are read by an explicit property
- * list of their own, cypher/queries/element/load-zones.cypher): their exchange-schema definition,
+ * The element kinds the model load reads as value lists (all of them): their exchange-schema definition,
  * the fields stored as relationships (in the columns the load query returns them) and the nested
  * (object-valued) fields, stored as JSON text under `<field>Json`.
  */
 const STORED_KINDS = {
+  zone: { definition: 'Zone', relationshipFields: [], nestedFields: [] },
   device: { definition: 'Device', relationshipFields: ['zoneIds'], nestedFields: ['components', 'evidence'] },
   interface: { definition: 'Interface', relationshipFields: ['deviceId', 'exposedToZoneIds'], nestedFields: [] },
   channel: {
@@ -149,7 +149,7 @@ function decodeNested<T>(row: T, fields: readonly string[]): T {
   return row;
 }
 
-export const zoneParams = (z: Zone) => ({ id: z.id, props: props(z, []) });
+export const zoneParams = (z: Zone) => ({ id: z.id, props: props(z, STORED_KINDS.zone.relationshipFields) });
 export const deviceParams = (d: Device) => ({
   id: d.id,
   props: encodeNested(props(d, STORED_KINDS.device.relationshipFields), STORED_KINDS.device.nestedFields),
