@@ -135,7 +135,7 @@ export class ModelRepository {
    *
    * The elements come in two read transactions at once (zones, devices, channels, vulnerabilities;
    * interfaces, assets, placements), so that Neo4j produces one list while the driver decodes the
-   * other: at 10k devices the load takes 0.34–0.44 s instead of 0.45–0.53 s in one transaction.
+   * other: at 10k devices a median of 0.44 s instead of 0.62 s in one transaction (docs/benchmarks.md).
    * Each transaction reads the model's stamp before and after its elements (every write bumps the
    * version in the transaction that changes elements, so equal stamps mean no write committed in
    * between); when both saw the same stamp they read the same version. When they did not (a write
