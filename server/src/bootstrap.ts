@@ -90,7 +90,7 @@ export async function waitForDatabase(db: Database, timeoutMs = 60000): Promise<
 export async function bootstrap(
   db: Database,
   services: Services,
-  options: { loadDemo: boolean; log: Logger; adminPassword?: string },
+  options: { loadDemo: boolean; log: Logger; adminPassword?: string; adminPasswordSource?: string },
 ): Promise<void> {
   await waitForDatabase(db);
   await db.applySchema();
@@ -98,7 +98,7 @@ export async function bootstrap(
   if (await services.catalogues.ensure(catalogue)) {
     options.log.info({ version: catalogue.catalogueVersion }, 'loaded the bundled TR 67 catalogue');
   }
-  await services.auth.ensureInitialAdmin(SYSTEM_ACTOR, options.adminPassword, options.log);
+  await services.auth.ensureInitialAdmin(SYSTEM_ACTOR, options.adminPassword, options.log, options.adminPasswordSource);
   // Stored models to the current exchange format, once each (one transaction per changed model).
   for (const { modelId, changes } of await services.models.migrateStoredModels(SYSTEM_ACTOR)) {
     if (changes.length > 0)

@@ -117,6 +117,8 @@ export type Config = Readonly<{
   auth: Readonly<{
     devNoAuth: boolean;
     adminPassword?: string;
+    /** Where adminPassword came from, for the log: `MEDTHREAT_ADMIN_PASSWORD` or `MEDTHREAT_ADMIN_PASSWORD_FILE (<path>)`. */
+    adminPasswordSource?: string;
     /** Explicit session secret (null: a random one per process, so sessions end with the process). */
     sessionSecret: string | null;
     sessionTtlMs: number;
@@ -192,7 +194,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : {}),
     auth: Object.freeze({
       devNoAuth: e.MEDTHREAT_DEV_NO_AUTH,
-      ...(e.MEDTHREAT_ADMIN_PASSWORD !== undefined ? { adminPassword: e.MEDTHREAT_ADMIN_PASSWORD } : {}),
+      ...(e.MEDTHREAT_ADMIN_PASSWORD !== undefined
+        ? {
+            adminPassword: e.MEDTHREAT_ADMIN_PASSWORD,
+            adminPasswordSource:
+              env['MEDTHREAT_ADMIN_PASSWORD'] === undefined
+                ? `MEDTHREAT_ADMIN_PASSWORD_FILE (${env['MEDTHREAT_ADMIN_PASSWORD_FILE']})`
+                : 'MEDTHREAT_ADMIN_PASSWORD',
+          }
+        : {}),
       sessionSecret: e.MEDTHREAT_SESSION_SECRET ?? null,
       sessionTtlMs: e.MEDTHREAT_SESSION_TTL_MINUTES * 60_000,
       ...(e.MEDTHREAT_OIDC_ISSUER && e.MEDTHREAT_OIDC_AUDIENCE

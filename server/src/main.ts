@@ -90,11 +90,14 @@ async function main(): Promise<void> {
     loadDemo: config.loadDemo,
     log,
     ...(auth.adminPassword ? { adminPassword: auth.adminPassword } : {}),
+    ...(auth.adminPasswordSource ? { adminPasswordSource: auth.adminPasswordSource } : {}),
   });
 
   // An analysis thread with the engine loaded before the first request (EnginePool keeps one up);
   // an installation whose worker cannot load the engine stops here, with the reason.
+  const analysisStart = Date.now();
   await services.analysis.start();
+  log.info({ ms: Date.now() - analysisStart }, 'analysis thread ready (engine loaded)');
 
   const webDist = config.webDist ?? path.resolve(__dirname, '..', '..', 'web', 'dist');
   const { httpServer, stop } = await createServer({

@@ -58,3 +58,22 @@ describe('upload size', () => {
     expect(() => loadConfig({ ...BASE, MEDTHREAT_UPLOAD_MAX_BYTES: 'lots' })).toThrow(/MEDTHREAT_UPLOAD_MAX_BYTES/);
   });
 });
+
+describe('first admin password', () => {
+  it('names where it came from: the variable, or the file with its path', () => {
+    expect(loadConfig({ ...BASE }).auth.adminPasswordSource).toBeUndefined();
+    const direct = loadConfig({ ...BASE, MEDTHREAT_ADMIN_PASSWORD: 'correct horse battery' }).auth;
+    expect(direct).toMatchObject({
+      adminPassword: 'correct horse battery',
+      adminPasswordSource: 'MEDTHREAT_ADMIN_PASSWORD',
+    });
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mt-admin-')), 'pw');
+    fs.writeFileSync(file, 'staple battery horse\n');
+    const fromFile = loadConfig({ ...BASE, MEDTHREAT_ADMIN_PASSWORD_FILE: file }).auth;
+    expect(fromFile).toMatchObject({
+      adminPassword: 'staple battery horse',
+      adminPasswordSource: `MEDTHREAT_ADMIN_PASSWORD_FILE (${file})`,
+    });
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  });
+});

@@ -605,8 +605,14 @@ export class AuthService {
    * On a database without accounts, creates the first admin ('admin') with `password`, or with a
    * generated one that is logged once. Several instances racing: one wins, the others see a
    * ConflictError and carry on.
+   * @param source where `password` came from, named in the log (e.g. `MEDTHREAT_ADMIN_PASSWORD_FILE (<path>)`)
    */
-  async ensureInitialAdmin(actor: Actor, password: string | undefined, log: Logger): Promise<void> {
+  async ensureInitialAdmin(
+    actor: Actor,
+    password: string | undefined,
+    log: Logger,
+    source = 'MEDTHREAT_ADMIN_PASSWORD or _FILE',
+  ): Promise<void> {
     if (this.options.devNoAuth || (await this.identity.countUsers()) > 0) return;
     const generated = password === undefined;
     const pw = password ?? randomBytes(18).toString('base64url');
@@ -622,10 +628,7 @@ export class AuthService {
         'created the first admin account with a GENERATED password (shown only now): sign in and change it, or set MEDTHREAT_ADMIN_PASSWORD',
       );
     } else {
-      log.info(
-        { username: 'admin' },
-        'created the first admin account with the configured password (MEDTHREAT_ADMIN_PASSWORD or _FILE)',
-      );
+      log.info({ username: 'admin', source }, `created the first admin account with the password from ${source}`);
     }
   }
 }
