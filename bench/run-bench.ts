@@ -242,10 +242,10 @@ async function main(): Promise<void> {
     await seedServices.models.deleteModel(BENCH_ACTOR, warm.model.id);
     await seedServices.models.importModel(BENCH_ACTOR, warm);
     await readFloor(db, warm.model.id);
-    // The warm-up's analysis thread stays (an analysis pool keeps one, closed at the end): like a
-    // server that has run analyses before, it keeps the solver's compiled WebAssembly alive in the
-    // process, so each fresh server's worker gets it optimised (V8 shares compiled modules between
-    // threads). Closing it right away made the 10k recommendation 1.6–2.2 s instead of 1.0 s.
+    // The warm-up's analysis thread stays (an analysis pool keeps one, closed at the end), like the
+    // kept thread of a server that has run analyses before. Closing it right away made the 10k
+    // recommendation 1.6–2.2 s instead of 1.0–1.2 s: by our reading, no thread then held the
+    // solver's compiled WebAssembly, which V8 can share between threads (docs/benchmarks.md).
     await seedServices.analysis.attackPaths(warm.model.id, { k: 3, minSeverity: MIN_SEVERITY, maxPaths: 200000 });
     await seedServices.analysis.recommendControls(warm.model.id, { minSeverity: MIN_SEVERITY });
     await seedServices.models.deleteModel(BENCH_ACTOR, warm.model.id);

@@ -137,7 +137,7 @@ export class EnginePool {
       filename: this.options.workerFilename ?? workerFilename(),
       // One thread stays up once the pool has started (the server starts it before it listens,
       // main.ts): the next analysis after a quiet spell neither waits for a thread to load the
-      // engine (0.2–0.3 s) nor loses that thread's cached graphs. Further threads stop after a
+      // engine (0.14–0.27 s in the 10k bench) nor loses that thread's cached graphs. Further threads stop after a
       // minute idle.
       minThreads: 1,
       maxThreads: this.options.workers,
@@ -177,12 +177,7 @@ export class EnginePool {
    */
   warm(): Promise<void> {
     if (this.closed || (this.piscina && this.piscina.threads.length > 0)) return Promise.resolve();
-    return this.pool()
-      .run({ op: 'warm', args: [] })
-      .then(
-        () => undefined,
-        () => undefined,
-      );
+    return this.ready().catch(() => undefined);
   }
 
   /**

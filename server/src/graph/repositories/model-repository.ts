@@ -67,6 +67,18 @@ export type InTransaction = (tx: Tx, model: ThreatModelSummary) => Promise<void>
 const summary = (row: Row | undefined): ThreatModelSummary | null =>
   row ? compact<ThreatModelSummary>(row['model'] as Row) : null;
 
+/** A model's stamp from its get-model-version row; null when there is no row (no such model). */
+const stampOf = (row: Row | undefined): ModelStamp | null =>
+  row ? { version: row['version'] as number, createdAt: row['createdAt'] as string } : null;
+
+/** The model's stamp as transaction `tx` sees it now. */
+const readStamp = async (tx: Tx, modelId: string): Promise<ModelStamp | null> =>
+  stampOf((await tx.run('model/get-model-version', { modelId }))[0]);
+
+/** True when `b` is the stamp `a` (the same version of the same model). */
+const sameStamp = (a: ModelStamp, b: ModelStamp | null): boolean =>
+  b !== null && a.version === b.version && a.createdAt === b.createdAt;
+
 /** A loaded model: the document and the version it is of. */
 export interface LoadedModel extends ModelStamp {
   document: ModelDocument;
@@ -155,8 +167,7 @@ export class ModelRepository {
    * the same id restarts at version 1), or null if it does not exist.
    */
   async version(modelId: string): Promise<ModelStamp | null> {
-    const row = (await this.db.query('model/get-model-version', { modelId }))[0];
-    return row ? { version: row['version'] as number, createdAt: row['createdAt'] as string } : null;
+    return stampOf((await this.db.query('model/get-model-version', { modelId }))[0]);
   }
 
   /**
@@ -178,18 +189,14 @@ export class ModelRepository {
    * reads of a model from loading at all.
    */
   async load(modelId: string): Promise<LoadedModel> {
-    const stampOf = async (tx: Tx): Promise<ModelStamp | null> => {
-      const row = (await tx.run('model/get-model-version', { modelId }))[0];
-      return row ? { version: row['version'] as number, createdAt: row['createdAt'] as string } : null;
-    };
     const readFirst = async (tx: Tx) => {
       const head = summary((await tx.run('model/get-model', { modelId }))[0]);
       if (!head) throw new NotFoundError(`model '${modelId}' does not exist`, 'modelId');
-      return { head, lists: await loadLists(tx, modelId, FIRST_LISTS), end: await stampOf(tx) };
+      return { head, lists: await loadLists(tx, modelId, FIRST_LISTS), end: await readStamp(tx, modelId) };
     };
     const readSecond = async (tx: Tx) => {
-      const start = await stampOf(tx);
-      return { start, lists: await loadLists(tx, modelId, SECOND_LISTS), end: await stampOf(tx) };
+      const start = await readStamp(tx, modelId);
+      return { start, lists: await loadLists(tx, modelId, SECOND_LISTS), end: await readStamp(tx, modelId) };
     };
     // Both settle before the load answers (nothing of a failed load keeps running); the first
     // transaction's error comes first (NOT_FOUND from its header read, before any element).
@@ -200,8 +207,9 @@ export class ModelRepository {
     if (a.status === 'rejected') throw a.reason;
     if (b.status === 'rejected') throw b.reason;
     const { head } = a.value;
-    const same = (s: ModelStamp | null) => s !== null && s.version === head.version && s.createdAt === head.createdAt;
-    if (!(same(a.value.end) && same(b.value.start) && same(b.value.end))) return this.loadInOneTransaction(modelId);
+    if (![a.value.end, b.value.start, b.value.end].every((s) => sameStamp(head, s))) {
+      return this.loadInOneTransaction(modelId);
+    }
     const document = storedDocument(head, { ...a.value.lists, ...b.value.lists });
     return { document, version: head.version, createdAt: head.createdAt };
   }
@@ -216,11 +224,10 @@ export class ModelRepository {
       const head = summary((await tx.run('model/get-model', { modelId }))[0]);
       if (!head) throw new NotFoundError(`model '${modelId}' does not exist`, 'modelId');
       const lists = await loadLists(tx, modelId, [...FIRST_LISTS, ...SECOND_LISTS]);
-      const end = (await tx.run('model/get-model-version', { modelId }))[0];
+      const end = await readStamp(tx, modelId);
       if (!end) throw new NotFoundError(`model '${modelId}' does not exist`, 'modelId');
-      if (end['version'] !== head.version || end['createdAt'] !== head.createdAt) {
+      if (!sameStamp(head, end))
         throw new ConflictError(`model '${modelId}' changed while it was read; retry`, 'modelId');
-      }
       return { document: storedDocument(head, lists), version: head.version, createdAt: head.createdAt };
     }, LOAD_OPTIONS);
   }
